@@ -1,0 +1,84 @@
+// Package esimstory is the client for the eSIM Story partner API: eSIM
+// orders signed with HMAC headers, one delivery webhook per unit, and an
+// order tracker that knows when every unit of an order has arrived.
+package esimstory
+
+import (
+	"net/http"
+
+	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/internal/transport"
+	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/signing"
+)
+
+// Provider is the name this package reports in errors and logs.
+const Provider = "esimstory"
+
+// Base URLs of the two environments; the /api prefix is part of the base.
+const (
+	ProductionURL = "https://api.esimstory.com/api"
+	SandboxURL    = "https://sandbox-api.esimstory.com/api"
+)
+
+// Options configures a Client. Set fields inside the functions passed to New.
+type Options struct {
+	option.Shared
+	// BaseURL defaults to ProductionURL (SandboxURL when Sandbox is set).
+	BaseURL string
+	// Sandbox selects SandboxURL when BaseURL is empty.
+	Sandbox bool
+	// AccessKey is sent as X-Esim-Story-Access-Key.
+	AccessKey string
+	// SecretKey is the base64 secret; its decoded bytes key the signature.
+	SecretKey signing.Secret
+}
+
+// Client calls the eSIM Story API. It is safe for concurrent use. A nil
+// *Client answers every call with an error matching simkit.ErrNotConfigured.
+type Client struct {
+	t      *transport.Client
+	signer *signing.ESIMStory
+	opts   *Options
+}
+
+// New builds a Client. AccessKey and SecretKey (valid base64) are required.
+func New(optFns ...func(*Options)) (*Client, error) {
+	o := &Options{}
+	for _, fn := range optFns {
+		fn(o)
+	}
+	o.Shared = o.Shared.WithDefaults()
+	if o.AccessKey == "" || o.SecretKey.IsZero() {
+		return nil, apierr.NotConfigured(Provider)
+	}
+	if o.BaseURL == "" {
+		o.BaseURL = ProductionURL
+		if o.Sandbox {
+			o.BaseURL = SandboxURL
+		}
+	}
+	signer, err := signing.NewESIMStory(o.AccessKey, o.SecretKey)
+	if err != nil {
+		return nil, &apierr.Error{Provider: Provider, Message: "secret key is not valid base64", Kind: apierr.ErrValidation, Err: err}
+	}
+	h := http.Header{}
+	h.Set("Accept", "application/json")
+	t, err := transport.New(transport.Config{
+		Provider: Provider,
+		BaseURL:  o.BaseURL,
+		Shared:   o.Shared,
+		Header:   h,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Client{t: t, signer: signer, opts: o}, nil
+}
+
+func (c *Client) ready() error {
+	if c == nil || c.t == nil {
+		return apierr.NotConfigured(Provider)
+	}
+	return nil
+}

@@ -1,0 +1,222 @@
+package transport
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+
+	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/retry"
+)
+
+// ErrBadResponse classifies a 2xx answer whose body could not be decoded.
+var ErrBadResponse = errors.New("simkit: malformed response from provider")
+
+// Do sends req, retrying per the policy when the request is retryable, and
+// decodes a 2xx JSON body into out (when out is not nil). A non-2xx answer
+// becomes an *apierr.Error built by the provider's decoder; the Response is
+// returned alongside it when one was received.
+func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.CallOption) (*Response, error) {
+	op := req.op()
+	var call option.Call
+	for _, o := range opts {
+		o(&call)
+	}
+	policy := c.policy
+	if call.Retry != nil {
+		policy = *call.Retry
+		if policy.Sleep == nil {
+			policy.Sleep = c.policy.Sleep
+		}
+	}
+	timeout := c.timeout
+	if call.Timeout > 0 {
+		timeout = call.Timeout
+	}
+	body, ctype, err := req.encode()
+	if err != nil {
+		return nil, &apierr.Error{Provider: c.provider, Op: op, Message: "cannot encode request body", Kind: apierr.ErrValidation, Err: err}
+	}
+	u := c.baseURL + req.Path
+	if len(req.Query) > 0 {
+		u += "?" + req.Query.Encode()
+	}
+	attempts := 1
+	if req.retryable() {
+		attempts = policy.Attempts()
+	}
+
+	for attempt := 1; ; attempt++ {
+		resp, err := c.attempt(ctx, req, u, body, ctype, call.Header, timeout)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, &apierr.Error{Provider: c.provider, Op: op, Message: "call ended by context", Err: ctx.Err()}
+			}
+			if errors.Is(err, resty.ErrResponseBodyTooLarge) {
+				return nil, &apierr.Error{Provider: c.provider, Op: op, Message: "response body exceeds the cap", Kind: apierr.ErrTooLarge, Err: err}
+			}
+			if attempt < attempts && policy.ShouldRetry(nil, err) {
+				if werr := c.backoff(ctx, policy, op, attempt, 0, policy.Backoff(attempt, false)); werr != nil {
+					return nil, werr
+				}
+				continue
+			}
+			return nil, &apierr.Error{Provider: c.provider, Op: op, Message: "request failed", Kind: apierr.ErrUnavailable, Err: err}
+		}
+		resp.Op = op
+		resp.Attempts = attempt
+		if call.Response != nil {
+			*call.Response = resp.Response
+		}
+		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+			if out != nil && len(resp.Body) > 0 {
+				if err := json.Unmarshal(resp.Body, out); err != nil {
+					return resp, c.Fail(resp, &apierr.Error{Message: "cannot decode response", Kind: ErrBadResponse, Err: err})
+				}
+			}
+			return resp, nil
+		}
+		if attempt < attempts && policy.ShouldRetry(&http.Response{StatusCode: resp.StatusCode, Header: resp.Header}, nil) {
+			limited := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable
+			wait := policy.Backoff(attempt, limited)
+			if ra := resp.RateLimit.RetryAfter; ra > 0 {
+				if policy.MaxRetryAfter > 0 && ra > policy.MaxRetryAfter {
+					return resp, c.errorFor(resp)
+				}
+				wait = ra
+			}
+			if werr := c.backoff(ctx, policy, op, attempt, resp.StatusCode, wait); werr != nil {
+				return resp, werr
+			}
+			continue
+		}
+		return resp, c.errorFor(resp)
+	}
+}
+
+// backoff logs the retry and waits, returning the context's error as a
+// typed error if the caller gives up meanwhile.
+func (c *Client) backoff(ctx context.Context, policy retry.Policy, op string, attempt, status int, wait time.Duration) error {
+	c.log.LogAttrs(ctx, slog.LevelWarn, "simkit: retrying",
+		slog.String("op", op), slog.Int("attempt", attempt), slog.Int("status", status), slog.Duration("wait", wait))
+	if err := policy.Wait(ctx, wait); err != nil {
+		return &apierr.Error{Provider: c.provider, Op: op, Message: "call ended by context during backoff", Err: err}
+	}
+	return nil
+}
+
+// attempt sends one request with its own deadline and signature.
+func (c *Client) attempt(ctx context.Context, req *Request, u string, body []byte, ctype string, extra http.Header, timeout time.Duration) (*Response, error) {
+	actx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	rr := c.r.R().SetContext(actx)
+	for k, v := range extra {
+		if _, fixed := c.header[k]; !fixed {
+			rr.Header[k] = v
+		}
+	}
+	if req.Form != nil {
+		rr.SetMultipartFormData(req.Form)
+	} else if body != nil {
+		rr.SetBody(body)
+		if ctype != "" {
+			rr.Header.Set("Content-Type", ctype)
+		}
+	}
+	now := c.now()
+	if req.Sign != nil {
+		if err := req.Sign(rr.Header, now); err != nil {
+			return nil, err
+		}
+	}
+	start := time.Now()
+	rresp, err := rr.Execute(req.Method, u)
+	if err != nil {
+		c.log.LogAttrs(ctx, slog.LevelDebug, "simkit: attempt failed",
+			slog.String("op", req.op()), slog.Duration("took", time.Since(start)), slog.String("error", err.Error()))
+		return nil, err
+	}
+	resp := &Response{Body: rresp.Body()}
+	resp.StatusCode = rresp.StatusCode()
+	resp.Header = rresp.Header()
+	resp.RequestID = resp.Header.Get(c.reqIDHdr)
+	resp.RateLimit = parseRateLimit(resp.Header, now)
+	if c.log.Enabled(ctx, slog.LevelDebug) {
+		c.log.LogAttrs(ctx, slog.LevelDebug, "simkit: attempt",
+			slog.String("op", req.op()), slog.Int("status", resp.StatusCode), slog.Duration("took", time.Since(start)))
+	}
+	return resp, nil
+}
+
+// errorFor turns a non-2xx response into the typed error.
+func (c *Client) errorFor(resp *Response) error {
+	var e *apierr.Error
+	if c.decode != nil {
+		e = c.decode(resp)
+	}
+	if e == nil {
+		e = &apierr.Error{}
+	}
+	return c.Fail(resp, e)
+}
+
+// Fail completes e with what the response tells (provider, call, status,
+// request id, retry-after, capped body, a kind from the status) without
+// overwriting what the provider's decoder already set. Providers use it for
+// answers that are errors despite a 2xx status.
+func (c *Client) Fail(resp *Response, e *apierr.Error) *apierr.Error {
+	if e.Provider == "" {
+		e.Provider = c.provider
+	}
+	if resp == nil {
+		return e
+	}
+	if e.Op == "" {
+		e.Op = resp.Op
+	}
+	if e.StatusCode == 0 {
+		e.StatusCode = resp.StatusCode
+	}
+	if e.RequestID == "" {
+		e.RequestID = resp.RequestID
+	}
+	if e.RetryAfter == 0 {
+		e.RetryAfter = resp.RateLimit.RetryAfter
+	}
+	if e.Raw == nil && len(resp.Body) > 0 {
+		e.Raw = apierr.CapBody(resp.Body)
+	}
+	if e.Kind == nil {
+		e.Kind = apierr.KindForStatus(resp.StatusCode)
+	}
+	if e.Message == "" && e.Kind == nil {
+		e.Message = http.StatusText(resp.StatusCode)
+	}
+	return e
+}
+
+func parseRateLimit(h http.Header, now time.Time) option.RateLimit {
+	var rl option.RateLimit
+	if v := h.Get("Retry-After"); v != "" {
+		rl.RetryAfter, _ = retry.ParseRetryAfter(v, now)
+	}
+	if v := h.Get("X-Ratelimit-Limit"); v != "" {
+		rl.Limit, _ = strconv.Atoi(v)
+	}
+	if v := h.Get("X-Ratelimit-Remaining"); v != "" {
+		rl.Remaining, _ = strconv.Atoi(v)
+	}
+	if v := h.Get("X-Ratelimit-Reset"); v != "" {
+		if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+			rl.Reset = time.Unix(secs, 0)
+		}
+	}
+	return rl
+}

@@ -1,0 +1,182 @@
+// Package transport is the one HTTP pipeline every simkit provider uses:
+// resty underneath, our own attempt loop on top (so signing happens per
+// attempt, waits go through an injectable sleeper and the retry policy is a
+// replaceable value), a blocking rate limiter, capped bodies, no redirects,
+// slog logging and one error type.
+package transport
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+
+	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/retry"
+	"github.com/simkit/simkit/store"
+)
+
+// Version is simkit's release, sent in the User-Agent.
+const Version = "0.1.0"
+
+const (
+	defaultTimeout   = 30 * time.Second
+	defaultMaxBody   = 8 << 20
+	defaultRequestID = "X-Request-Id"
+)
+
+// Config describes one provider's pipeline.
+type Config struct {
+	// Provider names the provider in errors and logs ("partner", ...).
+	Provider string
+	// BaseURL is prefixed to every request path; no trailing slash needed.
+	BaseURL string
+	// Shared are the user's common settings.
+	Shared option.Shared
+	// DefaultLimiter paces requests when Shared.Limiter is nil.
+	DefaultLimiter store.Limiter
+	// Header is sent on every request (auth, Accept). Per-attempt auth that
+	// changes (signatures, refreshed tokens) goes in Request.Sign instead.
+	Header http.Header
+	// DecodeError reads a non-2xx answer into the provider's message, code
+	// and kind. Fields it leaves empty are filled from the status and headers.
+	// Nil uses the status alone.
+	DecodeError func(resp *Response) *apierr.Error
+	// RequestIDHeader names the provider's request id header; default X-Request-Id.
+	RequestIDHeader string
+}
+
+// Client sends requests for one provider. It is safe for concurrent use.
+type Client struct {
+	provider string
+	baseURL  string
+	r        *resty.Client
+	header   http.Header
+	policy   retry.Policy
+	timeout  time.Duration
+	maxBody  int
+	log      *slog.Logger
+	now      func() time.Time
+	decode   func(resp *Response) *apierr.Error
+	reqIDHdr string
+}
+
+// New builds the pipeline. It never creates its own cookie jar or default
+// resty transport: requests go through Shared.HTTPClient or Shared.Transport
+// (or a fresh tuned transport when neither is given).
+func New(cfg Config) (*Client, error) {
+	if cfg.BaseURL == "" {
+		return nil, &apierr.Error{Provider: cfg.Provider, Message: "base URL is required", Kind: apierr.ErrNotConfigured}
+	}
+	if !strings.HasPrefix(cfg.BaseURL, "http://") && !strings.HasPrefix(cfg.BaseURL, "https://") {
+		return nil, &apierr.Error{Provider: cfg.Provider, Message: "base URL must start with http:// or https://", Kind: apierr.ErrValidation}
+	}
+	sh := cfg.Shared
+	hc := &http.Client{}
+	if sh.HTTPClient != nil {
+		c := *sh.HTTPClient
+		hc = &c
+	}
+	base := hc.Transport
+	if base == nil {
+		base = sh.Transport
+	}
+	if base == nil {
+		base = NewHTTPTransport()
+	}
+	limiter := sh.Limiter
+	if limiter == nil {
+		limiter = cfg.DefaultLimiter
+	}
+	if limiter != nil && limiter != option.NoLimit {
+		base = &limitedTransport{base: base, limiter: limiter}
+	}
+	hc.Transport = base
+	hc.Jar = nil
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	hc.Timeout = 0 // per-attempt deadlines come from the context
+
+	logger := sh.Logger
+	if logger == nil {
+		logger = slog.New(discardHandler{})
+	}
+	logger = logger.With(slog.String("provider", cfg.Provider))
+
+	maxBody := sh.MaxResponseBytes
+	if maxBody <= 0 {
+		maxBody = defaultMaxBody
+	}
+	r := resty.NewWithClient(hc).
+		SetLogger(restyLogger{logger}).
+		SetDisableWarn(true).
+		SetRetryCount(0).
+		SetResponseBodyLimit(maxBody)
+
+	header := make(http.Header, len(cfg.Header)+1)
+	for k, v := range cfg.Header {
+		header[k] = append([]string(nil), v...)
+	}
+	ua := "simkit-go/" + Version
+	if sh.UserAgent != "" {
+		ua += " " + sh.UserAgent
+	}
+	header.Set("User-Agent", ua)
+	r.Header = header // resty merges these into every request; per-call headers win
+
+	policy := sh.Retry
+	if policy.MaxAttempts == 0 {
+		p := retry.Default()
+		p.Sleep = sh.Retry.Sleep
+		p.Retryable = sh.Retry.Retryable
+		policy = p
+	}
+	timeout := sh.Timeout
+	if timeout <= 0 {
+		timeout = defaultTimeout
+	}
+	now := sh.Now
+	if now == nil {
+		now = time.Now
+	}
+	reqID := cfg.RequestIDHeader
+	if reqID == "" {
+		reqID = defaultRequestID
+	}
+	return &Client{
+		provider: cfg.Provider,
+		baseURL:  strings.TrimRight(cfg.BaseURL, "/"),
+		r:        r,
+		header:   header,
+		policy:   policy,
+		timeout:  timeout,
+		maxBody:  maxBody,
+		log:      logger,
+		now:      now,
+		decode:   cfg.DecodeError,
+		reqIDHdr: reqID,
+	}, nil
+}
+
+// Provider returns the provider name this client was built for.
+func (c *Client) Provider() string { return c.provider }
+
+// Now returns the client's clock reading.
+func (c *Client) Now() time.Time { return c.now() }
+
+// Logger returns the client's logger, already tagged with the provider.
+func (c *Client) Logger() *slog.Logger { return c.log }
+
+// NewHTTPTransport returns the tuned connection pool simkit uses when the
+// caller supplies none: HTTP/2 where offered, keep-alives, bounded idle pool.
+func NewHTTPTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 256
+	t.MaxIdleConnsPerHost = 64
+	t.IdleConnTimeout = 90 * time.Second
+	t.ResponseHeaderTimeout = 0
+	return t
+}
+

@@ -1,0 +1,87 @@
+// Package validate checks caller input before any request is sent, so a bad
+// ICCID or an empty id never reaches a provider (or moves money).
+package validate
+
+import "strings"
+
+// ICCID reports whether s is 18 to 22 ASCII digits. The Luhn check digit is
+// deliberately not enforced: providers' own sample ICCIDs fail it.
+func ICCID(s string) bool {
+	if len(s) < 18 || len(s) > 22 {
+		return false
+	}
+	return Digits(s)
+}
+
+// Digits reports whether s is non-empty and all ASCII digits.
+func Digits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Luhn reports whether s (all digits) passes the Luhn checksum.
+func Luhn(s string) bool {
+	if !Digits(s) {
+		return false
+	}
+	sum := 0
+	double := false
+	for i := len(s) - 1; i >= 0; i-- {
+		d := int(s[i] - '0')
+		if double {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+		double = !double
+	}
+	return sum%10 == 0
+}
+
+// UUID reports whether s is a canonical 8-4-4-4-12 hex UUID (any version).
+func UUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Email reports whether s looks like one address: local@domain.tld, no
+// spaces, no second @. It is a sanity check, not RFC 5322.
+func Email(s string) bool {
+	if len(s) < 6 || len(s) > 254 || strings.ContainsAny(s, " \t\r\n<>,;") {
+		return false
+	}
+	at := strings.IndexByte(s, '@')
+	if at < 1 || at != strings.LastIndexByte(s, '@') {
+		return false
+	}
+	domain := s[at+1:]
+	dot := strings.LastIndexByte(domain, '.')
+	return dot > 0 && dot < len(domain)-2
+}
+
+// Blank reports whether s is empty or only white space.
+func Blank(s string) bool { return strings.TrimSpace(s) == "" }

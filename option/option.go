@@ -1,0 +1,129 @@
+// Package option holds the settings every simkit provider client shares
+// (HTTP client, timeout, retry policy, rate limit, logger, clock, store) and
+// the per-call options every call accepts. Provider packages embed Shared in
+// their own Options, so one set of field names works everywhere.
+package option
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/simkit/simkit/retry"
+	"github.com/simkit/simkit/store"
+)
+
+// Shared are the settings common to every provider client. The zero value
+// is usable: each nil or zero field gets the default named on it.
+type Shared struct {
+	// HTTPClient sends the requests. simkit copies it and wraps its
+	// Transport with the rate limiter; it never follows redirects. Nil means
+	// a client over Transport.
+	HTTPClient *http.Client
+	// Transport is the connection pool used when HTTPClient is nil. The root
+	// simkit.Client shares one among all providers. Nil means a new tuned
+	// *http.Transport per client.
+	Transport http.RoundTripper
+	// Timeout bounds each attempt (not the whole call with its retries).
+	// Zero means 30 s.
+	Timeout time.Duration
+	// Retry is the retry policy. A zero MaxAttempts means retry.Default().
+	Retry retry.Policy
+	// Limiter paces requests (client-side rate limit). Nil means the
+	// provider's default pace; use NoLimit to disable pacing.
+	Limiter store.Limiter
+	// Logger receives one debug line per attempt and a warning per retry;
+	// never headers, bodies or secrets. Nil discards logs.
+	Logger *slog.Logger
+	// UserAgent is appended to simkit's own User-Agent.
+	UserAgent string
+	// Now is the clock for signatures, caches and webhook tolerance. Nil
+	// means time.Now.
+	Now func() time.Time
+	// Store keeps dedupe keys, caches, gates and tokens. Nil means a
+	// process-local store.NewMemory().
+	Store store.Store
+	// MaxResponseBytes caps a response body. Zero means 8 MiB.
+	MaxResponseBytes int
+}
+
+// NoLimit is a Limiter that never waits, for turning client-side pacing off.
+var NoLimit store.Limiter = noLimit{}
+
+type noLimit struct{}
+
+func (noLimit) Wait(ctx context.Context) error { return ctx.Err() }
+
+// Call holds the per-call settings a CallOption changes.
+type Call struct {
+	// Timeout overrides Shared.Timeout for this call's attempts.
+	Timeout time.Duration
+	// Retry overrides the client's retry policy for this call.
+	Retry *retry.Policy
+	// Header adds headers to this call (never overriding auth headers).
+	Header http.Header
+	// Response, when set, receives the last attempt's response metadata.
+	Response *Response
+}
+
+// CallOption changes one call's settings; every provider call accepts them.
+type CallOption func(*Call)
+
+// WithTimeout bounds each attempt of this call.
+func WithTimeout(d time.Duration) CallOption {
+	return func(c *Call) { c.Timeout = d }
+}
+
+// WithRetry replaces the retry policy for this call.
+func WithRetry(p retry.Policy) CallOption {
+	return func(c *Call) { c.Retry = &p }
+}
+
+// WithHeader adds a header to this call, e.g. a tracing id.
+func WithHeader(key, value string) CallOption {
+	return func(c *Call) {
+		if c.Header == nil {
+			c.Header = make(http.Header)
+		}
+		c.Header.Add(key, value)
+	}
+}
+
+// WithResponse stores the call's response metadata (status, request id,
+// attempts, rate-limit state) into r once the call returns, as go-github's
+// Response does.
+func WithResponse(r *Response) CallOption {
+	return func(c *Call) { c.Response = r }
+}
+
+// Response is the metadata of the last attempt of a call.
+type Response struct {
+	StatusCode int
+	Header     http.Header
+	RequestID  string
+	Attempts   int
+	RateLimit  RateLimit
+}
+
+// RateLimit is the provider's rate-limit state as its headers reported it;
+// fields are zero when the provider sent none.
+type RateLimit struct {
+	Limit      int
+	Remaining  int
+	Reset      time.Time
+	RetryAfter time.Duration
+}
+
+// WithDefaults returns a copy of s with the defaults that must be shared
+// between the pieces of one client filled in (the store and the clock); the
+// transport fills the rest.
+func (s Shared) WithDefaults() Shared {
+	if s.Store == nil {
+		s.Store = store.NewMemory(func(o *store.MemoryOptions) { o.Now = s.Now })
+	}
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	return s
+}

@@ -1,0 +1,71 @@
+// Package partner is the client for the Partner S2S API 1.1.0: catalog,
+// balance, signed orders with exactly-once semantics, eSIM top-up and
+// status, and signed order.status_changed webhooks.
+package partner
+
+import (
+	"net/http"
+
+	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/internal/transport"
+	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/signing"
+)
+
+// Provider is the name this package reports in errors and logs.
+const Provider = "partner"
+
+// Options configures a Client. Set fields inside the functions passed to New.
+type Options struct {
+	option.Shared
+	// BaseURL of the API, e.g. "https://api.example/v1/partner". Required:
+	// the provider's docs publish no default host (SPEC decision).
+	BaseURL string
+	// Token is the S2S bearer token sent on every call.
+	Token signing.Secret
+	// Secret is partner_secret from the partner settings. It signs orders,
+	// top-ups and webhooks; it is not the token.
+	Secret signing.Secret
+}
+
+// Client calls the Partner S2S API. It is safe for concurrent use. A nil
+// *Client answers every call with an error matching simkit.ErrNotConfigured.
+type Client struct {
+	t      *transport.Client
+	signer *signing.Signer
+	opts   *Options
+}
+
+// New builds a Client. BaseURL, Token and Secret are required.
+func New(optFns ...func(*Options)) (*Client, error) {
+	o := &Options{}
+	for _, fn := range optFns {
+		fn(o)
+	}
+	o.Shared = o.Shared.WithDefaults()
+	if o.Token.IsZero() || o.Secret.IsZero() {
+		return nil, apierr.NotConfigured(Provider)
+	}
+	h := http.Header{}
+	h.Set("Authorization", "Bearer "+o.Token.Reveal())
+	h.Set("Accept", "application/json")
+	t, err := transport.New(transport.Config{
+		Provider: Provider,
+		BaseURL:  o.BaseURL,
+		Shared:   o.Shared,
+		Header:   h,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Client{t: t, signer: signing.NewSigner([]byte(o.Secret.Reveal())), opts: o}, nil
+}
+
+// ready returns the not-configured error for a nil client, so a root
+// simkit.Client without partner credentials never panics.
+func (c *Client) ready() error {
+	if c == nil || c.t == nil {
+		return apierr.NotConfigured(Provider)
+	}
+	return nil
+}

@@ -1,0 +1,84 @@
+// Package smsnumbers is the client for the SMS activation numbers API
+// (5sim-style): virtual numbers for SMS codes, hosting numbers, vendor
+// payouts. Its errors arrive as plain text and are mapped to simkit's
+// sentinels.
+package smsnumbers
+
+import (
+	"net/http"
+
+	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/internal/transport"
+	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/signing"
+)
+
+// Provider is the name this package reports in errors and logs.
+const Provider = "smsnumbers"
+
+// DefaultBaseURL is the public host of this API.
+const DefaultBaseURL = "https://5sim.net"
+
+// DefaultRatePerSecond keeps the client below the provider's 100 requests
+// per second per key: hitting that limit 5 times in 10 minutes bans the
+// account for 10 minutes, so simkit paces itself with a margin.
+const DefaultRatePerSecond = 80
+
+// Options configures a Client. Set fields inside the functions passed to New.
+type Options struct {
+	option.Shared
+	// BaseURL defaults to DefaultBaseURL.
+	BaseURL string
+	// Token is the API key (Bearer) for /v1/user and /v1/vendor calls.
+	Token signing.Secret
+	// RatePerSecond paces requests; 0 means DefaultRatePerSecond. A
+	// Shared.Limiter, when set, replaces this pacing.
+	RatePerSecond float64
+}
+
+// Client calls the SMS numbers API. It is safe for concurrent use. A nil
+// *Client answers every call with an error matching simkit.ErrNotConfigured.
+type Client struct {
+	t    *transport.Client
+	opts *Options
+}
+
+// New builds a Client. Token is required; guest calls work with any token.
+func New(optFns ...func(*Options)) (*Client, error) {
+	o := &Options{}
+	for _, fn := range optFns {
+		fn(o)
+	}
+	o.Shared = o.Shared.WithDefaults()
+	if o.Token.IsZero() {
+		return nil, apierr.NotConfigured(Provider)
+	}
+	if o.BaseURL == "" {
+		o.BaseURL = DefaultBaseURL
+	}
+	rps := o.RatePerSecond
+	if rps <= 0 {
+		rps = DefaultRatePerSecond
+	}
+	h := http.Header{}
+	h.Set("Authorization", "Bearer "+o.Token.Reveal())
+	h.Set("Accept", "application/json")
+	t, err := transport.New(transport.Config{
+		Provider:       Provider,
+		BaseURL:        o.BaseURL,
+		Shared:         o.Shared,
+		Header:         h,
+		DefaultLimiter: transport.NewLimiter(rps, 10),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Client{t: t, opts: o}, nil
+}
+
+func (c *Client) ready() error {
+	if c == nil || c.t == nil {
+		return apierr.NotConfigured(Provider)
+	}
+	return nil
+}

@@ -1,0 +1,39 @@
+// Package store holds the one small interface through which simkit keeps
+// every piece of state that must survive a restart or be shared by replicas:
+// webhook dedupe keys, 15-minute caches, per-key gates and OAuth tokens.
+//
+// The in-memory Memory store is the default. A fleet of replicas plugs in a
+// shared implementation (see contrib/redisstore) and gets dedupe, caches and
+// token sharing across the fleet without further changes.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrNoTTL is returned for a write without a positive TTL: every key simkit
+// writes must expire, so a store never grows without bound.
+var ErrNoTTL = errors.New("store: ttl must be positive")
+
+// Store is a key/value store with expiry. Implementations must be safe for
+// concurrent use; values are opaque bytes owned by the caller after Get.
+type Store interface {
+	// Get returns the value for key and whether it exists (and has not expired).
+	Get(ctx context.Context, key string) (value []byte, ok bool, err error)
+	// Set stores value under key for ttl, replacing any existing value.
+	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error
+	// SetNX stores value only if key is absent, atomically, and reports
+	// whether it did. It is the building block for dedupe, locks and gates.
+	SetNX(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error)
+	// Delete removes key; deleting a missing key is not an error.
+	Delete(ctx context.Context, key string) error
+}
+
+// Limiter paces requests. *rate.Limiter from golang.org/x/time/rate
+// satisfies it; a fleet can supply a cluster-wide one.
+type Limiter interface {
+	// Wait blocks until a request may be sent or ctx ends.
+	Wait(ctx context.Context) error
+}
