@@ -5,6 +5,8 @@ package esimstory
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/simkit/simkit/internal/apierr"
 	"github.com/simkit/simkit/internal/transport"
@@ -32,6 +34,10 @@ type Options struct {
 	AccessKey string
 	// SecretKey is the base64 secret; its decoded bytes key the signature.
 	SecretKey signing.Secret
+	// Tracker, when set, records every order CreateOrder creates, so that
+	// a webhook handler sharing it can reject unknown topup_ids and
+	// Tracker.Wait can tell when all units have arrived.
+	Tracker *Tracker
 }
 
 // Client calls the eSIM Story API. It is safe for concurrent use. A nil
@@ -40,9 +46,13 @@ type Client struct {
 	t      *transport.Client
 	signer *signing.ESIMStory
 	opts   *Options
+	// prefix is the base URL's path ("/api" in production): the signature
+	// covers the full path, so it must be prepended to each call's path.
+	prefix string
 }
 
-// New builds a Client. AccessKey and SecretKey (valid base64) are required.
+// New builds a Client. AccessKey and SecretKey (valid base64) are required;
+// without them New returns an error matching simkit.ErrNotConfigured.
 func New(optFns ...func(*Options)) (*Client, error) {
 	o := &Options{}
 	for _, fn := range optFns {
@@ -58,6 +68,10 @@ func New(optFns ...func(*Options)) (*Client, error) {
 			o.BaseURL = SandboxURL
 		}
 	}
+	u, err := url.Parse(o.BaseURL)
+	if err != nil {
+		return nil, &apierr.Error{Provider: Provider, Message: "base URL is not a valid URL", Kind: apierr.ErrValidation, Err: err}
+	}
 	signer, err := signing.NewESIMStory(o.AccessKey, o.SecretKey)
 	if err != nil {
 		return nil, &apierr.Error{Provider: Provider, Message: "secret key is not valid base64", Kind: apierr.ErrValidation, Err: err}
@@ -68,12 +82,13 @@ func New(optFns ...func(*Options)) (*Client, error) {
 		Provider: Provider,
 		BaseURL:  o.BaseURL,
 		Shared:   o.Shared,
-		Header:   h,
+		Header:      h,
+		DecodeError: decodeError,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &Client{t: t, signer: signer, opts: o}, nil
+	return &Client{t: t, signer: signer, opts: o, prefix: strings.TrimRight(u.EscapedPath(), "/")}, nil
 }
 
 func (c *Client) ready() error {

@@ -1,0 +1,266 @@
+package esimstory
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/internal/webhook"
+	"github.com/simkit/simkit/signing"
+	"github.com/simkit/simkit/store"
+)
+
+// DefaultDedupePrefix namespaces the webhook dedupe keys in a shared store.
+const DefaultDedupePrefix = "simkit:esimstory:webhook:"
+
+// Authenticator decides whether a webhook request comes from eSIM Story.
+// The provider documents no webhook signature, so the secret is one you
+// put in the webhook URL you register with them.
+type Authenticator interface {
+	Authenticate(r *http.Request) bool
+}
+
+// AuthFunc adapts a function to Authenticator, for checks simkit does not
+// ship (an IP allow-list behind a trusted proxy, an mTLS identity...).
+type AuthFunc func(r *http.Request) bool
+
+// Authenticate implements Authenticator.
+func (f AuthFunc) Authenticate(r *http.Request) bool { return f(r) }
+
+// configChecker is implemented by the built-in authenticators so that a
+// handler is never built around an empty secret.
+type configChecker interface{ configError() string }
+
+type tokenAuth struct {
+	param string
+	token signing.Secret
+}
+
+// TokenInURL accepts requests whose query parameter param equals token:
+// register https://you.example/hook?param=token with eSIM Story. Compared
+// in constant time. Use a long random token and HTTPS.
+func TokenInURL(param string, token signing.Secret) Authenticator {
+	return tokenAuth{param: param, token: token}
+}
+
+func (a tokenAuth) Authenticate(r *http.Request) bool {
+	return secretEqual(r.URL.Query().Get(a.param), a.token.Reveal())
+}
+
+func (a tokenAuth) configError() string {
+	if a.param == "" || a.token.IsZero() {
+		return "TokenInURL needs a parameter name and a non-empty token"
+	}
+	return ""
+}
+
+type basicAuth struct{ user, pass signing.Secret }
+
+// BasicAuth accepts requests carrying HTTP Basic credentials user:pass
+// (register https://user:pass@you.example/hook). Both parts are compared in
+// constant time.
+func BasicAuth(user, pass signing.Secret) Authenticator {
+	return basicAuth{user: user, pass: pass}
+}
+
+func (a basicAuth) Authenticate(r *http.Request) bool {
+	u, p, ok := r.BasicAuth()
+	// Evaluate both comparisons so timing does not reveal which one failed.
+	uok := secretEqual(u, a.user.Reveal())
+	pok := secretEqual(p, a.pass.Reveal())
+	return ok && uok && pok
+}
+
+func (a basicAuth) configError() string {
+	if a.user.IsZero() || a.pass.IsZero() {
+		return "BasicAuth needs a non-empty user and password"
+	}
+	return ""
+}
+
+type noAuth struct{}
+
+func (noAuth) Authenticate(*http.Request) bool { return true }
+
+// secretEqual compares hashes so that neither the content nor the length
+// of the secret leaks through timing.
+func secretEqual(got, want string) bool {
+	g := sha256.Sum256([]byte(got))
+	w := sha256.Sum256([]byte(want))
+	return subtle.ConstantTimeCompare(g[:], w[:]) == 1 && want != ""
+}
+
+// WebhookOptions configures the delivery webhook handler.
+type WebhookOptions struct {
+	// Auth authenticates each request; failures get 401. Required: building
+	// a handler without it is an error unless InsecureNoAuth is applied.
+	Auth Authenticator
+	// Store holds dedupe keys; share it between replicas (Redis) so a
+	// delivery retried to another replica is still handed over once.
+	// Default: a fresh in-memory store.
+	Store store.Store
+	// Tracker, when set, records each accepted delivery (so Tracker.Wait
+	// sees it) and, with TrackerOptions.RejectUnknown, answers 404 to
+	// deliveries for topup_ids it does not expect.
+	Tracker *Tracker
+	// MaxBody caps the request body; default 1 MiB. Larger bodies get 413.
+	MaxBody int64
+	// DedupePrefix namespaces dedupe keys; default DefaultDedupePrefix.
+	DedupePrefix string
+	// DedupeTTL is how long a handled topup_id is remembered; default 7 days.
+	DedupeTTL time.Duration
+	// Logger receives one line per refused or failed delivery; default none.
+	Logger *slog.Logger
+}
+
+// InsecureNoAuth lets a handler accept unauthenticated requests. Only for
+// a handler that sits behind something else that authenticates (a gateway
+// checking the token) or for local tests: anyone who learns the URL can
+// otherwise hand you fake eSIMs.
+func InsecureNoAuth() func(*WebhookOptions) {
+	return func(o *WebhookOptions) { o.Auth = noAuth{} }
+}
+
+type webhookHandler struct {
+	fn      func(context.Context, *Delivery) error
+	opts    WebhookOptions
+	dedupe  *webhook.Dedupe
+	logger  *slog.Logger
+	tracker *Tracker
+}
+
+// NewWebhookHandler returns the http.Handler for eSIM Story's delivery
+// webhook (one POST per unit ordered). Per request it: authenticates (401
+// on failure), reads at most MaxBody bytes (413 above), decodes the JSON
+// (400 when malformed or without topup_id), checks the tracker when
+// RejectUnknown is on (404 for a topup_id no order expects), dedupes on
+// topup_id and calls fn once per topup_id. fn returning nil answers 200; an
+// error answers 500 so eSIM Story may retry, and the retry is handed to fn
+// again. A delivery already handled answers 200 without calling fn; one
+// being handled by another request right now answers 409.
+//
+// It returns an error matching simkit.ErrValidation when fn is nil or no
+// Authenticator is configured (apply InsecureNoAuth to opt out explicitly).
+func NewWebhookHandler(fn func(ctx context.Context, d *Delivery) error, opts ...func(*WebhookOptions)) (http.Handler, error) {
+	const op = "NewWebhookHandler"
+	o := WebhookOptions{}
+	for _, f := range opts {
+		f(&o)
+	}
+	if fn == nil {
+		return nil, apierr.Validation(Provider, op, "a delivery function is required")
+	}
+	if o.Auth == nil {
+		return nil, apierr.Validation(Provider, op, "webhook authentication is required: set WebhookOptions.Auth (TokenInURL, BasicAuth, AuthFunc) or apply InsecureNoAuth")
+	}
+	if c, ok := o.Auth.(configChecker); ok {
+		if msg := c.configError(); msg != "" {
+			return nil, apierr.Validation(Provider, op, "%s", msg)
+		}
+	}
+	if o.Store == nil {
+		o.Store = store.NewMemory()
+	}
+	if o.DedupePrefix == "" {
+		o.DedupePrefix = DefaultDedupePrefix
+	}
+	logger := o.Logger
+	if logger == nil {
+		// A level no record reaches: logging costs nothing when unset.
+		logger = slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.Level(127)}))
+	}
+	return &webhookHandler{
+		fn:      fn,
+		opts:    o,
+		dedupe:  &webhook.Dedupe{Store: o.Store, Prefix: o.DedupePrefix, TTL: o.DedupeTTL},
+		logger:  logger.With(slog.String("provider", Provider)),
+		tracker: o.Tracker,
+	}, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		webhook.Reply(w, http.StatusMethodNotAllowed, "POST only")
+		return
+	}
+	if !h.opts.Auth.Authenticate(r) {
+		h.logger.LogAttrs(ctx, slog.LevelWarn, "simkit: webhook refused: authentication failed")
+		webhook.Reply(w, http.StatusUnauthorized, "unauthorized")
+		return
+	}
+	body, err := webhook.ReadBody(r, h.opts.MaxBody)
+	if err != nil {
+		if errors.Is(err, webhook.ErrTooLarge) {
+			webhook.Reply(w, http.StatusRequestEntityTooLarge, "body too large")
+			return
+		}
+		webhook.Reply(w, http.StatusBadRequest, "cannot read body")
+		return
+	}
+	var d Delivery
+	if err := json.Unmarshal(body, &d); err != nil {
+		webhook.Reply(w, http.StatusBadRequest, "malformed JSON")
+		return
+	}
+	if d.TopupID == "" {
+		webhook.Reply(w, http.StatusBadRequest, "topup_id is missing")
+		return
+	}
+	log := h.logger.With(slog.String("topup_id", d.TopupID))
+	if h.tracker != nil && h.tracker.opts.RejectUnknown {
+		known, err := h.tracker.Known(ctx, &d)
+		if err != nil {
+			log.LogAttrs(ctx, slog.LevelError, "simkit: webhook tracker lookup failed", slog.String("error", err.Error()))
+			webhook.Reply(w, http.StatusInternalServerError, "try again")
+			return
+		}
+		if !known {
+			log.LogAttrs(ctx, slog.LevelWarn, "simkit: webhook refused: unknown topup_id")
+			webhook.Reply(w, http.StatusNotFound, "unknown topup_id")
+			return
+		}
+	}
+	state, err := h.dedupe.Begin(ctx, d.TopupID)
+	if err != nil {
+		log.LogAttrs(ctx, slog.LevelError, "simkit: webhook dedupe failed", slog.String("error", err.Error()))
+		webhook.Reply(w, http.StatusInternalServerError, "try again")
+		return
+	}
+	switch state {
+	case webhook.Done:
+		webhook.Reply(w, http.StatusOK, "already handled")
+		return
+	case webhook.InFlight:
+		webhook.Reply(w, http.StatusConflict, "being handled")
+		return
+	}
+	if err := h.fn(ctx, &d); err != nil {
+		_ = h.dedupe.Release(ctx, d.TopupID)
+		log.LogAttrs(ctx, slog.LevelError, "simkit: webhook function failed", slog.String("error", err.Error()))
+		webhook.Reply(w, http.StatusInternalServerError, "handler failed")
+		return
+	}
+	if h.tracker != nil {
+		if err := h.tracker.Record(ctx, &d); err != nil {
+			_ = h.dedupe.Release(ctx, d.TopupID)
+			log.LogAttrs(ctx, slog.LevelError, "simkit: webhook tracker record failed", slog.String("error", err.Error()))
+			webhook.Reply(w, http.StatusInternalServerError, "try again")
+			return
+		}
+	}
+	if err := h.dedupe.Commit(ctx, d.TopupID); err != nil {
+		// fn succeeded; a retry may reach fn again, which is the lesser harm.
+		log.LogAttrs(ctx, slog.LevelError, "simkit: webhook dedupe commit failed", slog.String("error", err.Error()))
+	}
+	webhook.Reply(w, http.StatusOK, "ok")
+}
