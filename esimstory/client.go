@@ -79,9 +79,9 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	h := http.Header{}
 	h.Set("Accept", "application/json")
 	t, err := transport.New(transport.Config{
-		Provider: Provider,
-		BaseURL:  o.BaseURL,
-		Shared:   o.Shared,
+		Provider:    Provider,
+		BaseURL:     o.BaseURL,
+		Shared:      o.Shared,
 		Header:      h,
 		DecodeError: decodeError,
 	})

@@ -1,0 +1,91 @@
+package esimstory_test
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/require"
+
+	"github.com/simkit/simkit/esimstory"
+	"github.com/simkit/simkit/retry"
+	"github.com/simkit/simkit/signing"
+)
+
+const (
+	testAccessKey = "AK-test-123"
+	testRawSecret = "super-secret-signing-key"
+	ordersURL     = "https://api.esimstory.com/api/v1/api_partner/orders"
+	optionA       = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
+)
+
+// testSecret is the base64 secret key the provider would hand out.
+var testSecret = signing.Secret(base64.StdEncoding.EncodeToString([]byte(testRawSecret)))
+
+// fakeClock is a settable clock; retry sleeps advance it.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *fakeClock { return &fakeClock{t: time.Unix(1768478058, 0).UTC()} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// testClient builds a client over mt whose retry sleeps advance clock
+// instead of waiting.
+func testClient(t *testing.T, mt *httpmock.MockTransport, clock *fakeClock, fns ...func(*esimstory.Options)) *esimstory.Client {
+	t.Helper()
+	base := []func(*esimstory.Options){func(o *esimstory.Options) {
+		o.AccessKey = testAccessKey
+		o.SecretKey = testSecret
+		o.Transport = mt
+		o.Now = clock.Now
+		p := retry.Default()
+		p.NoJitter = true
+		p.Sleep = func(_ context.Context, d time.Duration) error {
+			clock.Advance(d)
+			return nil
+		}
+		o.Retry = p
+	}}
+	c, err := esimstory.New(append(base, fns...)...)
+	require.NoError(t, err)
+	return c
+}
+
+func fixture(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "esimstory", name))
+	require.NoError(t, err)
+	return b
+}
+
+// jsonResponder answers status with a fixture body and records each
+// request's headers.
+func jsonResponder(status int, body []byte, seen *[]http.Header) httpmock.Responder {
+	return func(req *http.Request) (*http.Response, error) {
+		if seen != nil {
+			*seen = append(*seen, req.Header.Clone())
+		}
+		resp := httpmock.NewBytesResponse(status, body)
+		resp.Header.Set("Content-Type", "application/json")
+		return resp, nil
+	}
+}
