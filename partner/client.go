@@ -1,6 +1,18 @@
 // Package partner is the client for the Partner S2S API 1.1.0: catalog,
 // balance, signed orders with exactly-once semantics, eSIM top-up and
 // status, and signed order.status_changed webhooks.
+//
+// Decisions recorded here (SPEC "partner"): the API publishes no host, so
+// Options.BaseURL is required (e.g. "https://api.example/v1/partner"); paths
+// the docs omit are the SPEC's choices (GET /me, GET /balance, GET
+// /balance/history, GET /catalog/products, GET /catalog/products/{uuid},
+// GET /catalog/pricelist, GET /catalog/categories, GET and POST /orders,
+// GET /orders/{uuid}, POST /services/esim/{iccid}/topup, GET
+// /services/esim/{iccid}/status). Every answer is read through the
+// {success, data, meta, message, error, errors} envelope.
+//
+// Orders and top-ups are signed per attempt with partner_secret and are
+// exactly-once per external_id: see CreateOrder.
 package partner
 
 import (
@@ -50,10 +62,11 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	h.Set("Authorization", "Bearer "+o.Token.Reveal())
 	h.Set("Accept", "application/json")
 	t, err := transport.New(transport.Config{
-		Provider: Provider,
-		BaseURL:  o.BaseURL,
-		Shared:   o.Shared,
-		Header:   h,
+		Provider:    Provider,
+		BaseURL:     o.BaseURL,
+		Shared:      o.Shared,
+		Header:      h,
+		DecodeError: decodeError,
 	})
 	if err != nil {
 		return nil, err

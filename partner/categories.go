@@ -1,0 +1,52 @@
+package partner
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+
+	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/internal/transport"
+	"github.com/simkit/simkit/option"
+)
+
+// Category is a catalog category with the attributes its products and SKUs
+// carry.
+type Category struct {
+	ID       int    `json:"id"`
+	Name     string `json:"name"`
+	Slug     string `json:"slug"`
+	ParentID int    `json:"parent_id"`
+	// Attributes are kept raw: the docs do not fix their shape.
+	Attributes json.RawMessage `json:"attributes"`
+}
+
+// ListCategoriesParams selects the language and attribute target.
+type ListCategoriesParams struct {
+	// Locale of the texts; empty means the partner's default.
+	Locale Locale
+	// Target keeps only attributes of products or of SKUs; empty means both.
+	Target AttributeTarget
+}
+
+// ListCategories returns every category (GET /catalog/categories); the
+// endpoint is not paginated.
+func (c *Client) ListCategories(ctx context.Context, p ListCategoriesParams, opts ...option.CallOption) ([]Category, error) {
+	if err := c.ready(); err != nil {
+		return nil, err
+	}
+	const op = "GET /catalog/categories"
+	q := url.Values{}
+	if err := setLocale(q, op, p.Locale); err != nil {
+		return nil, err
+	}
+	if p.Target != "" {
+		if !p.Target.Valid() {
+			return nil, apierr.Validation(Provider, op, "unknown attribute target %q (want product or sku)", string(p.Target))
+		}
+		q.Set("target", string(p.Target))
+	}
+	cats, _, err := call[[]Category](ctx, c, &transport.Request{Method: http.MethodGet, Path: "/catalog/categories", Query: q}, opts)
+	return cats, err
+}
