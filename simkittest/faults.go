@@ -1,0 +1,200 @@
+package simkittest
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Provider names a Fault matches on; they equal the provider packages' names.
+const (
+	ProviderPartner   = "partner"
+	ProviderSMS       = "smsnumbers"
+	ProviderESIMStory = "esimstory"
+	ProviderTopups    = "topups"
+)
+
+// FaultKind says what a Fault does to a matching request.
+type FaultKind int
+
+const (
+	// Latency delays the request by Fault.Delay (or until the client gives
+	// up), then lets the fake handle it normally.
+	Latency FaultKind = iota + 1
+	// Status answers Fault.Status (default 503) with Fault.Body without
+	// calling the fake: the request was not processed.
+	Status
+	// DropAfterHandling lets the fake process the request in full (an order
+	// is created, a balance charged) and then closes the connection without
+	// answering: the client sees a transport error for work that happened.
+	// This is the ambiguous failure exactly-once order code must survive.
+	DropAfterHandling
+	// DropBeforeHandling closes the connection without calling the fake.
+	DropBeforeHandling
+	// MalformedBody lets the fake process the request and answers its status
+	// with a truncated, unparsable body (Fault.Body when set).
+	MalformedBody
+)
+
+// Fault is one injected failure. Provider, Method and Path select requests
+// (empty matches any); Path is compared with and without the fake's mount
+// prefix ("/orders" and "/v1/partner/orders" both match a partner order),
+// and a trailing "*" matches any path with that prefix.
+type Fault struct {
+	Provider string
+	Method   string
+	Path     string
+	// Times is how many matching requests the fault hits; 0 means all.
+	Times int
+	Kind  FaultKind
+	// Delay is the Latency wait.
+	Delay time.Duration
+	// Status is the Status (default 503) kind's status code.
+	Status int
+	// Body replaces the default body of Status and MalformedBody.
+	Body string
+}
+
+// Faults holds the faults injected into every fake of an Env. It is safe
+// for concurrent use; faults apply in the order they were added, and the
+// first one that matches and has hits left wins.
+type Faults struct {
+	mu     sync.Mutex
+	faults []*activeFault
+}
+
+type activeFault struct {
+	Fault
+	hits int
+}
+
+// Add injects f. A Fault with Times > 0 retires itself after Times hits.
+func (fs *Faults) Add(f Fault) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.faults = append(fs.faults, &activeFault{Fault: f})
+}
+
+// Clear removes every fault.
+func (fs *Faults) Clear() {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.faults = nil
+}
+
+// Hits returns how many requests the faults have hit so far, so a test can
+// check that its fault fired.
+func (fs *Faults) Hits() int {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	n := 0
+	for _, f := range fs.faults {
+		n += f.hits
+	}
+	return n
+}
+
+// take returns the fault that applies to r, counting the hit.
+func (fs *Faults) take(provider, prefix string, r *http.Request) *Fault {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	for _, f := range fs.faults {
+		if f.Times > 0 && f.hits >= f.Times {
+			continue
+		}
+		if f.Provider != "" && f.Provider != provider || f.Method != "" && !strings.EqualFold(f.Method, r.Method) {
+			continue
+		}
+		if f.Path != "" && !pathMatches(f.Path, r.URL.Path) && !pathMatches(f.Path, strings.TrimPrefix(r.URL.Path, prefix)) {
+			continue
+		}
+		f.hits++
+		out := f.Fault
+		return &out
+	}
+	return nil
+}
+
+func pathMatches(pattern, path string) bool {
+	if p, ok := strings.CutSuffix(pattern, "*"); ok {
+		return strings.HasPrefix(path, p)
+	}
+	return pattern == path
+}
+
+// Wrap returns h with the faults for provider applied; prefix is the path
+// the fake is mounted under (stripped when matching Fault.Path). A nil
+// *Faults wraps nothing.
+func (fs *Faults) Wrap(provider, prefix string, h http.Handler) http.Handler {
+	if fs == nil {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f := fs.take(provider, prefix, r)
+		if f == nil {
+			h.ServeHTTP(w, r)
+			return
+		}
+		switch f.Kind {
+		case Latency:
+			t := time.NewTimer(f.Delay)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				return
+			}
+			h.ServeHTTP(w, r)
+		case Status:
+			status, body := f.Status, f.Body
+			if status == 0 {
+				status = http.StatusServiceUnavailable
+			}
+			if body == "" {
+				body = http.StatusText(status)
+			}
+			w.WriteHeader(status)
+			_, _ = w.Write([]byte(body))
+		case DropBeforeHandling:
+			drop(w)
+		case DropAfterHandling:
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			drop(w)
+		case MalformedBody:
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			body := []byte(f.Body)
+			if f.Body == "" {
+				// Half of the real answer: valid start, broken end.
+				full := bytes.TrimSpace(rec.Body.Bytes())
+				body = append(full[:len(full)/2:len(full)/2], "\x00{"...)
+			}
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.Header().Del("Content-Length")
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(body)
+		default:
+			h.ServeHTTP(w, r)
+		}
+	})
+}
+
+// drop closes the client's connection without an answer. Servers that
+// cannot hijack (HTTP/2) get a panic the server turns into a reset stream.
+func drop(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	_ = conn.Close()
+}

@@ -1,0 +1,96 @@
+package simkittest
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+)
+
+// PartnerWebhookAttempt records one delivery attempt of an
+// order.status_changed webhook.
+type PartnerWebhookAttempt struct {
+	IdempotencyKey string
+	OrderID        string
+	Status         string // the order status announced
+	Attempt        int    // 1-based
+	// Code is the receiver's HTTP status; 0 when Err is set.
+	Code int
+	Err  error
+}
+
+// SetWebhookURL sends later webhooks to url (replacing any handler).
+func (f *PartnerFake) SetWebhookURL(url string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.hook = webhookTarget{url: url}
+}
+
+// SetWebhookHandler sends later webhooks to h in-process (replacing any URL).
+func (f *PartnerFake) SetWebhookHandler(h http.Handler) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.hook = webhookTarget{handler: h}
+}
+
+// WebhookAttempts returns every delivery attempt so far, in order.
+func (f *PartnerFake) WebhookAttempts() []PartnerWebhookAttempt {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]PartnerWebhookAttempt(nil), f.attempts...)
+}
+
+// Flush waits until every webhook sent so far was delivered or gave up
+// after its retries; tests call it before looking at what was received.
+func (f *PartnerFake) Flush() { f.wg.Wait() }
+
+// notify sends order.status_changed for the order snapshot in the
+// background, retrying on non-2xx or transport errors with the configured
+// delays. Each attempt is signed afresh with the same idempotency key.
+func (f *PartnerFake) notify(order map[string]any) {
+	f.mu.Lock()
+	target := f.hook
+	f.mu.Unlock()
+	if target.empty() {
+		return
+	}
+	key := randomUUID()
+	body, _ := json.Marshal(map[string]any{
+		"event":           "order.status_changed",
+		"timestamp":       f.now().UTC().Format(timeLayout),
+		"idempotency_key": key,
+		"data":            map[string]any{"order": order},
+	})
+	id, _ := order["id"].(string)
+	status, _ := order["status"].(string)
+	f.wg.Add(1)
+	go func() {
+		defer f.wg.Done()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		go func() {
+			select {
+			case <-f.done:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+		for attempt := 1; ; attempt++ {
+			h := f.signer.PartnerWebhookHeaders(f.now(), "order.status_changed", key)
+			code, err := target.send(ctx, f.cfg.WebhookClient, h, body)
+			f.mu.Lock()
+			f.attempts = append(f.attempts, PartnerWebhookAttempt{IdempotencyKey: key, OrderID: id, Status: status, Attempt: attempt, Code: code, Err: err})
+			f.mu.Unlock()
+			if err == nil && code >= 200 && code < 300 || attempt > len(f.cfg.WebhookRetryDelays) {
+				return
+			}
+			t := time.NewTimer(f.cfg.WebhookRetryDelays[attempt-1])
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+				return
+			}
+		}
+	}()
+}

@@ -1,0 +1,46 @@
+package simkittest
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+)
+
+// webhookTarget is where a fake sends its webhooks: a URL, or a handler
+// called in-process (the SDK's own webhook handler, with no server).
+type webhookTarget struct {
+	url     string
+	handler http.Handler
+}
+
+func (t webhookTarget) empty() bool { return t.url == "" && t.handler == nil }
+
+// send POSTs body with header to the target and returns the answer's
+// status; a transport error is returned as err with status 0.
+func (t webhookTarget) send(ctx context.Context, client *http.Client, header http.Header, body []byte) (int, error) {
+	url := t.url
+	if t.handler != nil {
+		url = "http://webhook.simkittest.invalid/"
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	if t.handler != nil {
+		rec := httptest.NewRecorder()
+		t.handler.ServeHTTP(rec, req)
+		return rec.Code, nil
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	_ = resp.Body.Close()
+	return resp.StatusCode, nil
+}
