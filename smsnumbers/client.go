@@ -2,6 +2,31 @@
 // (5sim-style): virtual numbers for SMS codes, hosting numbers, vendor
 // payouts. Its errors arrive as plain text and are mapped to simkit's
 // sentinels.
+//
+// Decisions a user may rely on (see SPEC "smsnumbers"):
+//
+//   - Authentication: the token is sent as "Authorization: Bearer" on
+//     /v1/user and /v1/vendor calls only; /v1/guest calls (products, prices,
+//     countries, notification) go out without it.
+//   - Pacing: the client waits for a token-bucket limiter before every
+//     attempt (DefaultRatePerSecond, burst 10) so it stays under the
+//     provider's 100 req/s per key; Options.RatePerSecond or Shared.Limiter
+//     change it. 429 and 503 are rate limiting here: safe calls are retried
+//     after the policy's RateLimitDelay, doubling per retry, never at full
+//     speed, because hitting the limit 5 times in 10 minutes bans the
+//     account for 10 minutes.
+//   - Buying is never retried automatically. BuyActivation, BuyHosting and
+//     Reuse are GETs that spend money and the provider has no idempotency
+//     key, so after a timeout or reset a second attempt could buy a second
+//     number; they are sent with transport.NotIdempotent. Look the order up
+//     with Orders before buying again.
+//   - Finish, Cancel and Ban are retried like any GET: they move one order
+//     to a final state, so a repeat cannot change more than the first
+//     attempt did. A repeat whose first attempt already landed may answer
+//     with a conflict error (ErrConflict) although the order did change;
+//     call Check to see its state.
+//   - Errors: see ErrorTexts for the mapping of the provider's plain-text
+//     answers to simkit's sentinels.
 package smsnumbers
 
 import (
@@ -60,8 +85,9 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	if rps <= 0 {
 		rps = DefaultRatePerSecond
 	}
+	// The token is not a fixed header: userCall adds it per request so
+	// guest calls never carry it.
 	h := http.Header{}
-	h.Set("Authorization", "Bearer "+o.Token.Reveal())
 	h.Set("Accept", "application/json")
 	t, err := transport.New(transport.Config{
 		Provider:       Provider,
@@ -69,6 +95,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 		Shared:         o.Shared,
 		Header:         h,
 		DefaultLimiter: transport.NewLimiter(rps, 10),
+		DecodeError:    decodeError,
 	})
 	if err != nil {
 		return nil, err

@@ -1,0 +1,58 @@
+package smsnumbers
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/simkit/simkit/option"
+)
+
+// Check returns an order with the SMS received so far
+// (GET /v1/user/check/{id}).
+func (c *Client) Check(ctx context.Context, id int64, opts ...option.CallOption) (*Order, error) {
+	if err := c.ready(); err != nil {
+		return nil, err
+	}
+	return c.orderAction(ctx, "check", id, opts)
+}
+
+// Finish marks an order as done (GET /v1/user/finish/{id}). Finishing
+// before the code timeout raises the rating. It is retried like any GET
+// (see the package doc).
+func (c *Client) Finish(ctx context.Context, id int64, opts ...option.CallOption) (*Order, error) {
+	if err := c.ready(); err != nil {
+		return nil, err
+	}
+	return c.orderAction(ctx, "finish", id, opts)
+}
+
+// Cancel cancels an order and returns its money
+// (GET /v1/user/cancel/{id}). It is refused once an SMS came (an error
+// matching simkit.ErrConflict) and lowers the rating.
+func (c *Client) Cancel(ctx context.Context, id int64, opts ...option.CallOption) (*Order, error) {
+	if err := c.ready(); err != nil {
+		return nil, err
+	}
+	return c.orderAction(ctx, "cancel", id, opts)
+}
+
+// Ban reports the number as banned by the service and closes the order
+// (GET /v1/user/ban/{id}). It is refused once an SMS came and lowers the
+// rating.
+func (c *Client) Ban(ctx context.Context, id int64, opts ...option.CallOption) (*Order, error) {
+	if err := c.ready(); err != nil {
+		return nil, err
+	}
+	return c.orderAction(ctx, "ban", id, opts)
+}
+
+func (c *Client) orderAction(ctx context.Context, action string, id int64, opts []option.CallOption) (*Order, error) {
+	if err := requireID("GET /v1/user/"+action, id); err != nil {
+		return nil, err
+	}
+	var o Order
+	if err := c.call(ctx, c.userRequest(segments("/v1/user/"+action, strconv.FormatInt(id, 10)), nil), &o, opts); err != nil {
+		return nil, err
+	}
+	return &o, nil
+}

@@ -1,0 +1,44 @@
+package smsnumbers
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/simkit/simkit/option"
+)
+
+// InboxSMS is one message in an order's inbox.
+type InboxSMS struct {
+	ID        int64     `json:"ID"`
+	CreatedAt time.Time `json:"created_at"`
+	Date      time.Time `json:"date"`
+	Sender    string    `json:"sender"`
+	Text      string    `json:"text"`
+	Code      string    `json:"code"`
+	// IsWave and WaveUUID mark a voice message.
+	IsWave   bool   `json:"is_wave"`
+	WaveUUID string `json:"wave_uuid"`
+}
+
+// Inbox is every SMS an order received.
+type Inbox struct {
+	Data  []InboxSMS `json:"Data"`
+	Total int        `json:"Total"`
+}
+
+// SMSInbox returns the messages received for an order, hosting orders
+// included (GET /v1/user/sms/inbox/{id}).
+func (c *Client) SMSInbox(ctx context.Context, id int64, opts ...option.CallOption) (*Inbox, error) {
+	if err := c.ready(); err != nil {
+		return nil, err
+	}
+	if err := requireID("GET /v1/user/sms/inbox", id); err != nil {
+		return nil, err
+	}
+	var in Inbox
+	if err := c.call(ctx, c.userRequest(segments("/v1/user/sms/inbox", strconv.FormatInt(id, 10)), nil), &in, opts); err != nil {
+		return nil, err
+	}
+	return &in, nil
+}
