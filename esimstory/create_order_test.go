@@ -15,9 +15,9 @@ import (
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/require"
 
+	"github.com/simkit/simkit/esimstory"
 	"github.com/simkit/simkit/internal/apierr"
 	"github.com/simkit/simkit/option"
-	"github.com/simkit/simkit/esimstory"
 )
 
 // expectedSignature recomputes the SPEC vector with crypto/hmac directly,
@@ -167,7 +167,9 @@ func TestNewRequiresCredentials(t *testing.T) {
 		{"no access key", func(o *esimstory.Options) { o.SecretKey = testSecret }, apierr.ErrNotConfigured},
 		{"no secret", func(o *esimstory.Options) { o.AccessKey = testAccessKey }, apierr.ErrNotConfigured},
 		{"secret not base64", func(o *esimstory.Options) { o.AccessKey, o.SecretKey = testAccessKey, "***" }, apierr.ErrValidation},
-		{"bad base URL", func(o *esimstory.Options) { o.AccessKey, o.SecretKey, o.BaseURL = testAccessKey, testSecret, "http://bad host/%zz" }, apierr.ErrValidation},
+		{"bad base URL", func(o *esimstory.Options) {
+			o.AccessKey, o.SecretKey, o.BaseURL = testAccessKey, testSecret, "http://bad host/%zz"
+		}, apierr.ErrValidation},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,56 @@
+package esimstory_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/require"
+
+	"github.com/simkit/simkit/esimstory"
+	"github.com/simkit/simkit/internal/apierr"
+)
+
+func TestCreateOrderErrorBodiesDecode(t *testing.T) {
+	tests := []struct {
+		name     string
+		status   int
+		body     []byte
+		kind     error
+		code     string
+		contains []string
+	}{
+		{"400 string error", 400, fixture(t, "error_400.json"), apierr.ErrValidation, "", []string{"Invalid JSON format"}},
+		{"401 object error keeps code", 401, fixture(t, "error_401.json"), apierr.ErrUnauthorized, "unauthorized", []string{"Invalid signature."}},
+		{"422 blank id", 422, fixture(t, "error_422_blank.json"), apierr.ErrValidation, "", []string{"External order id can't be blank"}},
+		{"422 duplicate id is a conflict naming the id", 422, fixture(t, "error_422_taken.json"), apierr.ErrConflict, "", []string{`"ORDER-7"`, "has already been taken"}},
+		{"422 unknown option is not found", 422, fixture(t, "error_422_option.json"), apierr.ErrNotFound, "", []string{"Product with option_id not found"}},
+		{"422 upstream failure is unavailable", 422, fixture(t, "error_422_upstream.json"), apierr.ErrUnavailable, "", []string{"eSIM Request failed"}},
+		{"500 string error", 500, fixture(t, "error_500.json"), apierr.ErrServer, "", []string{"Internal server error"}},
+		{"non-JSON body", 500, []byte("<html>oops</html>"), apierr.ErrServer, "", []string{"<html>oops</html>"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mt := httpmock.NewMockTransport()
+			mt.RegisterResponder(http.MethodPost, ordersURL, jsonResponder(tt.status, tt.body, nil))
+			c := testClient(t, mt, newClock())
+			order, err := c.CreateOrder(context.Background(), esimstory.CreateOrderParams{
+				ExternalOrderID: "ORDER-7", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 1}},
+			})
+			require.Nil(t, order)
+			require.ErrorIs(t, err, tt.kind)
+			var e *apierr.Error
+			require.True(t, errors.As(err, &e))
+			require.Equal(t, tt.status, e.StatusCode)
+			require.Equal(t, esimstory.Provider, e.Provider)
+			require.Equal(t, tt.code, e.Code)
+			for _, s := range tt.contains {
+				require.Contains(t, err.Error(), s)
+			}
+			require.NotContains(t, err.Error(), testSecret.Reveal())
+			require.Equal(t, 1, mt.GetTotalCallCount(), "4xx and 500 are not retried")
+		})
+	}
+}
