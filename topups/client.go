@@ -2,12 +2,35 @@
 // shape under /customer/v2) and the number-renewal API: OAuth token cache,
 // top-up packages and orders, the one-request-per-15-minutes package
 // history, and renewals.
+//
+// # Token
+//
+// Every call carries an OAuth client-credentials token fetched from
+// POST /customer/v2/token. The token endpoint allows only a few calls a
+// minute, so the token is cached in the Store (key "topups:token:"+ClientID)
+// until TokenRefreshMargin before it expires, and concurrent first calls
+// share one fetch: in-process through a single flight and across replicas
+// sharing a Store through a Store lock. A 401 on any call drops the cached
+// token (only if it is still the one the provider refused), fetches one new
+// token and replays the request once; a second 401 is returned as
+// ErrUnauthorized. A 401 means the provider did not act on the request, so
+// the replay is safe even for a top-up order. The token is never logged and
+// never appears in errors.
+//
+// # Package history
+//
+// The provider allows one package-history request per eSIM per 15 minutes.
+// PackageHistory caches each ICCID's answer in the Store for 15 minutes and
+// never sends a second request inside the window; see PackageHistory.
 package topups
 
 import (
 	"net/http"
+	"sync"
+	"time"
 
 	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/internal/flight"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/signing"
@@ -29,6 +52,11 @@ type Options struct {
 	// API; renewal calls answer ErrNotConfigured when they are empty.
 	RenewalBaseURL string
 	RenewalKey     signing.Secret
+	// TokenRefreshMargin is how long before the token's expiry the client
+	// stops using it and fetches a new one, so a request never races the
+	// expiry. Zero means 60 s, or a tenth of the token's lifetime when that
+	// is shorter than two minutes.
+	TokenRefreshMargin time.Duration
 }
 
 // Client calls the top-up and renewal APIs. It is safe for concurrent use.
@@ -38,6 +66,14 @@ type Client struct {
 	t       *transport.Client
 	renewal *transport.Client
 	opts    *Options
+	// flight shares token and package-history loads between goroutines
+	// and replicas.
+	flight *flight.Group
+	// history admits one package-history request per ICCID per window.
+	history *transport.Gate
+	// forgetMu makes "drop the token if it is still the refused one" atomic
+	// within this process.
+	forgetMu sync.Mutex
 }
 
 // New builds a Client. BaseURL, ClientID and ClientSecret are required.
@@ -53,24 +89,31 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	h := http.Header{}
 	h.Set("Accept", "application/json")
 	t, err := transport.New(transport.Config{
-		Provider: Provider,
-		BaseURL:  o.BaseURL,
-		Shared:   o.Shared,
-		Header:   h,
+		Provider:    Provider,
+		BaseURL:     o.BaseURL,
+		Shared:      o.Shared,
+		Header:      h,
+		DecodeError: DecodeError,
 	})
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{t: t, opts: o}
+	c := &Client{
+		t:       t,
+		opts:    o,
+		flight:  flight.New(o.Store, 0, 0),
+		history: transport.NewGate(o.Store, historyGatePrefix, HistoryWindow, o.Now),
+	}
 	if o.RenewalBaseURL != "" && !o.RenewalKey.IsZero() {
 		rh := http.Header{}
 		rh.Set("Accept", "application/json")
 		rh.Set("Authorization", "Bearer "+o.RenewalKey.Reveal())
 		c.renewal, err = transport.New(transport.Config{
-			Provider: Provider,
-			BaseURL:  o.RenewalBaseURL,
-			Shared:   o.Shared,
-			Header:   rh,
+			Provider:    Provider,
+			BaseURL:     o.RenewalBaseURL,
+			Shared:      o.Shared,
+			Header:      rh,
+			DecodeError: DecodeError,
 		})
 		if err != nil {
 			return nil, err

@@ -1,0 +1,73 @@
+package topups
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/internal/transport"
+	"github.com/simkit/simkit/internal/validate"
+	"github.com/simkit/simkit/option"
+)
+
+const renewOp = "POST /api/third-party/partner/renew-number/"
+
+// RenewalResult is the renewal API's answer to a successful renewal.
+type RenewalResult struct {
+	// Message is the provider's confirmation text.
+	Message string `json:"message"`
+	// Success is always true in a returned result (false is an error).
+	Success bool `json:"success"`
+	// Data is whatever the provider attached (null on success), undecoded.
+	Data json.RawMessage `json:"data"`
+}
+
+// RenewNumber renews the subscription of the user with this email, or
+// converts a free-trial user to paying. It uses the separate renewal API
+// (Options.RenewalBaseURL and RenewalKey) and answers ErrNotConfigured
+// without them.
+//
+// A renewal may charge, and the API takes no id to deduplicate by, so the
+// call is never retried automatically. An answer with success:false is an
+// error carrying the provider's message that matches ErrRenewalRefused
+// and, by its wording, ErrNotFound or ErrValidation.
+func (c *Client) RenewNumber(ctx context.Context, email string, opts ...option.CallOption) (*RenewalResult, error) {
+	if err := c.ready(); err != nil {
+		return nil, err
+	}
+	if c.renewal == nil {
+		e := apierr.NotConfigured(Provider)
+		e.Op = renewOp
+		e.Message = "renewal API not configured: set RenewalBaseURL and RenewalKey"
+		return nil, e
+	}
+	email = strings.TrimSpace(email)
+	if !validate.Email(email) {
+		return nil, apierr.Validation(Provider, renewOp, "email is not a valid address")
+	}
+	out := &RenewalResult{}
+	resp, err := c.renewal.Do(ctx, &transport.Request{
+		Method:      http.MethodPost,
+		Path:        "/api/third-party/partner/renew-number/",
+		JSON:        map[string]string{"email": email},
+		Idempotency: transport.NotIdempotent,
+		Op:          renewOp,
+	}, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if !out.Success {
+		kind := apierr.ErrValidation
+		if strings.Contains(strings.ToLower(out.Message), "not found") {
+			kind = apierr.ErrNotFound
+		}
+		msg := out.Message
+		if msg == "" {
+			msg = "renewal refused"
+		}
+		return nil, c.renewal.Fail(resp, &apierr.Error{Message: msg, Kind: kind, Err: ErrRenewalRefused})
+	}
+	return out, nil
+}

@@ -1,0 +1,130 @@
+package topups
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/internal/transport"
+	"github.com/simkit/simkit/option"
+)
+
+const (
+	tokenPath = "/customer/v2/token"
+	// defaultRefreshMargin is how early a token is replaced before expiry.
+	defaultRefreshMargin = time.Minute
+	// unknownTokenTTL caches a token whose answer gave no lifetime; a 401
+	// still replaces it early.
+	unknownTokenTTL = time.Hour
+)
+
+// tokenAnswer is the token endpoint's body.
+type tokenAnswer struct {
+	Data struct {
+		TokenType   string  `json:"token_type"`
+		ExpiresIn   flexInt `json:"expires_in"`
+		AccessToken string  `json:"access_token"`
+	} `json:"data"`
+}
+
+func (c *Client) tokenKey() string { return "topups:token:" + c.opts.ClientID }
+
+// token returns the cached access token, fetching one (once per process and
+// per fleet) when none is cached.
+func (c *Client) token(ctx context.Context) (string, error) {
+	v, _, err := c.flight.Load(ctx, c.tokenKey(), c.fetchToken)
+	if err != nil {
+		// A store failure or the caller's ctx ending while waiting is not
+		// yet an *apierr.Error.
+		return "", storeError("POST "+tokenPath, err)
+	}
+	return string(v), nil
+}
+
+// fetchToken asks the token endpoint for a new token and says how long to
+// cache it. Getting a token twice is harmless, so the call is retried like
+// a safe one.
+func (c *Client) fetchToken(ctx context.Context) ([]byte, time.Duration, error) {
+	req := &transport.Request{
+		Method: http.MethodPost,
+		Path:   tokenPath,
+		Form: map[string]string{
+			"client_id":     c.opts.ClientID,
+			"client_secret": c.opts.ClientSecret.Reveal(),
+			"grant_type":    "client_credentials",
+		},
+		Idempotency: transport.Idempotent,
+	}
+	// Decode here rather than in Do: a malformed answer would otherwise be
+	// copied into the error's Raw field, token and all.
+	resp, err := c.t.Do(ctx, req, nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	var ans tokenAnswer
+	if err := json.Unmarshal(resp.Body, &ans); err != nil || ans.Data.AccessToken == "" {
+		return nil, 0, &apierr.Error{Provider: Provider, Op: resp.Op, StatusCode: resp.StatusCode, RequestID: resp.RequestID,
+			Message: "token answer has no access_token", Kind: transport.ErrBadResponse}
+	}
+	return []byte(ans.Data.AccessToken), c.tokenTTL(time.Duration(ans.Data.ExpiresIn) * time.Second), nil
+}
+
+// tokenTTL is how long a token living `life` is cached: life minus the
+// refresh margin. Short-lived tokens use a tenth of their life as margin,
+// so they are still cached at all.
+func (c *Client) tokenTTL(life time.Duration) time.Duration {
+	if life <= 0 {
+		return unknownTokenTTL
+	}
+	margin := c.opts.TokenRefreshMargin
+	if margin <= 0 {
+		margin = defaultRefreshMargin
+	}
+	if margin >= life/2 {
+		margin = life / 10
+	}
+	return life - margin
+}
+
+// forgetToken drops the cached token after the provider refused it, but
+// only if the cache still holds that same token: another goroutine may
+// already have replaced it, and dropping the fresh one would cost an extra
+// call to the rate-limited token endpoint.
+func (c *Client) forgetToken(ctx context.Context, refused string) error {
+	c.forgetMu.Lock()
+	defer c.forgetMu.Unlock()
+	v, ok, err := c.opts.Store.Get(ctx, c.tokenKey())
+	if err != nil || !ok || string(v) != refused {
+		return err
+	}
+	return c.flight.Forget(ctx, c.tokenKey())
+}
+
+// do sends req with the bearer token, set per attempt. On a 401 it drops
+// the token, fetches a new one and replays req once: the provider did not
+// act on a request it refused for auth, so the replay cannot duplicate
+// anything. A second 401 is returned (Kind ErrUnauthorized).
+func (c *Client) do(ctx context.Context, req *transport.Request, out any, opts ...option.CallOption) (*transport.Response, error) {
+	for replayed := false; ; replayed = true {
+		tok, err := c.token(ctx)
+		if err != nil {
+			return nil, err
+		}
+		r := *req
+		r.Sign = func(h http.Header, _ time.Time) error {
+			h.Set("Authorization", "Bearer "+tok)
+			return nil
+		}
+		resp, err := c.t.Do(ctx, &r, out, opts...)
+		if replayed || resp == nil || resp.StatusCode != http.StatusUnauthorized {
+			return resp, err
+		}
+		if ferr := c.forgetToken(ctx, tok); ferr != nil {
+			return resp, err
+		}
+		c.t.Logger().LogAttrs(ctx, slog.LevelDebug, "simkit: token refused, refreshing", slog.String("op", resp.Op))
+	}
+}
