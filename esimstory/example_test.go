@@ -1,0 +1,155 @@
+package esimstory_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+
+	"github.com/simkit/simkit/esimstory"
+	"github.com/simkit/simkit/signing"
+)
+
+// fakeESIMStory stands in for the API: it checks the signature headers and
+// answers one topup_id per unit, or a duplicate error for a reused id.
+func fakeESIMStory() *httptest.Server {
+	verifier, _ := signing.NewESIMStory("AK-example", "c2VjcmV0")
+	seen := map[string]bool{}
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ts, _ := strconv.ParseInt(r.Header.Get(signing.HeaderESIMStoryTimestamp), 10, 64)
+		if !verifier.Verify(r.Header.Get(signing.HeaderESIMStorySignature), r.Method, r.URL.Path, ts) {
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprint(w, `{"error":{"code":"unauthorized","message":"Invalid signature."}}`)
+			return
+		}
+		var body struct {
+			ExternalOrderID string `json:"external_order_id"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		id := body.ExternalOrderID
+		if seen[id] {
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			fmt.Fprint(w, `{"errors":["External order id has already been taken"]}`)
+			return
+		}
+		seen[id] = true
+		fmt.Fprint(w, `{"products":[{"topup_id":"T1","option_id":"opt-1"},{"topup_id":"T2","option_id":"opt-1"}]}`)
+	}))
+}
+
+func ExampleClient_CreateOrder() {
+	srv := fakeESIMStory()
+	defer srv.Close()
+	c, err := esimstory.New(func(o *esimstory.Options) {
+		o.BaseURL = srv.URL + "/api" // production: leave empty (ProductionURL)
+		o.AccessKey = "AK-example"
+		o.SecretKey = "c2VjcmV0" // base64, as eSIM Story issues it
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	params := esimstory.CreateOrderParams{
+		ExternalOrderID: "ORDER-1",
+		Products:        []esimstory.ProductQty{{OptionID: "opt-1", Qty: 2}},
+	}
+	order, err := c.CreateOrder(context.Background(), params)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("units:", order.TopupIDs())
+
+	// The same external id again: eSIM Story refuses and the API has no
+	// lookup, so the error matches simkit.ErrConflict and names the id: the
+	// order already exists and its eSIMs arrive by webhook.
+	_, err = c.CreateOrder(context.Background(), params)
+	fmt.Println(err)
+	// Output:
+	// units: [T1 T2]
+	// simkit esimstory CreateOrder: HTTP 422: external order id "ORDER-1" was already used (External order id has already been taken): the order exists; its eSIMs arrive by webhook
+}
+
+func ExampleNewWebhookHandler() {
+	h, err := esimstory.NewWebhookHandler(func(_ context.Context, d *esimstory.Delivery) error {
+		// Hand the eSIM to your customer here; an error makes eSIM Story retry.
+		fmt.Println("deliver", d.ICCID, d.LPA, d.ExpiresAt.Format("2006-01-02"))
+		return nil
+	}, func(o *esimstory.WebhookOptions) {
+		// Register https://you.example/esimstory/hook?token=... with eSIM Story.
+		o.Auth = esimstory.TokenInURL("token", "long-random-token")
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	body := `{"topup_id":"T1","iccid":"89852341234567890123","download_link":"LPA:1$rsp1.cmlink.com$CODE","expired_date":"2026-07-28"}`
+	for _, url := range []string{
+		srv.URL + "/hook?token=long-random-token",
+		srv.URL + "/hook?token=long-random-token", // a retried duplicate
+		srv.URL + "/hook?token=guess",
+	} {
+		resp, err := http.Post(url, "application/json", strings.NewReader(body))
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		resp.Body.Close()
+		fmt.Println(resp.StatusCode)
+	}
+	// Output:
+	// deliver 89852341234567890123 LPA:1$rsp1.cmlink.com$CODE 2026-07-28
+	// 200
+	// 200
+	// 401
+}
+
+func ExampleTracker_Wait() {
+	ctx := context.Background()
+	// Pass a shared store (Redis) instead of nil when replicas share the work.
+	tr := esimstory.NewTracker(nil, func(o *esimstory.TrackerOptions) { o.RejectUnknown = true })
+	// CreateOrder does this itself when Options.Tracker is set.
+	_ = tr.Track(ctx, &esimstory.Order{ExternalOrderID: "ORDER-1", Units: []esimstory.OrderedUnit{
+		{TopupID: "T1", OptionID: "opt-1"}, {TopupID: "T2", OptionID: "opt-1"},
+	}})
+	h, _ := esimstory.NewWebhookHandler(func(context.Context, *esimstory.Delivery) error { return nil },
+		func(o *esimstory.WebhookOptions) {
+			o.Auth = esimstory.BasicAuth("esim", "pa55word")
+			o.Tracker = tr
+		})
+	deliver := func(topupID, iccid string) int {
+		body := `{"topup_id":"` + topupID + `","iccid":"` + iccid + `","external_order_id":"ORDER-1"}`
+		req := httptest.NewRequest(http.MethodPost, "/hook", strings.NewReader(body))
+		req.SetBasicAuth("esim", "pa55word")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	fmt.Println("T2:", deliver("T2", "8900000000000000002"))
+	fmt.Println("forged:", deliver("T9", "8900000000000000009"))
+	delivered, expected, _ := tr.Progress(ctx, "ORDER-1")
+	fmt.Printf("progress: %d/%d\n", delivered, expected)
+	fmt.Println("T1:", deliver("T1", "8900000000000000001"))
+
+	esims, err := tr.Wait(ctx, "ORDER-1") // returns at once: every unit arrived
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, d := range esims {
+		fmt.Println(d.TopupID, d.ICCID)
+	}
+	// Output:
+	// T2: 200
+	// forged: 404
+	// progress: 1/2
+	// T1: 200
+	// T1 8900000000000000001
+	// T2 8900000000000000002
+}
