@@ -153,12 +153,15 @@ func (c *Client) fetchHistory(ctx context.Context, iccid string, opts []option.C
 	return b, HistoryWindow, nil
 }
 
-// storeError wraps a failure of the Store (or of waiting on it) that is
-// not already a provider error.
+// storeError wraps a failure of the Store, or the caller's ctx ending
+// while waiting on a shared load, as an *apierr.Error.
 func storeError(op string, err error) error {
 	var ae *apierr.Error
 	if errors.As(err, &ae) {
 		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &apierr.Error{Provider: Provider, Op: op, Message: "call ended by context", Err: err}
 	}
 	return &apierr.Error{Provider: Provider, Op: op, Message: "shared state unavailable", Kind: apierr.ErrUnavailable, Err: err}
 }

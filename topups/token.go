@@ -35,6 +35,10 @@ func (c *Client) tokenKey() string { return "topups:token:" + c.opts.ClientID }
 // token returns the cached access token, fetching one (once per process and
 // per fleet) when none is cached.
 func (c *Client) token(ctx context.Context) (string, error) {
+	if err := ctx.Err(); err != nil {
+		// Do not spend a rate-limited token fetch on a call already over.
+		return "", storeError("POST "+tokenPath, err)
+	}
 	v, _, err := c.flight.Load(ctx, c.tokenKey(), c.fetchToken)
 	if err != nil {
 		// A store failure or the caller's ctx ending while waiting is not
