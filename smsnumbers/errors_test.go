@@ -1,0 +1,179 @@
+package smsnumbers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/internal/transport"
+)
+
+// TestErrorTexts pins every plain-text error of the SPEC to its sentinel,
+// so a change of mapping is a deliberate, visible decision.
+func TestErrorTexts(t *testing.T) {
+	want := map[string]error{
+		"no free phones":          apierr.ErrOutOfStock,
+		"not enough user balance": apierr.ErrInsufficientFunds,
+		"not enough rating":       apierr.ErrConflict,
+		"select country":          apierr.ErrValidation,
+		"select operator":         apierr.ErrValidation,
+		"bad country":             apierr.ErrValidation,
+		"bad operator":            apierr.ErrValidation,
+		"no product":              apierr.ErrNotFound,
+		"server offline":          apierr.ErrUnavailable,
+		"reuse not possible":      apierr.ErrConflict,
+		"reuse false":             apierr.ErrConflict,
+		"reuse expired":           apierr.ErrConflict,
+		"order not found":         apierr.ErrNotFound,
+		"order expired":           apierr.ErrConflict,
+		"order has sms":           apierr.ErrConflict,
+		"order no sms":            apierr.ErrConflict,
+		"hosting order":           apierr.ErrConflict,
+		"record not found":        apierr.ErrNotFound,
+		"internal error":          apierr.ErrServer,
+		"you need to wait time":   apierr.ErrRateLimited,
+	}
+	require.Len(t, ErrorTexts, len(want), "every SPEC text is mapped, and nothing else")
+	for msg, kind := range want {
+		t.Run(msg, func(t *testing.T) {
+			h := newHarness(t)
+			h.reply(text(http.StatusBadRequest, msg))
+			_, err := h.c.Check(context.Background(), 7)
+			require.ErrorIs(t, err, kind)
+			var e *apierr.Error
+			require.ErrorAs(t, err, &e)
+			require.Equal(t, msg, e.Message)
+			require.Equal(t, http.StatusBadRequest, e.StatusCode)
+			require.Equal(t, Provider, e.Provider)
+			require.Equal(t, "GET /v1/user/check/7", e.Op)
+			require.NotContains(t, err.Error(), testToken)
+		})
+	}
+}
+
+// TestErrorVariants covers the ways an error can reach us besides a plain
+// 400 text.
+func TestErrorVariants(t *testing.T) {
+	tests := []struct {
+		name    string
+		resp    func() *http.Response
+		kind    error
+		message string
+	}{
+		{"401 with empty body is a bad token", text(http.StatusUnauthorized, ""), apierr.ErrUnauthorized, ""},
+		{"302 to /404.html is not found, not followed", redirect("/404.html"), apierr.ErrNotFound, "no such endpoint (redirect to /404.html)"},
+		{"other redirect keeps the location", redirect("https://elsewhere.test/"), nil, `unexpected redirect to "https://elsewhere.test/"`},
+		{"unknown text keeps its message, kind from status", text(http.StatusBadRequest, "something new"), apierr.ErrValidation, "something new"},
+		{"unknown text on 500", text(http.StatusInternalServerError, "boom"), apierr.ErrServer, "boom"},
+		{"text with details matches by prefix", text(http.StatusBadRequest, "you need to wait time 30s"), apierr.ErrRateLimited, "you need to wait time 30s"},
+		{"case and spaces do not matter", text(http.StatusBadRequest, "  Order Not Found\n"), apierr.ErrNotFound, "Order Not Found"},
+		{"JSON-quoted text", text(http.StatusBadRequest, `"order expired"`), apierr.ErrConflict, "order expired"},
+		{"known text with 200", text(http.StatusOK, "order not found"), apierr.ErrNotFound, "order not found"},
+		{"unknown text with 200 is a bad response", text(http.StatusOK, "surprise"), transport.ErrBadResponse, "surprise"},
+		{"empty 200 for an order", text(http.StatusOK, ""), transport.ErrBadResponse, "empty response"},
+		{"malformed JSON 200", text(http.StatusOK, `{"id": "x"`), transport.ErrBadResponse, "cannot decode response"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.reply(tc.resp)
+			o, err := h.c.Check(context.Background(), 7)
+			require.Error(t, err)
+			require.Nil(t, o)
+			var e *apierr.Error
+			require.ErrorAs(t, err, &e)
+			if tc.kind != nil {
+				require.ErrorIs(t, err, tc.kind)
+			} else {
+				require.Nil(t, e.Kind)
+			}
+			require.Equal(t, tc.message, e.Message)
+			require.Len(t, h.requests(), 1, "no redirect is followed and nothing here is retried")
+		})
+	}
+}
+
+// TestNoFreePhonesWith200 shows a sold-out answer with status 200 is an
+// error on every purchase, never an empty order.
+func TestNoFreePhonesWith200(t *testing.T) {
+	ctx := context.Background()
+	buys := map[string]func(c *Client) (*Order, error){
+		"activation": func(c *Client) (*Order, error) {
+			return c.BuyActivation(ctx, ActivationRequest{Country: "russia", Operator: Any, Product: "telegram"})
+		},
+		"hosting": func(c *Client) (*Order, error) {
+			return c.BuyHosting(ctx, HostingRequest{Country: "russia", Operator: Any, Product: Hosting3Hours})
+		},
+		"reuse": func(c *Client) (*Order, error) { return c.Reuse(ctx, "telegram", "79006665544") },
+	}
+	for name, buy := range buys {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t)
+			h.reply(text(http.StatusOK, "no free phones"))
+			o, err := buy(h.c)
+			require.Nil(t, o)
+			require.ErrorIs(t, err, apierr.ErrOutOfStock)
+			var e *apierr.Error
+			require.ErrorAs(t, err, &e)
+			require.Equal(t, http.StatusOK, e.StatusCode)
+			require.Equal(t, []byte("no free phones"), e.Raw)
+		})
+	}
+}
+
+// TestRateLimitBacksOff shows 429 and 503 are waited out with growing
+// pauses before the call is sent again, never retried at full speed.
+func TestRateLimitBacksOff(t *testing.T) {
+	t.Run("429 then 200", func(t *testing.T) {
+		h := newHarness(t)
+		h.reply(text(http.StatusTooManyRequests, ""), text(http.StatusOK, fixture(t, "profile.json")))
+		p, err := h.c.Profile(context.Background())
+		require.NoError(t, err)
+		require.Equal(t, int64(1), p.ID)
+		require.Len(t, h.requests(), 2)
+		sleeps := h.recordedSleeps()
+		require.Len(t, sleeps, 1)
+		require.Positive(t, sleeps[0])
+	})
+	t.Run("503 twice grows the wait", func(t *testing.T) {
+		h := newHarness(t)
+		h.reply(text(http.StatusServiceUnavailable, ""), text(http.StatusServiceUnavailable, ""), text(http.StatusOK, fixture(t, "order_pending.json")))
+		_, err := h.c.Check(context.Background(), 1)
+		require.NoError(t, err)
+		sleeps := h.recordedSleeps()
+		require.Len(t, sleeps, 2)
+		require.Greater(t, sleeps[1], sleeps[0])
+	})
+	t.Run("429 until attempts run out", func(t *testing.T) {
+		h := newHarness(t)
+		h.reply(text(http.StatusTooManyRequests, ""))
+		_, err := h.c.Profile(context.Background())
+		require.ErrorIs(t, err, apierr.ErrRateLimited)
+		require.Len(t, h.requests(), 3)
+	})
+}
+
+// TestBuysAreNeverRetried: a retried buy could pay for a second number.
+func TestBuysAreNeverRetried(t *testing.T) {
+	for _, status := range []int{http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusBadGateway} {
+		h := newHarness(t)
+		h.reply(text(status, ""))
+		_, err := h.c.BuyActivation(context.Background(), ActivationRequest{Country: "russia", Operator: Any, Product: "telegram"})
+		require.Error(t, err)
+		require.Len(t, h.requests(), 1)
+		require.Empty(t, h.recordedSleeps())
+	}
+}
+
+// TestTransportFailureIsUnavailable covers a connection error.
+func TestTransportFailureIsUnavailable(t *testing.T) {
+	h := newHarness(t)
+	h.mt.RegisterNoResponder(func(*http.Request) (*http.Response, error) { return nil, errors.New("connection reset") })
+	_, err := h.c.BuyHosting(context.Background(), HostingRequest{Country: "russia", Operator: Any, Product: Hosting1Day})
+	require.ErrorIs(t, err, apierr.ErrUnavailable)
+	require.Equal(t, 1, h.mt.GetTotalCallCount())
+}

@@ -1,0 +1,150 @@
+package smsnumbers
+
+import (
+	"context"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+
+	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/signing"
+)
+
+// TestValidationBeforeSending: bad input is refused with ErrValidation and
+// no request leaves the process.
+func TestValidationBeforeSending(t *testing.T) {
+	ctx := context.Background()
+	buy := func(r ActivationRequest) func(c *Client) error {
+		return func(c *Client) error { _, err := c.BuyActivation(ctx, r); return err }
+	}
+	good := ActivationRequest{Country: "russia", Operator: Any, Product: "telegram"}
+	with := func(f func(r *ActivationRequest)) ActivationRequest { r := good; f(&r); return r }
+	payout := WithdrawRequest{Receiver: "1", Method: MethodQiwi, Amount: decimal.NewFromInt(1), Fee: FeeUnitpay}
+	withdraw := func(f func(r *WithdrawRequest)) func(c *Client) error {
+		r := payout
+		f(&r)
+		return func(c *Client) error { return c.Withdraw(ctx, r) }
+	}
+	tests := []struct {
+		name string
+		call func(c *Client) error
+	}{
+		{"activation number with letters", buy(with(func(r *ActivationRequest) { r.Number = "7900abc4567" }))},
+		{"activation number of 20 digits", buy(with(func(r *ActivationRequest) { r.Number = "79001234567890123456" }))},
+		{"activation number with +", buy(with(func(r *ActivationRequest) { r.Number = "+7900123456" }))},
+		{"activation empty country", buy(with(func(r *ActivationRequest) { r.Country = "" }))},
+		{"activation blank operator", buy(with(func(r *ActivationRequest) { r.Operator = "  " }))},
+		{"activation empty product", buy(with(func(r *ActivationRequest) { r.Product = "" }))},
+		{"hosting unknown product", func(c *Client) error {
+			_, err := c.BuyHosting(ctx, HostingRequest{Country: "russia", Operator: Any, Product: "2days"})
+			return err
+		}},
+		{"hosting empty country", func(c *Client) error {
+			_, err := c.BuyHosting(ctx, HostingRequest{Operator: Any, Product: Hosting1Day})
+			return err
+		}},
+		{"reuse number with letters", func(c *Client) error { _, err := c.Reuse(ctx, "telegram", "79a06665544"); return err }},
+		{"reuse number of 20 digits", func(c *Client) error { _, err := c.Reuse(ctx, "telegram", "79006665544790066655"); return err }},
+		{"reuse number with +", func(c *Client) error { _, err := c.Reuse(ctx, "telegram", "+79006665544"); return err }},
+		{"reuse number too short", func(c *Client) error { _, err := c.Reuse(ctx, "telegram", "123"); return err }},
+		{"reuse empty product", func(c *Client) error { _, err := c.Reuse(ctx, "", "79006665544"); return err }},
+		{"check id 0", func(c *Client) error { _, err := c.Check(ctx, 0); return err }},
+		{"finish negative id", func(c *Client) error { _, err := c.Finish(ctx, -1); return err }},
+		{"cancel id 0", func(c *Client) error { _, err := c.Cancel(ctx, 0); return err }},
+		{"ban id 0", func(c *Client) error { _, err := c.Ban(ctx, 0); return err }},
+		{"inbox id 0", func(c *Client) error { _, err := c.SMSInbox(ctx, 0); return err }},
+		{"wait id 0", func(c *Client) error { _, err := c.WaitForCode(ctx, 0); return err }},
+		{"products empty country", func(c *Client) error { _, err := c.Products(ctx, "", Any); return err }},
+		{"products empty operator", func(c *Client) error { _, err := c.Products(ctx, "russia", ""); return err }},
+		{"notification unknown lang", func(c *Client) error { _, err := c.Notification(ctx, "de"); return err }},
+		{"orders unknown category", func(c *Client) error { _, err := c.Orders(ctx, "rental", PageQuery{}); return err }},
+		{"orders negative limit", func(c *Client) error { _, err := c.Orders(ctx, CategoryActivation, PageQuery{Limit: -1}); return err }},
+		{"payments negative offset", func(c *Client) error { _, err := c.Payments(ctx, PageQuery{Offset: -5}); return err }},
+		{"vendor orders empty category", func(c *Client) error { _, err := c.VendorOrders(ctx, "", PageQuery{}); return err }},
+		{"vendor payments negative limit", func(c *Client) error { _, err := c.VendorPayments(ctx, PageQuery{Limit: -1}); return err }},
+		{"all orders bad category", func(c *Client) error {
+			for _, err := range c.AllOrders(ctx, "x", PageQuery{}) {
+				return err
+			}
+			return nil
+		}},
+		{"withdraw empty receiver", withdraw(func(r *WithdrawRequest) { r.Receiver = "" })},
+		{"withdraw unknown method", withdraw(func(r *WithdrawRequest) { r.Method = "paypal" })},
+		{"withdraw unknown fee", withdraw(func(r *WithdrawRequest) { r.Fee = "stripe" })},
+		{"withdraw zero amount", withdraw(func(r *WithdrawRequest) { r.Amount = decimal.Zero })},
+		{"withdraw negative amount", withdraw(func(r *WithdrawRequest) { r.Amount = decimal.NewFromInt(-3) })},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.reply(text(200, "{}"))
+			err := tc.call(h.c)
+			require.ErrorIs(t, err, apierr.ErrValidation)
+			require.Equal(t, 0, h.mt.GetTotalCallCount(), "bad input must not be sent")
+		})
+	}
+}
+
+// TestNilClient: a nil *Client (an unconfigured provider in the root
+// client) answers every call with ErrNotConfigured instead of panicking.
+func TestNilClient(t *testing.T) {
+	ctx := context.Background()
+	var c *Client
+	calls := map[string]func() error{
+		"Profile":        func() error { _, err := c.Profile(ctx); return err },
+		"Orders":         func() error { _, err := c.Orders(ctx, CategoryActivation, PageQuery{}); return err },
+		"Payments":       func() error { _, err := c.Payments(ctx, PageQuery{}); return err },
+		"Products":       func() error { _, err := c.Products(ctx, "russia", Any); return err },
+		"Prices":         func() error { _, err := c.Prices(ctx, PricesQuery{}); return err },
+		"BuyActivation":  func() error { _, err := c.BuyActivation(ctx, ActivationRequest{}); return err },
+		"BuyHosting":     func() error { _, err := c.BuyHosting(ctx, HostingRequest{}); return err },
+		"Reuse":          func() error { _, err := c.Reuse(ctx, "a", "1234"); return err },
+		"Check":          func() error { _, err := c.Check(ctx, 1); return err },
+		"Finish":         func() error { _, err := c.Finish(ctx, 1); return err },
+		"Cancel":         func() error { _, err := c.Cancel(ctx, 1); return err },
+		"Ban":            func() error { _, err := c.Ban(ctx, 1); return err },
+		"SMSInbox":       func() error { _, err := c.SMSInbox(ctx, 1); return err },
+		"Notification":   func() error { _, err := c.Notification(ctx, LangEN); return err },
+		"VendorProfile":  func() error { _, err := c.VendorProfile(ctx); return err },
+		"Wallets":        func() error { _, err := c.Wallets(ctx); return err },
+		"VendorOrders":   func() error { _, err := c.VendorOrders(ctx, CategoryActivation, PageQuery{}); return err },
+		"VendorPayments": func() error { _, err := c.VendorPayments(ctx, PageQuery{}); return err },
+		"Withdraw":       func() error { return c.Withdraw(ctx, WithdrawRequest{}) },
+		"Countries":      func() error { _, err := c.Countries(ctx); return err },
+		"WaitForCode":    func() error { _, err := c.WaitForCode(ctx, 1); return err },
+		"AllOrders":      func() error { return firstErr(c.AllOrders(ctx, CategoryActivation, PageQuery{})) },
+		"AllPayments":    func() error { return firstErr(c.AllPayments(ctx, PageQuery{})) },
+		"AllVendorOrders": func() error {
+			return firstErr(c.AllVendorOrders(ctx, CategoryActivation, PageQuery{}))
+		},
+		"AllVendorPayments": func() error { return firstErr(c.AllVendorPayments(ctx, PageQuery{})) },
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			require.ErrorIs(t, call(), apierr.ErrNotConfigured)
+		})
+	}
+}
+
+// TestNewNeedsToken: without a token the client is not configured.
+func TestNewNeedsToken(t *testing.T) {
+	c, err := New()
+	require.Nil(t, c)
+	require.ErrorIs(t, err, apierr.ErrNotConfigured)
+
+	c, err = New(func(o *Options) { o.Token = signing.Secret("t"); o.BaseURL = "ftp://x" })
+	require.Nil(t, c)
+	require.ErrorIs(t, err, apierr.ErrValidation)
+
+	c, err = New(func(o *Options) { o.Token = signing.Secret("t"); o.RatePerSecond = 5 })
+	require.NoError(t, err)
+	require.NotNil(t, c)
+}
+
+func firstErr[T any](seq func(func(T, error) bool)) error {
+	for _, err := range seq {
+		return err
+	}
+	return nil
+}
