@@ -40,7 +40,7 @@ func TestRequestsAsSent(t *testing.T) {
 				return err
 			}, query: url.Values{"cursor": {"abc"}, "per_page": {"100"}}},
 		{name: "transactions defaults", method: "GET", path: "/balance/history", fixture: "transactions_page1.json",
-			call: func(c *Client) error { _, _, err := c.ListTransactions(ctx, ListTransactionsParams{}); return err },
+			call:  func(c *Client) error { _, _, err := c.ListTransactions(ctx, ListTransactionsParams{}); return err },
 			query: url.Values{}},
 		{name: "products", method: "GET", path: "/catalog/products", fixture: "products_page1.json",
 			call: func(c *Client) error {
