@@ -6,13 +6,16 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 )
 
 // webhookTarget is where a fake sends its webhooks: a URL, or a handler
 // called in-process (the SDK's own webhook handler, with no server).
+// query is added to the URL's query (a shared-secret token parameter).
 type webhookTarget struct {
 	url     string
 	handler http.Handler
+	query   url.Values
 }
 
 func (t webhookTarget) empty() bool { return t.url == "" && t.handler == nil }
@@ -20,13 +23,20 @@ func (t webhookTarget) empty() bool { return t.url == "" && t.handler == nil }
 // send POSTs body with header to the target and returns the answer's
 // status; a transport error is returned as err with status 0.
 func (t webhookTarget) send(ctx context.Context, client *http.Client, header http.Header, body []byte) (int, error) {
-	url := t.url
+	target := t.url
 	if t.handler != nil {
-		url = "http://webhook.simkittest.invalid/"
+		target = "http://webhook.simkittest.invalid/"
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
+	}
+	if len(t.query) > 0 {
+		q := req.URL.Query()
+		for k, v := range t.query {
+			q[k] = v
+		}
+		req.URL.RawQuery = q.Encode()
 	}
 	for k, v := range header {
 		req.Header[k] = v

@@ -1,0 +1,268 @@
+package simkittest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/simkit/simkit/signing"
+)
+
+// ESIMStoryPrefix is the path the eSIM Story fake's routes start with, as
+// on the real hosts; Config.ESIMStoryURL ends with it.
+const ESIMStoryPrefix = "/api"
+
+// Option ids the eSIM Story fake knows from the start: the seed doc's
+// examples.
+const (
+	ESIMStoryOptionA = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
+	ESIMStoryOptionB = "b2c3d4e5-f6a7-8901-bcde-f12345678901"
+)
+
+// ESIMStoryFakeConfig configures an ESIMStoryFake.
+type ESIMStoryFakeConfig struct {
+	// AccessKey and SecretKey (base64) are the credentials the fake accepts.
+	AccessKey, SecretKey string
+	// Now is the fake's clock for the 5-minute window and topup ids.
+	Now func() time.Time
+	// Options are extra option_ids to accept besides ESIMStoryOptionA/B.
+	Options []string
+	// WebhookURL receives deliveries; WebhookHandler, when set, receives
+	// them in-process instead.
+	WebhookURL     string
+	WebhookHandler http.Handler
+	// WebhookToken, when set, is added to the webhook URL as the query
+	// parameter WebhookTokenParam (default "token").
+	WebhookToken      string
+	WebhookTokenParam string
+	// WebhookBasicUser and WebhookBasicPassword, when set, are sent as
+	// Basic auth on every delivery.
+	WebhookBasicUser, WebhookBasicPassword string
+	// AutoDeliver sends each unit's webhook DeliveryDelay after the order;
+	// otherwise deliveries happen on Deliver / DeliverAll.
+	AutoDeliver   bool
+	DeliveryDelay time.Duration
+	// WebhookClient sends webhooks to WebhookURL (default 10 s timeout).
+	WebhookClient *http.Client
+}
+
+// ESIMStoryUnit is one ordered unit (one topup_id) and its eSIM, delivered
+// or not.
+type ESIMStoryUnit struct {
+	TopupID, OptionID, ExternalOrderID      string
+	ICCID, SMDP, ActivateCode, DownloadLink string
+	QRCodeImgURL, ExpiredDate               string
+	Delivered                               bool
+}
+
+// ESIMStoryDelivery records one webhook sent for a unit.
+type ESIMStoryDelivery struct {
+	TopupID string
+	// Code is the receiver's HTTP status; 0 when Err is set.
+	Code int
+	Err  error
+}
+
+// ESIMStoryFake is a strict, stateful fake of the eSIM Story partner API:
+// the three X-Esim-Story-* headers verified within 5 minutes, errors in the
+// documented shapes, unique external_order_ids, one topup_id per unit and
+// one delivery webhook per unit.
+type ESIMStoryFake struct {
+	cfg    ESIMStoryFakeConfig
+	now    func() time.Time
+	signer *signing.ESIMStory // nil when SecretKey is not base64
+
+	mu         sync.Mutex
+	options    map[string]bool
+	orders     map[string][]*ESIMStoryUnit // by external_order_id
+	units      map[string]*ESIMStoryUnit   // by topup_id
+	seq        int
+	hook       webhookTarget
+	deliveries []ESIMStoryDelivery
+
+	wg   sync.WaitGroup
+	done chan struct{}
+	once sync.Once
+}
+
+// NewESIMStoryFake builds an eSIM Story fake. A SecretKey that is not
+// base64 makes every call answer the provider's "Missing secret key" 401.
+func NewESIMStoryFake(cfg ESIMStoryFakeConfig) *ESIMStoryFake {
+	if cfg.WebhookTokenParam == "" {
+		cfg.WebhookTokenParam = "token"
+	}
+	if cfg.WebhookClient == nil {
+		cfg.WebhookClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	f := &ESIMStoryFake{
+		cfg:     cfg,
+		now:     nowOr(cfg.Now),
+		options: map[string]bool{ESIMStoryOptionA: true, ESIMStoryOptionB: true},
+		orders:  map[string][]*ESIMStoryUnit{},
+		units:   map[string]*ESIMStoryUnit{},
+		done:    make(chan struct{}),
+	}
+	f.signer, _ = signing.NewESIMStory(cfg.AccessKey, signing.Secret(cfg.SecretKey))
+	for _, o := range cfg.Options {
+		f.options[o] = true
+	}
+	f.setTarget(webhookTarget{url: cfg.WebhookURL, handler: cfg.WebhookHandler})
+	return f
+}
+
+func esimAuthError(w http.ResponseWriter, msg string) {
+	writeJSON(w, http.StatusUnauthorized, map[string]any{"error": map[string]any{"code": "unauthorized", "message": msg}})
+}
+
+func esimUnprocessable(w http.ResponseWriter, msg string) {
+	writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": []string{msg}})
+}
+
+// ServeHTTP verifies the signature headers and serves POST
+// /api/v1/api_partner/orders.
+func (f *ESIMStoryFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	key := r.Header.Get(signing.HeaderESIMStoryAccessKey)
+	ts := r.Header.Get(signing.HeaderESIMStoryTimestamp)
+	sig := r.Header.Get(signing.HeaderESIMStorySignature)
+	switch {
+	case key == "" || ts == "" || sig == "":
+		esimAuthError(w, "Missing required authentication headers.")
+		return
+	case !constantEqual(key, f.cfg.AccessKey):
+		esimAuthError(w, "Invalid or missing access key. Please provide a valid X-Esim-Story-Access-Key header.")
+		return
+	case f.signer == nil:
+		esimAuthError(w, "Missing secret key in partner record.")
+		return
+	}
+	n, err := signing.CheckTimestamp(ts, f.now(), 5*time.Minute)
+	if err != nil {
+		esimAuthError(w, "Request timestamp is too old or invalid.")
+		return
+	}
+	if !f.signer.Verify(sig, r.Method, r.URL.Path, n) {
+		esimAuthError(w, "Invalid signature.")
+		return
+	}
+	if r.URL.Path != ESIMStoryPrefix+"/v1/api_partner/orders" {
+		writeJSON(w, http.StatusNotFound, map[string]any{"error": "Not found"})
+		return
+	}
+	if r.Method != http.MethodPost {
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"error": "Method not allowed"})
+		return
+	}
+	f.createOrder(w, r)
+}
+
+func (f *ESIMStoryFake) createOrder(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		ExternalOrderID string `json:"external_order_id"`
+		Products        []struct {
+			OptionID string          `json:"option_id"`
+			Qty      json.RawMessage `json:"qty"`
+		} `json:"products"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "Invalid JSON format"})
+		return
+	}
+	if strings.TrimSpace(body.ExternalOrderID) == "" {
+		esimUnprocessable(w, "External order id can't be blank")
+		return
+	}
+	if len(body.Products) == 0 {
+		esimUnprocessable(w, "Products can't be blank")
+		return
+	}
+	qtys := make([]int, len(body.Products))
+	for i, p := range body.Products {
+		q, err := strconv.Atoi(string(p.Qty))
+		if p.OptionID == "" || err != nil || q < 1 {
+			esimUnprocessable(w, "Products is invalid")
+			return
+		}
+		qtys[i] = q
+	}
+	f.mu.Lock()
+	if _, dup := f.orders[body.ExternalOrderID]; dup {
+		f.mu.Unlock()
+		esimUnprocessable(w, "External order id has already been taken")
+		return
+	}
+	for _, p := range body.Products {
+		if !f.options[p.OptionID] {
+			f.mu.Unlock()
+			esimUnprocessable(w, "Product with option_id not found")
+			return
+		}
+	}
+	var units []*ESIMStoryUnit
+	out := []map[string]string{}
+	now := f.now().UTC()
+	for i, p := range body.Products {
+		for range qtys[i] {
+			f.seq++
+			u := f.newUnit(now, body.ExternalOrderID, p.OptionID)
+			units = append(units, u)
+			f.units[u.TopupID] = u
+			out = append(out, map[string]string{"topup_id": u.TopupID, "option_id": u.OptionID})
+		}
+	}
+	f.orders[body.ExternalOrderID] = units
+	f.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"products": out})
+	if f.cfg.AutoDeliver {
+		f.autoDeliver(body.ExternalOrderID)
+	}
+}
+
+// newUnit mints a unit the way the provider's examples look: a 26-digit
+// topup_id (timestamp + sequence) and a CMLink-style activation. Call with
+// mu held.
+func (f *ESIMStoryFake) newUnit(now time.Time, ext, option string) *ESIMStoryUnit {
+	code := strings.ToUpper(strings.ReplaceAll(randomUUID(), "-", ""))
+	smdp := "rsp1.cmlink.com"
+	lpa := "LPA:1$" + smdp + "$" + code
+	return &ESIMStoryUnit{
+		TopupID:         now.Format("20060102150405") + fmt.Sprintf("%012d", 123456789000+f.seq),
+		OptionID:        option,
+		ExternalOrderID: ext,
+		ICCID:           fmt.Sprintf("898523412345%08d", f.seq),
+		SMDP:            smdp,
+		ActivateCode:    code,
+		DownloadLink:    lpa,
+		QRCodeImgURL:    "https://qrcode.fake.example/api/iccid/qrcode/" + strings.ReplaceAll(lpa, "$", "%24") + "/120",
+		ExpiredDate:     now.AddDate(0, 6, 0).Format("2006-01-02"),
+	}
+}
+
+// AddOption makes option_id orderable.
+func (f *ESIMStoryFake) AddOption(optionID string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.options[optionID] = true
+}
+
+// Units returns copies of the units ordered under externalOrderID, in the
+// order they were answered.
+func (f *ESIMStoryFake) Units(externalOrderID string) []ESIMStoryUnit {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []ESIMStoryUnit
+	for _, u := range f.orders[externalOrderID] {
+		out = append(out, *u)
+	}
+	return out
+}
+
+// OrderCount returns how many orders (external_order_ids) were accepted.
+func (f *ESIMStoryFake) OrderCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.orders)
+}
