@@ -101,3 +101,12 @@ func jsonResponder(status int, body string) httpmock.Responder {
 		return r, nil
 	}
 }
+
+// fixtureText reads a fixture for use in table literals (no *testing.T yet).
+func fixtureText(name string) string {
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "topups", name))
+	if err != nil {
+		return "missing fixture " + name
+	}
+	return string(b)
+}
