@@ -64,22 +64,28 @@ func (e *Error) Error() string {
 		b.WriteString(" ")
 		b.WriteString(e.Op)
 	}
-	b.WriteString(":")
+	sep := ": "
 	if e.StatusCode != 0 {
-		b.WriteString(" HTTP ")
+		b.WriteString(": HTTP ")
 		b.WriteString(strconv.Itoa(e.StatusCode))
+		sep = " "
 	}
 	if e.Code != "" {
-		b.WriteString(" code ")
+		b.WriteString(sep)
+		b.WriteString("code ")
 		b.WriteString(e.Code)
+		sep = " "
 	}
-	switch {
-	case e.Message != "":
-		b.WriteString(": ")
-		b.WriteString(e.Message)
-	case e.Kind != nil:
-		b.WriteString(": ")
-		b.WriteString(strings.TrimPrefix(e.Kind.Error(), "simkit: "))
+	msg := e.Message
+	if msg == "" && e.Kind != nil {
+		msg = strings.TrimPrefix(e.Kind.Error(), "simkit: ")
+	}
+	if msg != "" {
+		if sep == " " {
+			sep = ": "
+		}
+		b.WriteString(sep)
+		b.WriteString(msg)
 	}
 	if e.RetryAfter > 0 {
 		b.WriteString(" (retry after ")

@@ -59,6 +59,10 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 			if ctx.Err() != nil {
 				return nil, &apierr.Error{Provider: c.provider, Op: op, Message: "call ended by context", Err: ctx.Err()}
 			}
+			var we *waitError
+			if errors.As(err, &we) {
+				return nil, &apierr.Error{Provider: c.provider, Op: op, Message: "client-side rate limit cannot admit the call before its deadline", Kind: apierr.ErrRateLimited, Err: err}
+			}
 			if errors.Is(err, resty.ErrResponseBodyTooLarge) {
 				return nil, &apierr.Error{Provider: c.provider, Op: op, Message: "response body exceeds the cap", Kind: apierr.ErrTooLarge, Err: err}
 			}

@@ -22,10 +22,18 @@ func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		if req.Body != nil {
 			_ = req.Body.Close()
 		}
-		return nil, err
+		return nil, &waitError{err: err}
 	}
 	return t.base.RoundTrip(req)
 }
+
+// waitError marks a request the limiter refused to admit (its wait would
+// outlast the deadline), so Do reports it as rate limiting, not as a
+// network failure worth retrying.
+type waitError struct{ err error }
+
+func (e *waitError) Error() string { return "client-side rate limit: " + e.err.Error() }
+func (e *waitError) Unwrap() error { return e.err }
 
 // NewLimiter returns a token-bucket limiter admitting perSecond requests per
 // second with the given burst; *rate.Limiter's Wait honours ctx.

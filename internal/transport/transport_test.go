@@ -1,0 +1,411 @@
+package transport
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/require"
+
+	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/retry"
+)
+
+const base = "https://api.test/v1"
+
+// sleeps records every backoff the transport asks for instead of waiting.
+type sleeps struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	s.d = append(s.d, d)
+	s.mu.Unlock()
+	return ctx.Err()
+}
+
+func (s *sleeps) all() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Duration(nil), s.d...)
+}
+
+type fixture struct {
+	mt     *httpmock.MockTransport
+	c      *Client
+	sleeps *sleeps
+	now    time.Time
+}
+
+func newFixture(t *testing.T, edit ...func(*Config)) *fixture {
+	t.Helper()
+	f := &fixture{mt: httpmock.NewMockTransport(), sleeps: &sleeps{}, now: time.Unix(1768478058, 0)}
+	p := retry.Default()
+	p.NoJitter = true
+	p.Sleep = f.sleeps.sleep
+	cfg := Config{
+		Provider: "test",
+		BaseURL:  base,
+		Shared: option.Shared{
+			Transport: f.mt,
+			Retry:     p,
+			Now:       func() time.Time { return f.now },
+		},
+		Header: http.Header{"Authorization": {"Bearer tok-secret-123"}},
+	}
+	for _, e := range edit {
+		e(&cfg)
+	}
+	c, err := New(cfg)
+	require.NoError(t, err)
+	f.c = c
+	return f
+}
+
+// sequence answers the i-th call with steps[i] (the last one repeats).
+func sequence(steps ...httpmock.Responder) httpmock.Responder {
+	var n atomic.Int32
+	return func(r *http.Request) (*http.Response, error) {
+		i := int(n.Add(1)) - 1
+		if i >= len(steps) {
+			i = len(steps) - 1
+		}
+		return steps[i](r)
+	}
+}
+
+func TestRetries(t *testing.T) {
+	date := time.Unix(1768478058, 0).Add(7 * time.Second).UTC().Format(http.TimeFormat)
+	tests := []struct {
+		name      string
+		method    string
+		idem      Idempotency
+		steps     []httpmock.Responder
+		wantCalls int
+		wantErr   error
+		wantSleep []time.Duration
+	}{
+		{
+			name:      "transport error then 200 is retried",
+			method:    http.MethodGet,
+			steps:     []httpmock.Responder{httpmock.NewErrorResponder(errors.New("connection reset")), httpmock.NewStringResponder(200, `{"ok":true}`)},
+			wantCalls: 2,
+			wantSleep: []time.Duration{200 * time.Millisecond},
+		},
+		{
+			name:      "503 then 200 is retried on the rate-limit schedule",
+			method:    http.MethodGet,
+			steps:     []httpmock.Responder{httpmock.NewStringResponder(503, "busy"), httpmock.NewStringResponder(200, `{"ok":true}`)},
+			wantCalls: 2,
+			wantSleep: []time.Duration{time.Second},
+		},
+		{
+			name:   "429 with Retry-After seconds waits that long",
+			method: http.MethodGet,
+			steps: []httpmock.Responder{
+				httpmock.NewStringResponder(429, "slow down").HeaderSet(http.Header{"Retry-After": {"2"}}),
+				httpmock.NewStringResponder(200, `{}`),
+			},
+			wantCalls: 2,
+			wantSleep: []time.Duration{2 * time.Second},
+		},
+		{
+			name:   "429 with Retry-After as HTTP date waits until then",
+			method: http.MethodGet,
+			steps: []httpmock.Responder{
+				httpmock.NewStringResponder(429, "slow down").HeaderSet(http.Header{"Retry-After": {date}}),
+				httpmock.NewStringResponder(200, `{}`),
+			},
+			wantCalls: 2,
+			wantSleep: []time.Duration{7 * time.Second},
+		},
+		{
+			name:   "Retry-After beyond the cap is returned, not waited",
+			method: http.MethodGet,
+			steps: []httpmock.Responder{
+				httpmock.NewStringResponder(429, "slow down").HeaderSet(http.Header{"Retry-After": {"3600"}}),
+			},
+			wantCalls: 1,
+			wantErr:   apierr.ErrRateLimited,
+		},
+		{
+			name:      "POST is not retried",
+			method:    http.MethodPost,
+			steps:     []httpmock.Responder{httpmock.NewStringResponder(503, "busy"), httpmock.NewStringResponder(200, `{}`)},
+			wantCalls: 1,
+			wantErr:   apierr.ErrUnavailable,
+		},
+		{
+			name:      "POST marked idempotent is retried",
+			method:    http.MethodPost,
+			idem:      Idempotent,
+			steps:     []httpmock.Responder{httpmock.NewErrorResponder(errors.New("timeout")), httpmock.NewStringResponder(201, `{}`)},
+			wantCalls: 2,
+			wantSleep: []time.Duration{200 * time.Millisecond},
+		},
+		{
+			name:      "GET marked not idempotent is not retried",
+			method:    http.MethodGet,
+			idem:      NotIdempotent,
+			steps:     []httpmock.Responder{httpmock.NewStringResponder(502, "bad gateway"), httpmock.NewStringResponder(200, `{}`)},
+			wantCalls: 1,
+			wantErr:   apierr.ErrUnavailable,
+		},
+		{
+			name:      "500 is not retried even for GET",
+			method:    http.MethodGet,
+			steps:     []httpmock.Responder{httpmock.NewStringResponder(500, "boom"), httpmock.NewStringResponder(200, `{}`)},
+			wantCalls: 1,
+			wantErr:   apierr.ErrServer,
+		},
+		{
+			name:      "attempts are bounded by the policy",
+			method:    http.MethodGet,
+			steps:     []httpmock.Responder{httpmock.NewStringResponder(504, "")},
+			wantCalls: 3,
+			wantErr:   apierr.ErrUnavailable,
+			wantSleep: []time.Duration{200 * time.Millisecond, 400 * time.Millisecond},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.mt.RegisterResponder(tt.method, base+"/thing", sequence(tt.steps...))
+			var out map[string]any
+			_, err := f.c.Do(context.Background(), &Request{Method: tt.method, Path: "/thing", Idempotency: tt.idem, Body: []byte(`{}`)}, &out)
+			if tt.wantErr != nil {
+				require.ErrorIs(t, err, tt.wantErr)
+				var e *apierr.Error
+				require.ErrorAs(t, err, &e)
+				require.Equal(t, "test", e.Provider)
+			} else {
+				require.NoError(t, err)
+			}
+			require.Equal(t, tt.wantCalls, f.mt.GetTotalCallCount())
+			require.Equal(t, tt.wantSleep, f.sleeps.all())
+		})
+	}
+}
+
+func TestSignRunsPerAttemptWithFreshTimestamp(t *testing.T) {
+	f := newFixture(t)
+	var seen []http.Header
+	f.mt.RegisterResponder(http.MethodPost, base+"/orders", sequence(
+		func(r *http.Request) (*http.Response, error) {
+			seen = append(seen, r.Header.Clone())
+			f.now = f.now.Add(3 * time.Second) // the retry happens later
+			return httpmock.NewStringResponse(503, "busy"), nil
+		},
+		func(r *http.Request) (*http.Response, error) {
+			seen = append(seen, r.Header.Clone())
+			return httpmock.NewStringResponse(201, `{}`), nil
+		},
+	))
+	sign := func(h http.Header, now time.Time) error {
+		ts := strconv.FormatInt(now.Unix(), 10)
+		h.Set("X-Timestamp", ts)
+		h.Set("X-Signature", "sig-"+ts)
+		return nil
+	}
+	_, err := f.c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/orders", JSON: map[string]string{"external_id": "ORD-1"}, Idempotency: Idempotent, Sign: sign}, nil)
+	require.NoError(t, err)
+	require.Len(t, seen, 2)
+	require.Equal(t, "1768478058", seen[0].Get("X-Timestamp"))
+	require.Equal(t, "1768478061", seen[1].Get("X-Timestamp"))
+	for _, h := range seen {
+		require.Len(t, h.Values("X-Signature"), 1, "a retry replaces the signature, never appends")
+		require.Equal(t, "sig-"+h.Get("X-Timestamp"), h.Get("X-Signature"))
+		require.Equal(t, "Bearer tok-secret-123", h.Get("Authorization"))
+		require.Equal(t, "application/json", h.Get("Content-Type"))
+	}
+}
+
+func TestBodyIsResentWholeOnRetry(t *testing.T) {
+	f := newFixture(t)
+	var bodies []string
+	f.mt.RegisterResponder(http.MethodPost, base+"/orders", sequence(
+		func(r *http.Request) (*http.Response, error) {
+			b, _ := io.ReadAll(r.Body)
+			bodies = append(bodies, string(b))
+			return nil, errors.New("reset")
+		},
+		func(r *http.Request) (*http.Response, error) {
+			b, _ := io.ReadAll(r.Body)
+			bodies = append(bodies, string(b))
+			return httpmock.NewStringResponse(200, `{}`), nil
+		},
+	))
+	_, err := f.c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/orders", JSON: map[string]string{"external_id": "ORD-1"}, Idempotency: Idempotent}, nil)
+	require.NoError(t, err)
+	require.Equal(t, []string{`{"external_id":"ORD-1"}`, `{"external_id":"ORD-1"}`}, bodies)
+}
+
+func TestCancelDuringBackoffReturnsPromptly(t *testing.T) {
+	f := newFixture(t, func(c *Config) {
+		p := retry.Default()
+		p.BaseDelay = time.Hour
+		p.MaxDelay = time.Hour
+		c.Shared.Retry = p // real sleeper
+	})
+	f.mt.RegisterResponder(http.MethodGet, base+"/slow", httpmock.NewErrorResponder(errors.New("reset")))
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(20*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := f.c.Do(ctx, &Request{Method: http.MethodGet, Path: "/slow"}, nil)
+	require.ErrorIs(t, err, context.Canceled)
+	require.Less(t, time.Since(start), 20*time.Millisecond+50*time.Millisecond)
+}
+
+func TestPerAttemptTimeoutIsRetried(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.Shared.Timeout = 20 * time.Millisecond })
+	f.mt.RegisterResponder(http.MethodGet, base+"/x", sequence(
+		func(r *http.Request) (*http.Response, error) {
+			<-r.Context().Done()
+			return nil, r.Context().Err()
+		},
+		httpmock.NewStringResponder(200, `{"n":1}`),
+	))
+	var out struct{ N int }
+	resp, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, &out)
+	require.NoError(t, err)
+	require.Equal(t, 1, out.N)
+	require.Equal(t, 2, resp.Attempts)
+}
+
+func TestErrorsAreTyped(t *testing.T) {
+	f := newFixture(t, func(c *Config) {
+		c.DecodeError = func(resp *Response) *apierr.Error {
+			if strings.Contains(string(resp.Body), "balance") {
+				return &apierr.Error{Message: "not enough balance", Code: "11", Kind: apierr.ErrInsufficientFunds}
+			}
+			return nil
+		}
+	})
+	f.mt.RegisterResponder(http.MethodGet, base+"/pay", httpmock.NewStringResponder(400, `low balance`).HeaderSet(http.Header{"X-Request-Id": {"req-42"}}))
+	f.mt.RegisterResponder(http.MethodGet, base+"/missing", httpmock.NewStringResponder(404, ``))
+	f.mt.RegisterResponder(http.MethodGet, base+"/moved", httpmock.NewStringResponder(302, ``).HeaderSet(http.Header{"Location": {"/404.html"}}))
+	f.mt.RegisterResponder(http.MethodGet, base+"/garbled", httpmock.NewStringResponder(200, `{not json`))
+
+	_, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/pay"}, nil)
+	var e *apierr.Error
+	require.ErrorAs(t, err, &e)
+	require.ErrorIs(t, err, apierr.ErrInsufficientFunds)
+	require.Equal(t, 400, e.StatusCode)
+	require.Equal(t, "11", e.Code)
+	require.Equal(t, "req-42", e.RequestID)
+	require.Equal(t, "GET /pay", e.Op)
+	require.Equal(t, []byte("low balance"), e.Raw)
+	require.Contains(t, e.Error(), "not enough balance")
+
+	_, err = f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/missing"}, nil)
+	require.ErrorIs(t, err, apierr.ErrNotFound)
+
+	resp, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/moved"}, nil)
+	require.Error(t, err, "a redirect is never followed")
+	require.Equal(t, 302, resp.StatusCode)
+	require.Equal(t, 1, f.mt.GetCallCountInfo()["GET "+base+"/moved"])
+
+	var out map[string]any
+	_, err = f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/garbled"}, &out)
+	require.ErrorIs(t, err, ErrBadResponse)
+}
+
+func TestResponseBodyIsCapped(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.Shared.MaxResponseBytes = 1024 })
+	f.mt.RegisterResponder(http.MethodGet, base+"/big", httpmock.NewStringResponder(200, strings.Repeat("x", 4096)))
+	_, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/big"}, nil)
+	require.ErrorIs(t, err, apierr.ErrTooLarge)
+	require.Equal(t, 1, f.mt.GetTotalCallCount(), "an oversized body is not retried")
+}
+
+func TestCallOptions(t *testing.T) {
+	f := newFixture(t)
+	f.mt.RegisterResponder(http.MethodGet, base+"/x?a=1+2", sequence(
+		httpmock.NewStringResponder(503, ""),
+		func(r *http.Request) (*http.Response, error) {
+			require.Equal(t, "trace-1", r.Header.Get("X-Trace"))
+			require.Equal(t, "Bearer tok-secret-123", r.Header.Get("Authorization"), "a call header never replaces auth")
+			resp := httpmock.NewStringResponse(200, `{}`)
+			resp.Header = http.Header{"X-Ratelimit-Remaining": {"9"}, "X-Ratelimit-Limit": {"10"}, "X-Ratelimit-Reset": {"1768478100"}}
+			return resp, nil
+		},
+	))
+	var meta option.Response
+	_, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x", Query: map[string][]string{"a": {"1 2"}}}, nil,
+		option.WithHeader("X-Trace", "trace-1"),
+		option.WithHeader("Authorization", "Bearer evil"),
+		option.WithResponse(&meta),
+		option.WithTimeout(time.Second),
+	)
+	require.NoError(t, err)
+	require.Equal(t, 2, meta.Attempts)
+	require.Equal(t, 200, meta.StatusCode)
+	require.Equal(t, 9, meta.RateLimit.Remaining)
+	require.Equal(t, 10, meta.RateLimit.Limit)
+	require.Equal(t, int64(1768478100), meta.RateLimit.Reset.Unix())
+
+	// A per-call policy replaces the client's: one attempt only.
+	f.mt.RegisterResponder(http.MethodGet, base+"/once", httpmock.NewStringResponder(503, ""))
+	_, err = f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/once"}, nil, option.WithRetry(retry.Never()))
+	require.ErrorIs(t, err, apierr.ErrUnavailable)
+	require.Equal(t, 1, f.mt.GetCallCountInfo()["GET "+base+"/once"])
+}
+
+func TestMultipartFormIsSent(t *testing.T) {
+	f := newFixture(t)
+	f.mt.RegisterResponder(http.MethodPost, base+"/token", func(r *http.Request) (*http.Response, error) {
+		require.NoError(t, r.ParseMultipartForm(1<<20))
+		require.Equal(t, "client_credentials", r.FormValue("grant_type"))
+		return httpmock.NewStringResponse(200, `{}`), nil
+	})
+	_, err := f.c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/token", Form: map[string]string{"grant_type": "client_credentials"}}, nil)
+	require.NoError(t, err)
+}
+
+func TestNewValidatesConfig(t *testing.T) {
+	_, err := New(Config{Provider: "p"})
+	require.ErrorIs(t, err, apierr.ErrNotConfigured)
+	_, err = New(Config{Provider: "p", BaseURL: "ftp://x"})
+	require.ErrorIs(t, err, apierr.ErrValidation)
+	c, err := New(Config{Provider: "p", BaseURL: "https://x/", Shared: option.Shared{HTTPClient: &http.Client{}, UserAgent: "shop/1"}})
+	require.NoError(t, err)
+	require.Equal(t, "p", c.Provider())
+	require.False(t, c.Now().IsZero())
+	require.NotNil(t, c.Logger())
+	require.Equal(t, "simkit-go/"+Version+" shop/1", c.header.Get("User-Agent"))
+}
+
+func TestNothingSecretReachesLogsOrErrors(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	f := newFixture(t, func(c *Config) { c.Shared.Logger = logger })
+	f.mt.RegisterResponder(http.MethodPost, base+"/orders", sequence(
+		httpmock.NewErrorResponder(errors.New("reset")),
+		httpmock.NewStringResponder(503, "busy"),
+		httpmock.NewStringResponder(401, `{"message":"bad token"}`),
+	))
+	sign := func(h http.Header, now time.Time) error {
+		h.Set("X-Signature", "sig-very-secret-abcdef")
+		return nil
+	}
+	_, err := f.c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/orders", Idempotency: Idempotent, Sign: sign, JSON: map[string]string{"k": "v"}}, nil)
+	require.ErrorIs(t, err, apierr.ErrUnauthorized)
+	require.NotEmpty(t, logs.String(), "debug and retry lines were written")
+	for _, secret := range []string{"tok-secret-123", "sig-very-secret-abcdef"} {
+		require.NotContains(t, logs.String(), secret)
+		require.NotContains(t, err.Error(), secret)
+	}
+}

@@ -1,0 +1,242 @@
+package signing
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/simkit/simkit/internal/apierr"
+)
+
+const testSecret = "partner-secret-for-tests"
+
+// reference computes the MAC with crypto/hmac directly, independently of
+// Signer, so a bug in the pooled path cannot hide behind itself.
+func reference(key []byte, msg string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(msg))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+func TestPartnerSchemesUseSeedMessages(t *testing.T) {
+	s := NewSigner([]byte(testSecret))
+	tests := []struct {
+		name string
+		got  string
+		msg  string
+	}{
+		{"order (seed example)", s.PartnerOrder(1768478058, "019bc0dd-8562-7173-afd9-a5cc534fafb7", "ORD-12345"),
+			"1768478058019bc0dd-8562-7173-afd9-a5cc534fafb7ORD-12345"},
+		{"top-up (seed example)", s.PartnerTopup(1768478058, "8944422711108338982", "topup-12345"),
+			"17684780588944422711108338982topup-12345"},
+		{"webhook", s.PartnerWebhook("1768478058", "order.status_changed", "550e8400-e29b-41d4-a716-446655440000"),
+			"1768478058order.status_changed550e8400-e29b-41d4-a716-446655440000"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.Equal(t, reference([]byte(testSecret), tt.msg), tt.got)
+			require.Len(t, tt.got, 64)
+			require.Equal(t, strings.ToLower(tt.got), tt.got, "lowercase hex")
+		})
+	}
+}
+
+func TestSignerIsSafeForConcurrentUse(t *testing.T) {
+	s := NewSigner([]byte(testSecret))
+	want := reference([]byte(testSecret), "abc")
+	done := make(chan string, 64)
+	for i := 0; i < 64; i++ {
+		go func() { done <- s.Sign("a", "b", "c") }()
+	}
+	for i := 0; i < 64; i++ {
+		require.Equal(t, want, <-done)
+	}
+	long := strings.Repeat("x", 10000) // larger than the pooled buffer keeps
+	require.Equal(t, reference([]byte(testSecret), long), s.Sign(long))
+}
+
+func TestEqual(t *testing.T) {
+	s := NewSigner([]byte(testSecret))
+	sig := s.Sign("hello")
+	require.True(t, s.Equal(sig, "hello"))
+	require.True(t, s.Equal(strings.ToUpper(sig), "hello"), "upper-case hex accepted")
+	require.False(t, s.Equal(sig, "hell", "o!"))
+	require.False(t, s.Equal(sig[:63], "hello"))
+	require.False(t, s.Equal("", "hello"))
+	require.False(t, NewSigner([]byte("other")).Equal(sig, "hello"))
+}
+
+func TestESIMStorySignature(t *testing.T) {
+	key := []byte("esim-story-raw-key-32-bytes-long!")
+	b64 := Secret(base64.StdEncoding.EncodeToString(key))
+	e, err := NewESIMStory("AK123", b64)
+	require.NoError(t, err)
+	want := reference(key, "POST\n/api/v1/api_partner/orders\n1768478058\nAK123")
+	require.Equal(t, want, e.Sign("POST", "/api/v1/api_partner/orders", 1768478058))
+	require.True(t, e.Verify(want, "POST", "/api/v1/api_partner/orders", 1768478058))
+	require.False(t, e.Verify(want, "POST", "/api/v1/api_partner/orders", 1768478059))
+	require.Equal(t, "AK123", e.AccessKey())
+
+	h := e.Headers("POST", "/api/v1/api_partner/orders", time.Unix(1768478058, 0))
+	require.Equal(t, "AK123", h.Get(HeaderESIMStoryAccessKey))
+	require.Equal(t, "1768478058", h.Get(HeaderESIMStoryTimestamp))
+	require.Equal(t, want, h.Get(HeaderESIMStorySignature))
+
+	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		e2, err := NewESIMStory("AK123", Secret(enc.EncodeToString(key)))
+		require.NoError(t, err)
+		require.Equal(t, want, e2.Sign("POST", "/api/v1/api_partner/orders", 1768478058))
+	}
+	for _, bad := range []Secret{"", "not base64 at all!", "%%%"} {
+		_, err := NewESIMStory("AK123", bad)
+		require.ErrorIs(t, err, ErrBadKey)
+	}
+}
+
+func TestCheckTimestamp(t *testing.T) {
+	now := time.Unix(1768478058, 0)
+	tests := []struct {
+		name   string
+		header string
+		want   error
+	}{
+		{"now", "1768478058", nil},
+		{"4m59s old", fmt.Sprint(now.Add(-299 * time.Second).Unix()), nil},
+		{"exactly 5m old", fmt.Sprint(now.Add(-5 * time.Minute).Unix()), nil},
+		{"6m old", fmt.Sprint(now.Add(-6 * time.Minute).Unix()), apierr.ErrTimestampOutOfRange},
+		{"6m in the future", fmt.Sprint(now.Add(6 * time.Minute).Unix()), apierr.ErrTimestampOutOfRange},
+		{"empty", "", apierr.ErrSignature},
+		{"not a number", "12a", apierr.ErrSignature},
+		{"huge", "999999999999999999", apierr.ErrTimestampOutOfRange},
+		{"negative huge", "-999999999999999999", apierr.ErrTimestampOutOfRange},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := CheckTimestamp(tt.header, now, PartnerWebhookTolerance)
+			if tt.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, tt.want)
+		})
+	}
+}
+
+func TestVerifyPartnerWebhook(t *testing.T) {
+	s := NewSigner([]byte(testSecret))
+	now := time.Unix(1768478058, 0)
+	event, key := "order.status_changed", "550e8400-e29b-41d4-a716-446655440000"
+	signedAt := func(at time.Time) (string, string) {
+		h := s.PartnerWebhookHeaders(at, event, key)
+		return h.Get(HeaderTimestamp), h.Get(HeaderSignature)
+	}
+	ts, sig := signedAt(now)
+	oldTS, oldSig := signedAt(now.Add(-6 * time.Minute))
+	futTS, futSig := signedAt(now.Add(6 * time.Minute))
+	tests := []struct {
+		name    string
+		ts, sig string
+		event   string
+		want    error
+	}{
+		{"valid", ts, sig, event, nil},
+		{"6 minutes old", oldTS, oldSig, event, apierr.ErrTimestampOutOfRange},
+		{"6 minutes in the future", futTS, futSig, event, apierr.ErrTimestampOutOfRange},
+		{"tampered event", ts, sig, "order.created", apierr.ErrSignature},
+		{"missing signature", ts, "", event, apierr.ErrSignature},
+		{"missing timestamp", "", sig, event, apierr.ErrSignature},
+		{"signature for another timestamp", fmt.Sprint(now.Unix() + 1), sig, event, apierr.ErrSignature},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := s.VerifyPartnerWebhook(tt.ts, tt.sig, tt.event, key, now, PartnerWebhookTolerance)
+			if tt.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, tt.want)
+			require.NotContains(t, err.Error(), testSecret)
+		})
+	}
+}
+
+func TestNewPartnerWebhookRequest(t *testing.T) {
+	s := NewSigner([]byte(testSecret))
+	now := time.Unix(1768478058, 0)
+	body := []byte(`{"event":"order.status_changed","idempotency_key":"k-1","data":{}}`)
+	req, err := s.NewPartnerWebhookRequest("http://example.test/hook", body, now)
+	require.NoError(t, err)
+	require.Equal(t, "POST", req.Method)
+	require.NoError(t, s.VerifyPartnerWebhook(req.Header.Get(HeaderTimestamp), req.Header.Get(HeaderSignature), "order.status_changed", "k-1", now, PartnerWebhookTolerance))
+	got, _ := io.ReadAll(req.Body)
+	require.Equal(t, body, got)
+
+	_, err = s.NewPartnerWebhookRequest("http://example.test/hook", []byte(`not json`), now)
+	require.Error(t, err)
+	_, err = s.NewPartnerWebhookRequest("://bad url", body, now)
+	require.Error(t, err)
+}
+
+func TestSecretIsRedactedEverywhere(t *testing.T) {
+	const raw = "sk_live_DO_NOT_LEAK"
+	s := Secret(raw)
+	type config struct {
+		Token  Secret
+		Nested struct{ Key Secret }
+	}
+	c := config{Token: s}
+	c.Nested.Key = s
+	var logs bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logs, nil)).Info("cfg", "token", s, "cfg", c)
+	js, err := json.Marshal(c)
+	require.NoError(t, err)
+	outputs := []string{
+		fmt.Sprint(s), fmt.Sprintf("%v %+v %#v %s %q %x %d", s, s, s, s, s, s, s),
+		fmt.Sprintf("%v", c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c), fmt.Sprintf("%v", &c),
+		logs.String(), string(js), s.String(), s.GoString(),
+	}
+	for _, out := range outputs {
+		require.NotContains(t, out, raw)
+	}
+	require.Contains(t, fmt.Sprint(s), Redacted)
+	require.Equal(t, raw, s.Reveal())
+	require.False(t, s.IsZero())
+	require.True(t, Secret("").IsZero())
+}
+
+// FuzzVerifyPartnerWebhook feeds the verifier arbitrary headers and bodies:
+// it must never panic, and it may accept only a correctly signed, fresh
+// message.
+func FuzzVerifyPartnerWebhook(f *testing.F) {
+	s := NewSigner([]byte(testSecret))
+	now := time.Unix(1768478058, 0)
+	f.Add("1768478058", s.PartnerWebhook("1768478058", "order.status_changed", "k"), []byte(`{"event":"order.status_changed","idempotency_key":"k"}`))
+	f.Add("", "", []byte(``))
+	f.Add("-1", "zz", []byte(`{"event":1}`))
+	f.Add("99999999999999999999", strings.Repeat("a", 64), []byte(`{}`))
+	f.Fuzz(func(t *testing.T, ts, sig string, body []byte) {
+		var head struct {
+			Event          string `json:"event"`
+			IdempotencyKey string `json:"idempotency_key"`
+		}
+		_ = json.Unmarshal(body, &head)
+		err := s.VerifyPartnerWebhook(ts, sig, head.Event, head.IdempotencyKey, now, PartnerWebhookTolerance)
+		if err == nil {
+			// Accepted: it must really be a fresh, correct signature.
+			require.Equal(t, reference([]byte(testSecret), ts+head.Event+head.IdempotencyKey), strings.ToLower(sig))
+			_, terr := CheckTimestamp(ts, now, PartnerWebhookTolerance)
+			require.NoError(t, terr)
+		}
+	})
+}
