@@ -179,4 +179,3 @@ func NewHTTPTransport() *http.Transport {
 	t.ResponseHeaderTimeout = 0
 	return t
 }
-
