@@ -1,0 +1,143 @@
+package smsnumbers
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/simkit/simkit/internal/apierr"
+)
+
+// ordersPageBody renders a page of n orders with ids from first on.
+func ordersPageBody(first, n, total int) string {
+	data := make([]map[string]any, 0, n)
+	for i := 0; i < n; i++ {
+		data = append(data, map[string]any{"id": first + i, "status": "FINISHED", "price": "1.5"})
+	}
+	b, _ := json.Marshal(map[string]any{"Data": data, "Total": total})
+	return string(b)
+}
+
+// pagedServer answers offset-paginated requests over total records with
+// pages of size limit.
+func pagedServer(h *harness, total, limit int) {
+	h.mt.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+		h.mu.Lock()
+		h.reqs = append(h.reqs, sent{Method: req.Method, Path: req.URL.Path, Query: req.URL.Query()})
+		h.mu.Unlock()
+		off, _ := strconv.Atoi(req.URL.Query().Get("offset"))
+		n := min(limit, max(total-off, 0))
+		return text(http.StatusOK, ordersPageBody(off+1, n, total))(), nil
+	})
+}
+
+func TestAllOrdersWalksEveryPage(t *testing.T) {
+	h := newHarness(t)
+	pagedServer(h, 5, 2)
+	var ids []int64
+	for o, err := range h.c.AllOrders(context.Background(), CategoryActivation, PageQuery{Limit: 2, Order: "id"}) {
+		require.NoError(t, err)
+		ids = append(ids, o.ID)
+	}
+	require.Equal(t, []int64{1, 2, 3, 4, 5}, ids)
+	var offsets []string
+	for _, r := range h.requests() {
+		offsets = append(offsets, r.Query["offset"][0])
+		require.Equal(t, "activation", r.Query["category"][0])
+		require.Equal(t, "2", r.Query["limit"][0])
+	}
+	require.Equal(t, []string{"0", "2", "4"}, offsets, "stops once offset reaches Total")
+}
+
+func TestAllVendorOrdersStartsAtOffsetAndStopsOnBreak(t *testing.T) {
+	h := newHarness(t)
+	pagedServer(h, 100, 3)
+	var ids []int64
+	for o, err := range h.c.AllVendorOrders(context.Background(), CategoryHosting, PageQuery{Limit: 3, Offset: 10}) {
+		require.NoError(t, err)
+		ids = append(ids, o.ID)
+		if len(ids) == 4 {
+			break
+		}
+	}
+	require.Equal(t, []int64{11, 12, 13, 14}, ids)
+	require.Len(t, h.requests(), 2, "a break costs no further request")
+	require.Equal(t, "/v1/vendor/orders", h.requests()[0].Path)
+}
+
+func TestAllPaymentsStopsOnEmptyPage(t *testing.T) {
+	h := newHarness(t)
+	// Total claims more than the server ever returns.
+	h.reply(
+		text(http.StatusOK, `{"Data":[{"ID":1,"Amount":"10"},{"ID":2,"Amount":5}],"Total":10}`),
+		text(http.StatusOK, `{"Data":[],"Total":10}`),
+	)
+	var ids []int64
+	for p, err := range h.c.AllPayments(context.Background(), PageQuery{}) {
+		require.NoError(t, err)
+		ids = append(ids, p.ID)
+	}
+	require.Equal(t, []int64{1, 2}, ids)
+	reqs := h.requests()
+	require.Len(t, reqs, 2)
+	require.Equal(t, "2", reqs[1].Query["offset"][0])
+}
+
+func TestAllVendorPaymentsYieldsError(t *testing.T) {
+	h := newHarness(t)
+	h.reply(
+		text(http.StatusOK, `{"Data":[{"ID":1}],"Total":3}`),
+		text(http.StatusBadRequest, "record not found"),
+	)
+	var n int
+	var last error
+	for _, err := range h.c.AllVendorPayments(context.Background(), PageQuery{Limit: 1}) {
+		if err != nil {
+			last = err
+			break
+		}
+		n++
+	}
+	require.Equal(t, 1, n)
+	require.ErrorIs(t, last, apierr.ErrNotFound)
+	require.Equal(t, "/v1/vendor/payments", h.requests()[1].Path)
+}
+
+func TestNamesDecoding(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Names
+	}{
+		{`["a","b"]`, Names{"a", "b"}},
+		{`[{"Name":"a"},{"Name":"b"}]`, Names{"a", "b"}},
+		{`null`, nil},
+		{`[]`, Names{}},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			var n Names
+			require.NoError(t, json.Unmarshal([]byte(tc.in), &n))
+			require.Equal(t, tc.want, n)
+		})
+	}
+	var n Names
+	require.Error(t, json.Unmarshal([]byte(`{"a":1}`), &n))
+	require.Error(t, json.Unmarshal([]byte(`[1]`), &n))
+}
+
+func TestOrderCodeAndStatus(t *testing.T) {
+	var nilOrder *Order
+	require.Equal(t, "", nilOrder.Code())
+	o := &Order{SMS: []SMS{{Code: "111"}, {Code: "222"}, {Text: "no code here"}}}
+	require.Equal(t, "222", o.Code(), "latest SMS with a code")
+	for s, final := range map[Status]bool{
+		StatusPending: false, StatusReceived: false, StatusCanceled: true,
+		StatusTimeout: true, StatusFinished: true, StatusBanned: true,
+	} {
+		require.Equal(t, final, s.Final(), fmt.Sprint(s))
+	}
+}
