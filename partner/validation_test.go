@@ -1,0 +1,156 @@
+package partner
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+
+	"github.com/simkit/simkit/internal/apierr"
+)
+
+// TestBadInputRefusedWithoutRequest: every refusal happens before anything
+// is sent.
+func TestBadInputRefusedWithoutRequest(t *testing.T) {
+	ctx := context.Background()
+	day := time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		call func(c *Client) error
+	}{
+		{"status: ICCID too short", func(c *Client) error { _, err := c.GetESIMStatus(ctx, "89444227111083"); return err }},
+		{"status: ICCID with letters", func(c *Client) error { _, err := c.GetESIMStatus(ctx, "89444227111083389AB"); return err }},
+		{"status: ICCID too long", func(c *Client) error { _, err := c.GetESIMStatus(ctx, "89444227111083389821234"); return err }},
+		{"topup: bad ICCID", func(c *Client) error {
+			_, err := c.TopupESIM(ctx, "8944/../../orders", TopupParams{ExternalID: "x"})
+			return err
+		}},
+		{"topup: bad sku uuid", func(c *Client) error {
+			_, err := c.TopupESIM(ctx, seedICCID, TopupParams{ExternalID: "x", SKUUUID: "not-a-uuid"})
+			return err
+		}},
+		{"topup: empty external id", func(c *Client) error {
+			_, err := c.TopupESIM(ctx, seedICCID, TopupParams{ExternalID: "  "})
+			return err
+		}},
+		{"product: bad uuid", func(c *Client) error { _, err := c.GetProduct(ctx, "123", GetProductParams{}); return err }},
+		{"product: bad locale", func(c *Client) error {
+			_, err := c.GetProduct(ctx, productID, GetProductParams{Locale: "de"})
+			return err
+		}},
+		{"order: bad uuid", func(c *Client) error { _, err := c.GetOrder(ctx, "7898e683-4e56-44a3-9782-eca3f758a84"); return err }},
+		{"order: path injection", func(c *Client) error { _, err := c.GetOrder(ctx, "../balance"); return err }},
+		{"transactions: per_page 101", func(c *Client) error {
+			_, _, err := c.ListTransactions(ctx, ListTransactionsParams{PerPage: 101})
+			return err
+		}},
+		{"transactions: per_page negative", func(c *Client) error {
+			_, _, err := c.ListTransactions(ctx, ListTransactionsParams{PerPage: -1})
+			return err
+		}},
+		{"products: per_page 201", func(c *Client) error {
+			_, _, err := c.ListProducts(ctx, ListProductsParams{PerPage: 201})
+			return err
+		}},
+		{"products: unknown type", func(c *Client) error {
+			_, _, err := c.ListProducts(ctx, ListProductsParams{Type: "gift"})
+			return err
+		}},
+		{"products: unknown locale", func(c *Client) error {
+			_, _, err := c.ListProducts(ctx, ListProductsParams{Locale: "EN"})
+			return err
+		}},
+		{"products: negative category", func(c *Client) error {
+			_, _, err := c.ListProducts(ctx, ListProductsParams{CategoryID: -3})
+			return err
+		}},
+		{"pricelist: per_page 201", func(c *Client) error { _, _, err := c.Pricelist(ctx, PricelistParams{PerPage: 201}); return err }},
+		{"pricelist: type not allowed here", func(c *Client) error {
+			_, _, err := c.Pricelist(ctx, PricelistParams{Type: ProductRecharge})
+			return err
+		}},
+		{"pricelist: bad locale", func(c *Client) error { _, _, err := c.Pricelist(ctx, PricelistParams{Locale: "fr"}); return err }},
+		{"pricelist: negative category", func(c *Client) error {
+			_, _, err := c.Pricelist(ctx, PricelistParams{CategoryID: -1})
+			return err
+		}},
+		{"categories: bad target", func(c *Client) error {
+			_, err := c.ListCategories(ctx, ListCategoriesParams{Target: "order"})
+			return err
+		}},
+		{"categories: bad locale", func(c *Client) error {
+			_, err := c.ListCategories(ctx, ListCategoriesParams{Locale: "xx"})
+			return err
+		}},
+		{"orders: per_page 101", func(c *Client) error { _, _, err := c.ListOrders(ctx, ListOrdersParams{PerPage: 101}); return err }},
+		{"orders: unknown status", func(c *Client) error {
+			_, _, err := c.ListOrders(ctx, ListOrdersParams{Status: "done"})
+			return err
+		}},
+		{"orders: date_from after date_to", func(c *Client) error {
+			_, _, err := c.ListOrders(ctx, ListOrdersParams{DateFrom: day, DateTo: day.Add(-time.Second)})
+			return err
+		}},
+		{"orders: find with empty id", func(c *Client) error { _, err := c.FindOrderByExternalID(ctx, ""); return err }},
+		{"create: empty external id", func(c *Client) error {
+			_, err := c.CreateOrder(ctx, CreateOrderParams{Item: OrderItemParams{SKUID: seedSKU}})
+			return err
+		}},
+		{"create: empty sku", func(c *Client) error {
+			_, err := c.CreateOrder(ctx, CreateOrderParams{ExternalID: "x"})
+			return err
+		}},
+		{"create: negative quantity", func(c *Client) error {
+			_, err := c.CreateOrder(ctx, CreateOrderParams{ExternalID: "x", Item: OrderItemParams{SKUID: seedSKU, Quantity: -1}})
+			return err
+		}},
+		{"create: negative amount", func(c *Client) error {
+			_, err := c.CreateOrder(ctx, CreateOrderParams{ExternalID: "x", Item: OrderItemParams{SKUID: seedSKU, Amount: decimal.NewFromInt(-5)}})
+			return err
+		}},
+		{"iterator: bad per_page", func(c *Client) error {
+			for _, err := range c.ListOrdersAll(ctx, ListOrdersParams{PerPage: 1000}) {
+				return err
+			}
+			return nil
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			err := tc.call(h.c)
+			require.ErrorIs(t, err, apierr.ErrValidation)
+			var e *apierr.Error
+			require.ErrorAs(t, err, &e)
+			require.Equal(t, Provider, e.Provider)
+			require.NotEmpty(t, e.Message)
+			require.Equal(t, 0, h.mt.GetTotalCallCount(), "no request may be sent")
+		})
+	}
+}
+
+// TestEnumValid covers every documented value and refuses others.
+func TestEnumValid(t *testing.T) {
+	for _, l := range []Locale{LocaleEN, LocaleRU} {
+		require.True(t, l.Valid())
+	}
+	require.False(t, Locale("de").Valid())
+	for _, p := range []ProductType{ProductVoucher, ProductRechargeFixed, ProductRecharge, ProductVoucherOpenRange, ProductESIM, ProductOther} {
+		require.True(t, p.Valid(), p)
+	}
+	require.False(t, ProductType("gift").Valid())
+	for _, s := range []OrderStatus{OrderCreated, OrderProcessing, OrderCompleted, OrderCancelled, OrderFailed, OrderPartiallyCompleted} {
+		require.True(t, s.Valid(), s)
+	}
+	require.False(t, OrderStatus("done").Valid())
+	require.True(t, OrderCompleted.Final())
+	require.True(t, OrderPartiallyCompleted.Final())
+	require.False(t, OrderProcessing.Final())
+	require.True(t, DenominationFixed.Valid())
+	require.True(t, DenominationCustom.Valid())
+	require.False(t, DenominationType("range").Valid())
+	require.True(t, TargetProduct.Valid())
+	require.False(t, AttributeTarget("x").Valid())
+}
