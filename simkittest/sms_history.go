@@ -1,0 +1,155 @@
+package simkittest
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+type smsPayment struct {
+	ID                     int64
+	TypeName, ProviderName string
+	Amount, Balance        decimal.Decimal
+	CreatedAt              time.Time
+	Status                 string
+}
+
+func (p smsPayment) view(withStatus bool) map[string]any {
+	v := map[string]any{
+		"ID": p.ID, "TypeName": p.TypeName, "ProviderName": p.ProviderName,
+		"Amount": smsNum(p.Amount), "Balance": smsNum(p.Balance),
+		"CreatedAt": p.CreatedAt.UTC().Format(time.RFC3339Nano),
+	}
+	if withStatus {
+		v["Status"] = p.Status
+	}
+	return v
+}
+
+// smsProfile renders the seed's profile with the live balance and rating.
+func (f *SMSFake) smsProfile() map[string]any {
+	return map[string]any{
+		"id": 1, "email": "user@example.com", "vendor": "demo",
+		"default_forwarding_number": "78009005040",
+		"balance":                   smsNum(f.balance), "rating": smsNum(f.rating),
+		"default_country":  map[string]string{"name": "russia", "iso": "ru", "prefix": "+7"},
+		"default_operator": map[string]string{"name": ""},
+		"frozen_balance":   0,
+	}
+}
+
+func (f *SMSFake) handleProfile(w http.ResponseWriter, _ *http.Request) {
+	smsJSON(w, f.smsProfile())
+}
+
+// smsPage reads limit and offset (limit default 15, as in the seed examples)
+// and returns the [lo, hi) window of n items.
+func smsPage(q url.Values, n int) (lo, hi int) {
+	limit, err := strconv.Atoi(q.Get("limit"))
+	if err != nil || limit <= 0 {
+		limit = 15
+	}
+	off, err := strconv.Atoi(q.Get("offset"))
+	if err != nil || off < 0 {
+		off = 0
+	}
+	lo = min(off, n)
+	return lo, min(lo+limit, n)
+}
+
+// smsReverse reports whether the history is requested newest first.
+func smsReverse(q url.Values) bool {
+	return q.Get("reverse") == "true" || q.Get("reverse") == "1"
+}
+
+// handleOrders lists the user's orders of a category (all when category is
+// absent), ordered by id (or created_at, price), with offset pagination.
+func (f *SMSFake) handleOrders(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	cat := q.Get("category")
+	if cat != "" && cat != smsActivation && cat != smsHosting {
+		smsError(w, "bad category")
+		return
+	}
+	var list []*smsOrder
+	for _, o := range f.orders {
+		f.advance(o)
+		if cat == "" || o.category == cat {
+			list = append(list, o)
+		}
+	}
+	sort.SliceStable(list, func(i, j int) bool {
+		a, b := list[i], list[j]
+		switch q.Get("order") {
+		case "price":
+			if !a.price.Equal(b.price) {
+				return a.price.LessThan(b.price)
+			}
+		case "created_at":
+			if !a.createdAt.Equal(b.createdAt) {
+				return a.createdAt.Before(b.createdAt)
+			}
+		}
+		return a.id < b.id
+	})
+	if smsReverse(q) {
+		for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
+			list[i], list[j] = list[j], list[i]
+		}
+	}
+	lo, hi := smsPage(q, len(list))
+	data := make([]map[string]any, 0, hi-lo)
+	for _, o := range list[lo:hi] {
+		v := o.view()
+		if v["sms"] == nil {
+			v["sms"] = []any{} // history shows [] where buy shows null (seed)
+		}
+		data = append(data, v)
+	}
+	smsJSON(w, map[string]any{"Data": data, "ProductNames": []any{}, "Statuses": []any{}, "Total": len(list)})
+}
+
+// smsPaymentsPage renders a payments history page with the name lists the
+// provider sends beside it.
+func smsPaymentsPage(q url.Values, all []smsPayment, vendor bool) map[string]any {
+	list := append([]smsPayment(nil), all...)
+	if smsReverse(q) {
+		for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
+			list[i], list[j] = list[j], list[i]
+		}
+	}
+	names := func(get func(smsPayment) string) []map[string]string {
+		out := []map[string]string{}
+		seen := map[string]bool{}
+		for _, p := range all {
+			if n := get(p); n != "" && !seen[n] {
+				seen[n] = true
+				out = append(out, map[string]string{"Name": n})
+			}
+		}
+		return out
+	}
+	lo, hi := smsPage(q, len(list))
+	data := make([]map[string]any, 0, hi-lo)
+	for _, p := range list[lo:hi] {
+		data = append(data, p.view(vendor))
+	}
+	out := map[string]any{
+		"Data":             data,
+		"PaymentTypes":     names(func(p smsPayment) string { return p.TypeName }),
+		"PaymentProviders": names(func(p smsPayment) string { return p.ProviderName }),
+		"Total":            len(list),
+	}
+	if vendor {
+		out["PaymentStatuses"] = names(func(p smsPayment) string { return p.Status })
+	}
+	return out
+}
+
+func (f *SMSFake) handlePayments(w http.ResponseWriter, r *http.Request) {
+	smsJSON(w, smsPaymentsPage(r.URL.Query(), f.payments, false))
+}
