@@ -140,6 +140,10 @@ func SleepContext(ctx context.Context, d time.Duration) error {
 	}
 }
 
+// maxRetryAfterSecs bounds a parsed Retry-After (34 years) so the
+// conversion to time.Duration cannot overflow.
+const maxRetryAfterSecs = 1 << 30
+
 // ParseRetryAfter reads a Retry-After header in seconds or as an HTTP date
 // (relative to now). ok is false when the header is absent or unreadable.
 func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
@@ -154,8 +158,8 @@ func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 			break
 		}
 		secs = secs*10 + int(c-'0')
-		if secs > 1<<30 {
-			break
+		if secs > maxRetryAfterSecs { // clamp absurd values instead of overflowing
+			secs = maxRetryAfterSecs
 		}
 	}
 	if digits {

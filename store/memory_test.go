@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestMemory(t *testing.T) {
+	now := time.Unix(1768478058, 0)
+	m := NewMemory(func(o *MemoryOptions) { o.Now = func() time.Time { return now } })
+	ctx := context.Background()
+
+	_, ok, err := m.Get(ctx, "k")
+	require.NoError(t, err)
+	require.False(t, ok)
+
+	require.NoError(t, m.Set(ctx, "k", []byte("v1"), time.Minute))
+	v, ok, _ := m.Get(ctx, "k")
+	require.True(t, ok)
+	require.Equal(t, "v1", string(v))
+	v[0] = 'X'
+	v, _, _ = m.Get(ctx, "k")
+	require.Equal(t, "v1", string(v), "Get returns a copy the caller owns")
+
+	won, err := m.SetNX(ctx, "k", []byte("v2"), time.Minute)
+	require.NoError(t, err)
+	require.False(t, won, "SetNX never replaces a live key")
+
+	now = now.Add(time.Minute)
+	_, ok, _ = m.Get(ctx, "k")
+	require.False(t, ok, "expired at exactly its TTL")
+	won, _ = m.SetNX(ctx, "k", []byte("v2"), time.Minute)
+	require.True(t, won, "SetNX claims an expired key")
+
+	require.NoError(t, m.Delete(ctx, "k"))
+	require.NoError(t, m.Delete(ctx, "missing"))
+	require.Equal(t, 0, m.Len())
+
+	require.ErrorIs(t, m.Set(ctx, "k", nil, 0), ErrNoTTL)
+	_, err = m.SetNX(ctx, "k", nil, -time.Second)
+	require.ErrorIs(t, err, ErrNoTTL)
+}
+
+func TestMemorySweepsExpiredKeys(t *testing.T) {
+	now := time.Unix(0, 0)
+	m := NewMemory(func(o *MemoryOptions) { o.Now = func() time.Time { return now } })
+	ctx := context.Background()
+	for i := 0; i < 100; i++ {
+		require.NoError(t, m.Set(ctx, string(rune('a'+i)), []byte("x"), time.Second))
+	}
+	now = now.Add(2 * time.Second)
+	require.NoError(t, m.Set(ctx, "fresh", []byte("x"), time.Minute)) // a write sweeps
+	m.mu.Lock()
+	n := len(m.items)
+	m.mu.Unlock()
+	require.Equal(t, 1, n, "writes sweep expired keys, so the map does not grow forever")
+}
+
+func TestMemorySetNXHasOneWinner(t *testing.T) {
+	m := NewMemory()
+	var wins atomic.Int32
+	var wg sync.WaitGroup
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if ok, _ := m.SetNX(context.Background(), "lock", []byte("me"), time.Minute); ok {
+				wins.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	require.Equal(t, int32(1), wins.Load())
+}
