@@ -14,8 +14,11 @@ func TestNilClientNotConfigured(t *testing.T) {
 	var c *Client
 	ctx := context.Background()
 	calls := map[string]func() error{
-		"TopupPackages":  func() error { _, err := c.TopupPackages(ctx, testICCID); return err },
-		"SubmitTopup":    func() error { _, err := c.SubmitTopup(ctx, SubmitTopupParams{PackageID: "p", ICCID: testICCID}); return err },
+		"TopupPackages": func() error { _, err := c.TopupPackages(ctx, testICCID); return err },
+		"SubmitTopup": func() error {
+			_, err := c.SubmitTopup(ctx, SubmitTopupParams{PackageID: "p", ICCID: testICCID})
+			return err
+		},
 		"PackageHistory": func() error { _, err := c.PackageHistory(ctx, testICCID); return err },
 		"ListOrders":     func() error { _, err := c.ListOrders(ctx, ListOrdersParams{}); return err },
 		"AllOrders": func() error {

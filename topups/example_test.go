@@ -1,0 +1,186 @@
+package topups_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"time"
+
+	"github.com/simkit/simkit"
+	"github.com/simkit/simkit/topups"
+)
+
+// fakeAPI is a stand-in for the top-up and renewal APIs, so the examples
+// run offline.
+func fakeAPI() *httptest.Server {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /customer/v2/token", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprint(w, `{"data":{"token_type":"Bearer","expires_in":31622400,"access_token":"example-token"}}`)
+	})
+	mux.HandleFunc("GET /customer/v2/sims/{iccid}/topups", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprint(w, `{"data":[{"id":"bonjour-7days-1gb-topup","price":"9.50","net_price":"7.60","amount":1024,"day":7,"title":"1 GB - 7 Days","data":"1 GB"}]}`)
+	})
+	mux.HandleFunc("POST /customer/v2/orders/topups", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"data":{"id":9666,"code":"20230316-009666","package_id":%q,"price":"9.50","created_at":"2023-03-16 14:12:24"}}`, r.FormValue("package_id"))
+	})
+	mux.HandleFunc("GET /customer/v2/sims/{iccid}/packages", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprint(w, `{"data":[{"package_id":"bonjour-7days-1gb-topup","status":"ACTIVE","remaining":512}]}`)
+	})
+	mux.HandleFunc("GET /customer/v2/orders", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("page") == "2" {
+			fmt.Fprint(w, `{"data":[{"id":3,"code":"C3","type":"topup","status":"completed"}],"meta":{"current_page":2,"last_page":2}}`)
+			return
+		}
+		fmt.Fprint(w, `{"data":[{"id":1,"code":"C1","type":"sim","status":"completed"},{"id":2,"code":"C2","type":"topup","status":"completed"}],"meta":{"current_page":1,"last_page":2}}`)
+	})
+	mux.HandleFunc("POST /api/third-party/partner/renew-number/", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprint(w, `{"message":"Number renewed","success":true,"data":null}`)
+	})
+	return httptest.NewServer(mux)
+}
+
+func newExampleClient(url string, now func() time.Time) *topups.Client {
+	c, err := topups.New(func(o *topups.Options) {
+		o.BaseURL = url
+		o.ClientID = "my-client"
+		o.ClientSecret = "my-secret"
+		o.RenewalBaseURL = url
+		o.RenewalKey = "renewal-key"
+		o.Now = now
+	})
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+func ExampleClient_TopupPackages() {
+	srv := fakeAPI()
+	defer srv.Close()
+	c := newExampleClient(srv.URL, nil)
+
+	pkgs, err := c.TopupPackages(context.Background(), "89852341234567890123")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range pkgs {
+		fmt.Println(p.ID, p.Amount, p.Day, "days", p.Price)
+	}
+	// Output: bonjour-7days-1gb-topup 1024 MB 7 days 9.5
+}
+
+func ExampleClient_SubmitTopup() {
+	srv := fakeAPI()
+	defer srv.Close()
+	c := newExampleClient(srv.URL, nil)
+	ctx := context.Background()
+	iccid := "89852341234567890123"
+
+	// Always pick from a fresh list, and only after payment was collected.
+	pkgs, err := c.TopupPackages(ctx, iccid)
+	if err != nil || len(pkgs) == 0 {
+		fmt.Println("no top-up available", err)
+		return
+	}
+	order, err := c.SubmitTopup(ctx, topups.SubmitTopupParams{
+		PackageID:   pkgs[0].ID,
+		ICCID:       iccid,
+		Description: "customer-42/order-7",
+	})
+	if errors.Is(err, simkit.ErrInsufficientFunds) {
+		fmt.Println("top up the account balance first")
+		return
+	}
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(order.OrderID, order.Code, order.PackageID, order.Price)
+	// Output: 9666 20230316-009666 bonjour-7days-1gb-topup 9.5
+}
+
+func ExampleClient_PackageHistory() {
+	srv := fakeAPI()
+	defer srv.Close()
+	now := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	c := newExampleClient(srv.URL, func() time.Time { return now })
+	ctx := context.Background()
+
+	h, err := c.PackageHistory(ctx, "89852341234567890123")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range h.Packages {
+		fmt.Println(p.PackageID, p.Status, p.Remaining)
+	}
+
+	// Ten minutes later the cached answer is served: the provider allows
+	// one request per eSIM per 15 minutes.
+	now = now.Add(10 * time.Minute)
+	h, _ = c.PackageHistory(ctx, "89852341234567890123")
+	fmt.Println("age:", h.Age(now))
+	// Output:
+	// bonjour-7days-1gb-topup ACTIVE 512 MB
+	// age: 10m0s
+}
+
+func ExampleClient_AllOrders() {
+	srv := fakeAPI()
+	defer srv.Close()
+	c := newExampleClient(srv.URL, nil)
+
+	for o, err := range c.AllOrders(context.Background(), topups.ListOrdersParams{
+		Include: []topups.Include{topups.IncludeStatus},
+		Limit:   2,
+	}) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(o.ID, o.Code, o.Type, o.Status)
+	}
+	// Output:
+	// 1 C1 sim completed
+	// 2 C2 topup completed
+	// 3 C3 topup completed
+}
+
+func ExampleClient_ListOrders() {
+	srv := fakeAPI()
+	defer srv.Close()
+	c := newExampleClient(srv.URL, nil)
+
+	pg, err := c.ListOrders(context.Background(), topups.ListOrdersParams{
+		Type:        topups.OrderTypeTopup,
+		CreatedFrom: time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC),
+		CreatedTo:   time.Date(2023, 1, 31, 0, 0, 0, 0, time.UTC),
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(len(pg.Orders), "orders on page", pg.Meta.CurrentPage, "of", pg.Meta.LastPage)
+	// Output: 2 orders on page 1 of 2
+}
+
+func ExampleClient_RenewNumber() {
+	srv := fakeAPI()
+	defer srv.Close()
+	c := newExampleClient(srv.URL, nil)
+
+	res, err := c.RenewNumber(context.Background(), "jane@example.com")
+	if errors.Is(err, topups.ErrRenewalRefused) {
+		fmt.Println("refused:", err)
+		return
+	}
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(res.Message)
+	// Output: Number renewed
+}
