@@ -1,0 +1,161 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/simkit/simkit/store"
+)
+
+// Store is a store.Store kept in Redis, for replicas that must share
+// webhook dedupe, caches, per-key gates and OAuth tokens. It is safe for
+// concurrent use. Build it with New.
+type Store struct {
+	rdb      redis.UniversalClient
+	opts     Options
+	fallback store.Store
+	health   *health
+	// unknownLogged makes the "unknown value version" warning a one-off: in a
+	// mixed-version rollout every read of a newer value would otherwise log.
+	unknownLogged atomic.Bool
+}
+
+var _ store.Store = (*Store)(nil)
+
+// New returns a Store over rdb, which may be a *redis.Client, a
+// *redis.ClusterClient or a Sentinel-backed failover client. The caller owns
+// rdb and closes it.
+func New(rdb redis.UniversalClient, optFns ...func(*Options)) *Store {
+	o := buildOptions(optFns)
+	s := &Store{rdb: rdb, opts: o, fallback: o.Fallback, health: newHealth("store", o)}
+	if s.fallback == nil {
+		s.fallback = store.NewMemory()
+	}
+	return s
+}
+
+// Prefix returns the prefix put before every key, for operators who inspect
+// or flush simkit's keys.
+func (s *Store) Prefix() string {
+	if s == nil {
+		return ""
+	}
+	return s.opts.Prefix
+}
+
+// Get implements store.Store. A value of an unknown version reads as absent.
+func (s *Store) Get(ctx context.Context, key string) ([]byte, bool, error) {
+	var (
+		val []byte
+		ok  bool
+	)
+	err := s.do(ctx, "get",
+		func() error {
+			raw, err := s.rdb.Get(ctx, s.opts.Prefix+key).Bytes()
+			if errors.Is(err, redis.Nil) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			val, ok = decode(raw)
+			if !ok && s.unknownLogged.CompareAndSwap(false, true) {
+				s.opts.Logger.Warn("redisstore: value of an unknown version read as absent; a newer release may have written it",
+					"key", s.opts.Prefix+key, "version", versionOf(raw))
+			}
+			return nil
+		},
+		func() (err error) {
+			val, ok, err = s.fallback.Get(ctx, key)
+			return err
+		})
+	if err != nil {
+		return nil, false, err
+	}
+	return val, ok, nil
+}
+
+// Set implements store.Store; ttl must be positive.
+func (s *Store) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+	if ttl <= 0 {
+		return store.ErrNoTTL
+	}
+	return s.do(ctx, "set",
+		func() error { return s.rdb.Set(ctx, s.opts.Prefix+key, encode(value), redisTTL(ttl)).Err() },
+		func() error { return s.fallback.Set(ctx, key, value, ttl) })
+}
+
+// SetNX implements store.Store with one SET NX PX command, so exactly one
+// of any number of concurrent callers across the fleet wins; ttl must be
+// positive.
+func (s *Store) SetNX(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error) {
+	if ttl <= 0 {
+		return false, store.ErrNoTTL
+	}
+	var won bool
+	err := s.do(ctx, "setnx",
+		func() (err error) {
+			won, err = s.rdb.SetNX(ctx, s.opts.Prefix+key, encode(value), redisTTL(ttl)).Result()
+			return err
+		},
+		func() (err error) {
+			won, err = s.fallback.SetNX(ctx, key, value, ttl)
+			return err
+		})
+	if err != nil {
+		return false, err
+	}
+	return won, nil
+}
+
+// Delete implements store.Store; deleting a missing key is not an error.
+func (s *Store) Delete(ctx context.Context, key string) error {
+	return s.do(ctx, "delete",
+		func() error { return s.rdb.Del(ctx, s.opts.Prefix+key).Err() },
+		func() error { return s.fallback.Delete(ctx, key) })
+}
+
+// do runs remote against Redis and applies the failure mode when Redis
+// cannot serve it: local runs instead (FailOpen) or an ErrUnavailable error
+// comes back (FailClosed).
+func (s *Store) do(ctx context.Context, op string, remote, local func() error) error {
+	if s == nil || s.rdb == nil {
+		return ErrNoClient
+	}
+	var cause error
+	if !s.health.skip() {
+		err := remote()
+		if err == nil {
+			s.health.ok()
+			return nil
+		}
+		if !isOutage(ctx, err) {
+			return callerErr(ctx, op, err)
+		}
+		s.health.failed(op, err)
+		cause = err
+	}
+	if s.opts.Failure == FailOpen {
+		return local()
+	}
+	return unavailable(op, cause)
+}
+
+// redisTTL keeps a sub-millisecond TTL from being sent as PX 0, which Redis
+// rejects; the smallest expiry Redis keeps is one millisecond.
+func redisTTL(ttl time.Duration) time.Duration {
+	if ttl < time.Millisecond {
+		return time.Millisecond
+	}
+	return ttl
+}
+
+func versionOf(raw []byte) int {
+	if len(raw) == 0 {
+		return -1
+	}
+	return int(raw[0])
+}
