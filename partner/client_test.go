@@ -1,0 +1,79 @@
+package partner
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/simkit/simkit/internal/apierr"
+)
+
+// TestNilClientNotConfigured: a nil *Client (a root simkit.Client without
+// partner credentials) answers every call with ErrNotConfigured.
+func TestNilClientNotConfigured(t *testing.T) {
+	var c *Client
+	ctx := context.Background()
+	calls := map[string]func() error{
+		"Me":                    func() error { _, err := c.Me(ctx); return err },
+		"Balance":               func() error { _, err := c.Balance(ctx); return err },
+		"ListTransactions":      func() error { _, _, err := c.ListTransactions(ctx, ListTransactionsParams{}); return err },
+		"ListProducts":          func() error { _, _, err := c.ListProducts(ctx, ListProductsParams{}); return err },
+		"GetProduct":            func() error { _, err := c.GetProduct(ctx, productID, GetProductParams{}); return err },
+		"Pricelist":             func() error { _, _, err := c.Pricelist(ctx, PricelistParams{}); return err },
+		"ListCategories":        func() error { _, err := c.ListCategories(ctx, ListCategoriesParams{}); return err },
+		"ListOrders":            func() error { _, _, err := c.ListOrders(ctx, ListOrdersParams{}); return err },
+		"GetOrder":              func() error { _, err := c.GetOrder(ctx, orderUUID); return err },
+		"FindOrderByExternalID": func() error { _, err := c.FindOrderByExternalID(ctx, "x"); return err },
+		"CreateOrder":           func() error { _, err := c.CreateOrder(ctx, orderParams()); return err },
+		"TopupESIM":             func() error { _, err := c.TopupESIM(ctx, seedICCID, TopupParams{ExternalID: "x"}); return err },
+		"GetESIMStatus":         func() error { _, err := c.GetESIMStatus(ctx, seedICCID); return err },
+		"ListTransactionsAll":   func() error { return firstErr(c.ListTransactionsAll(ctx, ListTransactionsParams{})) },
+		"ListProductsAll":       func() error { return firstErr(c.ListProductsAll(ctx, ListProductsParams{})) },
+		"PricelistAll":          func() error { return firstErr(c.PricelistAll(ctx, PricelistParams{})) },
+		"ListOrdersAll":         func() error { return firstErr(c.ListOrdersAll(ctx, ListOrdersParams{})) },
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			require.ErrorIs(t, call(), apierr.ErrNotConfigured)
+		})
+	}
+	t.Run("WebhookHandler", func(t *testing.T) {
+		rec := httptest.NewRecorder()
+		c.WebhookHandler(func(context.Context, *WebhookEvent) error { return nil }).
+			ServeHTTP(rec, httptest.NewRequest("POST", "/hook", strings.NewReader(`{}`)))
+		require.Equal(t, http.StatusInternalServerError, rec.Code)
+	})
+}
+
+func firstErr[T any](seq func(func(T, error) bool)) error {
+	for _, err := range seq {
+		return err
+	}
+	return nil
+}
+
+// TestNewRequiresCredentials: missing token, secret or base URL is refused.
+func TestNewRequiresCredentials(t *testing.T) {
+	tests := []struct {
+		name string
+		fn   func(*Options)
+		want error
+	}{
+		{"no token", func(o *Options) { o.BaseURL = testBase; o.Secret = testSecret }, apierr.ErrNotConfigured},
+		{"no secret", func(o *Options) { o.BaseURL = testBase; o.Token = testToken }, apierr.ErrNotConfigured},
+		{"no base URL", func(o *Options) { o.Token = testToken; o.Secret = testSecret }, apierr.ErrNotConfigured},
+		{"bad base URL", func(o *Options) { o.BaseURL = "api.example"; o.Token = testToken; o.Secret = testSecret }, apierr.ErrValidation},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := New(tc.fn)
+			require.Nil(t, c)
+			require.ErrorIs(t, err, tc.want)
+			require.NotContains(t, err.Error(), testToken)
+		})
+	}
+}
