@@ -1,6 +1,26 @@
 // Package esimstory is the client for the eSIM Story partner API: eSIM
 // orders signed with HMAC headers, one delivery webhook per unit, and an
 // order tracker that knows when every unit of an order has arrived.
+//
+// Signing: every attempt carries X-Esim-Story-Access-Key,
+// X-Esim-Story-Timestamp and X-Esim-Story-Signature, the hex HMAC-SHA256
+// (keyed with the base64-decoded secret) of METHOD, full path, timestamp
+// and access key joined by newlines. The full path includes the base URL's
+// own path (/api in production), taken from Options.BaseURL, so a proxy or
+// gateway base URL is signed correctly too. A retry is signed afresh.
+//
+// Errors (decided where the docs are silent): 400 and a blank-id 422 match
+// simkit.ErrValidation; 401 matches ErrUnauthorized and keeps the
+// provider's code; "External order id has already been taken" matches
+// ErrConflict and names the id; "Product with option_id not found" matches
+// ErrNotFound (the option does not exist, so retrying cannot help); eSIM
+// Story's upstream failures ("eSIM Request failed", "API connection
+// error") match ErrUnavailable; 500 matches ErrServer.
+//
+// Webhooks: eSIM Story documents no webhook signature, so NewWebhookHandler
+// refuses to build without an Authenticator (a token in the URL, Basic
+// auth or your own check) unless InsecureNoAuth is applied. Unknown
+// topup_ids are answered 404 when a Tracker with RejectUnknown is attached.
 package esimstory
 
 import (

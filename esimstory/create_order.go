@@ -10,6 +10,7 @@ import (
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/retry"
 )
 
 // MaxUnits caps the total quantity of one CreateOrder call. eSIM Story
@@ -40,7 +41,8 @@ type createOrderBody struct {
 //
 // Exactly once: eSIM Story rejects a second order with the same
 // ExternalOrderID, so the call is retried with the same id after an
-// ambiguous failure (transport error, 502/503/504). The API has no order
+// ambiguous failure (transport error, 500, 502/503/504; 500 only while the
+// retry policy's Retryable is left nil). The API has no order
 // lookup, so a duplicate answer is returned as an error matching
 // simkit.ErrConflict whose message names the id. After an ambiguous failure,
 // a later ErrConflict for your own id means the first attempt went through:
@@ -72,12 +74,13 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...o
 	req := &transport.Request{
 		Method:      http.MethodPost,
 		Path:        ordersPath,
-		JSON:        createOrderBody{ExternalOrderID: p.ExternalOrderID, Products: p.Products},
+		JSON:        createOrderBody(p),
 		Idempotency: transport.Idempotent,
 		Sign:        c.sign(http.MethodPost, ordersPath),
 		Op:          op,
 	}
-	resp, err := c.t.Do(ctx, req, &out, opts...)
+	// The caller's own WithRetry, if any, comes later and wins.
+	resp, err := c.t.Do(ctx, req, &out, append([]option.CallOption{option.WithRetry(c.orderPolicy())}, opts...)...)
 	if err != nil {
 		var e *apierr.Error
 		if errors.As(err, &e) && errors.Is(e.Kind, apierr.ErrConflict) {
@@ -127,6 +130,29 @@ func (p CreateOrderParams) validate(op string) error {
 		return apierr.Validation(Provider, op, "order has %d units; at most %d per order", total, MaxUnits)
 	}
 	return nil
+}
+
+// orderPolicy is the client's retry policy, extended to retry a 500 too
+// unless the user chose their own Retryable: eSIM Story documents 500 as
+// "server error during order processing", which may or may not have created
+// the order, and a retry with the same external_order_id either completes
+// it or answers ErrConflict, never a second order.
+func (c *Client) orderPolicy() retry.Policy {
+	p := c.opts.Retry
+	if p.MaxAttempts == 0 {
+		d := retry.Default()
+		d.Sleep, d.Retryable = p.Sleep, p.Retryable
+		p = d
+	}
+	if p.Retryable == nil {
+		p.Retryable = func(resp *http.Response, err error) bool {
+			if resp != nil && resp.StatusCode == http.StatusInternalServerError {
+				return true
+			}
+			return retry.DefaultRetryable(resp, err)
+		}
+	}
+	return p
 }
 
 // sign returns the per-attempt signer for path. The signature covers the

@@ -192,3 +192,54 @@ func TestCreateOrderEmptyAnswerIsBadResponse(t *testing.T) {
 	require.Equal(t, 200, e.StatusCode)
 	require.Contains(t, e.Message, "no products")
 }
+
+func TestCreateOrderAfterAmbiguousFailure(t *testing.T) {
+	tests := []struct {
+		name     string
+		second   []byte
+		status   int
+		wantErr  error
+		wantCall int
+	}{
+		{"500 then success", fixture(t, "order_qty3.json"), 200, nil, 2},
+		{"500 then duplicate means the first went through", fixture(t, "error_422_taken.json"), 422, apierr.ErrConflict, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mt := httpmock.NewMockTransport()
+			calls := 0
+			mt.RegisterResponder(http.MethodPost, ordersURL, func(req *http.Request) (*http.Response, error) {
+				calls++
+				if calls == 1 {
+					return jsonResponder(500, fixture(t, "error_500.json"), nil)(req)
+				}
+				return jsonResponder(tt.status, tt.second, nil)(req)
+			})
+			c := testClient(t, mt, newClock())
+			order, err := c.CreateOrder(context.Background(), esimstory.CreateOrderParams{
+				ExternalOrderID: "ORDER-9", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 3}},
+			})
+			require.Equal(t, tt.wantCall, calls)
+			if tt.wantErr == nil {
+				require.NoError(t, err)
+				require.Len(t, order.Units, 3)
+				return
+			}
+			require.ErrorIs(t, err, tt.wantErr)
+			require.Contains(t, err.Error(), `"ORDER-9"`)
+		})
+	}
+}
+
+func TestCreateOrderRespectsCustomRetryable(t *testing.T) {
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder(http.MethodPost, ordersURL, jsonResponder(500, fixture(t, "error_500.json"), nil))
+	c := testClient(t, mt, newClock(), func(o *esimstory.Options) {
+		o.Retry.Retryable = func(*http.Response, error) bool { return false }
+	})
+	_, err := c.CreateOrder(context.Background(), esimstory.CreateOrderParams{
+		ExternalOrderID: "ORDER-9", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 1}},
+	})
+	require.ErrorIs(t, err, apierr.ErrServer)
+	require.Equal(t, 1, mt.GetTotalCallCount())
+}
