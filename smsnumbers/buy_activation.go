@@ -72,9 +72,5 @@ func (c *Client) BuyActivation(ctx context.Context, r ActivationRequest, opts ..
 func (c *Client) buy(ctx context.Context, path string, v url.Values, opts []option.CallOption) (*Order, error) {
 	req := c.userRequest(path, v)
 	req.Idempotency = transport.NotIdempotent
-	var o Order
-	if err := c.call(ctx, req, &o, opts); err != nil {
-		return nil, err
-	}
-	return &o, nil
+	return fetch[Order](ctx, c, req, opts)
 }

@@ -87,3 +87,13 @@ func requireID(op string, id int64) error {
 	}
 	return nil
 }
+
+// fetch sends req and returns its decoded answer, for the many calls that
+// return one object.
+func fetch[T any](ctx context.Context, c *Client, req *transport.Request, opts []option.CallOption) (*T, error) {
+	var out T
+	if err := c.call(ctx, req, &out, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}

@@ -50,9 +50,5 @@ func (c *Client) orderAction(ctx context.Context, action string, id int64, opts 
 	if err := requireID("GET /v1/user/"+action, id); err != nil {
 		return nil, err
 	}
-	var o Order
-	if err := c.call(ctx, c.userRequest(segments("/v1/user/"+action, strconv.FormatInt(id, 10)), nil), &o, opts); err != nil {
-		return nil, err
-	}
-	return &o, nil
+	return fetch[Order](ctx, c, c.userRequest(segments("/v1/user/"+action, strconv.FormatInt(id, 10)), nil), opts)
 }

@@ -44,11 +44,7 @@ func (c *Client) ordersPage(ctx context.Context, path string, category Category,
 	if err != nil {
 		return nil, err
 	}
-	var p OrdersPage
-	if err := c.call(ctx, c.userRequest(path, v), &p, opts); err != nil {
-		return nil, err
-	}
-	return &p, nil
+	return fetch[OrdersPage](ctx, c, c.userRequest(path, v), opts)
 }
 
 func (c *Client) walkOrders(ctx context.Context, path string, category Category, q PageQuery, opts []option.CallOption) iter.Seq2[Order, error] {

@@ -55,11 +55,7 @@ func (c *Client) paymentsPage(ctx context.Context, path string, q PageQuery, opt
 	if err != nil {
 		return nil, err
 	}
-	var p PaymentsPage
-	if err := c.call(ctx, c.userRequest(path, v), &p, opts); err != nil {
-		return nil, err
-	}
-	return &p, nil
+	return fetch[PaymentsPage](ctx, c, c.userRequest(path, v), opts)
 }
 
 func (c *Client) walkPayments(ctx context.Context, path string, q PageQuery, opts []option.CallOption) iter.Seq2[Payment, error] {

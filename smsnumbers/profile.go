@@ -43,9 +43,5 @@ func (c *Client) Profile(ctx context.Context, opts ...option.CallOption) (*Profi
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	var p Profile
-	if err := c.call(ctx, c.userRequest("/v1/user/profile", nil), &p, opts); err != nil {
-		return nil, err
-	}
-	return &p, nil
+	return fetch[Profile](ctx, c, c.userRequest("/v1/user/profile", nil), opts)
 }

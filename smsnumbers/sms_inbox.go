@@ -36,9 +36,5 @@ func (c *Client) SMSInbox(ctx context.Context, id int64, opts ...option.CallOpti
 	if err := requireID("GET /v1/user/sms/inbox", id); err != nil {
 		return nil, err
 	}
-	var in Inbox
-	if err := c.call(ctx, c.userRequest(segments("/v1/user/sms/inbox", strconv.FormatInt(id, 10)), nil), &in, opts); err != nil {
-		return nil, err
-	}
-	return &in, nil
+	return fetch[Inbox](ctx, c, c.userRequest(segments("/v1/user/sms/inbox", strconv.FormatInt(id, 10)), nil), opts)
 }

@@ -13,11 +13,7 @@ func (c *Client) VendorProfile(ctx context.Context, opts ...option.CallOption) (
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	var p Profile
-	if err := c.call(ctx, c.userRequest("/v1/user/vendor", nil), &p, opts); err != nil {
-		return nil, err
-	}
-	return &p, nil
+	return fetch[Profile](ctx, c, c.userRequest("/v1/user/vendor", nil), opts)
 }
 
 // VendorOrders returns one page of the orders served by the vendor's
