@@ -7,15 +7,24 @@
 //
 // Every call carries an OAuth client-credentials token fetched from
 // POST /customer/v2/token. The token endpoint allows only a few calls a
-// minute, so the token is cached in the Store (key "topups:token:"+ClientID)
-// until TokenRefreshMargin before it expires, and concurrent first calls
-// share one fetch: in-process through a single flight and across replicas
-// sharing a Store through a Store lock. A 401 on any call drops the cached
-// token (only if it is still the one the provider refused), fetches one new
-// token and replays the request once; a second 401 is returned as
-// ErrUnauthorized. A 401 means the provider did not act on the request, so
-// the replay is safe even for a top-up order. The token is never logged and
-// never appears in errors.
+// minute, so the token is cached in the Store (key
+// "topups:token:"+ClientID+"@"+BaseURL) until TokenRefreshMargin before
+// it expires, and concurrent first calls share one fetch: in-process
+// through a single flight and across replicas sharing a Store through a
+// Store lock. A 401 on any call drops the cached token (only if it is
+// still the one the provider refused), fetches one new token and replays
+// the request once; a second 401 is returned as ErrUnauthorized. A 401
+// means the provider did not act on the request, so the replay is safe
+// even for a top-up order. The token is never logged and never appears in
+// errors.
+//
+// # Errors
+//
+// Provider codes map to the shared sentinels (see DecodeError and the
+// Code constants): 11 ErrInsufficientFunds, 13 ErrUnavailable, 14, 23 and
+// 43 ErrValidation, 33 and 34 ErrOutOfStock, 53 ErrServer; without a code,
+// 422 is ErrValidation and 429 ErrRateLimited. The provider's message is
+// kept in Error.Message and its code in Error.Code.
 //
 // # Package history
 //
@@ -54,8 +63,9 @@ type Options struct {
 	RenewalKey     signing.Secret
 	// TokenRefreshMargin is how long before the token's expiry the client
 	// stops using it and fetches a new one, so a request never races the
-	// expiry. Zero means 60 s, or a tenth of the token's lifetime when that
-	// is shorter than two minutes.
+	// expiry. Zero means 60 s. A margin of half the token's lifetime or
+	// more is replaced by a tenth of the lifetime, so short tokens are
+	// still cached.
 	TokenRefreshMargin time.Duration
 }
 

@@ -30,7 +30,12 @@ type tokenAnswer struct {
 	} `json:"data"`
 }
 
-func (c *Client) tokenKey() string { return "topups:token:" + c.opts.ClientID }
+// tokenKey names the cached token in the Store. It carries the base URL
+// too, so a sandbox and a production client sharing a Store (and a client
+// id) never swap tokens, while a fleet pointed at one API shares one.
+func (c *Client) tokenKey() string {
+	return "topups:token:" + c.opts.ClientID + "@" + c.opts.BaseURL
+}
 
 // token returns the cached access token, fetching one (once per process and
 // per fleet) when none is cached.
