@@ -86,8 +86,8 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...o
 		if errors.As(err, &e) && errors.Is(e.Kind, apierr.ErrConflict) {
 			e.Message = conflictMessage(p.ExternalOrderID, e.Message)
 		}
-		if tr != nil && e != nil && e.StatusCode >= 400 && e.StatusCode < 500 && !errors.Is(err, apierr.ErrConflict) {
-			// A definite refusal: nothing was ordered, so nothing is pending.
+		if tr != nil && definiteRefusal(err) {
+			// Nothing was ordered, so nothing is pending.
 			tr.forgetPending(ctx, p.ExternalOrderID)
 		}
 		return nil, err
@@ -102,6 +102,14 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...o
 		}
 	}
 	return order, nil
+}
+
+// definiteRefusal reports whether err proves no order was created. An
+// upstream failure (ErrUnavailable) does not: eSIM Story may have created
+// the order before its own supplier failed.
+func definiteRefusal(err error) bool {
+	return !errors.Is(err, apierr.ErrUnavailable) &&
+		(errors.Is(err, apierr.ErrValidation) || errors.Is(err, apierr.ErrUnauthorized) || errors.Is(err, apierr.ErrNotFound))
 }
 
 // validate refuses what eSIM Story would refuse (or what would waste an

@@ -178,6 +178,9 @@ func TestTrackerPendingAfterFailures(t *testing.T) {
 		// A conflict means an earlier attempt went through: its deliveries
 		// must still be accepted.
 		{"conflict", 422, fixture(t, "error_422_taken.json"), true, apierr.ErrConflict, 0},
+		{"unknown option", 422, fixture(t, "error_422_option.json"), false, apierr.ErrNotFound, 0},
+		// eSIM Story's supplier failed: the order may exist.
+		{"upstream failure", 422, fixture(t, "error_422_upstream.json"), true, apierr.ErrUnavailable, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
