@@ -180,7 +180,10 @@ func (t *Tracker) Progress(ctx context.Context, externalOrderID string) (deliver
 // the deliveries in the order's unit order. It returns ctx's error (wrapped
 // in *simkit.Error, so errors.Is(err, context.DeadlineExceeded) works) when
 // ctx ends first. Deliveries recorded in this process wake it at once;
-// those recorded by other replicas are seen at the next poll.
+// those recorded by other replicas are seen at the next poll. An order
+// whose creation ended in ErrConflict or an ambiguous failure stays pending
+// (its deliveries are accepted) but its unit count is unknown, so Wait on
+// it only ends with ctx unless you Track it yourself.
 func (t *Tracker) Wait(ctx context.Context, externalOrderID string) ([]Delivery, error) {
 	if err := t.ready(); err != nil {
 		return nil, err
