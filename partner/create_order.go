@@ -97,7 +97,9 @@ func (p CreateOrderParams) body() (*createOrderBody, error) {
 // up with GET /orders?external_id= and the existing order is returned with
 // a nil error. If an ambiguous failure finds no order, the original error is
 // returned: calling CreateOrder again with the same ExternalID is then safe
-// and cannot buy twice. Insufficient balance (including an exhausted
+// and cannot buy twice. The order returned for a duplicate is the one first
+// created with that id, whatever it bought: ids must not be reused for
+// different purchases. Insufficient balance (including an exhausted
 // overdraft) is an error matching ErrInsufficientFunds.
 func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...option.CallOption) (*Order, error) {
 	if err := c.ready(); err != nil {

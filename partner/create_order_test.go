@@ -156,6 +156,7 @@ func TestCreateOrderDuplicateExternalIDReturnsExisting(t *testing.T) {
 	}{
 		{"409 conflict", 409, "error_conflict.json"},
 		{"422 laravel unique", 422, "error_duplicate_external_id.json"},
+		{"200 success false naming external_id", 200, "error_conflict.json"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)

@@ -101,14 +101,14 @@ func decodeError(resp *transport.Response) *apierr.Error {
 
 // classify picks a sentinel from what the provider said, where the status
 // alone would mislead: a 400 "insufficient balance" is ErrInsufficientFunds,
-// a 422 "external id has already been taken" is ErrConflict. Nil leaves the
-// choice to the status.
+// a 422 (or a 2xx with success false) "external id has already been taken"
+// is ErrConflict. Nil leaves the choice to the status.
 func classify(status int, msg string) error {
 	m := strings.ToLower(msg)
 	switch {
 	case status == 402 || isInsufficientFunds(m):
 		return apierr.ErrInsufficientFunds
-	case status == 409 || (status == 400 || status == 422) && isDuplicateExternalID(m):
+	case status == 409 || (status == 400 || status == 422 || status < 300) && isDuplicateExternalID(m):
 		return apierr.ErrConflict
 	case strings.Contains(m, "out of stock") || strings.Contains(m, "not enough stock") || strings.Contains(m, "insufficient stock"):
 		return apierr.ErrOutOfStock
