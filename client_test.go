@@ -142,7 +142,7 @@ func TestConfigAndClientNeverPrintSecrets(t *testing.T) {
 		fmt.Sprintf("%v", po), fmt.Sprintf("%+v", po), fmt.Sprintf("%#v", po),
 		fmt.Sprintf("%+v", to), fmt.Sprintf("%#v", *to),
 		fmt.Sprintf("%v", c), fmt.Sprintf("%+v", c), fmt.Sprintf("%+v", *c),
-		fmt.Sprintf("%+v", *c.Partner), fmt.Sprintf("%+v", *c.Topups), fmt.Sprintf("%+v", *c.SMS), fmt.Sprintf("%+v", *c.ESIMStory),
+		fmt.Sprintf("%+v", c.Partner), fmt.Sprintf("%+v", c.Topups), fmt.Sprintf("%+v", c.SMS), fmt.Sprintf("%+v", c.ESIMStory),
 		logs.String(),
 	}
 	for _, out := range outputs {

@@ -38,17 +38,19 @@ func TestLimiterBlocksAndHonoursContext(t *testing.T) {
 	require.Equal(t, 1, f.mt.GetTotalCallCount(), "blocked calls never reached the server")
 }
 
-func TestLimiterPacesRequests(t *testing.T) {
-	lim := NewLimiter(100, 1) // one request per 10 ms
+func TestDefaultLimiterPacesRequests(t *testing.T) {
+	lim := rate.NewLimiter(rate.Every(time.Hour), 3)
 	f := newFixture(t, func(c *Config) { c.DefaultLimiter = lim })
 	f.mt.RegisterResponder(http.MethodGet, base+"/x", httpmock.NewStringResponder(200, `{}`))
-	for i := 0; i < 5; i++ {
+	for i := 0; i < 3; i++ {
 		_, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, nil)
 		require.NoError(t, err)
 	}
-	// Five calls at 100/s with burst 1 leave the bucket empty: the next
-	// token is about 10 ms away.
-	require.Less(t, lim.Tokens(), 0.5)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	_, err := f.c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"}, nil)
+	require.ErrorIs(t, err, apierr.ErrRateLimited, "the burst is spent: the fourth call is held back")
+	require.Equal(t, 3, f.mt.GetTotalCallCount())
 }
 
 func TestNoLimitDisablesDefaultPacing(t *testing.T) {
