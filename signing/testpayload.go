@@ -47,20 +47,3 @@ func (s *Signer) NewPartnerWebhookRequest(url string, body []byte, t time.Time) 
 	req.Header = s.PartnerWebhookHeaders(t, head.Event, head.IdempotencyKey)
 	return req, nil
 }
-
-// Headers returns the three eSIM Story auth headers for method and path at
-// time t; the transport calls it once per attempt.
-func (e *ESIMStory) Headers(method, path string, t time.Time) http.Header {
-	h := make(http.Header, 3)
-	e.SetHeaders(h, method, path, t)
-	return h
-}
-
-// SetHeaders writes the three eSIM Story auth headers into h with Set, so a
-// retried attempt replaces, not appends, the previous signature.
-func (e *ESIMStory) SetHeaders(h http.Header, method, path string, t time.Time) {
-	ts := t.Unix()
-	h.Set(HeaderESIMStoryAccessKey, e.accessKey)
-	h.Set(HeaderESIMStoryTimestamp, strconv.FormatInt(ts, 10))
-	h.Set(HeaderESIMStorySignature, e.Sign(method, path, ts))
-}

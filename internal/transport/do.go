@@ -54,6 +54,10 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 	}
 
 	for attempt := 1; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			// A caller that already gave up sends nothing.
+			return nil, &apierr.Error{Provider: c.provider, Op: op, Message: "call ended by context", Err: err}
+		}
 		resp, err := c.attempt(ctx, req, u, body, ctype, call.Header, timeout)
 		if err != nil {
 			if ctx.Err() != nil {

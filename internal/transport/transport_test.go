@@ -409,3 +409,13 @@ func TestNothingSecretReachesLogsOrErrors(t *testing.T) {
 		require.NotContains(t, err.Error(), secret)
 	}
 }
+
+func TestCancelledContextSendsNothing(t *testing.T) {
+	f := newFixture(t)
+	f.mt.RegisterResponder(http.MethodGet, base+"/x", httpmock.NewStringResponder(200, `{}`))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := f.c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"}, nil)
+	require.ErrorIs(t, err, context.Canceled)
+	require.Equal(t, 0, f.mt.GetTotalCallCount())
+}
