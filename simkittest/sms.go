@@ -1,7 +1,6 @@
 package simkittest
 
 import (
-	"crypto/subtle"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -188,7 +187,7 @@ func (f *SMSFake) authorized(h string) bool {
 	if !ok || f.cfg.Token == "" {
 		return false
 	}
-	return subtle.ConstantTimeCompare([]byte(tok), []byte(f.cfg.Token)) == 1
+	return constantEqual(tok, f.cfg.Token)
 }
 
 // limited counts requests per second of the fake clock and reports whether
@@ -225,11 +224,6 @@ func smsError(w http.ResponseWriter, text string) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(text))
-}
-
-func smsJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(v)
 }
 
 // smsNum renders money and ratings as JSON numbers, as the provider does,

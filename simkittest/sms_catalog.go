@@ -172,7 +172,7 @@ func (f *SMSFake) handleProducts(w http.ResponseWriter, r *http.Request) {
 		p.Price = smsNum(price[k])
 		out[k] = p
 	}
-	smsJSON(w, out)
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (f *SMSFake) handlePrices(w http.ResponseWriter, r *http.Request) {
@@ -209,7 +209,7 @@ func (f *SMSFake) handlePrices(w http.ResponseWriter, r *http.Request) {
 		}
 		out[k1][k2][x.Operator] = e
 	}
-	smsJSON(w, out)
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (f *SMSFake) handleCountries(w http.ResponseWriter, _ *http.Request) {
@@ -240,7 +240,7 @@ func (f *SMSFake) handleCountries(w http.ResponseWriter, _ *http.Request) {
 		}
 		out[n] = e
 	}
-	smsJSON(w, out)
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (f *SMSFake) handleFlash(w http.ResponseWriter, r *http.Request) {
@@ -250,5 +250,5 @@ func (f *SMSFake) handleFlash(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusFound)
 		return
 	}
-	smsJSON(w, map[string]string{"text": text})
+	writeJSON(w, http.StatusOK, map[string]string{"text": text})
 }

@@ -43,7 +43,7 @@ func (f *SMSFake) smsProfile() map[string]any {
 }
 
 func (f *SMSFake) handleProfile(w http.ResponseWriter, _ *http.Request) {
-	smsJSON(w, f.smsProfile())
+	writeJSON(w, http.StatusOK, f.smsProfile())
 }
 
 // smsPage reads limit and offset (limit default 15, as in the seed examples)
@@ -110,7 +110,7 @@ func (f *SMSFake) handleOrders(w http.ResponseWriter, r *http.Request) {
 		}
 		data = append(data, v)
 	}
-	smsJSON(w, map[string]any{"Data": data, "ProductNames": []any{}, "Statuses": []any{}, "Total": len(list)})
+	writeJSON(w, http.StatusOK, map[string]any{"Data": data, "ProductNames": []any{}, "Statuses": []any{}, "Total": len(list)})
 }
 
 // smsPaymentsPage renders a payments history page with the name lists the
@@ -151,5 +151,5 @@ func smsPaymentsPage(q url.Values, all []smsPayment, vendor bool) map[string]any
 }
 
 func (f *SMSFake) handlePayments(w http.ResponseWriter, r *http.Request) {
-	smsJSON(w, smsPaymentsPage(r.URL.Query(), f.payments, false))
+	writeJSON(w, http.StatusOK, smsPaymentsPage(r.URL.Query(), f.payments, false))
 }

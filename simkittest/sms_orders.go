@@ -96,7 +96,7 @@ func (f *SMSFake) handleBuy(category string) http.HandlerFunc {
 		o.reuse = q.Get("reuse") == "1"
 		o.voice = q.Get("voice") == "1"
 		pick.Count--
-		smsJSON(w, o.view())
+		writeJSON(w, http.StatusOK, o.view())
 	}
 }
 
@@ -154,7 +154,7 @@ func (f *SMSFake) handleReuse(w http.ResponseWriter, r *http.Request) {
 	}
 	o := f.newOrder(prev.country, prev.operator, product, prev.category, prev.price, prev.phone)
 	o.reuse = true
-	smsJSON(w, o.view())
+	writeJSON(w, http.StatusOK, o.view())
 }
 
 func (f *SMSFake) order(idText string) *smsOrder {
@@ -221,14 +221,14 @@ func (f *SMSFake) handleAction(action string) http.HandlerFunc {
 			return
 		}
 		if action == "check" {
-			smsJSON(w, o.view())
+			writeJSON(w, http.StatusOK, o.view())
 			return
 		}
 		if e := f.transition(o, action); e != "" {
 			smsError(w, e)
 			return
 		}
-		smsJSON(w, o.view())
+		writeJSON(w, http.StatusOK, o.view())
 	}
 }
 
@@ -283,7 +283,7 @@ func (f *SMSFake) handleInbox(w http.ResponseWriter, r *http.Request) {
 			"text": m.text, "code": m.code, "is_wave": false, "wave_uuid": "",
 		})
 	}
-	smsJSON(w, map[string]any{"Data": data, "Total": len(data)})
+	writeJSON(w, http.StatusOK, map[string]any{"Data": data, "Total": len(data)})
 }
 
 // view renders the order as the provider does (seed "Buy activation number").

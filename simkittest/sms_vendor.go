@@ -8,7 +8,7 @@ import (
 )
 
 func (f *SMSFake) handleVendorProfile(w http.ResponseWriter, _ *http.Request) {
-	smsJSON(w, f.smsProfile())
+	writeJSON(w, http.StatusOK, f.smsProfile())
 }
 
 func (f *SMSFake) handleWallets(w http.ResponseWriter, _ *http.Request) {
@@ -16,7 +16,7 @@ func (f *SMSFake) handleWallets(w http.ResponseWriter, _ *http.Request) {
 	for k, v := range f.cfg.Wallets {
 		out[k] = smsNum(v)
 	}
-	smsJSON(w, out)
+	writeJSON(w, http.StatusOK, out)
 }
 
 // handleVendorOrders answers the vendor's sales history; the fake sells
@@ -27,11 +27,11 @@ func (f *SMSFake) handleVendorOrders(w http.ResponseWriter, r *http.Request) {
 		smsError(w, "bad category")
 		return
 	}
-	smsJSON(w, map[string]any{"Data": []any{}, "ProductNames": []any{}, "Statuses": []any{}, "Total": 0})
+	writeJSON(w, http.StatusOK, map[string]any{"Data": []any{}, "ProductNames": []any{}, "Statuses": []any{}, "Total": 0})
 }
 
 func (f *SMSFake) handleVendorPayments(w http.ResponseWriter, r *http.Request) {
-	smsJSON(w, smsPaymentsPage(r.URL.Query(), f.vendor, true))
+	writeJSON(w, http.StatusOK, smsPaymentsPage(r.URL.Query(), f.vendor, true))
 }
 
 // smsWithdrawMethods are the payout methods SPEC lists for withdraw.

@@ -1,0 +1,229 @@
+package simkittest
+
+import (
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// TopupsFakeConfig configures a TopupsFake; every zero value has a documented
+// default so NewTopupsFake(TopupsFakeConfig{ClientID: "id", ClientSecret: "s"}) works.
+type TopupsFakeConfig struct {
+	// ClientID and ClientSecret are the credentials POST /customer/v2/token accepts.
+	ClientID, ClientSecret string
+	// RenewalKey is the bearer key the renewal API accepts; empty refuses every renewal.
+	RenewalKey string
+	// Now is the fake's clock (token expiry, the 15-minute history window); default time.Now.
+	Now func() time.Time
+	// TokenTTL is the lifetime of an issued access token (sent as expires_in); default 24 hours.
+	TokenTTL time.Duration
+	// TokenLimit is how many tokens may be issued per minute before 429
+	// (SPEC: 3/min); 0 means 3, a negative value disables the limit.
+	TokenLimit int
+	// Balance is the partner's prepaid balance that top-ups (at net price) draw on; default 100.
+	Balance decimal.Decimal
+	// HistoryWindow is the per-ICCID package-history limit window; default 15 minutes (SPEC).
+	HistoryWindow time.Duration
+	// StrictSIMs makes only SIMs added with AddSIM (and the seeded
+	// 89852341234567890123) known; by default any well-formed ICCID is an
+	// active eSIM with the default top-up packages.
+	StrictSIMs bool
+	// RenewalUsers are the emails with a paid subscription the renewal API
+	// knows; default user@example.com.
+	RenewalUsers []string
+	// TrialUsers are the emails on a free trial (a renewal converts them);
+	// default trial@example.com.
+	TrialUsers []string
+	// AcceptAnyEmail makes the renewal API succeed for unknown emails instead
+	// of answering success:false.
+	AcceptAnyEmail bool
+}
+
+// TopupsFake is a strict, stateful fake of the top-up API (/customer/v2/...)
+// and the number-renewal API (/api/third-party/partner/renew-number/) on one
+// http.Handler (SPEC "topups"); it is safe for concurrent use.
+type TopupsFake struct {
+	mu         sync.Mutex
+	cfg        TopupsFakeConfig
+	mux        *http.ServeMux
+	tokens     map[string]time.Time
+	issued     []time.Time
+	tokenCount int
+	balance    decimal.Decimal
+	sims       map[string]*topupsSIM
+	orders     []*topupsOrder
+	nextOrder  int64
+	forced     map[string][]topupsForced
+	renewal    map[string]*topupsRenewalUser
+}
+
+// TopupsSeedICCID is the eSIM the top-up fake always knows: the sample ICCID of
+// SPEC (which, like real ones, fails the Luhn check).
+const TopupsSeedICCID = "89852341234567890123"
+
+type topupsForced struct {
+	status int
+	body   any
+}
+
+// NewTopupsFake returns a top-up and renewal fake seeded with one eSIM, its
+// original package order and the default top-up packages.
+func NewTopupsFake(cfg TopupsFakeConfig) *TopupsFake {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.TokenTTL <= 0 {
+		cfg.TokenTTL = 24 * time.Hour
+	}
+	if cfg.TokenLimit == 0 {
+		cfg.TokenLimit = 3
+	}
+	if cfg.Balance.IsZero() {
+		cfg.Balance = decimal.NewFromInt(100)
+	}
+	if cfg.HistoryWindow <= 0 {
+		cfg.HistoryWindow = 15 * time.Minute
+	}
+	if cfg.RenewalUsers == nil {
+		cfg.RenewalUsers = []string{"user@example.com"}
+	}
+	if cfg.TrialUsers == nil {
+		cfg.TrialUsers = []string{"trial@example.com"}
+	}
+	f := &TopupsFake{
+		cfg:       cfg,
+		tokens:    map[string]time.Time{},
+		balance:   cfg.Balance,
+		sims:      map[string]*topupsSIM{},
+		nextOrder: 9666,
+		forced:    map[string][]topupsForced{},
+		renewal:   map[string]*topupsRenewalUser{},
+	}
+	for _, e := range cfg.RenewalUsers {
+		f.renewal[strings.ToLower(e)] = &topupsRenewalUser{}
+	}
+	for _, e := range cfg.TrialUsers {
+		f.renewal[strings.ToLower(e)] = &topupsRenewalUser{trial: true}
+	}
+	f.addSIM(TopupsSeedICCID, nil)
+	f.routes()
+	return f
+}
+
+func (f *TopupsFake) routes() {
+	m := http.NewServeMux()
+	m.HandleFunc("POST /customer/v2/token", f.handleToken)
+	m.HandleFunc("GET /customer/v2/sims/{iccid}/topups", f.authed(f.handleTopupPackages))
+	m.HandleFunc("POST /customer/v2/orders/topups", f.authed(f.handleSubmitTopup))
+	m.HandleFunc("GET /customer/v2/sims/{iccid}/packages", f.authed(f.handlePackageHistory))
+	m.HandleFunc("GET /customer/v2/orders", f.authed(f.handleOrders))
+	m.HandleFunc("POST /api/third-party/partner/renew-number/", f.handleRenew)
+	m.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusNotFound, topupsMeta("Not found.", nil))
+	})
+	f.mux = m
+}
+
+// ServeHTTP serves both APIs: a forced error queued for the path wins, then
+// the route with its own authentication.
+func (f *TopupsFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if q := f.forced[r.URL.Path]; len(q) > 0 {
+		f.forced[r.URL.Path] = q[1:]
+		writeJSON(w, q[0].status, q[0].body)
+		return
+	}
+	f.mux.ServeHTTP(w, r)
+}
+
+// authed refuses a missing, unknown or expired access token with the
+// provider's 401 body before the handler runs.
+func (f *TopupsFake) authed(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		exp, known := f.tokens[tok]
+		if !ok || !known || !f.cfg.Now().Before(exp) {
+			writeJSON(w, http.StatusUnauthorized, map[string]any{"meta": map[string]string{"message": "Unauthenticated."}})
+			return
+		}
+		h(w, r)
+	}
+}
+
+// topupsMeta builds the first documented error shape {"meta":{"message"},"data":{...}}.
+func topupsMeta(message string, data map[string]string) map[string]any {
+	if data == nil {
+		data = map[string]string{}
+	}
+	return map[string]any{"data": data, "meta": map[string]string{"message": message}}
+}
+
+// topupsInvalid is the 422 validation answer for one field.
+func topupsInvalid(w http.ResponseWriter, field, msg string) {
+	writeJSON(w, http.StatusUnprocessableEntity, topupsMeta("the parameter is invalid", map[string]string{field: msg}))
+}
+
+// topupsCodes maps each documented provider code to its HTTP status and message.
+var topupsCodes = map[int]struct {
+	status  int
+	message string
+}{
+	11: {http.StatusUnprocessableEntity, "Insufficient credit."},
+	13: {http.StatusServiceUnavailable, "The operator is under maintenance."},
+	14: {http.StatusUnprocessableEntity, "Invalid checksum."},
+	23: {http.StatusUnprocessableEntity, "Top-up is disabled for this eSIM."},
+	33: {http.StatusUnprocessableEntity, "Insufficient stock."},
+	34: {http.StatusUnprocessableEntity, "The package is invalid or out of stock."},
+	43: {http.StatusBadRequest, "Bad request."},
+	53: {http.StatusInternalServerError, "An unexpected error occurred."},
+}
+
+// topupsCodeBody builds the second documented error shape {"message","code"}.
+func topupsCodeBody(code int) (int, map[string]any) {
+	c, ok := topupsCodes[code]
+	if !ok {
+		c.status, c.message = http.StatusUnprocessableEntity, "Error."
+	}
+	return c.status, map[string]any{"message": c.message, "code": code}
+}
+
+func topupsCodeError(w http.ResponseWriter, code int) {
+	status, body := topupsCodeBody(code)
+	writeJSON(w, status, body)
+}
+
+// ForceError makes the next request to path (exactly, e.g.
+// "/customer/v2/orders/topups") answer the provider code's error in the
+// {"message","code"} shape with its usual status (11, 13, 14, 23, 33, 34, 43, 53); calls queue up.
+func (f *TopupsFake) ForceError(path string, code int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	status, body := topupsCodeBody(code)
+	f.forced[path] = append(f.forced[path], topupsForced{status, body})
+}
+
+// ForceMetaError makes the next request to path answer status with the
+// {"meta":{"message"},"data":{}} error shape; calls queue up.
+func (f *TopupsFake) ForceMetaError(path string, status int, message string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.forced[path] = append(f.forced[path], topupsForced{status, topupsMeta(message, nil)})
+}
+
+// Balance returns the partner's remaining balance.
+func (f *TopupsFake) Balance() decimal.Decimal {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.balance
+}
+
+// SetBalance sets the partner's balance, e.g. to zero to test code 11.
+func (f *TopupsFake) SetBalance(d decimal.Decimal) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.balance = d
+}

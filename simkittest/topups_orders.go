@@ -1,0 +1,152 @@
+package simkittest
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type topupsOrder struct {
+	id          int64
+	code        string
+	iccid       string
+	typ         string
+	pkg         TopupPackage
+	description string
+	created     time.Time
+}
+
+// topupsTimeLayout is how the provider writes order timestamps.
+const topupsTimeLayout = "2006-01-02 15:04:05"
+
+func (f *TopupsFake) newOrder(iccid, typ string, pkg TopupPackage, desc string, at time.Time) *topupsOrder {
+	o := &topupsOrder{
+		id: f.nextOrder, code: fmt.Sprintf("%s-%06d", at.Format("20060102"), f.nextOrder),
+		iccid: iccid, typ: typ, pkg: pkg, description: desc, created: at,
+	}
+	f.nextOrder++
+	f.orders = append(f.orders, o)
+	return o
+}
+
+// view renders an order of the orders list; include adds "sims" and "user"
+// (include=status is accepted: the status string is always present).
+func (o *topupsOrder) view(include map[string]bool) map[string]any {
+	v := map[string]any{
+		"id": o.id, "code": o.code, "package_id": o.pkg.ID, "type": o.typ,
+		"status": "completed", "created_at": o.created.UTC().Format(topupsTimeLayout),
+		"description": o.description,
+	}
+	if include["sims"] {
+		v["sims"] = []map[string]any{{"iccid": o.iccid, "created_at": o.created.UTC().Format(topupsTimeLayout)}}
+	}
+	if include["user"] {
+		v["user"] = map[string]any{"id": 1, "name": "Fake Partner", "email": "partner@example.com"}
+	}
+	return v
+}
+
+// handleOrders lists orders newest first with include, filter[...] and
+// page/limit pagination (limit 1-100, default 50) and Laravel-style meta.
+func (f *TopupsFake) handleOrders(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	include := map[string]bool{}
+	for _, s := range strings.Split(q.Get("include"), ",") {
+		switch s = strings.TrimSpace(s); s {
+		case "":
+		case "sims", "user", "status":
+			include[s] = true
+		default:
+			topupsInvalid(w, "include", "The selected include is invalid.")
+			return
+		}
+	}
+	page, limit := 1, 50
+	if s := q.Get("page"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			topupsInvalid(w, "page", "The page must be at least 1.")
+			return
+		}
+		page = n
+	}
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 100 {
+			topupsInvalid(w, "limit", "The limit must be between 1 and 100.")
+			return
+		}
+		limit = n
+	}
+	typ := q.Get("type")
+	if typ == "" {
+		typ = q.Get("filter[type]")
+	}
+	if typ != "" && typ != "sim" && typ != "topup" {
+		topupsInvalid(w, "type", "The selected type is invalid.")
+		return
+	}
+	var from, to time.Time
+	if s := q.Get("filter[created_at]"); s != "" {
+		a, b, ok := strings.Cut(s, " - ")
+		var err1, err2 error
+		from, err1 = time.Parse("2006-01-02", strings.TrimSpace(a))
+		to, err2 = time.Parse("2006-01-02", strings.TrimSpace(b))
+		if !ok || err1 != nil || err2 != nil || to.Before(from) {
+			topupsInvalid(w, "filter.created_at", "The created at filter must be \"Y-m-d - Y-m-d\".")
+			return
+		}
+		to = to.Add(24 * time.Hour) // the end date is inclusive
+	}
+	var list []*topupsOrder
+	for i := len(f.orders) - 1; i >= 0; i-- {
+		o := f.orders[i]
+		switch {
+		case typ != "" && o.typ != typ,
+			q.Get("filter[code]") != "" && o.code != q.Get("filter[code]"),
+			q.Get("filter[order_status]") != "" && q.Get("filter[order_status]") != "completed",
+			q.Get("filter[iccid]") != "" && o.iccid != q.Get("filter[iccid]"),
+			q.Get("filter[description]") != "" && !strings.Contains(o.description, q.Get("filter[description]")),
+			!from.IsZero() && (o.created.Before(from) || !o.created.Before(to)):
+			continue
+		}
+		list = append(list, o)
+	}
+	total := len(list)
+	last := max(1, int(math.Ceil(float64(total)/float64(limit))))
+	lo := min((page-1)*limit, total)
+	hi := min(lo+limit, total)
+	data := make([]map[string]any, 0, hi-lo)
+	for _, o := range list[lo:hi] {
+		data = append(data, o.view(include))
+	}
+	var fromN, toN any
+	if hi > lo {
+		fromN, toN = lo+1, hi
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"data": data,
+		"meta": map[string]any{
+			"message": "success", "current_page": page, "last_page": last,
+			"per_page": limit, "total": total, "from": fromN, "to": toN,
+			"path": "/customer/v2/orders",
+		},
+	})
+}
+
+// OrderCount returns how many top-up orders (type topup) the fake holds, so
+// tests can prove exactly one order per submission.
+func (f *TopupsFake) OrderCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, o := range f.orders {
+		if o.typ == "topup" {
+			n++
+		}
+	}
+	return n
+}

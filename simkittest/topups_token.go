@@ -1,0 +1,82 @@
+package simkittest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// handleToken issues an OAuth client-credentials token from a multipart form,
+// refusing bad credentials and more than TokenLimit issues per minute.
+func (f *TopupsFake) handleToken(w http.ResponseWriter, r *http.Request) {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		topupsInvalid(w, "grant_type", "The request must be multipart/form-data.")
+		return
+	}
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		topupsInvalid(w, "grant_type", "The request body is not a valid form.")
+		return
+	}
+	switch {
+	case r.FormValue("client_id") == "":
+		topupsInvalid(w, "client_id", "The client id field is required.")
+		return
+	case r.FormValue("client_secret") == "":
+		topupsInvalid(w, "client_secret", "The client secret field is required.")
+		return
+	case r.FormValue("grant_type") != "client_credentials":
+		topupsInvalid(w, "grant_type", "The selected grant type is invalid.")
+		return
+	}
+	if !constantEqual(r.FormValue("client_id"), f.cfg.ClientID) ||
+		!constantEqual(r.FormValue("client_secret"), f.cfg.ClientSecret) || f.cfg.ClientID == "" {
+		writeJSON(w, http.StatusUnauthorized, topupsMeta("Client authentication failed.", nil))
+		return
+	}
+	now := f.cfg.Now()
+	if f.cfg.TokenLimit > 0 {
+		recent := f.issued[:0]
+		for _, t := range f.issued {
+			if now.Sub(t) < time.Minute {
+				recent = append(recent, t)
+			}
+		}
+		f.issued = recent
+		if len(recent) >= f.cfg.TokenLimit {
+			w.Header().Set("Retry-After", topupsSeconds(recent[0].Add(time.Minute).Sub(now)))
+			writeJSON(w, http.StatusTooManyRequests, map[string]any{"message": "Too Many Attempts.", "code": http.StatusTooManyRequests})
+			return
+		}
+	}
+	b := make([]byte, 24)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	tok := hex.EncodeToString(b)
+	f.tokens[tok] = now.Add(f.cfg.TokenTTL)
+	f.issued = append(f.issued, now)
+	f.tokenCount++
+	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{
+		"token_type":   "Bearer",
+		"expires_in":   int64(f.cfg.TokenTTL / time.Second),
+		"access_token": tok,
+	}, "meta": map[string]string{"message": "success"}})
+}
+
+// TokenCount returns how many access tokens the fake has issued, so tests can
+// prove a client caches its token.
+func (f *TopupsFake) TokenCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.tokenCount
+}
+
+// ExpireTokens makes every access token issued so far expired, as if the
+// fake clock had passed their expires_in.
+func (f *TopupsFake) ExpireTokens() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for k := range f.tokens {
+		f.tokens[k] = time.Time{}
+	}
+}
