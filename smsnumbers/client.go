@@ -31,10 +31,12 @@ package smsnumbers
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/simkit/simkit/internal/apierr"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/retry"
 	"github.com/simkit/simkit/signing"
 )
 
@@ -48,6 +50,17 @@ const DefaultBaseURL = "https://5sim.net"
 // per second per key: hitting that limit 5 times in 10 minutes bans the
 // account for 10 minutes, so simkit paces itself with a margin.
 const DefaultRatePerSecond = 80
+
+// DefaultRetryPolicy is the policy used when the caller sets none: at most
+// one retry, the first 2 s after a 429/503. Two calls retrying three times
+// each would already hit the provider's limit five times, and five hits in
+// ten minutes ban the account for ten minutes.
+func DefaultRetryPolicy() retry.Policy {
+	p := retry.Default()
+	p.MaxAttempts = 2
+	p.RateLimitDelay = 2 * time.Second
+	return p
+}
 
 // Options configures a Client. Set fields inside the functions passed to New.
 type Options struct {
@@ -80,6 +93,11 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	}
 	if o.BaseURL == "" {
 		o.BaseURL = DefaultBaseURL
+	}
+	if o.Retry.MaxAttempts == 0 {
+		p := DefaultRetryPolicy()
+		p.Sleep, p.Retryable, p.NoJitter = o.Retry.Sleep, o.Retry.Retryable, o.Retry.NoJitter
+		o.Retry = p
 	}
 	rps := o.RatePerSecond
 	if rps <= 0 {

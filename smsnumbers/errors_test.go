@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -147,6 +148,14 @@ func TestRateLimitBacksOff(t *testing.T) {
 		sleeps := h.recordedSleeps()
 		require.Len(t, sleeps, 2)
 		require.Greater(t, sleeps[1], sleeps[0])
+	})
+	t.Run("default policy retries a 429 once, after 2 s", func(t *testing.T) {
+		h := newHarness(t, func(o *Options) { o.Retry.MaxAttempts = 0 }) // keep only the recording sleeper
+		h.reply(text(http.StatusTooManyRequests, ""))
+		_, err := h.c.Profile(context.Background())
+		require.ErrorIs(t, err, apierr.ErrRateLimited)
+		require.Len(t, h.requests(), 2, "each throttled call hits the limit at most twice")
+		require.Equal(t, []time.Duration{2 * time.Second}, h.recordedSleeps())
 	})
 	t.Run("429 until attempts run out", func(t *testing.T) {
 		h := newHarness(t)
