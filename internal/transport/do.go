@@ -63,6 +63,10 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 			if ctx.Err() != nil {
 				return nil, &apierr.Error{Provider: c.provider, Op: op, Message: "call ended by context", Err: ctx.Err()}
 			}
+			var se *signError
+			if errors.As(err, &se) {
+				return nil, &apierr.Error{Provider: c.provider, Op: op, Message: "cannot sign request", Kind: apierr.ErrValidation, Err: se.err}
+			}
 			var we *waitError
 			if errors.As(err, &we) {
 				return nil, &apierr.Error{Provider: c.provider, Op: op, Message: "client-side rate limit cannot admit the call before its deadline", Kind: apierr.ErrRateLimited, Err: err}
@@ -141,7 +145,7 @@ func (c *Client) attempt(ctx context.Context, req *Request, u string, body []byt
 	now := c.now()
 	if req.Sign != nil {
 		if err := req.Sign(rr.Header, now); err != nil {
-			return nil, err
+			return nil, &signError{err: err}
 		}
 	}
 	start := time.Now()
@@ -162,6 +166,12 @@ func (c *Client) attempt(ctx context.Context, req *Request, u string, body []byt
 	}
 	return resp, nil
 }
+
+// signError marks a failure to sign an attempt: nothing was sent and a
+// retry would fail the same way.
+type signError struct{ err error }
+
+func (e *signError) Error() string { return "signing: " + e.err.Error() }
 
 // errorFor turns a non-2xx response into the typed error.
 func (c *Client) errorFor(resp *Response) error {

@@ -419,3 +419,13 @@ func TestCancelledContextSendsNothing(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 	require.Equal(t, 0, f.mt.GetTotalCallCount())
 }
+
+func TestSigningFailureIsNotRetried(t *testing.T) {
+	f := newFixture(t)
+	boom := errors.New("no key")
+	_, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x", Sign: func(http.Header, time.Time) error { return boom }}, nil)
+	require.ErrorIs(t, err, apierr.ErrValidation)
+	require.ErrorIs(t, err, boom)
+	require.Equal(t, 0, f.mt.GetTotalCallCount())
+	require.Empty(t, f.sleeps.all())
+}
