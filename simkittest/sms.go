@@ -72,9 +72,7 @@ var smsRatingMax = decimal.NewFromInt(96)
 // NewSMSFake returns an SMS fake seeded with the seed document's catalog,
 // profile and wallets, ready to be served with httptest.NewServer.
 func NewSMSFake(cfg SMSFakeConfig) *SMSFake {
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	cfg.Now = nowOr(cfg.Now)
 	if cfg.Balance.IsZero() {
 		cfg.Balance = decimal.NewFromInt(100)
 	}

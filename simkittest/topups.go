@@ -72,9 +72,7 @@ type topupsForced struct {
 // NewTopupsFake returns a top-up and renewal fake seeded with one eSIM, its
 // original package order and the default top-up packages.
 func NewTopupsFake(cfg TopupsFakeConfig) *TopupsFake {
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	cfg.Now = nowOr(cfg.Now)
 	if cfg.TokenTTL <= 0 {
 		cfg.TokenTTL = 24 * time.Hour
 	}
