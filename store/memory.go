@@ -95,6 +95,18 @@ func (m *Memory) Delete(_ context.Context, key string) error {
 	return nil
 }
 
+// CompareAndDelete implements CompareAndDeleter.
+func (m *Memory) CompareAndDelete(_ context.Context, key string, value []byte) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.items[key]
+	if !ok || !m.now().Before(e.expires) || string(e.value) != string(value) {
+		return false, nil
+	}
+	delete(m.items, key)
+	return true, nil
+}
+
 // Len reports how many live keys the store holds; it exists so tests and
 // metrics can see that expired keys are really gone.
 func (m *Memory) Len() int {

@@ -77,3 +77,17 @@ func TestMemorySetNXHasOneWinner(t *testing.T) {
 	wg.Wait()
 	require.Equal(t, int32(1), wins.Load())
 }
+
+func TestMemoryCompareAndDelete(t *testing.T) {
+	m := NewMemory()
+	ctx := context.Background()
+	require.NoError(t, m.Set(ctx, "lock", []byte("mine"), time.Minute))
+	ok, err := m.CompareAndDelete(ctx, "lock", []byte("theirs"))
+	require.NoError(t, err)
+	require.False(t, ok)
+	ok, _ = m.CompareAndDelete(ctx, "lock", []byte("mine"))
+	require.True(t, ok)
+	ok, _ = m.CompareAndDelete(ctx, "lock", []byte("mine"))
+	require.False(t, ok, "already gone")
+	var _ CompareAndDeleter = m
+}

@@ -37,3 +37,11 @@ type Limiter interface {
 	// Wait blocks until a request may be sent or ctx ends.
 	Wait(ctx context.Context) error
 }
+
+// CompareAndDeleter is an optional Store capability: delete key only while
+// it still holds value, atomically. Locks use it so a holder whose lock
+// expired cannot release the lock a newer holder took meanwhile. Stores
+// without it fall back to a plain Delete.
+type CompareAndDeleter interface {
+	CompareAndDelete(ctx context.Context, key string, value []byte) (bool, error)
+}

@@ -5,6 +5,8 @@ package flight
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"strconv"
 	"sync"
@@ -22,6 +24,7 @@ type Group struct {
 	lockTTL time.Duration
 	poll    time.Duration
 	seq     atomic.Uint64
+	id      string // distinguishes this process's lock tokens from other replicas'
 
 	mu    sync.Mutex
 	calls map[string]*call
@@ -44,7 +47,9 @@ func New(st store.Store, lockTTL, poll time.Duration) *Group {
 	if poll <= 0 {
 		poll = 50 * time.Millisecond
 	}
-	return &Group{store: st, lockTTL: lockTTL, poll: poll, calls: make(map[string]*call)}
+	var rnd [8]byte
+	_, _ = rand.Read(rnd[:])
+	return &Group{store: st, lockTTL: lockTTL, poll: poll, id: hex.EncodeToString(rnd[:]) + ":", calls: make(map[string]*call)}
 }
 
 // Load returns the value cached under key. When none is cached, exactly one
@@ -90,7 +95,7 @@ func (g *Group) Forget(ctx context.Context, key string) error {
 
 func (g *Group) load(ctx context.Context, key string, fetch func(context.Context) ([]byte, time.Duration, error)) ([]byte, bool, error) {
 	lockKey := key + ":lock"
-	token := []byte(strconv.FormatUint(g.seq.Add(1), 10))
+	token := []byte(g.id + strconv.FormatUint(g.seq.Add(1), 10))
 	for {
 		v, ok, err := g.store.Get(ctx, key)
 		if err != nil {
@@ -104,7 +109,7 @@ func (g *Group) load(ctx context.Context, key string, fetch func(context.Context
 			return nil, false, err
 		}
 		if got {
-			return g.fetchLocked(ctx, key, lockKey, fetch)
+			return g.fetchLocked(ctx, key, lockKey, token, fetch)
 		}
 		if err := retry.SleepContext(ctx, g.poll); err != nil {
 			return nil, false, err
@@ -112,10 +117,17 @@ func (g *Group) load(ctx context.Context, key string, fetch func(context.Context
 	}
 }
 
-func (g *Group) fetchLocked(ctx context.Context, key, lockKey string, fetch func(context.Context) ([]byte, time.Duration, error)) ([]byte, bool, error) {
+func (g *Group) fetchLocked(ctx context.Context, key, lockKey string, token []byte, fetch func(context.Context) ([]byte, time.Duration, error)) ([]byte, bool, error) {
 	defer func() {
-		// Release even if ctx ended, or other replicas wait out lockTTL.
-		_ = g.store.Delete(context.WithoutCancel(ctx), lockKey)
+		// Release even if ctx ended, or other replicas wait out lockTTL;
+		// but only our own lock, in case a slow fetch outlived lockTTL and
+		// another replica holds it now.
+		rctx := context.WithoutCancel(ctx)
+		if cad, ok := g.store.(store.CompareAndDeleter); ok {
+			_, _ = cad.CompareAndDelete(rctx, lockKey, token)
+			return
+		}
+		_ = g.store.Delete(rctx, lockKey)
 	}()
 	v, ttl, err := fetch(ctx)
 	if err != nil {

@@ -140,3 +140,26 @@ func TestLeaderCancellationDoesNotFailFollowers(t *testing.T) {
 	cancelLeader()
 	require.Equal(t, "mine", <-done)
 }
+
+func TestExpiredLockHolderDoesNotReleaseANewerLock(t *testing.T) {
+	now := time.Unix(0, 0)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	shared := store.NewMemory(func(o *store.MemoryOptions) { o.Now = clock })
+	a := New(shared, time.Second, time.Millisecond)
+	_, _, err := a.Load(context.Background(), "k", func(context.Context) ([]byte, time.Duration, error) {
+		// The fetch outlives the lock; another replica takes it meanwhile.
+		mu.Lock()
+		now = now.Add(2 * time.Second)
+		mu.Unlock()
+		ok, err := shared.SetNX(context.Background(), "k:lock", []byte("replica-b"), time.Minute)
+		require.NoError(t, err)
+		require.True(t, ok)
+		return nil, 0, errors.New("slow and failed")
+	})
+	require.Error(t, err)
+	v, ok, err := shared.Get(context.Background(), "k:lock")
+	require.NoError(t, err)
+	require.True(t, ok, "replica b's lock survives replica a's release")
+	require.Equal(t, "replica-b", string(v))
+}

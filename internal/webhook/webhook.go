@@ -77,22 +77,26 @@ func (d *Dedupe) Begin(ctx context.Context, id string) (State, error) {
 	if claim <= 0 {
 		claim = 2 * time.Minute
 	}
-	ok, err := d.Store.SetNX(ctx, d.Prefix+id, []byte(valueProcessing), claim)
-	if err != nil {
-		return New, err
-	}
-	if ok {
-		return New, nil
-	}
-	v, found, err := d.Store.Get(ctx, d.Prefix+id)
-	if err != nil {
-		return New, err
-	}
-	if found && string(v) == valueDone {
-		return Done, nil
-	}
-	if !found {
-		return d.Begin(ctx, id)
+	// The key can expire between SetNX and Get; try a few times, then call
+	// it in flight so the sender retries later.
+	for i := 0; i < 3; i++ {
+		ok, err := d.Store.SetNX(ctx, d.Prefix+id, []byte(valueProcessing), claim)
+		if err != nil {
+			return New, err
+		}
+		if ok {
+			return New, nil
+		}
+		v, found, err := d.Store.Get(ctx, d.Prefix+id)
+		if err != nil {
+			return New, err
+		}
+		if found {
+			if string(v) == valueDone {
+				return Done, nil
+			}
+			return InFlight, nil
+		}
 	}
 	return InFlight, nil
 }
