@@ -23,7 +23,10 @@ type Store struct {
 	unknownLogged atomic.Bool
 }
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store             = (*Store)(nil)
+	_ store.CompareAndDeleter = (*Store)(nil)
+)
 
 // New returns a Store over rdb, which may be a *redis.Client, a
 // *redis.ClusterClient or a Sentinel-backed failover client. The caller owns
@@ -116,6 +119,35 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 	return s.do(ctx, "delete",
 		func() error { return s.rdb.Del(ctx, s.opts.Prefix+key).Err() },
 		func() error { return s.fallback.Delete(ctx, key) })
+}
+
+// compareAndDelete deletes KEYS[1] only while it holds ARGV[1]: a GET and a
+// DEL in one script, so no other client can take the key in between.
+var compareAndDelete = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`)
+
+// CompareAndDelete implements store.CompareAndDeleter: simkit's fleet-wide
+// locks release with it, so a replica whose lock expired mid-fetch cannot
+// delete the lock another replica holds now.
+func (s *Store) CompareAndDelete(ctx context.Context, key string, value []byte) (bool, error) {
+	var deleted bool
+	err := s.do(ctx, "compare-and-delete",
+		func() error {
+			n, err := compareAndDelete.Run(ctx, s.rdb, []string{s.opts.Prefix + key}, encode(value)).Int()
+			deleted = n == 1
+			return err
+		},
+		func() (err error) {
+			if cad, ok := s.fallback.(store.CompareAndDeleter); ok {
+				deleted, err = cad.CompareAndDelete(ctx, key, value)
+				return err
+			}
+			deleted, err = false, s.fallback.Delete(ctx, key)
+			return err
+		})
+	if err != nil {
+		return false, err
+	}
+	return deleted, nil
 }
 
 // do runs remote against Redis and applies the failure mode when Redis

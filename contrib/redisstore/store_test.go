@@ -301,3 +301,23 @@ func TestIsOutage(t *testing.T) {
 	// A closed client (like a refused connection) is.
 	require.True(t, isOutage(ctx, redis.ErrClosed))
 }
+
+func TestStoreCompareAndDelete(t *testing.T) {
+	srv := startRedis(t)
+	s := New(srv.client())
+	ctx := context.Background()
+	require.NoError(t, s.Set(ctx, "tok:lock", []byte("replica-b"), time.Minute))
+
+	deleted, err := s.CompareAndDelete(ctx, "tok:lock", []byte("replica-a"))
+	require.NoError(t, err)
+	require.False(t, deleted, "a stale holder cannot release another replica's lock")
+	_, ok, err := s.Get(ctx, "tok:lock")
+	require.NoError(t, err)
+	require.True(t, ok)
+
+	deleted, err = s.CompareAndDelete(ctx, "tok:lock", []byte("replica-b"))
+	require.NoError(t, err)
+	require.True(t, deleted)
+	_, ok, _ = s.Get(ctx, "tok:lock")
+	require.False(t, ok)
+}
