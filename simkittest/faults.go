@@ -2,6 +2,7 @@ package simkittest
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -140,6 +141,13 @@ func (fs *Faults) Wrap(provider, prefix string, h http.Handler) http.Handler {
 		}
 		switch f.Kind {
 		case Latency:
+			// Read the body first: only then does the server watch the
+			// connection and cancel r.Context() when the client gives up.
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
 			t := time.NewTimer(f.Delay)
 			defer t.Stop()
 			select {

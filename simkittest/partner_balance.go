@@ -12,7 +12,7 @@ func (f *PartnerFake) balanceJSON() map[string]any {
 		"balance":           money(f.balance),
 		"currency":          f.cfg.Currency,
 		"reserved_amount":   "0.00",
-		"available_balance": money(f.balance),
+		"available_balance": money(f.available()),
 		"allow_overdraft":   f.cfg.AllowOverdraft,
 		"overdraft_limit":   money(f.cfg.OverdraftLimit),
 		"is_overdrafted":    f.balance.IsNegative(),
@@ -82,3 +82,12 @@ func (f *PartnerFake) transaction(kind string, amount decimal.Decimal, orderID s
 
 // timeLayout is the ISO 8601 form the Partner API writes times in.
 const timeLayout = "2006-01-02T15:04:05-07:00"
+
+// available is what an order may spend: the balance plus the overdraft
+// allowance when enabled (nothing is ever reserved here); call with mu held.
+func (f *PartnerFake) available() decimal.Decimal {
+	if f.cfg.AllowOverdraft {
+		return f.balance.Add(f.cfg.OverdraftLimit)
+	}
+	return f.balance
+}

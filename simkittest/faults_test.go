@@ -1,0 +1,126 @@
+package simkittest
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// faultyPartner serves a Partner fake behind faults, as an Env does.
+func faultyPartner(t *testing.T) (*partnerHarness, *Faults) {
+	t.Helper()
+	fs := &Faults{}
+	f := NewPartnerFake(PartnerFakeConfig{Token: FakePartnerToken, Secret: FakePartnerSecret, Now: fixedNow})
+	srv := httptest.NewServer(fs.Wrap(ProviderPartner, PartnerPrefix, f))
+	t.Cleanup(func() { f.Close(); srv.Close() })
+	return &partnerHarness{t: t, fake: f, url: srv.URL + PartnerPrefix}, fs
+}
+
+// rawOrder posts an order and returns the transport error, if any.
+func (h *partnerHarness) rawOrder(ctx context.Context, ext string) (*http.Response, []byte, error) {
+	body := `{"external_id":"` + ext + `","item":{"sku_id":"` + PartnerSKUVoucher + `"}}`
+	req, _ := http.NewRequestWithContext(ctx, "POST", h.url+"/orders", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+FakePartnerToken)
+	for k, v := range signed(seedNow, PartnerSKUVoucher, ext) {
+		req.Header[k] = v
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp, b, err
+}
+
+func TestFaultDropAfterHandlingLeavesOneOrder(t *testing.T) {
+	h, fs := faultyPartner(t)
+	fs.Add(Fault{Provider: ProviderPartner, Method: "POST", Path: "/orders", Times: 1, Kind: DropAfterHandling})
+
+	_, _, err := h.rawOrder(context.Background(), "DROP-1")
+	require.Error(t, err, "the client sees a dropped connection")
+	require.Len(t, h.fake.Orders(), 1, "but the order exists")
+	require.Equal(t, "990.00", h.fake.Balance().StringFixed(2))
+
+	resp, body, err := h.rawOrder(context.Background(), "DROP-1")
+	require.NoError(t, err)
+	require.Equal(t, http.StatusConflict, resp.StatusCode, "a blind retry meets the duplicate")
+	require.Contains(t, string(body), "The external id has already been taken.")
+	require.Len(t, h.fake.Orders(), 1)
+	require.Equal(t, 1, fs.Hits())
+}
+
+func TestFaultKinds(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		fault      Fault
+		wantErr    bool
+		wantStatus []int // statuses of consecutive calls
+		wantOrders int
+		check      func(t *testing.T, body []byte)
+	}{
+		{name: "status twice", fault: Fault{Path: "/v1/partner/orders", Times: 2, Kind: Status}, wantStatus: []int{503, 503, 201}, wantOrders: 1},
+		{name: "custom status and body", fault: Fault{Method: "post", Path: "/ord*", Times: 1, Kind: Status, Status: 500, Body: `{"success":false,"message":"boom"}`}, wantStatus: []int{500, 201}, wantOrders: 1,
+			check: func(t *testing.T, b []byte) { require.Contains(t, string(b), "boom") }},
+		{name: "drop before handling", fault: Fault{Path: "/orders", Times: 1, Kind: DropBeforeHandling}, wantErr: true, wantOrders: 0},
+		{name: "malformed body after handling", fault: Fault{Provider: ProviderPartner, Times: 1, Kind: MalformedBody}, wantStatus: []int{201}, wantOrders: 1,
+			check: func(t *testing.T, b []byte) {
+				var v any
+				require.Error(t, json.Unmarshal(b, &v))
+			}},
+		{name: "custom malformed body", fault: Fault{Times: 1, Kind: MalformedBody, Body: "<html>"}, wantStatus: []int{201}, wantOrders: 1,
+			check: func(t *testing.T, b []byte) { require.Equal(t, "<html>", string(b)) }},
+		{name: "latency then normal", fault: Fault{Times: 1, Kind: Latency, Delay: time.Millisecond}, wantStatus: []int{201}, wantOrders: 1},
+		{name: "other provider untouched", fault: Fault{Provider: ProviderSMS, Kind: Status}, wantStatus: []int{201}, wantOrders: 1},
+		{name: "other path untouched", fault: Fault{Path: "/balance", Kind: Status}, wantStatus: []int{201}, wantOrders: 1},
+		{name: "unknown kind passes through", fault: Fault{Kind: FaultKind(99)}, wantStatus: []int{201}, wantOrders: 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, fs := faultyPartner(t)
+			fs.Add(tc.fault)
+			if tc.wantErr {
+				_, _, err := h.rawOrder(context.Background(), "K-1")
+				require.Error(t, err)
+			}
+			for i, want := range tc.wantStatus {
+				resp, body, err := h.rawOrder(context.Background(), "K-1")
+				require.NoError(t, err)
+				require.Equal(t, want, resp.StatusCode, "call %d", i)
+				if i == 0 && tc.check != nil {
+					tc.check(t, body)
+				}
+			}
+			require.Len(t, h.fake.Orders(), tc.wantOrders)
+		})
+	}
+}
+
+func TestFaultLatencyEndsWithTheClient(t *testing.T) {
+	h, fs := faultyPartner(t)
+	fs.Add(Fault{Kind: Latency, Delay: time.Hour})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for fs.Hits() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	_, _, err := h.rawOrder(ctx, "SLOW")
+	require.ErrorIs(t, err, context.Canceled)
+	fs.Clear()
+	require.Zero(t, fs.Hits())
+	require.Empty(t, h.fake.Orders(), "the fake never saw the cancelled request")
+}
+
+func TestFaultsNilWrapsNothing(t *testing.T) {
+	var fs *Faults
+	h := http.NotFoundHandler()
+	require.NotNil(t, fs.Wrap(ProviderPartner, "", h))
+}
