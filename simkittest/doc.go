@@ -23,10 +23,11 @@
 // in CI with no credentials and no network:
 //
 //	func TestPartnerContract(t *testing.T) {
-//		rt := simkittest.RecordOrReplay(t, "partner_balance", nil)
+//		rt := simkittest.RecordOrReplay(t, "testdata/recordings/partner_balance.json", nil)
 //		c, err := partner.New(func(o *partner.Options) {
 //			o.Transport = rt
-//			o.BaseURL = os.Getenv("SIMKIT_PARTNER_BASE_URL") // any URL when replaying
+//			// Replay matches paths, so keep the base path you recorded with.
+//			o.BaseURL = cmp.Or(os.Getenv("SIMKIT_PARTNER_BASE_URL"), "https://partner.invalid/v1/partner")
 //			o.Token = signing.Secret(cmp.Or(os.Getenv("SIMKIT_PARTNER_TOKEN"), "replay"))
 //			o.Secret = signing.Secret(cmp.Or(os.Getenv("SIMKIT_PARTNER_SECRET"), "replay"))
 //		})

@@ -364,13 +364,13 @@ func (r *Replayer) Unused() []string {
 	return out
 }
 
-// RecordOrReplay returns the transport for a contract test named name:
-// with SIMKIT_RECORD set, a Recorder over real (nil: the default transport)
-// writing testdata/recordings/NAME.json; otherwise a Replayer of that file.
-// A missing fixture fails the test with the command that records it.
-func RecordOrReplay(t testing.TB, name string, real http.RoundTripper, redact ...string) http.RoundTripper {
+// RecordOrReplay returns the transport for a contract test whose fixture
+// is the file path (e.g. testdata/recordings/NAME.json): with SIMKIT_RECORD
+// set, a Recorder over real (nil: the default transport) writing it;
+// otherwise a Replayer of it. A missing fixture fails the test with the
+// variable that records it.
+func RecordOrReplay(t testing.TB, path string, real http.RoundTripper, redact ...string) http.RoundTripper {
 	t.Helper()
-	path := filepath.Join("testdata", "recordings", name+".json")
 	if os.Getenv(RecordEnv) != "" {
 		return NewRecorder(path, real, redact...)
 	}

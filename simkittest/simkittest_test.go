@@ -1,0 +1,87 @@
+package simkittest_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/simkit/simkit"
+	"github.com/simkit/simkit/partner"
+	"github.com/simkit/simkit/retry"
+	"github.com/simkit/simkit/simkittest"
+	"github.com/stretchr/testify/require"
+)
+
+func TestNewServesEveryProviderThroughTheClient(t *testing.T) {
+	env := simkittest.New(t)
+	ctx := context.Background()
+	require.NotNil(t, env.Client.Partner)
+	require.NotNil(t, env.Client.SMS)
+	require.NotNil(t, env.Client.ESIMStory)
+	require.NotNil(t, env.Client.Topups)
+	require.Contains(t, env.Config.PartnerURL, simkittest.PartnerPrefix)
+	require.Contains(t, env.Config.ESIMStoryURL, simkittest.ESIMStoryPrefix)
+	require.Equal(t, simkittest.FakePartnerToken, env.Config.PartnerToken)
+
+	bal, err := env.Client.Partner.Balance(ctx)
+	require.NoError(t, err)
+	require.Equal(t, "1000.00", bal.Balance.StringFixed(2))
+
+	// A client built from Config alone reaches the same fake.
+	own, err := partner.New(env.PartnerOptions)
+	require.NoError(t, err)
+	me, err := own.Me(ctx)
+	require.NoError(t, err)
+	require.Equal(t, "USD", me.Currency)
+}
+
+func TestNewAppliesOptions(t *testing.T) {
+	now := time.Unix(1768478058, 0)
+	env := simkittest.New(t, func(c *simkittest.Config) {
+		c.Now = func() time.Time { return now }
+		c.Partner.Balance = decimal.RequireFromString("15.00")
+		c.PartnerToken = "my-token"
+		c.ClientOptions = []simkit.Option{simkit.WithRetry(retry.Never())}
+	})
+	ctx := context.Background()
+	_, err := env.Client.Partner.CreateOrder(ctx, partner.CreateOrderParams{ExternalID: "A-1", Item: partner.OrderItemParams{SKUID: simkittest.PartnerSKUVoucher}})
+	require.NoError(t, err)
+	_, err = env.Client.Partner.CreateOrder(ctx, partner.CreateOrderParams{ExternalID: "A-2", Item: partner.OrderItemParams{SKUID: simkittest.PartnerSKUVoucher}})
+	require.ErrorIs(t, err, simkit.ErrInsufficientFunds)
+	require.Equal(t, "my-token", env.Config.PartnerToken)
+	o, ok := env.Partner.OrderByExternalID("A-1")
+	require.True(t, ok)
+	require.True(t, o.CreatedAt.Equal(now), "the fake runs on the injected clock")
+}
+
+// The acceptance test of issue 7: a connection dropped after the fake
+// created the order still leaves exactly one order when the SDK is used,
+// and the SDK returns that order instead of an error.
+func TestDroppedCreateOrderLeavesOneOrderThroughSDK(t *testing.T) {
+	env := simkittest.New(t)
+	env.Faults.Add(simkittest.Fault{Provider: simkittest.ProviderPartner, Method: "POST", Path: "/orders", Times: 1, Kind: simkittest.DropAfterHandling})
+	ctx := context.Background()
+	order, err := env.Client.Partner.CreateOrder(ctx, partner.CreateOrderParams{
+		ExternalID: "EXACTLY-ONCE-1",
+		Item:       partner.OrderItemParams{SKUID: simkittest.PartnerSKUVoucher, Quantity: 2},
+	})
+	require.NoError(t, err)
+	require.Equal(t, 1, env.Faults.Hits(), "the fault fired")
+	require.Equal(t, "EXACTLY-ONCE-1", order.ExternalID)
+	orders := env.Partner.Orders()
+	require.Len(t, orders, 1)
+	require.Equal(t, orders[0].ID, order.ID)
+	require.Equal(t, "980.00", env.Partner.Balance().StringFixed(2), "charged once")
+}
+
+func TestStartAndCloseWithoutTesting(t *testing.T) {
+	env, err := simkittest.Start()
+	require.NoError(t, err)
+	_, err = env.Client.Partner.Balance(context.Background())
+	require.NoError(t, err)
+	env.Close()
+	env.Close()
+	_, err = env.Client.Partner.Balance(context.Background())
+	require.Error(t, err, "the fakes are gone")
+}
