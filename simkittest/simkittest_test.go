@@ -85,3 +85,29 @@ func TestStartAndCloseWithoutTesting(t *testing.T) {
 	_, err = env.Client.Partner.Balance(context.Background())
 	require.Error(t, err, "the fakes are gone")
 }
+
+// The fake's signed webhooks are accepted by the SDK's own handler, and a
+// retry after the user's function failed is handed over again, once.
+func TestPartnerWebhookReachesSDKHandler(t *testing.T) {
+	env := simkittest.New(t, func(c *simkittest.Config) {
+		c.Partner.WebhookRetryDelays = []time.Duration{time.Millisecond, time.Millisecond}
+	})
+	var got []string
+	calls := 0
+	env.Partner.SetWebhookHandler(env.Client.Partner.WebhookHandler(func(ctx context.Context, ev *partner.WebhookEvent) error {
+		calls++
+		if calls == 1 {
+			return context.DeadlineExceeded // the user's store was down: 500, retried
+		}
+		got = append(got, ev.Order.ExternalID+":"+string(ev.Order.Status))
+		return nil
+	}))
+	_, err := env.Client.Partner.CreateOrder(context.Background(), partner.CreateOrderParams{ExternalID: "HOOK-1", Item: partner.OrderItemParams{SKUID: simkittest.PartnerSKUVoucher}})
+	require.NoError(t, err)
+	env.Partner.Flush()
+	require.Equal(t, []string{"HOOK-1:completed"}, got)
+	at := env.Partner.WebhookAttempts()
+	require.Len(t, at, 2)
+	require.Equal(t, 500, at[0].Code)
+	require.Equal(t, 200, at[1].Code)
+}
