@@ -2,6 +2,7 @@ package simkit_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"fmt"
 	"log/slog"
@@ -150,4 +151,22 @@ func TestConfigAndClientNeverPrintSecrets(t *testing.T) {
 			require.NotContains(t, out, secret)
 		}
 	}
+}
+
+func TestUnconfiguredProvidersAnswerNotConfigured(t *testing.T) {
+	c, err := simkit.New()
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	_, err = c.Partner.Balance(ctx)
+	require.ErrorIs(t, err, simkit.ErrNotConfigured)
+	for _, err := range c.Partner.ListProductsAll(ctx, partner.ListProductsParams{}) {
+		require.ErrorIs(t, err, simkit.ErrNotConfigured)
+	}
+	_, err = c.SMS.Profile(ctx)
+	require.ErrorIs(t, err, simkit.ErrNotConfigured)
+	_, err = c.ESIMStory.CreateOrder(ctx, esimstory.CreateOrderParams{})
+	require.ErrorIs(t, err, simkit.ErrNotConfigured)
+	_, err = c.Topups.TopupPackages(ctx, "89852341234567890123")
+	require.ErrorIs(t, err, simkit.ErrNotConfigured)
 }
