@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/simkit/simkit"
 	"github.com/simkit/simkit/smsnumbers"
@@ -56,7 +57,9 @@ func smsJourney(ctx context.Context, j *journey) error {
 	got, err := c.WaitForCode(ctx, order.ID, waitOpts...)
 	if err != nil {
 		// No code: give the number back so its money is refunded.
-		if _, cerr := c.Cancel(context.WithoutCancel(ctx), order.ID); cerr == nil {
+		cctx, ccancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer ccancel()
+		if _, cerr := c.Cancel(cctx, order.ID); cerr == nil {
 			j.out.step(p, "no code: order %d canceled and refunded", order.ID)
 		}
 		return fmt.Errorf("smsnumbers: wait for code on order %d: %w", order.ID, err)

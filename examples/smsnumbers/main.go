@@ -1,0 +1,130 @@
+// Command smsnumbers shows the SMS numbers client on its own: prices, buy a
+// number, wait for its code, finish (or cancel when no code comes), and how
+// to tell its errors apart.
+//
+// With SIMKIT_SMS_TOKEN set it talks to the real API and buys only with
+// SIMKIT_QUICKSTART_BUY=1 (country, operator and product from
+// SIMKIT_QUICKSTART_SMS_*); otherwise it starts the simkittest fake, which
+// sends the SMS itself shortly after the purchase.
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/simkit/simkit"
+	"github.com/simkit/simkit/signing"
+	"github.com/simkit/simkit/simkittest"
+	"github.com/simkit/simkit/smsnumbers"
+)
+
+func main() { os.Exit(realMain(os.Stdout, os.Stderr, os.LookupEnv)) }
+
+// realMain returns the exit status, so deferred cleanups run before exit.
+func realMain(stdout, stderr io.Writer, lookup func(string) (string, bool)) int {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	get := func(k string) string { v, _ := lookup(k); return v }
+
+	optFn := func(o *smsnumbers.Options) {
+		o.BaseURL = get(simkit.EnvSMSBaseURL) // empty: the public host
+		o.Token = signing.Secret(get(simkit.EnvSMSToken))
+	}
+	buy := get("SIMKIT_QUICKSTART_BUY") == "1"
+	req := smsnumbers.ActivationRequest{
+		Country:  cmp.Or(get("SIMKIT_QUICKSTART_SMS_COUNTRY"), smsnumbers.Any),
+		Operator: cmp.Or(get("SIMKIT_QUICKSTART_SMS_OPERATOR"), smsnumbers.Any),
+		Product:  cmp.Or(get("SIMKIT_QUICKSTART_SMS_PRODUCT"), "telegram"),
+	}
+	poll := smsnumbers.DefaultPollInterval
+	if get(simkit.EnvSMSToken) == "" {
+		// The fake plays the service: one SMS 200 ms after each purchase.
+		env, err := simkittest.Start(func(c *simkittest.Config) { c.SMS.DeliverAfter = 200 * time.Millisecond })
+		if err != nil {
+			fmt.Fprintf(stderr, "smsnumbers example: FAILED: start fake: %v\n", err)
+			return 1
+		}
+		defer env.Close()
+		optFn, buy, poll = env.SMSOptions, true, 100*time.Millisecond
+		req = smsnumbers.ActivationRequest{Country: "russia", Operator: "beeline", Product: "vkontakte"}
+		fmt.Fprintln(stdout, "no SIMKIT_SMS_TOKEN: using the simkittest fake")
+	}
+	c, err := smsnumbers.New(optFn)
+	if err != nil {
+		fmt.Fprintf(stderr, "smsnumbers example: FAILED: %v\n", err)
+		return 1
+	}
+	if err := run(ctx, stdout, c, req, buy, poll); err != nil {
+		fmt.Fprintf(stderr, "smsnumbers example: FAILED: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// run is the part to copy.
+func run(ctx context.Context, w io.Writer, c *smsnumbers.Client, req smsnumbers.ActivationRequest, buy bool, poll time.Duration) error {
+	prices, err := c.Prices(ctx, smsnumbers.PricesQuery{Product: req.Product})
+	if err != nil {
+		return fmt.Errorf("prices: %w", err)
+	}
+	for i, p := range prices {
+		if i == 3 {
+			break
+		}
+		fmt.Fprintf(w, "price %s/%s/%s: %s, %d left\n", p.Country, p.Operator, p.Product, p.Cost.String(), p.Count)
+	}
+
+	// Bad input is refused before any request, as ErrValidation.
+	_, err = c.BuyActivation(ctx, smsnumbers.ActivationRequest{Product: req.Product})
+	var apiErr *simkit.Error
+	if !errors.Is(err, simkit.ErrValidation) || !errors.As(err, &apiErr) {
+		return fmt.Errorf("buy without country: want a validation error, got %v", err)
+	}
+	fmt.Fprintf(w, "buy without country refused before sending: %s\n", apiErr.Message)
+
+	if !buy {
+		fmt.Fprintln(w, "buy: skipped (spends money; set SIMKIT_QUICKSTART_BUY=1)")
+		return nil
+	}
+	// Never retried by the SDK: a second attempt could buy a second number.
+	order, err := c.BuyActivation(ctx, req)
+	switch {
+	case errors.Is(err, simkit.ErrOutOfStock):
+		return fmt.Errorf("no free numbers for %s in %s/%s: %w", req.Product, req.Country, req.Operator, err)
+	case errors.Is(err, simkit.ErrInsufficientFunds):
+		return fmt.Errorf("top up your balance first: %w", err)
+	case err != nil:
+		return fmt.Errorf("buy: %w", err)
+	}
+	fmt.Fprintf(w, "bought order %d: %s for %s\n", order.ID, order.Phone, order.Price.String())
+
+	waitCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	got, err := c.WaitForCode(waitCtx, order.ID, smsnumbers.WithPollInterval(poll))
+	if err != nil {
+		// No code (the order ended, or we gave up): cancel to get the money
+		// back, with a context of its own since ctx may be the one that ended.
+		cctx, ccancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer ccancel()
+		if _, cerr := c.Cancel(cctx, order.ID); cerr != nil && !errors.Is(cerr, simkit.ErrConflict) {
+			err = errors.Join(err, cerr)
+		}
+		if errors.Is(err, smsnumbers.ErrOrderEnded) {
+			return fmt.Errorf("order %d ended without an SMS: %w", order.ID, err)
+		}
+		return fmt.Errorf("wait for code on order %d: %w", order.ID, err)
+	}
+	fmt.Fprintf(w, "code: %s\n", got.Code())
+
+	done, err := c.Finish(ctx, order.ID)
+	if err != nil {
+		return fmt.Errorf("finish order %d: %w", order.ID, err)
+	}
+	fmt.Fprintf(w, "order %d: %s\n", done.ID, done.Status)
+	return nil
+}
