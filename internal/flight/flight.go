@@ -129,6 +129,11 @@ func (g *Group) fetchLocked(ctx context.Context, key, lockKey string, token []by
 		}
 		_ = g.store.Delete(rctx, lockKey)
 	}()
+	// Another replica may have finished a whole load between our cache miss
+	// and our lock: read again before spending a fetch.
+	if v, ok, err := g.store.Get(ctx, key); err != nil || ok {
+		return v, false, err
+	}
 	v, ttl, err := fetch(ctx)
 	if err != nil {
 		return nil, true, err

@@ -163,3 +163,37 @@ func TestExpiredLockHolderDoesNotReleaseANewerLock(t *testing.T) {
 	require.True(t, ok, "replica b's lock survives replica a's release")
 	require.Equal(t, "replica-b", string(v))
 }
+
+// missThenFill is a store whose first Get misses and which then lets another
+// replica complete a load, as happens when two replicas race.
+type missThenFill struct {
+	store.Store
+	once sync.Once
+	fill func()
+}
+
+func (m *missThenFill) Get(ctx context.Context, key string) ([]byte, bool, error) {
+	v, ok, err := m.Store.Get(ctx, key)
+	m.once.Do(m.fill)
+	return v, ok, err
+}
+
+func TestLoadRechecksTheCacheAfterTakingTheLock(t *testing.T) {
+	shared := store.NewMemory()
+	other := New(shared, time.Second, time.Millisecond)
+	racing := &missThenFill{Store: shared}
+	racing.fill = func() {
+		_, _, err := other.Load(context.Background(), "tok", func(context.Context) ([]byte, time.Duration, error) {
+			return []byte("from-a"), time.Minute, nil
+		})
+		require.NoError(t, err)
+	}
+	b := New(racing, time.Second, time.Millisecond)
+	v, fetched, err := b.Load(context.Background(), "tok", func(context.Context) ([]byte, time.Duration, error) {
+		t.Fatal("replica b must not fetch: replica a already did")
+		return nil, 0, nil
+	})
+	require.NoError(t, err)
+	require.False(t, fetched)
+	require.Equal(t, "from-a", string(v))
+}
