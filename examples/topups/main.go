@@ -121,8 +121,12 @@ func run(ctx context.Context, w io.Writer, c *topups.Client, iccid, email string
 		return nil
 	}
 	res, err := c.RenewNumber(ctx, email)
-	if errors.Is(err, topups.ErrRenewalRefused) {
-		return fmt.Errorf("renewal of %s refused (unknown user: %t): %w", email, errors.Is(err, simkit.ErrNotFound), err)
+	switch {
+	case errors.Is(err, simkit.ErrNotFound):
+		// The API says so with a 404 or with success:false.
+		return fmt.Errorf("renewal of %s: no such user: %w", email, err)
+	case errors.Is(err, topups.ErrRenewalRefused):
+		return fmt.Errorf("renewal of %s refused: %w", email, err)
 	}
 	if err != nil {
 		return fmt.Errorf("renewal of %s: %w", email, err)

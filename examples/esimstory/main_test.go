@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/simkit/simkit"
+	"github.com/simkit/simkit/simkittest"
+)
+
+func lookupMap(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func TestExampleAgainstFake(t *testing.T) {
+	var out, errb bytes.Buffer
+	require.Equal(t, 0, realMain(&out, &errb, lookupMap(nil)), errb.String())
+	s := out.String()
+	for _, want := range []string{"using the simkittest fake", "refused before sending", "refused with ErrConflict"} {
+		require.Contains(t, s, want)
+	}
+	require.Equal(t, 2, strings.Count(s, "webhook: unit "), "one delivery per unit through the handler")
+	require.Equal(t, 2, strings.Count(s, ": LPA:1$"), "the tracker returned both eSIMs")
+}
+
+func TestExampleRealModeReadOnly(t *testing.T) {
+	env := simkittest.New(t)
+	var out, errb bytes.Buffer
+	code := realMain(&out, &errb, lookupMap(map[string]string{
+		simkit.EnvESIMStoryBaseURL: env.Config.ESIMStoryURL, simkit.EnvESIMStoryAccessKey: env.Config.ESIMStoryAccessKey,
+		simkit.EnvESIMStorySecretKey: env.Config.ESIMStorySecretKey, "SIMKIT_QUICKSTART_ESIMSTORY_OPTION": simkittest.ESIMStoryOptionA,
+	}))
+	require.Equal(t, 0, code, errb.String())
+	require.Contains(t, out.String(), "order: skipped")
+	require.Zero(t, env.ESIMStory.OrderCount(), "no money spent without SIMKIT_QUICKSTART_BUY=1")
+}
+
+func TestExampleRealModeBuy(t *testing.T) {
+	env := simkittest.New(t)
+	var out, errb bytes.Buffer
+	code := realMain(&out, &errb, lookupMap(map[string]string{
+		simkit.EnvESIMStoryBaseURL: env.Config.ESIMStoryURL, simkit.EnvESIMStoryAccessKey: env.Config.ESIMStoryAccessKey,
+		simkit.EnvESIMStorySecretKey: env.Config.ESIMStorySecretKey, "SIMKIT_QUICKSTART_ESIMSTORY_OPTION": simkittest.ESIMStoryOptionB,
+		"SIMKIT_QUICKSTART_BUY": "1",
+	}))
+	require.Equal(t, 0, code, errb.String())
+	require.Contains(t, out.String(), "the eSIMs arrive at your webhook URL")
+	require.Equal(t, 1, env.ESIMStory.OrderCount(), "the duplicate id bought nothing")
+}
+
+func TestExampleUnknownOption(t *testing.T) {
+	env := simkittest.New(t)
+	var out, errb bytes.Buffer
+	code := realMain(&out, &errb, lookupMap(map[string]string{
+		simkit.EnvESIMStoryBaseURL: env.Config.ESIMStoryURL, simkit.EnvESIMStoryAccessKey: env.Config.ESIMStoryAccessKey,
+		simkit.EnvESIMStorySecretKey: env.Config.ESIMStorySecretKey, "SIMKIT_QUICKSTART_ESIMSTORY_OPTION": "00000000-0000-0000-0000-000000000000",
+		"SIMKIT_QUICKSTART_BUY": "1",
+	}))
+	require.Equal(t, 1, code)
+	require.Contains(t, errb.String(), "esimstory example: FAILED: option 00000000-0000-0000-0000-000000000000 does not exist")
+}
