@@ -3,6 +3,7 @@ package topups
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -56,6 +57,7 @@ func (c *Client) RenewNumber(ctx context.Context, email string, opts ...option.C
 		Op:          renewOp,
 	}, out, opts...)
 	if err != nil {
+		markRefusal(resp, err)
 		return nil, err
 	}
 	if !out.Success {
@@ -70,4 +72,18 @@ func (c *Client) RenewNumber(ctx context.Context, email string, opts ...option.C
 		return nil, c.renewal.Fail(resp, &apierr.Error{Message: msg, Kind: kind, Err: ErrRenewalRefused})
 	}
 	return out, nil
+}
+
+// markRefusal tags an HTTP error whose body is the renewal API's own
+// {success:false} answer (a 404 for an unknown user, say) with
+// ErrRenewalRefused, so callers need one check whatever status came with it.
+func markRefusal(resp *transport.Response, err error) {
+	var e *apierr.Error
+	if resp == nil || !errors.As(err, &e) || e.Err != nil || e.StatusCode == http.StatusUnauthorized {
+		return
+	}
+	var body RenewalResult
+	if json.Unmarshal(resp.Body, &body) == nil && !body.Success && body.Message != "" {
+		e.Err = ErrRenewalRefused
+	}
 }

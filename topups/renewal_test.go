@@ -49,6 +49,7 @@ func TestRenewNumberRefused(t *testing.T) {
 		{"user not found", 200, fixtureText("renew_refused.json"), []error{ErrRenewalRefused, apierr.ErrNotFound}, "User not found"},
 		{"other refusal", 200, `{"message":"Subscription already active","success":false,"data":null}`, []error{ErrRenewalRefused, apierr.ErrValidation}, "Subscription already active"},
 		{"no message", 200, `{"success":false}`, []error{ErrRenewalRefused, apierr.ErrValidation}, "renewal refused"},
+		{"unknown user as HTTP 404", 404, `{"message":"User not found.","success":false,"data":null}`, []error{ErrRenewalRefused, apierr.ErrNotFound}, "User not found."},
 		{"http error", 401, `{"message":"Invalid key","success":false}`, []error{apierr.ErrUnauthorized}, "Invalid key"},
 	}
 	for _, tt := range tests {
