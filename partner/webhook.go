@@ -141,22 +141,21 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		webhook.Reply(w, http.StatusBadRequest, "cannot read body")
 		return
 	}
-	// Only the two signed fields are read before the signature is checked.
-	var head struct {
-		Event          string `json:"event"`
-		IdempotencyKey string `json:"idempotency_key"`
-	}
-	if err := json.Unmarshal(body, &head); err != nil {
+	// One pass over the body: only the two signed fields are typed before
+	// the signature is checked; timestamp and data stay raw (any JSON value
+	// is accepted here) and are interpreted only once the body is trusted.
+	var raw rawEvent
+	if err := json.Unmarshal(body, &raw); err != nil {
 		webhook.Reply(w, http.StatusBadRequest, "body is not a JSON object")
 		return
 	}
 	if err := h.signer.VerifyPartnerWebhook(r.Header.Get(signing.HeaderTimestamp), r.Header.Get(signing.HeaderSignature),
-		head.Event, head.IdempotencyKey, h.o.Now(), h.o.Tolerance); err != nil {
+		raw.Event, raw.IdempotencyKey, h.o.Now(), h.o.Tolerance); err != nil {
 		h.o.Logger.LogAttrs(ctx, slog.LevelWarn, "simkit: partner webhook refused", slog.String("reason", err.Error()))
 		webhook.Reply(w, http.StatusUnauthorized, "invalid signature")
 		return
 	}
-	ev, err := decodeEvent(body)
+	ev, err := raw.event()
 	if err != nil {
 		webhook.Reply(w, http.StatusBadRequest, "malformed event")
 		return
@@ -205,23 +204,29 @@ func (h *webhookHandler) deliver(ctx context.Context, w http.ResponseWriter, ev 
 	webhook.Reply(w, http.StatusOK, "ok")
 }
 
-// decodeEvent reads a verified body into the typed event.
-func decodeEvent(body []byte) (*WebhookEvent, error) {
-	var raw struct {
-		Event          string          `json:"event"`
-		Timestamp      string          `json:"timestamp"`
-		IdempotencyKey string          `json:"idempotency_key"`
-		Data           json.RawMessage `json:"data"`
-	}
-	if err := json.Unmarshal(body, &raw); err != nil {
-		return nil, err
-	}
+// rawEvent is a webhook body as first read: the signed fields typed, the
+// rest kept raw until the signature has been checked.
+type rawEvent struct {
+	Event          string          `json:"event"`
+	Timestamp      json.RawMessage `json:"timestamp"`
+	IdempotencyKey string          `json:"idempotency_key"`
+	Data           json.RawMessage `json:"data"`
+}
+
+// event interprets a verified body's fields into the typed event.
+func (raw *rawEvent) event() (*WebhookEvent, error) {
 	if raw.IdempotencyKey == "" || raw.Event == "" {
 		return nil, errors.New("event and idempotency_key are required")
 	}
 	ev := &WebhookEvent{Event: raw.Event, IdempotencyKey: raw.IdempotencyKey, Data: raw.Data}
-	if raw.Timestamp != "" {
-		t, err := time.Parse(time.RFC3339, raw.Timestamp)
+	var ts string
+	if len(raw.Timestamp) > 0 {
+		if err := json.Unmarshal(raw.Timestamp, &ts); err != nil {
+			return nil, err
+		}
+	}
+	if ts != "" {
+		t, err := time.Parse(time.RFC3339, ts)
 		if err != nil {
 			return nil, err
 		}
