@@ -18,8 +18,14 @@ cover:
 	$(GO) test -count=1 -coverprofile=cover.out $(PKGS)
 	$(GO) tool cover -func=cover.out | tail -1
 
+# bench runs every SDK/raw pair (benchmarks/) three times at 0.5 s each,
+# plus the webhook pair on one core, then prints the ratio table
+# (scripts/benchtable). About 3 minutes on 2 cores.
+BENCH_OUT ?= bench.txt
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem -count=1 $(PKGS)
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=0.5s -count=3 ./benchmarks > $(BENCH_OUT)
+	$(GO) test -run='^$$' -bench='Webhook/serial' -benchmem -benchtime=0.5s -count=3 -cpu=1 ./benchmarks >> $(BENCH_OUT)
+	$(GO) run ./scripts/benchtable < $(BENCH_OUT)
 
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzVerifyPartnerWebhook -fuzztime=15s ./signing
