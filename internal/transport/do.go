@@ -128,9 +128,6 @@ func (c *Client) backoff(ctx context.Context, policy retry.Policy, op string, at
 func (c *Client) attempt(ctx context.Context, req *Request, u string, body []byte, ctype string, extra http.Header, timeout time.Duration) (*Response, error) {
 	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if req.Form == nil && (body != nil && ctype != "" || body == nil && !payloadMethod(req.Method)) {
-		return c.direct(actx, req, u, body, ctype, extra)
-	}
 	rr := c.r.R().SetContext(actx)
 	for k, v := range extra {
 		if _, fixed := c.header[k]; !fixed {

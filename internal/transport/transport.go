@@ -54,7 +54,6 @@ type Client struct {
 	provider string
 	baseURL  string
 	r        *resty.Client
-	hc       *http.Client
 	header   http.Header
 	policy   retry.Policy
 	timeout  time.Duration
@@ -150,7 +149,6 @@ func New(cfg Config) (*Client, error) {
 		provider: cfg.Provider,
 		baseURL:  strings.TrimRight(cfg.BaseURL, "/"),
 		r:        r,
-		hc:       hc,
 		header:   header,
 		policy:   policy,
 		timeout:  timeout,
