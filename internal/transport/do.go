@@ -128,7 +128,9 @@ func (c *Client) backoff(ctx context.Context, policy retry.Policy, op string, at
 func (c *Client) attempt(ctx context.Context, req *Request, u string, body []byte, ctype string, extra http.Header, timeout time.Duration) (*Response, error) {
 	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	rr := c.r.R().SetContext(actx)
+	// The body is read here, once, into a buffer sized from Content-Length,
+	// instead of by resty's 512-byte growth loop.
+	rr := c.r.R().SetContext(actx).SetDoNotParseResponse(true)
 	for k, v := range extra {
 		if _, fixed := c.header[k]; !fixed {
 			rr.Header[k] = v
@@ -155,9 +157,14 @@ func (c *Client) attempt(ctx context.Context, req *Request, u string, body []byt
 			slog.String("op", req.op()), slog.Duration("took", time.Since(start)), slog.String("error", err.Error()))
 		return nil, err
 	}
-	resp := &Response{Body: rresp.Body()}
-	resp.StatusCode = rresp.StatusCode()
-	resp.Header = rresp.Header()
+	raw := rresp.RawResponse
+	b, err := readBody(raw, c.maxBody)
+	if err != nil {
+		return nil, err
+	}
+	resp := &Response{Body: b}
+	resp.StatusCode = raw.StatusCode
+	resp.Header = raw.Header
 	resp.RequestID = resp.Header.Get(c.reqIDHdr)
 	resp.RateLimit = parseRateLimit(resp.Header, now)
 	if c.log.Enabled(ctx, slog.LevelDebug) {
