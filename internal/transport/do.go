@@ -69,7 +69,9 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 			}
 			var we *waitError
 			if errors.As(err, &we) {
-				return nil, &apierr.Error{Provider: c.provider, Op: op, Message: "client-side rate limit cannot admit the call before its deadline", Kind: apierr.ErrRateLimited, Err: err}
+				// The deadline is what ends the call: let errors.Is find
+				// context.DeadlineExceeded too, as callers waiting on ctx expect.
+				return nil, &apierr.Error{Provider: c.provider, Op: op, Message: "client-side rate limit cannot admit the call before its deadline", Kind: apierr.ErrRateLimited, Err: errors.Join(context.DeadlineExceeded, err)}
 			}
 			if errors.Is(err, resty.ErrResponseBodyTooLarge) {
 				return nil, &apierr.Error{Provider: c.provider, Op: op, Message: "response body exceeds the cap", Kind: apierr.ErrTooLarge, Err: err}

@@ -28,6 +28,7 @@ func TestLimiterBlocksAndHonoursContext(t *testing.T) {
 	defer cancel()
 	_, err = f.c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"}, nil)
 	require.ErrorIs(t, err, apierr.ErrRateLimited)
+	require.ErrorIs(t, err, context.DeadlineExceeded, "callers waiting on their deadline see it")
 	require.Empty(t, f.sleeps.all())
 
 	// Without a deadline it blocks until cancelled.
