@@ -5,8 +5,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
-	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -174,7 +172,7 @@ func NewWebhookHandler(fn func(ctx context.Context, d *Delivery) error, opts ...
 	logger := o.Logger
 	if logger == nil {
 		// A level no record reaches: logging costs nothing when unset.
-		logger = slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.Level(127)}))
+		logger = webhook.Discard()
 	}
 	return &webhookHandler{
 		fn:      fn,
@@ -198,13 +196,8 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		webhook.Reply(w, http.StatusUnauthorized, "unauthorized")
 		return
 	}
-	body, err := webhook.ReadBody(r, h.opts.MaxBody)
-	if err != nil {
-		if errors.Is(err, webhook.ErrTooLarge) {
-			webhook.Reply(w, http.StatusRequestEntityTooLarge, "body too large")
-			return
-		}
-		webhook.Reply(w, http.StatusBadRequest, "cannot read body")
+	body, ok := webhook.ReadOrReply(w, r, h.opts.MaxBody)
+	if !ok {
 		return
 	}
 	var d Delivery
@@ -230,37 +223,15 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	state, err := h.dedupe.Begin(ctx, d.TopupID)
-	if err != nil {
-		log.LogAttrs(ctx, slog.LevelError, "simkit: webhook dedupe failed", slog.String("error", err.Error()))
-		webhook.Reply(w, http.StatusInternalServerError, "try again")
-		return
-	}
-	switch state {
-	case webhook.Done:
-		webhook.Reply(w, http.StatusOK, "already handled")
-		return
-	case webhook.InFlight:
-		webhook.Reply(w, http.StatusConflict, "being handled")
-		return
-	}
-	if err := h.fn(ctx, &d); err != nil {
-		_ = h.dedupe.Release(ctx, d.TopupID)
-		log.LogAttrs(ctx, slog.LevelError, "simkit: webhook function failed", slog.String("error", err.Error()))
-		webhook.Reply(w, http.StatusInternalServerError, "handler failed")
-		return
-	}
-	if h.tracker != nil {
-		if err := h.tracker.Record(ctx, &d); err != nil {
-			_ = h.dedupe.Release(ctx, d.TopupID)
-			log.LogAttrs(ctx, slog.LevelError, "simkit: webhook tracker record failed", slog.String("error", err.Error()))
-			webhook.Reply(w, http.StatusInternalServerError, "try again")
-			return
+	h.dedupe.Handle(ctx, w, log, d.TopupID, func() error {
+		if err := h.fn(ctx, &d); err != nil {
+			return err
 		}
-	}
-	if err := h.dedupe.Commit(ctx, d.TopupID); err != nil {
-		// fn succeeded; a retry may reach fn again, which is the lesser harm.
-		log.LogAttrs(ctx, slog.LevelError, "simkit: webhook dedupe commit failed", slog.String("error", err.Error()))
-	}
-	webhook.Reply(w, http.StatusOK, "ok")
+		if h.tracker != nil {
+			// Recorded before the id is marked handled: if this fails the
+			// provider's retry records it again.
+			return h.tracker.Record(ctx, &d)
+		}
+		return nil
+	})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -93,7 +92,7 @@ func NewWebhookHandler(secret signing.Secret, fn func(ctx context.Context, ev *W
 	if o.Logger == nil {
 		// slog.DiscardHandler needs Go 1.24; a handler enabled for no level
 		// is the same thing on 1.23.
-		o.Logger = slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.Level(127)}))
+		o.Logger = webhook.Discard()
 	}
 	h := &webhookHandler{fn: fn, o: o, dedupe: &webhook.Dedupe{Store: o.Store, Prefix: "simkit:partner:webhook:", TTL: o.DedupeTTL}}
 	// An empty key would let anyone compute valid signatures, so such a
@@ -132,13 +131,8 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		webhook.Reply(w, http.StatusInternalServerError, "webhook handler not configured")
 		return
 	}
-	body, err := webhook.ReadBody(r, h.o.MaxBody)
-	if err != nil {
-		if errors.Is(err, webhook.ErrTooLarge) {
-			webhook.Reply(w, http.StatusRequestEntityTooLarge, "body too large")
-			return
-		}
-		webhook.Reply(w, http.StatusBadRequest, "cannot read body")
+	body, ok := webhook.ReadOrReply(w, r, h.o.MaxBody)
+	if !ok {
 		return
 	}
 	// One pass over the body: only the two signed fields are typed before
@@ -165,43 +159,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // deliver dedupes ev and hands it to the user function.
 func (h *webhookHandler) deliver(ctx context.Context, w http.ResponseWriter, ev *WebhookEvent) {
-	state, err := h.dedupe.Begin(ctx, ev.IdempotencyKey)
-	if err != nil {
-		h.o.Logger.LogAttrs(ctx, slog.LevelError, "simkit: partner webhook dedupe store failed", slog.String("error", err.Error()))
-		webhook.Reply(w, http.StatusInternalServerError, "store unavailable")
-		return
-	}
-	switch state {
-	case webhook.Done:
-		webhook.Reply(w, http.StatusOK, "already handled")
-		return
-	case webhook.InFlight:
-		webhook.Reply(w, http.StatusConflict, "delivery in progress")
-		return
-	}
-	// A panicking fn must not keep the claim, or the provider's retries
-	// would meet "in progress" until it expires.
-	released := false
-	defer func() {
-		if p := recover(); p != nil {
-			if !released {
-				_ = h.dedupe.Release(ctx, ev.IdempotencyKey)
-			}
-			panic(p)
-		}
-	}()
-	if err := h.fn(ctx, ev); err != nil {
-		released = true
-		_ = h.dedupe.Release(ctx, ev.IdempotencyKey)
-		h.o.Logger.LogAttrs(ctx, slog.LevelError, "simkit: partner webhook function failed",
-			slog.String("idempotency_key", ev.IdempotencyKey), slog.String("error", err.Error()))
-		webhook.Reply(w, http.StatusInternalServerError, "handler failed")
-		return
-	}
-	if err := h.dedupe.Commit(ctx, ev.IdempotencyKey); err != nil {
-		h.o.Logger.LogAttrs(ctx, slog.LevelWarn, "simkit: partner webhook dedupe commit failed", slog.String("error", err.Error()))
-	}
-	webhook.Reply(w, http.StatusOK, "ok")
+	h.dedupe.Handle(ctx, w, h.o.Logger, ev.IdempotencyKey, func() error { return h.fn(ctx, ev) })
 }
 
 // rawEvent is a webhook body as first read: the signed fields typed, the
