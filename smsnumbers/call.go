@@ -1,6 +1,7 @@
 package smsnumbers
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -33,7 +34,7 @@ func (c *Client) call(ctx context.Context, req *transport.Request, out any, opts
 	if out == nil {
 		return nil
 	}
-	if len(strings.TrimSpace(string(resp.Body))) == 0 {
+	if len(bytes.TrimSpace(resp.Body)) == 0 {
 		return c.t.Fail(resp, &apierr.Error{Message: "empty response", Kind: transport.ErrBadResponse})
 	}
 	if err := json.Unmarshal(resp.Body, out); err != nil {
@@ -55,7 +56,7 @@ func guestRequest(path string, q url.Values) *transport.Request {
 }
 
 func (c *Client) auth(h http.Header, _ time.Time) error {
-	h.Set("Authorization", "Bearer "+c.opts.Token.Reveal())
+	h["Authorization"] = *c.authHeader
 	return nil
 }
 

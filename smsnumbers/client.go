@@ -79,6 +79,9 @@ type Options struct {
 type Client struct {
 	t    *transport.Client
 	opts *Options
+	// authHeader is built once per client. It sits behind a pointer
+	// because fmt prints a nested pointer as an address, never the token.
+	authHeader *[]string
 }
 
 // New builds a Client. Token is required; guest calls work with any token.
@@ -118,7 +121,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{t: t, opts: o}, nil
+	return &Client{t: t, opts: o, authHeader: &[]string{"Bearer " + o.Token.Reveal()}}, nil
 }
 
 func (c *Client) ready() error {

@@ -1,6 +1,7 @@
 package smsnumbers
 
 import (
+	"bytes"
 	"errors"
 	"strconv"
 	"strings"
@@ -48,10 +49,12 @@ var ErrOrderEnded = errors.New("smsnumbers: order ended without an SMS")
 // errorText returns the plain-text message carried by body, unquoting a
 // JSON string, or "" when body looks like JSON data.
 func errorText(body []byte) string {
-	s := strings.TrimSpace(string(body))
-	if s == "" || s[0] == '{' || s[0] == '[' {
+	// Look at the bytes first: a JSON answer (the common case) costs no copy.
+	b := bytes.TrimSpace(body)
+	if len(b) == 0 || b[0] == '{' || b[0] == '[' {
 		return ""
 	}
+	s := string(b)
 	if s[0] == '"' {
 		if u, err := strconv.Unquote(s); err == nil {
 			return strings.TrimSpace(u)
