@@ -84,6 +84,8 @@ type Client struct {
 	// forgetMu makes "drop the token if it is still the refused one" atomic
 	// within this process.
 	forgetMu sync.Mutex
+	// tokenKey names the cached token in the Store (see tokenKeyFor).
+	tokenKey string
 }
 
 // New builds a Client. BaseURL, ClientID and ClientSecret are required.
@@ -109,10 +111,11 @@ func New(optFns ...func(*Options)) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
-		t:       t,
-		opts:    o,
-		flight:  flight.New(o.Store, 0, 0),
-		history: transport.NewGate(o.Store, historyGatePrefix, HistoryWindow, o.Now),
+		t:        t,
+		opts:     o,
+		flight:   flight.New(o.Store, 0, 0),
+		history:  transport.NewGate(o.Store, historyGatePrefix, HistoryWindow, o.Now),
+		tokenKey: tokenKeyFor(o),
 	}
 	if o.RenewalBaseURL != "" && !o.RenewalKey.IsZero() {
 		rh := http.Header{}

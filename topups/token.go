@@ -30,11 +30,11 @@ type tokenAnswer struct {
 	} `json:"data"`
 }
 
-// tokenKey names the cached token in the Store. It carries the base URL
+// tokenKeyFor names the cached token in the Store. It carries the base URL
 // too, so a sandbox and a production client sharing a Store (and a client
 // id) never swap tokens, while a fleet pointed at one API shares one.
-func (c *Client) tokenKey() string {
-	return "topups:token:" + c.opts.ClientID + "@" + c.opts.BaseURL
+func tokenKeyFor(o *Options) string {
+	return "topups:token:" + o.ClientID + "@" + o.BaseURL
 }
 
 // token returns the cached access token, fetching one (once per process and
@@ -44,7 +44,7 @@ func (c *Client) token(ctx context.Context) (string, error) {
 		// Do not spend a rate-limited token fetch on a call already over.
 		return "", storeError("POST "+tokenPath, err)
 	}
-	v, _, err := c.flight.Load(ctx, c.tokenKey(), c.fetchToken)
+	v, _, err := c.flight.Load(ctx, c.tokenKey, c.fetchToken)
 	if err != nil {
 		// A store failure or the caller's ctx ending while waiting is not
 		// yet an *apierr.Error.
@@ -105,11 +105,11 @@ func (c *Client) tokenTTL(life time.Duration) time.Duration {
 func (c *Client) forgetToken(ctx context.Context, refused string) error {
 	c.forgetMu.Lock()
 	defer c.forgetMu.Unlock()
-	v, ok, err := c.opts.Store.Get(ctx, c.tokenKey())
+	v, ok, err := c.opts.Store.Get(ctx, c.tokenKey)
 	if err != nil || !ok || string(v) != refused {
 		return err
 	}
-	return c.flight.Forget(ctx, c.tokenKey())
+	return c.flight.Forget(ctx, c.tokenKey)
 }
 
 // do sends req with the bearer token, set per attempt. On a 401 it drops
@@ -123,8 +123,9 @@ func (c *Client) do(ctx context.Context, req *transport.Request, out any, opts .
 			return nil, err
 		}
 		r := *req
+		bearer := []string{"Bearer " + tok}
 		r.Sign = func(h http.Header, _ time.Time) error {
-			h.Set("Authorization", "Bearer "+tok)
+			h["Authorization"] = bearer
 			return nil
 		}
 		resp, err := c.t.Do(ctx, &r, out, opts...)

@@ -156,14 +156,14 @@ func TestUnauthorizedTwiceIsErrUnauthorized(t *testing.T) {
 func TestForgetTokenKeepsReplacement(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	require.NoError(t, e.c.opts.Store.Set(ctx, e.c.tokenKey(), []byte("new"), time.Hour))
+	require.NoError(t, e.c.opts.Store.Set(ctx, e.c.tokenKey, []byte("new"), time.Hour))
 	require.NoError(t, e.c.forgetToken(ctx, "old"))
-	v, ok, err := e.c.opts.Store.Get(ctx, e.c.tokenKey())
+	v, ok, err := e.c.opts.Store.Get(ctx, e.c.tokenKey)
 	require.NoError(t, err)
 	require.True(t, ok)
 	require.Equal(t, "new", string(v))
 	require.NoError(t, e.c.forgetToken(ctx, "new"))
-	_, ok, _ = e.c.opts.Store.Get(ctx, e.c.tokenKey())
+	_, ok, _ = e.c.opts.Store.Get(ctx, e.c.tokenKey)
 	require.False(t, ok)
 }
 

@@ -58,6 +58,11 @@ func New(st store.Store, lockTTL, poll time.Duration) *Group {
 // the others receive its value. fetched reports whether this caller's
 // process ran fetch.
 func (g *Group) Load(ctx context.Context, key string, fetch func(context.Context) ([]byte, time.Duration, error)) (val []byte, fetched bool, err error) {
+	// Fast path: a cached value needs no coordination (every token-using
+	// call comes through here).
+	if v, ok, err := g.store.Get(ctx, key); err == nil && ok {
+		return v, false, nil
+	}
 	for {
 		g.mu.Lock()
 		if c, ok := g.calls[key]; ok {
