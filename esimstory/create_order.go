@@ -146,12 +146,7 @@ func (p CreateOrderParams) validate(op string) error {
 // the order, and a retry with the same external_order_id either completes
 // it or answers ErrConflict, never a second order.
 func (c *Client) orderPolicy() retry.Policy {
-	p := c.opts.Retry
-	if p.MaxAttempts == 0 {
-		d := retry.Default()
-		d.Sleep, d.Retryable = p.Sleep, p.Retryable
-		p = d
-	}
+	p := c.opts.Retry.Or(retry.Default())
 	if p.Retryable == nil {
 		p.Retryable = func(resp *http.Response, err error) bool {
 			if resp != nil && resp.StatusCode == http.StatusInternalServerError {

@@ -175,3 +175,20 @@ func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 	}
 	return d, true
 }
+
+// Or returns p when the caller set it (MaxAttempts != 0) and otherwise def,
+// keeping p's Sleep, Retryable and NoJitter: a test that injects only a
+// sleeper still gets the provider's default schedule.
+func (p Policy) Or(def Policy) Policy {
+	if p.MaxAttempts != 0 {
+		return p
+	}
+	if p.Sleep != nil {
+		def.Sleep = p.Sleep
+	}
+	if p.Retryable != nil {
+		def.Retryable = p.Retryable
+	}
+	def.NoJitter = def.NoJitter || p.NoJitter
+	return def
+}

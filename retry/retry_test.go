@@ -85,3 +85,18 @@ func TestWait(t *testing.T) {
 	require.ErrorIs(t, SleepContext(ctx, 0), context.Canceled)
 	require.NoError(t, SleepContext(context.Background(), time.Millisecond))
 }
+
+func TestOr(t *testing.T) {
+	def := Default()
+	def.MaxAttempts = 2
+	sleep := func(context.Context, time.Duration) error { return nil }
+	got := Policy{Sleep: sleep, NoJitter: true}.Or(def)
+	require.Equal(t, 2, got.MaxAttempts, "unset: the default schedule")
+	require.NotNil(t, got.Sleep, "but the caller's sleeper")
+	require.True(t, got.NoJitter)
+
+	mine := Policy{MaxAttempts: 5}
+	require.Equal(t, 5, mine.Or(def).MaxAttempts, "a set policy wins")
+	rule := func(*http.Response, error) bool { return false }
+	require.NotNil(t, Policy{Retryable: rule}.Or(def).Retryable)
+}

@@ -97,11 +97,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	if o.BaseURL == "" {
 		o.BaseURL = DefaultBaseURL
 	}
-	if o.Retry.MaxAttempts == 0 {
-		p := DefaultRetryPolicy()
-		p.Sleep, p.Retryable, p.NoJitter = o.Retry.Sleep, o.Retry.Retryable, o.Retry.NoJitter
-		o.Retry = p
-	}
+	o.Retry = o.Retry.Or(DefaultRetryPolicy())
 	rps := o.RatePerSecond
 	if rps <= 0 {
 		rps = DefaultRatePerSecond

@@ -126,13 +126,7 @@ func New(cfg Config) (*Client, error) {
 	header.Set("User-Agent", ua)
 	r.Header = header // resty merges these into every request; per-call headers win
 
-	policy := sh.Retry
-	if policy.MaxAttempts == 0 {
-		p := retry.Default()
-		p.Sleep = sh.Retry.Sleep
-		p.Retryable = sh.Retry.Retryable
-		policy = p
-	}
+	policy := sh.Retry.Or(retry.Default())
 	timeout := sh.Timeout
 	if timeout <= 0 {
 		timeout = defaultTimeout
