@@ -20,7 +20,7 @@ cover:
 
 # bench runs every SDK/raw pair (benchmarks/) three times at 0.5 s each,
 # plus the webhook pair on one core, then prints the ratio table
-# (scripts/benchtable). About 3 minutes on 2 cores.
+# (scripts/benchtable). About 1.5 minutes on 2 cores.
 BENCH_OUT ?= bench.txt
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=0.5s -count=3 ./benchmarks > $(BENCH_OUT)
