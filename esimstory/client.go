@@ -28,7 +28,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/signing"
@@ -80,7 +80,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	}
 	o.Shared = o.Shared.WithDefaults()
 	if o.AccessKey == "" || o.SecretKey.IsZero() {
-		return nil, apierr.NotConfigured(Provider)
+		return nil, apierror.NotConfigured(Provider)
 	}
 	if o.BaseURL == "" {
 		o.BaseURL = ProductionURL
@@ -90,11 +90,11 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	}
 	u, err := url.Parse(o.BaseURL)
 	if err != nil {
-		return nil, &apierr.Error{Provider: Provider, Message: "base URL is not a valid URL", Kind: apierr.ErrValidation, Err: err}
+		return nil, &apierror.Error{Provider: Provider, Message: "base URL is not a valid URL", Kind: apierror.ErrValidation, Err: err}
 	}
 	signer, err := signing.NewESIMStory(o.AccessKey, o.SecretKey)
 	if err != nil {
-		return nil, &apierr.Error{Provider: Provider, Message: "secret key is not valid base64", Kind: apierr.ErrValidation, Err: err}
+		return nil, &apierror.Error{Provider: Provider, Message: "secret key is not valid base64", Kind: apierror.ErrValidation, Err: err}
 	}
 	h := http.Header{}
 	h.Set("Accept", "application/json")
@@ -113,7 +113,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 
 func (c *Client) ready() error {
 	if c == nil || c.t == nil {
-		return apierr.NotConfigured(Provider)
+		return apierror.NotConfigured(Provider)
 	}
 	return nil
 }

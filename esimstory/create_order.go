@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
@@ -65,7 +65,7 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...o
 	if tr != nil {
 		// Mark the id pending first: a fast webhook may beat our Track call.
 		if err := tr.markPending(ctx, p.ExternalOrderID); err != nil {
-			return nil, &apierr.Error{Provider: Provider, Op: op, Message: "tracker could not record the pending order", Err: err}
+			return nil, &apierror.Error{Provider: Provider, Op: op, Message: "tracker could not record the pending order", Err: err}
 		}
 	}
 	var out struct {
@@ -82,8 +82,8 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...o
 	// The caller's own WithRetry, if any, comes later and wins.
 	resp, err := c.t.Do(ctx, req, &out, append([]option.CallOption{option.WithRetry(c.orderPolicy())}, opts...)...)
 	if err != nil {
-		var e *apierr.Error
-		if errors.As(err, &e) && errors.Is(e.Kind, apierr.ErrConflict) {
+		var e *apierror.Error
+		if errors.As(err, &e) && errors.Is(e.Kind, apierror.ErrConflict) {
 			e.Message = conflictMessage(p.ExternalOrderID, e.Message)
 		}
 		if tr != nil && definiteRefusal(err) {
@@ -93,12 +93,12 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...o
 		return nil, err
 	}
 	if len(out.Products) == 0 {
-		return nil, c.t.Fail(resp, &apierr.Error{Message: "order answer lists no products", Kind: transport.ErrBadResponse})
+		return nil, c.t.Fail(resp, &apierror.Error{Message: "order answer lists no products", Kind: transport.ErrBadResponse})
 	}
 	order := &Order{ExternalOrderID: p.ExternalOrderID, Units: out.Products}
 	if tr != nil {
 		if err := tr.Track(ctx, order); err != nil {
-			return order, &apierr.Error{Provider: Provider, Op: op, Message: "order created but the tracker could not record it; call Tracker.Track", Err: err}
+			return order, &apierror.Error{Provider: Provider, Op: op, Message: "order created but the tracker could not record it; call Tracker.Track", Err: err}
 		}
 	}
 	return order, nil
@@ -108,34 +108,34 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...o
 // upstream failure (ErrUnavailable) does not: eSIM Story may have created
 // the order before its own supplier failed.
 func definiteRefusal(err error) bool {
-	return !errors.Is(err, apierr.ErrUnavailable) &&
-		(errors.Is(err, apierr.ErrValidation) || errors.Is(err, apierr.ErrUnauthorized) || errors.Is(err, apierr.ErrNotFound))
+	return !errors.Is(err, apierror.ErrUnavailable) &&
+		(errors.Is(err, apierror.ErrValidation) || errors.Is(err, apierror.ErrUnauthorized) || errors.Is(err, apierror.ErrNotFound))
 }
 
 // validate refuses what eSIM Story would refuse (or what would waste an
 // external id) before any request is sent.
 func (p CreateOrderParams) validate(op string) error {
 	if validate.Blank(p.ExternalOrderID) {
-		return apierr.Validation(Provider, op, "external order id is required")
+		return apierror.Validation(Provider, op, "external order id is required")
 	}
 	if len(p.Products) == 0 {
-		return apierr.Validation(Provider, op, "at least one product is required")
+		return apierror.Validation(Provider, op, "at least one product is required")
 	}
 	total := 0
 	for i, pr := range p.Products {
 		if validate.Blank(pr.OptionID) {
-			return apierr.Validation(Provider, op, "products[%d]: option id is required", i)
+			return apierror.Validation(Provider, op, "products[%d]: option id is required", i)
 		}
 		if pr.Qty < 1 {
-			return apierr.Validation(Provider, op, "products[%d]: qty must be at least 1, got %d", i, pr.Qty)
+			return apierror.Validation(Provider, op, "products[%d]: qty must be at least 1, got %d", i, pr.Qty)
 		}
 		if pr.Qty > MaxUnits {
-			return apierr.Validation(Provider, op, "products[%d]: qty %d exceeds %d units per order", i, pr.Qty, MaxUnits)
+			return apierror.Validation(Provider, op, "products[%d]: qty %d exceeds %d units per order", i, pr.Qty, MaxUnits)
 		}
 		total += pr.Qty
 	}
 	if total > MaxUnits {
-		return apierr.Validation(Provider, op, "order has %d units; at most %d per order", total, MaxUnits)
+		return apierror.Validation(Provider, op, "order has %d units; at most %d per order", total, MaxUnits)
 	}
 	return nil
 }

@@ -15,8 +15,8 @@ import (
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/require"
 
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/esimstory"
-	"github.com/simkit/simkit/internal/apierr"
 	"github.com/simkit/simkit/option"
 )
 
@@ -146,7 +146,7 @@ func TestCreateOrderValidationSendsNothing(t *testing.T) {
 			mt := httpmock.NewMockTransport()
 			c := testClient(t, mt, newClock())
 			_, err := c.CreateOrder(context.Background(), tt.p)
-			require.ErrorIs(t, err, apierr.ErrValidation)
+			require.ErrorIs(t, err, apierror.ErrValidation)
 			require.Zero(t, mt.GetTotalCallCount())
 		})
 	}
@@ -155,7 +155,7 @@ func TestCreateOrderValidationSendsNothing(t *testing.T) {
 func TestNilClientIsNotConfigured(t *testing.T) {
 	var c *esimstory.Client
 	_, err := c.CreateOrder(context.Background(), esimstory.CreateOrderParams{ExternalOrderID: "O"})
-	require.ErrorIs(t, err, apierr.ErrNotConfigured)
+	require.ErrorIs(t, err, apierror.ErrNotConfigured)
 }
 
 func TestNewRequiresCredentials(t *testing.T) {
@@ -164,12 +164,12 @@ func TestNewRequiresCredentials(t *testing.T) {
 		fn   func(*esimstory.Options)
 		kind error
 	}{
-		{"no access key", func(o *esimstory.Options) { o.SecretKey = testSecret }, apierr.ErrNotConfigured},
-		{"no secret", func(o *esimstory.Options) { o.AccessKey = testAccessKey }, apierr.ErrNotConfigured},
-		{"secret not base64", func(o *esimstory.Options) { o.AccessKey, o.SecretKey = testAccessKey, "***" }, apierr.ErrValidation},
+		{"no access key", func(o *esimstory.Options) { o.SecretKey = testSecret }, apierror.ErrNotConfigured},
+		{"no secret", func(o *esimstory.Options) { o.AccessKey = testAccessKey }, apierror.ErrNotConfigured},
+		{"secret not base64", func(o *esimstory.Options) { o.AccessKey, o.SecretKey = testAccessKey, "***" }, apierror.ErrValidation},
 		{"bad base URL", func(o *esimstory.Options) {
 			o.AccessKey, o.SecretKey, o.BaseURL = testAccessKey, testSecret, "http://bad host/%zz"
-		}, apierr.ErrValidation},
+		}, apierror.ErrValidation},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -187,7 +187,7 @@ func TestCreateOrderEmptyAnswerIsBadResponse(t *testing.T) {
 	_, err := c.CreateOrder(context.Background(), esimstory.CreateOrderParams{
 		ExternalOrderID: "O", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 1}},
 	})
-	var e *apierr.Error
+	var e *apierror.Error
 	require.True(t, errors.As(err, &e))
 	require.Equal(t, 200, e.StatusCode)
 	require.Contains(t, e.Message, "no products")
@@ -202,7 +202,7 @@ func TestCreateOrderAfterAmbiguousFailure(t *testing.T) {
 		wantCall int
 	}{
 		{"500 then success", fixture(t, "order_qty3.json"), 200, nil, 2},
-		{"500 then duplicate means the first went through", fixture(t, "error_422_taken.json"), 422, apierr.ErrConflict, 2},
+		{"500 then duplicate means the first went through", fixture(t, "error_422_taken.json"), 422, apierror.ErrConflict, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -240,6 +240,6 @@ func TestCreateOrderRespectsCustomRetryable(t *testing.T) {
 	_, err := c.CreateOrder(context.Background(), esimstory.CreateOrderParams{
 		ExternalOrderID: "ORDER-9", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 1}},
 	})
-	require.ErrorIs(t, err, apierr.ErrServer)
+	require.ErrorIs(t, err, apierror.ErrServer)
 	require.Equal(t, 1, mt.GetTotalCallCount())
 }

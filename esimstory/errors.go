@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 )
 
@@ -34,11 +34,11 @@ type errorBody struct {
 //   - "eSIM Request failed ..." and "API connection error ..." ->
 //     ErrUnavailable (eSIM Story's own upstream failed; the external order
 //     id may now be taken, see CreateOrder).
-func decodeError(resp *transport.Response) *apierr.Error {
-	e := &apierr.Error{}
+func decodeError(resp *transport.Response) *apierror.Error {
+	e := &apierror.Error{}
 	var body errorBody
 	if err := json.Unmarshal(resp.Body, &body); err != nil {
-		e.Message = strings.TrimSpace(string(apierr.CapBody(resp.Body)))
+		e.Message = strings.TrimSpace(string(apierror.CapBody(resp.Body)))
 		if len(e.Message) > 200 {
 			e.Message = e.Message[:200]
 		}
@@ -69,11 +69,11 @@ func kindForMessages(msgs []string) error {
 		l := strings.ToLower(m)
 		switch {
 		case strings.Contains(l, msgTaken):
-			return apierr.ErrConflict
+			return apierror.ErrConflict
 		case strings.Contains(l, msgUpstreamESIM), strings.Contains(l, msgUpstreamConn):
-			return apierr.ErrUnavailable
+			return apierror.ErrUnavailable
 		case strings.Contains(l, "option_id") && strings.Contains(l, msgOptionNotFound):
-			return apierr.ErrNotFound
+			return apierror.ErrNotFound
 		}
 	}
 	return nil

@@ -9,8 +9,8 @@ import (
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/require"
 
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/esimstory"
-	"github.com/simkit/simkit/internal/apierr"
 )
 
 func TestCreateOrderErrorBodiesDecode(t *testing.T) {
@@ -23,14 +23,14 @@ func TestCreateOrderErrorBodiesDecode(t *testing.T) {
 		contains []string
 	}{
 		// calls: a 500 may hide a created order, so it is retried (3 attempts).
-		{"400 string error", 400, fixture(t, "error_400.json"), apierr.ErrValidation, "", []string{"Invalid JSON format"}},
-		{"401 object error keeps code", 401, fixture(t, "error_401.json"), apierr.ErrUnauthorized, "unauthorized", []string{"Invalid signature."}},
-		{"422 blank id", 422, fixture(t, "error_422_blank.json"), apierr.ErrValidation, "", []string{"External order id can't be blank"}},
-		{"422 duplicate id is a conflict naming the id", 422, fixture(t, "error_422_taken.json"), apierr.ErrConflict, "", []string{`"ORDER-7"`, "has already been taken"}},
-		{"422 unknown option is not found", 422, fixture(t, "error_422_option.json"), apierr.ErrNotFound, "", []string{"Product with option_id not found"}},
-		{"422 upstream failure is unavailable", 422, fixture(t, "error_422_upstream.json"), apierr.ErrUnavailable, "", []string{"eSIM Request failed"}},
-		{"500 string error", 500, fixture(t, "error_500.json"), apierr.ErrServer, "", []string{"Internal server error"}},
-		{"non-JSON body", 500, []byte("<html>oops</html>"), apierr.ErrServer, "", []string{"<html>oops</html>"}},
+		{"400 string error", 400, fixture(t, "error_400.json"), apierror.ErrValidation, "", []string{"Invalid JSON format"}},
+		{"401 object error keeps code", 401, fixture(t, "error_401.json"), apierror.ErrUnauthorized, "unauthorized", []string{"Invalid signature."}},
+		{"422 blank id", 422, fixture(t, "error_422_blank.json"), apierror.ErrValidation, "", []string{"External order id can't be blank"}},
+		{"422 duplicate id is a conflict naming the id", 422, fixture(t, "error_422_taken.json"), apierror.ErrConflict, "", []string{`"ORDER-7"`, "has already been taken"}},
+		{"422 unknown option is not found", 422, fixture(t, "error_422_option.json"), apierror.ErrNotFound, "", []string{"Product with option_id not found"}},
+		{"422 upstream failure is unavailable", 422, fixture(t, "error_422_upstream.json"), apierror.ErrUnavailable, "", []string{"eSIM Request failed"}},
+		{"500 string error", 500, fixture(t, "error_500.json"), apierror.ErrServer, "", []string{"Internal server error"}},
+		{"non-JSON body", 500, []byte("<html>oops</html>"), apierror.ErrServer, "", []string{"<html>oops</html>"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,7 +42,7 @@ func TestCreateOrderErrorBodiesDecode(t *testing.T) {
 			})
 			require.Nil(t, order)
 			require.ErrorIs(t, err, tt.kind)
-			var e *apierr.Error
+			var e *apierror.Error
 			require.True(t, errors.As(err, &e))
 			require.Equal(t, tt.status, e.StatusCode)
 			require.Equal(t, esimstory.Provider, e.Provider)

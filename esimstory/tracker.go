@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/store"
 )
 
@@ -83,7 +83,7 @@ func (t *Tracker) key(kind, id string) string { return t.opts.Prefix + kind + ":
 
 func (t *Tracker) ready() error {
 	if t == nil || t.st == nil {
-		return apierr.NotConfigured(Provider)
+		return apierror.NotConfigured(Provider)
 	}
 	return nil
 }
@@ -97,11 +97,11 @@ func (t *Tracker) Track(ctx context.Context, order *Order) error {
 	}
 	const op = "Tracker.Track"
 	if order == nil || order.ExternalOrderID == "" || len(order.Units) == 0 {
-		return apierr.Validation(Provider, op, "order needs an external order id and at least one unit")
+		return apierror.Validation(Provider, op, "order needs an external order id and at least one unit")
 	}
 	for i, u := range order.Units {
 		if u.TopupID == "" {
-			return apierr.Validation(Provider, op, "units[%d]: topup id is empty", i)
+			return apierror.Validation(Provider, op, "units[%d]: topup id is empty", i)
 		}
 		if err := t.st.Set(ctx, t.key("topup", u.TopupID), []byte(order.ExternalOrderID), t.opts.TTL); err != nil {
 			return storeErr(op, err)
@@ -152,7 +152,7 @@ func (t *Tracker) Record(ctx context.Context, d *Delivery) error {
 	}
 	const op = "Tracker.Record"
 	if d == nil || d.TopupID == "" {
-		return apierr.Validation(Provider, op, "delivery has no topup id")
+		return apierror.Validation(Provider, op, "delivery has no topup id")
 	}
 	b, err := json.Marshal(d)
 	if err != nil {
@@ -205,7 +205,7 @@ func (t *Tracker) Wait(ctx context.Context, externalOrderID string) ([]Delivery,
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			return nil, &apierr.Error{Provider: Provider, Op: op, Message: "wait ended by context", Err: ctx.Err()}
+			return nil, &apierror.Error{Provider: Provider, Op: op, Message: "wait ended by context", Err: ctx.Err()}
 		case <-ch:
 			timer.Stop()
 		case <-timer.C:
@@ -217,7 +217,7 @@ func (t *Tracker) Wait(ctx context.Context, externalOrderID string) ([]Delivery,
 // units it expects.
 func (t *Tracker) collect(ctx context.Context, op, externalOrderID string) ([]Delivery, int, error) {
 	if externalOrderID == "" {
-		return nil, 0, apierr.Validation(Provider, op, "external order id is required")
+		return nil, 0, apierror.Validation(Provider, op, "external order id is required")
 	}
 	b, found, err := t.st.Get(ctx, t.key("order", externalOrderID))
 	if err != nil {
@@ -231,7 +231,7 @@ func (t *Tracker) collect(ctx context.Context, op, externalOrderID string) ([]De
 		if pending {
 			return nil, 0, nil
 		}
-		return nil, 0, &apierr.Error{Provider: Provider, Op: op, Message: fmt.Sprintf("order %q is not tracked", externalOrderID), Kind: apierr.ErrNotFound}
+		return nil, 0, &apierror.Error{Provider: Provider, Op: op, Message: fmt.Sprintf("order %q is not tracked", externalOrderID), Kind: apierror.ErrNotFound}
 	}
 	var o trackedOrder
 	if err := json.Unmarshal(b, &o); err != nil {
@@ -274,5 +274,5 @@ func (t *Tracker) wake() {
 }
 
 func storeErr(op string, err error) error {
-	return &apierr.Error{Provider: Provider, Op: op, Message: "tracker store failed", Err: err}
+	return &apierror.Error{Provider: Provider, Op: op, Message: "tracker store failed", Err: err}
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/require"
 
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/esimstory"
-	"github.com/simkit/simkit/internal/apierr"
 	"github.com/simkit/simkit/store"
 )
 
@@ -174,13 +174,13 @@ func TestTrackerPendingAfterFailures(t *testing.T) {
 		expected int
 	}{
 		// A definite refusal orders nothing: the id is forgotten.
-		{"validation refusal", 400, fixture(t, "error_400.json"), false, apierr.ErrValidation, 0},
+		{"validation refusal", 400, fixture(t, "error_400.json"), false, apierror.ErrValidation, 0},
 		// A conflict means an earlier attempt went through: its deliveries
 		// must still be accepted.
-		{"conflict", 422, fixture(t, "error_422_taken.json"), true, apierr.ErrConflict, 0},
-		{"unknown option", 422, fixture(t, "error_422_option.json"), false, apierr.ErrNotFound, 0},
+		{"conflict", 422, fixture(t, "error_422_taken.json"), true, apierror.ErrConflict, 0},
+		{"unknown option", 422, fixture(t, "error_422_option.json"), false, apierror.ErrNotFound, 0},
 		// eSIM Story's supplier failed: the order may exist.
-		{"upstream failure", 422, fixture(t, "error_422_upstream.json"), true, apierr.ErrUnavailable, 0},
+		{"upstream failure", 422, fixture(t, "error_422_upstream.json"), true, apierror.ErrUnavailable, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -192,7 +192,7 @@ func TestTrackerPendingAfterFailures(t *testing.T) {
 			require.ErrorIs(t, err, tt.kind)
 			_, expected, err := tr.Progress(context.Background(), "ORDER-123456")
 			if !tt.tracked {
-				require.ErrorIs(t, err, apierr.ErrNotFound)
+				require.ErrorIs(t, err, apierror.ErrNotFound)
 				return
 			}
 			require.NoError(t, err)
@@ -258,16 +258,16 @@ func TestTrackerStoreFailures(t *testing.T) {
 func TestTrackerInputChecks(t *testing.T) {
 	ctx := context.Background()
 	tr := esimstory.NewTracker(nil)
-	require.ErrorIs(t, tr.Track(ctx, nil), apierr.ErrValidation)
-	require.ErrorIs(t, tr.Track(ctx, &esimstory.Order{ExternalOrderID: "O"}), apierr.ErrValidation)
-	require.ErrorIs(t, tr.Track(ctx, &esimstory.Order{ExternalOrderID: "O", Units: []esimstory.OrderedUnit{{}}}), apierr.ErrValidation)
-	require.ErrorIs(t, tr.Record(ctx, &esimstory.Delivery{}), apierr.ErrValidation)
+	require.ErrorIs(t, tr.Track(ctx, nil), apierror.ErrValidation)
+	require.ErrorIs(t, tr.Track(ctx, &esimstory.Order{ExternalOrderID: "O"}), apierror.ErrValidation)
+	require.ErrorIs(t, tr.Track(ctx, &esimstory.Order{ExternalOrderID: "O", Units: []esimstory.OrderedUnit{{}}}), apierror.ErrValidation)
+	require.ErrorIs(t, tr.Record(ctx, &esimstory.Delivery{}), apierror.ErrValidation)
 	_, _, err := tr.Progress(ctx, "")
-	require.ErrorIs(t, err, apierr.ErrValidation)
+	require.ErrorIs(t, err, apierror.ErrValidation)
 	_, _, err = tr.Progress(ctx, "never-seen")
-	require.ErrorIs(t, err, apierr.ErrNotFound)
+	require.ErrorIs(t, err, apierror.ErrNotFound)
 	_, err = tr.Wait(ctx, "never-seen")
-	require.ErrorIs(t, err, apierr.ErrNotFound)
+	require.ErrorIs(t, err, apierror.ErrNotFound)
 	known, err := tr.Known(ctx, &esimstory.Delivery{TopupID: "T-unknown"})
 	require.NoError(t, err)
 	require.False(t, known)
@@ -280,12 +280,12 @@ func TestTrackerInputChecks(t *testing.T) {
 func TestNilTrackerIsNotConfigured(t *testing.T) {
 	ctx := context.Background()
 	var tr *esimstory.Tracker
-	require.ErrorIs(t, tr.Track(ctx, &esimstory.Order{}), apierr.ErrNotConfigured)
-	require.ErrorIs(t, tr.Record(ctx, &esimstory.Delivery{}), apierr.ErrNotConfigured)
+	require.ErrorIs(t, tr.Track(ctx, &esimstory.Order{}), apierror.ErrNotConfigured)
+	require.ErrorIs(t, tr.Record(ctx, &esimstory.Delivery{}), apierror.ErrNotConfigured)
 	_, err := tr.Known(ctx, &esimstory.Delivery{})
-	require.ErrorIs(t, err, apierr.ErrNotConfigured)
+	require.ErrorIs(t, err, apierror.ErrNotConfigured)
 	_, _, err = tr.Progress(ctx, "O")
-	require.ErrorIs(t, err, apierr.ErrNotConfigured)
+	require.ErrorIs(t, err, apierror.ErrNotConfigured)
 	_, err = tr.Wait(ctx, "O")
-	require.ErrorIs(t, err, apierr.ErrNotConfigured)
+	require.ErrorIs(t, err, apierror.ErrNotConfigured)
 }

@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/webhook"
 	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/store"
@@ -153,14 +153,14 @@ func NewWebhookHandler(fn func(ctx context.Context, d *Delivery) error, opts ...
 		f(&o)
 	}
 	if fn == nil {
-		return nil, apierr.Validation(Provider, op, "a delivery function is required")
+		return nil, apierror.Validation(Provider, op, "a delivery function is required")
 	}
 	if o.Auth == nil {
-		return nil, apierr.Validation(Provider, op, "webhook authentication is required: set WebhookOptions.Auth (TokenInURL, BasicAuth, AuthFunc) or apply InsecureNoAuth")
+		return nil, apierror.Validation(Provider, op, "webhook authentication is required: set WebhookOptions.Auth (TokenInURL, BasicAuth, AuthFunc) or apply InsecureNoAuth")
 	}
 	if c, ok := o.Auth.(configChecker); ok {
 		if msg := c.configError(); msg != "" {
-			return nil, apierr.Validation(Provider, op, "%s", msg)
+			return nil, apierror.Validation(Provider, op, "%s", msg)
 		}
 	}
 	if o.Store == nil {

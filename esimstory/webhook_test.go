@@ -15,8 +15,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/esimstory"
-	"github.com/simkit/simkit/internal/apierr"
 	"github.com/simkit/simkit/signing"
 )
 
@@ -61,7 +61,7 @@ func TestNewWebhookHandlerRefusesMissingAuthOrFunction(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h, err := esimstory.NewWebhookHandler(tt.fn, tt.opts...)
 			require.Nil(t, h)
-			require.ErrorIs(t, err, apierr.ErrValidation)
+			require.ErrorIs(t, err, apierror.ErrValidation)
 		})
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/option"
 )
@@ -43,7 +43,7 @@ func (c *Client) ListCategories(ctx context.Context, p ListCategoriesParams, opt
 	}
 	if p.Target != "" {
 		if !p.Target.Valid() {
-			return nil, apierr.Validation(Provider, op, "unknown attribute target %q (want product or sku)", string(p.Target))
+			return nil, apierror.Validation(Provider, op, "unknown attribute target %q (want product or sku)", string(p.Target))
 		}
 		q.Set("target", string(p.Target))
 	}

@@ -18,7 +18,7 @@ package partner
 import (
 	"net/http"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/signing"
@@ -56,7 +56,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	}
 	o.Shared = o.Shared.WithDefaults()
 	if o.Token.IsZero() || o.Secret.IsZero() {
-		return nil, apierr.NotConfigured(Provider)
+		return nil, apierror.NotConfigured(Provider)
 	}
 	h := http.Header{}
 	h.Set("Authorization", "Bearer "+o.Token.Reveal())
@@ -78,7 +78,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 // simkit.Client without partner credentials never panics.
 func (c *Client) ready() error {
 	if c == nil || c.t == nil {
-		return apierr.NotConfigured(Provider)
+		return apierror.NotConfigured(Provider)
 	}
 	return nil
 }

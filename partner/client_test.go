@@ -9,7 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 )
 
 // TestNilClientNotConfigured: a nil *Client (a root simkit.Client without
@@ -38,7 +38,7 @@ func TestNilClientNotConfigured(t *testing.T) {
 	}
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {
-			require.ErrorIs(t, call(), apierr.ErrNotConfigured)
+			require.ErrorIs(t, call(), apierror.ErrNotConfigured)
 		})
 	}
 	t.Run("WebhookHandler", func(t *testing.T) {
@@ -63,10 +63,10 @@ func TestNewRequiresCredentials(t *testing.T) {
 		fn   func(*Options)
 		want error
 	}{
-		{"no token", func(o *Options) { o.BaseURL = testBase; o.Secret = testSecret }, apierr.ErrNotConfigured},
-		{"no secret", func(o *Options) { o.BaseURL = testBase; o.Token = testToken }, apierr.ErrNotConfigured},
-		{"no base URL", func(o *Options) { o.Token = testToken; o.Secret = testSecret }, apierr.ErrNotConfigured},
-		{"bad base URL", func(o *Options) { o.BaseURL = "api.example"; o.Token = testToken; o.Secret = testSecret }, apierr.ErrValidation},
+		{"no token", func(o *Options) { o.BaseURL = testBase; o.Secret = testSecret }, apierror.ErrNotConfigured},
+		{"no secret", func(o *Options) { o.BaseURL = testBase; o.Token = testToken }, apierror.ErrNotConfigured},
+		{"no base URL", func(o *Options) { o.Token = testToken; o.Secret = testSecret }, apierror.ErrNotConfigured},
+		{"bad base URL", func(o *Options) { o.BaseURL = "api.example"; o.Token = testToken; o.Secret = testSecret }, apierror.ErrValidation},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
@@ -64,13 +64,13 @@ const opCreateOrder = "POST /orders"
 func (p CreateOrderParams) body() (*createOrderBody, error) {
 	switch {
 	case validate.Blank(p.ExternalID):
-		return nil, apierr.Validation(Provider, opCreateOrder, "external_id is required")
+		return nil, apierror.Validation(Provider, opCreateOrder, "external_id is required")
 	case validate.Blank(p.Item.SKUID):
-		return nil, apierr.Validation(Provider, opCreateOrder, "item.sku_id is required")
+		return nil, apierror.Validation(Provider, opCreateOrder, "item.sku_id is required")
 	case p.Item.Quantity < 0:
-		return nil, apierr.Validation(Provider, opCreateOrder, "item.quantity must be at least 1, got %d", p.Item.Quantity)
+		return nil, apierror.Validation(Provider, opCreateOrder, "item.quantity must be at least 1, got %d", p.Item.Quantity)
 	case p.Item.Amount.IsNegative():
-		return nil, apierr.Validation(Provider, opCreateOrder, "item.amount must not be negative, got %s", p.Item.Amount)
+		return nil, apierror.Validation(Provider, opCreateOrder, "item.amount must not be negative, got %s", p.Item.Amount)
 	}
 	b := &createOrderBody{
 		ExternalID: p.ExternalID,
@@ -135,7 +135,7 @@ func (c *Client) placeOrder(ctx context.Context, req *transport.Request, externa
 	if err == nil {
 		err = badResponse(c, req.Op, nil)
 	}
-	duplicate := errors.Is(err, apierr.ErrConflict)
+	duplicate := errors.Is(err, apierror.ErrConflict)
 	if !duplicate && !ambiguous(err) {
 		return nil, err
 	}
@@ -162,7 +162,7 @@ func (c *Client) placeOrder(ctx context.Context, req *transport.Request, externa
 // no answer was received (timeout, reset), the server failed (5xx), or it
 // answered 2xx with a body we could not read.
 func ambiguous(err error) bool {
-	var e *apierr.Error
+	var e *apierror.Error
 	if !errors.As(err, &e) {
 		return false
 	}
@@ -170,7 +170,7 @@ func ambiguous(err error) bool {
 		return true
 	}
 	if e.StatusCode == 0 {
-		return errors.Is(err, apierr.ErrUnavailable)
+		return errors.Is(err, apierror.ErrUnavailable)
 	}
 	return e.StatusCode >= 500
 }

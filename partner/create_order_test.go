@@ -11,7 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/retry"
 )
@@ -192,10 +192,10 @@ func TestCreateOrderUnresolvedFailures(t *testing.T) {
 		lookupSt int
 		want     error
 	}{
-		{"no answer, no order", func(*http.Request) (*http.Response, error) { return nil, errReset }, "orders_empty.json", 200, apierr.ErrUnavailable},
-		{"500, no order", func(*http.Request) (*http.Response, error) { return jsonResponse(500, []byte(`{}`)), nil }, "orders_empty.json", 200, apierr.ErrServer},
-		{"duplicate, lookup fails", func(*http.Request) (*http.Response, error) { return jsonResponse(409, []byte(`{}`)), nil }, "error_unauthorized.json", 401, apierr.ErrConflict},
-		{"duplicate, only a similar id", func(*http.Request) (*http.Response, error) { return jsonResponse(409, []byte(`{}`)), nil }, "orders_page1.json", 200, apierr.ErrConflict},
+		{"no answer, no order", func(*http.Request) (*http.Response, error) { return nil, errReset }, "orders_empty.json", 200, apierror.ErrUnavailable},
+		{"500, no order", func(*http.Request) (*http.Response, error) { return jsonResponse(500, []byte(`{}`)), nil }, "orders_empty.json", 200, apierror.ErrServer},
+		{"duplicate, lookup fails", func(*http.Request) (*http.Response, error) { return jsonResponse(409, []byte(`{}`)), nil }, "error_unauthorized.json", 401, apierror.ErrConflict},
+		{"duplicate, only a similar id", func(*http.Request) (*http.Response, error) { return jsonResponse(409, []byte(`{}`)), nil }, "orders_page1.json", 200, apierror.ErrConflict},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -219,12 +219,12 @@ func TestCreateOrderDefinitiveErrorsNoLookup(t *testing.T) {
 		fixture string
 		want    error
 	}{
-		{"402 insufficient balance", 402, "error_insufficient_balance.json", apierr.ErrInsufficientFunds},
-		{"400 insufficient funds including overdraft", 400, "error_insufficient_balance_400.json", apierr.ErrInsufficientFunds},
-		{"422 validation", 422, "error_validation.json", apierr.ErrValidation},
-		{"401 unauthorized", 401, "error_unauthorized.json", apierr.ErrUnauthorized},
-		{"400 out of stock", 400, "error_out_of_stock.json", apierr.ErrOutOfStock},
-		{"200 success false", 200, "success_false.json", apierr.ErrValidation},
+		{"402 insufficient balance", 402, "error_insufficient_balance.json", apierror.ErrInsufficientFunds},
+		{"400 insufficient funds including overdraft", 400, "error_insufficient_balance_400.json", apierror.ErrInsufficientFunds},
+		{"422 validation", 422, "error_validation.json", apierror.ErrValidation},
+		{"401 unauthorized", 401, "error_unauthorized.json", apierror.ErrUnauthorized},
+		{"400 out of stock", 400, "error_out_of_stock.json", apierror.ErrOutOfStock},
+		{"200 success false", 200, "success_false.json", apierror.ErrValidation},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -269,8 +269,8 @@ func TestTopupCheckCanRenew(t *testing.T) {
 	}{
 		{"not asked: no status call", false, "esim_status_no_renew.json", nil, 0, 1},
 		{"asked, can renew", true, "esim_status.json", nil, 1, 1},
-		{"asked, cannot renew", true, "esim_status_no_renew.json", apierr.ErrValidation, 1, 0},
-		{"asked, status fails", true, "", apierr.ErrNotFound, 1, 0},
+		{"asked, cannot renew", true, "esim_status_no_renew.json", apierror.ErrValidation, 1, 0},
+		{"asked, status fails", true, "", apierror.ErrNotFound, 1, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

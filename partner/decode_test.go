@@ -10,7 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 )
 
@@ -154,16 +154,16 @@ func TestErrorAnswersClassified(t *testing.T) {
 		code     string
 		contains string
 	}{
-		{"error_unauthorized.json", 401, apierr.ErrUnauthorized, "", "Unauthenticated."},
-		{"error_not_found.json", 404, apierr.ErrNotFound, "NOT_FOUND", "Order not found"},
-		{"error_validation.json", 422, apierr.ErrValidation, "", "item.quantity: Must be at least 1"},
-		{"error_insufficient_balance.json", 402, apierr.ErrInsufficientFunds, "", "overdraft"},
-		{"error_insufficient_balance_400.json", 400, apierr.ErrInsufficientFunds, "INSUFFICIENT_FUNDS", "Order could not be created; Insufficient funds"},
-		{"error_duplicate_external_id.json", 422, apierr.ErrConflict, "", "external_id: The external id has already been taken."},
-		{"error_conflict.json", 409, apierr.ErrConflict, "", "already exists"},
-		{"error_out_of_stock.json", 400, apierr.ErrOutOfStock, "", "stock exhausted; try later"},
-		{"error_server.json", 500, apierr.ErrServer, "", "Server Error"},
-		{"success_false.json", 200, apierr.ErrValidation, "", "Partner is not active"},
+		{"error_unauthorized.json", 401, apierror.ErrUnauthorized, "", "Unauthenticated."},
+		{"error_not_found.json", 404, apierror.ErrNotFound, "NOT_FOUND", "Order not found"},
+		{"error_validation.json", 422, apierror.ErrValidation, "", "item.quantity: Must be at least 1"},
+		{"error_insufficient_balance.json", 402, apierror.ErrInsufficientFunds, "", "overdraft"},
+		{"error_insufficient_balance_400.json", 400, apierror.ErrInsufficientFunds, "INSUFFICIENT_FUNDS", "Order could not be created; Insufficient funds"},
+		{"error_duplicate_external_id.json", 422, apierror.ErrConflict, "", "external_id: The external id has already been taken."},
+		{"error_conflict.json", 409, apierror.ErrConflict, "", "already exists"},
+		{"error_out_of_stock.json", 400, apierror.ErrOutOfStock, "", "stock exhausted; try later"},
+		{"error_server.json", 500, apierror.ErrServer, "", "Server Error"},
+		{"success_false.json", 200, apierror.ErrValidation, "", "Partner is not active"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.fixture, func(t *testing.T) {
@@ -175,7 +175,7 @@ func TestErrorAnswersClassified(t *testing.T) {
 			})
 			_, err := h.c.Balance(context.Background())
 			require.ErrorIs(t, err, tc.kind)
-			var e *apierr.Error
+			var e *apierror.Error
 			require.ErrorAs(t, err, &e)
 			require.Equal(t, tc.status, e.StatusCode)
 			require.Equal(t, tc.code, e.Code)
@@ -193,7 +193,7 @@ func TestNonJSONErrorBody(t *testing.T) {
 		return jsonResponse(403, []byte("<html>forbidden</html>")), nil
 	})
 	_, err := h.c.Balance(context.Background())
-	require.ErrorIs(t, err, apierr.ErrUnauthorized)
+	require.ErrorIs(t, err, apierror.ErrUnauthorized)
 }
 
 // TestMalformedAnswers: a 2xx that is not the documented envelope is an

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/option"
 )
@@ -64,7 +64,7 @@ func call[T any](ctx context.Context, c *Client, req *transport.Request, opts []
 		if e.Kind == nil {
 			// A refusal without an error status: the request was answered
 			// and will be answered the same way again.
-			e.Kind = apierr.ErrValidation
+			e.Kind = apierror.ErrValidation
 		}
 		var zero T
 		return zero, Meta{}, c.t.Fail(resp, e)
@@ -75,8 +75,8 @@ func call[T any](ctx context.Context, c *Client, req *transport.Request, opts []
 // decodeError reads the provider's error envelope into message, code and
 // kind; the transport fills status, op and raw body. It is the DecodeError
 // of the client's transport.
-func decodeError(resp *transport.Response) *apierr.Error {
-	e := &apierr.Error{}
+func decodeError(resp *transport.Response) *apierror.Error {
+	e := &apierror.Error{}
 	var env envelope[json.RawMessage]
 	if json.Unmarshal(resp.Body, &env) == nil {
 		msgs := []string{}
@@ -107,11 +107,11 @@ func classify(status int, msg string) error {
 	m := strings.ToLower(msg)
 	switch {
 	case status == 402 || isInsufficientFunds(m):
-		return apierr.ErrInsufficientFunds
+		return apierror.ErrInsufficientFunds
 	case status == 409 || (status == 400 || status == 422 || status < 300) && isDuplicateExternalID(m):
-		return apierr.ErrConflict
+		return apierror.ErrConflict
 	case strings.Contains(m, "out of stock") || strings.Contains(m, "not enough stock") || strings.Contains(m, "insufficient stock"):
-		return apierr.ErrOutOfStock
+		return apierror.ErrOutOfStock
 	}
 	return nil
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
@@ -41,7 +41,7 @@ func (c *Client) GetESIMStatus(ctx context.Context, iccid string, opts ...option
 	}
 	const op = "GET /services/esim/{iccid}/status"
 	if !validate.ICCID(iccid) {
-		return nil, apierr.Validation(Provider, op, "ICCID must be 18 to 22 digits, got %q", iccid)
+		return nil, apierror.Validation(Provider, op, "ICCID must be 18 to 22 digits, got %q", iccid)
 	}
 	req := &transport.Request{Method: http.MethodGet, Path: "/services/esim/" + url.PathEscape(iccid) + "/status", Op: op}
 	st, _, err := call[*ESIMStatus](ctx, c, req, opts)

@@ -8,7 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/option"
 )
@@ -83,5 +83,5 @@ func (c *Client) Balance(ctx context.Context, opts ...option.CallOption) (*Balan
 // badResponse is the error for a 2xx answer whose data is missing or not
 // the documented shape.
 func badResponse(c *Client, op string, cause error) error {
-	return &apierr.Error{Provider: Provider, Op: op, Message: "response data missing or malformed", Kind: transport.ErrBadResponse, Err: cause}
+	return &apierror.Error{Provider: Provider, Op: op, Message: "response data missing or malformed", Kind: transport.ErrBadResponse, Err: cause}
 }

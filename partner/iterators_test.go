@@ -8,7 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 )
 
 // pagedEndpoint describes one cursor list and how to walk it.
@@ -134,7 +134,7 @@ func TestIteratorStopsOnError(t *testing.T) {
 		n++
 	}
 	require.Equal(t, 2, n)
-	require.ErrorIs(t, last, apierr.ErrUnauthorized)
+	require.ErrorIs(t, last, apierror.ErrUnauthorized)
 	require.Equal(t, 2, calls)
 }
 

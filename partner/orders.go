@@ -9,7 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/page"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
@@ -75,7 +75,7 @@ func (p ListOrdersParams) query() (url.Values, error) {
 	}
 	if p.Status != "" {
 		if !p.Status.Valid() {
-			return nil, apierr.Validation(Provider, opOrders, "unknown order status %q", string(p.Status))
+			return nil, apierror.Validation(Provider, opOrders, "unknown order status %q", string(p.Status))
 		}
 		q.Set("status", string(p.Status))
 	}
@@ -83,7 +83,7 @@ func (p ListOrdersParams) query() (url.Values, error) {
 		q.Set("external_id", p.ExternalID)
 	}
 	if !p.DateFrom.IsZero() && !p.DateTo.IsZero() && p.DateFrom.After(p.DateTo) {
-		return nil, apierr.Validation(Provider, opOrders, "date_from %s is after date_to %s", p.DateFrom.Format(time.RFC3339), p.DateTo.Format(time.RFC3339))
+		return nil, apierror.Validation(Provider, opOrders, "date_from %s is after date_to %s", p.DateFrom.Format(time.RFC3339), p.DateTo.Format(time.RFC3339))
 	}
 	if !p.DateFrom.IsZero() {
 		q.Set("date_from", p.DateFrom.UTC().Format(time.RFC3339))
@@ -126,7 +126,7 @@ func (c *Client) GetOrder(ctx context.Context, id string, opts ...option.CallOpt
 	}
 	const op = "GET /orders/{uuid}"
 	if !validate.UUID(id) {
-		return nil, apierr.Validation(Provider, op, "order id must be a UUID, got %q", id)
+		return nil, apierror.Validation(Provider, op, "order id must be a UUID, got %q", id)
 	}
 	o, _, err := call[*Order](ctx, c, &transport.Request{Method: http.MethodGet, Path: "/orders/" + url.PathEscape(id), Op: op}, opts)
 	if err != nil {
@@ -146,7 +146,7 @@ func (c *Client) FindOrderByExternalID(ctx context.Context, externalID string, o
 		return nil, err
 	}
 	if validate.Blank(externalID) {
-		return nil, apierr.Validation(Provider, opOrders, "external_id is required")
+		return nil, apierror.Validation(Provider, opOrders, "external_id is required")
 	}
 	for o, err := range c.ListOrdersAll(ctx, ListOrdersParams{ExternalID: externalID, PerPage: maxPerPageOrders}, opts...) {
 		if err != nil {

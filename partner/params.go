@@ -4,7 +4,7 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 )
 
 // Page-size limits the API documents; zero PerPage means the server default.
@@ -19,7 +19,7 @@ const (
 func pageQuery(op, cursor string, perPage, max int) (url.Values, error) {
 	q := url.Values{}
 	if perPage < 0 || perPage > max {
-		return nil, apierr.Validation(Provider, op, "per_page must be between 1 and %d, got %d", max, perPage)
+		return nil, apierror.Validation(Provider, op, "per_page must be between 1 and %d, got %d", max, perPage)
 	}
 	if perPage > 0 {
 		q.Set("per_page", strconv.Itoa(perPage))
@@ -36,7 +36,7 @@ func setLocale(q url.Values, op string, l Locale) error {
 		return nil
 	}
 	if !l.Valid() {
-		return apierr.Validation(Provider, op, "unknown locale %q (want en or ru)", string(l))
+		return apierror.Validation(Provider, op, "unknown locale %q (want en or ru)", string(l))
 	}
 	q.Set("locale", string(l))
 	return nil
@@ -45,7 +45,7 @@ func setLocale(q url.Values, op string, l Locale) error {
 // setCategory adds category_id when set (0 means no filter).
 func setCategory(q url.Values, op string, id int) error {
 	if id < 0 {
-		return apierr.Validation(Provider, op, "category_id must be positive, got %d", id)
+		return apierror.Validation(Provider, op, "category_id must be positive, got %d", id)
 	}
 	if id > 0 {
 		q.Set("category_id", strconv.Itoa(id))

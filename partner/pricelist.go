@@ -9,7 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/page"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/option"
@@ -62,7 +62,7 @@ func (p PricelistParams) query() (url.Values, error) {
 	}
 	if p.Type != "" {
 		if !p.Type.validForPricelist() {
-			return nil, apierr.Validation(Provider, opPricelist, "pricelist type must be voucher, recharge_fixed or esim, got %q", string(p.Type))
+			return nil, apierror.Validation(Provider, opPricelist, "pricelist type must be voucher, recharge_fixed or esim, got %q", string(p.Type))
 		}
 		q.Set("type", string(p.Type))
 	}

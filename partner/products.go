@@ -9,7 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/page"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
@@ -82,7 +82,7 @@ func (p ListProductsParams) query() (url.Values, error) {
 	}
 	if p.Type != "" {
 		if !p.Type.Valid() {
-			return nil, apierr.Validation(Provider, opProducts, "unknown product type %q", string(p.Type))
+			return nil, apierror.Validation(Provider, opProducts, "unknown product type %q", string(p.Type))
 		}
 		q.Set("type", string(p.Type))
 	}
@@ -131,7 +131,7 @@ func (c *Client) GetProduct(ctx context.Context, id string, p GetProductParams, 
 	}
 	const op = "GET /catalog/products/{uuid}"
 	if !validate.UUID(id) {
-		return nil, apierr.Validation(Provider, op, "product id must be a UUID, got %q", id)
+		return nil, apierror.Validation(Provider, op, "product id must be a UUID, got %q", id)
 	}
 	q := url.Values{}
 	if err := setLocale(q, op, p.Locale); err != nil {

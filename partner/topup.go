@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
@@ -46,11 +46,11 @@ func (c *Client) TopupESIM(ctx context.Context, iccid string, p TopupParams, opt
 	}
 	switch {
 	case !validate.ICCID(iccid):
-		return nil, apierr.Validation(Provider, opTopup, "ICCID must be 18 to 22 digits, got %q", iccid)
+		return nil, apierror.Validation(Provider, opTopup, "ICCID must be 18 to 22 digits, got %q", iccid)
 	case validate.Blank(p.ExternalID):
-		return nil, apierr.Validation(Provider, opTopup, "external_id is required")
+		return nil, apierror.Validation(Provider, opTopup, "external_id is required")
 	case p.SKUUUID != "" && !validate.UUID(p.SKUUUID):
-		return nil, apierr.Validation(Provider, opTopup, "sku_uuid must be a UUID, got %q", p.SKUUUID)
+		return nil, apierror.Validation(Provider, opTopup, "sku_uuid must be a UUID, got %q", p.SKUUUID)
 	}
 	if p.CheckCanRenew {
 		st, err := c.GetESIMStatus(ctx, iccid, opts...)
@@ -58,7 +58,7 @@ func (c *Client) TopupESIM(ctx context.Context, iccid string, p TopupParams, opt
 			return nil, err
 		}
 		if !st.CanRenew {
-			return nil, apierr.Validation(Provider, opTopup, "eSIM %s cannot be renewed (can_renew is false)", iccid)
+			return nil, apierror.Validation(Provider, opTopup, "eSIM %s cannot be renewed (can_renew is false)", iccid)
 		}
 	}
 	body := &topupBody{ExternalID: p.ExternalID, SKUUUID: p.SKUUUID}

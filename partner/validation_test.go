@@ -8,7 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 )
 
 // TestBadInputRefusedWithoutRequest: every refusal happens before anything
@@ -121,8 +121,8 @@ func TestBadInputRefusedWithoutRequest(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
 			err := tc.call(h.c)
-			require.ErrorIs(t, err, apierr.ErrValidation)
-			var e *apierr.Error
+			require.ErrorIs(t, err, apierror.ErrValidation)
+			var e *apierror.Error
 			require.ErrorAs(t, err, &e)
 			require.Equal(t, Provider, e.Provider)
 			require.NotEmpty(t, e.Message)

@@ -16,7 +16,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 )
 
 const testSecret = "partner-secret-for-tests"
@@ -114,12 +114,12 @@ func TestCheckTimestamp(t *testing.T) {
 		{"now", "1768478058", nil},
 		{"4m59s old", fmt.Sprint(now.Add(-299 * time.Second).Unix()), nil},
 		{"exactly 5m old", fmt.Sprint(now.Add(-5 * time.Minute).Unix()), nil},
-		{"6m old", fmt.Sprint(now.Add(-6 * time.Minute).Unix()), apierr.ErrTimestampOutOfRange},
-		{"6m in the future", fmt.Sprint(now.Add(6 * time.Minute).Unix()), apierr.ErrTimestampOutOfRange},
-		{"empty", "", apierr.ErrSignature},
-		{"not a number", "12a", apierr.ErrSignature},
-		{"huge", "999999999999999999", apierr.ErrTimestampOutOfRange},
-		{"negative huge", "-999999999999999999", apierr.ErrTimestampOutOfRange},
+		{"6m old", fmt.Sprint(now.Add(-6 * time.Minute).Unix()), apierror.ErrTimestampOutOfRange},
+		{"6m in the future", fmt.Sprint(now.Add(6 * time.Minute).Unix()), apierror.ErrTimestampOutOfRange},
+		{"empty", "", apierror.ErrSignature},
+		{"not a number", "12a", apierror.ErrSignature},
+		{"huge", "999999999999999999", apierror.ErrTimestampOutOfRange},
+		{"negative huge", "-999999999999999999", apierror.ErrTimestampOutOfRange},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -151,12 +151,12 @@ func TestVerifyPartnerWebhook(t *testing.T) {
 		want    error
 	}{
 		{"valid", ts, sig, event, nil},
-		{"6 minutes old", oldTS, oldSig, event, apierr.ErrTimestampOutOfRange},
-		{"6 minutes in the future", futTS, futSig, event, apierr.ErrTimestampOutOfRange},
-		{"tampered event", ts, sig, "order.created", apierr.ErrSignature},
-		{"missing signature", ts, "", event, apierr.ErrSignature},
-		{"missing timestamp", "", sig, event, apierr.ErrSignature},
-		{"signature for another timestamp", fmt.Sprint(now.Unix() + 1), sig, event, apierr.ErrSignature},
+		{"6 minutes old", oldTS, oldSig, event, apierror.ErrTimestampOutOfRange},
+		{"6 minutes in the future", futTS, futSig, event, apierror.ErrTimestampOutOfRange},
+		{"tampered event", ts, sig, "order.created", apierror.ErrSignature},
+		{"missing signature", ts, "", event, apierror.ErrSignature},
+		{"missing timestamp", "", sig, event, apierror.ErrSignature},
+		{"signature for another timestamp", fmt.Sprint(now.Unix() + 1), sig, event, apierror.ErrSignature},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

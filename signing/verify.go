@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 )
 
 // CheckTimestamp parses a Unix-seconds timestamp header and refuses it when
@@ -13,15 +13,15 @@ import (
 func CheckTimestamp(header string, now time.Time, tolerance time.Duration) (int64, error) {
 	ts, err := strconv.ParseInt(header, 10, 64)
 	if err != nil || header == "" {
-		return 0, &apierr.Error{Message: "missing or malformed timestamp", Kind: apierr.ErrSignature}
+		return 0, &apierror.Error{Message: "missing or malformed timestamp", Kind: apierror.ErrSignature}
 	}
 	const maxSkewSecs = int64(1) << 40 // far beyond any real clock; avoids overflow below
 	if ts < -maxSkewSecs || ts > maxSkewSecs {
-		return 0, &apierr.Error{Message: "timestamp outside tolerance", Kind: apierr.ErrTimestampOutOfRange}
+		return 0, &apierror.Error{Message: "timestamp outside tolerance", Kind: apierror.ErrTimestampOutOfRange}
 	}
 	diff := now.Sub(time.Unix(ts, 0))
 	if diff > tolerance || diff < -tolerance {
-		return 0, &apierr.Error{Message: "timestamp outside tolerance", Kind: apierr.ErrTimestampOutOfRange}
+		return 0, &apierror.Error{Message: "timestamp outside tolerance", Kind: apierror.ErrTimestampOutOfRange}
 	}
 	return ts, nil
 }
@@ -33,15 +33,15 @@ func CheckTimestamp(header string, now time.Time, tolerance time.Duration) (int6
 // ErrTimestampOutOfRange.
 func (s *Signer) VerifyPartnerWebhook(timestampHeader, signatureHeader, event, idempotencyKey string, now time.Time, tolerance time.Duration) error {
 	if signatureHeader == "" {
-		return &apierr.Error{Provider: "partner", Message: "missing X-Signature", Kind: apierr.ErrSignature}
+		return &apierror.Error{Provider: "partner", Message: "missing X-Signature", Kind: apierror.ErrSignature}
 	}
 	if _, err := CheckTimestamp(timestampHeader, now, tolerance); err != nil {
-		e := err.(*apierr.Error)
+		e := err.(*apierror.Error)
 		e.Provider = "partner"
 		return e
 	}
 	if !s.Equal(signatureHeader, timestampHeader, event, idempotencyKey) {
-		return &apierr.Error{Provider: "partner", Message: "signature mismatch", Kind: apierr.ErrSignature}
+		return &apierror.Error{Provider: "partner", Message: "signature mismatch", Kind: apierror.ErrSignature}
 	}
 	return nil
 }

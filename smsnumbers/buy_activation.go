@@ -4,7 +4,7 @@ import (
 	"context"
 	"net/url"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
@@ -47,7 +47,7 @@ func (c *Client) BuyActivation(ctx context.Context, r ActivationRequest, opts ..
 		return nil, err
 	}
 	if r.Number != "" && (len(r.Number) != 11 || !validate.Digits(r.Number)) {
-		return nil, apierr.Validation(Provider, op, "forwarding number must be 11 digits without +, got %q", r.Number)
+		return nil, apierror.Validation(Provider, op, "forwarding number must be 11 digits without +, got %q", r.Number)
 	}
 	v := url.Values{}
 	if r.Forwarding {

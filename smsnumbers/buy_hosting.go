@@ -3,7 +3,7 @@ package smsnumbers
 import (
 	"context"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/option"
 )
 
@@ -38,7 +38,7 @@ func (c *Client) BuyHosting(ctx context.Context, r HostingRequest, opts ...optio
 		return nil, err
 	}
 	if r.Product != Hosting3Hours && r.Product != Hosting1Day {
-		return nil, apierr.Validation(Provider, op, "hosting product must be %q or %q, got %q", Hosting3Hours, Hosting1Day, r.Product)
+		return nil, apierror.Validation(Provider, op, "hosting product must be %q or %q, got %q", Hosting3Hours, Hosting1Day, r.Product)
 	}
 	return c.buy(ctx, segments("/v1/user/buy/hosting", r.Country, r.Operator, string(r.Product)), nil, opts)
 }

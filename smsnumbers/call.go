@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
@@ -29,16 +29,16 @@ func (c *Client) call(ctx context.Context, req *transport.Request, out any, opts
 		if kind == nil {
 			kind = transport.ErrBadResponse
 		}
-		return c.t.Fail(resp, &apierr.Error{Message: msg, Kind: kind})
+		return c.t.Fail(resp, &apierror.Error{Message: msg, Kind: kind})
 	}
 	if out == nil {
 		return nil
 	}
 	if len(bytes.TrimSpace(resp.Body)) == 0 {
-		return c.t.Fail(resp, &apierr.Error{Message: "empty response", Kind: transport.ErrBadResponse})
+		return c.t.Fail(resp, &apierror.Error{Message: "empty response", Kind: transport.ErrBadResponse})
 	}
 	if err := json.Unmarshal(resp.Body, out); err != nil {
-		return c.t.Fail(resp, &apierr.Error{Message: "cannot decode response", Kind: transport.ErrBadResponse, Err: err})
+		return c.t.Fail(resp, &apierror.Error{Message: "cannot decode response", Kind: transport.ErrBadResponse, Err: err})
 	}
 	return nil
 }
@@ -76,7 +76,7 @@ func segments(prefix string, parts ...string) string {
 func requireNonBlank(op string, pairs ...string) error {
 	for i := 0; i+1 < len(pairs); i += 2 {
 		if validate.Blank(pairs[i+1]) {
-			return apierr.Validation(Provider, op, "%s is required", pairs[i])
+			return apierror.Validation(Provider, op, "%s is required", pairs[i])
 		}
 	}
 	return nil
@@ -84,7 +84,7 @@ func requireNonBlank(op string, pairs ...string) error {
 
 func requireID(op string, id int64) error {
 	if id <= 0 {
-		return apierr.Validation(Provider, op, "order id must be positive, got %d", id)
+		return apierror.Validation(Provider, op, "order id must be positive, got %d", id)
 	}
 	return nil
 }

@@ -33,7 +33,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/retry"
@@ -92,7 +92,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	}
 	o.Shared = o.Shared.WithDefaults()
 	if o.Token.IsZero() {
-		return nil, apierr.NotConfigured(Provider)
+		return nil, apierror.NotConfigured(Provider)
 	}
 	if o.BaseURL == "" {
 		o.BaseURL = DefaultBaseURL
@@ -122,7 +122,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 
 func (c *Client) ready() error {
 	if c == nil || c.t == nil {
-		return apierr.NotConfigured(Provider)
+		return apierror.NotConfigured(Provider)
 	}
 	return nil
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 )
 
 // TestEndpoints checks method, path, query and headers of every endpoint
@@ -291,5 +291,5 @@ func TestWithdraw(t *testing.T) {
 	h3 := newHarness(t)
 	h3.reply(text(http.StatusOK, "not enough user balance"))
 	err = h3.c.Withdraw(context.Background(), WithdrawRequest{Receiver: "1", Method: MethodYandex, Amount: decimal.NewFromInt(1), Fee: FeeFKWallet})
-	require.ErrorIs(t, err, apierr.ErrInsufficientFunds)
+	require.ErrorIs(t, err, apierror.ErrInsufficientFunds)
 }

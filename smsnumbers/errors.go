@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 )
 
@@ -19,26 +19,26 @@ import (
 // longer possible, a rating too low). It is exported as documentation; do
 // not modify it.
 var ErrorTexts = map[string]error{
-	"no free phones":          apierr.ErrOutOfStock,
-	"not enough user balance": apierr.ErrInsufficientFunds,
-	"not enough rating":       apierr.ErrConflict,
-	"select country":          apierr.ErrValidation,
-	"select operator":         apierr.ErrValidation,
-	"bad country":             apierr.ErrValidation,
-	"bad operator":            apierr.ErrValidation,
-	"no product":              apierr.ErrNotFound,
-	"server offline":          apierr.ErrUnavailable,
-	"reuse not possible":      apierr.ErrConflict,
-	"reuse false":             apierr.ErrConflict,
-	"reuse expired":           apierr.ErrConflict,
-	"order not found":         apierr.ErrNotFound,
-	"order expired":           apierr.ErrConflict,
-	"order has sms":           apierr.ErrConflict,
-	"order no sms":            apierr.ErrConflict,
-	"hosting order":           apierr.ErrConflict,
-	"record not found":        apierr.ErrNotFound,
-	"internal error":          apierr.ErrServer,
-	"you need to wait time":   apierr.ErrRateLimited,
+	"no free phones":          apierror.ErrOutOfStock,
+	"not enough user balance": apierror.ErrInsufficientFunds,
+	"not enough rating":       apierror.ErrConflict,
+	"select country":          apierror.ErrValidation,
+	"select operator":         apierror.ErrValidation,
+	"bad country":             apierror.ErrValidation,
+	"bad operator":            apierror.ErrValidation,
+	"no product":              apierror.ErrNotFound,
+	"server offline":          apierror.ErrUnavailable,
+	"reuse not possible":      apierror.ErrConflict,
+	"reuse false":             apierror.ErrConflict,
+	"reuse expired":           apierror.ErrConflict,
+	"order not found":         apierror.ErrNotFound,
+	"order expired":           apierror.ErrConflict,
+	"order has sms":           apierror.ErrConflict,
+	"order no sms":            apierror.ErrConflict,
+	"hosting order":           apierror.ErrConflict,
+	"record not found":        apierror.ErrNotFound,
+	"internal error":          apierror.ErrServer,
+	"you need to wait time":   apierror.ErrRateLimited,
 }
 
 // ErrOrderEnded is wrapped by WaitForCode's error when the order reached a
@@ -84,19 +84,19 @@ func kindForText(msg string) error {
 // ErrNotFound; an empty body leaves the kind to the status (401 =
 // ErrUnauthorized); a text keeps its message and gets the table's sentinel,
 // or the status's when the text is unknown.
-func decodeError(resp *transport.Response) *apierr.Error {
+func decodeError(resp *transport.Response) *apierror.Error {
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		loc := resp.Header.Get("Location")
-		e := &apierr.Error{Message: "unexpected redirect to " + strconv.Quote(loc)}
+		e := &apierror.Error{Message: "unexpected redirect to " + strconv.Quote(loc)}
 		if strings.Contains(loc, "404") {
 			e.Message = "no such endpoint (redirect to " + loc + ")"
-			e.Kind = apierr.ErrNotFound
+			e.Kind = apierror.ErrNotFound
 		}
 		return e
 	}
 	msg := errorText(resp.Body)
 	if msg == "" {
-		return &apierr.Error{}
+		return &apierror.Error{}
 	}
-	return &apierr.Error{Message: msg, Kind: kindForText(msg)}
+	return &apierror.Error{Message: msg, Kind: kindForText(msg)}
 }

@@ -9,7 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 )
 
@@ -17,26 +17,26 @@ import (
 // so a change of mapping is a deliberate, visible decision.
 func TestErrorTexts(t *testing.T) {
 	want := map[string]error{
-		"no free phones":          apierr.ErrOutOfStock,
-		"not enough user balance": apierr.ErrInsufficientFunds,
-		"not enough rating":       apierr.ErrConflict,
-		"select country":          apierr.ErrValidation,
-		"select operator":         apierr.ErrValidation,
-		"bad country":             apierr.ErrValidation,
-		"bad operator":            apierr.ErrValidation,
-		"no product":              apierr.ErrNotFound,
-		"server offline":          apierr.ErrUnavailable,
-		"reuse not possible":      apierr.ErrConflict,
-		"reuse false":             apierr.ErrConflict,
-		"reuse expired":           apierr.ErrConflict,
-		"order not found":         apierr.ErrNotFound,
-		"order expired":           apierr.ErrConflict,
-		"order has sms":           apierr.ErrConflict,
-		"order no sms":            apierr.ErrConflict,
-		"hosting order":           apierr.ErrConflict,
-		"record not found":        apierr.ErrNotFound,
-		"internal error":          apierr.ErrServer,
-		"you need to wait time":   apierr.ErrRateLimited,
+		"no free phones":          apierror.ErrOutOfStock,
+		"not enough user balance": apierror.ErrInsufficientFunds,
+		"not enough rating":       apierror.ErrConflict,
+		"select country":          apierror.ErrValidation,
+		"select operator":         apierror.ErrValidation,
+		"bad country":             apierror.ErrValidation,
+		"bad operator":            apierror.ErrValidation,
+		"no product":              apierror.ErrNotFound,
+		"server offline":          apierror.ErrUnavailable,
+		"reuse not possible":      apierror.ErrConflict,
+		"reuse false":             apierror.ErrConflict,
+		"reuse expired":           apierror.ErrConflict,
+		"order not found":         apierror.ErrNotFound,
+		"order expired":           apierror.ErrConflict,
+		"order has sms":           apierror.ErrConflict,
+		"order no sms":            apierror.ErrConflict,
+		"hosting order":           apierror.ErrConflict,
+		"record not found":        apierror.ErrNotFound,
+		"internal error":          apierror.ErrServer,
+		"you need to wait time":   apierror.ErrRateLimited,
 	}
 	require.Len(t, ErrorTexts, len(want), "every SPEC text is mapped, and nothing else")
 	for msg, kind := range want {
@@ -45,7 +45,7 @@ func TestErrorTexts(t *testing.T) {
 			h.reply(text(http.StatusBadRequest, msg))
 			_, err := h.c.Check(context.Background(), 7)
 			require.ErrorIs(t, err, kind)
-			var e *apierr.Error
+			var e *apierror.Error
 			require.ErrorAs(t, err, &e)
 			require.Equal(t, msg, e.Message)
 			require.Equal(t, http.StatusBadRequest, e.StatusCode)
@@ -65,15 +65,15 @@ func TestErrorVariants(t *testing.T) {
 		kind    error
 		message string
 	}{
-		{"401 with empty body is a bad token", text(http.StatusUnauthorized, ""), apierr.ErrUnauthorized, ""},
-		{"302 to /404.html is not found, not followed", redirect("/404.html"), apierr.ErrNotFound, "no such endpoint (redirect to /404.html)"},
+		{"401 with empty body is a bad token", text(http.StatusUnauthorized, ""), apierror.ErrUnauthorized, ""},
+		{"302 to /404.html is not found, not followed", redirect("/404.html"), apierror.ErrNotFound, "no such endpoint (redirect to /404.html)"},
 		{"other redirect keeps the location", redirect("https://elsewhere.test/"), nil, `unexpected redirect to "https://elsewhere.test/"`},
-		{"unknown text keeps its message, kind from status", text(http.StatusBadRequest, "something new"), apierr.ErrValidation, "something new"},
-		{"unknown text on 500", text(http.StatusInternalServerError, "boom"), apierr.ErrServer, "boom"},
-		{"text with details matches by prefix", text(http.StatusBadRequest, "you need to wait time 30s"), apierr.ErrRateLimited, "you need to wait time 30s"},
-		{"case and spaces do not matter", text(http.StatusBadRequest, "  Order Not Found\n"), apierr.ErrNotFound, "Order Not Found"},
-		{"JSON-quoted text", text(http.StatusBadRequest, `"order expired"`), apierr.ErrConflict, "order expired"},
-		{"known text with 200", text(http.StatusOK, "order not found"), apierr.ErrNotFound, "order not found"},
+		{"unknown text keeps its message, kind from status", text(http.StatusBadRequest, "something new"), apierror.ErrValidation, "something new"},
+		{"unknown text on 500", text(http.StatusInternalServerError, "boom"), apierror.ErrServer, "boom"},
+		{"text with details matches by prefix", text(http.StatusBadRequest, "you need to wait time 30s"), apierror.ErrRateLimited, "you need to wait time 30s"},
+		{"case and spaces do not matter", text(http.StatusBadRequest, "  Order Not Found\n"), apierror.ErrNotFound, "Order Not Found"},
+		{"JSON-quoted text", text(http.StatusBadRequest, `"order expired"`), apierror.ErrConflict, "order expired"},
+		{"known text with 200", text(http.StatusOK, "order not found"), apierror.ErrNotFound, "order not found"},
 		{"unknown text with 200 is a bad response", text(http.StatusOK, "surprise"), transport.ErrBadResponse, "surprise"},
 		{"empty 200 for an order", text(http.StatusOK, ""), transport.ErrBadResponse, "empty response"},
 		{"malformed JSON 200", text(http.StatusOK, `{"id": "x"`), transport.ErrBadResponse, "cannot decode response"},
@@ -85,7 +85,7 @@ func TestErrorVariants(t *testing.T) {
 			o, err := h.c.Check(context.Background(), 7)
 			require.Error(t, err)
 			require.Nil(t, o)
-			var e *apierr.Error
+			var e *apierror.Error
 			require.ErrorAs(t, err, &e)
 			if tc.kind != nil {
 				require.ErrorIs(t, err, tc.kind)
@@ -117,8 +117,8 @@ func TestNoFreePhonesWith200(t *testing.T) {
 			h.reply(text(http.StatusOK, "no free phones"))
 			o, err := buy(h.c)
 			require.Nil(t, o)
-			require.ErrorIs(t, err, apierr.ErrOutOfStock)
-			var e *apierr.Error
+			require.ErrorIs(t, err, apierror.ErrOutOfStock)
+			var e *apierror.Error
 			require.ErrorAs(t, err, &e)
 			require.Equal(t, http.StatusOK, e.StatusCode)
 			require.Equal(t, []byte("no free phones"), e.Raw)
@@ -153,7 +153,7 @@ func TestRateLimitBacksOff(t *testing.T) {
 		h := newHarness(t, func(o *Options) { o.Retry.MaxAttempts = 0 }) // keep only the recording sleeper
 		h.reply(text(http.StatusTooManyRequests, ""))
 		_, err := h.c.Profile(context.Background())
-		require.ErrorIs(t, err, apierr.ErrRateLimited)
+		require.ErrorIs(t, err, apierror.ErrRateLimited)
 		require.Len(t, h.requests(), 2, "each throttled call hits the limit at most twice")
 		require.Equal(t, []time.Duration{2 * time.Second}, h.recordedSleeps())
 	})
@@ -161,7 +161,7 @@ func TestRateLimitBacksOff(t *testing.T) {
 		h := newHarness(t)
 		h.reply(text(http.StatusTooManyRequests, ""))
 		_, err := h.c.Profile(context.Background())
-		require.ErrorIs(t, err, apierr.ErrRateLimited)
+		require.ErrorIs(t, err, apierror.ErrRateLimited)
 		require.Len(t, h.requests(), 3)
 	})
 }
@@ -183,6 +183,6 @@ func TestTransportFailureIsUnavailable(t *testing.T) {
 	h := newHarness(t)
 	h.mt.RegisterNoResponder(func(*http.Request) (*http.Response, error) { return nil, errors.New("connection reset") })
 	_, err := h.c.BuyHosting(context.Background(), HostingRequest{Country: "russia", Operator: Any, Product: Hosting1Day})
-	require.ErrorIs(t, err, apierr.ErrUnavailable)
+	require.ErrorIs(t, err, apierror.ErrUnavailable)
 	require.Equal(t, 1, h.mt.GetTotalCallCount())
 }

@@ -3,7 +3,7 @@ package smsnumbers
 import (
 	"context"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/option"
 )
 
@@ -24,7 +24,7 @@ func (c *Client) Notification(ctx context.Context, lang Lang, opts ...option.Cal
 	}
 	const op = "GET /v1/guest/flash"
 	if lang != LangEN && lang != LangRU {
-		return "", apierr.Validation(Provider, op, "lang must be %q or %q, got %q", LangEN, LangRU, lang)
+		return "", apierror.Validation(Provider, op, "lang must be %q or %q, got %q", LangEN, LangRU, lang)
 	}
 	var out struct {
 		Text string `json:"text"`

@@ -5,7 +5,7 @@ import (
 	"iter"
 	"net/url"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/option"
 )
 
@@ -59,7 +59,7 @@ func (c *Client) walkOrders(ctx context.Context, path string, category Category,
 
 func ordersQuery(op string, category Category, q PageQuery) (url.Values, error) {
 	if !category.valid() {
-		return nil, apierr.Validation(Provider, op, "category must be %q or %q, got %q", CategoryActivation, CategoryHosting, category)
+		return nil, apierror.Validation(Provider, op, "category must be %q or %q, got %q", CategoryActivation, CategoryHosting, category)
 	}
 	v, err := q.values(op)
 	if err != nil {

@@ -6,7 +6,7 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/page"
 )
 
@@ -26,10 +26,10 @@ type PageQuery struct {
 
 func (q PageQuery) values(op string) (url.Values, error) {
 	if q.Limit < 0 {
-		return nil, apierr.Validation(Provider, op, "limit must not be negative, got %d", q.Limit)
+		return nil, apierror.Validation(Provider, op, "limit must not be negative, got %d", q.Limit)
 	}
 	if q.Offset < 0 {
-		return nil, apierr.Validation(Provider, op, "offset must not be negative, got %d", q.Offset)
+		return nil, apierror.Validation(Provider, op, "offset must not be negative, got %d", q.Offset)
 	}
 	v := url.Values{}
 	if q.Limit > 0 {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 )
 
 // ordersPageBody renders a page of n orders with ids from first on.
@@ -104,7 +104,7 @@ func TestAllVendorPaymentsYieldsError(t *testing.T) {
 		n++
 	}
 	require.Equal(t, 1, n)
-	require.ErrorIs(t, last, apierr.ErrNotFound)
+	require.ErrorIs(t, last, apierror.ErrNotFound)
 	require.Equal(t, "/v1/vendor/payments", h.requests()[1].Path)
 }
 

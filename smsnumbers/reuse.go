@@ -3,7 +3,7 @@ package smsnumbers
 import (
 	"context"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
 )
@@ -22,7 +22,7 @@ func (c *Client) Reuse(ctx context.Context, product, number string, opts ...opti
 		return nil, err
 	}
 	if len(number) < 4 || len(number) > 15 || !validate.Digits(number) {
-		return nil, apierr.Validation(Provider, op, "number must be 4 to 15 digits without +, got %q", number)
+		return nil, apierror.Validation(Provider, op, "number must be 4 to 15 digits without +, got %q", number)
 	}
 	return c.buy(ctx, segments("/v1/user/reuse", product, number), nil, opts)
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/signing"
 )
 
@@ -80,7 +80,7 @@ func TestValidationBeforeSending(t *testing.T) {
 			h := newHarness(t)
 			h.reply(text(200, "{}"))
 			err := tc.call(h.c)
-			require.ErrorIs(t, err, apierr.ErrValidation)
+			require.ErrorIs(t, err, apierror.ErrValidation)
 			require.Equal(t, 0, h.mt.GetTotalCallCount(), "bad input must not be sent")
 		})
 	}
@@ -122,7 +122,7 @@ func TestNilClient(t *testing.T) {
 	}
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {
-			require.ErrorIs(t, call(), apierr.ErrNotConfigured)
+			require.ErrorIs(t, call(), apierror.ErrNotConfigured)
 		})
 	}
 }
@@ -131,11 +131,11 @@ func TestNilClient(t *testing.T) {
 func TestNewNeedsToken(t *testing.T) {
 	c, err := New()
 	require.Nil(t, c)
-	require.ErrorIs(t, err, apierr.ErrNotConfigured)
+	require.ErrorIs(t, err, apierror.ErrNotConfigured)
 
 	c, err = New(func(o *Options) { o.Token = signing.Secret("t"); o.BaseURL = "ftp://x" })
 	require.Nil(t, c)
-	require.ErrorIs(t, err, apierr.ErrValidation)
+	require.ErrorIs(t, err, apierror.ErrValidation)
 
 	c, err = New(func(o *Options) { o.Token = signing.Secret("t"); o.RatePerSecond = 5 })
 	require.NoError(t, err)

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/option"
 )
 
@@ -82,8 +82,8 @@ func (c *Client) WaitForCode(ctx context.Context, id int64, opts ...WaitOption) 
 			return o, nil
 		}
 		if o.Status.Final() {
-			return o, &apierr.Error{Provider: Provider, Op: "GET /v1/user/check",
-				Message: "order " + string(o.Status) + " before an SMS arrived", Kind: apierr.ErrConflict, Err: ErrOrderEnded}
+			return o, &apierror.Error{Provider: Provider, Op: "GET /v1/user/check",
+				Message: "order " + string(o.Status) + " before an SMS arrived", Kind: apierror.ErrConflict, Err: ErrOrderEnded}
 		}
 		timer.Reset(cfg.interval)
 		select {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/option"
 )
 
@@ -33,7 +33,7 @@ func TestWaitForCodeFinalStatuses(t *testing.T) {
 			h.reply(text(http.StatusOK, `{"id":5,"status":"`+string(st)+`","sms":null}`))
 			o, err := h.c.WaitForCode(context.Background(), 5, WithPollInterval(time.Millisecond))
 			require.ErrorIs(t, err, ErrOrderEnded)
-			require.ErrorIs(t, err, apierr.ErrConflict)
+			require.ErrorIs(t, err, apierror.ErrConflict)
 			require.NotNil(t, o)
 			require.Equal(t, st, o.Status)
 			require.Len(t, h.requests(), 1)
@@ -115,7 +115,7 @@ func TestWaitForCodeCheckError(t *testing.T) {
 	// WithPollInterval(0) keeps the interval set before it.
 	o, err := h.c.WaitForCode(context.Background(), 1, WithPollInterval(time.Millisecond), WithPollInterval(0),
 		WithCallOptions(option.WithTimeout(time.Second)))
-	require.ErrorIs(t, err, apierr.ErrNotFound)
+	require.ErrorIs(t, err, apierror.ErrNotFound)
 	require.NotNil(t, o, "the last order seen comes back with the error")
 	require.Equal(t, StatusPending, o.Status)
 }

@@ -6,7 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
 )
@@ -58,20 +58,20 @@ func (c *Client) Withdraw(ctx context.Context, r WithdrawRequest, opts ...option
 	}
 	const op = "POST /v1/vendor/withdraw"
 	if validate.Blank(r.Receiver) {
-		return apierr.Validation(Provider, op, "receiver is required")
+		return apierror.Validation(Provider, op, "receiver is required")
 	}
 	switch r.Method {
 	case MethodVisa, MethodQiwi, MethodYandex:
 	default:
-		return apierr.Validation(Provider, op, "method must be visa, qiwi or yandex, got %q", r.Method)
+		return apierror.Validation(Provider, op, "method must be visa, qiwi or yandex, got %q", r.Method)
 	}
 	switch r.Fee {
 	case FeeFKWallet, FeePayeer, FeeUnitpay:
 	default:
-		return apierr.Validation(Provider, op, "fee must be fkwallet, payeer or unitpay, got %q", r.Fee)
+		return apierror.Validation(Provider, op, "fee must be fkwallet, payeer or unitpay, got %q", r.Fee)
 	}
 	if !r.Amount.IsPositive() {
-		return apierr.Validation(Provider, op, "amount must be positive, got %s", r.Amount)
+		return apierror.Validation(Provider, op, "amount must be positive, got %s", r.Amount)
 	}
 	req := c.userRequest("/v1/vendor/withdraw", nil)
 	req.Method = http.MethodPost

@@ -38,7 +38,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/flight"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/option"
@@ -96,7 +96,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	}
 	o.Shared = o.Shared.WithDefaults()
 	if o.ClientID == "" || o.ClientSecret.IsZero() {
-		return nil, apierr.NotConfigured(Provider)
+		return nil, apierror.NotConfigured(Provider)
 	}
 	h := http.Header{}
 	h.Set("Accept", "application/json")
@@ -137,7 +137,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 
 func (c *Client) ready() error {
 	if c == nil || c.t == nil {
-		return apierr.NotConfigured(Provider)
+		return apierror.NotConfigured(Provider)
 	}
 	return nil
 }

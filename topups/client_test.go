@@ -6,7 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 )
 
 // A nil *Client answers every call with ErrNotConfigured instead of panicking.
@@ -31,7 +31,7 @@ func TestNilClientNotConfigured(t *testing.T) {
 	}
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {
-			require.ErrorIs(t, call(), apierr.ErrNotConfigured)
+			require.ErrorIs(t, call(), apierror.ErrNotConfigured)
 		})
 	}
 }
@@ -42,17 +42,17 @@ func TestNewRequiresCredentials(t *testing.T) {
 		fn   func(*Options)
 		kind error
 	}{
-		{"no client id", func(o *Options) { o.BaseURL = testBase; o.ClientSecret = "s" }, apierr.ErrNotConfigured},
-		{"no secret", func(o *Options) { o.BaseURL = testBase; o.ClientID = "id" }, apierr.ErrNotConfigured},
-		{"no base url", func(o *Options) { o.ClientID = "id"; o.ClientSecret = "s" }, apierr.ErrNotConfigured},
-		{"bad base url", func(o *Options) { o.BaseURL = "topups.test"; o.ClientID = "id"; o.ClientSecret = "s" }, apierr.ErrValidation},
+		{"no client id", func(o *Options) { o.BaseURL = testBase; o.ClientSecret = "s" }, apierror.ErrNotConfigured},
+		{"no secret", func(o *Options) { o.BaseURL = testBase; o.ClientID = "id" }, apierror.ErrNotConfigured},
+		{"no base url", func(o *Options) { o.ClientID = "id"; o.ClientSecret = "s" }, apierror.ErrNotConfigured},
+		{"bad base url", func(o *Options) { o.BaseURL = "topups.test"; o.ClientID = "id"; o.ClientSecret = "s" }, apierror.ErrValidation},
 		{"bad renewal url", func(o *Options) {
 			o.BaseURL = testBase
 			o.ClientID = "id"
 			o.ClientSecret = "s"
 			o.RenewalBaseURL = "renew.test"
 			o.RenewalKey = "k"
-		}, apierr.ErrValidation},
+		}, apierror.ErrValidation},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 )
 
@@ -39,14 +39,14 @@ const (
 // ErrValidation, not ErrUnavailable: it is a property of the eSIM, so
 // retrying later does not help, while 13 (maintenance) is temporary.
 var codeKinds = map[string]error{
-	CodeInsufficientCredit:  apierr.ErrInsufficientFunds,
-	CodeOperatorMaintenance: apierr.ErrUnavailable,
-	CodeInvalidChecksum:     apierr.ErrValidation,
-	CodeTopupDisabled:       apierr.ErrValidation,
-	CodeInsufficientStock:   apierr.ErrOutOfStock,
-	CodePackageUnavailable:  apierr.ErrOutOfStock,
-	CodeBadRequest:          apierr.ErrValidation,
-	CodeUnexpected:          apierr.ErrServer,
+	CodeInsufficientCredit:  apierror.ErrInsufficientFunds,
+	CodeOperatorMaintenance: apierror.ErrUnavailable,
+	CodeInvalidChecksum:     apierror.ErrValidation,
+	CodeTopupDisabled:       apierror.ErrValidation,
+	CodeInsufficientStock:   apierror.ErrOutOfStock,
+	CodePackageUnavailable:  apierror.ErrOutOfStock,
+	CodeBadRequest:          apierror.ErrValidation,
+	CodeUnexpected:          apierror.ErrServer,
 }
 
 // ErrRenewalRefused marks a renewal the API answered with success:false.
@@ -69,12 +69,12 @@ type errorBody struct {
 }
 
 // DecodeError reads a non-2xx answer of the top-up or renewal API into an
-// *apierr.Error: the provider's message is kept (with per-field validation
+// *apierror.Error: the provider's message is kept (with per-field validation
 // messages appended), its code goes to Code and picks the sentinel; without
 // a known code the HTTP status decides (422 ErrValidation, 429
 // ErrRateLimited, ...). It is exported for the fakes in simkittest.
-func DecodeError(resp *transport.Response) *apierr.Error {
-	e := &apierr.Error{}
+func DecodeError(resp *transport.Response) *apierror.Error {
+	e := &apierror.Error{}
 	var b errorBody
 	if resp == nil || json.Unmarshal(resp.Body, &b) != nil {
 		return e

@@ -12,7 +12,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/page"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
@@ -107,7 +107,7 @@ func (p ListOrdersParams) query() (url.Values, error) {
 			switch inc {
 			case IncludeSIMs, IncludeUser, IncludeStatus:
 			default:
-				return nil, apierr.Validation(Provider, ordersOp, "unknown include %q (want sims, user or status)", inc)
+				return nil, apierror.Validation(Provider, ordersOp, "unknown include %q (want sims, user or status)", inc)
 			}
 			names[i] = string(inc)
 		}
@@ -116,9 +116,9 @@ func (p ListOrdersParams) query() (url.Values, error) {
 	switch {
 	case p.CreatedFrom.IsZero() && p.CreatedTo.IsZero():
 	case p.CreatedFrom.IsZero() || p.CreatedTo.IsZero():
-		return nil, apierr.Validation(Provider, ordersOp, "set both CreatedFrom and CreatedTo, or neither")
+		return nil, apierror.Validation(Provider, ordersOp, "set both CreatedFrom and CreatedTo, or neither")
 	case p.CreatedTo.Before(p.CreatedFrom):
-		return nil, apierr.Validation(Provider, ordersOp, "CreatedTo is before CreatedFrom")
+		return nil, apierror.Validation(Provider, ordersOp, "CreatedTo is before CreatedFrom")
 	default:
 		q.Set("filter[created_at]", p.CreatedFrom.Format(time.DateOnly)+" - "+p.CreatedTo.Format(time.DateOnly))
 	}
@@ -130,7 +130,7 @@ func (p ListOrdersParams) query() (url.Values, error) {
 	}
 	if p.ICCID != "" {
 		if !validate.ICCID(p.ICCID) {
-			return nil, apierr.Validation(Provider, ordersOp, "iccid must be 18 to 22 digits")
+			return nil, apierror.Validation(Provider, ordersOp, "iccid must be 18 to 22 digits")
 		}
 		q.Set("filter[iccid]", p.ICCID)
 	}
@@ -142,10 +142,10 @@ func (p ListOrdersParams) query() (url.Values, error) {
 	case OrderTypeSIM, OrderTypeTopup:
 		q.Set("type", string(p.Type))
 	default:
-		return nil, apierr.Validation(Provider, ordersOp, "unknown order type %q (want sim or topup)", p.Type)
+		return nil, apierror.Validation(Provider, ordersOp, "unknown order type %q (want sim or topup)", p.Type)
 	}
 	if p.Page < 0 || p.Limit < 0 {
-		return nil, apierr.Validation(Provider, ordersOp, "page and limit must not be negative")
+		return nil, apierror.Validation(Provider, ordersOp, "page and limit must not be negative")
 	}
 	if p.Page > 0 {
 		q.Set("page", strconv.Itoa(p.Page))

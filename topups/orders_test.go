@@ -11,7 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 )
 
 var ordersURL = testBase + "/customer/v2/orders"
@@ -134,7 +134,7 @@ func TestAllOrdersYieldsErrorOnce(t *testing.T) {
 		errs = append(errs, err)
 	}
 	require.Len(t, errs, 1)
-	require.ErrorIs(t, errs[0], apierr.ErrNotFound)
+	require.ErrorIs(t, errs[0], apierror.ErrNotFound)
 }
 
 func TestListOrdersMalformedAnswer(t *testing.T) {
@@ -142,6 +142,6 @@ func TestListOrdersMalformedAnswer(t *testing.T) {
 	e.mt.RegisterResponder(http.MethodGet, ordersURL, jsonResponder(200, `{"data":[{"id":{"x":1}}]}`))
 	_, err := e.c.ListOrders(context.Background(), ListOrdersParams{})
 	require.Error(t, err)
-	var ae *apierr.Error
+	var ae *apierror.Error
 	require.ErrorAs(t, err, &ae)
 }

@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
@@ -88,7 +88,7 @@ func (h *PackageHistory) Age(now time.Time) time.Duration { return now.Sub(h.Fet
 //     fleet sharing a Store);
 //   - with nothing cached and the window already used (the last request
 //     failed, or another replica holds it), the call returns an
-//     *apierr.Error of Kind ErrRateLimited whose RetryAfter is the time
+//     *apierror.Error of Kind ErrRateLimited whose RetryAfter is the time
 //     until the window reopens.
 //
 // Because a second request would break the limit, this call is never
@@ -103,7 +103,7 @@ func (c *Client) PackageHistory(ctx context.Context, iccid string, opts ...optio
 		return nil, err
 	}
 	if !validate.ICCID(iccid) {
-		return nil, apierr.Validation(Provider, historyOp, "iccid must be 18 to 22 digits")
+		return nil, apierror.Validation(Provider, historyOp, "iccid must be 18 to 22 digits")
 	}
 	v, _, err := c.flight.Load(ctx, historyKeyPrefix+iccid, func(ctx context.Context) ([]byte, time.Duration, error) {
 		return c.fetchHistory(ctx, iccid, opts)
@@ -113,7 +113,7 @@ func (c *Client) PackageHistory(ctx context.Context, iccid string, opts ...optio
 	}
 	h := &PackageHistory{}
 	if err := json.Unmarshal(v, h); err != nil {
-		return nil, &apierr.Error{Provider: Provider, Op: historyOp, Message: "cannot decode cached package history", Kind: transport.ErrBadResponse, Err: err}
+		return nil, &apierror.Error{Provider: Provider, Op: historyOp, Message: "cannot decode cached package history", Kind: transport.ErrBadResponse, Err: err}
 	}
 	return h, nil
 }
@@ -126,7 +126,7 @@ func (c *Client) fetchHistory(ctx context.Context, iccid string, opts []option.C
 		return nil, 0, err
 	}
 	if !ok {
-		return nil, 0, &apierr.Error{Provider: Provider, Op: historyOp, RetryAfter: wait, Kind: apierr.ErrRateLimited,
+		return nil, 0, &apierror.Error{Provider: Provider, Op: historyOp, RetryAfter: wait, Kind: apierror.ErrRateLimited,
 			Message: "package history allows one request per eSIM per 15 minutes and no answer is cached"}
 	}
 	var out struct {
@@ -154,14 +154,14 @@ func (c *Client) fetchHistory(ctx context.Context, iccid string, opts []option.C
 }
 
 // storeError wraps a failure of the Store, or the caller's ctx ending
-// while waiting on a shared load, as an *apierr.Error.
+// while waiting on a shared load, as an *apierror.Error.
 func storeError(op string, err error) error {
-	var ae *apierr.Error
+	var ae *apierror.Error
 	if errors.As(err, &ae) {
 		return err
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return &apierr.Error{Provider: Provider, Op: op, Message: "call ended by context", Err: err}
+		return &apierror.Error{Provider: Provider, Op: op, Message: "call ended by context", Err: err}
 	}
-	return &apierr.Error{Provider: Provider, Op: op, Message: "shared state unavailable", Kind: apierr.ErrUnavailable, Err: err}
+	return &apierror.Error{Provider: Provider, Op: op, Message: "shared state unavailable", Kind: apierror.ErrUnavailable, Err: err}
 }

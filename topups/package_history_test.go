@@ -11,7 +11,7 @@ import (
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/require"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 )
 
 var historyURL = testBase + "/customer/v2/sims/" + testICCID + "/packages"
@@ -114,13 +114,13 @@ func TestPackageHistoryRateLimitedWhenNothingCached(t *testing.T) {
 	}))
 	ctx := context.Background()
 	_, err := e.c.PackageHistory(ctx, testICCID)
-	require.ErrorIs(t, err, apierr.ErrServer)
+	require.ErrorIs(t, err, apierror.ErrServer)
 	require.Equal(t, 1, e.calls(http.MethodGet, historyURL), "never retried")
 
 	e.clock.Advance(5 * time.Minute)
 	_, err = e.c.PackageHistory(ctx, testICCID)
-	require.ErrorIs(t, err, apierr.ErrRateLimited)
-	var ae *apierr.Error
+	require.ErrorIs(t, err, apierror.ErrRateLimited)
+	var ae *apierror.Error
 	require.ErrorAs(t, err, &ae)
 	require.Equal(t, 10*time.Minute, ae.RetryAfter)
 	require.Equal(t, 1, e.calls(http.MethodGet, historyURL))
@@ -142,11 +142,11 @@ func TestPackageHistoryProvider429NotRetried(t *testing.T) {
 		return r, nil
 	})
 	_, err := e.c.PackageHistory(context.Background(), testICCID)
-	require.ErrorIs(t, err, apierr.ErrRateLimited)
+	require.ErrorIs(t, err, apierror.ErrRateLimited)
 	require.Equal(t, 1, e.calls(http.MethodGet, historyURL))
 	require.Empty(t, *e.sleeps)
 	_, err = e.c.PackageHistory(context.Background(), testICCID)
-	require.ErrorIs(t, err, apierr.ErrRateLimited)
+	require.ErrorIs(t, err, apierror.ErrRateLimited)
 	require.Equal(t, 1, e.calls(http.MethodGet, historyURL))
 }
 
@@ -164,7 +164,7 @@ func TestPackageHistoryNoAnswerReleasesWindow(t *testing.T) {
 	})
 	ctx := context.Background()
 	_, err := e.c.PackageHistory(ctx, testICCID)
-	require.ErrorIs(t, err, apierr.ErrUnavailable)
+	require.ErrorIs(t, err, apierror.ErrUnavailable)
 	require.Equal(t, 1, e.calls(http.MethodGet, historyURL))
 
 	h, err := e.c.PackageHistory(ctx, testICCID)

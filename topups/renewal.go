@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
@@ -39,14 +39,14 @@ func (c *Client) RenewNumber(ctx context.Context, email string, opts ...option.C
 		return nil, err
 	}
 	if c.renewal == nil {
-		e := apierr.NotConfigured(Provider)
+		e := apierror.NotConfigured(Provider)
 		e.Op = renewOp
 		e.Message = "renewal API not configured: set RenewalBaseURL and RenewalKey"
 		return nil, e
 	}
 	email = strings.TrimSpace(email)
 	if !validate.Email(email) {
-		return nil, apierr.Validation(Provider, renewOp, "email is not a valid address")
+		return nil, apierror.Validation(Provider, renewOp, "email is not a valid address")
 	}
 	out := &RenewalResult{}
 	resp, err := c.renewal.Do(ctx, &transport.Request{
@@ -61,15 +61,15 @@ func (c *Client) RenewNumber(ctx context.Context, email string, opts ...option.C
 		return nil, err
 	}
 	if !out.Success {
-		kind := apierr.ErrValidation
+		kind := apierror.ErrValidation
 		if strings.Contains(strings.ToLower(out.Message), "not found") {
-			kind = apierr.ErrNotFound
+			kind = apierror.ErrNotFound
 		}
 		msg := out.Message
 		if msg == "" {
 			msg = "renewal refused"
 		}
-		return nil, c.renewal.Fail(resp, &apierr.Error{Message: msg, Kind: kind, Err: ErrRenewalRefused})
+		return nil, c.renewal.Fail(resp, &apierror.Error{Message: msg, Kind: kind, Err: ErrRenewalRefused})
 	}
 	return out, nil
 }
@@ -78,7 +78,7 @@ func (c *Client) RenewNumber(ctx context.Context, email string, opts ...option.C
 // {success:false} answer (a 404 for an unknown user, say) with
 // ErrRenewalRefused, so callers need one check whatever status came with it.
 func markRefusal(resp *transport.Response, err error) {
-	var e *apierr.Error
+	var e *apierror.Error
 	if resp == nil || !errors.As(err, &e) || e.Err != nil || e.StatusCode == http.StatusUnauthorized {
 		return
 	}

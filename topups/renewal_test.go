@@ -10,7 +10,7 @@ import (
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/require"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 )
 
 const renewURL = testRenewal + "/api/third-party/partner/renew-number/"
@@ -46,11 +46,11 @@ func TestRenewNumberRefused(t *testing.T) {
 		kinds  []error
 		msg    string
 	}{
-		{"user not found", 200, fixtureText("renew_refused.json"), []error{ErrRenewalRefused, apierr.ErrNotFound}, "User not found"},
-		{"other refusal", 200, `{"message":"Subscription already active","success":false,"data":null}`, []error{ErrRenewalRefused, apierr.ErrValidation}, "Subscription already active"},
-		{"no message", 200, `{"success":false}`, []error{ErrRenewalRefused, apierr.ErrValidation}, "renewal refused"},
-		{"unknown user as HTTP 404", 404, `{"message":"User not found.","success":false,"data":null}`, []error{ErrRenewalRefused, apierr.ErrNotFound}, "User not found."},
-		{"http error", 401, `{"message":"Invalid key","success":false}`, []error{apierr.ErrUnauthorized}, "Invalid key"},
+		{"user not found", 200, fixtureText("renew_refused.json"), []error{ErrRenewalRefused, apierror.ErrNotFound}, "User not found"},
+		{"other refusal", 200, `{"message":"Subscription already active","success":false,"data":null}`, []error{ErrRenewalRefused, apierror.ErrValidation}, "Subscription already active"},
+		{"no message", 200, `{"success":false}`, []error{ErrRenewalRefused, apierror.ErrValidation}, "renewal refused"},
+		{"unknown user as HTTP 404", 404, `{"message":"User not found.","success":false,"data":null}`, []error{ErrRenewalRefused, apierror.ErrNotFound}, "User not found."},
+		{"http error", 401, `{"message":"Invalid key","success":false}`, []error{apierror.ErrUnauthorized}, "Invalid key"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -60,7 +60,7 @@ func TestRenewNumberRefused(t *testing.T) {
 			for _, k := range tt.kinds {
 				require.ErrorIs(t, err, k)
 			}
-			var ae *apierr.Error
+			var ae *apierror.Error
 			require.ErrorAs(t, err, &ae)
 			require.Equal(t, tt.msg, ae.Message)
 			require.Equal(t, tt.status, ae.StatusCode)
@@ -73,6 +73,6 @@ func TestRenewNumberRefused(t *testing.T) {
 func TestRenewNumberNotConfigured(t *testing.T) {
 	e := newEnv(t)
 	_, err := e.c.RenewNumber(context.Background(), "jane@example.com")
-	require.ErrorIs(t, err, apierr.ErrNotConfigured)
+	require.ErrorIs(t, err, apierror.ErrNotConfigured)
 	require.Equal(t, 0, e.mt.GetTotalCallCount())
 }

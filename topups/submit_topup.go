@@ -8,7 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
@@ -84,10 +84,10 @@ func (c *Client) SubmitTopup(ctx context.Context, p SubmitTopupParams, opts ...o
 	}
 	const op = "POST /customer/v2/orders/topups"
 	if validate.Blank(p.PackageID) {
-		return nil, apierr.Validation(Provider, op, "package_id is required: use an id from TopupPackages")
+		return nil, apierror.Validation(Provider, op, "package_id is required: use an id from TopupPackages")
 	}
 	if !validate.ICCID(p.ICCID) {
-		return nil, apierr.Validation(Provider, op, "iccid must be 18 to 22 digits")
+		return nil, apierror.Validation(Provider, op, "iccid must be 18 to 22 digits")
 	}
 	form := map[string]string{"package_id": p.PackageID, "iccid": p.ICCID}
 	if p.Description != "" {

@@ -11,7 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 )
 
 var submitURL = testBase + "/customer/v2/orders/topups"
@@ -130,7 +130,7 @@ func TestBadInputRefusedBeforeSending(t *testing.T) {
 	for _, tt := range calls {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.call()
-			require.ErrorIs(t, err, apierr.ErrValidation)
+			require.ErrorIs(t, err, apierror.ErrValidation)
 			require.Equal(t, 0, e.mt.GetTotalCallCount())
 		})
 	}
@@ -141,7 +141,7 @@ func TestSubmitTopupNeverRetried(t *testing.T) {
 	e := newEnv(t)
 	e.mt.RegisterResponder(http.MethodPost, submitURL, jsonResponder(503, `{"message":"Service Unavailable"}`))
 	_, err := e.c.SubmitTopup(context.Background(), SubmitTopupParams{PackageID: "p", ICCID: testICCID})
-	require.ErrorIs(t, err, apierr.ErrUnavailable)
+	require.ErrorIs(t, err, apierror.ErrUnavailable)
 	require.Equal(t, 1, e.calls(http.MethodPost, submitURL))
 	require.Empty(t, *e.sleeps)
 }

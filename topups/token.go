@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/option"
 )
@@ -47,7 +47,7 @@ func (c *Client) token(ctx context.Context) (string, error) {
 	v, _, err := c.flight.Load(ctx, c.tokenKey, c.fetchToken)
 	if err != nil {
 		// A store failure or the caller's ctx ending while waiting is not
-		// yet an *apierr.Error.
+		// yet an *apierror.Error.
 		return "", storeError("POST "+tokenPath, err)
 	}
 	return string(v), nil
@@ -75,7 +75,7 @@ func (c *Client) fetchToken(ctx context.Context) ([]byte, time.Duration, error) 
 	}
 	var ans tokenAnswer
 	if err := json.Unmarshal(resp.Body, &ans); err != nil || ans.Data.AccessToken == "" {
-		return nil, 0, &apierr.Error{Provider: Provider, Op: resp.Op, StatusCode: resp.StatusCode, RequestID: resp.RequestID,
+		return nil, 0, &apierror.Error{Provider: Provider, Op: resp.Op, StatusCode: resp.StatusCode, RequestID: resp.RequestID,
 			Message: "token answer has no access_token", Kind: transport.ErrBadResponse}
 	}
 	return []byte(ans.Data.AccessToken), c.tokenTTL(time.Duration(ans.Data.ExpiresIn) * time.Second), nil

@@ -13,7 +13,7 @@ import (
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/require"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 )
 
@@ -145,7 +145,7 @@ func TestUnauthorizedTwiceIsErrUnauthorized(t *testing.T) {
 	e := newEnv(t)
 	e.mt.RegisterResponder(http.MethodGet, topupsURL, jsonResponder(401, `{"meta":{"message":"Unauthenticated."}}`))
 	_, err := e.c.TopupPackages(context.Background(), testICCID)
-	require.ErrorIs(t, err, apierr.ErrUnauthorized)
+	require.ErrorIs(t, err, apierror.ErrUnauthorized)
 	require.Equal(t, 2, e.calls(http.MethodPost, tokenURL))
 	require.Equal(t, 2, e.calls(http.MethodGet, topupsURL))
 	require.NotContains(t, err.Error(), "tok-")
@@ -174,10 +174,10 @@ func TestTokenEndpointFailures(t *testing.T) {
 		body   string
 		kind   error
 	}{
-		{"bad credentials", 401, `{"meta":{"message":"Invalid client credentials"}}`, apierr.ErrUnauthorized},
+		{"bad credentials", 401, `{"meta":{"message":"Invalid client credentials"}}`, apierror.ErrUnauthorized},
 		{"malformed answer leaks no token", 200, `{"data":{"access_token":"tok-secret","expires_in":"soon"}}`, transport.ErrBadResponse},
 		{"no token", 200, `{"data":{}}`, transport.ErrBadResponse},
-		{"validation", 422, `{"data":{"client_id":"The client id field is required."},"meta":{"message":"the parameter is invalid"}}`, apierr.ErrValidation},
+		{"validation", 422, `{"data":{"client_id":"The client id field is required."},"meta":{"message":"the parameter is invalid"}}`, apierror.ErrValidation},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -189,7 +189,7 @@ func TestTokenEndpointFailures(t *testing.T) {
 			_, err := e.c.TopupPackages(context.Background(), testICCID)
 			require.ErrorIs(t, err, tt.kind)
 			require.Equal(t, 0, e.calls(http.MethodGet, topupsURL))
-			var ae *apierr.Error
+			var ae *apierror.Error
 			require.ErrorAs(t, err, &ae)
 			require.NotContains(t, string(ae.Raw), "tok-secret")
 			require.NotContains(t, err.Error(), "tok-secret")

@@ -8,7 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
@@ -61,7 +61,7 @@ func (c *Client) TopupPackages(ctx context.Context, iccid string, opts ...option
 	}
 	const op = "GET /customer/v2/sims/{iccid}/topups"
 	if !validate.ICCID(iccid) {
-		return nil, apierr.Validation(Provider, op, "iccid must be 18 to 22 digits")
+		return nil, apierror.Validation(Provider, op, "iccid must be 18 to 22 digits")
 	}
 	var out struct {
 		Data []TopupPackage `json:"data"`

@@ -11,7 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 )
 
 func gzipped(t *testing.T, s string) []byte {
@@ -74,5 +74,5 @@ func TestGzipAnswerDecodesThroughDo(t *testing.T) {
 		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Encoding": {"gzip"}}, Body: io.NopCloser(strings.NewReader("junk")), ContentLength: -1}, nil
 	})
 	_, err = f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/badgz"}, &out)
-	require.ErrorIs(t, err, apierr.ErrUnavailable)
+	require.ErrorIs(t, err, apierror.ErrUnavailable)
 }

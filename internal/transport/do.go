@@ -11,17 +11,17 @@ import (
 
 	"github.com/go-resty/resty/v2"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/retry"
 )
 
 // ErrBadResponse classifies a 2xx answer whose body could not be decoded.
-var ErrBadResponse = errors.New("simkit: malformed response from provider")
+var ErrBadResponse = apierror.ErrBadResponse
 
 // Do sends req, retrying per the policy when the request is retryable, and
 // decodes a 2xx JSON body into out (when out is not nil). A non-2xx answer
-// becomes an *apierr.Error built by the provider's decoder; the Response is
+// becomes an *apierror.Error built by the provider's decoder; the Response is
 // returned alongside it when one was received.
 func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.CallOption) (*Response, error) {
 	op := req.op()
@@ -42,7 +42,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 	}
 	body, ctype, err := req.encode()
 	if err != nil {
-		return nil, &apierr.Error{Provider: c.provider, Op: op, Message: "cannot encode request body", Kind: apierr.ErrValidation, Err: err}
+		return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "cannot encode request body", Kind: apierror.ErrValidation, Err: err}
 	}
 	u := c.baseURL + req.Path
 	if len(req.Query) > 0 {
@@ -56,25 +56,25 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			// A caller that already gave up sends nothing.
-			return nil, &apierr.Error{Provider: c.provider, Op: op, Message: "call ended by context", Err: err}
+			return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by context", Err: err}
 		}
 		resp, err := c.attempt(ctx, req, u, body, ctype, call.Header, timeout)
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, &apierr.Error{Provider: c.provider, Op: op, Message: "call ended by context", Err: ctx.Err()}
+				return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by context", Err: ctx.Err()}
 			}
 			var se *signError
 			if errors.As(err, &se) {
-				return nil, &apierr.Error{Provider: c.provider, Op: op, Message: "cannot sign request", Kind: apierr.ErrValidation, Err: se.err}
+				return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "cannot sign request", Kind: apierror.ErrValidation, Err: se.err}
 			}
 			var we *waitError
 			if errors.As(err, &we) {
 				// The deadline is what ends the call: let errors.Is find
 				// context.DeadlineExceeded too, as callers waiting on ctx expect.
-				return nil, &apierr.Error{Provider: c.provider, Op: op, Message: "client-side rate limit cannot admit the call before its deadline", Kind: apierr.ErrRateLimited, Err: errors.Join(context.DeadlineExceeded, err)}
+				return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "client-side rate limit cannot admit the call before its deadline", Kind: apierror.ErrRateLimited, Err: errors.Join(context.DeadlineExceeded, err)}
 			}
 			if errors.Is(err, resty.ErrResponseBodyTooLarge) {
-				return nil, &apierr.Error{Provider: c.provider, Op: op, Message: "response body exceeds the cap", Kind: apierr.ErrTooLarge, Err: err}
+				return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "response body exceeds the cap", Kind: apierror.ErrTooLarge, Err: err}
 			}
 			if attempt < attempts && policy.ShouldRetry(nil, err) {
 				if werr := c.backoff(ctx, policy, op, attempt, 0, policy.Backoff(attempt, false)); werr != nil {
@@ -82,7 +82,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 				}
 				continue
 			}
-			return nil, &apierr.Error{Provider: c.provider, Op: op, Message: "request failed", Kind: apierr.ErrUnavailable, Err: err}
+			return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "request failed", Kind: apierror.ErrUnavailable, Err: err}
 		}
 		resp.Op = op
 		resp.Attempts = attempt
@@ -92,7 +92,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 			if out != nil && len(resp.Body) > 0 {
 				if err := json.Unmarshal(resp.Body, out); err != nil {
-					return resp, c.Fail(resp, &apierr.Error{Message: "cannot decode response", Kind: ErrBadResponse, Err: err})
+					return resp, c.Fail(resp, &apierror.Error{Message: "cannot decode response", Kind: ErrBadResponse, Err: err})
 				}
 			}
 			return resp, nil
@@ -121,7 +121,7 @@ func (c *Client) backoff(ctx context.Context, policy retry.Policy, op string, at
 	c.log.LogAttrs(ctx, slog.LevelWarn, "simkit: retrying",
 		slog.String("op", op), slog.Int("attempt", attempt), slog.Int("status", status), slog.Duration("wait", wait))
 	if err := policy.Wait(ctx, wait); err != nil {
-		return &apierr.Error{Provider: c.provider, Op: op, Message: "call ended by context during backoff", Err: err}
+		return &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by context during backoff", Err: err}
 	}
 	return nil
 }
@@ -184,12 +184,12 @@ func (e *signError) Error() string { return "signing: " + e.err.Error() }
 
 // errorFor turns a non-2xx response into the typed error.
 func (c *Client) errorFor(resp *Response) error {
-	var e *apierr.Error
+	var e *apierror.Error
 	if c.decode != nil {
 		e = c.decode(resp)
 	}
 	if e == nil {
-		e = &apierr.Error{}
+		e = &apierror.Error{}
 	}
 	return c.Fail(resp, e)
 }
@@ -198,7 +198,7 @@ func (c *Client) errorFor(resp *Response) error {
 // request id, retry-after, capped body, a kind from the status) without
 // overwriting what the provider's decoder already set. Providers use it for
 // answers that are errors despite a 2xx status.
-func (c *Client) Fail(resp *Response, e *apierr.Error) *apierr.Error {
+func (c *Client) Fail(resp *Response, e *apierror.Error) *apierror.Error {
 	if e.Provider == "" {
 		e.Provider = c.provider
 	}
@@ -218,10 +218,10 @@ func (c *Client) Fail(resp *Response, e *apierr.Error) *apierr.Error {
 		e.RetryAfter = resp.RateLimit.RetryAfter
 	}
 	if e.Raw == nil && len(resp.Body) > 0 {
-		e.Raw = apierr.CapBody(resp.Body)
+		e.Raw = apierror.CapBody(resp.Body)
 	}
 	if e.Kind == nil {
-		e.Kind = apierr.KindForStatus(resp.StatusCode)
+		e.Kind = apierror.KindForStatus(resp.StatusCode)
 	}
 	if e.Message == "" && e.Kind == nil {
 		e.Message = http.StatusText(resp.StatusCode)

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/time/rate"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/option"
 )
 
@@ -27,7 +27,7 @@ func TestLimiterBlocksAndHonoursContext(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	_, err = f.c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"}, nil)
-	require.ErrorIs(t, err, apierr.ErrRateLimited)
+	require.ErrorIs(t, err, apierror.ErrRateLimited)
 	require.ErrorIs(t, err, context.DeadlineExceeded, "callers waiting on their deadline see it")
 	require.Empty(t, f.sleeps.all())
 
@@ -50,7 +50,7 @@ func TestDefaultLimiterPacesRequests(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	_, err := f.c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"}, nil)
-	require.ErrorIs(t, err, apierr.ErrRateLimited, "the burst is spent: the fourth call is held back")
+	require.ErrorIs(t, err, apierror.ErrRateLimited, "the burst is spent: the fourth call is held back")
 	require.Equal(t, 3, f.mt.GetTotalCallCount())
 }
 

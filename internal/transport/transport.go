@@ -13,7 +13,7 @@ import (
 
 	"github.com/go-resty/resty/v2"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/retry"
 	"github.com/simkit/simkit/store"
@@ -44,7 +44,7 @@ type Config struct {
 	// DecodeError reads a non-2xx answer into the provider's message, code
 	// and kind. Fields it leaves empty are filled from the status and headers.
 	// Nil uses the status alone.
-	DecodeError func(resp *Response) *apierr.Error
+	DecodeError func(resp *Response) *apierror.Error
 	// RequestIDHeader names the provider's request id header; default X-Request-Id.
 	RequestIDHeader string
 }
@@ -60,7 +60,7 @@ type Client struct {
 	maxBody  int
 	log      *slog.Logger
 	now      func() time.Time
-	decode   func(resp *Response) *apierr.Error
+	decode   func(resp *Response) *apierror.Error
 	reqIDHdr string
 }
 
@@ -69,10 +69,10 @@ type Client struct {
 // (or a fresh tuned transport when neither is given).
 func New(cfg Config) (*Client, error) {
 	if cfg.BaseURL == "" {
-		return nil, &apierr.Error{Provider: cfg.Provider, Message: "base URL is required", Kind: apierr.ErrNotConfigured}
+		return nil, &apierror.Error{Provider: cfg.Provider, Message: "base URL is required", Kind: apierror.ErrNotConfigured}
 	}
 	if !strings.HasPrefix(cfg.BaseURL, "http://") && !strings.HasPrefix(cfg.BaseURL, "https://") {
-		return nil, &apierr.Error{Provider: cfg.Provider, Message: "base URL must start with http:// or https://", Kind: apierr.ErrValidation}
+		return nil, &apierror.Error{Provider: cfg.Provider, Message: "base URL must start with http:// or https://", Kind: apierror.ErrValidation}
 	}
 	sh := cfg.Shared
 	hc := &http.Client{}

@@ -17,7 +17,7 @@ import (
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/require"
 
-	"github.com/simkit/simkit/internal/apierr"
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/retry"
 )
@@ -139,14 +139,14 @@ func TestRetries(t *testing.T) {
 				httpmock.NewStringResponder(429, "slow down").HeaderSet(http.Header{"Retry-After": {"3600"}}),
 			},
 			wantCalls: 1,
-			wantErr:   apierr.ErrRateLimited,
+			wantErr:   apierror.ErrRateLimited,
 		},
 		{
 			name:      "POST is not retried",
 			method:    http.MethodPost,
 			steps:     []httpmock.Responder{httpmock.NewStringResponder(503, "busy"), httpmock.NewStringResponder(200, `{}`)},
 			wantCalls: 1,
-			wantErr:   apierr.ErrUnavailable,
+			wantErr:   apierror.ErrUnavailable,
 		},
 		{
 			name:      "POST marked idempotent is retried",
@@ -162,21 +162,21 @@ func TestRetries(t *testing.T) {
 			idem:      NotIdempotent,
 			steps:     []httpmock.Responder{httpmock.NewStringResponder(502, "bad gateway"), httpmock.NewStringResponder(200, `{}`)},
 			wantCalls: 1,
-			wantErr:   apierr.ErrUnavailable,
+			wantErr:   apierror.ErrUnavailable,
 		},
 		{
 			name:      "500 is not retried even for GET",
 			method:    http.MethodGet,
 			steps:     []httpmock.Responder{httpmock.NewStringResponder(500, "boom"), httpmock.NewStringResponder(200, `{}`)},
 			wantCalls: 1,
-			wantErr:   apierr.ErrServer,
+			wantErr:   apierror.ErrServer,
 		},
 		{
 			name:      "attempts are bounded by the policy",
 			method:    http.MethodGet,
 			steps:     []httpmock.Responder{httpmock.NewStringResponder(504, "")},
 			wantCalls: 3,
-			wantErr:   apierr.ErrUnavailable,
+			wantErr:   apierror.ErrUnavailable,
 			wantSleep: []time.Duration{200 * time.Millisecond, 400 * time.Millisecond},
 		},
 	}
@@ -188,7 +188,7 @@ func TestRetries(t *testing.T) {
 			_, err := f.c.Do(context.Background(), &Request{Method: tt.method, Path: "/thing", Idempotency: tt.idem, Body: []byte(`{}`)}, &out)
 			if tt.wantErr != nil {
 				require.ErrorIs(t, err, tt.wantErr)
-				var e *apierr.Error
+				var e *apierror.Error
 				require.ErrorAs(t, err, &e)
 				require.Equal(t, "test", e.Provider)
 			} else {
@@ -287,9 +287,9 @@ func TestPerAttemptTimeoutIsRetried(t *testing.T) {
 
 func TestErrorsAreTyped(t *testing.T) {
 	f := newFixture(t, func(c *Config) {
-		c.DecodeError = func(resp *Response) *apierr.Error {
+		c.DecodeError = func(resp *Response) *apierror.Error {
 			if strings.Contains(string(resp.Body), "balance") {
-				return &apierr.Error{Message: "not enough balance", Code: "11", Kind: apierr.ErrInsufficientFunds}
+				return &apierror.Error{Message: "not enough balance", Code: "11", Kind: apierror.ErrInsufficientFunds}
 			}
 			return nil
 		}
@@ -300,9 +300,9 @@ func TestErrorsAreTyped(t *testing.T) {
 	f.mt.RegisterResponder(http.MethodGet, base+"/garbled", httpmock.NewStringResponder(200, `{not json`))
 
 	_, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/pay"}, nil)
-	var e *apierr.Error
+	var e *apierror.Error
 	require.ErrorAs(t, err, &e)
-	require.ErrorIs(t, err, apierr.ErrInsufficientFunds)
+	require.ErrorIs(t, err, apierror.ErrInsufficientFunds)
 	require.Equal(t, 400, e.StatusCode)
 	require.Equal(t, "11", e.Code)
 	require.Equal(t, "req-42", e.RequestID)
@@ -311,7 +311,7 @@ func TestErrorsAreTyped(t *testing.T) {
 	require.Contains(t, e.Error(), "not enough balance")
 
 	_, err = f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/missing"}, nil)
-	require.ErrorIs(t, err, apierr.ErrNotFound)
+	require.ErrorIs(t, err, apierror.ErrNotFound)
 
 	resp, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/moved"}, nil)
 	require.Error(t, err, "a redirect is never followed")
@@ -327,7 +327,7 @@ func TestResponseBodyIsCapped(t *testing.T) {
 	f := newFixture(t, func(c *Config) { c.Shared.MaxResponseBytes = 1024 })
 	f.mt.RegisterResponder(http.MethodGet, base+"/big", httpmock.NewStringResponder(200, strings.Repeat("x", 4096)))
 	_, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/big"}, nil)
-	require.ErrorIs(t, err, apierr.ErrTooLarge)
+	require.ErrorIs(t, err, apierror.ErrTooLarge)
 	require.Equal(t, 1, f.mt.GetTotalCallCount(), "an oversized body is not retried")
 }
 
@@ -360,7 +360,7 @@ func TestCallOptions(t *testing.T) {
 	// A per-call policy replaces the client's: one attempt only.
 	f.mt.RegisterResponder(http.MethodGet, base+"/once", httpmock.NewStringResponder(503, ""))
 	_, err = f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/once"}, nil, option.WithRetry(retry.Never()))
-	require.ErrorIs(t, err, apierr.ErrUnavailable)
+	require.ErrorIs(t, err, apierror.ErrUnavailable)
 	require.Equal(t, 1, f.mt.GetCallCountInfo()["GET "+base+"/once"])
 }
 
@@ -377,9 +377,9 @@ func TestMultipartFormIsSent(t *testing.T) {
 
 func TestNewValidatesConfig(t *testing.T) {
 	_, err := New(Config{Provider: "p"})
-	require.ErrorIs(t, err, apierr.ErrNotConfigured)
+	require.ErrorIs(t, err, apierror.ErrNotConfigured)
 	_, err = New(Config{Provider: "p", BaseURL: "ftp://x"})
-	require.ErrorIs(t, err, apierr.ErrValidation)
+	require.ErrorIs(t, err, apierror.ErrValidation)
 	c, err := New(Config{Provider: "p", BaseURL: "https://x/", Shared: option.Shared{HTTPClient: &http.Client{}, UserAgent: "shop/1"}})
 	require.NoError(t, err)
 	require.Equal(t, "p", c.Provider())
@@ -402,7 +402,7 @@ func TestNothingSecretReachesLogsOrErrors(t *testing.T) {
 		return nil
 	}
 	_, err := f.c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/orders", Idempotency: Idempotent, Sign: sign, JSON: map[string]string{"k": "v"}}, nil)
-	require.ErrorIs(t, err, apierr.ErrUnauthorized)
+	require.ErrorIs(t, err, apierror.ErrUnauthorized)
 	require.NotEmpty(t, logs.String(), "debug and retry lines were written")
 	for _, secret := range []string{"tok-secret-123", "sig-very-secret-abcdef"} {
 		require.NotContains(t, logs.String(), secret)
@@ -424,7 +424,7 @@ func TestSigningFailureIsNotRetried(t *testing.T) {
 	f := newFixture(t)
 	boom := errors.New("no key")
 	_, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x", Sign: func(http.Header, time.Time) error { return boom }}, nil)
-	require.ErrorIs(t, err, apierr.ErrValidation)
+	require.ErrorIs(t, err, apierror.ErrValidation)
 	require.ErrorIs(t, err, boom)
 	require.Equal(t, 0, f.mt.GetTotalCallCount())
 	require.Empty(t, f.sleeps.all())

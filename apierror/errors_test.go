@@ -1,4 +1,4 @@
-package apierr
+package apierror
 
 import (
 	"context"
