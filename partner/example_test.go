@@ -317,10 +317,13 @@ func ExampleClient_GetESIMStatus() {
 
 func ExampleNewWebhookHandler() {
 	secret := signing.Secret("partner-secret")
-	h := partner.NewWebhookHandler(secret, func(ctx context.Context, ev *partner.WebhookEvent) error {
+	h, err := partner.NewWebhookHandler(secret, func(ctx context.Context, ev *partner.WebhookEvent) error {
 		fmt.Println(ev.Event, ev.Order.ExternalID, ev.Order.Status)
 		return nil // an error answers 500 and the provider retries
 	})
+	if err != nil {
+		log.Fatal(err)
+	}
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 

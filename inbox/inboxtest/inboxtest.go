@@ -172,4 +172,3 @@ func Run(t *testing.T, newQueue func(t *testing.T) inbox.Queue) {
 		require.Empty(t, msgs)
 	})
 }
-

@@ -173,21 +173,27 @@ func TestLeaseKeep(t *testing.T) {
 	d := &Dedupe{Store: store.NewMemory(func(o *store.MemoryOptions) { o.Now = clock }), Now: clock, Lease: 3 * time.Second}
 	l, _, err := d.Begin(ctx, "k")
 	require.NoError(t, err)
-	tick := make(chan time.Time)
-	var every atomic.Int64
-	stop := l.keep(ctx, func(d time.Duration) <-chan time.Time { every.Store(int64(d)); return tick })
+	var (
+		every time.Duration
+		next  func()
+	)
+	stop := l.keep(ctx, func(d time.Duration, f func()) func() bool {
+		every, next = d, f
+		return func() bool { return true }
+	})
 	for range 5 {
 		advance(time.Second)
-		tick <- clock() // one renewal per third of the lease
+		next() // the timer fires: one renewal per third of the lease
 	}
 	stop()
-	require.Equal(t, int64(time.Second), every.Load())
+	next()
+	require.Equal(t, time.Second, every)
 	advance(2 * time.Second)
 	_, state, _ := d.Begin(ctx, "k")
 	require.Equal(t, InFlight, state, "renewed 5 s after it began, a 3 s lease still holds")
 	advance(2 * time.Second)
 	_, state, _ = d.Begin(ctx, "k")
-	require.Equal(t, New, state, "once renewals stop it runs out")
+	require.Equal(t, New, state, "once renewals stop it runs out (a timer firing after stop renews nothing)")
 }
 
 // getSetOnly hides the Memory store's atomic extras.

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/simkit/simkit/store"
@@ -188,37 +189,40 @@ func (l *Lease) Renew(ctx context.Context) (bool, error) {
 
 // Keep renews the lease every third of its length until ctx ends or the
 // returned stop is called; stop waits for a renewal in progress. A lease
-// another handler took over is not renewed again.
+// another handler took over is not renewed again. Renewals run on timers,
+// not a goroutine per delivery, so a delivery that finishes within a third
+// of the lease costs one timer.
 func (l *Lease) Keep(ctx context.Context) (stop func()) {
-	return l.keep(ctx, time.After)
+	return l.keep(ctx, func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop })
 }
 
-func (l *Lease) keep(ctx context.Context, after func(time.Duration) <-chan time.Time) func() {
-	quit := make(chan struct{})
-	exited := make(chan struct{})
+func (l *Lease) keep(ctx context.Context, schedule func(time.Duration, func()) (cancel func() bool)) func() {
+	var (
+		mu      sync.Mutex
+		stopped bool
+		cancel  func() bool
+		tick    func()
+	)
 	every := l.d.lease() / 3
-	go func() {
-		defer close(exited)
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-quit:
-				return
-			case <-after(every):
-			}
-			if ok, err := l.Renew(ctx); err == nil && !ok {
-				return
-			}
+	tick = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped || ctx.Err() != nil {
+			return
 		}
-	}()
+		if ok, err := l.Renew(ctx); err == nil && !ok {
+			return
+		}
+		cancel = schedule(every, tick)
+	}
+	mu.Lock()
+	cancel = schedule(every, tick)
+	mu.Unlock()
 	return func() {
-		select {
-		case <-quit:
-		default:
-			close(quit)
-		}
-		<-exited
+		mu.Lock()
+		defer mu.Unlock()
+		stopped = true
+		cancel()
 	}
 }
 
