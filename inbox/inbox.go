@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -70,6 +71,14 @@ type Inbox struct {
 	o    Options
 	mu   sync.RWMutex
 	kind map[string]Handler
+
+	// While the queue is unreachable every claimed message looks idle, so
+	// right after an outage this process takes over no idle messages for
+	// ClaimIdle: the workers that handled them get that long to land the
+	// acks the outage held up. outage is set by a failed queue call; grace
+	// is when taking over may resume (UnixNano).
+	outage atomic.Bool
+	grace  atomic.Int64
 }
 
 // New returns an Inbox over q.
@@ -191,11 +200,23 @@ func (in *Inbox) Work(ctx context.Context) (int, error) {
 	return in.work(ctx, in.o.Consumer)
 }
 
+// noTakeover is an idle time no message reaches: Claim then returns only
+// new messages and due retries.
+const noTakeover = 100 * 365 * 24 * time.Hour
+
 func (in *Inbox) work(ctx context.Context, consumer string) (int, error) {
-	msgs, err := in.q.Claim(ctx, consumer, in.o.Workers, in.o.Now(), in.o.ClaimIdle)
+	idle := in.o.ClaimIdle
+	if time.Now().UnixNano() < in.grace.Load() || in.outage.Load() {
+		idle = noTakeover
+	}
+	msgs, err := in.q.Claim(ctx, consumer, in.o.Workers, in.o.Now(), idle)
 	if err != nil {
+		if ctx.Err() == nil {
+			in.outage.Store(true)
+		}
 		return 0, err
 	}
+	in.recovered()
 	var wg sync.WaitGroup
 	for _, m := range msgs {
 		wg.Add(1)
@@ -249,24 +270,36 @@ func (in *Inbox) process(ctx context.Context, consumer string, m Message) {
 	}
 }
 
+// recovered starts the grace period after an outage, once the queue
+// answers again.
+func (in *Inbox) recovered() {
+	if in.outage.CompareAndSwap(true, false) {
+		in.grace.Store(time.Now().Add(in.o.ClaimIdle).UnixNano())
+	}
+}
+
 // ack removes a handled message, retrying while the queue is unreachable:
-// an ack that never lands lets another consumer run the function again
-// once ClaimIdle has passed, so it keeps trying for that long.
+// an ack that never lands lets another consumer run the function again,
+// so it keeps trying, at least every quarter of ClaimIdle so that it lands
+// within the grace period that follows an outage, and gives up only after
+// ten times ClaimIdle.
 func (in *Inbox) ack(ctx context.Context, log *slog.Logger, m Message) {
 	bg := context.WithoutCancel(ctx)
-	give := time.Now().Add(in.o.ClaimIdle)
+	give := time.Now().Add(10 * in.o.ClaimIdle)
 	delay := 10 * time.Millisecond
 	for {
 		err := in.q.Ack(bg, m)
 		if err == nil {
+			in.recovered()
 			return
 		}
+		in.outage.Store(true)
 		if !time.Now().Before(give) {
 			log.LogAttrs(ctx, slog.LevelError, "simkit: inbox ack failed; the message may be handled again", slog.String("error", err.Error()))
 			return
 		}
 		time.Sleep(delay)
-		delay = min(2*delay, time.Second)
+		delay = min(2*delay, max(in.o.ClaimIdle/4, time.Millisecond), time.Second)
 	}
 }
 
