@@ -185,7 +185,8 @@ type webhookHandler struct {
 // call fn.
 //
 // It returns an error matching simkit.ErrValidation when fn is nil or no
-// Authenticator is configured (apply InsecureNoAuth to opt out explicitly).
+// Authenticator is configured (apply InsecureNoAuth to opt out explicitly),
+// or when opts.Inbox already has an eSIM Story handler.
 func NewWebhookHandler(fn func(ctx context.Context, d *Delivery) error, opts ...func(*WebhookOptions)) (http.Handler, error) {
 	const op = "NewWebhookHandler"
 	o := WebhookOptions{}
