@@ -87,6 +87,7 @@ func New(cfg Config) (*Client, error) {
 	if base == nil {
 		base = NewHTTPTransport()
 	}
+	base = &onceTransport{base: base}
 	limiter := sh.Limiter
 	if limiter == nil {
 		limiter = cfg.DefaultLimiter
