@@ -32,7 +32,9 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 	}
 	policy := c.policy
 	if call.Retry != nil {
-		policy = *call.Retry
+		// A per-call policy merges with the client's exactly as the
+		// client's merges with the provider's defaults.
+		policy = call.Retry.Or(c.policy)
 		if policy.Sleep == nil {
 			policy.Sleep = c.policy.Sleep
 		}
