@@ -300,7 +300,9 @@ func (p *placeholders) replacer() func(string) string {
 	for v := range p.byValue {
 		values = append(values, v)
 	}
-	sort.Slice(values, func(i, j int) bool { return len(values[i]) > len(values[j]) || len(values[i]) == len(values[j]) && values[i] < values[j] })
+	sort.Slice(values, func(i, j int) bool {
+		return len(values[i]) > len(values[j]) || len(values[i]) == len(values[j]) && values[i] < values[j]
+	})
 	for _, v := range values {
 		ph := p.byValue[v]
 		if ph == v {
