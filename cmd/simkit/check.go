@@ -23,21 +23,30 @@ call per configured provider and prints a table of provider, result,
 latency and request id. It exits 1 when any call fails, naming the
 provider; secrets are never printed.
 
-  partner     GET /balance            (SIMKIT_PARTNER_TOKEN, SIMKIT_PARTNER_SECRET)
-  smsnumbers  GET /v1/user/profile    (SIMKIT_SMS_TOKEN)
-  esimstory   no read-only call exists; shown as skipped (SIMKIT_ESIMSTORY_ACCESS_KEY)
-  topups      token, GET /customer/v2/orders (SIMKIT_TOPUPS_CLIENT_ID, SIMKIT_TOPUPS_CLIENT_SECRET)
+  partner     GET /balance
+  smsnumbers  GET /v1/user/profile
+  esimstory   none: its only call creates an order, so it is shown as skipped
+  topups      a token, then GET /customer/v2/orders
+
+A provider is configured when any of its variables is set; it then needs
+all of them (simkit check names the missing ones):
+
+  partner     SIMKIT_PARTNER_BASE_URL, SIMKIT_PARTNER_TOKEN, SIMKIT_PARTNER_SECRET
+  smsnumbers  SIMKIT_SMS_TOKEN (SIMKIT_SMS_BASE_URL optional)
+  esimstory   SIMKIT_ESIMSTORY_ACCESS_KEY, SIMKIT_ESIMSTORY_SECRET_KEY and
+              SIMKIT_ESIMSTORY_SANDBOX=1|0 or SIMKIT_ESIMSTORY_BASE_URL
+  topups      SIMKIT_TOPUPS_BASE_URL, SIMKIT_TOPUPS_CLIENT_ID, SIMKIT_TOPUPS_CLIENT_SECRET
+              (SIMKIT_RENEWAL_BASE_URL and SIMKIT_RENEWAL_KEY optional, both or neither)
 
 Flags:
 `
 
-// providerCheck is one provider's row: the variable that switches it on,
-// the ones it then needs, and its read-only call.
+// providerCheck is one provider's row: whether the environment configured
+// it, and its read-only call.
 type providerCheck struct {
-	name     string
-	enable   string
-	requires []string
-	call     func(ctx context.Context, c *simkit.Client, resp *option.Response) error
+	name       string
+	configured func(c *simkit.Client) bool
+	call       func(ctx context.Context, c *simkit.Client, resp *option.Response) error
 }
 
 // errSkipped marks a provider that has no read-only call to make.
@@ -46,19 +55,19 @@ var errSkipped = errors.New("skipped")
 // providerChecks lists the checks in table order.
 func providerChecks() []providerCheck {
 	return []providerCheck{
-		{"partner", simkit.EnvPartnerToken, []string{simkit.EnvPartnerSecret}, func(ctx context.Context, c *simkit.Client, r *option.Response) error {
+		{"partner", func(c *simkit.Client) bool { return c.Partner != nil }, func(ctx context.Context, c *simkit.Client, r *option.Response) error {
 			_, err := c.Partner.Balance(ctx, option.WithResponse(r))
 			return err
 		}},
-		{"smsnumbers", simkit.EnvSMSToken, nil, func(ctx context.Context, c *simkit.Client, r *option.Response) error {
+		{"smsnumbers", func(c *simkit.Client) bool { return c.SMS != nil }, func(ctx context.Context, c *simkit.Client, r *option.Response) error {
 			_, err := c.SMS.Profile(ctx, option.WithResponse(r))
 			return err
 		}},
-		{"esimstory", simkit.EnvESIMStoryAccessKey, []string{simkit.EnvESIMStorySecretKey}, func(context.Context, *simkit.Client, *option.Response) error {
+		{"esimstory", func(c *simkit.Client) bool { return c.ESIMStory != nil }, func(context.Context, *simkit.Client, *option.Response) error {
 			// Its only call creates (and charges) an order.
 			return fmt.Errorf("%w: eSIM Story has no read-only call, credentials not checked", errSkipped)
 		}},
-		{"topups", simkit.EnvTopupsClientID, []string{simkit.EnvTopupsClientSecret}, func(ctx context.Context, c *simkit.Client, r *option.Response) error {
+		{"topups", func(c *simkit.Client) bool { return c.Topups != nil }, func(ctx context.Context, c *simkit.Client, r *option.Response) error {
 			// Listing orders fetches a token first, so both the client
 			// credentials and the token's use are checked.
 			_, err := c.Topups.ListOrders(ctx, topups.ListOrdersParams{}, option.WithResponse(r))
@@ -80,34 +89,31 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, look
 	if code, done := parseFlags(fs, args, stdout, stderr, checkHelp); done {
 		return code
 	}
-	has := func(k string) bool { v, ok := lookup(k); return ok && v != "" }
-	var active []providerCheck
-	var missing []string
-	for _, pc := range providerChecks() {
-		if !has(pc.enable) {
-			continue
-		}
-		active = append(active, pc)
-		for _, k := range pc.requires {
-			if !has(k) {
-				missing = append(missing, fmt.Sprintf("%s is set but %s is not: set it", pc.enable, k))
-			}
-		}
-	}
-	if len(active) == 0 {
-		fmt.Fprintf(stderr, "simkit check: no provider configured; set at least one of %s, %s, %s or %s (and its base URL for a sandbox)\n",
-			simkit.EnvPartnerToken, simkit.EnvSMSToken, simkit.EnvESIMStoryAccessKey, simkit.EnvTopupsClientID)
-		return exitUsage
-	}
-	if len(missing) > 0 {
-		fmt.Fprintf(stderr, "simkit check: %s\n", strings.Join(missing, "; "))
+	// The environment's own rules (a provider set in part names every
+	// missing variable) apply as they do for simkit.FromEnv.
+	envOpts, err := simkit.EnvOptions(lookup)
+	if err != nil {
+		fmt.Fprintf(stderr, "simkit check: %v\n", err)
 		return exitUsage
 	}
 	// One attempt each: the check reports what one call does, and a
 	// closed port should fail fast rather than after backoff.
-	client, err := simkit.New(append(simkit.EnvOptions(lookup), simkit.WithRetry(retry.Policy{MaxAttempts: 1}))...)
+	client, err := simkit.New(append(envOpts, simkit.WithRetry(retry.Policy{MaxAttempts: 1}))...)
 	if err != nil {
 		fmt.Fprintf(stderr, "simkit check: %v\n", err)
+		return exitUsage
+	}
+	var active []providerCheck
+	for _, pc := range providerChecks() {
+		if pc.configured(client) {
+			active = append(active, pc)
+		}
+	}
+	if len(active) == 0 {
+		fmt.Fprintf(stderr, "simkit check: no provider configured; set the variables of at least one (%s and %s for partner, %s for smsnumbers, %s, %s and %s or %s for esimstory, %s, %s and %s for topups)\n",
+			simkit.EnvPartnerToken, simkit.EnvPartnerSecret, simkit.EnvSMSToken,
+			simkit.EnvESIMStoryAccessKey, simkit.EnvESIMStorySecretKey, simkit.EnvESIMStorySandbox, simkit.EnvESIMStoryBaseURL,
+			simkit.EnvTopupsBaseURL, simkit.EnvTopupsClientID, simkit.EnvTopupsClientSecret)
 		return exitUsage
 	}
 	rows := make([]checkRow, 0, len(active))
