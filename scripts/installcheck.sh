@@ -59,7 +59,7 @@ mapfile -t gets < <(awk '/^## /{ins = ($0 ~ /^## Install/)} ins && /^go get /' R
 [ ${#gets[@]} -gt 0 ] || fail "README.md has no '## Install' section with go get lines"
 pkgs=()
 for m in "${modules[@]}"; do
-  mp=$(cd "$m" && go list -m)
+  mp=$(awk '$1 == "module" { gsub(/"/, "", $2); print $2; exit }' "$m/go.mod")
   printf '%s\n' "${gets[@]}" | grep -qE "^go get $mp(@[^ ]*)?$" ||
     fail "README.md install section lacks: go get $mp"
   # Every public library package (no internal, examples, scripts, mains).
