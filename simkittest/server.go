@@ -105,16 +105,18 @@ func NewServer(sc ServerConfig) (*Server, error) {
 			_ = s.Shutdown(context.Background())
 			return nil, fmt.Errorf("simkittest: %s fake cannot listen on %s: %w", l.name, l.addr, err)
 		}
-		srv := &http.Server{Handler: l.h, ReadHeaderTimeout: 10 * time.Second}
 		s.lns = append(s.lns, ln)
-		s.servers = append(s.servers, srv)
-		go func() { _ = srv.Serve(ln) }()
+		s.servers = append(s.servers, &http.Server{Handler: l.h, ReadHeaderTimeout: 10 * time.Second})
 		base := "http://" + publicAddr(ln.Addr().String(), sc.PublicHost)
 		if l.name == "admin" {
 			s.admin = base
 		} else {
 			s.urls[l.name] = base + l.prefix
 		}
+	}
+	// Serve only once every URL is known: the admin API reports them.
+	for i, srv := range s.servers {
+		go func() { _ = srv.Serve(s.lns[i]) }()
 	}
 	return s, nil
 }
