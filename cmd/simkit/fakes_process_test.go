@@ -156,10 +156,12 @@ func TestFakesServerSubprocessJourneys(t *testing.T) {
 	partnerEvents := make(chan string, 8)
 	esimDeliveries := make(chan string, 8)
 	mux := http.NewServeMux()
-	mux.Handle("/partner", c.Partner.WebhookHandler(func(_ context.Context, ev *partner.WebhookEvent) error {
+	partnerHook, err := c.Partner.WebhookHandler(func(_ context.Context, ev *partner.WebhookEvent) error {
 		partnerEvents <- ev.Order.ExternalID
 		return nil
-	}))
+	})
+	require.NoError(t, err)
+	mux.Handle("/partner", partnerHook)
 	mux.HandleFunc("/esimstory", func(w http.ResponseWriter, r *http.Request) {
 		var d esimstory.Delivery
 		if json.NewDecoder(r.Body).Decode(&d) == nil {
