@@ -2,15 +2,12 @@ package topups
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/shopspring/decimal"
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
@@ -39,63 +36,25 @@ type ListOrdersParams struct {
 	// CreatedFrom and CreatedTo filter by creation day (both inclusive,
 	// only the date counts); set both or neither.
 	CreatedFrom, CreatedTo time.Time
-	// Code is an order code, OrderStatus an order status (e.g. "completed").
-	Code        string
+	// Code keeps orders whose code contains this text.
+	Code string
+	// OrderStatus keeps orders in this status ("completed", "failed",
+	// "refunded").
 	OrderStatus string
-	// ICCID keeps orders for one eSIM (18 to 22 digits).
+	// ICCID keeps orders for this eSIM (17 to 22 digits); the provider
+	// matches it as a substring.
 	ICCID string
-	// Description matches the description given to SubmitTopup.
+	// Description keeps orders whose description contains this text, such
+	// as the Reference given to SubmitTopup; the provider matches it as a
+	// substring, so compare Order.Description yourself for an exact match.
 	Description string
 	// Type keeps only eSIM orders or only top-ups.
 	Type OrderType
-	// Page (from 1) and Limit (orders per page, provider default when 0).
-	Page, Limit int
-}
-
-// Order is one order in the list (an eSIM order or a top-up).
-type Order struct {
-	ID          string          `json:"id"`
-	Code        string          `json:"code"`
-	PackageID   string          `json:"package_id"`
-	Type        OrderType       `json:"type"`
-	Status      OrderStatus     `json:"status"`
-	Description string          `json:"description"`
-	Quantity    int             `json:"quantity"`
-	Package     string          `json:"package"`
-	Data        string          `json:"data"`
-	Validity    string          `json:"validity"`
-	Price       decimal.Decimal `json:"price"`
-	NetPrice    decimal.Decimal `json:"net_price"`
-	Currency    string          `json:"currency"`
-	CreatedAt   time.Time       `json:"created_at"`
-	// SIMs is set with IncludeSIMs, User with IncludeUser.
-	SIMs []SIM `json:"sims"`
-	User *User `json:"user"`
-}
-
-// UnmarshalJSON accepts numeric ids, numbers sent as strings and the API's
-// time layouts.
-func (o *Order) UnmarshalJSON(b []byte) error {
-	type plain Order
-	w := struct {
-		*plain
-		ID        flexString `json:"id"`
-		Quantity  flexInt    `json:"quantity"`
-		Data      flexString `json:"data"`
-		Validity  flexString `json:"validity"`
-		CreatedAt flexTime   `json:"created_at"`
-	}{plain: (*plain)(o)}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	o.ID, o.Quantity, o.Data, o.Validity, o.CreatedAt = string(w.ID), int(w.Quantity), string(w.Data), string(w.Validity), time.Time(w.CreatedAt)
-	return nil
-}
-
-// OrdersPage is one page of ListOrders.
-type OrdersPage struct {
-	Orders []Order  `json:"data"`
-	Meta   PageMeta `json:"meta"`
+	// Limit is the number of orders per page (provider default when 0).
+	Limit int
+	// Cursor is the page to fetch: "" for the first, then the Next of the
+	// page before (ListOrders), which AllOrders does for you.
+	Cursor string
 }
 
 // query validates p and renders it as the API's query string.
@@ -122,20 +81,20 @@ func (p ListOrdersParams) query() (url.Values, error) {
 	default:
 		q.Set("filter[created_at]", p.CreatedFrom.Format(time.DateOnly)+" - "+p.CreatedTo.Format(time.DateOnly))
 	}
-	if p.Code != "" {
-		q.Set("filter[code]", p.Code)
-	}
-	if p.OrderStatus != "" {
-		q.Set("filter[order_status]", p.OrderStatus)
+	for name, v := range map[string]string{"filter[code]": p.Code, "filter[order_status]": p.OrderStatus, "filter[description]": p.Description} {
+		if v == "" {
+			continue
+		}
+		if why := validate.ID(v); why != "" {
+			return nil, apierror.Validation(Provider, ordersOp, "%s %s", name, why)
+		}
+		q.Set(name, v)
 	}
 	if p.ICCID != "" {
-		if !validate.ICCID(p.ICCID) {
-			return nil, apierror.Validation(Provider, ordersOp, "iccid must be 18 to 22 digits")
+		if err := checkICCID(ordersOp, p.ICCID); err != nil {
+			return nil, err
 		}
 		q.Set("filter[iccid]", p.ICCID)
-	}
-	if p.Description != "" {
-		q.Set("filter[description]", p.Description)
 	}
 	switch p.Type {
 	case "":
@@ -144,11 +103,14 @@ func (p ListOrdersParams) query() (url.Values, error) {
 	default:
 		return nil, apierror.Validation(Provider, ordersOp, "unknown order type %q (want sim or topup)", p.Type)
 	}
-	if p.Page < 0 || p.Limit < 0 {
-		return nil, apierror.Validation(Provider, ordersOp, "page and limit must not be negative")
+	if p.Limit < 0 || p.Limit > maxLimit {
+		return nil, apierror.Validation(Provider, ordersOp, "limit must be between 0 and %d", maxLimit)
 	}
-	if p.Page > 0 {
-		q.Set("page", strconv.Itoa(p.Page))
+	if p.Cursor != "" {
+		if n, err := strconv.Atoi(p.Cursor); err != nil || n < 1 {
+			return nil, apierror.Validation(Provider, ordersOp, "cursor must come from Page.Next")
+		}
+		q.Set("page", p.Cursor)
 	}
 	if p.Limit > 0 {
 		q.Set("limit", strconv.Itoa(p.Limit))
@@ -156,9 +118,13 @@ func (p ListOrdersParams) query() (url.Values, error) {
 	return q, nil
 }
 
+// maxLimit is the largest page the orders list serves.
+const maxLimit = 100
+
 // ListOrders returns one page of orders (eSIM orders and top-ups), newest
-// first as the provider sorts them.
-func (c *Client) ListOrders(ctx context.Context, p ListOrdersParams, opts ...option.CallOption) (*OrdersPage, error) {
+// first as the provider sorts them. Page.Next is the Cursor of the next
+// page ("" on the last) and Page.Total the number of matching orders.
+func (c *Client) ListOrders(ctx context.Context, p ListOrdersParams, opts ...option.CallOption) (*page.Page[Order], error) {
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
@@ -166,35 +132,48 @@ func (c *Client) ListOrders(ctx context.Context, p ListOrdersParams, opts ...opt
 	if err != nil {
 		return nil, err
 	}
-	out := &OrdersPage{}
-	if _, err := c.do(ctx, &transport.Request{
+	var out struct {
+		Data []Order `json:"data"`
+		Meta pageMeta `json:"meta"`
+	}
+	if _, err := c.call(ctx, &transport.Request{
 		Method: http.MethodGet,
 		Path:   "/customer/v2/orders",
 		Query:  q,
 		Op:     ordersOp,
-	}, out, opts...); err != nil {
+	}, &out, opts...); err != nil {
 		return nil, err
 	}
-	return out, nil
+	pg := &page.Page[Order]{Items: out.Data}
+	if out.Meta.LastPage > 0 {
+		total := int(out.Meta.Total)
+		pg.Total = &total
+	}
+	current := int(out.Meta.CurrentPage)
+	if current == 0 {
+		current, _ = strconv.Atoi(p.Cursor)
+		current = max(current, 1)
+	}
+	if len(out.Data) > 0 && current < int(out.Meta.LastPage) {
+		pg.Next = strconv.Itoa(current + 1)
+	}
+	return pg, nil
 }
 
-// AllOrders walks every order matching p from p.Page (or the first page)
-// to meta.last_page, fetching a page only when the loop needs it. A break
+// AllOrders walks every order matching p from p.Cursor (or the first page)
+// to the last page, fetching a page only when the loop needs it. A break
 // stops it without further requests; an error is yielded once, last.
 func (c *Client) AllOrders(ctx context.Context, p ListOrdersParams, opts ...option.CallOption) iter.Seq2[Order, error] {
-	return page.Walk(ctx, func(ctx context.Context, token string) ([]Order, string, error) {
-		if token != "" {
-			p.Page, _ = strconv.Atoi(token)
-		} else if p.Page == 0 {
-			p.Page = 1
+	first := p.Cursor
+	return page.Walk(ctx, func(ctx context.Context, cursor string) ([]Order, string, error) {
+		p.Cursor = cursor
+		if cursor == "" {
+			p.Cursor = first
 		}
 		pg, err := c.ListOrders(ctx, p, opts...)
 		if err != nil {
 			return nil, "", err
 		}
-		if len(pg.Orders) == 0 || p.Page >= pg.Meta.LastPage {
-			return pg.Orders, "", nil
-		}
-		return pg.Orders, strconv.Itoa(p.Page + 1), nil
+		return pg.Items, pg.Next, nil
 	})
 }
