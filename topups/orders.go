@@ -133,7 +133,7 @@ func (c *Client) ListOrders(ctx context.Context, p ListOrdersParams, opts ...opt
 		return nil, err
 	}
 	var out struct {
-		Data []Order `json:"data"`
+		Data []Order  `json:"data"`
 		Meta pageMeta `json:"meta"`
 	}
 	if _, err := c.call(ctx, &transport.Request{

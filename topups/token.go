@@ -24,9 +24,9 @@ const (
 // tokenAnswer is the token endpoint's body.
 type tokenAnswer struct {
 	Data struct {
-		TokenType   string  `json:"token_type"`
+		TokenType   string    `json:"token_type"`
 		ExpiresIn   jsonx.Int `json:"expires_in"`
-		AccessToken string  `json:"access_token"`
+		AccessToken string    `json:"access_token"`
 	} `json:"data"`
 }
 
