@@ -130,9 +130,7 @@ func (f *TopupsFake) packageView(p TopupPackage, typ string) map[string]any {
 		"data": p.Data, "short_info": topupsNullable(p.ShortInfo),
 		"prices": map[string]any{"net_price": netPrices, "recommended_retail_price": map[string]any{"USD": smsNum(p.Price)}},
 	}
-	if p.Voice != 0 || p.Text != 0 {
-		v["voice"], v["text"] = p.Voice, p.Text
-	}
+	v["voice"], v["text"] = topupsNullable(p.Voice), topupsNullable(p.Text)
 	return v
 }
 

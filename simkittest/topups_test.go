@@ -144,7 +144,7 @@ func TestTopupsToken(t *testing.T) {
 		field  string
 	}{
 		{"wrong secret", with("client_secret", "nope"), "", 401, ""},
-		{"wrong id", with("client_id", "nope"), "", 401, ""},
+		{"wrong id", with("client_id", "nope"), "", 422, "client_id"},
 		{"missing id", with("client_id", ""), "", 422, "client_id"},
 		{"missing secret", with("client_secret", ""), "", 422, "client_secret"},
 		{"bad grant", with("grant_type", "password"), "", 422, "grant_type"},

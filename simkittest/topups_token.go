@@ -26,8 +26,13 @@ func (f *TopupsFake) handleToken(w http.ResponseWriter, r *http.Request) {
 		topupsInvalid(w, "grant_type", "The selected grant type is invalid.")
 		return
 	}
-	if !constantEqual(form["client_id"], f.cfg.ClientID) ||
-		!constantEqual(form["client_secret"], f.cfg.ClientSecret) || f.cfg.ClientID == "" {
+	if !constantEqual(form["client_id"], f.cfg.ClientID) || f.cfg.ClientID == "" {
+		// An unknown client id fails the provider's validation; a known one
+		// with the wrong secret fails authentication.
+		topupsInvalid(w, "client_id", "The selected client id is invalid.")
+		return
+	}
+	if !constantEqual(form["client_secret"], f.cfg.ClientSecret) {
 		writeJSON(w, http.StatusUnauthorized, topupsMeta("Client authentication failed.", nil))
 		return
 	}
