@@ -24,13 +24,13 @@ type TopupsFakeConfig struct {
 	// TokenTTL is the lifetime of an issued access token (sent as expires_in); default 24 hours.
 	TokenTTL time.Duration
 	// TokenLimit is how many tokens may be issued per minute before 429
-	// (SPEC: 3/min); 0 means 3, a negative value disables the limit.
+	// (the provider allows 3 a minute); 0 means 3, a negative value disables the limit.
 	TokenLimit int
 	// Balance is the partner's prepaid balance that top-ups (at net price) draw on; default 100.
 	Balance decimal.Decimal
-	// HistoryWindow is the per-ICCID package-history limit window; default 15 minutes (SPEC).
+	// HistoryWindow is the per-ICCID package-history limit window; default 15 minutes, as the provider enforces.
 	HistoryWindow time.Duration
-	// StrictSIMs makes only SIMs added with AddSIM (and the seeded
+	// StrictSIMs makes only SIMs added with AddSIM (and the built-in
 	// 89852341234567890123) known; by default any well-formed ICCID is an
 	// active eSIM with the default top-up packages.
 	StrictSIMs bool
@@ -91,7 +91,7 @@ type TopupsFake struct {
 }
 
 // TopupsSeedICCID is the eSIM the top-up fake always knows: the sample ICCID of
-// SPEC (which, like real ones, fails the Luhn check).
+// the provider's docs (which, like real ones, fails the Luhn check).
 const TopupsSeedICCID = "89852341234567890123"
 
 type topupsForced struct {

@@ -357,3 +357,32 @@ func TestPackageHistoryDropOnReusedConnection(t *testing.T) {
 		})
 	}
 }
+
+// Concurrent calls with one reference (a double-clicked checkout) place
+// one top-up and all return it.
+func TestSubmitTopupConcurrentSameReference(t *testing.T) {
+	m := newMatrixServer(t, "HTTP/1.1")
+	c := m.client(t, "HTTP/1.1", false)
+	p := topups.SubmitTopupParams{PackageID: matrixPackage, ICCID: simkittest.TopupsSeedICCID, Reference: "checkout-1"}
+	const callers = 8
+	ids := make([]string, callers)
+	errs := make([]error, callers)
+	var wg sync.WaitGroup
+	for i := range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			o, err := c.SubmitTopup(context.Background(), p)
+			ids[i], errs[i] = orderID(o), err
+		}()
+	}
+	wg.Wait()
+	for i := range callers {
+		require.NoError(t, errs[i])
+		require.Equal(t, ids[0], ids[i])
+	}
+	require.Equal(t, 1, m.fake.OrderCount())
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	require.Equal(t, 1, m.submitRequests)
+}

@@ -2,6 +2,7 @@ package topups
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"time"
@@ -12,7 +13,12 @@ import (
 	"github.com/simkit/simkit/option"
 )
 
-const submitOp = "POST /customer/v2/orders/topups"
+const (
+	submitOp        = "POST /customer/v2/orders/topups"
+	submitKeyPrefix = "topups:topup:"
+	// submitMemory is how long a placed top-up is remembered by reference.
+	submitMemory = 15 * time.Minute
+)
 
 // settleTimeout bounds the look-up that settles an ambiguous top-up when
 // the caller's context has already ended.
@@ -48,7 +54,9 @@ type SubmitTopupParams struct {
 //     retried;
 //   - when the submit's outcome is ambiguous (no answer, a timeout, a 5xx,
 //     an unreadable answer), it looks again and returns the top-up if the
-//     provider has it.
+//     provider has it;
+//   - concurrent calls with one Reference share one look-up and submit, in
+//     this process and across replicas sharing the Store.
 //
 // When the look-up finds nothing or fails after an ambiguous submit, the
 // error matches ErrOutcomeUnknown and carries Reference and Started: call
@@ -72,6 +80,31 @@ func (c *Client) SubmitTopup(ctx context.Context, p SubmitTopupParams, opts ...o
 		return nil, apierror.Validation(Provider, submitOp, "reference %s", why)
 	}
 	started := c.t.Now()
+	// Concurrent calls with one reference share one look-up and submit
+	// (in this process, and across replicas sharing the Store while the
+	// lock lasts); the top-up is remembered for a while so a repeat needs
+	// no look-up.
+	v, _, err := c.flight.Load(ctx, submitKeyPrefix+p.ICCID+":"+p.Reference, func(ctx context.Context) ([]byte, time.Duration, error) {
+		o, err := c.submitOnce(ctx, p, started, opts)
+		if err != nil {
+			return nil, 0, err
+		}
+		b, err := json.Marshal(o)
+		return b, submitMemory, err
+	})
+	if err != nil {
+		return nil, storeError(submitOp, err)
+	}
+	o := &Order{}
+	if err := json.Unmarshal(v, o); err != nil {
+		return nil, &apierror.Error{Provider: Provider, Op: submitOp, Message: "cannot decode remembered top-up", Kind: apierror.ErrBadResponse, Err: err}
+	}
+	return o, nil
+}
+
+// submitOnce looks for the top-up, submits it when there is none, and
+// settles an ambiguous submit.
+func (c *Client) submitOnce(ctx context.Context, p SubmitTopupParams, started time.Time, opts []option.CallOption) (*Order, error) {
 	if o, err := c.findTopup(ctx, p, opts); err != nil || o != nil {
 		// Found: that is this top-up. Failed: submitting now could place a
 		// second one, so nothing is sent and nothing was charged.
