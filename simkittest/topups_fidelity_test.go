@@ -164,3 +164,25 @@ func TestTopupsMoneyMeaning(t *testing.T) {
 		})
 	}
 }
+
+// SetDiscountPricing switches a running fake between the pricing models.
+func TestTopupsSetDiscountPricing(t *testing.T) {
+	e := newTopupsEnv(t, nil)
+	tok := e.token()
+	path := "/customer/v2/sims/" + TopupsSeedICCID + "/topups"
+	pricing := func() (map[string]any, any) {
+		v := e.send(http.MethodGet, path, tok, nil, "").json(t)
+		return v["pricing"].(map[string]any), v["data"].([]any)[0].(map[string]any)["net_price"]
+	}
+	p, net := pricing()
+	require.Equal(t, "net_pricing", p["model"])
+	require.EqualValues(t, 7.6, net)
+	e.fake.SetDiscountPricing(decimal.NewFromInt(15))
+	p, net = pricing()
+	require.Equal(t, "discount_pricing", p["model"])
+	require.EqualValues(t, 15, p["discount_percentage"])
+	require.Nil(t, net)
+	e.fake.SetDiscountPricing(decimal.NewFromInt(-1))
+	p, _ = pricing()
+	require.Equal(t, "net_pricing", p["model"])
+}
