@@ -54,7 +54,9 @@ type SubmitTopupParams struct {
 //     retried;
 //   - when the submit's outcome is ambiguous (no answer, a timeout, a 5xx,
 //     an unreadable answer), it looks again and returns the top-up if the
-//     provider has it;
+//     provider has it (if ctx has already ended, that look-up runs on its
+//     own deadline of at most 10 seconds, since the answer decides whether
+//     the customer was charged);
 //   - concurrent calls with one Reference share one look-up and submit, in
 //     this process and across replicas sharing the Store.
 //

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -206,4 +207,34 @@ func TestTopupPackagesRetried(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, list.Packages, 1)
 	require.Len(t, *e.sleeps, 1)
+}
+
+// The caller's deadline ends the submit after the provider received it:
+// the look-up still runs, on its own short deadline, and finds the top-up.
+func TestSubmitTopupSettlesAfterCallerDeadline(t *testing.T) {
+	e := newEnv(t)
+	placed := false
+	var mu sync.Mutex
+	e.mt.RegisterResponder(http.MethodGet, ordersURL, func(*http.Request) (*http.Response, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		rows := ``
+		if placed {
+			rows = `{"id":"77","type":"topup","description":"ref-late"}`
+		}
+		return httpmock.NewStringResponse(200, `{"data":[`+rows+`],"meta":{"current_page":1,"last_page":1}}`), nil
+	})
+	e.mt.RegisterResponder(http.MethodPost, submitURL, func(r *http.Request) (*http.Response, error) {
+		mu.Lock()
+		placed = true
+		mu.Unlock()
+		<-r.Context().Done()
+		return nil, r.Context().Err()
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	o, err := e.c.SubmitTopup(ctx, SubmitTopupParams{PackageID: "p", ICCID: testICCID, Reference: "ref-late"})
+	require.NoError(t, err)
+	require.Equal(t, "77", o.ID)
+	require.Equal(t, 1, e.calls(http.MethodPost, submitURL))
 }
