@@ -187,7 +187,7 @@ func BenchmarkGet(b *testing.B) {
 						return err
 					}
 					var out struct {
-						Data []topups.TopupPackage `json:"data"`
+						Data []topups.Package `json:"data"`
 					}
 					return json.Unmarshal(body, &out)
 				})

@@ -40,8 +40,8 @@ func journey(t *testing.T, env *simkittest.Env, rt http.RoundTripper) []string {
 	require.NoError(t, err)
 	pkgs, err := tp.TopupPackages(ctx, "89852341234567890123")
 	require.NoError(t, err)
-	require.NotEmpty(t, pkgs)
-	return []string{bal.Balance.String(), order.ExternalID, string(order.Status), strings.Join(eo.TopupIDs(), ","), pkgs[0].ID}
+	require.NotEmpty(t, pkgs.Packages)
+	return []string{bal.Balance.String(), order.ExternalID, string(order.Status), strings.Join(eo.TopupIDs(), ","), pkgs.Packages[0].ID}
 }
 
 func TestRecordThenReplayWithoutSecrets(t *testing.T) {

@@ -229,11 +229,11 @@ func TestFakesServerSubprocessJourneys(t *testing.T) {
 	pkgs, err := c.Topups.TopupPackages(ctx, simkittest.TopupsSeedICCID)
 	require.NoError(t, err)
 	require.NotEmpty(t, pkgs)
-	_, err = c.Topups.SubmitTopup(ctx, topups.SubmitTopupParams{PackageID: pkgs[0].ID, ICCID: simkittest.TopupsSeedICCID})
+	_, err = c.Topups.SubmitTopup(ctx, topups.SubmitTopupParams{PackageID: pkgs.Packages[0].ID, ICCID: simkittest.TopupsSeedICCID, Reference: "process-test-1"})
 	require.NoError(t, err)
 	page, err := c.Topups.ListOrders(ctx, topups.ListOrdersParams{})
 	require.NoError(t, err)
-	require.NotEmpty(t, page.Orders)
+	require.NotEmpty(t, page.Items)
 
 	// A fault injected through the admin API reaches the client, then goes.
 	adminCall(t, admin, http.MethodPost, "/faults", map[string]any{"provider": "partner", "path": "/balance", "kind": "status", "status": 500})

@@ -25,16 +25,28 @@ type RenewalResult struct {
 	Data json.RawMessage `json:"data"`
 }
 
-// RenewNumber renews the subscription of the user with this email, or
+// RenewNumberParams says whose number to renew.
+type RenewNumberParams struct {
+	// Email is the user's address, as the renewal API knows it. Required.
+	// It is customer data: simkit never puts it in errors or logs.
+	Email string
+}
+
+// RenewNumber renews the subscription of the user p.Email, or
 // converts a free-trial user to paying. It uses the separate renewal API
 // (Options.RenewalBaseURL and RenewalKey) and answers ErrNotConfigured
 // without them.
 //
-// A renewal may charge, and the API takes no id to deduplicate by, so the
-// call is never retried automatically. An answer with success:false is an
-// error carrying the provider's message that matches ErrRenewalRefused
-// and, by its wording, ErrNotFound or ErrValidation.
-func (c *Client) RenewNumber(ctx context.Context, email string, opts ...option.CallOption) (*RenewalResult, error) {
+// A renewal may charge, and the API takes no id to deduplicate by and has
+// no way to look a renewal up, so the request reaches the provider at most
+// once and is never retried. When its outcome is ambiguous (no answer, a
+// timeout, a 5xx, an unreadable answer) the error matches
+// ErrOutcomeUnknown, carrying Started and a masked Reference: check the
+// user's subscription (the provider's user list or dashboard) before
+// renewing again. An answer with success:false is an error carrying the
+// provider's message that matches ErrRenewalRefused and, by its wording,
+// ErrNotFound or ErrValidation.
+func (c *Client) RenewNumber(ctx context.Context, p RenewNumberParams, opts ...option.CallOption) (*RenewalResult, error) {
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
@@ -44,10 +56,11 @@ func (c *Client) RenewNumber(ctx context.Context, email string, opts ...option.C
 		e.Message = "renewal API not configured: set RenewalBaseURL and RenewalKey"
 		return nil, e
 	}
-	email = strings.TrimSpace(email)
+	email := strings.TrimSpace(p.Email)
 	if !validate.Email(email) {
 		return nil, apierror.Validation(Provider, renewOp, "email is not a valid address")
 	}
+	started := c.renewal.Now()
 	out := &RenewalResult{}
 	resp, err := c.renewal.Do(ctx, &transport.Request{
 		Method:      http.MethodPost,
@@ -57,6 +70,11 @@ func (c *Client) RenewNumber(ctx context.Context, email string, opts ...option.C
 		Op:          renewOp,
 	}, out, opts...)
 	if err != nil {
+		if transport.Ambiguous(err) {
+			return nil, &apierror.Error{Provider: Provider, Op: renewOp, Kind: apierror.ErrOutcomeUnknown, Err: err,
+				Message:   "renewal may or may not have happened; the renewal API cannot be asked",
+				Ambiguous: true, Reference: maskEmail(email), Started: started, StatusCode: statusOf(err)}
+		}
 		markRefusal(resp, err)
 		return nil, err
 	}
@@ -86,4 +104,23 @@ func markRefusal(resp *transport.Response, err error) {
 	if json.Unmarshal(resp.Body, &body) == nil && !body.Success && body.Message != "" {
 		e.Err = ErrRenewalRefused
 	}
+}
+
+// maskEmail keeps enough of an address to recognise it in a manual check
+// ("j***@example.com") without carrying the customer's address.
+func maskEmail(email string) string {
+	at := strings.LastIndexByte(email, '@')
+	if at < 1 {
+		return "***"
+	}
+	return email[:1] + "***" + email[at:]
+}
+
+// statusOf is the HTTP status an error carries, 0 when none.
+func statusOf(err error) int {
+	var e *apierror.Error
+	if errors.As(err, &e) {
+		return e.StatusCode
+	}
+	return 0
 }

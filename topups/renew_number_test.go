@@ -31,7 +31,7 @@ func TestRenewNumber(t *testing.T) {
 		require.Equal(t, map[string]string{"email": "jane@example.com"}, body)
 		return httpmock.NewStringResponse(200, fixture(t, "renew_ok.json")), nil
 	})
-	res, err := e.c.RenewNumber(context.Background(), " jane@example.com ")
+	res, err := e.c.RenewNumber(context.Background(), RenewNumberParams{Email: " jane@example.com "})
 	require.NoError(t, err)
 	require.True(t, res.Success)
 	require.Equal(t, "Number renewed successfully", res.Message)
@@ -56,7 +56,7 @@ func TestRenewNumberRefused(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, withRenewal)
 			e.mt.RegisterResponder(http.MethodPost, renewURL, jsonResponder(tt.status, tt.body))
-			_, err := e.c.RenewNumber(context.Background(), "jane@example.com")
+			_, err := e.c.RenewNumber(context.Background(), RenewNumberParams{Email: "jane@example.com"})
 			for _, k := range tt.kinds {
 				require.ErrorIs(t, err, k)
 			}
@@ -72,7 +72,7 @@ func TestRenewNumberRefused(t *testing.T) {
 
 func TestRenewNumberNotConfigured(t *testing.T) {
 	e := newEnv(t)
-	_, err := e.c.RenewNumber(context.Background(), "jane@example.com")
+	_, err := e.c.RenewNumber(context.Background(), RenewNumberParams{Email: "jane@example.com"})
 	require.ErrorIs(t, err, apierror.ErrNotConfigured)
 	require.Equal(t, 0, e.mt.GetTotalCallCount())
 }

@@ -41,7 +41,7 @@ func TestListOrdersSendsEveryFilter(t *testing.T) {
 		ICCID:       testICCID,
 		Description: "customer-42",
 		Type:        OrderTypeTopup,
-		Page:        1,
+		Cursor:      "1",
 		Limit:       2,
 	})
 	require.NoError(t, err)
@@ -56,10 +56,12 @@ func TestListOrdersSendsEveryFilter(t *testing.T) {
 		"page":                 {"1"},
 		"limit":                {"2"},
 	}, queries[0])
-	require.Equal(t, PageMeta{CurrentPage: 1, LastPage: 2, PerPage: 2, Total: 3}, pg.Meta)
-	require.Len(t, pg.Orders, 2)
+	require.Equal(t, "2", pg.Next)
+	require.NotNil(t, pg.Total)
+	require.Equal(t, 3, *pg.Total)
+	require.Len(t, pg.Items, 2)
 
-	o := pg.Orders[0]
+	o := pg.Items[0]
 	require.Equal(t, "1", o.ID)
 	require.Equal(t, OrderTypeSIM, o.Type)
 	require.Equal(t, OrderStatus{Name: "Completed", Slug: "completed"}, o.Status)
@@ -73,7 +75,7 @@ func TestListOrdersSendsEveryFilter(t *testing.T) {
 	require.Equal(t, User{ID: "7", Name: "Jane", Email: "jane@example.com", Company: "Example",
 		CreatedAt: time.Date(2022, 12, 1, 9, 0, 0, 0, time.UTC)}, *o.User)
 
-	plain := pg.Orders[1]
+	plain := pg.Items[1]
 	require.Equal(t, OrderStatus{Name: "completed", Slug: "completed"}, plain.Status)
 	require.Nil(t, plain.User)
 }
@@ -99,7 +101,7 @@ func TestAllOrdersStopsAtLastPage(t *testing.T) {
 	}
 	require.Equal(t, []string{"1", "2", "3"}, ids)
 	require.Equal(t, 2, e.calls(http.MethodGet, ordersURL))
-	require.Equal(t, "1", queries[0].Get("page"))
+	require.Equal(t, "", queries[0].Get("page"), "the first page is the provider's default")
 	require.Equal(t, "2", queries[1].Get("page"))
 	require.Equal(t, "2", queries[1].Get("limit"))
 }
@@ -130,7 +132,7 @@ func TestAllOrdersYieldsErrorOnce(t *testing.T) {
 	e := newEnv(t)
 	e.mt.RegisterResponder(http.MethodGet, ordersURL, jsonResponder(404, `{"meta":{"message":"Not found"}}`))
 	var errs []error
-	for _, err := range e.c.AllOrders(context.Background(), ListOrdersParams{Page: 3}) {
+	for _, err := range e.c.AllOrders(context.Background(), ListOrdersParams{Cursor: "3"}) {
 		errs = append(errs, err)
 	}
 	require.Len(t, errs, 1)
