@@ -31,12 +31,12 @@ type CreateOrderParams struct {
 	ExternalOrderID string
 	// Products lists what to buy; at least one, each with Qty >= 1 and at
 	// most MaxUnits units in all.
-	Products []ProductQty
+	Products []OrderProductParams
 }
 
 type createOrderBody struct {
-	ExternalOrderID string       `json:"external_order_id"`
-	Products        []ProductQty `json:"products"`
+	ExternalOrderID string               `json:"external_order_id"`
+	Products        []OrderProductParams `json:"products"`
 }
 
 type createOrderAnswer struct {

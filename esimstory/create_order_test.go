@@ -55,7 +55,7 @@ func TestCreateOrderSignatureMatchesIndependentVector(t *testing.T) {
 				}
 			})
 			_, err := c.CreateOrder(context.Background(), esimstory.CreateOrderParams{
-				ExternalOrderID: "ORDER-1", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 3}},
+				ExternalOrderID: "ORDER-1", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 3}},
 			})
 			require.NoError(t, err)
 			require.Len(t, seen, 1)
@@ -86,7 +86,7 @@ func TestCreateOrderResignsEveryAttempt(t *testing.T) {
 	c := testClient(t, mt, clock)
 	var resp option.Response
 	_, err := c.CreateOrder(context.Background(), esimstory.CreateOrderParams{
-		ExternalOrderID: "ORDER-1", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 3}},
+		ExternalOrderID: "ORDER-1", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 3}},
 	}, option.WithResponse(&resp))
 	require.NoError(t, err)
 	require.Equal(t, 2, resp.Attempts)
@@ -112,7 +112,7 @@ func TestCreateOrderQtyThreeGivesThreeTopupIDs(t *testing.T) {
 	})
 	c := testClient(t, mt, newClock())
 	order, err := c.CreateOrder(context.Background(), esimstory.CreateOrderParams{
-		ExternalOrderID: "ORDER-1", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 3}},
+		ExternalOrderID: "ORDER-1", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 3}},
 	})
 	require.NoError(t, err)
 	require.Equal(t, "ORDER-1", order.ExternalOrderID)
@@ -127,24 +127,24 @@ func TestCreateOrderQtyThreeGivesThreeTopupIDs(t *testing.T) {
 }
 
 func TestCreateOrderValidationSendsNothing(t *testing.T) {
-	many := make([]esimstory.ProductQty, 0, 2)
-	many = append(many, esimstory.ProductQty{OptionID: optionA, Qty: 60}, esimstory.ProductQty{OptionID: optionA, Qty: 60})
+	many := make([]esimstory.OrderProductParams, 0, 2)
+	many = append(many, esimstory.OrderProductParams{OptionID: optionA, Qty: 60}, esimstory.OrderProductParams{OptionID: optionA, Qty: 60})
 	tests := []struct {
 		name string
 		p    esimstory.CreateOrderParams
 	}{
-		{"empty external id", esimstory.CreateOrderParams{Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 1}}}},
-		{"blank external id", esimstory.CreateOrderParams{ExternalOrderID: "  ", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 1}}}},
+		{"empty external id", esimstory.CreateOrderParams{Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 1}}}},
+		{"blank external id", esimstory.CreateOrderParams{ExternalOrderID: "  ", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 1}}}},
 		{"no products", esimstory.CreateOrderParams{ExternalOrderID: "O"}},
-		{"qty zero", esimstory.CreateOrderParams{ExternalOrderID: "O", Products: []esimstory.ProductQty{{OptionID: optionA}}}},
-		{"qty negative", esimstory.CreateOrderParams{ExternalOrderID: "O", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: -1}}}},
-		{"empty option id", esimstory.CreateOrderParams{ExternalOrderID: "O", Products: []esimstory.ProductQty{{Qty: 1}}}},
-		{"qty over cap", esimstory.CreateOrderParams{ExternalOrderID: "O", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: esimstory.MaxUnits + 1}}}},
+		{"qty zero", esimstory.CreateOrderParams{ExternalOrderID: "O", Products: []esimstory.OrderProductParams{{OptionID: optionA}}}},
+		{"qty negative", esimstory.CreateOrderParams{ExternalOrderID: "O", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: -1}}}},
+		{"empty option id", esimstory.CreateOrderParams{ExternalOrderID: "O", Products: []esimstory.OrderProductParams{{Qty: 1}}}},
+		{"qty over cap", esimstory.CreateOrderParams{ExternalOrderID: "O", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: esimstory.MaxUnits + 1}}}},
 		{"total over cap", esimstory.CreateOrderParams{ExternalOrderID: "O", Products: many}},
-		{"option id not a UUID", esimstory.CreateOrderParams{ExternalOrderID: "O", Products: []esimstory.ProductQty{{OptionID: "opt-1", Qty: 1}}}},
-		{"external id of 1 MiB", esimstory.CreateOrderParams{ExternalOrderID: strings.Repeat("x", 1<<20), Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 1}}}},
-		{"external id with NUL", esimstory.CreateOrderParams{ExternalOrderID: "O\x00", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 1}}}},
-		{"external id with newline", esimstory.CreateOrderParams{ExternalOrderID: "O\n1", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 1}}}},
+		{"option id not a UUID", esimstory.CreateOrderParams{ExternalOrderID: "O", Products: []esimstory.OrderProductParams{{OptionID: "opt-1", Qty: 1}}}},
+		{"external id of 1 MiB", esimstory.CreateOrderParams{ExternalOrderID: strings.Repeat("x", 1<<20), Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 1}}}},
+		{"external id with NUL", esimstory.CreateOrderParams{ExternalOrderID: "O\x00", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 1}}}},
+		{"external id with newline", esimstory.CreateOrderParams{ExternalOrderID: "O\n1", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 1}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -196,7 +196,7 @@ func TestCreateOrderUnreadableAnswerTwiceIsUnknown(t *testing.T) {
 			mt.RegisterResponder(http.MethodPost, ordersURL, jsonResponder(200, []byte(body), nil))
 			c := testClient(t, mt, newClock())
 			_, err := c.CreateOrder(context.Background(), esimstory.CreateOrderParams{
-				ExternalOrderID: "O", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 1}},
+				ExternalOrderID: "O", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 1}},
 			})
 			require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
 			var e *apierror.Error
@@ -228,7 +228,7 @@ func TestCreateOrderAfterAmbiguousFailure(t *testing.T) {
 			mt, calls := sequence(t, tt.answers...)
 			c := testClient(t, mt, newClock())
 			order, err := c.CreateOrder(context.Background(), esimstory.CreateOrderParams{
-				ExternalOrderID: "ORDER-9", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 2}, {OptionID: optionB, Qty: 1}},
+				ExternalOrderID: "ORDER-9", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 2}, {OptionID: optionB, Qty: 1}},
 			})
 			require.Equal(t, tt.wantCall, *calls)
 			if tt.wantErr != nil {
@@ -266,7 +266,7 @@ func TestCreateOrderRespectsCustomRetryable(t *testing.T) {
 		o.Retry.Retryable = func(*http.Response, error) bool { return false }
 	})
 	_, err := c.CreateOrder(context.Background(), esimstory.CreateOrderParams{
-		ExternalOrderID: "ORDER-9", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 1}},
+		ExternalOrderID: "ORDER-9", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 1}},
 	})
 	require.ErrorIs(t, err, apierror.ErrOutcomeUnknown, "a 500 may hide a created order")
 	require.Equal(t, 1, mt.GetTotalCallCount())

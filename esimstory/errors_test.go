@@ -41,7 +41,7 @@ func TestCreateOrderErrorBodiesDecode(t *testing.T) {
 			mt.RegisterResponder(http.MethodPost, ordersURL, jsonResponder(tt.status, tt.body, nil))
 			c := testClient(t, mt, newClock())
 			order, err := c.CreateOrder(context.Background(), esimstory.CreateOrderParams{
-				ExternalOrderID: "ORDER-7", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 1}},
+				ExternalOrderID: "ORDER-7", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 1}},
 			})
 			require.Nil(t, order)
 			require.ErrorIs(t, err, tt.kind)

@@ -71,7 +71,7 @@ func ExampleClient_CreateOrder() {
 	for _, id := range []string{"ORDER-1", "ORDER-1", "ORDER-LOST"} {
 		order, err := c.CreateOrder(ctx, esimstory.CreateOrderParams{
 			ExternalOrderID: id, // keep it with your order before calling
-			Products:        []esimstory.ProductQty{{OptionID: exampleOption, Qty: 2}},
+			Products:        []esimstory.OrderProductParams{{OptionID: exampleOption, Qty: 2}},
 		})
 		var e *simkit.Error
 		switch {

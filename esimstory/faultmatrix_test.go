@@ -279,7 +279,7 @@ func TestFaultMatrix(t *testing.T) {
 				}
 				firstReused.CompareAndSwap(-1, v)
 			}}
-			params := esimstory.CreateOrderParams{ExternalOrderID: matrixExtID, Products: []esimstory.ProductQty{{OptionID: simkittest.ESIMStoryOptionA, Qty: 2}, {OptionID: simkittest.ESIMStoryOptionB, Qty: 1}}}
+			params := esimstory.CreateOrderParams{ExternalOrderID: matrixExtID, Products: []esimstory.OrderProductParams{{OptionID: simkittest.ESIMStoryOptionA, Qty: 2}, {OptionID: simkittest.ESIMStoryOptionB, Qty: 1}}}
 			var callOpts []option.CallOption
 			if c.slowAfter {
 				callOpts = append(callOpts, option.WithTimeout(100*time.Millisecond))

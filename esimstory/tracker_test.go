@@ -56,7 +56,7 @@ func (f *flakyStore) Set(ctx context.Context, key string, v []byte, ttl time.Dur
 }
 
 func order3() esimstory.CreateOrderParams {
-	return esimstory.CreateOrderParams{ExternalOrderID: "ORDER-123456", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 3}}}
+	return esimstory.CreateOrderParams{ExternalOrderID: "ORDER-123456", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 3}}}
 }
 
 func delivery(topupID, ext string) *esimstory.Delivery {

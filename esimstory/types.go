@@ -7,10 +7,10 @@ import (
 	"github.com/simkit/simkit/internal/jsonx"
 )
 
-// ProductQty is one line of an order: how many units of an eSIM product
-// option to buy.
-type ProductQty struct {
-	// OptionID is the eSIM Story product option id (a UUID in the docs).
+// OrderProductParams is one line of an order (CreateOrderParams.Products):
+// how many units of an eSIM product option to buy.
+type OrderProductParams struct {
+	// OptionID is the eSIM Story product option id, a UUID.
 	OptionID string `json:"option_id"`
 	// Qty is the number of units; each unit becomes its own topup_id and its
 	// own delivery webhook.
@@ -21,7 +21,10 @@ type ProductQty struct {
 // assigned and the option it belongs to. Its delivery webhook carries the
 // same topup_id.
 type OrderedUnit struct {
-	TopupID  string `json:"topup_id"`
+	// TopupID is eSIM Story's id of the unit; its delivery carries it.
+	// Empty in a recovered order.
+	TopupID string `json:"topup_id"`
+	// OptionID is the product option the unit was ordered as.
 	OptionID string `json:"option_id"`
 }
 
@@ -59,9 +62,12 @@ func (o *Order) TopupIDs() []string {
 // Delivery is one eSIM delivered by webhook: eSIM Story sends one per unit
 // ordered, keyed by its topup_id.
 type Delivery struct {
-	TopupID  string `json:"topup_id"`
+	// TopupID names the unit delivered, as in the order's answer.
+	TopupID string `json:"topup_id"`
+	// OptionID is the product option of the unit.
 	OptionID string `json:"option_id"`
-	ICCID    string `json:"iccid"`
+	// ICCID identifies the eSIM (customer data: keep it out of logs).
+	ICCID string `json:"iccid"`
 	// SMDP is the SM-DP+ address the eSIM downloads from.
 	SMDP string `json:"smdp"`
 	// ActivationCode is the matching id the SM-DP+ expects.
@@ -75,7 +81,8 @@ type Delivery struct {
 	// holds the provider's text.
 	ExpiresAt time.Time `json:"-"`
 	// ExpiredDate is expired_date exactly as sent.
-	ExpiredDate     string `json:"expired_date"`
+	ExpiredDate string `json:"expired_date"`
+	// ExternalOrderID is the id the order was created with.
 	ExternalOrderID string `json:"external_order_id"`
 }
 

@@ -17,8 +17,8 @@ import (
 // on the real hosts; Config.ESIMStoryURL ends with it.
 const ESIMStoryPrefix = "/api"
 
-// Option ids the eSIM Story fake knows from the start: the seed doc's
-// examples.
+// Option ids the eSIM Story fake knows from the start: the ones in eSIM
+// Story's API reference examples.
 const (
 	ESIMStoryOptionA = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
 	ESIMStoryOptionB = "b2c3d4e5-f6a7-8901-bcde-f12345678901"
