@@ -57,7 +57,8 @@ type createOrderAnswer struct {
 //     we created: it is returned with Recovered set, the unit count of the
 //     request and unknown topup_ids, and the Tracker waits for that many
 //     deliveries;
-//   - otherwise the id was used before, by another order: an error matching
+//   - otherwise, or when the Tracker already holds a settled order with
+//     this id, the id was used before: an error matching
 //     simkit.ErrConflict that names the id.
 //
 // When no answer settles it (every attempt failed, or an ambiguous attempt
@@ -65,9 +66,11 @@ type createOrderAnswer struct {
 // supplier failed), the error matches simkit.ErrOutcomeUnknown and carries
 // Ambiguous, Reference (the external order id) and Started. Calling
 // CreateOrder again with the same ExternalOrderID is then safe: it creates
-// the order if it does not exist and never creates a second one. The
-// Tracker keeps such an order open meanwhile: its deliveries are accepted
-// and Tracker.Wait counts them against the request's units.
+// the order if it does not exist and never creates a second one; if it
+// does exist, the repeat returns it as Recovered when a Tracker recorded
+// the open outcome, and answers ErrConflict (meaning: it exists) without
+// one. The Tracker keeps such an order open meanwhile: its deliveries are
+// accepted and Tracker.Wait counts them against the request's units.
 //
 // When Options.Tracker is set the order is recorded in it before
 // CreateOrder returns. Should that record fail, CreateOrder returns the
@@ -105,11 +108,17 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...o
 		ambiguous = true
 	}
 
+	conflict := errors.Is(err, apierror.ErrConflict)
+	if conflict && tr != nil && tr.settled(bg, ext) {
+		// The duplicate is an order the tracker already holds, not one a
+		// lost answer hid: the caller reused its id.
+		ambiguous = false
+	}
 	var order *Order
 	switch {
 	case err == nil:
 		order = &Order{ExternalOrderID: ext, Units: units2}
-	case ambiguous && errors.Is(err, apierror.ErrConflict):
+	case ambiguous && conflict:
 		order = &Order{ExternalOrderID: ext, Units: units, Recovered: true}
 	case ambiguous:
 		if tr != nil {
@@ -121,7 +130,7 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...o
 		}
 		return nil, outcomeUnknown(err, ext, started)
 	default:
-		// A definite answer to every attempt: nothing was ordered.
+		// A definite answer to every attempt: nothing was ordered now.
 		if tr != nil && !hadPrior {
 			tr.forgetPending(bg, ext)
 		}

@@ -448,6 +448,13 @@ func (t *Tracker) beginOrder(ctx context.Context, externalOrderID string, units 
 	return prior, had, t.setPending(ctx, externalOrderID, pendingOrder{Units: units, Ambiguous: prior.Ambiguous})
 }
 
+// settled reports whether an order with this id was tracked already: a
+// duplicate answer for it is that order, not one a lost answer hid.
+func (t *Tracker) settled(ctx context.Context, externalOrderID string) bool {
+	_, found, err := t.st.Get(ctx, t.key("order", externalOrderID))
+	return err == nil && found
+}
+
 // keepOpen records that an order's creation outcome is unknown: its
 // deliveries stay accepted and counted, and a later CreateOrder with the
 // same id treats a duplicate answer as this order.

@@ -500,3 +500,21 @@ func TestNilTrackerIsNotConfigured(t *testing.T) {
 	_, err = tr.Wait(ctx, "O")
 	require.ErrorIs(t, err, apierror.ErrNotConfigured)
 }
+
+func TestTrackerReusedIDOfATrackedOrderStaysConflict(t *testing.T) {
+	ctx := context.Background()
+	tr := esimstory.NewTracker(nil)
+	c, _ := trackedClient(t, tr, 200, fixture(t, "order_qty3.json"), 500, fixture(t, "error_500.json"), 422, fixture(t, "error_422_taken.json"))
+	_, err := c.CreateOrder(ctx, order3())
+	require.NoError(t, err)
+	// The same id again, with a lost answer on the way: the duplicate is the
+	// order already tracked, not a new one to recover.
+	_, err = c.CreateOrder(ctx, order3())
+	require.ErrorIs(t, err, apierror.ErrConflict)
+	delivered, expected, err := tr.Progress(ctx, "ORDER-123456")
+	require.NoError(t, err)
+	require.Equal(t, [2]int{0, 3}, [2]int{delivered, expected})
+	known, err := tr.Known(ctx, delivery(topups3[0], "ORDER-123456"))
+	require.NoError(t, err)
+	require.True(t, known, "the tracked order's record is intact")
+}
