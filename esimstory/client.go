@@ -14,10 +14,11 @@
 // provider's code; "External order id has already been taken" matches
 // ErrConflict and names the id (unless it settles a lost answer, see
 // CreateOrder); "Product with option_id not found" matches ErrNotFound (the
-// option does not exist, so retrying cannot help). An order that may exist
-// but could not be settled (eSIM Story's own upstream failures "eSIM
-// Request failed" and "API connection error" among them) matches
-// ErrOutcomeUnknown. Every error's Op is the route template
+// option does not exist, so retrying cannot help); eSIM Story's own
+// upstream failures ("eSIM Request failed", "API connection error") match
+// ErrUnavailable. An order error whose outcome stays open (the order may
+// exist) has Ambiguous set and names the id in Reference, whatever its
+// sentinel: see CreateOrder. Every error's Op is the route template
 // "POST /v1/api_partner/orders".
 //
 // Webhooks: eSIM Story documents no webhook signature, so NewWebhookHandler

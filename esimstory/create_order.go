@@ -61,16 +61,20 @@ type createOrderAnswer struct {
 //     this id, the id was used before: an error matching
 //     simkit.ErrConflict that names the id.
 //
-// When no answer settles it (every attempt failed, or an ambiguous attempt
+// When no answer settles it (every attempt failed, an ambiguous attempt
 // was followed by a definite refusal such as a 401, or eSIM Story's own
-// supplier failed), the error matches simkit.ErrOutcomeUnknown and carries
-// Ambiguous, Reference (the external order id) and Started. Calling
-// CreateOrder again with the same ExternalOrderID is then safe: it creates
-// the order if it does not exist and never creates a second one; if it
+// supplier failed), the error is the last answer's (its status, code and
+// sentinel, such as ErrUnauthorized or ErrServer) with Ambiguous set,
+// Reference holding the external order id and Started the call's start:
+// the order may exist. It is never ErrOutcomeUnknown, because here a
+// repeat is safe: calling CreateOrder again with the same ExternalOrderID
+// creates the order if it does not exist and never a second one; if it
 // does exist, the repeat returns it as Recovered when a Tracker recorded
 // the open outcome, and answers ErrConflict (meaning: it exists) without
 // one. The Tracker keeps such an order open meanwhile: its deliveries are
-// accepted and Tracker.Wait counts them against the request's units.
+// accepted and Tracker.Wait counts them against the request's units. So
+// check Ambiguous (errors.As into *simkit.Error) before reading a
+// refusal as "nothing was bought".
 //
 // When Options.Tracker is set the order is recorded in it before
 // CreateOrder returns. Should that record fail, CreateOrder returns the
@@ -128,7 +132,7 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...o
 					slog.String("route", opCreateOrder), slog.String("error", terr.Error()))
 			}
 		}
-		return nil, outcomeUnknown(err, ext, started)
+		return nil, openOutcome(err, ext, started)
 	default:
 		// A definite answer to every attempt: nothing was ordered now.
 		if tr != nil && !hadPrior {

@@ -189,7 +189,7 @@ func TestNewRequiresCredentials(t *testing.T) {
 	}
 }
 
-func TestCreateOrderUnreadableAnswerTwiceIsUnknown(t *testing.T) {
+func TestCreateOrderUnreadableAnswerTwiceStaysOpen(t *testing.T) {
 	for _, body := range []string{`{"products":[]}`, `{"products":[`, `[]`} {
 		t.Run(body, func(t *testing.T) {
 			mt := httpmock.NewMockTransport()
@@ -198,9 +198,10 @@ func TestCreateOrderUnreadableAnswerTwiceIsUnknown(t *testing.T) {
 			_, err := c.CreateOrder(context.Background(), esimstory.CreateOrderParams{
 				ExternalOrderID: "O", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 1}},
 			})
-			require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
+			require.ErrorIs(t, err, apierror.ErrBadResponse)
 			var e *apierror.Error
 			require.ErrorAs(t, err, &e)
+			require.True(t, e.Ambiguous)
 			require.Equal(t, 200, e.StatusCode)
 			require.Equal(t, "O", e.Reference)
 			require.Equal(t, 2, mt.GetTotalCallCount(), "asked once more with the same id, no more")
@@ -220,7 +221,7 @@ func TestCreateOrderAfterAmbiguousFailure(t *testing.T) {
 		{"500 then success", []any{500, e500, 200, fixture(t, "order_qty3.json")}, nil, false, 2},
 		{"500 then duplicate is the order the first attempt created", []any{500, e500, 422, fixture(t, "error_422_taken.json")}, nil, true, 2},
 		{"503 then duplicate", []any{503, []byte(`{"error":"Service Unavailable"}`), 422, fixture(t, "error_422_taken.json")}, nil, true, 2},
-		{"500 then 401 is unknown", []any{500, e500, 401, fixture(t, "error_401.json")}, apierror.ErrOutcomeUnknown, false, 2},
+		{"500 then 401 keeps the ambiguity", []any{500, e500, 401, fixture(t, "error_401.json")}, apierror.ErrUnauthorized, false, 2},
 		{"duplicate alone is a reused id", []any{422, fixture(t, "error_422_taken.json")}, apierror.ErrConflict, false, 1},
 	}
 	for _, tt := range tests {
@@ -244,7 +245,9 @@ func TestCreateOrderAfterAmbiguousFailure(t *testing.T) {
 					require.True(t, e.Ambiguous)
 					require.Equal(t, "ORDER-9", e.Reference)
 					require.Equal(t, newClock().Now(), e.Started)
-					require.NotErrorIs(t, err, apierror.ErrUnauthorized)
+					require.Equal(t, 401, e.StatusCode)
+					require.Equal(t, "unauthorized", e.Code)
+					require.NotErrorIs(t, err, apierror.ErrOutcomeUnknown)
 				}
 				return
 			}
@@ -268,6 +271,10 @@ func TestCreateOrderRespectsCustomRetryable(t *testing.T) {
 	_, err := c.CreateOrder(context.Background(), esimstory.CreateOrderParams{
 		ExternalOrderID: "ORDER-9", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 1}},
 	})
-	require.ErrorIs(t, err, apierror.ErrOutcomeUnknown, "a 500 may hide a created order")
+	require.ErrorIs(t, err, apierror.ErrServer)
+	var e *apierror.Error
+	require.ErrorAs(t, err, &e)
+	require.True(t, e.Ambiguous, "a 500 may hide a created order")
+	require.Equal(t, "ORDER-9", e.Reference)
 	require.Equal(t, 1, mt.GetTotalCallCount())
 }

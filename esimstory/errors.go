@@ -103,31 +103,33 @@ func conflictMessage(externalOrderID, providerMsg string) string {
 	return fmt.Sprintf("external order id %q was already used (%s): that order exists; its eSIMs arrive by webhook", externalOrderID, providerMsg)
 }
 
-// outcomeUnknown is the error for an order whose creation could not be
+// openHint is added to the message of an order error whose outcome stays
+// open, so that err.Error() alone tells the caller what to do.
+const openHint = "an earlier attempt may have created the order: calling CreateOrder again with the same external order id is safe"
+
+// openOutcome marks the error of an order whose creation could not be
 // settled: an attempt may have created it (or eSIM Story's supplier failed
-// after recording it) and no later answer told. It keeps the last answer's
-// status, code and message, but not its classification: a 401 after a
-// lost answer does not prove that nothing was ordered.
-func outcomeUnknown(last error, externalOrderID string, started time.Time) *apierror.Error {
-	e := &apierror.Error{
-		Provider:  Provider,
-		Op:        opCreateOrder,
-		Kind:      apierror.ErrOutcomeUnknown,
-		Ambiguous: true,
-		Reference: externalOrderID,
-		Started:   started,
+// after recording it) and no later answer told. The last answer's status,
+// code and kind stay; Ambiguous, Reference and Started say that it may
+// exist, which one and since when. eSIM Story refuses a second order with
+// the same id, so repeating the call is the way to settle it.
+func openOutcome(last error, externalOrderID string, started time.Time) error {
+	var e *apierror.Error
+	if !errors.As(last, &e) {
+		e = &apierror.Error{Provider: Provider, Err: last}
+		last = e
 	}
-	lastMsg := ""
-	var le *apierror.Error
-	if errors.As(last, &le) {
-		e.StatusCode, e.Code, e.RequestID, e.RetryAfter, e.Raw = le.StatusCode, le.Code, le.RequestID, le.RetryAfter, le.Raw
-		e.Err = le.Err // keeps context.DeadlineExceeded and network causes visible
-		lastMsg = le.Message
-		if lastMsg == "" && le.Kind != nil {
-			lastMsg = strings.TrimPrefix(le.Kind.Error(), "simkit: ")
-		}
+	if e.Op == "" {
+		e.Op = opCreateOrder
 	}
-	e.Message = apierror.CapMessage("order outcome unknown: eSIM Story may have created it (last answer: " + lastMsg +
-		"); calling CreateOrder again with the same external order id is safe, eSIM Story never creates a second order for one id")
-	return e
+	e.Ambiguous, e.Reference, e.Started = true, externalOrderID, started
+	msg := e.Message
+	if msg == "" && e.Kind != nil {
+		msg = strings.TrimPrefix(e.Kind.Error(), "simkit: ")
+	}
+	if msg != "" {
+		msg += "; "
+	}
+	e.Message = apierror.CapMessage(msg + openHint)
+	return last
 }

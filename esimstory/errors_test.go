@@ -23,16 +23,16 @@ func TestCreateOrderErrorBodiesDecode(t *testing.T) {
 		contains []string
 	}{
 		// A 500 may hide a created order: it is retried (3 attempts) and,
-		// unsettled, ends as an unknown outcome.
+		// unsettled, ends marked Ambiguous with the reference.
 		{"400 string error", 400, fixture(t, "error_400.json"), apierror.ErrValidation, "", []string{"Invalid JSON format"}},
 		{"401 object error keeps code", 401, fixture(t, "error_401.json"), apierror.ErrUnauthorized, "unauthorized", []string{"Invalid signature."}},
 		{"422 blank id", 422, fixture(t, "error_422_blank.json"), apierror.ErrValidation, "", []string{"External order id can't be blank"}},
 		{"422 duplicate id is a conflict naming the id", 422, fixture(t, "error_422_taken.json"), apierror.ErrConflict, "", []string{`"ORDER-7"`, "has already been taken"}},
 		{"422 unknown option is not found", 422, fixture(t, "error_422_option.json"), apierror.ErrNotFound, "", []string{"Product with option_id not found"}},
-		{"422 upstream failure may have created the order", 422, fixture(t, "error_422_upstream.json"), apierror.ErrOutcomeUnknown, "", []string{"eSIM Request failed"}},
-		{"422 connection failure may have created the order", 422, []byte(`{"errors":["API connection error (Order ID: 4711)"]}`), apierror.ErrOutcomeUnknown, "", []string{"API connection error"}},
-		{"500 string error", 500, fixture(t, "error_500.json"), apierror.ErrOutcomeUnknown, "", []string{"Internal server error"}},
-		{"non-JSON body", 500, []byte("<html>oops</html>"), apierror.ErrOutcomeUnknown, "", []string{"<html>oops</html>"}},
+		{"422 upstream failure may have created the order", 422, fixture(t, "error_422_upstream.json"), apierror.ErrUnavailable, "", []string{"eSIM Request failed", "same external order id is safe"}},
+		{"422 connection failure may have created the order", 422, []byte(`{"errors":["API connection error (Order ID: 4711)"]}`), apierror.ErrUnavailable, "", []string{"API connection error", "same external order id is safe"}},
+		{"500 string error", 500, fixture(t, "error_500.json"), apierror.ErrServer, "", []string{"Internal server error", "same external order id is safe"}},
+		{"non-JSON body", 500, []byte("<html>oops</html>"), apierror.ErrServer, "", []string{"<html>oops</html>"}},
 		{"422 with several messages", 422, []byte(`{"errors":["Products is invalid","Qty must be greater than 0"]}`), apierror.ErrValidation, "", []string{"Products is invalid; Qty must be greater than 0"}},
 	}
 	for _, tt := range tests {
@@ -55,6 +55,9 @@ func TestCreateOrderErrorBodiesDecode(t *testing.T) {
 				require.Contains(t, err.Error(), s)
 			}
 			require.NotContains(t, err.Error(), testSecret.Reveal())
+			mayExist := tt.status == 500 || errors.Is(err, apierror.ErrUnavailable)
+			require.Equal(t, mayExist, e.Ambiguous, "only an answer that may hide an order is marked")
+			require.NotErrorIs(t, err, apierror.ErrOutcomeUnknown)
 			calls := 1
 			if tt.status == 500 {
 				calls = 3

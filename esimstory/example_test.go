@@ -81,12 +81,13 @@ func ExampleClient_CreateOrder() {
 			fmt.Println(id, "recovered:", len(order.Units), "units")
 		case err == nil:
 			fmt.Println(id, "units:", order.TopupIDs())
+		case errors.As(err, &e) && e.Ambiguous:
+			// May exist whatever the error says: calling again with the
+			// same id is safe (eSIM Story never creates a second order).
+			fmt.Println(id, "open; call again with", e.Reference)
 		case errors.Is(err, simkit.ErrConflict):
 			// Used before by another order of yours: nothing was bought now.
 			fmt.Println(id, "conflict")
-		case errors.Is(err, simkit.ErrOutcomeUnknown) && errors.As(err, &e):
-			// May exist: calling again with the same id is safe.
-			fmt.Println(id, "unknown; call again with", e.Reference)
 		default:
 			fmt.Println(err)
 		}

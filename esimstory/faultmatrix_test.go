@@ -29,7 +29,7 @@ import (
 const (
 	gotOrder     = "order"     // the order, with its topup_ids
 	gotRecovered = "recovered" // the order, Recovered, unit count from the request
-	gotUnknown   = "unknown"   // ErrOutcomeUnknown with Reference, Started, Ambiguous
+	gotOpen      = "open"      // the last answer's error, marked Ambiguous with Reference and Started
 )
 
 type matrixCase struct {
@@ -84,7 +84,7 @@ func matrixCases() []matrixCase {
 		matrixCase{fault: "client timeout after handling", slowAfter: true, want: gotRecovered, charged: true},
 		matrixCase{fault: "malformed 2xx", faults: []simkittest.Fault{postFault(simkittest.MalformedBody, 0, "", 1)}, want: gotRecovered, charged: true},
 		matrixCase{fault: "truncated 2xx", faults: []simkittest.Fault{postFault(simkittest.TruncatedBody, 0, "", 1)}, want: gotRecovered, charged: true},
-		matrixCase{fault: "500 after handling on every attempt", faults: []simkittest.Fault{postFault(simkittest.StatusAfterHandling, 500, body500, 0)}, want: gotUnknown, charged: true},
+		matrixCase{fault: "500 after handling on every attempt", faults: []simkittest.Fault{postFault(simkittest.StatusAfterHandling, 500, body500, 0)}, want: gotOpen, charged: true},
 	)
 	for _, d := range []struct {
 		name, body string
@@ -94,9 +94,9 @@ func matrixCases() []matrixCase {
 	} {
 		cs = append(cs,
 			matrixCase{fault: "drop after handling, then " + d.name,
-				faults: []simkittest.Fault{postFault(simkittest.DropAfterHandling, 0, "", 1), postFault(simkittest.Status, d.status, d.body, 0)}, want: gotUnknown, charged: true},
+				faults: []simkittest.Fault{postFault(simkittest.DropAfterHandling, 0, "", 1), postFault(simkittest.Status, d.status, d.body, 0)}, want: gotOpen, charged: true},
 			matrixCase{fault: "drop before handling, then " + d.name,
-				faults: []simkittest.Fault{postFault(simkittest.DropBeforeHandling, 0, "", 1), postFault(simkittest.Status, d.status, d.body, 0)}, want: gotUnknown, charged: false})
+				faults: []simkittest.Fault{postFault(simkittest.DropBeforeHandling, 0, "", 1), postFault(simkittest.Status, d.status, d.body, 0)}, want: gotOpen, charged: false})
 	}
 	for i := range cs {
 		if cs[i].proto == "" {
@@ -216,8 +216,8 @@ func outcome(order *esimstory.Order, err error) string {
 		return fmt.Sprintf("%s (%d units)", gotRecovered, len(order.Units))
 	case err == nil:
 		return fmt.Sprintf("%s (%d topup_ids)", gotOrder, len(order.TopupIDs()))
-	case errors.Is(err, apierror.ErrOutcomeUnknown) && errors.As(err, &e):
-		return fmt.Sprintf("%s (ref %s, HTTP %d)", gotUnknown, e.Reference, e.StatusCode)
+	case errors.As(err, &e) && e.Ambiguous:
+		return fmt.Sprintf("%s: HTTP %d, ambiguous, ref %s", gotOpen, e.StatusCode, e.Reference)
 	}
 	return "error: " + err.Error()
 }
@@ -226,9 +226,10 @@ func outcome(order *esimstory.Order, err error) string {
 // money, through every fault of the money-safety acceptance list against
 // the simkittest fake, and asserts: never a second order; an order that
 // exists is returned (with its topup_ids, or recovered) or, when the
-// answers cannot tell, ErrOutcomeUnknown with the reference; its deliveries
-// are accepted by the tracker either way; and calling again with the same
-// id settles it without a second order.
+// answers cannot tell, the last answer's error marked Ambiguous with the
+// reference (never a plain definite refusal); its deliveries are accepted
+// by the tracker either way; and calling again with the same id settles it
+// without a second order.
 func TestFaultMatrix(t *testing.T) {
 	start := time.Unix(1768478058, 0).UTC()
 	var rows []matrixRow
@@ -310,8 +311,12 @@ func TestFaultMatrix(t *testing.T) {
 				require.NoError(t, err, "never an error for an order that exists")
 				require.True(t, order.Recovered)
 				require.Len(t, order.Units, matrixQty)
-			case gotUnknown:
-				require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
+			case gotOpen:
+				// A repeat is safe here, so never ErrOutcomeUnknown ("do not
+				// repeat"): the last answer's error, marked as open.
+				require.Error(t, err)
+				require.NotErrorIs(t, err, apierror.ErrOutcomeUnknown)
+				require.Contains(t, err.Error(), "same external order id is safe")
 				var e *apierror.Error
 				require.ErrorAs(t, err, &e)
 				require.True(t, e.Ambiguous)
@@ -339,7 +344,7 @@ func TestFaultMatrix(t *testing.T) {
 			// Calling again with the same id is safe: it settles the order
 			// and never creates a second one.
 			row.repeatGot = "-"
-			if c.want == gotUnknown {
+			if c.want == gotOpen {
 				m.faults.Clear()
 				again, err := client.CreateOrder(ctx, params)
 				require.NoError(t, err)

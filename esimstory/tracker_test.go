@@ -15,6 +15,7 @@ import (
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/esimstory"
+	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/store"
 )
 
@@ -212,10 +213,12 @@ func TestTrackerAcceptsDeliveryThatBeatsTheOrderAnswer(t *testing.T) {
 	require.Equal(t, [2]int{1, 3}, [2]int{delivered, expected})
 }
 
-// TestTrackerAfterFailures: what the tracker keeps after each way an order
-// call can end. A definite refusal forgets the order; anything that may
-// have created it keeps it open, accepting deliveries with topup_ids it
-// never saw and counting them against the request's three units.
+// TestTrackerAfterFailures: what the caller gets and the tracker keeps
+// after each way an order call can end. A definite refusal forgets the
+// order; anything that may have created it keeps it open (the error keeps
+// its sentinel but is marked Ambiguous with the reference), accepting
+// deliveries with topup_ids it never saw and counting them against the
+// request's three units.
 func TestTrackerAfterFailures(t *testing.T) {
 	taken := fixture(t, "error_422_taken.json")
 	e500 := fixture(t, "error_500.json")
@@ -230,12 +233,12 @@ func TestTrackerAfterFailures(t *testing.T) {
 		{"validation refusal", []any{400, fixture(t, "error_400.json")}, apierror.ErrValidation, false, false, 1},
 		{"duplicate without an earlier attempt is a reused id", []any{422, taken}, apierror.ErrConflict, false, false, 1},
 		{"unknown option", []any{422, fixture(t, "error_422_option.json")}, apierror.ErrNotFound, false, false, 1},
-		{"upstream failure may have created it", []any{422, fixture(t, "error_422_upstream.json")}, apierror.ErrOutcomeUnknown, false, true, 1},
+		{"upstream failure may have created it", []any{422, fixture(t, "error_422_upstream.json")}, apierror.ErrUnavailable, false, true, 1},
 		{"500 then duplicate is our order", []any{500, e500, 422, taken}, nil, true, true, 2},
-		{"500 then 401 leaves it open", []any{500, e500, 401, fixture(t, "error_401.json")}, apierror.ErrOutcomeUnknown, false, true, 2},
-		{"500 then 400 leaves it open", []any{500, e500, 400, fixture(t, "error_400.json")}, apierror.ErrOutcomeUnknown, false, true, 2},
-		{"500 then unknown option leaves it open", []any{500, e500, 422, fixture(t, "error_422_option.json")}, apierror.ErrOutcomeUnknown, false, true, 2},
-		{"500 on every attempt", []any{500, e500}, apierror.ErrOutcomeUnknown, false, true, 3},
+		{"500 then 401 leaves it open", []any{500, e500, 401, fixture(t, "error_401.json")}, apierror.ErrUnauthorized, false, true, 2},
+		{"500 then 400 leaves it open", []any{500, e500, 400, fixture(t, "error_400.json")}, apierror.ErrValidation, false, true, 2},
+		{"500 then unknown option leaves it open", []any{500, e500, 422, fixture(t, "error_422_option.json")}, apierror.ErrNotFound, false, true, 2},
+		{"500 on every attempt", []any{500, e500}, apierror.ErrServer, false, true, 3},
 		{"unreadable 2xx then duplicate is our order", []any{200, []byte(`{"products":[`), 422, taken}, nil, true, true, 2},
 		{"2xx without units then duplicate is our order", []any{200, []byte(`{"products":[]}`), 422, taken}, nil, true, true, 2},
 	}
@@ -258,14 +261,14 @@ func TestTrackerAfterFailures(t *testing.T) {
 				var e *apierror.Error
 				require.ErrorAs(t, err, &e)
 				require.Equal(t, "POST /v1/api_partner/orders", e.Op)
+				require.NotErrorIs(t, err, apierror.ErrOutcomeUnknown, "a repeat is safe here, so never ErrOutcomeUnknown")
+				require.Equal(t, tt.open, e.Ambiguous, "an open outcome is marked, a definite refusal is not")
 				if tt.open {
-					require.True(t, e.Ambiguous)
 					require.Equal(t, "ORDER-123456", e.Reference)
 					require.Equal(t, newClock().Now(), e.Started)
 					require.Contains(t, e.Error(), "same external order id is safe")
-					for _, definite := range []error{apierror.ErrUnauthorized, apierror.ErrValidation, apierror.ErrNotFound, apierror.ErrServer, apierror.ErrUnavailable} {
-						require.NotErrorIs(t, err, definite, "an open outcome never reads as a definite refusal")
-					}
+				} else {
+					require.Empty(t, e.Reference)
 				}
 			}
 			ok, err := deliver(ctx, tr, "T-NEW-1", "ORDER-123456")
@@ -327,7 +330,7 @@ func TestTrackerRepeatAfterOutcomeUnknown(t *testing.T) {
 		tr := esimstory.NewTracker(nil)
 		c, calls := trackedClient(t, tr, 500, e500, 500, e500, 500, e500, 422, taken)
 		_, err := c.CreateOrder(ctx, order3())
-		require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
+		require.True(t, transport.Ambiguous(err))
 		order, err := c.CreateOrder(ctx, order3())
 		require.NoError(t, err)
 		require.True(t, order.Recovered)
@@ -340,7 +343,7 @@ func TestTrackerRepeatAfterOutcomeUnknown(t *testing.T) {
 		tr := esimstory.NewTracker(nil)
 		c, _ := trackedClient(t, tr, 500, e500, 500, e500, 500, e500, 200, fixture(t, "order_qty3.json"))
 		_, err := c.CreateOrder(ctx, order3())
-		require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
+		require.True(t, transport.Ambiguous(err))
 		order, err := c.CreateOrder(ctx, order3())
 		require.NoError(t, err)
 		require.False(t, order.Recovered)
@@ -350,7 +353,7 @@ func TestTrackerRepeatAfterOutcomeUnknown(t *testing.T) {
 		mt, _ := sequence(t, 500, e500, 500, e500, 500, e500, 422, taken)
 		c := testClient(t, mt, newClock())
 		_, err := c.CreateOrder(ctx, order3())
-		require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
+		require.True(t, transport.Ambiguous(err))
 		_, err = c.CreateOrder(ctx, order3())
 		require.ErrorIs(t, err, apierror.ErrConflict)
 		require.Contains(t, err.Error(), `"ORDER-123456"`)

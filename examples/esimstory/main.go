@@ -103,17 +103,18 @@ func run(ctx context.Context, w io.Writer, c *esimstory.Client, tracker *esimsto
 		Products:        []esimstory.OrderProductParams{{OptionID: option, Qty: 2}},
 	}
 	order, err := c.CreateOrder(ctx, params)
-	var unknown *simkit.Error
+	var open *simkit.Error
 	switch {
-	case errors.Is(err, simkit.ErrNotFound):
-		return fmt.Errorf("option %s does not exist: %w", option, err)
-	case errors.Is(err, simkit.ErrOutcomeUnknown) && errors.As(err, &unknown):
-		// The order may exist. Calling again with the same id is safe: it
-		// creates the order if it does not exist, never a second one.
-		fmt.Fprintf(w, "order %s: outcome unknown (started %s); calling again with the same id\n", unknown.Reference, unknown.Started.Format(time.RFC3339))
+	case errors.As(err, &open) && open.Ambiguous:
+		// The order may exist whatever the error says (a 401 after a lost
+		// answer proves nothing). Calling again with the same id is safe:
+		// it creates the order if it does not exist, never a second one.
+		fmt.Fprintf(w, "order %s: outcome open (started %s); calling again with the same id\n", open.Reference, open.Started.Format(time.RFC3339))
 		if order, err = c.CreateOrder(ctx, params); err != nil {
 			return fmt.Errorf("order again: %w", err)
 		}
+	case errors.Is(err, simkit.ErrNotFound):
+		return fmt.Errorf("option %s does not exist: %w", option, err)
 	case err != nil:
 		return fmt.Errorf("order: %w", err)
 	}

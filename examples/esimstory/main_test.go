@@ -79,7 +79,7 @@ func TestExampleRealModeSettlesLostAnswers(t *testing.T) {
 			{Provider: simkittest.ProviderESIMStory, Path: route, Kind: simkittest.DropAfterHandling, Times: 1},
 			{Provider: simkittest.ProviderESIMStory, Path: route, Kind: simkittest.Status, Status: 401, Times: 1,
 				Body: `{"error":{"code":"unauthorized","message":"Request timestamp is too old or invalid."}}`},
-		}, []string{"outcome unknown", "calling again with the same id", "recovered, 2 units"}},
+		}, []string{"outcome open", "calling again with the same id", "recovered, 2 units"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
