@@ -70,8 +70,9 @@ type OrderProgress struct {
 	// Delivered and Expected count units; Expected is 0 while the unit
 	// count is not known yet.
 	Delivered, Expected int
-	// Recovered reports that the order's topup_ids are unknown (see
-	// Order.Recovered): its units are matched by external_order_id.
+	// Recovered reports that the order's topup_ids are unknown (a
+	// recovered order, see Order.Recovered, or one whose creation is in
+	// flight or open): its units are matched by external_order_id.
 	Recovered bool
 }
 
