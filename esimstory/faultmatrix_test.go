@@ -357,9 +357,9 @@ func TestFaultMatrix(t *testing.T) {
 		})
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n%-11s | %-48s | %-16s | %-8s | %-13s | %-40s | %-14s | %s\n", "call", "fault", "connection", "requests", "charged", "caller got", "deliveries", "same id again")
+	fmt.Fprintf(&b, "\n%-11s | %-48s | %-16s | %-8s | %-13s | %-46s | %-14s | %s\n", "call", "fault", "connection", "requests", "charged", "caller got", "deliveries", "same id again")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "%-11s | %-48s | %-16s | %-8d | %-13s | %-40s | %-14s | %s\n", r.call, r.fault, r.conn, r.requests,
+		fmt.Fprintf(&b, "%-11s | %-48s | %-16s | %-8d | %-13s | %-46s | %-14s | %s\n", r.call, r.fault, r.conn, r.requests,
 			fmt.Sprintf("%d order/%d u", r.orders, r.units), r.got, r.deliveries, r.repeatGot)
 	}
 	t.Log(b.String())
