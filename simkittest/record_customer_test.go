@@ -64,7 +64,7 @@ func customerJourney(t *testing.T, env *simkittest.Env, rt http.RoundTripper, de
 
 	es, err := esimstory.New(env.ESIMStoryOptions, func(o *esimstory.Options) { o.Transport = rt })
 	require.NoError(t, err)
-	eo, err := es.CreateOrder(ctx, esimstory.CreateOrderParams{ExternalOrderID: "CUST-S1", Products: []esimstory.ProductQty{{OptionID: simkittest.ESIMStoryOptionA, Qty: 1}}})
+	eo, err := es.CreateOrder(ctx, esimstory.CreateOrderParams{ExternalOrderID: "CUST-S1", Products: []esimstory.OrderProductParams{{OptionID: simkittest.ESIMStoryOptionA, Qty: 1}}})
 	require.NoError(t, err)
 	decoded = append(decoded, eo.TopupIDs()...)
 

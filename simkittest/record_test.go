@@ -33,7 +33,7 @@ func journey(t *testing.T, env *simkittest.Env, rt http.RoundTripper) []string {
 
 	es, err := esimstory.New(env.ESIMStoryOptions, func(o *esimstory.Options) { o.Transport = rt })
 	require.NoError(t, err)
-	eo, err := es.CreateOrder(ctx, esimstory.CreateOrderParams{ExternalOrderID: "REC-E1", Products: []esimstory.ProductQty{{OptionID: simkittest.ESIMStoryOptionA, Qty: 2}}})
+	eo, err := es.CreateOrder(ctx, esimstory.CreateOrderParams{ExternalOrderID: "REC-E1", Products: []esimstory.OrderProductParams{{OptionID: simkittest.ESIMStoryOptionA, Qty: 2}}})
 	require.NoError(t, err)
 
 	tp, err := topups.New(env.TopupsOptions, func(o *topups.Options) { o.Transport = rt })

@@ -212,7 +212,7 @@ func TestFakesServerSubprocessJourneys(t *testing.T) {
 	require.Equal(t, "TIMEOUT", string(expired.Status))
 
 	// eSIM Story: an order of two units, delivered through the admin API.
-	eo, err := c.ESIMStory.CreateOrder(ctx, esimstory.CreateOrderParams{ExternalOrderID: "PROC-E1", Products: []esimstory.ProductQty{{OptionID: simkittest.ESIMStoryOptionA, Qty: 2}}})
+	eo, err := c.ESIMStory.CreateOrder(ctx, esimstory.CreateOrderParams{ExternalOrderID: "PROC-E1", Products: []esimstory.OrderProductParams{{OptionID: simkittest.ESIMStoryOptionA, Qty: 2}}})
 	require.NoError(t, err)
 	require.Len(t, eo.TopupIDs(), 2)
 	adminCall(t, admin, http.MethodPost, "/esimstory/deliver", map[string]string{"external_order_id": "PROC-E1"})
