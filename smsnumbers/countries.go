@@ -40,7 +40,7 @@ func (c *Client) Countries(ctx context.Context, opts ...option.CallOption) ([]Co
 		return nil, err
 	}
 	var raw map[string]map[string]json.RawMessage
-	if err := c.call(ctx, guestRequest("/v1/guest/countries", nil), &raw, opts); err != nil {
+	if err := c.send(ctx, guestRequest("GET /v1/guest/countries", "/v1/guest/countries", nil), &raw, opts); err != nil {
 		return nil, err
 	}
 	out := make([]Country, 0, len(raw))

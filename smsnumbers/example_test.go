@@ -61,7 +61,7 @@ func ExampleClient_BuyActivation() {
 	defer srv.Close()
 	c := newClient(srv)
 
-	o, err := c.BuyActivation(context.Background(), smsnumbers.ActivationRequest{
+	o, err := c.BuyActivation(context.Background(), smsnumbers.BuyActivationParams{
 		Country: "russia", Operator: smsnumbers.Any, Product: "vkontakte",
 	})
 	if err != nil {
@@ -78,7 +78,7 @@ func ExampleClient_BuyActivation_outOfStock() {
 	defer srv.Close()
 	c := newClient(srv)
 
-	_, err := c.BuyActivation(context.Background(), smsnumbers.ActivationRequest{
+	_, err := c.BuyActivation(context.Background(), smsnumbers.BuyActivationParams{
 		Country: "russia", Operator: smsnumbers.Any, Product: "telegram",
 	})
 	fmt.Println(errors.Is(err, simkit.ErrOutOfStock))
@@ -99,7 +99,7 @@ func ExampleClient_WaitForCode() {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
-	o, err := c.WaitForCode(ctx, 11631253, smsnumbers.WithPollInterval(2*time.Second))
+	o, err := c.WaitForCode(ctx, 11631253, smsnumbers.WaitForCodeParams{PollInterval: 2 * time.Second})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -116,7 +116,7 @@ func ExampleClient_Prices() {
 	defer srv.Close()
 	c := newClient(srv)
 
-	prices, err := c.Prices(context.Background(), smsnumbers.PricesQuery{Product: "telegram"})
+	prices, err := c.Prices(context.Background(), smsnumbers.PricesParams{Product: "telegram"})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -162,7 +162,7 @@ func ExampleClient_AllOrders() {
 	defer srv.Close()
 	c := newClient(srv)
 
-	for o, err := range c.AllOrders(context.Background(), smsnumbers.CategoryActivation, smsnumbers.PageQuery{Limit: 1}) {
+	for o, err := range c.AllOrders(context.Background(), smsnumbers.ListOrdersParams{Category: smsnumbers.CategoryActivation, Limit: 1}) {
 		if err != nil {
 			fmt.Println(err)
 			return

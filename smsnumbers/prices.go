@@ -7,19 +7,26 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
 )
 
-// PricesQuery narrows a prices request; both fields are optional.
-type PricesQuery struct {
+// PricesParams narrows a prices request; both fields are optional.
+type PricesParams struct {
+	// Country keeps the offers of one country, e.g. "russia".
 	Country string
+	// Product keeps the offers of one product, e.g. "telegram".
 	Product string
 }
 
 // Price is one offer: a product in a country through an operator.
 type Price struct {
-	Country  string
-	Product  string
+	// Country is the country of the offer.
+	Country string
+	// Product is the service of the offer.
+	Product string
+	// Operator is the operator of the offer.
 	Operator string
 	// Cost is the price of one number.
 	Cost decimal.Decimal
@@ -51,9 +58,18 @@ type priceTree map[string]map[string]map[string]priceEntry
 // middle key, the other one is; otherwise a product-only query is read
 // product-first and every other query country-first (the documented
 // shapes). Either way the caller gets the same entries.
-func (c *Client) Prices(ctx context.Context, q PricesQuery, opts ...option.CallOption) ([]Price, error) {
+func (c *Client) Prices(ctx context.Context, q PricesParams, opts ...option.CallOption) ([]Price, error) {
 	if err := c.ready(); err != nil {
 		return nil, err
+	}
+	const op = "GET /v1/guest/prices"
+	for _, f := range []struct{ name, value string }{{"country", q.Country}, {"product", q.Product}} {
+		if f.value == "" {
+			continue
+		}
+		if why := validate.Segment(f.value); why != "" {
+			return nil, apierror.Validation(Provider, op, "%s %s", f.name, why)
+		}
 	}
 	v := url.Values{}
 	if q.Country != "" {
@@ -63,14 +79,14 @@ func (c *Client) Prices(ctx context.Context, q PricesQuery, opts ...option.CallO
 		v.Set("product", q.Product)
 	}
 	var tree priceTree
-	if err := c.call(ctx, guestRequest("/v1/guest/prices", v), &tree, opts); err != nil {
+	if err := c.send(ctx, guestRequest(op, "/v1/guest/prices", v), &tree, opts); err != nil {
 		return nil, err
 	}
 	return flattenPrices(tree, productFirst(tree, q)), nil
 }
 
 // productFirst reports whether tree's outer keys are products (see Prices).
-func productFirst(tree priceTree, q PricesQuery) bool {
+func productFirst(tree priceTree, q PricesParams) bool {
 	// A product-only query is checked for the product first, so a product
 	// that happens to share a country's name is still read right.
 	order := []struct {

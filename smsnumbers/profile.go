@@ -43,5 +43,5 @@ func (c *Client) Profile(ctx context.Context, opts ...option.CallOption) (*Profi
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	return fetch[Profile](ctx, c, c.userRequest("/v1/user/profile", nil), opts)
+	return call[Profile](ctx, c, c.userRequest("GET /v1/user/profile", "/v1/user/profile", nil), opts)
 }

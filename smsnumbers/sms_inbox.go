@@ -33,8 +33,9 @@ func (c *Client) SMSInbox(ctx context.Context, id int64, opts ...option.CallOpti
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	if err := requireID("GET /v1/user/sms/inbox", id); err != nil {
+	const op = "GET /v1/user/sms/inbox/{id}"
+	if err := requireID(op, id); err != nil {
 		return nil, err
 	}
-	return fetch[Inbox](ctx, c, c.userRequest(segments("/v1/user/sms/inbox", strconv.FormatInt(id, 10)), nil), opts)
+	return call[Inbox](ctx, c, c.userRequest(op, segments("/v1/user/sms/inbox", strconv.FormatInt(id, 10)), nil), opts)
 }
