@@ -156,7 +156,9 @@ func TestEndpoints(t *testing.T) {
 		},
 		{
 			name: "reuse", fixture: "buy_activation.json", method: "GET", path: "/v1/user/reuse/amazon/79006665544",
-			call: func(c *Client) (any, error) { return c.Reuse(ctx, ReuseParams{Product: "amazon", Number: "79006665544"}) },
+			call: func(c *Client) (any, error) {
+				return c.Reuse(ctx, ReuseParams{Product: "amazon", Number: "79006665544"})
+			},
 		},
 		{
 			name: "check", fixture: "order_received.json", method: "GET", path: "/v1/user/check/11631253",

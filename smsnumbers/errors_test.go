@@ -112,7 +112,9 @@ func TestNoFreePhonesWith200(t *testing.T) {
 		"hosting": func(c *Client) (*Order, error) {
 			return c.BuyHosting(ctx, BuyHostingParams{Country: "russia", Operator: Any, Product: Hosting3Hours})
 		},
-		"reuse": func(c *Client) (*Order, error) { return c.Reuse(ctx, ReuseParams{Product: "telegram", Number: "79006665544"}) },
+		"reuse": func(c *Client) (*Order, error) {
+			return c.Reuse(ctx, ReuseParams{Product: "telegram", Number: "79006665544"})
+		},
 	}
 	for name, buy := range buys {
 		t.Run(name, func(t *testing.T) {

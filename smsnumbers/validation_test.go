@@ -71,11 +71,26 @@ func TestValidationBeforeSending(t *testing.T) {
 			_, err := c.BuyHosting(ctx, BuyHostingParams{Operator: Any, Product: Hosting1Day})
 			return err
 		}},
-		{"reuse number with letters", func(c *Client) error { _, err := c.Reuse(ctx, ReuseParams{Product: "telegram", Number: "79a06665544"}); return err }},
-		{"reuse number of 20 digits", func(c *Client) error { _, err := c.Reuse(ctx, ReuseParams{Product: "telegram", Number: "79006665544790066655"}); return err }},
-		{"reuse number with +", func(c *Client) error { _, err := c.Reuse(ctx, ReuseParams{Product: "telegram", Number: "+79006665544"}); return err }},
-		{"reuse number too short", func(c *Client) error { _, err := c.Reuse(ctx, ReuseParams{Product: "telegram", Number: "123"}); return err }},
-		{"reuse empty product", func(c *Client) error { _, err := c.Reuse(ctx, ReuseParams{Product: "", Number: "79006665544"}); return err }},
+		{"reuse number with letters", func(c *Client) error {
+			_, err := c.Reuse(ctx, ReuseParams{Product: "telegram", Number: "79a06665544"})
+			return err
+		}},
+		{"reuse number of 20 digits", func(c *Client) error {
+			_, err := c.Reuse(ctx, ReuseParams{Product: "telegram", Number: "79006665544790066655"})
+			return err
+		}},
+		{"reuse number with +", func(c *Client) error {
+			_, err := c.Reuse(ctx, ReuseParams{Product: "telegram", Number: "+79006665544"})
+			return err
+		}},
+		{"reuse number too short", func(c *Client) error {
+			_, err := c.Reuse(ctx, ReuseParams{Product: "telegram", Number: "123"})
+			return err
+		}},
+		{"reuse empty product", func(c *Client) error {
+			_, err := c.Reuse(ctx, ReuseParams{Product: "", Number: "79006665544"})
+			return err
+		}},
 		{"check id 0", func(c *Client) error { _, err := c.Check(ctx, 0); return err }},
 		{"finish negative id", func(c *Client) error { _, err := c.Finish(ctx, -1); return err }},
 		{"cancel id 0", func(c *Client) error { _, err := c.Cancel(ctx, 0); return err }},
@@ -86,10 +101,16 @@ func TestValidationBeforeSending(t *testing.T) {
 		{"products empty operator", func(c *Client) error { _, err := c.Products(ctx, ProductsParams{Country: "russia"}); return err }},
 		{"notification unknown lang", func(c *Client) error { _, err := c.Notification(ctx, "de"); return err }},
 		{"orders unknown category", func(c *Client) error { _, err := c.ListOrders(ctx, ListOrdersParams{Category: "rental"}); return err }},
-		{"orders negative limit", func(c *Client) error { _, err := c.ListOrders(ctx, ListOrdersParams{Category: CategoryActivation, Limit: -1}); return err }},
+		{"orders negative limit", func(c *Client) error {
+			_, err := c.ListOrders(ctx, ListOrdersParams{Category: CategoryActivation, Limit: -1})
+			return err
+		}},
 		{"payments negative offset", func(c *Client) error { _, err := c.ListPayments(ctx, ListPaymentsParams{Cursor: "-5"}); return err }},
 		{"vendor orders empty category", func(c *Client) error { _, err := c.ListVendorOrders(ctx, ListVendorOrdersParams{}); return err }},
-		{"vendor payments negative limit", func(c *Client) error { _, err := c.ListVendorPayments(ctx, ListVendorPaymentsParams{Limit: -1}); return err }},
+		{"vendor payments negative limit", func(c *Client) error {
+			_, err := c.ListVendorPayments(ctx, ListVendorPaymentsParams{Limit: -1})
+			return err
+		}},
 		{"all orders bad category", func(c *Client) error {
 			for _, err := range c.AllOrders(ctx, ListOrdersParams{Category: "x"}) {
 				return err
@@ -119,32 +140,32 @@ func TestNilClient(t *testing.T) {
 	ctx := context.Background()
 	var c *Client
 	calls := map[string]func() error{
-		"Profile":        func() error { _, err := c.Profile(ctx); return err },
-		"ListOrders":     func() error { _, err := c.ListOrders(ctx, ListOrdersParams{Category: CategoryActivation}); return err },
-		"ListPayments":   func() error { _, err := c.ListPayments(ctx, ListPaymentsParams{}); return err },
-		"Products":       func() error { _, err := c.Products(ctx, ProductsParams{Country: "russia", Operator: Any}); return err },
-		"Prices":         func() error { _, err := c.Prices(ctx, PricesParams{}); return err },
-		"BuyActivation":  func() error { _, err := c.BuyActivation(ctx, BuyActivationParams{}); return err },
-		"BuyHosting":     func() error { _, err := c.BuyHosting(ctx, BuyHostingParams{}); return err },
-		"Reuse":          func() error { _, err := c.Reuse(ctx, ReuseParams{Product: "a", Number: "1234"}); return err },
-		"Check":          func() error { _, err := c.Check(ctx, 1); return err },
-		"Finish":         func() error { _, err := c.Finish(ctx, 1); return err },
-		"Cancel":         func() error { _, err := c.Cancel(ctx, 1); return err },
-		"Ban":            func() error { _, err := c.Ban(ctx, 1); return err },
-		"SMSInbox":       func() error { _, err := c.SMSInbox(ctx, 1); return err },
-		"Notification":   func() error { _, err := c.Notification(ctx, LangEN); return err },
-		"VendorProfile":  func() error { _, err := c.VendorProfile(ctx); return err },
-		"Wallets":        func() error { _, err := c.Wallets(ctx); return err },
+		"Profile":       func() error { _, err := c.Profile(ctx); return err },
+		"ListOrders":    func() error { _, err := c.ListOrders(ctx, ListOrdersParams{Category: CategoryActivation}); return err },
+		"ListPayments":  func() error { _, err := c.ListPayments(ctx, ListPaymentsParams{}); return err },
+		"Products":      func() error { _, err := c.Products(ctx, ProductsParams{Country: "russia", Operator: Any}); return err },
+		"Prices":        func() error { _, err := c.Prices(ctx, PricesParams{}); return err },
+		"BuyActivation": func() error { _, err := c.BuyActivation(ctx, BuyActivationParams{}); return err },
+		"BuyHosting":    func() error { _, err := c.BuyHosting(ctx, BuyHostingParams{}); return err },
+		"Reuse":         func() error { _, err := c.Reuse(ctx, ReuseParams{Product: "a", Number: "1234"}); return err },
+		"Check":         func() error { _, err := c.Check(ctx, 1); return err },
+		"Finish":        func() error { _, err := c.Finish(ctx, 1); return err },
+		"Cancel":        func() error { _, err := c.Cancel(ctx, 1); return err },
+		"Ban":           func() error { _, err := c.Ban(ctx, 1); return err },
+		"SMSInbox":      func() error { _, err := c.SMSInbox(ctx, 1); return err },
+		"Notification":  func() error { _, err := c.Notification(ctx, LangEN); return err },
+		"VendorProfile": func() error { _, err := c.VendorProfile(ctx); return err },
+		"Wallets":       func() error { _, err := c.Wallets(ctx); return err },
 		"ListVendorOrders": func() error {
 			_, err := c.ListVendorOrders(ctx, ListVendorOrdersParams{Category: CategoryActivation})
 			return err
 		},
 		"ListVendorPayments": func() error { _, err := c.ListVendorPayments(ctx, ListVendorPaymentsParams{}); return err },
-		"Withdraw":       func() error { _, err := c.Withdraw(ctx, WithdrawParams{}); return err },
-		"Countries":      func() error { _, err := c.Countries(ctx); return err },
-		"WaitForCode":    func() error { _, err := c.WaitForCode(ctx, 1, WaitForCodeParams{}); return err },
-		"AllOrders":      func() error { return firstErr(c.AllOrders(ctx, ListOrdersParams{Category: CategoryActivation})) },
-		"AllPayments":    func() error { return firstErr(c.AllPayments(ctx, ListPaymentsParams{})) },
+		"Withdraw":           func() error { _, err := c.Withdraw(ctx, WithdrawParams{}); return err },
+		"Countries":          func() error { _, err := c.Countries(ctx); return err },
+		"WaitForCode":        func() error { _, err := c.WaitForCode(ctx, 1, WaitForCodeParams{}); return err },
+		"AllOrders":          func() error { return firstErr(c.AllOrders(ctx, ListOrdersParams{Category: CategoryActivation})) },
+		"AllPayments":        func() error { return firstErr(c.AllPayments(ctx, ListPaymentsParams{})) },
 		"AllVendorOrders": func() error {
 			return firstErr(c.AllVendorOrders(ctx, ListVendorOrdersParams{Category: CategoryActivation}))
 		},
