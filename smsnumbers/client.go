@@ -98,6 +98,10 @@ func limitRetry(p retry.Policy) retry.Policy {
 	if p.RateLimitDelay < banSafeRateLimitDelay {
 		p.RateLimitDelay = banSafeRateLimitDelay
 	}
+	if p.MaxRetryAfter <= 0 {
+		// Unset would wait out any Retry-After, however long.
+		p.MaxRetryAfter = retry.Default().MaxRetryAfter
+	}
 	return p
 }
 

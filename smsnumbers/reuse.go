@@ -41,7 +41,7 @@ func (c *Client) Reuse(ctx context.Context, p ReuseParams, opts ...option.CallOp
 	}
 	return c.buy(ctx, purchase{
 		route: op, path: segments("/v1/user/reuse", p.Product, p.Number),
-		reference: "GET " + segments("/v1/user/reuse", p.Product, maskNumber(p.Number)),
+		reference: "GET " + segments("/v1/user/reuse", p.Product) + "/" + maskNumber(p.Number),
 		category:  CategoryActivation, product: p.Product, number: p.Number,
 	}, opts)
 }
