@@ -65,7 +65,9 @@ func redactURL(err error, route string) error {
 		return err
 	}
 	if ue, ok := e.Err.(*url.Error); ok {
-		e.Err = &url.Error{Op: ue.Op, URL: route, Err: ue.Err}
+		// "GET /v1/user/check/{id}" -> Get "/v1/user/check/{id}": ...
+		_, tmpl, _ := strings.Cut(route, " ")
+		e.Err = &url.Error{Op: ue.Op, URL: tmpl, Err: ue.Err}
 	}
 	return err
 }

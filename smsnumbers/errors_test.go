@@ -226,3 +226,17 @@ func TestTransportFailure(t *testing.T) {
 	require.Equal(t, "GET /v1/user/buy/hosting/russia/any/1day", e.Reference)
 	require.False(t, e.Started.IsZero())
 }
+
+// TestTransportErrorShowsNoConcretePath: a failure below HTTP names the
+// route template, never the path with its ids, country or phone number.
+func TestTransportErrorShowsNoConcretePath(t *testing.T) {
+	h := newHarness(t)
+	h.mt.RegisterNoResponder(func(*http.Request) (*http.Response, error) { return nil, errors.New("connection reset") })
+	_, err := h.c.SMSInbox(context.Background(), 987654321)
+	require.ErrorIs(t, err, apierror.ErrUnavailable)
+	require.NotContains(t, err.Error(), "987654321")
+	require.Contains(t, err.Error(), `"/v1/user/sms/inbox/{id}"`)
+	_, err = h.c.Products(context.Background(), ProductsParams{Country: "kazakhstan", Operator: "beeline"})
+	require.NotContains(t, err.Error(), "kazakhstan")
+}
+
