@@ -239,4 +239,3 @@ func TestTransportErrorShowsNoConcretePath(t *testing.T) {
 	_, err = h.c.Products(context.Background(), ProductsParams{Country: "kazakhstan", Operator: "beeline"})
 	require.NotContains(t, err.Error(), "kazakhstan")
 }
-
