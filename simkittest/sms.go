@@ -56,9 +56,9 @@ type SMSFakeConfig struct {
 // not found" 404 on check and 400 on finish, cancel and ban, 401 with an
 // empty body for a bad token, a 302 to /404.html for an unknown path);
 // balance, stock, rating, order lifetimes, expiry refunds, re-buys and
-// vendor payouts. Withdraw takes a JSON body whatever the Content-Type says
-// (the API documents JSON only; a form body is refused as the API's JSON
-// binding would).
+// vendor payouts. Withdraw takes the documented JSON body whatever the
+// Content-Type says (curl -d without -H sends it as form-urlencoded); the
+// API documents no other encoding, so form fields are refused.
 //
 // What it does not model: the rating's 24-hour lockout, max-price limits,
 // per-IP limits, voice calls and forwarding.
