@@ -21,6 +21,8 @@ const (
 	// settleTimeout bounds a look-up made after the caller's context ended:
 	// the money may be spent, so the SDK still tries to say so.
 	settleTimeout = 15 * time.Second
+	// claimTimeout bounds the store write that claims a call's own order.
+	claimTimeout = 5 * time.Second
 )
 
 // purchase is one buy: what to send, and what its order looks like in the
@@ -57,7 +59,9 @@ func wildcard(want, got string) bool {
 
 // buy sends a purchase at most once and settles an ambiguous outcome (see
 // BuyActivation). It is the one path every buy takes, so a new kind of
-// purchase gets the same guarantee by describing itself as a purchase.
+// purchase (or a new buy parameter, such as a price limit) gets the same
+// guarantee by describing itself as a purchase: route, path, query, and
+// what its order looks like in the history.
 func (c *Client) buy(ctx context.Context, p purchase, opts []option.CallOption) (*Order, error) {
 	started := c.t.Now()
 	req := c.userRequest(p.route, p.path, p.query)
@@ -77,7 +81,11 @@ func (c *Client) buy(ctx context.Context, p purchase, opts []option.CallOption) 
 // payment, so another call settling a lost answer never takes it. It is
 // best effort: the order is the caller's whatever the store says.
 func (c *Client) claimOwn(ctx context.Context, route, kind string, id int64) {
-	ok, err := c.claims.claim(context.WithoutCancel(ctx), kind, id)
+	// The order is bought: claim it even if the caller gives up now, but
+	// never wait long on a slow store for it.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), claimTimeout)
+	defer cancel()
+	ok, err := c.claims.claim(cctx, kind, id)
 	if err != nil || !ok {
 		// !ok: a look-up elsewhere took this order before our answer came.
 		// The order is ours; the other call's caller holds a wrong answer.
@@ -114,6 +122,7 @@ func (c *Client) settleBuy(ctx context.Context, p purchase, started time.Time, c
 			continue // another call's order
 		}
 		o.Recovered = true
+		c.t.Logger().InfoContext(ctx, "simkit: lost answer settled from the history", "op", p.route)
 		return &o, nil
 	}
 	return nil, outcomeUnknown(p.route, p.reference, started, cause, "no matching order in the orders history yet", nil)

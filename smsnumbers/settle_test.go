@@ -1,7 +1,9 @@
 package smsnumbers_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -158,4 +160,29 @@ func TestSettleAfterCallerGaveUp(t *testing.T) {
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	require.NotErrorIs(t, err, apierror.ErrOutcomeUnknown)
 	require.Len(t, fake.OrderIDs(), 1)
+}
+
+// TestLogsCarryRouteTemplatesOnly: every log line of a re-buy whose answer
+// was lost names the route, never the number, at every level.
+func TestLogsCarryRouteTemplatesOnly(t *testing.T) {
+	env := simkittest.New(t)
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, err := smsnumbers.New(env.SMSOptions, func(o *smsnumbers.Options) {
+		o.Logger = logger
+		o.Limiter = option.NoLimit
+	})
+	require.NoError(t, err)
+	o, err := c.BuyActivation(context.Background(), smsnumbers.BuyActivationParams{Country: "russia", Operator: "beeline", Product: "vkontakte", Reuse: true})
+	require.NoError(t, err)
+	number := strings.TrimPrefix(o.Phone, "+")
+	env.Faults.Add(simkittest.Fault{Provider: simkittest.ProviderSMS, Path: "/v1/user/reuse/*", Times: 1, Kind: simkittest.DropAfterHandling})
+	again, err := c.Reuse(context.Background(), smsnumbers.ReuseParams{Product: "vkontakte", Number: number})
+	require.NoError(t, err)
+	require.True(t, again.Recovered)
+	logs := buf.String()
+	require.Contains(t, logs, `"op":"GET /v1/user/reuse/{product}/{number}"`)
+	require.Contains(t, logs, "settled from the history")
+	require.NotContains(t, logs, number)
+	require.NotContains(t, logs, "/russia/", "no country values either")
 }

@@ -92,8 +92,13 @@ func run(ctx context.Context, w io.Writer, c *smsnumbers.Client, req smsnumbers.
 		return nil
 	}
 	// Never retried by the SDK: a second attempt could buy a second number.
+	// A lost answer is looked up in the orders history (order.Recovered);
+	// when even that fails the outcome is unknown: do not buy again blindly.
 	order, err := c.BuyActivation(ctx, req)
 	switch {
+	case errors.Is(err, simkit.ErrOutcomeUnknown) && errors.As(err, &apiErr):
+		return fmt.Errorf("the buy may have gone through: look for %s in the orders history since %s before buying again: %w",
+			apiErr.Reference, apiErr.Started.Format(time.RFC3339), err)
 	case errors.Is(err, simkit.ErrOutOfStock):
 		return fmt.Errorf("no free numbers for %s in %s/%s: %w", req.Product, req.Country, req.Operator, err)
 	case errors.Is(err, simkit.ErrInsufficientFunds):
@@ -102,6 +107,9 @@ func run(ctx context.Context, w io.Writer, c *smsnumbers.Client, req smsnumbers.
 		return fmt.Errorf("buy: %w", err)
 	}
 	fmt.Fprintf(w, "bought order %d: %s for %s\n", order.ID, order.Phone, order.Price.String())
+	if order.Recovered {
+		fmt.Fprintln(w, "(the answer was lost; the order was found in the orders history)")
+	}
 
 	waitCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
