@@ -15,11 +15,17 @@ const (
 // SMSOffer is one sellable (country, operator, product) line of the SMS
 // fake's catalog: what /v1/guest/prices lists and what a buy consumes.
 type SMSOffer struct {
-	Country, Operator, Product string
+	// Country is the country key, "russia" or "afghanistan".
+	Country string
+	// Operator is the operator key, e.g. "beeline".
+	Operator string
+	// Product is the product sold, e.g. "telegram" or "1day".
+	Product string
 	// Category is "activation" or "hosting".
 	Category string
-	// Cost is the price per number; Count the numbers in stock (0 -> "no free phones").
-	Cost  decimal.Decimal
+	// Cost is the price per number.
+	Cost decimal.Decimal
+	// Count is the numbers in stock (0 makes buys answer "no free phones").
 	Count int
 	// Rate is the delivery percentage; zero omits it, as the provider does.
 	Rate decimal.Decimal
