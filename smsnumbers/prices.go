@@ -47,7 +47,7 @@ type priceEntry struct {
 // operator, where outer/middle are country/product or product/country.
 type priceTree map[string]map[string]map[string]priceEntry
 
-// Prices returns the offers matching q as one flat list sorted by country,
+// Prices returns the offers matching p as one flat list sorted by country,
 // product and operator (GET /v1/guest/prices?country=&product=). No token
 // is sent.
 //
@@ -58,12 +58,12 @@ type priceTree map[string]map[string]map[string]priceEntry
 // middle key, the other one is; otherwise a product-only query is read
 // product-first and every other query country-first (the documented
 // shapes). Either way the caller gets the same entries.
-func (c *Client) Prices(ctx context.Context, q PricesParams, opts ...option.CallOption) ([]Price, error) {
+func (c *Client) Prices(ctx context.Context, p PricesParams, opts ...option.CallOption) ([]Price, error) {
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
 	const op = "GET /v1/guest/prices"
-	for _, f := range []struct{ name, value string }{{"country", q.Country}, {"product", q.Product}} {
+	for _, f := range []struct{ name, value string }{{"country", p.Country}, {"product", p.Product}} {
 		if f.value == "" {
 			continue
 		}
@@ -72,17 +72,17 @@ func (c *Client) Prices(ctx context.Context, q PricesParams, opts ...option.Call
 		}
 	}
 	v := url.Values{}
-	if q.Country != "" {
-		v.Set("country", q.Country)
+	if p.Country != "" {
+		v.Set("country", p.Country)
 	}
-	if q.Product != "" {
-		v.Set("product", q.Product)
+	if p.Product != "" {
+		v.Set("product", p.Product)
 	}
 	var tree priceTree
 	if err := c.send(ctx, guestRequest(op, "/v1/guest/prices", v), &tree, opts); err != nil {
 		return nil, err
 	}
-	return flattenPrices(tree, productFirst(tree, q)), nil
+	return flattenPrices(tree, productFirst(tree, p)), nil
 }
 
 // productFirst reports whether tree's outer keys are products (see Prices).
