@@ -29,7 +29,7 @@ func TestNilClientNotConfigured(t *testing.T) {
 		"GetOrder":              func() error { _, err := c.GetOrder(ctx, orderUUID); return err },
 		"FindOrderByExternalID": func() error { _, err := c.FindOrderByExternalID(ctx, "x"); return err },
 		"CreateOrder":           func() error { _, err := c.CreateOrder(ctx, orderParams()); return err },
-		"TopupESIM":             func() error { _, err := c.TopupESIM(ctx, seedICCID, TopupParams{ExternalID: "x"}); return err },
+		"TopupESIM":             func() error { _, err := c.TopupESIM(ctx, seedICCID, TopupESIMParams{ExternalID: "x"}); return err },
 		"GetESIMStatus":         func() error { _, err := c.GetESIMStatus(ctx, seedICCID); return err },
 		"ListTransactionsAll":   func() error { return firstErr(c.ListTransactionsAll(ctx, ListTransactionsParams{})) },
 		"ListProductsAll":       func() error { return firstErr(c.ListProductsAll(ctx, ListProductsParams{})) },

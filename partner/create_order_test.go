@@ -177,7 +177,7 @@ func TestTopupDuplicateExternalIDReturnsExisting(t *testing.T) {
 	h := newHarness(t)
 	h.on(t, "POST", "/services/esim/"+seedICCID+"/topup", 409, "error_conflict.json")
 	h.on(t, "GET", "/orders", 200, "orders_by_external_id.json")
-	o, err := h.c.TopupESIM(context.Background(), seedICCID, TopupParams{ExternalID: "ORD-12345"})
+	o, err := h.c.TopupESIM(context.Background(), seedICCID, TopupESIMParams{ExternalID: "ORD-12345"})
 	require.NoError(t, err)
 	require.Equal(t, orderUUID, o.ID)
 }
@@ -281,7 +281,7 @@ func TestTopupCheckCanRenew(t *testing.T) {
 				h.on(t, "GET", "/services/esim/"+seedICCID+"/status", 200, tc.status)
 			}
 			h.on(t, "POST", "/services/esim/"+seedICCID+"/topup", 201, "topup_created.json")
-			_, err := h.c.TopupESIM(context.Background(), seedICCID, TopupParams{ExternalID: "topup-12345", CheckCanRenew: tc.check})
+			_, err := h.c.TopupESIM(context.Background(), seedICCID, TopupESIMParams{ExternalID: "topup-12345", CheckCanRenew: tc.check})
 			if tc.wantErr != nil {
 				require.ErrorIs(t, err, tc.wantErr)
 			} else {

@@ -290,7 +290,7 @@ func ExampleClient_TopupESIM() {
 	defer srv.Close()
 	c := exampleClient(srv)
 
-	o, err := c.TopupESIM(context.Background(), "8944422711108338982", partner.TopupParams{
+	o, err := c.TopupESIM(context.Background(), "8944422711108338982", partner.TopupESIMParams{
 		ExternalID:    "topup-12345",
 		SKUUUID:       "029bc0dd-8562-7173-afd9-a5cc534fafb8",
 		CheckCanRenew: true, // one extra status call; refused before paying if it cannot renew

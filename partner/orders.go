@@ -66,16 +66,16 @@ type ListOrdersParams struct {
 	DateFrom, DateTo time.Time
 }
 
-const opOrders = "GET /orders"
+const opListOrders = "GET /orders"
 
 func (p ListOrdersParams) query() (url.Values, error) {
-	q, err := pageQuery(opOrders, p.Cursor, p.PerPage, maxPerPageOrders)
+	q, err := pageQuery(opListOrders, p.Cursor, p.PerPage, maxPerPageOrders)
 	if err != nil {
 		return nil, err
 	}
 	if p.Status != "" {
 		if !p.Status.Valid() {
-			return nil, apierror.Validation(Provider, opOrders, "unknown order status %q", string(p.Status))
+			return nil, apierror.Validation(Provider, opListOrders, "unknown order status %q", string(p.Status))
 		}
 		q.Set("status", string(p.Status))
 	}
@@ -83,7 +83,7 @@ func (p ListOrdersParams) query() (url.Values, error) {
 		q.Set("external_id", p.ExternalID)
 	}
 	if !p.DateFrom.IsZero() && !p.DateTo.IsZero() && p.DateFrom.After(p.DateTo) {
-		return nil, apierror.Validation(Provider, opOrders, "date_from %s is after date_to %s", p.DateFrom.Format(time.RFC3339), p.DateTo.Format(time.RFC3339))
+		return nil, apierror.Validation(Provider, opListOrders, "date_from %s is after date_to %s", p.DateFrom.Format(time.RFC3339), p.DateTo.Format(time.RFC3339))
 	}
 	if !p.DateFrom.IsZero() {
 		q.Set("date_from", p.DateFrom.UTC().Format(time.RFC3339))
@@ -146,7 +146,7 @@ func (c *Client) FindOrderByExternalID(ctx context.Context, externalID string, o
 		return nil, err
 	}
 	if validate.Blank(externalID) {
-		return nil, apierror.Validation(Provider, opOrders, "external_id is required")
+		return nil, apierror.Validation(Provider, opListOrders, "external_id is required")
 	}
 	for o, err := range c.ListOrdersAll(ctx, ListOrdersParams{ExternalID: externalID, PerPage: maxPerPageOrders}, opts...) {
 		if err != nil {

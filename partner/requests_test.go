@@ -88,13 +88,13 @@ func TestRequestsAsSent(t *testing.T) {
 			body: `{"external_id":"ORD-12345","item":{"sku_id":"019bc0dd-8562-7173-afd9-a5cc534fafb7"}}`},
 		{name: "esim topup", method: "POST", path: "/services/esim/" + seedICCID + "/topup", fixture: "topup_created.json", signed: true,
 			call: func(c *Client) error {
-				_, err := c.TopupESIM(ctx, seedICCID, TopupParams{ExternalID: "topup-12345", SKUUUID: "029bc0dd-8562-7173-afd9-a5cc534fafb8"})
+				_, err := c.TopupESIM(ctx, seedICCID, TopupESIMParams{ExternalID: "topup-12345", SKUUUID: "029bc0dd-8562-7173-afd9-a5cc534fafb8"})
 				return err
 			}, query: url.Values{},
 			body: `{"external_id":"topup-12345","sku_uuid":"029bc0dd-8562-7173-afd9-a5cc534fafb8"}`},
 		{name: "esim topup same sku", method: "POST", path: "/services/esim/" + seedICCID + "/topup", fixture: "topup_created.json", signed: true,
 			call: func(c *Client) error {
-				_, err := c.TopupESIM(ctx, seedICCID, TopupParams{ExternalID: "topup-12345"})
+				_, err := c.TopupESIM(ctx, seedICCID, TopupESIMParams{ExternalID: "topup-12345"})
 				return err
 			}, query: url.Values{},
 			body: `{"external_id":"topup-12345"}`},
@@ -148,7 +148,7 @@ func TestCreateOrderSignatureMatchesSeedExample(t *testing.T) {
 func TestTopupSignatureMatchesSeedExample(t *testing.T) {
 	h := newHarness(t)
 	h.on(t, "POST", "/services/esim/"+seedICCID+"/topup", 201, "topup_created.json")
-	o, err := h.c.TopupESIM(context.Background(), seedICCID, TopupParams{ExternalID: "topup-12345"})
+	o, err := h.c.TopupESIM(context.Background(), seedICCID, TopupESIMParams{ExternalID: "topup-12345"})
 	require.NoError(t, err)
 	require.Equal(t, "topup-12345", o.ExternalID)
 	r := h.requests()[0]

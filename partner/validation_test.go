@@ -24,15 +24,15 @@ func TestBadInputRefusedWithoutRequest(t *testing.T) {
 		{"status: ICCID with letters", func(c *Client) error { _, err := c.GetESIMStatus(ctx, "89444227111083389AB"); return err }},
 		{"status: ICCID too long", func(c *Client) error { _, err := c.GetESIMStatus(ctx, "89444227111083389821234"); return err }},
 		{"topup: bad ICCID", func(c *Client) error {
-			_, err := c.TopupESIM(ctx, "8944/../../orders", TopupParams{ExternalID: "x"})
+			_, err := c.TopupESIM(ctx, "8944/../../orders", TopupESIMParams{ExternalID: "x"})
 			return err
 		}},
 		{"topup: bad sku uuid", func(c *Client) error {
-			_, err := c.TopupESIM(ctx, seedICCID, TopupParams{ExternalID: "x", SKUUUID: "not-a-uuid"})
+			_, err := c.TopupESIM(ctx, seedICCID, TopupESIMParams{ExternalID: "x", SKUUUID: "not-a-uuid"})
 			return err
 		}},
 		{"topup: empty external id", func(c *Client) error {
-			_, err := c.TopupESIM(ctx, seedICCID, TopupParams{ExternalID: "  "})
+			_, err := c.TopupESIM(ctx, seedICCID, TopupESIMParams{ExternalID: "  "})
 			return err
 		}},
 		{"product: bad uuid", func(c *Client) error { _, err := c.GetProduct(ctx, "123", GetProductParams{}); return err }},
