@@ -3,12 +3,12 @@ package partner
 import (
 	"context"
 	"encoding/json"
-	"strconv"
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/jsonx"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/page"
 )
 
 // envelope is the wrapper every Partner answer comes in. The error side is
@@ -18,44 +18,26 @@ type envelope[T any] struct {
 	Success *bool           `json:"success"`
 	Message json.RawMessage `json:"message"`
 	Data    T               `json:"data"`
-	Meta    Meta            `json:"meta"`
+	Meta    meta            `json:"meta"`
 	Error   json.RawMessage `json:"error"`
 	Errors  json.RawMessage `json:"errors"`
 }
 
-// Meta is the cursor pagination block of a page call. Pass NextCursor as the
-// next call's Cursor; it is empty on the last page.
-type Meta struct {
-	NextCursor string `json:"next_cursor"`
-	PrevCursor string `json:"prev_cursor"`
-	PerPage    int    `json:"per_page"`
-}
-
-// UnmarshalJSON accepts per_page as a number or a numeric string and
-// cursors as strings or null, since the docs show neither.
-func (m *Meta) UnmarshalJSON(b []byte) error {
-	var raw struct {
-		NextCursor json.RawMessage `json:"next_cursor"`
-		PrevCursor json.RawMessage `json:"prev_cursor"`
-		PerPage    json.RawMessage `json:"per_page"`
-	}
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return err
-	}
-	m.NextCursor = jsonx.Text(raw.NextCursor)
-	m.PrevCursor = jsonx.Text(raw.PrevCursor)
-	m.PerPage, _ = strconv.Atoi(jsonx.Text(raw.PerPage))
-	return nil
+// meta is the cursor block of a page answer. Only next_cursor is used:
+// it becomes page.Page.Next. It is read leniently (a string, a number or
+// null) since the docs do not type it.
+type meta struct {
+	NextCursor jsonx.String `json:"next_cursor"`
 }
 
 // call sends req and unwraps the envelope into data and meta. A 2xx answer
 // with success:false is an error too.
-func call[T any](ctx context.Context, c *Client, req *transport.Request, opts []option.CallOption) (T, Meta, error) {
+func call[T any](ctx context.Context, c *Client, req *transport.Request, opts []option.CallOption) (T, meta, error) {
 	var env envelope[T]
 	resp, err := c.t.Do(ctx, req, &env, opts...)
 	if err != nil {
 		var zero T
-		return zero, Meta{}, err
+		return zero, meta{}, err
 	}
 	if env.Success != nil && !*env.Success {
 		e := decodeError(resp)
@@ -65,7 +47,17 @@ func call[T any](ctx context.Context, c *Client, req *transport.Request, opts []
 			e.Kind = apierror.ErrValidation
 		}
 		var zero T
-		return zero, Meta{}, c.t.Fail(resp, e)
+		return zero, meta{}, c.t.Fail(resp, e)
 	}
 	return env.Data, env.Meta, nil
+}
+
+// listPage sends a page request and returns the page; Next is the
+// provider's next_cursor ("" on the last page).
+func listPage[T any](ctx context.Context, c *Client, req *transport.Request, opts []option.CallOption) (*page.Page[T], error) {
+	items, m, err := call[[]T](ctx, c, req, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &page.Page[T]{Items: items, Next: string(m.NextCursor)}, nil
 }

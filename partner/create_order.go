@@ -16,9 +16,9 @@ import (
 	"github.com/simkit/simkit/signing"
 )
 
-// CreateOrderParams is one purchase. ExternalID is your own order id; the
-// provider keeps it unique forever, which is what makes the call safe to
-// repeat.
+// CreateOrderParams is the input of CreateOrder: one purchase. ExternalID
+// is your own order id; the provider keeps it unique forever, which is what
+// makes the call safe to repeat.
 type CreateOrderParams struct {
 	// ExternalID is your unique order id (required). Keep it with your
 	// order before calling, so a crash or timeout can be resolved by calling
@@ -30,14 +30,16 @@ type CreateOrderParams struct {
 	Metadata map[string]any
 }
 
-// OrderItemParams is the single item of an order.
+// OrderItemParams is the single item of a CreateOrderParams.
 type OrderItemParams struct {
 	// SKUID is the SKU to buy (required).
 	SKUID string
-	// Quantity is the number of units; zero lets the server default it (1).
+	// Quantity is the number of units. The API makes it optional: zero
+	// leaves it out of the request and the provider orders one unit;
+	// a negative quantity is refused before sending.
 	Quantity int
-	// Amount is the value to buy for open-range SKUs (which have no price);
-	// zero is not sent.
+	// Amount is the value to buy for open-range SKUs (whose price is null);
+	// zero is not sent, negative is refused.
 	Amount decimal.Decimal
 	// Fields are the extra inputs a SKU asks for (a phone number to
 	// recharge, say), sent as given.

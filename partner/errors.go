@@ -145,3 +145,9 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// badResponse is the error for a 2xx answer whose data is missing or not
+// the documented shape.
+func badResponse(c *Client, op string, cause error) error {
+	return &apierror.Error{Provider: Provider, Op: op, Message: "response data missing or malformed", Kind: apierror.ErrBadResponse, Err: cause}
+}

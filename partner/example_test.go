@@ -98,13 +98,13 @@ func ExampleClient_Balance() {
 	// Output: balance -120.5 USD, available 379.5, overdrafted true
 }
 
-func ExampleClient_ListTransactionsAll() {
+func ExampleClient_AllTransactions() {
 	srv := exampleServer()
 	defer srv.Close()
 	c := exampleClient(srv)
 
 	n := 0
-	for tx, err := range c.ListTransactionsAll(context.Background(), partner.ListTransactionsParams{PerPage: 100}) {
+	for tx, err := range c.AllTransactions(context.Background(), partner.ListTransactionsParams{PerPage: 100}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -124,27 +124,28 @@ func ExampleClient_ListProducts() {
 	defer srv.Close()
 	c := exampleClient(srv)
 
-	products, meta, err := c.ListProducts(context.Background(), partner.ListProductsParams{Locale: partner.LocaleEN, Type: partner.ProductVoucher})
+	pg, err := c.ListProducts(context.Background(), partner.ListProductsParams{Locale: partner.LocaleEN, Type: partner.ProductVoucher})
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, p := range products {
+	for _, p := range pg.Items {
 		fmt.Println(p.Name, p.Type)
 	}
-	fmt.Println("next page:", meta.NextCursor)
+	// Pass pg.Next as the next call's Cursor; it is "" on the last page.
+	fmt.Println("next page:", pg.Next)
 	// Output:
 	// Steam Gift Card 1 voucher
 	// Travel eSIM 1 esim
 	// next page: prod-cursor-2
 }
 
-func ExampleClient_ListProductsAll() {
+func ExampleClient_AllProducts() {
 	srv := exampleServer()
 	defer srv.Close()
 	c := exampleClient(srv)
 
 	// Stop at the first eSIM: the remaining pages are never fetched.
-	for p, err := range c.ListProductsAll(context.Background(), partner.ListProductsParams{}) {
+	for p, err := range c.AllProducts(context.Background(), partner.ListProductsParams{}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -177,13 +178,13 @@ func ExampleClient_GetProduct() {
 	// Steam any amount: open amount, available true
 }
 
-func ExampleClient_PricelistAll() {
+func ExampleClient_AllPricelist() {
 	srv := exampleServer()
 	defer srv.Close()
 	c := exampleClient(srv)
 
 	total := 0
-	for _, err := range c.PricelistAll(context.Background(), partner.PricelistParams{Type: partner.ProductVoucher}) {
+	for _, err := range c.AllPricelist(context.Background(), partner.ListPricelistParams{Type: partner.ProductVoucher}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -210,14 +211,14 @@ func ExampleClient_ListCategories() {
 	// 30 eSIM
 }
 
-func ExampleClient_ListOrdersAll() {
+func ExampleClient_AllOrders() {
 	srv := exampleServer()
 	defer srv.Close()
 	c := exampleClient(srv)
 
 	since := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	counts := map[partner.OrderStatus]int{}
-	for o, err := range c.ListOrdersAll(context.Background(), partner.ListOrdersParams{DateFrom: since}) {
+	for o, err := range c.AllOrders(context.Background(), partner.ListOrdersParams{DateFrom: since}) {
 		if err != nil {
 			log.Fatal(err)
 		}
