@@ -50,11 +50,25 @@ type PartnerFakeConfig struct {
 	WebhookClient *http.Client
 }
 
-// PartnerFake is a strict, stateful fake of the Partner S2S API per SPEC:
-// bearer and HMAC checked, a balance charged per order, a seeded catalog
-// with cursor pagination, external ids unique forever, eSIM status and
-// top-ups, and signed order.status_changed webhooks with retries. Mount it
-// at any path; it routes on the path after PartnerPrefix when present.
+// PartnerFake is a strict, stateful fake of the Partner S2S API 1.1.0,
+// following the provider's docs: bearer and HMAC checked, a balance charged
+// per order, a seeded catalog with cursor pagination, external ids unique
+// forever, eSIM status and top-ups, and signed order.status_changed
+// webhooks with retries. Mount it at any path; it routes on the path after
+// PartnerPrefix when present.
+//
+// Answers use the documented envelope ({success, data, meta} and, on
+// creation, message) and the documented nulls: an open-range SKU's price,
+// an order without metadata, delivery fields a unit does not have, the
+// foreign-currency fields of a balance movement. Request bodies are JSON,
+// the only encoding the docs give (any application/json or +json media
+// type); numbers the validator would accept as strings ("quantity": "2")
+// are accepted. Other media types are refused with 415, so a client that
+// forgets its Content-Type fails here as it would against the service.
+//
+// What it does not model: locales (texts are English whatever locale is
+// asked), reserved amounts (always 0), the pricelist's undocumented extra
+// fields beyond the SKU's, rate limits, and partial completion.
 type PartnerFake struct {
 	cfg    PartnerFakeConfig
 	now    func() time.Time
@@ -69,6 +83,7 @@ type PartnerFake struct {
 	byID       map[string]*PartnerOrder
 	byExternal map[string]*PartnerOrder
 	txs        []map[string]any
+	txSeq      int
 	esims      map[string]*PartnerESIM
 	hook       webhookTarget
 	attempts   []PartnerWebhookAttempt
