@@ -19,8 +19,6 @@
 package partner
 
 import (
-	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/simkit/simkit/apierror"
@@ -43,13 +41,6 @@ type Options struct {
 	// Secret is partner_secret from the partner settings. It signs orders,
 	// top-ups and webhooks; it is not the token.
 	Secret signing.Secret
-}
-
-// Format prints the options with the token and partner_secret redacted
-// whatever the verb: fmt's fallback for a verb a type does not support
-// would otherwise print Token and Secret without asking them.
-func (o Options) Format(f fmt.State, verb rune) {
-	_, _ = fmt.Fprintf(f, "partner.Options{BaseURL: %q, Token: %s, Secret: %s}", o.BaseURL, signing.Redacted, signing.Redacted)
 }
 
 // Client calls the Partner S2S API. It is safe for concurrent use. A nil
@@ -84,17 +75,6 @@ func New(optFns ...func(*Options)) (*Client, error) {
 		return nil, err
 	}
 	return &Client{t: t, signer: signing.NewSigner([]byte(o.Secret.Reveal())), opts: o}, nil
-}
-
-// Format prints the client as partner.Client{BaseURL: ...} whatever the
-// verb, so no fmt verb (%s, %q, %x, %+v, ...) can walk into the fields
-// that hold the token and partner_secret.
-func (c *Client) Format(f fmt.State, verb rune) {
-	if c == nil || c.opts == nil {
-		_, _ = io.WriteString(f, "partner.Client(nil)")
-		return
-	}
-	_, _ = fmt.Fprintf(f, "partner.Client{BaseURL: %q, Token: %s, Secret: %s}", c.opts.BaseURL, signing.Redacted, signing.Redacted)
 }
 
 // ready returns the not-configured error for a nil client, so a root

@@ -254,6 +254,13 @@ func TestCreateOrderCallerCancelled(t *testing.T) {
 	_, err := h.c.CreateOrder(ctx, orderParams())
 	require.ErrorIs(t, err, context.Canceled)
 	require.Equal(t, 0, h.count("GET"))
+	var e *apierror.Error
+	require.ErrorAs(t, err, &e)
+	require.True(t, e.Ambiguous, "the attempt may have reached the provider")
+	require.Equal(t, "ORD-12345", e.Reference)
+	require.Equal(t, time.Unix(seedTS, 0), e.Started)
+	require.Contains(t, e.Message, "context ended before the order could be looked up")
+	require.NotErrorIs(t, err, apierror.ErrOutcomeUnknown, "repeating with the same external id is safe here")
 }
 
 // TestTopupCheckCanRenew: the status check runs only when asked, and a

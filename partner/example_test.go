@@ -16,6 +16,7 @@ import (
 	"github.com/simkit/simkit"
 	"github.com/simkit/simkit/partner"
 	"github.com/simkit/simkit/signing"
+	"github.com/simkit/simkit/simkittest"
 )
 
 // exampleServer plays the Partner API from the fixtures in testdata/partner.
@@ -267,6 +268,36 @@ func ExampleClient_CreateOrder() {
 		fmt.Println(o.ExternalID, o.Status)
 	}
 	// Output: ORD-12345 processing
+}
+
+func ExampleClient_CreateOrder_unsettled() {
+	env, err := simkittest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer env.Close()
+	c := env.Client.Partner
+	// The order's answer is lost, and the look-up that would settle it
+	// fails too.
+	env.Faults.Add(simkittest.Fault{Provider: simkittest.ProviderPartner, Method: "POST", Path: "/orders", Kind: simkittest.DropAfterHandling, Times: 1})
+	env.Faults.Add(simkittest.Fault{Provider: simkittest.ProviderPartner, Method: "GET", Path: "/orders", Kind: simkittest.Status, Status: 503, Times: 3})
+
+	params := partner.CreateOrderParams{ExternalID: "ORD-777", Item: partner.OrderItemParams{SKUID: simkittest.PartnerSKUVoucher}}
+	_, err = c.CreateOrder(context.Background(), params)
+	var apiErr *simkit.Error
+	if errors.As(err, &apiErr) && apiErr.Ambiguous {
+		// The provider dedupes by external id: calling again with the same
+		// one (now, or from a reconciliation job) cannot buy twice.
+		fmt.Println("not settled:", apiErr.Reference)
+		o, err := c.CreateOrder(context.Background(), params)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(o.ExternalID, o.Status, "orders at the provider:", len(env.Partner.Orders()))
+	}
+	// Output:
+	// not settled: ORD-777
+	// ORD-777 completed orders at the provider: 1
 }
 
 func ExampleClient_CreateOrder_openRange() {

@@ -41,16 +41,16 @@ func (c *Client) placeOrder(ctx context.Context, req *transport.Request, externa
 	log := c.t.Logger()
 	if ctx.Err() != nil {
 		// The caller gave up; a look-up would fail the same way.
-		return nil, unsettled(err, externalID, started, ambiguous, nil)
+		return nil, unsettled(err, externalID, started, ambiguous, "the call's context ended before the order could be looked up by external_id")
 	}
 	found, lerr := c.FindOrderByExternalID(ctx, externalID, opts...)
 	if lerr != nil {
 		log.LogAttrs(ctx, slog.LevelWarn, "simkit: order look-up by external_id failed",
 			slog.String("route", req.Op), slog.String("lookup_route", opListOrders), slog.String("error", lerr.Error()))
-		return nil, unsettled(err, externalID, started, ambiguous, lerr)
+		return nil, unsettled(err, externalID, started, ambiguous, "the order look-up by external_id failed ("+lookupKind(lerr)+")")
 	}
 	if found == nil {
-		return nil, unsettled(err, externalID, started, ambiguous, nil)
+		return nil, unsettled(err, externalID, started, ambiguous, "no order was found by external_id")
 	}
 	log.LogAttrs(ctx, slog.LevelInfo, "simkit: order settled by external_id look-up",
 		slog.String("route", req.Op), slog.String("order_id", found.ID), slog.Bool("ambiguous", ambiguous), slog.Bool("duplicate", duplicate))
@@ -69,7 +69,7 @@ func (c *Client) placeOrder(ctx context.Context, req *transport.Request, externa
 // the provider does not deduplicate, which is false for this API; the
 // look-up failure is named in the message instead (and logged) so the
 // caller's classification stays that of the order call.
-func unsettled(err error, externalID string, started time.Time, ambiguous bool, lookupErr error) error {
+func unsettled(err error, externalID string, started time.Time, ambiguous bool, why string) error {
 	var e *apierror.Error
 	if !errors.As(err, &e) {
 		return err
@@ -79,10 +79,7 @@ func unsettled(err error, externalID string, started time.Time, ambiguous bool, 
 	out.Started = started
 	if ambiguous {
 		out.Ambiguous = true
-		note := "order not found by external_id after an ambiguous attempt; calling again with the same external_id is safe"
-		if lookupErr != nil {
-			note = "order look-up by external_id failed after an ambiguous attempt (" + lookupKind(lookupErr) + "); calling again with the same external_id is safe"
-		}
+		note := "an attempt may have created the order and " + why + "; calling again with the same external_id is safe"
 		out.Message = apierror.CapMessage(joinMessage(e.Message, note))
 	}
 	return &out
