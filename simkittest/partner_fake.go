@@ -27,10 +27,12 @@ type PartnerFakeConfig struct {
 	Now func() time.Time
 	// Balance is the starting balance (default 1000.00) in Currency
 	// (default "USD").
-	Balance  decimal.Decimal
+	Balance decimal.Decimal
+	// Currency is the account currency (default "USD").
 	Currency string
 	// AllowOverdraft lets the balance go down to -OverdraftLimit.
 	AllowOverdraft bool
+	// OverdraftLimit is how far below zero an overdraft may go.
 	OverdraftLimit decimal.Decimal
 	// Products is the catalog size including the seeded products; default
 	// 250, so listing at the default per_page of 100 takes three pages.
@@ -40,7 +42,8 @@ type PartnerFakeConfig struct {
 	ManualCompletion bool
 	// WebhookURL receives order.status_changed webhooks; WebhookHandler,
 	// when set, receives them in-process instead. Neither set: none are sent.
-	WebhookURL     string
+	WebhookURL string
+	// WebhookHandler receives webhooks in-process (see WebhookURL).
 	WebhookHandler http.Handler
 	// WebhookRetryDelays are the waits between delivery attempts (default
 	// 10 s, 100 s as the provider documents; tests pass milliseconds).

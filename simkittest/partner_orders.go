@@ -16,36 +16,56 @@ import (
 // PartnerOrder is an order as the Partner fake stores it; tests inspect it
 // through Orders, Order and OrderByExternalID.
 type PartnerOrder struct {
+	// ID is the order UUID the fake minted; ExternalID the caller's id;
+	// Status one of the PartnerStatus constants.
 	ID, ExternalID, Status string
-	Total                  decimal.Decimal
-	Currency               string
-	Metadata               json.RawMessage
-	CreatedAt              time.Time
-	Items                  []PartnerOrderItem
+	// Total is what the order charged, in Currency.
+	Total decimal.Decimal
+	// Currency is the account currency of Total.
+	Currency string
+	// Metadata is the request's metadata as sent (nil when none).
+	Metadata json.RawMessage
+	// CreatedAt is the fake's clock when the order was placed.
+	CreatedAt time.Time
+	// Items are the order's lines (one per order).
+	Items []PartnerOrderItem
 	// ICCID is set on eSIM top-up orders.
 	ICCID string
 }
 
 // PartnerOrderItem is one line of a PartnerOrder.
 type PartnerOrderItem struct {
+	// SKUID and SKUName are the SKU bought.
 	SKUID, SKUName string
-	Quantity       int
-	Price, Amount  decimal.Decimal
-	Status         string
-	Delivery       []PartnerDelivery
-	ErrorMessage   string
+	// Quantity is the number of units.
+	Quantity int
+	// Price is the unit price charged (the amount for open range) and
+	// Amount the line total.
+	Price, Amount decimal.Decimal
+	// Status is the line's status.
+	Status string
+	// Delivery holds one entry per delivered unit once completed.
+	Delivery []PartnerDelivery
+	// ErrorMessage says why a failed line failed.
+	ErrorMessage string
 }
 
 // PartnerDelivery is one delivered unit: a voucher PIN or an eSIM QR code.
 type PartnerDelivery struct {
+	// PIN is a voucher's code, SerialNumber its serial or the eSIM's
+	// ICCID, ExpirationDate a date (2006-01-02), QRCode an eSIM's LPA
+	// string; each is "" (null on the wire) where a unit has none.
 	PIN, SerialNumber, ExpirationDate, QRCode string
 }
 
 // PartnerESIM is an eSIM the fake knows: the seeded PartnerICCID and every
 // eSIM an order delivered.
 type PartnerESIM struct {
+	// ICCID identifies the eSIM; Status is its state word (default
+	// "active").
 	ICCID, Status string
-	CanRenew      bool
+	// CanRenew is whether a top-up is accepted.
+	CanRenew bool
 	// SKU is the package a top-up without sku_uuid renews.
 	SKU string
 }
