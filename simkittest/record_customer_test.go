@@ -43,7 +43,7 @@ func customerJourney(t *testing.T, env *simkittest.Env, rt http.RoundTripper, de
 	require.NoError(t, err)
 	seen = append(seen, st.QRCode)
 	decoded = append(decoded, st.ICCID, st.QRCode)
-	_, err = p.TopupESIM(ctx, simkittest.PartnerICCID, partner.TopupParams{ExternalID: "CUST-T1"})
+	_, err = p.TopupESIM(ctx, simkittest.PartnerICCID, partner.TopupESIMParams{ExternalID: "CUST-T1"})
 	require.NoError(t, err)
 
 	sms, err := smsnumbers.New(env.SMSOptions, func(o *smsnumbers.Options) { o.Transport = rt })

@@ -113,7 +113,7 @@ func TestCommittedFixtureReplays(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "1000.00", bal.Balance.StringFixed(2))
 	var n int
-	for prod, err := range p.ListProductsAll(ctx, partner.ListProductsParams{PerPage: 100}) {
+	for prod, err := range p.AllProducts(ctx, partner.ListProductsParams{PerPage: 100}) {
 		require.NoError(t, err)
 		require.NotEmpty(t, prod.ID)
 		n++

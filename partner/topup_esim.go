@@ -14,8 +14,9 @@ import (
 	"github.com/simkit/simkit/signing"
 )
 
-// TopupParams adds a data package to an existing eSIM.
-type TopupParams struct {
+// TopupESIMParams is the input of TopupESIM: which package to add to an
+// existing eSIM, under your own order id.
+type TopupESIMParams struct {
 	// ExternalID is your unique order id (required); see CreateOrder for
 	// why it makes the call safe to repeat.
 	ExternalID string
@@ -34,23 +35,27 @@ type topupBody struct {
 	SKUUUID    string `json:"sku_uuid,omitempty"`
 }
 
-const opTopup = "POST /services/esim/{iccid}/topup"
+const opTopupESIM = "POST /services/esim/{iccid}/topup"
 
 // TopupESIM creates a top-up order for the eSIM with iccid
 // (POST /services/esim/{iccid}/topup), charged at once. It is signed per
 // attempt with X-Signature = HMAC(timestamp + iccid + external_id) and is
-// exactly-once per ExternalID exactly as CreateOrder is.
-func (c *Client) TopupESIM(ctx context.Context, iccid string, p TopupParams, opts ...option.CallOption) (*Order, error) {
+// exactly-once per ExternalID exactly as CreateOrder is: an ambiguous or
+// duplicate answer is settled by looking the order up by external id, and
+// an unsettled error (Ambiguous, with Reference and Started) may be retried
+// with the same ExternalID.
+func (c *Client) TopupESIM(ctx context.Context, iccid string, p TopupESIMParams, opts ...option.CallOption) (*Order, error) {
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	switch {
-	case !validate.ICCID(iccid):
-		return nil, apierror.Validation(Provider, opTopup, "ICCID must be 18 to 22 digits, got %q", iccid)
-	case validate.Blank(p.ExternalID):
-		return nil, apierror.Validation(Provider, opTopup, "external_id is required")
-	case p.SKUUUID != "" && !validate.UUID(p.SKUUUID):
-		return nil, apierror.Validation(Provider, opTopup, "sku_uuid must be a UUID, got %q", p.SKUUUID)
+	if !validate.ICCID(iccid) {
+		return nil, apierror.Validation(Provider, opTopupESIM, "ICCID must be 17 to 22 digits")
+	}
+	if why := validate.ID(p.ExternalID); why != "" {
+		return nil, apierror.Validation(Provider, opTopupESIM, "external_id %s", why)
+	}
+	if p.SKUUUID != "" && !validate.UUID(p.SKUUUID) {
+		return nil, apierror.Validation(Provider, opTopupESIM, "sku_uuid must be a UUID")
 	}
 	if p.CheckCanRenew {
 		st, err := c.GetESIMStatus(ctx, iccid, opts...)
@@ -58,7 +63,7 @@ func (c *Client) TopupESIM(ctx context.Context, iccid string, p TopupParams, opt
 			return nil, err
 		}
 		if !st.CanRenew {
-			return nil, apierror.Validation(Provider, opTopup, "eSIM %s cannot be renewed (can_renew is false)", iccid)
+			return nil, apierror.Validation(Provider, opTopupESIM, "the eSIM cannot be renewed (can_renew is false)")
 		}
 	}
 	body := &topupBody{ExternalID: p.ExternalID, SKUUUID: p.SKUUUID}
@@ -67,7 +72,7 @@ func (c *Client) TopupESIM(ctx context.Context, iccid string, p TopupParams, opt
 		Path:        "/services/esim/" + url.PathEscape(iccid) + "/topup",
 		JSON:        body,
 		Idempotency: transport.Idempotent,
-		Op:          opTopup,
+		Op:          opTopupESIM,
 		Sign: func(h http.Header, now time.Time) error {
 			ts := now.Unix()
 			h.Set(signing.HeaderTimestamp, strconv.FormatInt(ts, 10))

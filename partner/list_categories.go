@@ -14,15 +14,20 @@ import (
 // Category is a catalog category with the attributes its products and SKUs
 // carry.
 type Category struct {
-	ID       int    `json:"id"`
-	Name     string `json:"name"`
-	Slug     string `json:"slug"`
-	ParentID int    `json:"parent_id"`
+	// ID is the category id (the CategoryID filters take it).
+	ID int `json:"id"`
+	// Name is the category's name in the requested locale.
+	Name string `json:"name"`
+	// Slug is the category's URL name, when sent.
+	Slug string `json:"slug"`
+	// ParentID is the parent category (0 for a top-level one).
+	ParentID int `json:"parent_id"`
 	// Attributes are kept raw: the docs do not fix their shape.
 	Attributes json.RawMessage `json:"attributes"`
 }
 
-// ListCategoriesParams selects the language and attribute target.
+// ListCategoriesParams is the input of ListCategories: the language and
+// the attribute target.
 type ListCategoriesParams struct {
 	// Locale of the texts; empty means the partner's default.
 	Locale Locale
@@ -30,23 +35,24 @@ type ListCategoriesParams struct {
 	Target AttributeTarget
 }
 
+const opListCategories = "GET /catalog/categories"
+
 // ListCategories returns every category (GET /catalog/categories); the
 // endpoint is not paginated.
 func (c *Client) ListCategories(ctx context.Context, p ListCategoriesParams, opts ...option.CallOption) ([]Category, error) {
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	const op = "GET /catalog/categories"
 	q := url.Values{}
-	if err := setLocale(q, op, p.Locale); err != nil {
+	if err := setLocale(q, opListCategories, p.Locale); err != nil {
 		return nil, err
 	}
 	if p.Target != "" {
 		if !p.Target.Valid() {
-			return nil, apierror.Validation(Provider, op, "unknown attribute target %q (want product or sku)", string(p.Target))
+			return nil, apierror.Validation(Provider, opListCategories, "unknown attribute target %q (want product or sku)", string(p.Target))
 		}
 		q.Set("target", string(p.Target))
 	}
-	cats, _, err := call[[]Category](ctx, c, &transport.Request{Method: http.MethodGet, Path: "/catalog/categories", Query: q}, opts)
+	cats, _, err := call[[]Category](ctx, c, &transport.Request{Method: http.MethodGet, Path: "/catalog/categories", Query: q, Op: opListCategories}, opts)
 	return cats, err
 }

@@ -17,10 +17,15 @@ import (
 // ESIMStatus is an eSIM's current state. CanRenew says whether TopupESIM
 // will be accepted.
 type ESIMStatus struct {
-	ICCID       string      `json:"iccid"`
-	Status      string      `json:"status"`
-	QRCode      string      `json:"qr_code"` // LPA activation string
-	CanRenew    bool        `json:"can_renew"`
+	// ICCID is the eSIM's id (customer data: keep it out of logs).
+	ICCID string `json:"iccid"`
+	// Status is the provider's state word for the eSIM.
+	Status string `json:"status"`
+	// QRCode is the LPA activation string.
+	QRCode string `json:"qr_code"`
+	// CanRenew says whether TopupESIM will be accepted.
+	CanRenew bool `json:"can_renew"`
+	// DataBalance is the data left.
 	DataBalance DataBalance `json:"data_balance"`
 	// Coverage is kept raw: the docs list it without its item shape.
 	Coverage json.RawMessage `json:"coverage"`
@@ -28,10 +33,15 @@ type ESIMStatus struct {
 
 // DataBalance is the data left on an eSIM, in Unit (e.g. "MB", "GB").
 type DataBalance struct {
-	Total     decimal.Decimal `json:"total"`
+	// Total is the data the package came with.
+	Total decimal.Decimal `json:"total"`
+	// Remaining is the data not used yet.
 	Remaining decimal.Decimal `json:"remaining"`
-	Unit      string          `json:"unit"`
+	// Unit of Total and Remaining.
+	Unit string `json:"unit"`
 }
+
+const opGetESIMStatus = "GET /services/esim/{iccid}/status"
 
 // GetESIMStatus returns an eSIM's status, data balance and coverage
 // (GET /services/esim/{iccid}/status).
@@ -39,17 +49,16 @@ func (c *Client) GetESIMStatus(ctx context.Context, iccid string, opts ...option
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	const op = "GET /services/esim/{iccid}/status"
 	if !validate.ICCID(iccid) {
-		return nil, apierror.Validation(Provider, op, "ICCID must be 18 to 22 digits, got %q", iccid)
+		return nil, apierror.Validation(Provider, opGetESIMStatus, "ICCID must be 17 to 22 digits")
 	}
-	req := &transport.Request{Method: http.MethodGet, Path: "/services/esim/" + url.PathEscape(iccid) + "/status", Op: op}
+	req := &transport.Request{Method: http.MethodGet, Path: "/services/esim/" + url.PathEscape(iccid) + "/status", Op: opGetESIMStatus}
 	st, _, err := call[*ESIMStatus](ctx, c, req, opts)
 	if err != nil {
 		return nil, err
 	}
 	if st == nil {
-		return nil, badResponse(c, op, nil)
+		return nil, badResponse(c, opGetESIMStatus, nil)
 	}
 	return st, nil
 }

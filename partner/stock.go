@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"github.com/simkit/simkit/internal/jsonx"
 )
 
 // Stock is a SKU's availability. The docs do not fix its shape, so it is
@@ -26,7 +28,7 @@ func (s *Stock) UnmarshalJSON(b []byte) error {
 	if bytes.Equal(b, []byte("null")) {
 		return nil
 	}
-	s.Raw = text(b)
+	s.Raw = jsonx.Text(b)
 	if b[0] == '{' || b[0] == '[' {
 		s.Raw = string(b)
 		return nil

@@ -1,76 +1,14 @@
 package partner
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/jsonx"
 	"github.com/simkit/simkit/internal/transport"
-	"github.com/simkit/simkit/option"
 )
-
-// envelope is the wrapper every Partner answer comes in. The error side is
-// kept raw because the docs do not fix its shape: message is a string,
-// error may be a string or an object, errors a field map or a list.
-type envelope[T any] struct {
-	Success *bool           `json:"success"`
-	Message json.RawMessage `json:"message"`
-	Data    T               `json:"data"`
-	Meta    Meta            `json:"meta"`
-	Error   json.RawMessage `json:"error"`
-	Errors  json.RawMessage `json:"errors"`
-}
-
-// Meta is the cursor pagination block of a page call. Pass NextCursor as the
-// next call's Cursor; it is empty on the last page.
-type Meta struct {
-	NextCursor string `json:"next_cursor"`
-	PrevCursor string `json:"prev_cursor"`
-	PerPage    int    `json:"per_page"`
-}
-
-// UnmarshalJSON accepts per_page as a number or a numeric string and
-// cursors as strings or null, since the docs show neither.
-func (m *Meta) UnmarshalJSON(b []byte) error {
-	var raw struct {
-		NextCursor json.RawMessage `json:"next_cursor"`
-		PrevCursor json.RawMessage `json:"prev_cursor"`
-		PerPage    json.RawMessage `json:"per_page"`
-	}
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return err
-	}
-	m.NextCursor = text(raw.NextCursor)
-	m.PrevCursor = text(raw.PrevCursor)
-	m.PerPage, _ = strconv.Atoi(text(raw.PerPage))
-	return nil
-}
-
-// call sends req and unwraps the envelope into data and meta. A 2xx answer
-// with success:false is an error too.
-func call[T any](ctx context.Context, c *Client, req *transport.Request, opts []option.CallOption) (T, Meta, error) {
-	var env envelope[T]
-	resp, err := c.t.Do(ctx, req, &env, opts...)
-	if err != nil {
-		var zero T
-		return zero, Meta{}, err
-	}
-	if env.Success != nil && !*env.Success {
-		e := decodeError(resp)
-		if e.Kind == nil {
-			// A refusal without an error status: the request was answered
-			// and will be answered the same way again.
-			e.Kind = apierror.ErrValidation
-		}
-		var zero T
-		return zero, Meta{}, c.t.Fail(resp, e)
-	}
-	return env.Data, env.Meta, nil
-}
 
 // decodeError reads the provider's error envelope into message, code and
 // kind; the transport fills status, op and raw body. It is the DecodeError
@@ -80,7 +18,7 @@ func decodeError(resp *transport.Response) *apierror.Error {
 	var env envelope[json.RawMessage]
 	if json.Unmarshal(resp.Body, &env) == nil {
 		msgs := []string{}
-		if m := text(env.Message); m != "" {
+		if m := jsonx.Text(env.Message); m != "" {
 			msgs = append(msgs, m)
 		}
 		code, m := errorField(env.Error)
@@ -139,30 +77,10 @@ func isDuplicateExternalID(m string) bool {
 	return false
 }
 
-// text returns a JSON string's value, a number's or bool's literal text, and
-// "" for null, absent or structured values.
-func text(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return ""
-	}
-	if raw[0] == '"' {
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			return strings.TrimSpace(s)
-		}
-		return ""
-	}
-	if raw[0] == '{' || raw[0] == '[' {
-		return ""
-	}
-	return string(raw)
-}
-
 // errorField reads "error": a plain string, or an object with code and
 // message fields.
 func errorField(raw json.RawMessage) (code, msg string) {
-	if s := text(raw); s != "" {
+	if s := jsonx.Text(raw); s != "" {
 		return "", s
 	}
 	var obj struct {
@@ -170,7 +88,7 @@ func errorField(raw json.RawMessage) (code, msg string) {
 		Message json.RawMessage `json:"message"`
 	}
 	if json.Unmarshal(raw, &obj) == nil {
-		return text(obj.Code), text(obj.Message)
+		return jsonx.Text(obj.Code), jsonx.Text(obj.Message)
 	}
 	return "", ""
 }
@@ -199,7 +117,7 @@ func flattenErrors(raw json.RawMessage) []string {
 
 // messages reads a string, a list of strings or a list of {message} objects.
 func messages(raw json.RawMessage) []string {
-	if s := text(raw); s != "" {
+	if s := jsonx.Text(raw); s != "" {
 		return []string{s}
 	}
 	var list []json.RawMessage
@@ -208,7 +126,7 @@ func messages(raw json.RawMessage) []string {
 	}
 	var out []string
 	for _, item := range list {
-		if s := text(item); s != "" {
+		if s := jsonx.Text(item); s != "" {
 			out = append(out, s)
 			continue
 		}
@@ -226,4 +144,10 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// badResponse is the error for a 2xx answer whose data is missing or not
+// the documented shape.
+func badResponse(c *Client, op string, cause error) error {
+	return &apierror.Error{Provider: Provider, Op: op, Message: "response data missing or malformed", Kind: apierror.ErrBadResponse, Err: cause}
 }
