@@ -53,7 +53,6 @@ func jsonKind(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
-
 // smsShapeDiff lists every way got's structure differs from want's: a
 // field missing or extra, a JSON type (null included) that differs.
 // Arrays are compared element by element against want's first element;
