@@ -14,6 +14,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/retry"
 	"github.com/simkit/simkit/store"
@@ -45,7 +46,8 @@ type Config struct {
 	// and kind. Fields it leaves empty are filled from the status and headers.
 	// Nil uses the status alone.
 	DecodeError func(resp *Response) *apierror.Error
-	// RequestIDHeader names the provider's request id header; default X-Request-Id.
+	// RequestIDHeader names the provider's request id header; default
+	// X-Request-Id. Shared.RequestIDHeader, set by the user, wins.
 	RequestIDHeader string
 	// DefaultRetry is the provider's own schedule, used when neither
 	// Shared.Retry nor Shared.DefaultRetry is set; zero means retry.Default().
@@ -69,6 +71,7 @@ type Client struct {
 	now      func() time.Time
 	decode   func(resp *Response) *apierror.Error
 	reqIDHdr string
+	obs      observe.Observer // nil: no hooks run
 }
 
 // New builds the pipeline. It never creates its own cookie jar or default
@@ -100,7 +103,7 @@ func New(cfg Config) (*Client, error) {
 		limiter = cfg.DefaultLimiter
 	}
 	if limiter != nil && limiter != option.NoLimit {
-		base = &limitedTransport{base: base, limiter: limiter}
+		base = &limitedTransport{base: base, limiter: limiter, obs: sh.Observer, provider: cfg.Provider}
 	}
 	hc.Transport = base
 	hc.Jar = nil
@@ -143,7 +146,10 @@ func New(cfg Config) (*Client, error) {
 	if now == nil {
 		now = time.Now
 	}
-	reqID := cfg.RequestIDHeader
+	reqID := sh.RequestIDHeader
+	if reqID == "" {
+		reqID = cfg.RequestIDHeader
+	}
 	if reqID == "" {
 		reqID = defaultRequestID
 	}
@@ -159,6 +165,7 @@ func New(cfg Config) (*Client, error) {
 		now:      now,
 		decode:   cfg.DecodeError,
 		reqIDHdr: reqID,
+		obs:      sh.Observer,
 	}, nil
 }
 
@@ -170,6 +177,12 @@ func (c *Client) Now() time.Time { return c.now() }
 
 // Logger returns the client's logger, already tagged with the provider.
 func (c *Client) Logger() *slog.Logger { return c.log }
+
+// Observer returns the observer the client reports to, nil when none is
+// set. Provider code reporting its own events (webhooks, waits, caches)
+// tests it for nil before building an event, so an unobserved client does
+// no extra work.
+func (c *Client) Observer() observe.Observer { return c.obs }
 
 // NewHTTPTransport returns the tuned connection pool simkit uses when the
 // caller supplies none: HTTP/2 where offered, keep-alives, bounded idle pool.
