@@ -41,6 +41,10 @@ type AttemptStart struct {
 	// Waited is how long the call backed off before this attempt (0 for
 	// the first).
 	Waited time.Duration
+	// ServerAddress and ServerPort are the provider's host and port, from
+	// the client's base URL (the port is 443 or 80 when the URL has none).
+	ServerAddress string
+	ServerPort    int
 }
 
 // RateLimit is the provider's rate-limit state as its answer's headers

@@ -17,7 +17,7 @@ func (c *Client) startAttempt(ctx context.Context, req *Request, op string, atte
 	}
 	start := time.Now()
 	ctx = c.obs.AttemptStart(ctx, observe.AttemptStart{Provider: c.provider, Method: req.method(), Route: op,
-		Attempt: attempt, Start: start, Waited: waited})
+		Attempt: attempt, Start: start, Waited: waited, ServerAddress: c.host, ServerPort: c.port})
 	return context.WithValue(ctx, attemptKey{}, attemptInfo{route: op, attempt: attempt}), start
 }
 

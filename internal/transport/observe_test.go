@@ -83,7 +83,10 @@ func scrub(events []any) []any {
 			v.Start, v.End, v.Err = time.Time{}, time.Time{}, nil
 			e = v
 		case observe.AttemptStart:
-			v.Start = time.Time{}
+			if v.ServerAddress != "api.test" || v.ServerPort != 443 {
+				v.Route = "wrong server " + v.ServerAddress
+			}
+			v.Start, v.ServerAddress, v.ServerPort = time.Time{}, "", 0
 			e = v
 		case observe.AttemptEnd:
 			v.Start, v.Duration, v.Err = time.Time{}, 0, nil

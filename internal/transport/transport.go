@@ -8,6 +8,8 @@ package transport
 import (
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -72,6 +74,8 @@ type Client struct {
 	decode   func(resp *Response) *apierror.Error
 	reqIDHdr string
 	obs      observe.Observer // nil: no hooks run
+	host     string           // base URL's host and port, for the observer
+	port     int
 }
 
 // New builds the pipeline. It never creates its own cookie jar or default
@@ -153,7 +157,10 @@ func New(cfg Config) (*Client, error) {
 	if reqID == "" {
 		reqID = defaultRequestID
 	}
+	host, port := hostPort(cfg.BaseURL)
 	return &Client{
+		host:     host,
+		port:     port,
 		provider: cfg.Provider,
 		baseURL:  strings.TrimRight(cfg.BaseURL, "/"),
 		r:        r,
@@ -193,6 +200,23 @@ func NewHTTPTransport() *http.Transport {
 	t.IdleConnTimeout = 90 * time.Second
 	t.ResponseHeaderTimeout = 0
 	return t
+}
+
+// hostPort splits a base URL's host and port, the port defaulting from the
+// scheme.
+func hostPort(base string) (string, int) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", 0
+	}
+	port, _ := strconv.Atoi(u.Port())
+	if port == 0 {
+		port = 80
+		if u.Scheme == "https" {
+			port = 443
+		}
+	}
+	return u.Hostname(), port
 }
 
 // resolvePolicy picks the client's retry policy: the provider's own Retry
