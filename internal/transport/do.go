@@ -26,14 +26,15 @@ var ErrBadResponse = apierror.ErrBadResponse
 // becomes an *apierror.Error built by the provider's decoder; the Response is
 // returned alongside it when one was received.
 func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.CallOption) (*Response, error) {
+	op := req.op()
 	if c.obs == nil {
-		resp, _, err := c.do(ctx, req, out, opts)
+		resp, _, err := c.do(ctx, req, op, out, opts)
 		return resp, err
 	}
-	op, method := req.op(), req.method()
+	method := req.method()
 	start := time.Now()
 	ctx = c.obs.CallStart(ctx, observe.CallStart{Provider: c.provider, Method: method, Route: op, Start: start})
-	resp, attempts, err := c.do(ctx, req, out, opts)
+	resp, attempts, err := c.do(ctx, req, op, out, opts)
 	e := observe.CallEnd{Provider: c.provider, Method: method, Route: op, Start: start, End: time.Now(),
 		Attempts: attempts, Outcome: observe.Class(err), Err: err}
 	if resp != nil {
@@ -43,10 +44,9 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 	return resp, err
 }
 
-// do is Do without the call hooks; it also returns how many attempts it
-// sent.
-func (c *Client) do(ctx context.Context, req *Request, out any, opts []option.CallOption) (*Response, int, error) {
-	op := req.op()
+// do is Do without the call hooks; op is the call's label. It also
+// returns how many attempts it sent.
+func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts []option.CallOption) (*Response, int, error) {
 	var call option.Call
 	for _, o := range opts {
 		o(&call)

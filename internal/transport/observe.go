@@ -18,7 +18,10 @@ func (c *Client) startAttempt(ctx context.Context, req *Request, op string, atte
 	start := time.Now()
 	ctx = c.obs.AttemptStart(ctx, observe.AttemptStart{Provider: c.provider, Method: req.method(), Route: op,
 		Attempt: attempt, Start: start, Waited: waited, ServerAddress: c.host, ServerPort: c.port})
-	return context.WithValue(ctx, attemptKey{}, attemptInfo{route: op, attempt: attempt}), start
+	if !c.limited {
+		return ctx, start
+	}
+	return &attemptCtx{Context: ctx, info: attemptInfo{route: op, attempt: attempt}}, start
 }
 
 // endAttempt reports an attempt's end: its answer (nil when none came),
@@ -58,8 +61,14 @@ func retryReason(status int) string {
 	return observe.RetryStatus
 }
 
-// attemptKey carries an observed attempt's route and number down to the
-// limiter, which sits below resty and sees only the request.
+// attemptCtx carries an observed attempt's route and number down to the
+// limiter, which sits below resty and sees only the request. It is one
+// allocation where context.WithValue would be two.
+type attemptCtx struct {
+	context.Context
+	info attemptInfo
+}
+
 type attemptKey struct{}
 
 type attemptInfo struct {
@@ -67,7 +76,17 @@ type attemptInfo struct {
 	attempt int
 }
 
+// Value implements context.Context.
+func (a *attemptCtx) Value(key any) any {
+	if key == (attemptKey{}) {
+		return &a.info
+	}
+	return a.Context.Value(key)
+}
+
 func attemptFrom(ctx context.Context) attemptInfo {
-	a, _ := ctx.Value(attemptKey{}).(attemptInfo)
-	return a
+	if a, ok := ctx.Value(attemptKey{}).(*attemptInfo); ok {
+		return *a
+	}
+	return attemptInfo{}
 }

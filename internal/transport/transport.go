@@ -76,6 +76,7 @@ type Client struct {
 	obs      observe.Observer // nil: no hooks run
 	host     string           // base URL's host and port, for the observer
 	port     int
+	limited  bool // a limiter paces attempts and reports its waits
 }
 
 // New builds the pipeline. It never creates its own cookie jar or default
@@ -106,7 +107,8 @@ func New(cfg Config) (*Client, error) {
 	if limiter == nil {
 		limiter = cfg.DefaultLimiter
 	}
-	if limiter != nil && limiter != option.NoLimit {
+	limited := limiter != nil && limiter != option.NoLimit
+	if limited {
 		base = &limitedTransport{base: base, limiter: limiter, obs: sh.Observer, provider: cfg.Provider}
 	}
 	hc.Transport = base
@@ -161,6 +163,7 @@ func New(cfg Config) (*Client, error) {
 	return &Client{
 		host:     host,
 		port:     port,
+		limited:  limited && sh.Observer != nil,
 		provider: cfg.Provider,
 		baseURL:  strings.TrimRight(cfg.BaseURL, "/"),
 		r:        r,
