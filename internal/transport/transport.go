@@ -129,8 +129,7 @@ func New(cfg Config) (*Client, error) {
 	r := resty.NewWithClient(hc).
 		SetLogger(restyLogger{logger}).
 		SetDisableWarn(true).
-		SetRetryCount(0).
-		SetResponseBodyLimit(maxBody)
+		SetRetryCount(0) // our own loop retries; readBody enforces maxBody
 
 	header := make(http.Header, len(cfg.Header)+1)
 	for k, v := range cfg.Header {
@@ -178,9 +177,6 @@ func New(cfg Config) (*Client, error) {
 		obs:      sh.Observer,
 	}, nil
 }
-
-// Provider returns the provider name this client was built for.
-func (c *Client) Provider() string { return c.provider }
 
 // Now returns the client's clock reading.
 func (c *Client) Now() time.Time { return c.now() }
