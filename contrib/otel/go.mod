@@ -3,7 +3,7 @@ module github.com/simkit/simkit/contrib/otel
 go 1.23.0
 
 require (
-	github.com/simkit/simkit v0.0.0
+	github.com/simkit/simkit v0.1.0
 	github.com/stretchr/testify v1.11.1
 	go.opentelemetry.io/otel v1.38.0
 	go.opentelemetry.io/otel/exporters/stdout/stdoutmetric v1.38.0
@@ -28,5 +28,3 @@ require (
 	golang.org/x/sys v0.35.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
-
-replace github.com/simkit/simkit => ../..
