@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -292,7 +294,7 @@ func (c *Client) attempt(ctx context.Context, req *Request, op string, attempt i
 	rresp, err := rr.Execute(req.Method, u)
 	if err != nil {
 		c.log.LogAttrs(ctx, slog.LevelDebug, "simkit: attempt failed",
-			slog.String("route", op), slog.Int("attempt", attempt), slog.Duration("took", time.Since(start)), slog.String("error", err.Error()))
+			slog.String("route", op), slog.Int("attempt", attempt), slog.Duration("took", time.Since(start)), slog.String("error", logSafe(err, op)))
 		return nil, err
 	}
 	raw := rresp.RawResponse
@@ -311,6 +313,17 @@ func (c *Client) attempt(ctx context.Context, req *Request, op string, attempt i
 			slog.String("request_id", resp.RequestID), slog.Duration("took", time.Since(start)))
 	}
 	return resp, nil
+}
+
+// logSafe renders a failed attempt without its concrete URL, which holds
+// ids, ICCIDs or phone numbers: the call's route template stands in.
+func logSafe(err error, op string) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		_, tmpl, _ := strings.Cut(op, " ")
+		return (&url.Error{Op: ue.Op, URL: tmpl, Err: ue.Err}).Error()
+	}
+	return err.Error()
 }
 
 // signError marks a failure to sign an attempt: nothing was sent and a
