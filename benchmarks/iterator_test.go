@@ -13,8 +13,10 @@ import (
 )
 
 // catalogRT generates catalog pages of perPage products on the fly, with
-// the offset as cursor, so no page exists before it is asked for. It samples
-// HeapInuse once per page: the peak is what the walk held at any time.
+// the offset as cursor, so no page exists before it is asked for. Once per
+// page it collects garbage and reads HeapAlloc: the live heap, what the
+// walk holds at that point. (Sampling HeapInuse without a collection
+// measured when the collector last ran: 0.95x to 1.13x between runs.)
 type catalogRT struct {
 	total, perPage int
 	peak           uint64
@@ -22,8 +24,9 @@ type catalogRT struct {
 }
 
 func (c *catalogRT) RoundTrip(r *http.Request) (*http.Response, error) {
+	runtime.GC()
 	runtime.ReadMemStats(&c.ms)
-	c.peak = max(c.peak, c.ms.HeapInuse)
+	c.peak = max(c.peak, c.ms.HeapAlloc)
 	off, _ := strconv.Atoi(r.URL.Query().Get("cursor"))
 	end := min(off+c.perPage, c.total)
 	var b bytes.Buffer
@@ -47,7 +50,7 @@ func (c *catalogRT) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // BenchmarkIteratorHeap walks 10k and 100k products through
-// ListProductsAll in pages of 200 and reports the peak HeapInuse seen: a
+// ListProductsAll in pages of 200 and reports the peak live heap seen: a
 // lazy iterator holds one page, so the two peaks must be about equal.
 func BenchmarkIteratorHeap(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
@@ -78,8 +81,7 @@ func BenchmarkIteratorHeap(b *testing.B) {
 				}
 				peak = max(peak, rt.peak)
 			}
-			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(walks*n), "ns/item")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-live-heap-MiB")
 		})
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/stripe/stripe-go/v82"
 
@@ -91,6 +92,6 @@ func BenchmarkPeer(b *testing.B) {
 		}
 		pair.MustPass(b, "sdk", sdk)
 		pair.MustPass(b, "raw", raw)
-		pair.Run(b, pair.Config{}, pair.Serial("sdk", sdk), pair.Serial("raw", raw))
+		pair.Run(b, pair.Config{Block: 10 * time.Millisecond}, pair.Serial("sdk", sdk), pair.Serial("raw", raw))
 	})
 }
