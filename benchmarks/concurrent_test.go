@@ -27,7 +27,7 @@ func BenchmarkConcurrent256(b *testing.B) {
 		})
 	}
 	b.Run("partner-loop", func(b *testing.B) {
-		pair.Run(b, pair.Config{Block: 50 * time.Millisecond, Rounds: 31, MinOps: 4 * g},
+		pair.Run(b, pair.Config{Block: 50 * time.Millisecond, Rounds: 41, MinOps: 4 * g},
 			side("sdk", t.sdk), side("resty", t.resty), side("raw", t.raw))
 	})
 }

@@ -424,7 +424,7 @@ func BenchmarkLatency(b *testing.B) {
 	}{
 		{"0ms", 0, pair.Config{Block: 10 * time.Millisecond, Procs: 1}}, // CPU-bound: judged like Get/*/loop
 		{"1ms", time.Millisecond, pair.Config{Block: 20 * time.Millisecond, Rounds: 61, Wall: true}},
-		{"20ms", 20 * time.Millisecond, pair.Config{Block: 100 * time.Millisecond, Rounds: 11, Wall: true}},
+		{"20ms", 20 * time.Millisecond, pair.Config{Block: 100 * time.Millisecond, Rounds: 21, Wall: true}},
 	} {
 		b.Run("partner/"+tc.name, func(b *testing.B) {
 			srv := delayed(b, rt, tc.delay)

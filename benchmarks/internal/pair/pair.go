@@ -203,6 +203,7 @@ func Run(b *testing.B, cfg Config, sides ...Side) {
 		if len(sides) != 1 {
 			b.Skipf("pair has no side %q", only)
 		}
+		cfg.Rounds *= 10 // a profile needs samples
 	}
 	// Collection runs between blocks, untimed (see runBlock).
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
