@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -103,14 +104,18 @@ func TestEnvOptions(t *testing.T) {
 		simkit.EnvTopupsClientSecret: topupsSecret,
 	}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
-	c, err := simkit.New(simkit.EnvOptions(lookup)...)
+	opts, err := simkit.EnvOptions(lookup)
+	require.NoError(t, err)
+	c, err := simkit.New(opts...)
 	require.NoError(t, err)
 	require.NotNil(t, c.Partner)
 	require.NotNil(t, c.SMS)
 	require.NotNil(t, c.ESIMStory)
 	require.NotNil(t, c.Topups)
 
-	c, err = simkit.New(simkit.EnvOptions(func(string) (string, bool) { return "", false })...)
+	opts, err = simkit.EnvOptions(func(string) (string, bool) { return "", false })
+	require.NoError(t, err)
+	c, err = simkit.New(opts...)
 	require.NoError(t, err)
 	require.Nil(t, c.Partner, "no variables, no providers")
 
@@ -118,6 +123,47 @@ func TestEnvOptions(t *testing.T) {
 	c, err = simkit.FromEnv()
 	require.NoError(t, err)
 	require.NotNil(t, c.SMS)
+}
+
+func TestEnvOptionsNameWhatIsMissing(t *testing.T) {
+	tests := []struct {
+		name  string
+		env   map[string]string
+		wants []string // substrings of the error; nil means no error
+	}{
+		{"partner token without base URL or secret", map[string]string{simkit.EnvPartnerToken: "tok-123456"},
+			[]string{"partner", simkit.EnvPartnerBaseURL, simkit.EnvPartnerSecret}},
+		{"partner base URL and secret without token", map[string]string{simkit.EnvPartnerBaseURL: "https://p.test", simkit.EnvPartnerSecret: "sec-123456"},
+			[]string{simkit.EnvPartnerToken}},
+		{"sms base URL without token", map[string]string{simkit.EnvSMSBaseURL: "https://sms.test"}, []string{simkit.EnvSMSToken}},
+		{"esimstory keys without an environment", map[string]string{simkit.EnvESIMStoryAccessKey: "AK", simkit.EnvESIMStorySecretKey: esimSecret},
+			[]string{simkit.EnvESIMStorySandbox, simkit.EnvESIMStoryBaseURL}},
+		{"esimstory bad sandbox flag", map[string]string{simkit.EnvESIMStoryAccessKey: "AK", simkit.EnvESIMStorySecretKey: esimSecret, simkit.EnvESIMStorySandbox: "maybe"},
+			[]string{simkit.EnvESIMStorySandbox}},
+		{"esimstory production stated", map[string]string{simkit.EnvESIMStoryAccessKey: "AK", simkit.EnvESIMStorySecretKey: esimSecret, simkit.EnvESIMStorySandbox: "0"}, nil},
+		{"topups renewal key alone", map[string]string{simkit.EnvTopupsRenewalKey: "key-123456"},
+			[]string{simkit.EnvTopupsRenewalBaseURL}},
+		{"topups renewal pair without the top-up credentials", map[string]string{simkit.EnvTopupsRenewalKey: "key-123456", simkit.EnvTopupsRenewalBaseURL: "https://r.test"},
+			[]string{simkit.EnvTopupsBaseURL, simkit.EnvTopupsClientID}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := simkit.EnvOptions(func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok })
+			if tc.wants == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, simkit.ErrNotConfigured)
+			for _, w := range tc.wants {
+				require.Contains(t, err.Error(), w)
+			}
+			for k, v := range tc.env {
+				if strings.Contains(k, "TOKEN") || strings.Contains(k, "SECRET") || strings.HasSuffix(k, "_KEY") {
+					require.NotContains(t, err.Error(), v, "credentials never reach the error")
+				}
+			}
+		})
+	}
 }
 
 func TestConfigAndClientNeverPrintSecrets(t *testing.T) {

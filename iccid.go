@@ -3,7 +3,7 @@ package simkit
 import "github.com/simkit/simkit/internal/validate"
 
 // ValidICCID reports whether s has the shape every simkit call accepts for
-// an ICCID: 18 to 22 ASCII digits. The Luhn digit is not required, because
+// an ICCID: 17 to 22 ASCII digits. The Luhn digit is not required, because
 // providers' own sample ICCIDs fail it.
 func ValidICCID(s string) bool { return validate.ICCID(s) }
 

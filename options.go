@@ -66,9 +66,12 @@ func WithTimeout(d time.Duration) Option {
 	return func(o *Options) { o.Timeout = d }
 }
 
-// WithRetry replaces the retry policy of every provider.
+// WithRetry sets the retry policy of every provider. A provider keeps its
+// own safety limits under it (the SMS client retries a rate-limited call at
+// most once, since that provider bans keys that keep hitting its limit); to
+// override one provider's policy as given, set Retry in its options.
 func WithRetry(p retry.Policy) Option {
-	return func(o *Options) { o.Retry = p }
+	return func(o *Options) { o.DefaultRetry = p }
 }
 
 // WithLimiter paces every provider's requests through one limiter. Prefer

@@ -28,8 +28,16 @@ type Shared struct {
 	// Timeout bounds each attempt (not the whole call with its retries).
 	// Zero means 30 s.
 	Timeout time.Duration
-	// Retry is the retry policy. A zero MaxAttempts means retry.Default().
+	// Retry is this provider's retry policy, taken as given (a zero
+	// MaxAttempts means the provider's default schedule, keeping Sleep,
+	// Retryable and NoJitter).
 	Retry retry.Policy
+	// DefaultRetry is a policy set for every provider at once (the root
+	// simkit.WithRetry). Unlike Retry, a provider applies its safety limits
+	// to it: the SMS client never retries a rate-limited call more than
+	// once whatever it says, because that provider bans keys that hit its
+	// limit five times in ten minutes. Retry, when set, wins.
+	DefaultRetry retry.Policy
 	// Limiter paces requests (client-side rate limit). Nil means the
 	// provider's default pace; use NoLimit to disable pacing.
 	Limiter store.Limiter

@@ -34,10 +34,19 @@ func TestSharedDefaults(t *testing.T) {
 	require.NotNil(t, s.Store)
 	require.NotNil(t, s.Now)
 
-	fixed := time.Unix(1768478058, 0)
-	s = Shared{Now: func() time.Time { return fixed }}.WithDefaults()
-	require.NoError(t, s.Store.Set(context.Background(), "k", []byte("v"), time.Second))
-	require.Equal(t, fixed, s.Now(), "the default store shares the caller's clock")
+	// The default store must expire keys by the caller's clock, not the
+	// wall clock: move the clock past the TTL and the key is gone.
+	now := time.Unix(1768478058, 0)
+	s = Shared{Now: func() time.Time { return now }}.WithDefaults()
+	ctx := context.Background()
+	require.NoError(t, s.Store.Set(ctx, "k", []byte("v"), time.Second))
+	_, ok, err := s.Store.Get(ctx, "k")
+	require.NoError(t, err)
+	require.True(t, ok)
+	now = now.Add(2 * time.Second)
+	_, ok, err = s.Store.Get(ctx, "k")
+	require.NoError(t, err)
+	require.False(t, ok, "the default store shares the caller's clock")
 
 	mine := store.NewMemory()
 	require.Same(t, mine, Shared{Store: mine}.WithDefaults().Store, "a given store is kept")

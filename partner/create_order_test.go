@@ -103,11 +103,11 @@ func TestCreateOrderTimeoutAfterServerCreatedOrder(t *testing.T) {
 			wantPosts: 1, wantLookups: 1,
 		},
 		{
-			name: "server error after creating, lookup finds it",
+			name: "server error after creating is retried with the same id, lookup finds it",
 			reply: func(t *testing.T, r *http.Request, o Order, fresh bool) (*http.Response, error) {
 				return jsonResponse(500, fixture(t, "error_server.json")), nil
 			},
-			wantPosts: 1, wantLookups: 1,
+			wantPosts: 3, wantLookups: 1,
 		},
 		{
 			name: "2xx with an unreadable body, lookup finds it",

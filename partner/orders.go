@@ -10,10 +10,10 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/simkit/simkit/apierror"
-	"github.com/simkit/simkit/internal/page"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/page"
 )
 
 // Order is a purchase: created by CreateOrder or TopupESIM, read by

@@ -10,9 +10,9 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/simkit/simkit/apierror"
-	"github.com/simkit/simkit/internal/page"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/page"
 )
 
 // PricelistItem is one SKU with its current price and stock. The docs show

@@ -10,10 +10,10 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/simkit/simkit/apierror"
-	"github.com/simkit/simkit/internal/page"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/page"
 )
 
 // Product is a catalog entry. SKUs are filled by GetProduct, and by

@@ -8,9 +8,9 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/simkit/simkit/internal/page"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/page"
 )
 
 // Transaction is one balance movement. The original/fee/exchange fields are

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -38,6 +39,14 @@ const (
 	// MalformedBody lets the fake process the request and answers its status
 	// with a truncated, unparsable body (Fault.Body when set).
 	MalformedBody
+	// StatusAfterHandling lets the fake process the request in full and then
+	// answers Fault.Status (default 500) with Fault.Body instead of the real
+	// answer: the provider failed after doing the work.
+	StatusAfterHandling
+	// TruncatedBody lets the fake process the request and sends the first
+	// half of its real answer, announcing the full length, then closes the
+	// connection: the client reads an unexpected EOF mid-body.
+	TruncatedBody
 )
 
 // Fault is one injected failure. Provider, Method and Path select requests
@@ -55,8 +64,12 @@ type Fault struct {
 	Delay time.Duration
 	// Status is the Status (default 503) kind's status code.
 	Status int
-	// Body replaces the default body of Status and MalformedBody.
+	// Body replaces the default body of Status, StatusAfterHandling and
+	// MalformedBody.
 	Body string
+	// Header is added to the answer of Status and StatusAfterHandling, e.g.
+	// Retry-After on a 429.
+	Header http.Header
 }
 
 // Faults holds the faults injected into every fake of an Env. It is safe
@@ -157,15 +170,24 @@ func (fs *Faults) Wrap(provider, prefix string, h http.Handler) http.Handler {
 			}
 			h.ServeHTTP(w, r)
 		case Status:
-			status, body := f.Status, f.Body
-			if status == 0 {
-				status = http.StatusServiceUnavailable
+			writeStatus(w, f, http.StatusServiceUnavailable)
+		case StatusAfterHandling:
+			h.ServeHTTP(httptest.NewRecorder(), r)
+			writeStatus(w, f, http.StatusInternalServerError)
+		case TruncatedBody:
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			full := rec.Body.Bytes()
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
 			}
-			if body == "" {
-				body = http.StatusText(status)
+			w.Header().Set("Content-Length", strconv.Itoa(len(full)))
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(full[:len(full)/2])
+			if fl, ok := w.(http.Flusher); ok {
+				fl.Flush()
 			}
-			w.WriteHeader(status)
-			_, _ = w.Write([]byte(body))
+			drop(w)
 		case DropBeforeHandling:
 			drop(w)
 		case DropAfterHandling:
@@ -191,6 +213,22 @@ func (fs *Faults) Wrap(provider, prefix string, h http.Handler) http.Handler {
 			h.ServeHTTP(w, r)
 		}
 	})
+}
+
+// writeStatus answers f's status (def when unset), headers and body.
+func writeStatus(w http.ResponseWriter, f *Fault, def int) {
+	status, body := f.Status, f.Body
+	if status == 0 {
+		status = def
+	}
+	if body == "" {
+		body = http.StatusText(status)
+	}
+	for k, v := range f.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
 }
 
 // drop closes the client's connection without an answer. Servers that

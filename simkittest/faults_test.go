@@ -77,6 +77,8 @@ func TestFaultKinds(t *testing.T) {
 			}},
 		{name: "custom malformed body", fault: Fault{Times: 1, Kind: MalformedBody, Body: "<html>"}, wantStatus: []int{201}, wantOrders: 1,
 			check: func(t *testing.T, b []byte) { require.Equal(t, "<html>", string(b)) }},
+		{name: "status after handling", fault: Fault{Path: "/orders", Times: 1, Kind: StatusAfterHandling, Header: http.Header{"Retry-After": {"7"}}}, wantStatus: []int{500, 409}, wantOrders: 1,
+			check: func(t *testing.T, b []byte) { require.Equal(t, "Internal Server Error", string(b)) }},
 		{name: "latency then normal", fault: Fault{Times: 1, Kind: Latency, Delay: time.Millisecond}, wantStatus: []int{201}, wantOrders: 1},
 		{name: "other provider untouched", fault: Fault{Provider: ProviderSMS, Kind: Status}, wantStatus: []int{201}, wantOrders: 1},
 		{name: "other path untouched", fault: Fault{Path: "/balance", Kind: Status}, wantStatus: []int{201}, wantOrders: 1},
@@ -121,6 +123,23 @@ func TestFaultLatencyEndsWithTheClient(t *testing.T) {
 
 func TestFaultsNilWrapsNothing(t *testing.T) {
 	var fs *Faults
-	h := http.NotFoundHandler()
-	require.NotNil(t, fs.Wrap(ProviderPartner, "", h))
+	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTeapot) })
+	rec := httptest.NewRecorder()
+	fs.Wrap(ProviderPartner, "", h).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/orders", nil))
+	require.Equal(t, http.StatusTeapot, rec.Code, "a nil *Faults passes every request to the fake")
+}
+
+func TestFaultHeaderAndTruncatedBody(t *testing.T) {
+	h, fs := faultyPartner(t)
+	fs.Add(Fault{Path: "/orders", Times: 1, Kind: Status, Status: 429, Header: http.Header{"Retry-After": {"3"}}})
+	resp, _, err := h.rawOrder(context.Background(), "T-1")
+	require.NoError(t, err)
+	require.Equal(t, 429, resp.StatusCode)
+	require.Equal(t, "3", resp.Header.Get("Retry-After"))
+	require.Empty(t, h.fake.Orders())
+
+	fs.Add(Fault{Path: "/orders", Times: 1, Kind: TruncatedBody})
+	_, _, err = h.rawOrder(context.Background(), "T-1")
+	require.ErrorIs(t, err, io.ErrUnexpectedEOF, "the body ends before its announced length")
+	require.Len(t, h.fake.Orders(), 1, "the order was made before the answer broke")
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -38,6 +39,14 @@ type Config struct {
 	Retry retry.Policy
 	// ClientOptions are applied last when building Client.
 	ClientOptions []simkit.Option
+	// TLS serves every fake over HTTPS with a self-signed certificate, and
+	// HTTP2 additionally offers HTTP/2 on it, so failures on TLS and HTTP/2
+	// connections can be tested the way production meets them.
+	TLS, HTTP2 bool
+	// Transport trusts the fakes' certificate (filled in by Start when TLS
+	// or HTTP2 is set, nil otherwise); Client uses it, and clients you build
+	// yourself with the *Options methods must too.
+	Transport http.RoundTripper
 	// Per-fake settings (balances, catalog size, webhooks, delays).
 	Partner   PartnerFakeConfig
 	SMS       SMSFakeConfig
@@ -58,7 +67,8 @@ type Env struct {
 	// Faults injects failures into every fake's routes.
 	Faults *Faults
 
-	servers []*http.Server
+	servers    []*http.Server
+	tlsServers []*httptest.Server
 }
 
 // New starts the four fakes for the test and stops them when it ends. It
@@ -88,6 +98,9 @@ func Start(opts ...func(*Config)) (*Env, error) {
 	for _, fn := range opts {
 		fn(&cfg)
 	}
+	if cfg.HTTP2 {
+		cfg.TLS = true
+	}
 	cfg.Partner.Token, cfg.Partner.Secret = cfg.PartnerToken, cfg.PartnerSecret
 	cfg.SMS.Token = cfg.SMSToken
 	cfg.ESIMStory.AccessKey, cfg.ESIMStory.SecretKey = cfg.ESIMStoryAccessKey, cfg.ESIMStorySecretKey
@@ -116,7 +129,7 @@ func Start(opts ...func(*Config)) (*Env, error) {
 		{ProviderESIMStory, ESIMStoryPrefix, env.ESIMStory, &cfg.ESIMStoryURL},
 		{ProviderTopups, "", env.Topups, &cfg.TopupsURL},
 	} {
-		base, err := env.serve(env.Faults.Wrap(s.provider, s.prefix, s.h))
+		base, err := env.serve(&cfg, env.Faults.Wrap(s.provider, s.prefix, s.h))
 		if err != nil {
 			env.Close()
 			return nil, err
@@ -138,6 +151,9 @@ func Start(opts ...func(*Config)) (*Env, error) {
 	if cfg.Now != nil {
 		opts2 = append([]simkit.Option{simkit.WithClock(cfg.Now)}, opts2...)
 	}
+	if cfg.Transport != nil {
+		opts2 = append([]simkit.Option{simkit.WithTransport(cfg.Transport)}, opts2...)
+	}
 	c, err := simkit.New(opts2...)
 	if err != nil {
 		env.Close()
@@ -147,8 +163,22 @@ func Start(opts ...func(*Config)) (*Env, error) {
 	return env, nil
 }
 
-// serve runs h on a new loopback listener and returns its base URL.
-func (e *Env) serve(h http.Handler) (string, error) {
+// serve runs h on a new loopback listener and returns its base URL. With
+// cfg.TLS it serves HTTPS (and HTTP/2 with cfg.HTTP2) and sets
+// cfg.Transport to a transport that trusts the certificate.
+func (e *Env) serve(cfg *Config, h http.Handler) (string, error) {
+	if cfg.TLS {
+		ts := httptest.NewUnstartedServer(h)
+		ts.EnableHTTP2 = cfg.HTTP2
+		ts.StartTLS()
+		e.tlsServers = append(e.tlsServers, ts)
+		if cfg.Transport == nil {
+			rt := ts.Client().Transport.(*http.Transport).Clone()
+			rt.ForceAttemptHTTP2 = cfg.HTTP2
+			cfg.Transport = rt
+		}
+		return ts.URL, nil
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", errors.Join(errors.New("simkittest: cannot listen on loopback"), err)
@@ -170,12 +200,18 @@ func (e *Env) Close() {
 	for _, s := range e.servers {
 		_ = s.Close()
 	}
+	for _, s := range e.tlsServers {
+		s.Close()
+	}
 }
 
 // PartnerOptions points a partner client at the fake; pass it to
 // partner.New or simkit.WithPartner.
 func (e *Env) PartnerOptions(o *partner.Options) {
 	o.BaseURL = e.Config.PartnerURL
+	if e.Config.Transport != nil {
+		o.Transport = e.Config.Transport
+	}
 	o.Token = signing.Secret(e.Config.PartnerToken)
 	o.Secret = signing.Secret(e.Config.PartnerSecret)
 }
@@ -183,12 +219,18 @@ func (e *Env) PartnerOptions(o *partner.Options) {
 // SMSOptions points an SMS numbers client at the fake.
 func (e *Env) SMSOptions(o *smsnumbers.Options) {
 	o.BaseURL = e.Config.SMSURL
+	if e.Config.Transport != nil {
+		o.Transport = e.Config.Transport
+	}
 	o.Token = signing.Secret(e.Config.SMSToken)
 }
 
 // ESIMStoryOptions points an eSIM Story client at the fake.
 func (e *Env) ESIMStoryOptions(o *esimstory.Options) {
 	o.BaseURL = e.Config.ESIMStoryURL
+	if e.Config.Transport != nil {
+		o.Transport = e.Config.Transport
+	}
 	o.AccessKey = e.Config.ESIMStoryAccessKey
 	o.SecretKey = signing.Secret(e.Config.ESIMStorySecretKey)
 }
@@ -196,6 +238,9 @@ func (e *Env) ESIMStoryOptions(o *esimstory.Options) {
 // TopupsOptions points a top-ups client (and its renewal calls) at the fake.
 func (e *Env) TopupsOptions(o *topups.Options) {
 	o.BaseURL = e.Config.TopupsURL
+	if e.Config.Transport != nil {
+		o.Transport = e.Config.Transport
+	}
 	o.ClientID = e.Config.TopupsClientID
 	o.ClientSecret = signing.Secret(e.Config.TopupsClientSecret)
 	o.RenewalBaseURL = e.Config.RenewalURL

@@ -2,11 +2,14 @@ package simkittest_test
 
 import (
 	"context"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/simkit/simkit"
+	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/partner"
 	"github.com/simkit/simkit/retry"
 	"github.com/simkit/simkit/simkittest"
@@ -110,4 +113,29 @@ func TestPartnerWebhookReachesSDKHandler(t *testing.T) {
 	require.Len(t, at, 2)
 	require.Equal(t, 500, at[0].Code)
 	require.Equal(t, 200, at[1].Code)
+}
+
+func TestFakesServeTLSAndHTTP2(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		edit      func(*simkittest.Config)
+		wantProto string
+	}{
+		{"tls", func(c *simkittest.Config) { c.TLS = true }, "HTTP/1.1"},
+		{"h2", func(c *simkittest.Config) { c.HTTP2 = true }, "HTTP/2.0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := simkittest.New(t, tc.edit)
+			require.True(t, strings.HasPrefix(env.Config.PartnerURL, "https://"))
+			var meta option.Response
+			_, err := env.Client.Partner.Balance(context.Background(), option.WithResponse(&meta))
+			require.NoError(t, err)
+			req, err := http.NewRequest(http.MethodGet, env.Config.SMSURL+"/v1/guest/flash/en", nil)
+			require.NoError(t, err)
+			resp, err := (&http.Client{Transport: env.Config.Transport}).Do(req)
+			require.NoError(t, err)
+			_ = resp.Body.Close()
+			require.Equal(t, tc.wantProto, resp.Proto)
+		})
+	}
 }

@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"github.com/simkit/simkit/apierror"
-	"github.com/simkit/simkit/internal/page"
+	"github.com/simkit/simkit/page"
 )
 
 // PageQuery selects one page of a history list (offset pagination).

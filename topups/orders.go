@@ -13,10 +13,10 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/simkit/simkit/apierror"
-	"github.com/simkit/simkit/internal/page"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/page"
 )
 
 const ordersOp = "GET /customer/v2/orders"

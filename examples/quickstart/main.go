@@ -132,7 +132,11 @@ func runReal(ctx context.Context, out *stepLog, lookup func(string) (string, boo
 		return def
 	}
 	tracker := esimstory.NewTracker(nil)
-	c, err := simkit.New(append(simkit.EnvOptions(lookup), withTracker(tracker))...)
+	envOpts, err := simkit.EnvOptions(lookup)
+	if err != nil {
+		return fmt.Errorf("read SIMKIT_* variables: %w", err)
+	}
+	c, err := simkit.New(append(envOpts, withTracker(tracker))...)
 	if err != nil {
 		return fmt.Errorf("build client from SIMKIT_* variables: %w", err)
 	}

@@ -37,12 +37,13 @@ func TestLoadFetchesOnceForConcurrentCallers(t *testing.T) {
 			}
 			var wg sync.WaitGroup
 			results := make(chan string, 100)
+			errs := make(chan error, 100)
 			for i := 0; i < 100; i++ {
 				wg.Add(1)
 				go func(g *Group) {
 					defer wg.Done()
 					v, _, err := g.Load(context.Background(), "tok", fetch)
-					require.NoError(t, err)
+					errs <- err
 					results <- string(v)
 				}(groups[i%tt.replicas])
 			}
@@ -50,6 +51,10 @@ func TestLoadFetchesOnceForConcurrentCallers(t *testing.T) {
 			close(release)
 			wg.Wait()
 			close(results)
+			close(errs)
+			for err := range errs {
+				require.NoError(t, err)
+			}
 			require.Equal(t, int32(1), fetches.Load())
 			for v := range results {
 				require.Equal(t, "token-1", v)
@@ -128,17 +133,22 @@ func TestLeaderCancellationDoesNotFailFollowers(t *testing.T) {
 		})
 	}()
 	<-started
-	done := make(chan string)
+	type result struct {
+		v   string
+		err error
+	}
+	done := make(chan result)
 	go func() {
 		v, _, err := g.Load(context.Background(), "k", func(context.Context) ([]byte, time.Duration, error) {
 			return []byte("mine"), time.Minute, nil
 		})
-		require.NoError(t, err)
-		done <- string(v)
+		done <- result{string(v), err}
 	}()
 	time.Sleep(10 * time.Millisecond)
 	cancelLeader()
-	require.Equal(t, "mine", <-done)
+	r := <-done
+	require.NoError(t, r.err)
+	require.Equal(t, "mine", r.v)
 }
 
 func TestExpiredLockHolderDoesNotReleaseANewerLock(t *testing.T) {
@@ -182,11 +192,11 @@ func TestLoadRechecksTheCacheAfterTakingTheLock(t *testing.T) {
 	shared := store.NewMemory()
 	other := New(shared, time.Second, time.Millisecond)
 	racing := &missThenFill{Store: shared}
+	var fillErr error
 	racing.fill = func() {
-		_, _, err := other.Load(context.Background(), "tok", func(context.Context) ([]byte, time.Duration, error) {
+		_, _, fillErr = other.Load(context.Background(), "tok", func(context.Context) ([]byte, time.Duration, error) {
 			return []byte("from-a"), time.Minute, nil
 		})
-		require.NoError(t, err)
 	}
 	b := New(racing, time.Second, time.Millisecond)
 	v, fetched, err := b.Load(context.Background(), "tok", func(context.Context) ([]byte, time.Duration, error) {
@@ -194,6 +204,7 @@ func TestLoadRechecksTheCacheAfterTakingTheLock(t *testing.T) {
 		return nil, 0, nil
 	})
 	require.NoError(t, err)
+	require.NoError(t, fillErr)
 	require.False(t, fetched)
 	require.Equal(t, "from-a", string(v))
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -31,7 +32,9 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 	}
 	policy := c.policy
 	if call.Retry != nil {
-		policy = *call.Retry
+		// A per-call policy merges with the client's exactly as the
+		// client's merges with the provider's defaults.
+		policy = call.Retry.Or(c.policy)
 		if policy.Sleep == nil {
 			policy.Sleep = c.policy.Sleep
 		}
@@ -52,52 +55,65 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 	if req.retryable() {
 		attempts = policy.Attempts()
 	}
+	// ambiguous records whether any attempt so far may have been acted on
+	// without a readable answer; every error returned after that carries
+	// it, so a money call settles its outcome whatever later attempts said.
+	ambiguous := false
 
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			// A caller that already gave up sends nothing.
-			return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by context", Err: err}
+			return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by context", Kind: contextKind(err), Err: err, Ambiguous: ambiguous}
 		}
 		resp, err := c.attempt(ctx, req, u, body, ctype, call.Header, timeout)
 		if err != nil {
+			if mayHaveBeenSent(err) {
+				ambiguous = true
+			}
 			if ctx.Err() != nil {
-				return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by context", Err: ctx.Err()}
+				return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by context", Kind: contextKind(ctx.Err()), Err: ctx.Err(), Ambiguous: ambiguous}
 			}
 			var se *signError
 			if errors.As(err, &se) {
-				return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "cannot sign request", Kind: apierror.ErrValidation, Err: se.err}
+				return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "cannot sign request", Kind: apierror.ErrValidation, Err: se.err, Ambiguous: ambiguous}
 			}
 			var we *waitError
 			if errors.As(err, &we) {
 				// The deadline is what ends the call: let errors.Is find
 				// context.DeadlineExceeded too, as callers waiting on ctx expect.
-				return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "client-side rate limit cannot admit the call before its deadline", Kind: apierror.ErrRateLimited, Err: errors.Join(context.DeadlineExceeded, err)}
+				return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "client-side rate limit cannot admit the call before its deadline", Kind: apierror.ErrRateLimited, Err: errors.Join(context.DeadlineExceeded, err), Ambiguous: ambiguous}
 			}
 			if errors.Is(err, resty.ErrResponseBodyTooLarge) {
-				return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "response body exceeds the cap", Kind: apierror.ErrTooLarge, Err: err}
+				return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "response body exceeds the cap", Kind: apierror.ErrTooLarge, Err: err, Ambiguous: true}
 			}
 			if attempt < attempts && policy.ShouldRetry(nil, err) {
-				if werr := c.backoff(ctx, policy, op, attempt, 0, policy.Backoff(attempt, false)); werr != nil {
+				if werr := c.backoff(ctx, policy, op, attempt, 0, policy.Backoff(attempt, false), ambiguous); werr != nil {
 					return nil, werr
 				}
 				continue
 			}
-			return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "request failed", Kind: apierror.ErrUnavailable, Err: err}
+			return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "request failed", Kind: apierror.ErrUnavailable, Err: err, Ambiguous: ambiguous}
+		}
+		if resp.StatusCode >= 500 {
+			// The provider may have done the work before failing.
+			ambiguous = true
 		}
 		resp.Op = op
 		resp.Attempts = attempt
+		resp.Ambiguous = ambiguous
 		if call.Response != nil {
 			*call.Response = resp.Response
 		}
 		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 			if out != nil && len(resp.Body) > 0 {
 				if err := json.Unmarshal(resp.Body, out); err != nil {
+					resp.Ambiguous = true
 					return resp, c.Fail(resp, &apierror.Error{Message: "cannot decode response", Kind: ErrBadResponse, Err: err})
 				}
 			}
 			return resp, nil
 		}
-		if attempt < attempts && policy.ShouldRetry(&http.Response{StatusCode: resp.StatusCode, Header: resp.Header}, nil) {
+		if attempt < attempts && c.shouldRetryStatus(req, policy, resp) {
 			limited := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable
 			wait := policy.Backoff(attempt, limited)
 			if ra := resp.RateLimit.RetryAfter; ra > 0 {
@@ -106,7 +122,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 				}
 				wait = ra
 			}
-			if werr := c.backoff(ctx, policy, op, attempt, resp.StatusCode, wait); werr != nil {
+			if werr := c.backoff(ctx, policy, op, attempt, resp.StatusCode, wait, ambiguous); werr != nil {
 				return resp, werr
 			}
 			continue
@@ -117,19 +133,73 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 
 // backoff logs the retry and waits, returning the context's error as a
 // typed error if the caller gives up meanwhile.
-func (c *Client) backoff(ctx context.Context, policy retry.Policy, op string, attempt, status int, wait time.Duration) error {
+func (c *Client) backoff(ctx context.Context, policy retry.Policy, op string, attempt, status int, wait time.Duration, ambiguous bool) error {
 	c.log.LogAttrs(ctx, slog.LevelWarn, "simkit: retrying",
 		slog.String("op", op), slog.Int("attempt", attempt), slog.Int("status", status), slog.Duration("wait", wait))
 	if err := policy.Wait(ctx, wait); err != nil {
-		return &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by context during backoff", Err: err}
+		return &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by context during backoff", Kind: contextKind(err), Err: err, Ambiguous: ambiguous}
 	}
 	return nil
+}
+
+// shouldRetryStatus applies the policy to a non-2xx answer. A call the
+// provider deduplicates is also retried after a 500, under the default
+// rule: the provider refuses a second order with the same id, so repeating
+// it is how the outcome gets known.
+func (c *Client) shouldRetryStatus(req *Request, policy retry.Policy, resp *Response) bool {
+	if resp.StatusCode == http.StatusInternalServerError && req.Idempotency == Idempotent && policy.Retryable == nil {
+		return true
+	}
+	return policy.ShouldRetry(&http.Response{StatusCode: resp.StatusCode, Header: resp.Header}, nil)
+}
+
+// contextKind classifies a context end: a deadline is a timeout the
+// provider may or may not have acted on (ErrUnavailable), a cancellation is
+// the caller's own choice (no sentinel; errors.Is(err, context.Canceled)
+// still matches through Err).
+func contextKind(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return apierror.ErrUnavailable
+	}
+	return nil
+}
+
+// mayHaveBeenSent reports whether a failed attempt could have reached the
+// provider. Only failures to connect (dial, DNS, refused connection) prove
+// nothing was sent.
+func mayHaveBeenSent(err error) bool {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op == "dial" {
+		return false
+	}
+	var de *net.DNSError
+	if errors.As(err, &de) {
+		return false
+	}
+	var se *signError
+	var we *waitError
+	return !errors.As(err, &se) && !errors.As(err, &we)
+}
+
+// Ambiguous reports whether err, from a call, leaves open whether the
+// provider acted on it: some attempt got no answer, a 5xx, or a 2xx that
+// could not be read. Money-moving calls use it to decide whether to settle
+// their outcome by a look-up.
+func Ambiguous(err error) bool {
+	var e *apierror.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.Ambiguous || errors.Is(err, apierror.ErrBadResponse)
 }
 
 // attempt sends one request with its own deadline and signature.
 func (c *Client) attempt(ctx context.Context, req *Request, u string, body []byte, ctype string, extra http.Header, timeout time.Duration) (*Response, error) {
 	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	if req.Idempotency == NotIdempotent {
+		actx = withOnce(actx)
+	}
 	// The body is read here, once, into a buffer sized from Content-Length,
 	// instead of by resty's 512-byte growth loop.
 	rr := c.r.R().SetContext(actx).SetDoNotParseResponse(true)
@@ -217,6 +287,9 @@ func (c *Client) Fail(resp *Response, e *apierror.Error) *apierror.Error {
 	if e.RetryAfter == 0 {
 		e.RetryAfter = resp.RateLimit.RetryAfter
 	}
+	if resp.Ambiguous {
+		e.Ambiguous = true
+	}
 	if e.Raw == nil && len(resp.Body) > 0 {
 		e.Raw = apierror.CapBody(resp.Body)
 	}
@@ -226,6 +299,7 @@ func (c *Client) Fail(resp *Response, e *apierror.Error) *apierror.Error {
 	if e.Message == "" && e.Kind == nil {
 		e.Message = http.StatusText(resp.StatusCode)
 	}
+	e.Message = apierror.CapMessage(e.Message)
 	return e
 }
 

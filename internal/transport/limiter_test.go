@@ -61,8 +61,13 @@ func TestNoLimitDisablesDefaultPacing(t *testing.T) {
 		c.Shared.Limiter = option.NoLimit
 	})
 	f.mt.RegisterResponder(http.MethodGet, base+"/x", httpmock.NewStringResponder(200, `{}`))
+	// With pacing on, the second call could not be admitted before this
+	// deadline and would fail with ErrRateLimited instead of hanging.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
 	for i := 0; i < 3; i++ {
-		_, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, nil)
-		require.NoError(t, err)
+		_, err := f.c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"}, nil)
+		require.NoError(t, err, "call %d", i)
 	}
+	require.Equal(t, 3, f.mt.GetTotalCallCount())
 }

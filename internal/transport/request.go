@@ -20,7 +20,9 @@ const (
 	// its external id), so a retry cannot create a second one.
 	Idempotent
 	// NotIdempotent forbids retries even for a GET (a 5sim "buy" is a GET
-	// that spends money).
+	// that spends money) and makes the request unreplayable by every layer
+	// below us (net/http's replay on reused connections, HTTP/2 retries):
+	// it reaches the provider at most once per call.
 	NotIdempotent
 )
 
@@ -81,4 +83,7 @@ type Response struct {
 	Body []byte
 	// Op is the call's label, as used in errors.
 	Op string
+	// Ambiguous reports that an attempt before this answer may have been
+	// acted on by the provider without us seeing its answer.
+	Ambiguous bool
 }

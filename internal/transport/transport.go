@@ -47,6 +47,13 @@ type Config struct {
 	DecodeError func(resp *Response) *apierror.Error
 	// RequestIDHeader names the provider's request id header; default X-Request-Id.
 	RequestIDHeader string
+	// DefaultRetry is the provider's own schedule, used when neither
+	// Shared.Retry nor Shared.DefaultRetry is set; zero means retry.Default().
+	DefaultRetry retry.Policy
+	// LimitRetry applies the provider's safety limits to a policy that came
+	// from Shared.DefaultRetry (set for every provider at once). Nil keeps
+	// it as given.
+	LimitRetry func(retry.Policy) retry.Policy
 }
 
 // Client sends requests for one provider. It is safe for concurrent use.
@@ -87,6 +94,7 @@ func New(cfg Config) (*Client, error) {
 	if base == nil {
 		base = NewHTTPTransport()
 	}
+	base = &onceTransport{base: base}
 	limiter := sh.Limiter
 	if limiter == nil {
 		limiter = cfg.DefaultLimiter
@@ -112,8 +120,7 @@ func New(cfg Config) (*Client, error) {
 	r := resty.NewWithClient(hc).
 		SetLogger(restyLogger{logger}).
 		SetDisableWarn(true).
-		SetRetryCount(0).
-		SetResponseBodyLimit(maxBody)
+		SetRetryCount(0) // our own loop retries; readBody enforces maxBody
 
 	header := make(http.Header, len(cfg.Header)+1)
 	for k, v := range cfg.Header {
@@ -126,7 +133,7 @@ func New(cfg Config) (*Client, error) {
 	header.Set("User-Agent", ua)
 	r.Header = header // resty merges these into every request; per-call headers win
 
-	policy := sh.Retry.Or(retry.Default())
+	policy := resolvePolicy(sh, cfg)
 	timeout := sh.Timeout
 	if timeout <= 0 {
 		timeout = defaultTimeout
@@ -154,9 +161,6 @@ func New(cfg Config) (*Client, error) {
 	}, nil
 }
 
-// Provider returns the provider name this client was built for.
-func (c *Client) Provider() string { return c.provider }
-
 // Now returns the client's clock reading.
 func (c *Client) Now() time.Time { return c.now() }
 
@@ -172,4 +176,25 @@ func NewHTTPTransport() *http.Transport {
 	t.IdleConnTimeout = 90 * time.Second
 	t.ResponseHeaderTimeout = 0
 	return t
+}
+
+// resolvePolicy picks the client's retry policy: the provider's own Retry
+// as given, else the fleet-wide DefaultRetry within the provider's safety
+// limits, else the provider's schedule; zero fields keep the defaults.
+func resolvePolicy(sh option.Shared, cfg Config) retry.Policy {
+	def := cfg.DefaultRetry
+	if def.MaxAttempts == 0 {
+		def = retry.Default()
+	}
+	if sh.Retry.MaxAttempts == 0 && sh.DefaultRetry.MaxAttempts != 0 {
+		p := sh.DefaultRetry
+		if p.Sleep == nil {
+			p.Sleep = sh.Retry.Sleep
+		}
+		if cfg.LimitRetry != nil {
+			p = cfg.LimitRetry(p)
+		}
+		return p
+	}
+	return sh.Retry.Or(def)
 }

@@ -380,11 +380,10 @@ func TestNewValidatesConfig(t *testing.T) {
 	require.ErrorIs(t, err, apierror.ErrNotConfigured)
 	_, err = New(Config{Provider: "p", BaseURL: "ftp://x"})
 	require.ErrorIs(t, err, apierror.ErrValidation)
-	c, err := New(Config{Provider: "p", BaseURL: "https://x/", Shared: option.Shared{HTTPClient: &http.Client{}, UserAgent: "shop/1"}})
+	fixed := time.Unix(1768478058, 0)
+	c, err := New(Config{Provider: "p", BaseURL: "https://x/", Shared: option.Shared{HTTPClient: &http.Client{}, UserAgent: "shop/1", Now: func() time.Time { return fixed }}})
 	require.NoError(t, err)
-	require.Equal(t, "p", c.Provider())
-	require.False(t, c.Now().IsZero())
-	require.NotNil(t, c.Logger())
+	require.Equal(t, fixed, c.Now(), "signatures and caches use the injected clock")
 	require.Equal(t, "simkit-go/"+Version+" shop/1", c.header.Get("User-Agent"))
 }
 
@@ -428,4 +427,42 @@ func TestSigningFailureIsNotRetried(t *testing.T) {
 	require.ErrorIs(t, err, boom)
 	require.Equal(t, 0, f.mt.GetTotalCallCount())
 	require.Empty(t, f.sleeps.all())
+}
+
+func TestRetryPolicyResolution(t *testing.T) {
+	five := retry.Policy{MaxAttempts: 5}
+	limit := func(p retry.Policy) retry.Policy {
+		if p.MaxAttempts > 2 {
+			p.MaxAttempts = 2
+		}
+		return p
+	}
+	tests := []struct {
+		name string
+		sh   option.Shared
+		cfg  Config
+		want int
+	}{
+		{"nothing set: retry.Default", option.Shared{}, Config{}, 3},
+		{"nothing set: provider schedule", option.Shared{}, Config{DefaultRetry: retry.Policy{MaxAttempts: 2}}, 2},
+		{"fleet-wide policy within provider limits", option.Shared{DefaultRetry: five}, Config{LimitRetry: limit}, 2},
+		{"fleet-wide policy without limits", option.Shared{DefaultRetry: five}, Config{}, 5},
+		{"provider's own Retry is taken as given", option.Shared{Retry: five, DefaultRetry: retry.Never()}, Config{LimitRetry: limit}, 5},
+		{"zero Retry keeps the provider schedule", option.Shared{Retry: retry.Policy{NoJitter: true}}, Config{DefaultRetry: retry.Policy{MaxAttempts: 2}}, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			require.Equal(t, tc.want, resolvePolicy(tc.sh, tc.cfg).Attempts())
+		})
+	}
+}
+
+func TestPerCallPolicyMergesLikeClientPolicy(t *testing.T) {
+	f := newFixture(t)
+	f.mt.RegisterResponder("GET", base+"/x", httpmock.NewStringResponder(503, ""))
+	var meta option.Response
+	_, err := f.c.Do(context.Background(), &Request{Method: "GET", Path: "/x"}, nil,
+		option.WithRetry(retry.Policy{NoJitter: true}), option.WithResponse(&meta))
+	require.Error(t, err)
+	require.Equal(t, 3, meta.Attempts, "a per-call policy with zero MaxAttempts keeps the client's schedule, as a client-level one does")
 }

@@ -2,12 +2,17 @@
 // ICCID or an empty id never reaches a provider (or moves money).
 package validate
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
-// ICCID reports whether s is 18 to 22 ASCII digits. The Luhn check digit is
-// deliberately not enforced: providers' own sample ICCIDs fail it.
+// ICCID reports whether s is 17 to 22 ASCII digits (Airalo's own sandbox
+// ICCIDs have 17). The Luhn check digit is deliberately not enforced:
+// providers' own sample ICCIDs fail it.
 func ICCID(s string) bool {
-	if len(s) < 18 || len(s) > 22 {
+	if len(s) < 17 || len(s) > 22 {
 		return false
 	}
 	return Digits(s)
@@ -85,3 +90,53 @@ func Email(s string) bool {
 
 // Blank reports whether s is empty or only white space.
 func Blank(s string) bool { return strings.TrimSpace(s) == "" }
+
+// MaxID bounds caller-chosen ids (external ids, references): providers
+// store them in short columns, and a megabyte id is a bug, not an order.
+const MaxID = 255
+
+// ID reports why s is not acceptable as a caller-chosen id or reference,
+// or "" when it is: not blank, at most MaxID bytes, valid UTF-8 and free of
+// control characters (which break signatures, logs and look-ups).
+func ID(s string) string {
+	switch {
+	case Blank(s):
+		return "is required"
+	case len(s) > MaxID:
+		return "must be at most 255 bytes"
+	case !utf8.ValidString(s):
+		return "must be valid UTF-8"
+	case hasControl(s):
+		return "must not contain control characters"
+	}
+	return ""
+}
+
+// MaxSegment bounds one URL path segment taken from caller input.
+const MaxSegment = 64
+
+// Segment reports why s is not acceptable as one URL path segment built
+// from caller input (a country, product or operator name), or "" when it
+// is: not blank, at most MaxSegment bytes, no "/", no control characters.
+func Segment(s string) string {
+	switch {
+	case Blank(s):
+		return "is required"
+	case len(s) > MaxSegment:
+		return "must be at most 64 bytes"
+	case strings.ContainsAny(s, "/\\?#%"):
+		return "must not contain /, \\, ?, # or %"
+	case !utf8.ValidString(s) || hasControl(s):
+		return "must not contain control characters"
+	}
+	return ""
+}
+
+func hasControl(s string) bool {
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return true
+		}
+	}
+	return false
+}

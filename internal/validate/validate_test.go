@@ -12,7 +12,8 @@ func TestICCID(t *testing.T) {
 		"8944422711108338982":     true,
 		"894442271110833898":      true,  // 18
 		"8944422711108338982123":  true,  // 22
-		"89444227111083389":       false, // 17
+		"89444227111083389":       true,  // 17: Airalo's sandbox ICCIDs
+		"8944422711108338":        false, // 16
 		"89444227111083389821234": false,
 		"8944422711108338982a":    false,
 		"":                        false,
@@ -56,4 +57,30 @@ func TestDigitsAndBlank(t *testing.T) {
 	require.False(t, Digits("+7123"))
 	require.True(t, Blank("  \t"))
 	require.False(t, Blank(" x "))
+}
+
+func TestIDAndSegment(t *testing.T) {
+	long := make([]byte, 300)
+	for i := range long {
+		long[i] = 'a'
+	}
+	tests := []struct {
+		in         string
+		id, segVal bool
+	}{
+		{"ORD-12345", true, true},
+		{"", false, false},
+		{"   ", false, false},
+		{string(long), false, false},
+		{"a\x00b", false, false},
+		{"a\nb", false, false},
+		{"a/b", true, false},
+		{"a%2Fb", true, false},
+		{"\xff", false, false},
+		{"россия", true, true},
+	}
+	for _, tc := range tests {
+		require.Equal(t, tc.id, ID(tc.in) == "", "ID(%q) = %q", tc.in, ID(tc.in))
+		require.Equal(t, tc.segVal, Segment(tc.in) == "", "Segment(%q) = %q", tc.in, Segment(tc.in))
+	}
 }

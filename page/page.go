@@ -1,12 +1,27 @@
-// Package page turns any page-at-a-time call into a lazy iter.Seq2, so every
-// list in simkit walks cursor, offset and page-number pagination the same
-// way: one page in memory at a time, stopping on break, error or ctx.
+// Package page holds the one page shape every simkit list call returns, and
+// the walker behind every list iterator: cursor, offset and page-number
+// pagination all read the same way, one page in memory at a time, stopping
+// on break, error or ctx.
 package page
 
 import (
 	"context"
 	"iter"
 )
+
+// Page is one page of a list call (ListX). Pass Next as the Cursor of the
+// same call's params to get the following page; the AllX iterator of the
+// call does that for you.
+type Page[T any] struct {
+	// Items are this page's entries, in the provider's order.
+	Items []T
+	// Next is the cursor of the following page, "" on the last page. It is
+	// opaque: a cursor, an offset or a page number, as the provider pages.
+	Next string
+	// Total is the number of entries in the whole list when the provider
+	// reports it, nil when it does not.
+	Total *int
+}
 
 // Fetch loads the page at token ("" for the first) and returns its items
 // and the token of the next page ("" when this was the last).
@@ -19,11 +34,8 @@ func Walk[T any](ctx context.Context, fetch Fetch[T]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		token := ""
 		for {
-			if err := ctx.Err(); err != nil {
-				var zero T
-				yield(zero, err)
-				return
-			}
+			// A context that ended is reported by fetch itself, as the
+			// provider's typed error, so a walk fails like any call.
 			items, next, err := fetch(ctx, token)
 			if err != nil {
 				var zero T

@@ -57,10 +57,19 @@ func TestWalkStopsOnErrorContextAndRepeatedToken(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	calls := 0
-	for _, err := range Walk(ctx, pages(3, &calls)) {
-		require.ErrorIs(t, err, context.Canceled)
+	// fetch reports the ended context (the transport does, as a typed
+	// error); the walk yields it once and stops.
+	ended := func(ctx context.Context, _ string) ([]int, string, error) {
+		calls++
+		return nil, "", ctx.Err()
 	}
-	require.Equal(t, 0, calls)
+	errs = nil
+	for _, err := range Walk(ctx, ended) {
+		errs = append(errs, err)
+	}
+	require.Len(t, errs, 1)
+	require.ErrorIs(t, errs[0], context.Canceled)
+	require.Equal(t, 1, calls)
 
 	calls = 0
 	loop := func(context.Context, string) ([]int, string, error) {

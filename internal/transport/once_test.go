@@ -1,0 +1,116 @@
+package transport
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/retry"
+)
+
+// dropServer answers /warm normally and, for /buy, does the work (counts
+// it) and then kills the connection without answering: the failure that
+// makes net/http replay a GET sent on a reused keep-alive connection.
+func dropServer(t *testing.T, mode string) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var bought atomic.Int32
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/warm" {
+			_, _ = w.Write([]byte(`{}`))
+			return
+		}
+		bought.Add(1)
+		if hj, ok := w.(http.Hijacker); ok {
+			conn, _, err := hj.Hijack()
+			if err == nil {
+				_ = conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler) // HTTP/2: reset the stream
+	})
+	srv := httptest.NewUnstartedServer(h)
+	switch mode {
+	case "http/1.1":
+		srv.Start()
+	case "tls":
+		srv.StartTLS()
+	case "h2":
+		srv.EnableHTTP2 = true
+		srv.StartTLS()
+	}
+	t.Cleanup(srv.Close)
+	return srv, &bought
+}
+
+func TestNotIdempotentReachesTheProviderAtMostOnce(t *testing.T) {
+	for _, mode := range []string{"http/1.1", "tls", "h2"} {
+		for _, reused := range []bool{false, true} {
+			name := mode + "/fresh"
+			if reused {
+				name = mode + "/reused"
+			}
+			t.Run(name, func(t *testing.T) {
+				srv, bought := dropServer(t, mode)
+				rt := srv.Client().Transport.(*http.Transport)
+				if mode == "h2" {
+					rt.ForceAttemptHTTP2 = true
+				}
+				c, err := New(Config{Provider: "test", BaseURL: srv.URL, Shared: option.Shared{
+					Transport: rt, Retry: retry.Policy{MaxAttempts: 3, Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }},
+				}})
+				require.NoError(t, err)
+				ctx := context.Background()
+				if reused {
+					_, err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/warm"}, nil)
+					require.NoError(t, err)
+				}
+				_, err = c.Do(ctx, &Request{Method: http.MethodGet, Path: "/buy", Idempotency: NotIdempotent}, nil)
+				require.Error(t, err)
+				require.Equal(t, int32(1), bought.Load(), "the buy reached the provider more than once")
+				require.True(t, Ambiguous(err), "a dropped answer after sending is ambiguous: %v", err)
+				require.ErrorIs(t, err, apierror.ErrUnavailable)
+			})
+		}
+	}
+}
+
+// TestPlainGETIsReplayedOnReusedConnection shows what the at-most-once
+// marking prevents: without it, net/http sends the dropped GET again by
+// itself on a reused HTTP/1.1 connection.
+func TestPlainGETIsReplayedOnReusedConnection(t *testing.T) {
+	srv, bought := dropServer(t, "http/1.1")
+	c, err := New(Config{Provider: "test", BaseURL: srv.URL, Shared: option.Shared{Transport: srv.Client().Transport, Retry: retry.Never()}})
+	require.NoError(t, err)
+	_, err = c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/warm"}, nil)
+	require.NoError(t, err)
+	_, err = c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/buy"}, nil)
+	require.Error(t, err)
+	require.Equal(t, int32(2), bought.Load(), "net/http's own replay of an idle-connection GET")
+}
+
+// TestOnceGETSendsNoBody checks that the unrewindable body the marking adds
+// is invisible on the wire: the provider sees a plain GET.
+func TestOnceGETSendsNoBody(t *testing.T) {
+	var got atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Store(strings.Join([]string{r.Method, r.Header.Get("Content-Length"), strings.Join(r.TransferEncoding, ",")}, "|"))
+		_, _ = w.Write([]byte(`{"ok":true}`))
+	}))
+	t.Cleanup(srv.Close)
+	c, err := New(Config{Provider: "test", BaseURL: srv.URL})
+	require.NoError(t, err)
+	var out struct{ OK bool }
+	_, err = c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/buy", Idempotency: NotIdempotent}, &out)
+	require.NoError(t, err)
+	require.True(t, out.OK)
+	require.Equal(t, "GET||", got.Load())
+}
