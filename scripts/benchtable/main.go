@@ -210,7 +210,7 @@ func printTables(w io.Writer, r *run) {
 			cell(b, "sdk-B/op"), cell(b, "resty-B/op"), cell(b, "raw-B/op"))
 	}
 	fmt.Fprintln(w, "\n`mem` answers from an in-memory RoundTripper (client stack only), `loop` from a server on 127.0.0.1;")
-	fmt.Fprintln(w, "allocations over loopback include the server's. Concurrent256: ns/op is wall time per call with 256 goroutines, so SDK/raw is raw/SDK throughput.")
+	fmt.Fprintln(w, "allocations over loopback include the server's. Concurrent256: ns/op is CPU time per call with 256 goroutines on both cores; the machine saturated, SDK/raw is raw/SDK throughput.")
 
 	if lat := r.pairs("Latency/"); len(lat) > 0 {
 		fmt.Fprintln(w, "\n### Latency: partner Balance over loopback, server answering after a delay")
