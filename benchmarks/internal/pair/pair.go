@@ -137,18 +137,30 @@ func (s sample) ns(wall bool) float64 {
 	return s.cpu
 }
 
+// gcEvery is how much garbage may pile up between blocks before it is
+// collected. A forced collection costs about 4 ms however little garbage
+// there is, so collecting before every block doubled a pair's run time.
+const gcEvery = 64 << 20
+
+// heap tracks the live heap after the last collection.
+type heap struct{ live uint64 }
+
 // runBlock times one block of n operations of s, with its allocations.
-func runBlock(s Side, n int) (sample, error) {
+// The collector is off during the pair (see Run) and garbage is collected
+// between blocks, untimed, once gcEvery bytes have piled up: no cycle runs
+// inside a block. A cycle that started in one block and not another moved
+// a ratio by up to 0.5 between runs; garbage shows as B/op and allocs/op.
+func runBlock(h *heap, s Side, n int) (sample, error) {
 	if s.Prep != nil {
 		s.Prep(n)
 	}
-	// Every block starts from a collected heap and, the collector being
-	// off during the pair (see Run), none runs inside it. A cycle that
-	// started in one block and not another moved a ratio by up to 0.5
-	// between runs; garbage shows as B/op and allocs/op instead.
-	runtime.GC()
 	var m0, m1 runtime.MemStats
 	runtime.ReadMemStats(&m0)
+	if m0.HeapAlloc > h.live+gcEvery {
+		runtime.GC()
+		runtime.ReadMemStats(&m0)
+		h.live = m0.HeapAlloc
+	}
 	c0, t0 := cpuTime(), time.Now()
 	err := s.Block(n)
 	d, c := time.Since(t0), cpuTime()-c0
@@ -162,10 +174,10 @@ func runBlock(s Side, n int) (sample, error) {
 }
 
 // calibrate finds how many operations of s fill one block.
-func calibrate(s Side, cfg Config) (int, error) {
+func calibrate(h *heap, s Side, cfg Config) (int, error) {
 	n := cfg.MinOps
 	for {
-		sm, err := runBlock(s, n)
+		sm, err := runBlock(h, s, n)
 		if err != nil {
 			return 0, err
 		}
@@ -207,13 +219,15 @@ func Run(b *testing.B, cfg Config, sides ...Side) {
 	}
 	// Collection runs between blocks, untimed (see runBlock).
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	runtime.GC()
 	// b.N is ignored: the pair sizes its own blocks. Run with -benchtime=1x.
-	n, err := calibrate(sides[0], cfg)
+	h := &heap{}
+	n, err := calibrate(h, sides[0], cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
 	for _, s := range sides { // warm pools, caches and the allocator
-		if _, err := runBlock(s, n); err != nil {
+		if _, err := runBlock(h, s, n); err != nil {
 			b.Fatalf("%s: %v", s.Name, err)
 		}
 	}
@@ -225,7 +239,7 @@ func Run(b *testing.B, cfg Config, sides ...Side) {
 		got := make([]sample, len(sides))
 		for k := range sides {
 			i := (r + k) % len(sides)
-			sm, err := runBlock(sides[i], n)
+			sm, err := runBlock(h, sides[i], n)
 			if err != nil {
 				b.Fatalf("%s: %v", sides[i].Name, err)
 			}
