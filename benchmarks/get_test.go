@@ -212,7 +212,7 @@ func BenchmarkGet(b *testing.B) {
 				hc := &http.Client{Transport: tg.rt()}
 				url := tg.base + "/customer/v2/sims/" + benchICCID + "/topups"
 				type answer struct {
-					Data []topups.TopupPackage `json:"data"`
+					Data []topups.Package `json:"data"`
 				}
 				trio{
 					sdk: func(ctx context.Context) error {
@@ -247,7 +247,7 @@ func BenchmarkGet(b *testing.B) {
 // client sends and decodes: the same shapes the SDK uses.
 type esimOrderBody struct {
 	ExternalOrderID string                 `json:"external_order_id"`
-	Products        []esimstory.ProductQty `json:"products"`
+	Products        []esimstory.OrderProductParams `json:"products"`
 }
 
 type esimOrderAnswer struct {
@@ -276,7 +276,7 @@ func esimCreateOrder(b *testing.B, tg target) trio {
 	rc := restyFor(tg.rt(), hdr)
 	hc := &http.Client{Transport: tg.rt()}
 	url := tg.base + esimOrdersPath
-	params := esimstory.CreateOrderParams{ExternalOrderID: "ORD-1", Products: []esimstory.ProductQty{{OptionID: esimOptionID, Qty: 3}}}
+	params := esimstory.CreateOrderParams{ExternalOrderID: "ORD-1", Products: []esimstory.OrderProductParams{{OptionID: esimOptionID, Qty: 3}}}
 	check := func(out *esimOrderAnswer) error {
 		if len(out.Products) == 0 {
 			return errors.New("no products")

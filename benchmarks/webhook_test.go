@@ -49,7 +49,7 @@ func presign(s *signing.Signer, next *int, n int) []delivery {
 	ts := strconv.FormatInt(webhookNow, 10)
 	out := make([]delivery, n)
 	for i := range out {
-		k := fmt.Sprintf("evt-%012d", *next)
+		k := fmt.Sprintf("00000000-0000-4000-8000-%012d", *next) // a UUID, as the handler requires
 		*next++
 		out[i] = delivery{key: k, sig: s.PartnerWebhook(ts, partner.EventOrderStatusChanged, k)}
 	}
@@ -201,7 +201,10 @@ func BenchmarkWebhook(b *testing.B) {
 			var sdkCalls, rawCalls atomic.Int64
 			sdkFn := func(context.Context, *partner.WebhookEvent) error { sdkCalls.Add(1); return nil }
 			rawFn := func(context.Context, *partner.WebhookEvent) error { rawCalls.Add(1); return nil }
-			sdk := partner.NewWebhookHandler(benchSecret, sdkFn, func(o *partner.WebhookOptions) { o.Now = now })
+			sdk, err := partner.NewWebhookHandler(benchSecret, sdkFn, func(o *partner.WebhookOptions) { o.Now = now })
+			if err != nil {
+				b.Fatal(err)
+			}
 			raw := &rawWebhook{key: []byte(benchSecret), now: now, seen: map[string]bool{}, fn: rawFn}
 			pair.Run(b, pair.Config{Procs: mode.cpu, MinOps: 4 * mode.senders},
 				mk("sdk", sdk, &sdkCalls), mk("raw", raw, &rawCalls))

@@ -18,11 +18,11 @@ type SMSFakeConfig struct {
 	Token string
 	// Now is the fake's clock (order expiry, timers, rate limits); default time.Now.
 	Now func() time.Time
-	// Balance is the starting user balance; default 100 (the seed profile's).
+	// Balance is the starting user balance; default 100 (the documented profile's).
 	Balance decimal.Decimal
-	// Rating is the starting user rating; default 96 (the seed's start and maximum).
+	// Rating is the starting user rating; default 96 (the API's start and maximum).
 	Rating decimal.Decimal
-	// OrderLifetime is how long an activation order lives; default 15 minutes (SPEC).
+	// OrderLifetime is how long an activation order lives; default 15 minutes, the API's.
 	OrderLifetime time.Duration
 	// DeliverAfter, when > 0, makes every order receive one SMS this long after
 	// it was bought (evaluated on the fake clock at the next request), like a
@@ -37,16 +37,31 @@ type SMSFakeConfig struct {
 	// RateLimit, when > 0, is the number of authenticated requests per second
 	// (on the fake clock) before the fake answers 429, like the real 100 req/s limit.
 	RateLimit int
-	// Wallets are the vendor's reserves per payment system; default the seed's
+	// Wallets are the vendor's reserves per payment system; default the documented
 	// fkwallet 43339.55, payeer 2117.32, unitpay 97.6.
 	Wallets map[string]decimal.Decimal
 	// Flash is the notification text per language; default an English and a Russian text.
 	Flash map[string]string
 }
 
-// SMSFake is a strict, stateful fake of the 5sim-style SMS activation API
-// (SPEC "smsnumbers"); it is an http.Handler serving the API at the root and is
-// safe for concurrent use.
+// SMSFake is a strict, stateful fake of the 5sim-style SMS activation API;
+// it is an http.Handler serving the API at the root and is safe for
+// concurrent use.
+//
+// What it models: the documented routes and answer shapes, each endpoint in
+// its own documented field set (a buy answers "sms": null; check, finish,
+// cancel and ban carry no operator; history entries carry no forwarding
+// fields; hosting orders carry no operator or country); plain-text errors
+// with the statuses the live API uses ("no free phones" with 200, "order
+// not found" 404 on check and 400 on finish, cancel and ban, 401 with an
+// empty body for a bad token, a 302 to /404.html for an unknown path);
+// balance, stock, rating, order lifetimes, expiry refunds, re-buys and
+// vendor payouts. Withdraw takes the documented JSON body whatever the
+// Content-Type says (curl -d without -H sends it as form-urlencoded); the
+// API documents no other encoding, so form fields are refused.
+//
+// What it does not model: the rating's 24-hour lockout, max-price limits,
+// per-IP limits, voice calls and forwarding.
 type SMSFake struct {
 	mu       sync.Mutex
 	cfg      SMSFakeConfig
@@ -66,10 +81,10 @@ type SMSFake struct {
 	requests int
 }
 
-// smsRatingMax is both the starting and the maximum rating (seed "Rating").
+// smsRatingMax is both the starting and the maximum rating (the API's rating rules).
 var smsRatingMax = decimal.NewFromInt(96)
 
-// NewSMSFake returns an SMS fake seeded with the seed document's catalog,
+// NewSMSFake returns an SMS fake holding the documented examples' catalog,
 // profile and wallets, ready to be served with httptest.NewServer.
 func NewSMSFake(cfg SMSFakeConfig) *SMSFake {
 	cfg.Now = nowOr(cfg.Now)
@@ -112,14 +127,14 @@ func NewSMSFake(cfg SMSFakeConfig) *SMSFake {
 	f := &SMSFake{
 		cfg:     cfg,
 		offers:  smsSeedOffers(),
-		nextID:  11631253, // the seed's sample order id, so fixtures look familiar
+		nextID:  11631253, // the documented sample order id, so fixtures look familiar
 		nextSMS: 3027531,
 		nextPay: 30011934,
 		balance: cfg.Balance,
 		rating:  cfg.Rating,
 		forced:  map[string][]string{},
 	}
-	// The seed's payments history starts with the admin charge that funded the account.
+	// The documented payments history starts with the admin charge that funded the account.
 	f.addPayment("charge", "admin", cfg.Balance)
 	f.routes()
 	return f
@@ -202,9 +217,10 @@ func (f *SMSFake) limited() bool {
 	return f.rlCount > f.cfg.RateLimit
 }
 
-// smsErrorStatus is the HTTP status of each plain-text error; texts not listed
-// answer 400. "no free phones" comes with 200, as the real API sends it on buy.
-var smsErrorStatus = map[string]int{
+// smsErrorStatuses is the HTTP status of each plain-text error; texts not
+// listed answer 400. "no free phones" comes with 200, as the real API sends
+// it on buy.
+var smsErrorStatuses = map[string]int{
 	"no free phones":        http.StatusOK,
 	"order not found":       http.StatusNotFound,
 	"record not found":      http.StatusNotFound,
@@ -213,12 +229,17 @@ var smsErrorStatus = map[string]int{
 	"you need to wait time": http.StatusTooManyRequests,
 }
 
-// smsError writes one of the provider's plain-text errors.
+// smsError writes one of the provider's plain-text errors with its usual status.
 func smsError(w http.ResponseWriter, text string) {
-	status, ok := smsErrorStatus[text]
+	status, ok := smsErrorStatuses[text]
 	if !ok {
 		status = http.StatusBadRequest
 	}
+	smsErrorStatus(w, status, text)
+}
+
+// smsErrorStatus writes a plain-text error with the given status.
+func smsErrorStatus(w http.ResponseWriter, status int, text string) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(text))
@@ -251,7 +272,7 @@ func (f *SMSFake) SetBalance(d decimal.Decimal) {
 }
 
 // Charge tops the balance up by amount, records a "charge" payment and adds
-// the seed's +8 rating for a replenishment.
+// the API's +8 rating for a replenishment.
 func (f *SMSFake) Charge(amount decimal.Decimal) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

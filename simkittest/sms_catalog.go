@@ -15,11 +15,17 @@ const (
 // SMSOffer is one sellable (country, operator, product) line of the SMS
 // fake's catalog: what /v1/guest/prices lists and what a buy consumes.
 type SMSOffer struct {
-	Country, Operator, Product string
+	// Country is the country key, "russia" or "afghanistan".
+	Country string
+	// Operator is the operator key, e.g. "beeline".
+	Operator string
+	// Product is the product sold, e.g. "telegram" or "1day".
+	Product string
 	// Category is "activation" or "hosting".
 	Category string
-	// Cost is the price per number; Count the numbers in stock (0 -> "no free phones").
-	Cost  decimal.Decimal
+	// Cost is the price per number.
+	Cost decimal.Decimal
+	// Count is the numbers in stock (0 makes buys answer "no free phones").
 	Count int
 	// Rate is the delivery percentage; zero omits it, as the provider does.
 	Rate decimal.Decimal
@@ -30,17 +36,17 @@ type smsOffer struct{ SMSOffer }
 // smsCountry is the static part of /v1/guest/countries for a country.
 type smsCountry struct{ iso, prefix, en, ru string }
 
-// smsCountries holds the countries of the seed samples plus the metadata a
+// smsCountries holds the countries of the documented samples plus the metadata a
 // country entry needs; operators come from the offers.
 var smsCountries = map[string]smsCountry{
 	"russia":      {"ru", "+7", "Russia", "Россия"},
 	"afghanistan": {"af", "+93", "Afghanistan", "Афганистан"},
 }
 
-// smsSeedOffers returns the catalog of the seed document's samples: prices by
+// smsSeedOffers returns the catalog of the documented samples: prices by
 // country (1688), by product (telegram in afghanistan), by country and product
 // (telegram in russia, all out of stock), and the products sample (vkontakte,
-// 1day). 3hours is the second hosting product SPEC names.
+// 1day). 3hours is the API's second hosting product.
 func smsSeedOffers() []*smsOffer {
 	d := decimal.NewFromInt
 	rate := decimal.RequireFromString("99.99")

@@ -30,7 +30,7 @@ func (p smsPayment) view(withStatus bool) map[string]any {
 	return v
 }
 
-// smsProfile renders the seed's profile with the live balance and rating.
+// smsProfile renders the documented profile with the live balance and rating.
 func (f *SMSFake) smsProfile() map[string]any {
 	return map[string]any{
 		"id": 1, "email": "user@example.com", "vendor": "demo",
@@ -46,7 +46,7 @@ func (f *SMSFake) handleProfile(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, f.smsProfile())
 }
 
-// smsPage reads limit and offset (limit default 15, as in the seed examples)
+// smsPage reads limit and offset (limit default 15, as in the documented examples)
 // and returns the [lo, hi) window of n items.
 func smsPage(q url.Values, n int) (lo, hi int) {
 	limit, err := strconv.Atoi(q.Get("limit"))
@@ -104,11 +104,7 @@ func (f *SMSFake) handleOrders(w http.ResponseWriter, r *http.Request) {
 	lo, hi := smsPage(q, len(list))
 	data := make([]map[string]any, 0, hi-lo)
 	for _, o := range list[lo:hi] {
-		v := o.view()
-		if v["sms"] == nil {
-			v["sms"] = []any{} // history shows [] where buy shows null (seed)
-		}
-		data = append(data, v)
+		data = append(data, o.view(smsViewHistory))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"Data": data, "ProductNames": []any{}, "Statuses": []any{}, "Total": len(list)})
 }
@@ -122,8 +118,10 @@ func smsPaymentsPage(q url.Values, all []smsPayment, vendor bool) map[string]any
 			list[i], list[j] = list[j], list[i]
 		}
 	}
+	// The name lists are null, not [], when there is nothing to name, as
+	// the documented empty vendor history shows.
 	names := func(get func(smsPayment) string) []map[string]string {
-		out := []map[string]string{}
+		var out []map[string]string
 		seen := map[string]bool{}
 		for _, p := range all {
 			if n := get(p); n != "" && !seen[n] {

@@ -13,7 +13,7 @@ import (
 	"github.com/simkit/simkit/internal/validate"
 )
 
-// SMS order statuses (SPEC "smsnumbers").
+// SMS order statuses, as the API names them.
 const (
 	SMSPending  = "PENDING"
 	SMSReceived = "RECEIVED"
@@ -96,7 +96,7 @@ func (f *SMSFake) handleBuy(category string) http.HandlerFunc {
 		o.reuse = q.Get("reuse") == "1"
 		o.voice = q.Get("voice") == "1"
 		pick.Count--
-		writeJSON(w, http.StatusOK, o.view())
+		writeJSON(w, http.StatusOK, o.view(smsViewBuy))
 	}
 }
 
@@ -154,7 +154,7 @@ func (f *SMSFake) handleReuse(w http.ResponseWriter, r *http.Request) {
 	}
 	o := f.newOrder(prev.country, prev.operator, product, prev.category, prev.price, prev.phone)
 	o.reuse = true
-	writeJSON(w, http.StatusOK, o.view())
+	writeJSON(w, http.StatusOK, o.view(smsViewBuy))
 }
 
 func (f *SMSFake) order(idText string) *smsOrder {
@@ -217,18 +217,23 @@ func (f *SMSFake) handleAction(action string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		o := f.order(r.PathValue("id"))
 		if o == nil {
-			smsError(w, "order not found")
+			// Seen live: 404 on check, 400 on finish, cancel and ban.
+			status := http.StatusBadRequest
+			if action == "check" {
+				status = http.StatusNotFound
+			}
+			smsErrorStatus(w, status, "order not found")
 			return
 		}
 		if action == "check" {
-			writeJSON(w, http.StatusOK, o.view())
+			writeJSON(w, http.StatusOK, o.view(smsViewAction))
 			return
 		}
 		if e := f.transition(o, action); e != "" {
 			smsError(w, e)
 			return
 		}
-		writeJSON(w, http.StatusOK, o.view())
+		writeJSON(w, http.StatusOK, o.view(smsViewAction))
 	}
 }
 
@@ -286,28 +291,61 @@ func (f *SMSFake) handleInbox(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"Data": data, "Total": len(data)})
 }
 
-// view renders the order as the provider does (seed "Buy activation number").
-func (o *smsOrder) view() map[string]any {
-	var sms []map[string]any
+// smsView selects which of the documented order shapes an answer takes:
+// the API documents a different field set per endpoint, and the fake
+// answers each in its own.
+type smsView int
+
+const (
+	// smsViewBuy is the answer to an activation buy or re-buy: every
+	// field, "sms": null (nothing can have arrived yet).
+	smsViewBuy smsView = iota
+	// smsViewAction is the answer to check, finish, cancel and ban: no
+	// operator, "sms" an array.
+	smsViewAction
+	// smsViewHistory is an orders history entry: no forwarding fields,
+	// "sms" an array.
+	smsViewHistory
+)
+
+// view renders the order in the shape the API documents for v. Hosting
+// orders always take the hosting buy's shape (no operator, country or
+// forwarding fields; SMS with their id).
+func (o *smsOrder) view(v smsView) map[string]any {
+	sms := []map[string]any{}
 	for _, m := range o.sms {
-		sms = append(sms, map[string]any{
-			"id": m.id, "created_at": m.createdAt.UTC().Format(time.RFC3339Nano),
-			"date": m.date.UTC().Format(time.RFC3339), "sender": m.sender,
+		e := map[string]any{
+			"created_at": m.createdAt.UTC().Format(time.RFC3339Nano),
+			"date":       m.date.UTC().Format(time.RFC3339), "sender": m.sender,
 			"text": m.text, "code": m.code,
-		})
+		}
+		if o.category == smsHosting {
+			e["id"] = m.id
+		}
+		sms = append(sms, e)
 	}
-	v := map[string]any{
+	out := map[string]any{
 		"id": o.id, "phone": o.phone, "product": o.product, "price": smsNum(o.price),
 		"status": o.status, "expires": o.expires.UTC().Format(time.RFC3339Nano),
 		"sms": sms, "created_at": o.createdAt.UTC().Format(time.RFC3339Nano),
 	}
-	if o.category == smsActivation {
-		v["operator"] = o.operator
-		v["forwarding"] = o.forwarding
-		v["forwarding_number"] = o.forwardingNumber
-		v["country"] = o.country
+	if o.category == smsHosting {
+		return out
 	}
-	return v
+	out["country"] = o.country
+	switch v {
+	case smsViewBuy:
+		out["sms"] = nil
+		out["operator"] = o.operator
+		out["forwarding"] = o.forwarding
+		out["forwarding_number"] = o.forwardingNumber
+	case smsViewAction:
+		out["forwarding"] = o.forwarding
+		out["forwarding_number"] = o.forwardingNumber
+	case smsViewHistory:
+		out["operator"] = o.operator
+	}
+	return out
 }
 
 // DeliverSMS makes an SMS with text and code arrive for the order now (on the

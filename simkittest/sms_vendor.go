@@ -34,7 +34,7 @@ func (f *SMSFake) handleVendorPayments(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, smsPaymentsPage(r.URL.Query(), f.vendor, true))
 }
 
-// smsWithdrawMethods are the payout methods SPEC lists for withdraw.
+// smsWithdrawMethods are the payout methods the API lists for withdraw.
 var smsWithdrawMethods = map[string]bool{"visa": true, "qiwi": true, "yandex": true}
 
 // handleWithdraw creates a payout from a wallet: it validates the JSON body,

@@ -5,23 +5,29 @@ import (
 	"net/url"
 
 	"github.com/simkit/simkit/apierror"
-	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
 )
 
-// ActivationRequest says which activation number to buy.
-type ActivationRequest struct {
-	// Country, Operator and Product are required; Any widens country or
-	// operator.
-	Country  string
+const routeBuyActivation = "GET /v1/user/buy/activation/{country}/{operator}/{product}"
+
+// BuyActivationParams says which activation number to buy.
+type BuyActivationParams struct {
+	// Country is the country to buy in, e.g. "russia", or Any. Required.
+	Country string
+	// Operator is the operator to buy from, e.g. "beeline", or Any.
+	// Required.
 	Operator string
-	Product  string
-	// Forwarding asks for call forwarding to Number.
+	// Product is the service the SMS code is for, e.g. "telegram".
+	// Required.
+	Product string
+	// Forwarding asks for calls to be forwarded to ForwardingNumber.
 	Forwarding bool
-	// Number is the forwarding target: a Russian number, 11 digits, no +.
-	Number string
-	// Reuse buys with the ability to re-buy the number later, if offered.
+	// ForwardingNumber is the forwarding target: a Russian number, 11
+	// digits, no +. Sent as the "number" parameter.
+	ForwardingNumber string
+	// Reuse buys with the ability to re-buy the number later (Reuse), if
+	// the provider offers it.
 	Reuse bool
 	// Voice buys with the ability to receive a call from a robot, if
 	// offered.
@@ -33,44 +39,50 @@ type ActivationRequest struct {
 // BuyActivation buys a number for one product's SMS code
 // (GET /v1/user/buy/activation/{country}/{operator}/{product}).
 //
-// It is sent once and never retried: the provider has no idempotency key,
-// so a second attempt after a timeout could buy a second number. After an
-// ambiguous failure, look for the order in Orders before buying again. A
-// "no free phones" answer, even with status 200, is an error matching
-// simkit.ErrOutOfStock.
-func (c *Client) BuyActivation(ctx context.Context, r ActivationRequest, opts ...option.CallOption) (*Order, error) {
+// It reaches the provider at most once and is never retried: the provider
+// has no idempotency key, so a second attempt after a timeout could buy a
+// second number. When the answer is lost (no answer, a 5xx, an unreadable
+// body), the order is looked up in the orders history (see the package
+// doc): found, it is returned with Recovered set; not found, or the
+// history could not be read, the error matches simkit.ErrOutcomeUnknown
+// and carries Reference and Started: check the orders history before
+// buying again. A "no free phones" answer, even with status 200, is an
+// error matching simkit.ErrOutOfStock.
+func (c *Client) BuyActivation(ctx context.Context, p BuyActivationParams, opts ...option.CallOption) (*Order, error) {
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	const op = "GET /v1/user/buy/activation"
-	if err := requireNonBlank(op, "country", r.Country, "operator", r.Operator, "product", r.Product); err != nil {
+	const op = routeBuyActivation
+	if err := requireSegments(op, "country", p.Country, "operator", p.Operator, "product", p.Product); err != nil {
 		return nil, err
 	}
-	if r.Number != "" && (len(r.Number) != 11 || !validate.Digits(r.Number)) {
-		return nil, apierror.Validation(Provider, op, "forwarding number must be 11 digits without +, got %q", r.Number)
+	if p.ForwardingNumber != "" && (len(p.ForwardingNumber) != 11 || !validate.Digits(p.ForwardingNumber)) {
+		return nil, apierror.Validation(Provider, op, "forwarding number must be 11 digits without +")
+	}
+	if p.Ref != "" {
+		if why := validate.ID(p.Ref); why != "" {
+			return nil, apierror.Validation(Provider, op, "ref %s", why)
+		}
 	}
 	v := url.Values{}
-	if r.Forwarding {
+	if p.Forwarding {
 		v.Set("forwarding", "1")
 	}
-	if r.Number != "" {
-		v.Set("number", r.Number)
+	if p.ForwardingNumber != "" {
+		v.Set("number", p.ForwardingNumber)
 	}
-	if r.Reuse {
+	if p.Reuse {
 		v.Set("reuse", "1")
 	}
-	if r.Voice {
+	if p.Voice {
 		v.Set("voice", "1")
 	}
-	if r.Ref != "" {
-		v.Set("ref", r.Ref)
+	if p.Ref != "" {
+		v.Set("ref", p.Ref)
 	}
-	return c.buy(ctx, segments("/v1/user/buy/activation", r.Country, r.Operator, r.Product), v, opts)
-}
-
-// buy sends a purchase without retries (see BuyActivation for why).
-func (c *Client) buy(ctx context.Context, path string, v url.Values, opts []option.CallOption) (*Order, error) {
-	req := c.userRequest(path, v)
-	req.Idempotency = transport.NotIdempotent
-	return fetch[Order](ctx, c, req, opts)
+	path := segments("/v1/user/buy/activation", p.Country, p.Operator, p.Product)
+	return c.buy(ctx, purchase{
+		route: op, path: path, query: v, reference: "GET " + path,
+		category: CategoryActivation, country: p.Country, operator: p.Operator, product: p.Product,
+	}, opts)
 }

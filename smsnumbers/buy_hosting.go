@@ -7,6 +7,8 @@ import (
 	"github.com/simkit/simkit/option"
 )
 
+const routeBuyHosting = "GET /v1/user/buy/hosting/{country}/{operator}/{product}"
+
 // HostingProduct is a rental period for a hosting number.
 type HostingProduct string
 
@@ -16,29 +18,35 @@ const (
 	Hosting1Day   HostingProduct = "1day"
 )
 
-// HostingRequest says which hosting number to rent.
-type HostingRequest struct {
-	// Country and Operator are required; Any widens either.
-	Country  string
+// BuyHostingParams says which hosting number to rent.
+type BuyHostingParams struct {
+	// Country is the country to rent in, or Any. Required.
+	Country string
+	// Operator is the operator to rent from, or Any. Required.
 	Operator string
-	// Product is the rental period.
+	// Product is the rental period: Hosting3Hours or Hosting1Day.
 	Product HostingProduct
 }
 
 // BuyHosting rents a number for a period, receiving every SMS sent to it
 // (GET /v1/user/buy/hosting/{country}/{operator}/{product}). Like
-// BuyActivation it is never retried automatically, since a retry could
-// rent a second number.
-func (c *Client) BuyHosting(ctx context.Context, r HostingRequest, opts ...option.CallOption) (*Order, error) {
+// BuyActivation it reaches the provider at most once, is never retried,
+// and settles a lost answer from the (hosting) orders history: the order
+// with Recovered set, or an error matching simkit.ErrOutcomeUnknown.
+func (c *Client) BuyHosting(ctx context.Context, p BuyHostingParams, opts ...option.CallOption) (*Order, error) {
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	const op = "GET /v1/user/buy/hosting"
-	if err := requireNonBlank(op, "country", r.Country, "operator", r.Operator); err != nil {
+	const op = routeBuyHosting
+	if err := requireSegments(op, "country", p.Country, "operator", p.Operator); err != nil {
 		return nil, err
 	}
-	if r.Product != Hosting3Hours && r.Product != Hosting1Day {
-		return nil, apierror.Validation(Provider, op, "hosting product must be %q or %q, got %q", Hosting3Hours, Hosting1Day, r.Product)
+	if p.Product != Hosting3Hours && p.Product != Hosting1Day {
+		return nil, apierror.Validation(Provider, op, "hosting product must be %q or %q, got %q", Hosting3Hours, Hosting1Day, p.Product)
 	}
-	return c.buy(ctx, segments("/v1/user/buy/hosting", r.Country, r.Operator, string(r.Product)), nil, opts)
+	path := segments("/v1/user/buy/hosting", p.Country, p.Operator, string(p.Product))
+	return c.buy(ctx, purchase{
+		route: op, path: path, reference: "GET " + path,
+		category: CategoryHosting, country: p.Country, operator: p.Operator, product: string(p.Product),
+	}, opts)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,19 +16,30 @@ import (
 	"github.com/simkit/simkit/option"
 )
 
-// call sends req and decodes its 2xx JSON body into out. The body is
-// inspected before decoding because this API answers some errors ("no free
-// phones" on a buy) with status 200 and a plain-text body; decoding that
-// as an order would hand the caller an empty order instead of an error.
-func (c *Client) call(ctx context.Context, req *transport.Request, out any, opts []option.CallOption) error {
+// call sends req and returns its decoded answer, for the many calls that
+// return one object.
+func call[T any](ctx context.Context, c *Client, req *transport.Request, opts []option.CallOption) (*T, error) {
+	var out T
+	if err := c.send(ctx, req, &out, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// send sends req and decodes its 2xx JSON body into out (nil: the body is
+// only checked for an error text). The body is inspected before decoding
+// because this API answers some errors ("no free phones" on a buy) with
+// status 200 and a plain-text body; decoding that as an order would hand
+// the caller an empty order instead of an error.
+func (c *Client) send(ctx context.Context, req *transport.Request, out any, opts []option.CallOption) error {
 	resp, err := c.t.Do(ctx, req, nil, opts...)
 	if err != nil {
-		return err
+		return redactURL(err, req.Op)
 	}
 	if msg := errorText(resp.Body); msg != "" {
 		kind := kindForText(msg)
 		if kind == nil {
-			kind = transport.ErrBadResponse
+			kind = apierror.ErrBadResponse
 		}
 		return c.t.Fail(resp, &apierror.Error{Message: msg, Kind: kind})
 	}
@@ -35,24 +47,42 @@ func (c *Client) call(ctx context.Context, req *transport.Request, out any, opts
 		return nil
 	}
 	if len(bytes.TrimSpace(resp.Body)) == 0 {
-		return c.t.Fail(resp, &apierror.Error{Message: "empty response", Kind: transport.ErrBadResponse})
+		return c.t.Fail(resp, &apierror.Error{Message: "empty response", Kind: apierror.ErrBadResponse})
 	}
 	if err := json.Unmarshal(resp.Body, out); err != nil {
-		return c.t.Fail(resp, &apierror.Error{Message: "cannot decode response", Kind: transport.ErrBadResponse, Err: err})
+		return c.t.Fail(resp, &apierror.Error{Message: "cannot decode response", Kind: apierror.ErrBadResponse, Err: err})
 	}
 	return nil
 }
 
+// redactURL replaces the concrete URL in a transport failure ("Get
+// \"https://.../v1/user/reuse/amazon/79001234567\": EOF") with the call's
+// route, so neither a phone number nor a country or product reaches the
+// error string.
+func redactURL(err error, route string) error {
+	var e *apierror.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	if ue, ok := e.Err.(*url.Error); ok {
+		// "GET /v1/user/check/{id}" -> Get "/v1/user/check/{id}": ...
+		_, tmpl, _ := strings.Cut(route, " ")
+		e.Err = &url.Error{Op: ue.Op, URL: tmpl, Err: ue.Err}
+	}
+	return err
+}
+
 // userRequest builds a GET to a /v1/user or /v1/vendor path with the
-// token. The token is set per attempt through Sign rather than as a fixed
-// header so that guest requests never carry it.
-func (c *Client) userRequest(path string, q url.Values) *transport.Request {
-	return &transport.Request{Method: http.MethodGet, Path: path, Query: q, Sign: c.auth}
+// token; route is the call's label (its route template). The token is set
+// per attempt through Sign rather than as a fixed header so that guest
+// requests never carry it.
+func (c *Client) userRequest(route, path string, q url.Values) *transport.Request {
+	return &transport.Request{Method: http.MethodGet, Path: path, Query: q, Sign: c.auth, Op: route}
 }
 
 // guestRequest builds a GET to a /v1/guest path, sent without the token.
-func guestRequest(path string, q url.Values) *transport.Request {
-	return &transport.Request{Method: http.MethodGet, Path: path, Query: q}
+func guestRequest(route, path string, q url.Values) *transport.Request {
+	return &transport.Request{Method: http.MethodGet, Path: path, Query: q, Op: route}
 }
 
 func (c *Client) auth(h http.Header, _ time.Time) error {
@@ -71,12 +101,13 @@ func segments(prefix string, parts ...string) string {
 	return b.String()
 }
 
-// requireNonBlank returns a validation error naming the first empty field;
-// fields come in name, value pairs.
-func requireNonBlank(op string, pairs ...string) error {
+// requireSegments returns a validation error naming the first field that
+// cannot be a path segment (blank, too long, holding "/" or a control
+// character); fields come in name, value pairs.
+func requireSegments(op string, pairs ...string) error {
 	for i := 0; i+1 < len(pairs); i += 2 {
-		if validate.Blank(pairs[i+1]) {
-			return apierror.Validation(Provider, op, "%s is required", pairs[i])
+		if why := validate.Segment(pairs[i+1]); why != "" {
+			return apierror.Validation(Provider, op, "%s %s", pairs[i], why)
 		}
 	}
 	return nil
@@ -87,14 +118,4 @@ func requireID(op string, id int64) error {
 		return apierror.Validation(Provider, op, "order id must be positive, got %d", id)
 	}
 	return nil
-}
-
-// fetch sends req and returns its decoded answer, for the many calls that
-// return one object.
-func fetch[T any](ctx context.Context, c *Client, req *transport.Request, opts []option.CallOption) (*T, error) {
-	var out T
-	if err := c.call(ctx, req, &out, opts); err != nil {
-		return nil, err
-	}
-	return &out, nil
 }

@@ -3,7 +3,7 @@
 // payouts. Its errors arrive as plain text and are mapped to simkit's
 // sentinels.
 //
-// Decisions a user may rely on (see SPEC "smsnumbers"):
+// Decisions a user may rely on:
 //
 //   - Authentication: the token is sent as "Authorization: Bearer" on
 //     /v1/user and /v1/vendor calls only; /v1/guest calls (products, prices,
@@ -18,15 +18,34 @@
 //   - Buying is never retried automatically. BuyActivation, BuyHosting and
 //     Reuse are GETs that spend money and the provider has no idempotency
 //     key, so after a timeout or reset a second attempt could buy a second
-//     number; they are sent with transport.NotIdempotent. Look the order up
-//     with Orders before buying again.
+//     number; each reaches the provider at most once per call. When the
+//     answer is lost (no answer, a 5xx, a body that cannot be read) the
+//     client looks the order up in the orders history itself and returns it
+//     with Order.Recovered set; when it cannot find it, the error matches
+//     simkit.ErrOutcomeUnknown (see Settling below). Withdraw works the same
+//     way against the vendor payments history.
+//   - Settling: the look-up takes the newest orders created since the call
+//     began (less SettleSkew, for clock differences with the provider) that
+//     match the country, operator and product asked for (or the number, for
+//     Reuse). Every order a buy returns is claimed in Options.Store for a
+//     day, so two buys on one account never return the same order, across
+//     replicas too when the Store is shared (see contrib/redisstore).
 //   - Finish, Cancel and Ban are retried like any GET: they move one order
 //     to a final state, so a repeat cannot change more than the first
 //     attempt did. A repeat whose first attempt already landed may answer
 //     with a conflict error (ErrConflict) although the order did change;
 //     call Check to see its state.
-//   - Errors: see ErrorTexts for the mapping of the provider's plain-text
-//     answers to simkit's sentinels.
+//   - Errors: the provider answers in plain text ("no free phones", "not
+//     enough user balance", ...); each known text maps to a sentinel:
+//     balance to simkit.ErrInsufficientFunds, no free phones (even with
+//     status 200) to simkit.ErrOutOfStock, not found to simkit.ErrNotFound,
+//     an order or number in the wrong state to simkit.ErrConflict, a missing
+//     or unknown country or operator to simkit.ErrValidation. A path the API
+//     does not know answers a redirect to /404.html, reported as
+//     simkit.ErrNotFound.
+//   - Call labels (Error.Op and the "op" log attribute) are route templates
+//     such as "GET /v1/user/reuse/{product}/{number}": no phone numbers,
+//     countries or products.
 package smsnumbers
 
 import (
@@ -57,10 +76,39 @@ const DefaultRatePerSecond = 80
 // ten minutes ban the account for ten minutes.
 func DefaultRetryPolicy() retry.Policy {
 	p := retry.Default()
-	p.MaxAttempts = 2
-	p.RateLimitDelay = 2 * time.Second
+	p.MaxAttempts = banSafeAttempts
+	p.RateLimitDelay = banSafeRateLimitDelay
 	return p
 }
+
+// The ban-safe bounds: a policy set for every provider at once
+// (simkit.WithRetry) is held to them; Options.Retry, set for this provider
+// alone, is taken as given.
+const (
+	banSafeAttempts       = 2
+	banSafeRateLimitDelay = 2 * time.Second
+)
+
+// limitRetry holds a fleet-wide policy to the ban-safe bounds, keeping its
+// other fields (backoff, sleeper, jitter).
+func limitRetry(p retry.Policy) retry.Policy {
+	if p.MaxAttempts <= 0 || p.MaxAttempts > banSafeAttempts {
+		p.MaxAttempts = banSafeAttempts
+	}
+	if p.RateLimitDelay < banSafeRateLimitDelay {
+		p.RateLimitDelay = banSafeRateLimitDelay
+	}
+	if p.MaxRetryAfter <= 0 {
+		// Unset would wait out any Retry-After, however long.
+		p.MaxRetryAfter = retry.Default().MaxRetryAfter
+	}
+	return p
+}
+
+// SettleSkew widens the orders-history look-up after an ambiguous buy or
+// withdrawal to entries created up to this long before the call began, for
+// a difference between this machine's clock and the provider's.
+const SettleSkew = time.Minute
 
 // Options configures a Client. Set fields inside the functions passed to New.
 type Options struct {
@@ -77,8 +125,11 @@ type Options struct {
 // Client calls the SMS numbers API. It is safe for concurrent use. A nil
 // *Client answers every call with an error matching simkit.ErrNotConfigured.
 type Client struct {
-	t    *transport.Client
-	opts *Options
+	t *transport.Client
+	// claims records which orders and payments a call of this account has
+	// returned, so settling never hands one to two callers. A pointer, so
+	// fmt prints an address rather than the key prefix.
+	claims *claims
 	// authHeader is built once per client. It sits behind a pointer
 	// because fmt prints a nested pointer as an address, never the token.
 	authHeader *[]string
@@ -97,7 +148,6 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	if o.BaseURL == "" {
 		o.BaseURL = DefaultBaseURL
 	}
-	o.Retry = o.Retry.Or(DefaultRetryPolicy())
 	rps := o.RatePerSecond
 	if rps <= 0 {
 		rps = DefaultRatePerSecond
@@ -113,11 +163,17 @@ func New(optFns ...func(*Options)) (*Client, error) {
 		Header:         h,
 		DefaultLimiter: transport.NewLimiter(rps, 10),
 		DecodeError:    decodeError,
+		DefaultRetry:   DefaultRetryPolicy(),
+		LimitRetry:     limitRetry,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &Client{t: t, opts: o, authHeader: &[]string{"Bearer " + o.Token.Reveal()}}, nil
+	return &Client{
+		t:          t,
+		claims:     newClaims(o.Store, o.Token.Reveal()),
+		authHeader: &[]string{"Bearer " + o.Token.Reveal()},
+	}, nil
 }
 
 func (c *Client) ready() error {

@@ -13,14 +13,17 @@ type Country struct {
 	Name     string   // the API's country key, e.g. "afghanistan"
 	ISO      []string // ISO codes, e.g. ["af"]
 	Prefixes []string // dialling prefixes, e.g. ["+93"]
-	TextEN   string
-	TextRU   string
+	// TextEN is the country's name in English.
+	TextEN string
+	// TextRU is the country's name in Russian.
+	TextRU string
 	// Operators lists every operator key the provider sent, sorted by name.
 	Operators []Operator
 }
 
 // Operator is one operator of a country and the categories it serves.
 type Operator struct {
+	// Name is the operator's key, e.g. "virtual18".
 	Name string
 	// Categories lists the categories the provider flagged for this
 	// operator (e.g. activation), sorted; nil when it sent none or an
@@ -40,7 +43,7 @@ func (c *Client) Countries(ctx context.Context, opts ...option.CallOption) ([]Co
 		return nil, err
 	}
 	var raw map[string]map[string]json.RawMessage
-	if err := c.call(ctx, guestRequest("/v1/guest/countries", nil), &raw, opts); err != nil {
+	if err := c.send(ctx, guestRequest("GET /v1/guest/countries", "/v1/guest/countries", nil), &raw, opts); err != nil {
 		return nil, err
 	}
 	out := make([]Country, 0, len(raw))

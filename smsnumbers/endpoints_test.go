@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/page"
 )
 
 // TestEndpoints checks method, path, query and headers of every endpoint
@@ -44,13 +45,14 @@ func TestEndpoints(t *testing.T) {
 			name: "orders history", fixture: "orders.json", method: "GET", path: "/v1/user/orders",
 			query: map[string][]string{"category": {"hosting"}, "limit": {"15"}, "offset": {"0"}, "order": {"id"}, "reverse": {"true"}},
 			call: func(c *Client) (any, error) {
-				return c.Orders(ctx, CategoryHosting, PageQuery{Limit: 15, Order: "id", Reverse: true})
+				return c.ListOrders(ctx, ListOrdersParams{Category: CategoryHosting, Limit: 15, Order: "id", Reverse: true})
 			},
 			check: func(t *testing.T, got any) {
-				p := got.(*OrdersPage)
-				require.Equal(t, 3, p.Total)
-				require.Len(t, p.Data, 1)
-				o := p.Data[0]
+				p := got.(*page.Page[Order])
+				require.Equal(t, 3, *p.Total)
+				require.Len(t, p.Items, 1)
+				require.Equal(t, "1", p.Next, "one of three seen: the next page starts at offset 1")
+				o := p.Items[0]
 				require.Equal(t, int64(53533933), o.ID)
 				require.Equal(t, StatusBanned, o.Status)
 				require.True(t, o.Price.Equal(decimal.NewFromInt(2)))
@@ -60,18 +62,17 @@ func TestEndpoints(t *testing.T) {
 		{
 			name: "payments history", fixture: "payments.json", method: "GET", path: "/v1/user/payments",
 			query: map[string][]string{"offset": {"5"}, "limit": {"10"}},
-			call:  func(c *Client) (any, error) { return c.Payments(ctx, PageQuery{Limit: 10, Offset: 5}) },
+			call:  func(c *Client) (any, error) { return c.ListPayments(ctx, ListPaymentsParams{Limit: 10, Cursor: "5"}) },
 			check: func(t *testing.T, got any) {
-				p := got.(*PaymentsPage)
-				require.Equal(t, Names{"charge"}, p.PaymentTypes)
-				require.Equal(t, Names{"admin"}, p.PaymentProviders)
-				require.Equal(t, "charge", p.Data[0].TypeName)
-				require.True(t, p.Data[0].Amount.Equal(decimal.NewFromInt(100)))
+				p := got.(*page.Page[Payment])
+				require.Equal(t, "charge", p.Items[0].TypeName)
+				require.True(t, p.Items[0].Amount.Equal(decimal.NewFromInt(100)))
+				require.Empty(t, p.Next, "offset 5 + 1 item is past the total of 1")
 			},
 		},
 		{
 			name: "products", fixture: "products.json", method: "GET", path: "/v1/guest/products/russia/any", guest: true,
-			call: func(c *Client) (any, error) { return c.Products(ctx, "russia", Any) },
+			call: func(c *Client) (any, error) { return c.Products(ctx, ProductsParams{Country: "russia", Operator: Any}) },
 			check: func(t *testing.T, got any) {
 				p := got.(map[string]Product)
 				require.Equal(t, CategoryHosting, p["1day"].Category)
@@ -81,7 +82,7 @@ func TestEndpoints(t *testing.T) {
 		},
 		{
 			name: "prices", fixture: "prices_country.json", method: "GET", path: "/v1/guest/prices", guest: true,
-			call: func(c *Client) (any, error) { return c.Prices(ctx, PricesQuery{}) },
+			call: func(c *Client) (any, error) { return c.Prices(ctx, PricesParams{}) },
 			check: func(t *testing.T, got any) {
 				p := got.([]Price)
 				require.Len(t, p, 3)
@@ -93,12 +94,12 @@ func TestEndpoints(t *testing.T) {
 		{
 			name: "prices by country", fixture: "prices_country.json", method: "GET", path: "/v1/guest/prices", guest: true,
 			query: map[string][]string{"country": {"russia"}},
-			call:  func(c *Client) (any, error) { return c.Prices(ctx, PricesQuery{Country: "russia"}) },
+			call:  func(c *Client) (any, error) { return c.Prices(ctx, PricesParams{Country: "russia"}) },
 		},
 		{
 			name: "prices by product", fixture: "prices_product.json", method: "GET", path: "/v1/guest/prices", guest: true,
 			query: map[string][]string{"product": {"telegram"}},
-			call:  func(c *Client) (any, error) { return c.Prices(ctx, PricesQuery{Product: "telegram"}) },
+			call:  func(c *Client) (any, error) { return c.Prices(ctx, PricesParams{Product: "telegram"}) },
 			check: func(t *testing.T, got any) {
 				p := got.([]Price)
 				require.Len(t, p, 3)
@@ -110,7 +111,7 @@ func TestEndpoints(t *testing.T) {
 			name: "prices by country and product", fixture: "prices_country_product.json", method: "GET", path: "/v1/guest/prices", guest: true,
 			query: map[string][]string{"country": {"russia"}, "product": {"telegram"}},
 			call: func(c *Client) (any, error) {
-				return c.Prices(ctx, PricesQuery{Country: "russia", Product: "telegram"})
+				return c.Prices(ctx, PricesParams{Country: "russia", Product: "telegram"})
 			},
 			check: func(t *testing.T, got any) {
 				p := got.([]Price)
@@ -124,7 +125,7 @@ func TestEndpoints(t *testing.T) {
 		{
 			name: "buy activation", fixture: "buy_activation.json", method: "GET", path: "/v1/user/buy/activation/russia/any/vkontakte",
 			call: func(c *Client) (any, error) {
-				return c.BuyActivation(ctx, ActivationRequest{Country: "russia", Operator: Any, Product: "vkontakte"})
+				return c.BuyActivation(ctx, BuyActivationParams{Country: "russia", Operator: Any, Product: "vkontakte"})
 			},
 			check: func(t *testing.T, got any) {
 				o := got.(*Order)
@@ -138,14 +139,14 @@ func TestEndpoints(t *testing.T) {
 			name: "buy activation with options", fixture: "buy_activation.json", method: "GET", path: "/v1/user/buy/activation/russia/beeline/vkontakte",
 			query: map[string][]string{"forwarding": {"1"}, "number": {"79001234567"}, "reuse": {"1"}, "voice": {"1"}, "ref": {"dev-key"}},
 			call: func(c *Client) (any, error) {
-				return c.BuyActivation(ctx, ActivationRequest{Country: "russia", Operator: "beeline", Product: "vkontakte",
-					Forwarding: true, Number: "79001234567", Reuse: true, Voice: true, Ref: "dev-key"})
+				return c.BuyActivation(ctx, BuyActivationParams{Country: "russia", Operator: "beeline", Product: "vkontakte",
+					Forwarding: true, ForwardingNumber: "79001234567", Reuse: true, Voice: true, Ref: "dev-key"})
 			},
 		},
 		{
 			name: "buy hosting", fixture: "buy_hosting.json", method: "GET", path: "/v1/user/buy/hosting/russia/any/1day",
 			call: func(c *Client) (any, error) {
-				return c.BuyHosting(ctx, HostingRequest{Country: "russia", Operator: Any, Product: Hosting1Day})
+				return c.BuyHosting(ctx, BuyHostingParams{Country: "russia", Operator: Any, Product: Hosting1Day})
 			},
 			check: func(t *testing.T, got any) {
 				o := got.(*Order)
@@ -155,7 +156,9 @@ func TestEndpoints(t *testing.T) {
 		},
 		{
 			name: "reuse", fixture: "buy_activation.json", method: "GET", path: "/v1/user/reuse/amazon/79006665544",
-			call: func(c *Client) (any, error) { return c.Reuse(ctx, "amazon", "79006665544") },
+			call: func(c *Client) (any, error) {
+				return c.Reuse(ctx, ReuseParams{Product: "amazon", Number: "79006665544"})
+			},
 		},
 		{
 			name: "check", fixture: "order_received.json", method: "GET", path: "/v1/user/check/11631253",
@@ -215,17 +218,20 @@ func TestEndpoints(t *testing.T) {
 		{
 			name: "vendor orders", fixture: "vendor_orders.json", method: "GET", path: "/v1/vendor/orders",
 			query: map[string][]string{"category": {"activation"}, "offset": {"0"}},
-			call:  func(c *Client) (any, error) { return c.VendorOrders(ctx, CategoryActivation, PageQuery{}) },
-			check: func(t *testing.T, got any) { require.Equal(t, 3, got.(*OrdersPage).Total) },
+			call: func(c *Client) (any, error) {
+				return c.ListVendorOrders(ctx, ListVendorOrdersParams{Category: CategoryActivation})
+			},
+			check: func(t *testing.T, got any) { require.Equal(t, 3, *got.(*page.Page[Order]).Total) },
 		},
 		{
 			name: "vendor payments", fixture: "vendor_payments.json", method: "GET", path: "/v1/vendor/payments",
 			query: map[string][]string{"offset": {"0"}},
-			call:  func(c *Client) (any, error) { return c.VendorPayments(ctx, PageQuery{}) },
+			call:  func(c *Client) (any, error) { return c.ListVendorPayments(ctx, ListVendorPaymentsParams{}) },
 			check: func(t *testing.T, got any) {
-				p := got.(*PaymentsPage)
-				require.Equal(t, 3, p.Total)
-				require.Nil(t, p.PaymentStatuses)
+				p := got.(*page.Page[Payment])
+				require.Equal(t, 3, *p.Total)
+				require.Empty(t, p.Items)
+				require.Empty(t, p.Next, "an empty page ends the list")
 			},
 		},
 		{
@@ -269,8 +275,9 @@ func TestEndpoints(t *testing.T) {
 func TestWithdraw(t *testing.T) {
 	h := newHarness(t)
 	h.reply(text(http.StatusOK, ""))
-	err := h.c.Withdraw(context.Background(), WithdrawRequest{Receiver: "123456", Method: MethodQiwi, Amount: decimal.RequireFromString("10.50"), Fee: FeeUnitpay})
+	w, err := h.c.Withdraw(context.Background(), WithdrawParams{Receiver: "123456", Method: MethodQiwi, Amount: decimal.RequireFromString("10.50"), Fee: FeeUnitpay})
 	require.NoError(t, err)
+	require.False(t, w.Recovered)
 	reqs := h.requests()
 	require.Len(t, reqs, 1)
 	r := reqs[0]
@@ -284,12 +291,18 @@ func TestWithdraw(t *testing.T) {
 
 	h2 := newHarness(t)
 	h2.reply(text(http.StatusServiceUnavailable, ""))
-	err = h2.c.Withdraw(context.Background(), WithdrawRequest{Receiver: "1", Method: MethodVisa, Amount: decimal.NewFromInt(1), Fee: FeePayeer})
-	require.Error(t, err)
-	require.Len(t, h2.requests(), 1, "a payout must not be retried")
+	_, err = h2.c.Withdraw(context.Background(), WithdrawParams{Receiver: "1", Method: MethodVisa, Amount: decimal.NewFromInt(1), Fee: FeePayeer})
+	require.ErrorIs(t, err, apierror.ErrOutcomeUnknown, "a 503 may come after the work: the history could not settle it")
+	posts := 0
+	for _, r := range h2.requests() {
+		if r.Method == http.MethodPost {
+			posts++
+		}
+	}
+	require.Equal(t, 1, posts, "a payout must not be retried")
 
 	h3 := newHarness(t)
 	h3.reply(text(http.StatusOK, "not enough user balance"))
-	err = h3.c.Withdraw(context.Background(), WithdrawRequest{Receiver: "1", Method: MethodYandex, Amount: decimal.NewFromInt(1), Fee: FeeFKWallet})
+	_, err = h3.c.Withdraw(context.Background(), WithdrawParams{Receiver: "1", Method: MethodYandex, Amount: decimal.NewFromInt(1), Fee: FeeFKWallet})
 	require.ErrorIs(t, err, apierror.ErrInsufficientFunds)
 }

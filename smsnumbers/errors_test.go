@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,7 +14,7 @@ import (
 	"github.com/simkit/simkit/internal/transport"
 )
 
-// TestErrorTexts pins every plain-text error of the SPEC to its sentinel,
+// TestErrorTexts pins every documented plain-text error to its sentinel,
 // so a change of mapping is a deliberate, visible decision.
 func TestErrorTexts(t *testing.T) {
 	want := map[string]error{
@@ -37,8 +38,10 @@ func TestErrorTexts(t *testing.T) {
 		"record not found":        apierror.ErrNotFound,
 		"internal error":          apierror.ErrServer,
 		"you need to wait time":   apierror.ErrRateLimited,
+		"product is incorrect":    apierror.ErrValidation,
+		"country is incorrect":    apierror.ErrValidation,
 	}
-	require.Len(t, ErrorTexts, len(want), "every SPEC text is mapped, and nothing else")
+	require.Len(t, errorTexts, len(want), "every documented text is mapped, and nothing else")
 	for msg, kind := range want {
 		t.Run(msg, func(t *testing.T) {
 			h := newHarness(t)
@@ -50,7 +53,7 @@ func TestErrorTexts(t *testing.T) {
 			require.Equal(t, msg, e.Message)
 			require.Equal(t, http.StatusBadRequest, e.StatusCode)
 			require.Equal(t, Provider, e.Provider)
-			require.Equal(t, "GET /v1/user/check/7", e.Op)
+			require.Equal(t, "GET /v1/user/check/{id}", e.Op)
 			require.NotContains(t, err.Error(), testToken)
 		})
 	}
@@ -104,12 +107,14 @@ func TestNoFreePhonesWith200(t *testing.T) {
 	ctx := context.Background()
 	buys := map[string]func(c *Client) (*Order, error){
 		"activation": func(c *Client) (*Order, error) {
-			return c.BuyActivation(ctx, ActivationRequest{Country: "russia", Operator: Any, Product: "telegram"})
+			return c.BuyActivation(ctx, BuyActivationParams{Country: "russia", Operator: Any, Product: "telegram"})
 		},
 		"hosting": func(c *Client) (*Order, error) {
-			return c.BuyHosting(ctx, HostingRequest{Country: "russia", Operator: Any, Product: Hosting3Hours})
+			return c.BuyHosting(ctx, BuyHostingParams{Country: "russia", Operator: Any, Product: Hosting3Hours})
 		},
-		"reuse": func(c *Client) (*Order, error) { return c.Reuse(ctx, "telegram", "79006665544") },
+		"reuse": func(c *Client) (*Order, error) {
+			return c.Reuse(ctx, ReuseParams{Product: "telegram", Number: "79006665544"})
+		},
 	}
 	for name, buy := range buys {
 		t.Run(name, func(t *testing.T) {
@@ -166,23 +171,71 @@ func TestRateLimitBacksOff(t *testing.T) {
 	})
 }
 
-// TestBuysAreNeverRetried: a retried buy could pay for a second number.
+// TestBuysAreNeverRetried: a retried buy could pay for a second number. A
+// 429 is definite (nothing was bought); a 5xx may come after the work, so
+// the orders history is asked, and here it cannot answer either.
 func TestBuysAreNeverRetried(t *testing.T) {
-	for _, status := range []int{http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusBadGateway} {
+	for _, tc := range []struct {
+		status int
+		kind   error
+	}{
+		{http.StatusTooManyRequests, apierror.ErrRateLimited},
+		{http.StatusServiceUnavailable, apierror.ErrOutcomeUnknown},
+		{http.StatusBadGateway, apierror.ErrOutcomeUnknown},
+	} {
 		h := newHarness(t)
-		h.reply(text(status, ""))
-		_, err := h.c.BuyActivation(context.Background(), ActivationRequest{Country: "russia", Operator: Any, Product: "telegram"})
-		require.Error(t, err)
-		require.Len(t, h.requests(), 1)
-		require.Empty(t, h.recordedSleeps())
+		h.reply(text(tc.status, ""))
+		_, err := h.c.BuyActivation(context.Background(), BuyActivationParams{Country: "russia", Operator: Any, Product: "telegram"})
+		require.ErrorIs(t, err, tc.kind)
+		buys := 0
+		for _, r := range h.requests() {
+			if strings.HasPrefix(r.Path, "/v1/user/buy/") {
+				buys++
+			}
+		}
+		require.Equal(t, 1, buys)
 	}
 }
 
-// TestTransportFailureIsUnavailable covers a connection error.
-func TestTransportFailureIsUnavailable(t *testing.T) {
+// TestTransportFailure covers a connection error: a read call is retried
+// and ends as ErrUnavailable; a buy is sent once and, with the history
+// unreachable too, ends as ErrOutcomeUnknown, not as "unavailable" (which
+// would invite a blind second buy).
+func TestTransportFailure(t *testing.T) {
 	h := newHarness(t)
 	h.mt.RegisterNoResponder(func(*http.Request) (*http.Response, error) { return nil, errors.New("connection reset") })
-	_, err := h.c.BuyHosting(context.Background(), HostingRequest{Country: "russia", Operator: Any, Product: Hosting1Day})
+	_, err := h.c.Profile(context.Background())
 	require.ErrorIs(t, err, apierror.ErrUnavailable)
-	require.Equal(t, 1, h.mt.GetTotalCallCount())
+	require.Equal(t, 3, h.mt.GetTotalCallCount())
+
+	h = newHarness(t)
+	var buys int
+	h.mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+		if strings.HasPrefix(r.URL.Path, "/v1/user/buy/") {
+			buys++
+		}
+		return nil, errors.New("connection reset")
+	})
+	_, err = h.c.BuyHosting(context.Background(), BuyHostingParams{Country: "russia", Operator: Any, Product: Hosting1Day})
+	require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
+	require.NotErrorIs(t, err, apierror.ErrUnavailable)
+	require.Equal(t, 1, buys)
+	var e *apierror.Error
+	require.ErrorAs(t, err, &e)
+	require.True(t, e.Ambiguous)
+	require.Equal(t, "GET /v1/user/buy/hosting/russia/any/1day", e.Reference)
+	require.False(t, e.Started.IsZero())
+}
+
+// TestTransportErrorShowsNoConcretePath: a failure below HTTP names the
+// route template, never the path with its ids, country or phone number.
+func TestTransportErrorShowsNoConcretePath(t *testing.T) {
+	h := newHarness(t)
+	h.mt.RegisterNoResponder(func(*http.Request) (*http.Response, error) { return nil, errors.New("connection reset") })
+	_, err := h.c.SMSInbox(context.Background(), 987654321)
+	require.ErrorIs(t, err, apierror.ErrUnavailable)
+	require.NotContains(t, err.Error(), "987654321")
+	require.Contains(t, err.Error(), `"/v1/user/sms/inbox/{id}"`)
+	_, err = h.c.Products(context.Background(), ProductsParams{Country: "kazakhstan", Operator: "beeline"})
+	require.NotContains(t, err.Error(), "kazakhstan")
 }

@@ -61,7 +61,7 @@ func ExampleClient_BuyActivation() {
 	defer srv.Close()
 	c := newClient(srv)
 
-	o, err := c.BuyActivation(context.Background(), smsnumbers.ActivationRequest{
+	o, err := c.BuyActivation(context.Background(), smsnumbers.BuyActivationParams{
 		Country: "russia", Operator: smsnumbers.Any, Product: "vkontakte",
 	})
 	if err != nil {
@@ -78,7 +78,7 @@ func ExampleClient_BuyActivation_outOfStock() {
 	defer srv.Close()
 	c := newClient(srv)
 
-	_, err := c.BuyActivation(context.Background(), smsnumbers.ActivationRequest{
+	_, err := c.BuyActivation(context.Background(), smsnumbers.BuyActivationParams{
 		Country: "russia", Operator: smsnumbers.Any, Product: "telegram",
 	})
 	fmt.Println(errors.Is(err, simkit.ErrOutOfStock))
@@ -99,7 +99,7 @@ func ExampleClient_WaitForCode() {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
-	o, err := c.WaitForCode(ctx, 11631253, smsnumbers.WithPollInterval(2*time.Second))
+	o, err := c.WaitForCode(ctx, 11631253, smsnumbers.WaitForCodeParams{PollInterval: 2 * time.Second})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -116,7 +116,7 @@ func ExampleClient_Prices() {
 	defer srv.Close()
 	c := newClient(srv)
 
-	prices, err := c.Prices(context.Background(), smsnumbers.PricesQuery{Product: "telegram"})
+	prices, err := c.Prices(context.Background(), smsnumbers.PricesParams{Product: "telegram"})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -162,7 +162,7 @@ func ExampleClient_AllOrders() {
 	defer srv.Close()
 	c := newClient(srv)
 
-	for o, err := range c.AllOrders(context.Background(), smsnumbers.CategoryActivation, smsnumbers.PageQuery{Limit: 1}) {
+	for o, err := range c.AllOrders(context.Background(), smsnumbers.ListOrdersParams{Category: smsnumbers.CategoryActivation, Limit: 1}) {
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -182,4 +182,93 @@ func ExampleClient_Cancel() {
 	_, err := c.Cancel(context.Background(), 7)
 	fmt.Println(errors.Is(err, simkit.ErrConflict))
 	// Output: true
+}
+
+func ExampleClient_Check() {
+	srv := fakeAPI(map[string]string{"/v1/user/check/11631253": fmt.Sprintf(exampleOrder, "PENDING", "[]")})
+	defer srv.Close()
+	c := newClient(srv)
+
+	o, err := c.Check(context.Background(), 11631253)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(o.Status, len(o.SMS), o.Status.Final())
+	// Output: PENDING 0 false
+}
+
+func ExampleClient_Finish() {
+	srv := fakeAPI(map[string]string{"/v1/user/finish/11631253": fmt.Sprintf(exampleOrder, "FINISHED",
+		`[{"created_at":"2018-10-13T08:20:38Z","date":"2018-10-13T08:19:38Z","sender":"VKcom","text":"VK: 09363","code":"09363"}]`)})
+	defer srv.Close()
+	c := newClient(srv)
+
+	// Finish once the code is used: the provider raises the rating.
+	o, err := c.Finish(context.Background(), 11631253)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(o.Status, o.Code())
+	// Output: FINISHED 09363
+}
+
+func ExampleClient_Ban() {
+	srv := fakeAPI(map[string]string{"/v1/user/ban/11631253": fmt.Sprintf(exampleOrder, "BANNED", "[]")})
+	defer srv.Close()
+	c := newClient(srv)
+
+	// The service refused the number: report it, the order closes.
+	o, err := c.Ban(context.Background(), 11631253)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(o.Status)
+	// Output: BANNED
+}
+
+func ExampleClient_Reuse() {
+	srv := fakeAPI(map[string]string{"/v1/user/reuse/vkontakte/79000381454": "reuse expired"})
+	defer srv.Close()
+	c := newClient(srv)
+
+	_, err := c.Reuse(context.Background(), smsnumbers.ReuseParams{Product: "vkontakte", Number: "79000381454"})
+	fmt.Println(errors.Is(err, simkit.ErrConflict))
+	// Output: true
+}
+
+func ExampleClient_BuyActivation_lostAnswer() {
+	// The provider buys the number, then the connection drops before its
+	// answer arrives; the orders history shows the order.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/v1/user/buy/"):
+			if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+				_ = conn.Close()
+			}
+		case r.URL.Path == "/v1/user/orders":
+			fmt.Fprintf(w, `{"Data":[{"id":42,"phone":"+79000381454","operator":"beeline","product":"vkontakte",
+				"price":21,"status":"PENDING","created_at":%q,"country":"russia"}],"Total":1}`, time.Now().UTC().Format(time.RFC3339Nano))
+		}
+	}))
+	defer srv.Close()
+	c := newClient(srv)
+
+	o, err := c.BuyActivation(context.Background(), smsnumbers.BuyActivationParams{
+		Country: "russia", Operator: smsnumbers.Any, Product: "vkontakte",
+	})
+	var e *simkit.Error
+	switch {
+	case errors.Is(err, simkit.ErrOutcomeUnknown) && errors.As(err, &e):
+		// Maybe bought: look in the orders history from e.Started on for
+		// e.Reference before buying again. Never retry blindly.
+		fmt.Println("outcome unknown:", e.Reference, e.Started)
+	case err != nil:
+		fmt.Println("not bought:", err)
+	default:
+		fmt.Println(o.ID, o.Recovered)
+	}
+	// Output: 42 true
 }

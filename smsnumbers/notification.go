@@ -22,14 +22,14 @@ func (c *Client) Notification(ctx context.Context, lang Lang, opts ...option.Cal
 	if err := c.ready(); err != nil {
 		return "", err
 	}
-	const op = "GET /v1/guest/flash"
+	const op = "GET /v1/guest/flash/{lang}"
 	if lang != LangEN && lang != LangRU {
 		return "", apierror.Validation(Provider, op, "lang must be %q or %q, got %q", LangEN, LangRU, lang)
 	}
 	var out struct {
 		Text string `json:"text"`
 	}
-	if err := c.call(ctx, guestRequest(segments("/v1/guest/flash", string(lang)), nil), &out, opts); err != nil {
+	if err := c.send(ctx, guestRequest(op, segments("/v1/guest/flash", string(lang)), nil), &out, opts); err != nil {
 		return "", err
 	}
 	return out.Text, nil

@@ -47,8 +47,9 @@ func (c *Client) Ban(ctx context.Context, id int64, opts ...option.CallOption) (
 }
 
 func (c *Client) orderAction(ctx context.Context, action string, id int64, opts []option.CallOption) (*Order, error) {
-	if err := requireID("GET /v1/user/"+action, id); err != nil {
+	op := "GET /v1/user/" + action + "/{id}"
+	if err := requireID(op, id); err != nil {
 		return nil, err
 	}
-	return fetch[Order](ctx, c, c.userRequest(segments("/v1/user/"+action, strconv.FormatInt(id, 10)), nil), opts)
+	return call[Order](ctx, c, c.userRequest(op, segments("/v1/user/"+action, strconv.FormatInt(id, 10)), nil), opts)
 }

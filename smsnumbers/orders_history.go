@@ -7,64 +7,93 @@ import (
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/page"
 )
 
-// OrdersPage is one page of an orders history.
-type OrdersPage struct {
-	Data         []Order `json:"Data"`
-	ProductNames Names   `json:"ProductNames"`
-	Statuses     Names   `json:"Statuses"`
-	// Total counts all orders of the category, not just this page.
-	Total int `json:"Total"`
+const (
+	routeListOrders       = "GET /v1/user/orders"
+	routeListVendorOrders = "GET /v1/vendor/orders"
+)
+
+// ListOrdersParams selects one page of the account's orders history.
+// Zero values are left out of the request, so the provider's defaults
+// apply.
+type ListOrdersParams struct {
+	// Category is CategoryActivation or CategoryHosting. Required.
+	Category Category
+	// Limit is the page size; 0 means the provider's default.
+	Limit int
+	// Cursor is the page to fetch: "" for the first, else a Page.Next of
+	// this list.
+	Cursor string
+	// Order is the field to sort by, e.g. "id".
+	Order string
+	// Reverse sorts in descending order (newest first with Order "id").
+	Reverse bool
 }
 
-// Orders returns one page of the account's orders of a category
+// ListOrders returns one page of the account's orders of a category
 // (GET /v1/user/orders).
-func (c *Client) Orders(ctx context.Context, category Category, q PageQuery, opts ...option.CallOption) (*OrdersPage, error) {
+func (c *Client) ListOrders(ctx context.Context, p ListOrdersParams, opts ...option.CallOption) (*page.Page[Order], error) {
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	return c.ordersPage(ctx, "/v1/user/orders", category, q, opts)
+	return listOrders(ctx, c, routeListOrders, p.Category, pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, opts)
 }
 
-// AllOrders walks the account's orders of a category from q.Offset on,
-// one page (q.Limit records) at a time.
-func (c *Client) AllOrders(ctx context.Context, category Category, q PageQuery, opts ...option.CallOption) iter.Seq2[Order, error] {
+// AllOrders walks the account's orders of a category from p.Cursor on,
+// one page (p.Limit entries) at a time.
+func (c *Client) AllOrders(ctx context.Context, p ListOrdersParams, opts ...option.CallOption) iter.Seq2[Order, error] {
 	if err := c.ready(); err != nil {
 		return errSeq[Order](err)
 	}
-	return c.walkOrders(ctx, "/v1/user/orders", category, q, opts)
-}
-
-// ordersPage serves both the user's and the vendor's orders history,
-// which share parameters and shape.
-func (c *Client) ordersPage(ctx context.Context, path string, category Category, q PageQuery, opts []option.CallOption) (*OrdersPage, error) {
-	op := "GET " + path
-	v, err := ordersQuery(op, category, q)
-	if err != nil {
-		return nil, err
-	}
-	return fetch[OrdersPage](ctx, c, c.userRequest(path, v), opts)
-}
-
-func (c *Client) walkOrders(ctx context.Context, path string, category Category, q PageQuery, opts []option.CallOption) iter.Seq2[Order, error] {
-	return walkOffset(ctx, q, func(ctx context.Context, q PageQuery) ([]Order, int, error) {
-		p, err := c.ordersPage(ctx, path, category, q, opts)
-		if err != nil {
-			return nil, 0, err
-		}
-		return p.Data, p.Total, nil
+	return walk(ctx, p.Cursor, func(ctx context.Context, cursor string) (*page.Page[Order], error) {
+		p.Cursor = cursor
+		return c.ListOrders(ctx, p, opts...)
 	})
 }
 
-func ordersQuery(op string, category Category, q PageQuery) (url.Values, error) {
-	if !category.valid() {
-		return nil, apierror.Validation(Provider, op, "category must be %q or %q, got %q", CategoryActivation, CategoryHosting, category)
-	}
-	v, err := q.values(op)
-	if err != nil {
+// ListVendorOrdersParams selects one page of the vendor's orders history;
+// its fields mean what ListOrdersParams' do.
+type ListVendorOrdersParams struct {
+	// Category is CategoryActivation or CategoryHosting. Required.
+	Category Category
+	// Limit is the page size; 0 means the provider's default.
+	Limit int
+	// Cursor is the page to fetch: "" for the first, else a Page.Next of
+	// this list.
+	Cursor string
+	// Order is the field to sort by, e.g. "id".
+	Order string
+	// Reverse sorts in descending order.
+	Reverse bool
+}
+
+// ListVendorOrders returns one page of the orders served by the vendor's
+// numbers (GET /v1/vendor/orders).
+func (c *Client) ListVendorOrders(ctx context.Context, p ListVendorOrdersParams, opts ...option.CallOption) (*page.Page[Order], error) {
+	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	v.Set("category", string(category))
-	return v, nil
+	return listOrders(ctx, c, routeListVendorOrders, p.Category, pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, opts)
+}
+
+// AllVendorOrders walks the vendor's orders of a category from p.Cursor on.
+func (c *Client) AllVendorOrders(ctx context.Context, p ListVendorOrdersParams, opts ...option.CallOption) iter.Seq2[Order, error] {
+	if err := c.ready(); err != nil {
+		return errSeq[Order](err)
+	}
+	return walk(ctx, p.Cursor, func(ctx context.Context, cursor string) (*page.Page[Order], error) {
+		p.Cursor = cursor
+		return c.ListVendorOrders(ctx, p, opts...)
+	})
+}
+
+// listOrders serves both orders histories, which share parameters and
+// shape; route is also the path, as these routes have no parameters.
+func listOrders(ctx context.Context, c *Client, route string, category Category, q pageQuery, opts []option.CallOption) (*page.Page[Order], error) {
+	if !category.valid() {
+		return nil, apierror.Validation(Provider, route, "category must be %q or %q, got %q", CategoryActivation, CategoryHosting, category)
+	}
+	return listPage[Order](ctx, c, route, route[len("GET "):], q, url.Values{"category": {string(category)}}, opts)
 }

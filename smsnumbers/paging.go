@@ -7,67 +7,106 @@ import (
 	"strconv"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/page"
 )
 
-// PageQuery selects one page of a history list (offset pagination).
-// Zero values are left out of the request, so the provider's defaults
-// apply.
-type PageQuery struct {
-	// Limit is the page size; 0 means the provider's default.
-	Limit int
-	// Offset is the number of records to skip.
-	Offset int
-	// Order is the field to sort by, e.g. "id".
-	Order string
-	// Reverse sorts in descending order.
-	Reverse bool
+// pageQuery is the offset pagination every history list shares.
+type pageQuery struct {
+	limit   int
+	cursor  string
+	order   string
+	reverse bool
 }
 
-func (q PageQuery) values(op string) (url.Values, error) {
-	if q.Limit < 0 {
-		return nil, apierror.Validation(Provider, op, "limit must not be negative, got %d", q.Limit)
+// values renders q, refusing a bad limit or cursor before any request.
+// The cursor is the offset as a decimal string (what Page.Next holds).
+func (q pageQuery) values(op string) (url.Values, int, error) {
+	if q.limit < 0 {
+		return nil, 0, apierror.Validation(Provider, op, "limit must not be negative, got %d", q.limit)
 	}
-	if q.Offset < 0 {
-		return nil, apierror.Validation(Provider, op, "offset must not be negative, got %d", q.Offset)
+	offset := 0
+	if q.cursor != "" {
+		n, err := strconv.Atoi(q.cursor)
+		if err != nil || n < 0 {
+			return nil, 0, apierror.Validation(Provider, op, "cursor must be a Page.Next of this list")
+		}
+		offset = n
+	}
+	if q.order != "" {
+		if why := validateOrder(q.order); why != "" {
+			return nil, 0, apierror.Validation(Provider, op, "order %s", why)
+		}
 	}
 	v := url.Values{}
-	if q.Limit > 0 {
-		v.Set("limit", strconv.Itoa(q.Limit))
+	if q.limit > 0 {
+		v.Set("limit", strconv.Itoa(q.limit))
 	}
-	v.Set("offset", strconv.Itoa(q.Offset))
-	if q.Order != "" {
-		v.Set("order", q.Order)
+	v.Set("offset", strconv.Itoa(offset))
+	if q.order != "" {
+		v.Set("order", q.order)
 	}
-	if q.Reverse {
+	if q.reverse {
 		v.Set("reverse", "true")
 	}
-	return v, nil
+	return v, offset, nil
 }
 
-// walkOffset walks an offset-paginated list from q.Offset: the page token
-// is the offset as a decimal string, and the walk stops when the offset
-// reaches the reported total or a page comes back empty.
-func walkOffset[T any](ctx context.Context, q PageQuery, fetch func(ctx context.Context, q PageQuery) (items []T, total int, err error)) iter.Seq2[T, error] {
-	start := q.Offset
-	return page.Walk(ctx, func(ctx context.Context, token string) ([]T, string, error) {
-		q.Offset = start
-		if token != "" {
-			n, err := strconv.Atoi(token)
-			if err != nil {
-				return nil, "", err
-			}
-			q.Offset = n
+// validateOrder accepts a field name: letters, digits and underscores.
+func validateOrder(s string) string {
+	if len(s) > 64 {
+		return "must be at most 64 bytes"
+	}
+	for _, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return "must be a field name such as \"id\""
 		}
-		items, total, err := fetch(ctx, q)
+	}
+	return ""
+}
+
+// history is the provider's shape of every history page; the name lists
+// beside Data (ProductNames, Statuses, PaymentTypes...) are filter labels
+// for the provider's web page and are not kept.
+type history[T any] struct {
+	Data  []T `json:"Data"`
+	Total int `json:"Total"`
+}
+
+// listPage fetches one page of a history at route/path with extra query
+// parameters (the category).
+func listPage[T any](ctx context.Context, c *Client, route, path string, q pageQuery, extra url.Values, opts []option.CallOption) (*page.Page[T], error) {
+	v, offset, err := q.values(route)
+	if err != nil {
+		return nil, err
+	}
+	for k, vs := range extra {
+		v[k] = vs
+	}
+	h, err := call[history[T]](ctx, c, c.userRequest(route, path, v), opts)
+	if err != nil {
+		return nil, err
+	}
+	total := h.Total
+	p := &page.Page[T]{Items: h.Data, Total: &total}
+	if next := offset + len(h.Data); len(h.Data) > 0 && next < total {
+		p.Next = strconv.Itoa(next)
+	}
+	return p, nil
+}
+
+// walk yields every item of a list from cursor on, one page at a time.
+func walk[T any](ctx context.Context, cursor string, list func(ctx context.Context, cursor string) (*page.Page[T], error)) iter.Seq2[T, error] {
+	first := true
+	return page.Walk(ctx, func(ctx context.Context, token string) ([]T, string, error) {
+		if first {
+			first, token = false, cursor
+		}
+		p, err := list(ctx, token)
 		if err != nil {
 			return nil, "", err
 		}
-		next := q.Offset + len(items)
-		if len(items) == 0 || next >= total {
-			return items, "", nil
-		}
-		return items, strconv.Itoa(next), nil
+		return p.Items, p.Next, nil
 	})
 }
 

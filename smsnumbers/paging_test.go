@@ -40,7 +40,7 @@ func TestAllOrdersWalksEveryPage(t *testing.T) {
 	h := newHarness(t)
 	pagedServer(h, 5, 2)
 	var ids []int64
-	for o, err := range h.c.AllOrders(context.Background(), CategoryActivation, PageQuery{Limit: 2, Order: "id"}) {
+	for o, err := range h.c.AllOrders(context.Background(), ListOrdersParams{Category: CategoryActivation, Limit: 2, Order: "id"}) {
 		require.NoError(t, err)
 		ids = append(ids, o.ID)
 	}
@@ -58,7 +58,7 @@ func TestAllVendorOrdersStartsAtOffsetAndStopsOnBreak(t *testing.T) {
 	h := newHarness(t)
 	pagedServer(h, 100, 3)
 	var ids []int64
-	for o, err := range h.c.AllVendorOrders(context.Background(), CategoryHosting, PageQuery{Limit: 3, Offset: 10}) {
+	for o, err := range h.c.AllVendorOrders(context.Background(), ListVendorOrdersParams{Category: CategoryHosting, Limit: 3, Cursor: "10"}) {
 		require.NoError(t, err)
 		ids = append(ids, o.ID)
 		if len(ids) == 4 {
@@ -78,7 +78,7 @@ func TestAllPaymentsStopsOnEmptyPage(t *testing.T) {
 		text(http.StatusOK, `{"Data":[],"Total":10}`),
 	)
 	var ids []int64
-	for p, err := range h.c.AllPayments(context.Background(), PageQuery{}) {
+	for p, err := range h.c.AllPayments(context.Background(), ListPaymentsParams{}) {
 		require.NoError(t, err)
 		ids = append(ids, p.ID)
 	}
@@ -96,7 +96,7 @@ func TestAllVendorPaymentsYieldsError(t *testing.T) {
 	)
 	var n int
 	var last error
-	for _, err := range h.c.AllVendorPayments(context.Background(), PageQuery{Limit: 1}) {
+	for _, err := range h.c.AllVendorPayments(context.Background(), ListVendorPaymentsParams{Limit: 1}) {
 		if err != nil {
 			last = err
 			break
@@ -106,27 +106,6 @@ func TestAllVendorPaymentsYieldsError(t *testing.T) {
 	require.Equal(t, 1, n)
 	require.ErrorIs(t, last, apierror.ErrNotFound)
 	require.Equal(t, "/v1/vendor/payments", h.requests()[1].Path)
-}
-
-func TestNamesDecoding(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want Names
-	}{
-		{`["a","b"]`, Names{"a", "b"}},
-		{`[{"Name":"a"},{"Name":"b"}]`, Names{"a", "b"}},
-		{`null`, nil},
-		{`[]`, Names{}},
-	} {
-		t.Run(tc.in, func(t *testing.T) {
-			var n Names
-			require.NoError(t, json.Unmarshal([]byte(tc.in), &n))
-			require.Equal(t, tc.want, n)
-		})
-	}
-	var n Names
-	require.Error(t, json.Unmarshal([]byte(`{"a":1}`), &n))
-	require.Error(t, json.Unmarshal([]byte(`[1]`), &n))
 }
 
 func TestOrderCodeAndStatus(t *testing.T) {

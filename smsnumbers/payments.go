@@ -8,62 +8,94 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/page"
 )
 
-// Payment is one movement of the account's balance.
+const (
+	routeListPayments       = "GET /v1/user/payments"
+	routeListVendorPayments = "GET /v1/vendor/payments"
+)
+
+// Payment is one movement of the account's (or the vendor's) balance.
 type Payment struct {
-	ID           int64           `json:"ID"`
-	TypeName     string          `json:"TypeName"`     // e.g. "charge"
-	ProviderName string          `json:"ProviderName"` // payment system, e.g. "admin"
-	Amount       decimal.Decimal `json:"Amount"`
-	Balance      decimal.Decimal `json:"Balance"` // balance after the payment
-	CreatedAt    time.Time       `json:"CreatedAt"`
+	// ID is the provider's payment id.
+	ID int64 `json:"ID"`
+	// TypeName is the kind of movement, e.g. "charge".
+	TypeName string `json:"TypeName"`
+	// ProviderName is the payment system, e.g. "admin".
+	ProviderName string `json:"ProviderName"`
+	// Amount is the money moved.
+	Amount decimal.Decimal `json:"Amount"`
+	// Balance is the balance after the payment.
+	Balance decimal.Decimal `json:"Balance"`
+	// CreatedAt is when the payment was made.
+	CreatedAt time.Time `json:"CreatedAt"`
 }
 
-// PaymentsPage is one page of a payments history.
-type PaymentsPage struct {
-	Data             []Payment `json:"Data"`
-	PaymentTypes     Names     `json:"PaymentTypes"`
-	PaymentProviders Names     `json:"PaymentProviders"`
-	// PaymentStatuses is sent by the vendor history only.
-	PaymentStatuses Names `json:"PaymentStatuses"`
-	// Total counts all payments, not just this page.
-	Total int `json:"Total"`
+// ListPaymentsParams selects one page of the account's payments history.
+type ListPaymentsParams struct {
+	// Limit is the page size; 0 means the provider's default.
+	Limit int
+	// Cursor is the page to fetch: "" for the first, else a Page.Next of
+	// this list.
+	Cursor string
+	// Order is the field to sort by, e.g. "id".
+	Order string
+	// Reverse sorts in descending order.
+	Reverse bool
 }
 
-// Payments returns one page of the account's payments
+// ListPayments returns one page of the account's payments
 // (GET /v1/user/payments).
-func (c *Client) Payments(ctx context.Context, q PageQuery, opts ...option.CallOption) (*PaymentsPage, error) {
+func (c *Client) ListPayments(ctx context.Context, p ListPaymentsParams, opts ...option.CallOption) (*page.Page[Payment], error) {
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	return c.paymentsPage(ctx, "/v1/user/payments", q, opts)
+	return listPage[Payment](ctx, c, routeListPayments, "/v1/user/payments", pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, nil, opts)
 }
 
-// AllPayments walks the account's payments from q.Offset on, one page
-// (q.Limit records) at a time.
-func (c *Client) AllPayments(ctx context.Context, q PageQuery, opts ...option.CallOption) iter.Seq2[Payment, error] {
+// AllPayments walks the account's payments from p.Cursor on, one page
+// (p.Limit entries) at a time.
+func (c *Client) AllPayments(ctx context.Context, p ListPaymentsParams, opts ...option.CallOption) iter.Seq2[Payment, error] {
 	if err := c.ready(); err != nil {
 		return errSeq[Payment](err)
 	}
-	return c.walkPayments(ctx, "/v1/user/payments", q, opts)
+	return walk(ctx, p.Cursor, func(ctx context.Context, cursor string) (*page.Page[Payment], error) {
+		p.Cursor = cursor
+		return c.ListPayments(ctx, p, opts...)
+	})
 }
 
-// paymentsPage serves both the user's and the vendor's payments history.
-func (c *Client) paymentsPage(ctx context.Context, path string, q PageQuery, opts []option.CallOption) (*PaymentsPage, error) {
-	v, err := q.values("GET " + path)
-	if err != nil {
+// ListVendorPaymentsParams selects one page of the vendor's payments
+// history; its fields mean what ListPaymentsParams' do.
+type ListVendorPaymentsParams struct {
+	// Limit is the page size; 0 means the provider's default.
+	Limit int
+	// Cursor is the page to fetch: "" for the first, else a Page.Next of
+	// this list.
+	Cursor string
+	// Order is the field to sort by, e.g. "id".
+	Order string
+	// Reverse sorts in descending order.
+	Reverse bool
+}
+
+// ListVendorPayments returns one page of the vendor's payments, payouts
+// included (GET /v1/vendor/payments).
+func (c *Client) ListVendorPayments(ctx context.Context, p ListVendorPaymentsParams, opts ...option.CallOption) (*page.Page[Payment], error) {
+	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	return fetch[PaymentsPage](ctx, c, c.userRequest(path, v), opts)
+	return listPage[Payment](ctx, c, routeListVendorPayments, "/v1/vendor/payments", pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, nil, opts)
 }
 
-func (c *Client) walkPayments(ctx context.Context, path string, q PageQuery, opts []option.CallOption) iter.Seq2[Payment, error] {
-	return walkOffset(ctx, q, func(ctx context.Context, q PageQuery) ([]Payment, int, error) {
-		p, err := c.paymentsPage(ctx, path, q, opts)
-		if err != nil {
-			return nil, 0, err
-		}
-		return p.Data, p.Total, nil
+// AllVendorPayments walks the vendor's payments from p.Cursor on.
+func (c *Client) AllVendorPayments(ctx context.Context, p ListVendorPaymentsParams, opts ...option.CallOption) iter.Seq2[Payment, error] {
+	if err := c.ready(); err != nil {
+		return errSeq[Payment](err)
+	}
+	return walk(ctx, p.Cursor, func(ctx context.Context, cursor string) (*page.Page[Payment], error) {
+		p.Cursor = cursor
+		return c.ListVendorPayments(ctx, p, opts...)
 	})
 }

@@ -7,19 +7,26 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
 )
 
-// PricesQuery narrows a prices request; both fields are optional.
-type PricesQuery struct {
+// PricesParams narrows a prices request; both fields are optional.
+type PricesParams struct {
+	// Country keeps the offers of one country, e.g. "russia".
 	Country string
+	// Product keeps the offers of one product, e.g. "telegram".
 	Product string
 }
 
 // Price is one offer: a product in a country through an operator.
 type Price struct {
-	Country  string
-	Product  string
+	// Country is the country of the offer.
+	Country string
+	// Product is the service of the offer.
+	Product string
+	// Operator is the operator of the offer.
 	Operator string
 	// Cost is the price of one number.
 	Cost decimal.Decimal
@@ -40,7 +47,7 @@ type priceEntry struct {
 // operator, where outer/middle are country/product or product/country.
 type priceTree map[string]map[string]map[string]priceEntry
 
-// Prices returns the offers matching q as one flat list sorted by country,
+// Prices returns the offers matching p as one flat list sorted by country,
 // product and operator (GET /v1/guest/prices?country=&product=). No token
 // is sent.
 //
@@ -51,26 +58,35 @@ type priceTree map[string]map[string]map[string]priceEntry
 // middle key, the other one is; otherwise a product-only query is read
 // product-first and every other query country-first (the documented
 // shapes). Either way the caller gets the same entries.
-func (c *Client) Prices(ctx context.Context, q PricesQuery, opts ...option.CallOption) ([]Price, error) {
+func (c *Client) Prices(ctx context.Context, p PricesParams, opts ...option.CallOption) ([]Price, error) {
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	v := url.Values{}
-	if q.Country != "" {
-		v.Set("country", q.Country)
+	const op = "GET /v1/guest/prices"
+	for _, f := range []struct{ name, value string }{{"country", p.Country}, {"product", p.Product}} {
+		if f.value == "" {
+			continue
+		}
+		if why := validate.Segment(f.value); why != "" {
+			return nil, apierror.Validation(Provider, op, "%s %s", f.name, why)
+		}
 	}
-	if q.Product != "" {
-		v.Set("product", q.Product)
+	v := url.Values{}
+	if p.Country != "" {
+		v.Set("country", p.Country)
+	}
+	if p.Product != "" {
+		v.Set("product", p.Product)
 	}
 	var tree priceTree
-	if err := c.call(ctx, guestRequest("/v1/guest/prices", v), &tree, opts); err != nil {
+	if err := c.send(ctx, guestRequest(op, "/v1/guest/prices", v), &tree, opts); err != nil {
 		return nil, err
 	}
-	return flattenPrices(tree, productFirst(tree, q)), nil
+	return flattenPrices(tree, productFirst(tree, p)), nil
 }
 
 // productFirst reports whether tree's outer keys are products (see Prices).
-func productFirst(tree priceTree, q PricesQuery) bool {
+func productFirst(tree priceTree, q PricesParams) bool {
 	// A product-only query is checked for the product first, so a product
 	// that happens to share a country's name is still read right.
 	order := []struct {

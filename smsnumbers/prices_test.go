@@ -35,7 +35,7 @@ func TestPricesBothShapesSameEntries(t *testing.T) {
 // nesting the server picked for the query.
 func TestPricesThroughClient(t *testing.T) {
 	ctx := context.Background()
-	get := func(body string, q PricesQuery) []Price {
+	get := func(body string, q PricesParams) []Price {
 		h := newHarness(t)
 		h.reply(text(http.StatusOK, body))
 		p, err := h.c.Prices(ctx, q)
@@ -43,14 +43,14 @@ func TestPricesThroughClient(t *testing.T) {
 		return p
 	}
 	cf, pf := fixture(t, "prices_shape_country_first.json"), fixture(t, "prices_shape_product_first.json")
-	want := get(cf, PricesQuery{})
+	want := get(cf, PricesParams{})
 	require.Len(t, want, 4)
-	require.Equal(t, want, get(pf, PricesQuery{Product: "telegram"}))
-	require.Equal(t, want, get(cf, PricesQuery{Country: "russia"}))
-	require.Equal(t, want, get(pf, PricesQuery{Country: "russia"}), "country found as a middle key means product-first")
-	require.Equal(t, want, get(cf, PricesQuery{Product: "vkontakte"}), "product found as a middle key means country-first")
-	require.Equal(t, want, get(pf, PricesQuery{Country: "russia", Product: "telegram"}))
-	require.Equal(t, want, get(cf, PricesQuery{Country: "russia", Product: "telegram"}))
+	require.Equal(t, want, get(pf, PricesParams{Product: "telegram"}))
+	require.Equal(t, want, get(cf, PricesParams{Country: "russia"}))
+	require.Equal(t, want, get(pf, PricesParams{Country: "russia"}), "country found as a middle key means product-first")
+	require.Equal(t, want, get(cf, PricesParams{Product: "vkontakte"}), "product found as a middle key means country-first")
+	require.Equal(t, want, get(pf, PricesParams{Country: "russia", Product: "telegram"}))
+	require.Equal(t, want, get(cf, PricesParams{Country: "russia", Product: "telegram"}))
 }
 
 func TestProductFirstRule(t *testing.T) {
@@ -60,19 +60,19 @@ func TestProductFirstRule(t *testing.T) {
 	tests := []struct {
 		name string
 		tree priceTree
-		q    PricesQuery
+		q    PricesParams
 		want bool
 	}{
-		{"no query: country-first", tree("russia", "telegram"), PricesQuery{}, false},
-		{"product alone, outer product", tree("telegram", "russia"), PricesQuery{Product: "telegram"}, true},
-		{"product alone, middle product", tree("russia", "telegram"), PricesQuery{Product: "telegram"}, false},
-		{"product alone, not found: product-first", tree("x", "y"), PricesQuery{Product: "telegram"}, true},
-		{"country alone, outer country", tree("russia", "telegram"), PricesQuery{Country: "russia"}, false},
-		{"country alone, middle country", tree("telegram", "russia"), PricesQuery{Country: "russia"}, true},
-		{"country alone, not found: country-first", tree("x", "y"), PricesQuery{Country: "russia"}, false},
-		{"both, outer country", tree("russia", "telegram"), PricesQuery{Country: "russia", Product: "telegram"}, false},
-		{"both, outer product", tree("telegram", "russia"), PricesQuery{Country: "russia", Product: "telegram"}, true},
-		{"both, empty answer", priceTree{}, PricesQuery{Country: "russia", Product: "telegram"}, false},
+		{"no query: country-first", tree("russia", "telegram"), PricesParams{}, false},
+		{"product alone, outer product", tree("telegram", "russia"), PricesParams{Product: "telegram"}, true},
+		{"product alone, middle product", tree("russia", "telegram"), PricesParams{Product: "telegram"}, false},
+		{"product alone, not found: product-first", tree("x", "y"), PricesParams{Product: "telegram"}, true},
+		{"country alone, outer country", tree("russia", "telegram"), PricesParams{Country: "russia"}, false},
+		{"country alone, middle country", tree("telegram", "russia"), PricesParams{Country: "russia"}, true},
+		{"country alone, not found: country-first", tree("x", "y"), PricesParams{Country: "russia"}, false},
+		{"both, outer country", tree("russia", "telegram"), PricesParams{Country: "russia", Product: "telegram"}, false},
+		{"both, outer product", tree("telegram", "russia"), PricesParams{Country: "russia", Product: "telegram"}, true},
+		{"both, empty answer", priceTree{}, PricesParams{Country: "russia", Product: "telegram"}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -14,24 +14,35 @@ const Any = "any"
 // Product is what can be bought for one product name in a country and
 // operator.
 type Product struct {
-	Category Category        `json:"Category"`
-	Qty      int             `json:"Qty"` // numbers available now
-	Price    decimal.Decimal `json:"Price"`
+	// Category is CategoryActivation or CategoryHosting.
+	Category Category `json:"Category"`
+	// Qty is how many numbers are available now.
+	Qty int `json:"Qty"`
+	// Price is the price of one number.
+	Price decimal.Decimal `json:"Price"`
+}
+
+// ProductsParams says where to list products.
+type ProductsParams struct {
+	// Country is the country, e.g. "russia", or Any. Required.
+	Country string
+	// Operator is the operator, e.g. "beeline", or Any. Required.
+	Operator string
 }
 
 // Products lists the products available in a country through an operator,
 // keyed by product name (GET /v1/guest/products/{country}/{operator}). Pass
 // Any for either to widen the search. No token is sent.
-func (c *Client) Products(ctx context.Context, country, operator string, opts ...option.CallOption) (map[string]Product, error) {
+func (c *Client) Products(ctx context.Context, p ProductsParams, opts ...option.CallOption) (map[string]Product, error) {
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	const op = "GET /v1/guest/products"
-	if err := requireNonBlank(op, "country", country, "operator", operator); err != nil {
+	const op = "GET /v1/guest/products/{country}/{operator}"
+	if err := requireSegments(op, "country", p.Country, "operator", p.Operator); err != nil {
 		return nil, err
 	}
 	var out map[string]Product
-	if err := c.call(ctx, guestRequest(segments("/v1/guest/products", country, operator), nil), &out, opts); err != nil {
+	if err := c.send(ctx, guestRequest(op, segments("/v1/guest/products", p.Country, p.Operator), nil), &out, opts); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -11,29 +11,40 @@ import (
 // Profile is the account's data: balance, rating and defaults. The vendor
 // endpoint answers with the same shape.
 type Profile struct {
-	ID                      int64           `json:"id"`
-	Email                   string          `json:"email"`
-	Vendor                  string          `json:"vendor"`
-	DefaultForwardingNumber string          `json:"default_forwarding_number"`
-	Balance                 decimal.Decimal `json:"balance"`
+	// ID is the account's id.
+	ID int64 `json:"id"`
+	// Email is the account's email (customer data: keep it out of logs).
+	Email string `json:"email"`
+	// Vendor is the vendor name.
+	Vendor string `json:"vendor"`
+	// DefaultForwardingNumber is the number calls are forwarded to by default.
+	DefaultForwardingNumber string `json:"default_forwarding_number"`
+	// Balance is the money available for buying.
+	Balance decimal.Decimal `json:"balance"`
 	// FrozenBalance is money held by orders still in progress.
 	FrozenBalance decimal.Decimal `json:"frozen_balance"`
 	// Rating starts at and never exceeds 96; at 0 no orders can be placed
 	// for 24 hours.
-	Rating          decimal.Decimal `json:"rating"`
-	DefaultCountry  CountryRef      `json:"default_country"`
-	DefaultOperator OperatorRef     `json:"default_operator"`
+	Rating decimal.Decimal `json:"rating"`
+	// DefaultCountry is the country buys default to on the provider's site.
+	DefaultCountry CountryRef `json:"default_country"`
+	// DefaultOperator is the operator buys default to ("" for any).
+	DefaultOperator OperatorRef `json:"default_operator"`
 }
 
 // CountryRef names a country as the profile reports it.
 type CountryRef struct {
-	Name   string `json:"name"`
-	ISO    string `json:"iso"`
-	Prefix string `json:"prefix"` // e.g. "+7"
+	// Name is the API's country key, e.g. "russia".
+	Name string `json:"name"`
+	// ISO is the country's ISO code, e.g. "ru".
+	ISO string `json:"iso"`
+	// Prefix is the dialling prefix, e.g. "+7".
+	Prefix string `json:"prefix"`
 }
 
 // OperatorRef names an operator as the profile reports it ("" for any).
 type OperatorRef struct {
+	// Name is the operator's key.
 	Name string `json:"name"`
 }
 
@@ -43,5 +54,5 @@ func (c *Client) Profile(ctx context.Context, opts ...option.CallOption) (*Profi
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	return fetch[Profile](ctx, c, c.userRequest("/v1/user/profile", nil), opts)
+	return call[Profile](ctx, c, c.userRequest("GET /v1/user/profile", "/v1/user/profile", nil), opts)
 }

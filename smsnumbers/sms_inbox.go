@@ -10,21 +10,30 @@ import (
 
 // InboxSMS is one message in an order's inbox.
 type InboxSMS struct {
-	ID        int64     `json:"ID"`
+	// ID is the message's id.
+	ID int64 `json:"ID"`
+	// CreatedAt is when the provider stored the message.
 	CreatedAt time.Time `json:"created_at"`
-	Date      time.Time `json:"date"`
-	Sender    string    `json:"sender"`
-	Text      string    `json:"text"`
-	Code      string    `json:"code"`
+	// Date is when the phone received it.
+	Date time.Time `json:"date"`
+	// Sender is the sender's name or number.
+	Sender string `json:"sender"`
+	// Text is the whole message.
+	Text string `json:"text"`
+	// Code is the activation code found in Text ("" when none).
+	Code string `json:"code"`
 	// IsWave and WaveUUID mark a voice message.
-	IsWave   bool   `json:"is_wave"`
+	IsWave bool `json:"is_wave"`
+	// WaveUUID identifies the voice message's recording.
 	WaveUUID string `json:"wave_uuid"`
 }
 
 // Inbox is every SMS an order received.
 type Inbox struct {
-	Data  []InboxSMS `json:"Data"`
-	Total int        `json:"Total"`
+	// Data are the messages, oldest first.
+	Data []InboxSMS `json:"Data"`
+	// Total is the number of messages.
+	Total int `json:"Total"`
 }
 
 // SMSInbox returns the messages received for an order, hosting orders
@@ -33,8 +42,9 @@ func (c *Client) SMSInbox(ctx context.Context, id int64, opts ...option.CallOpti
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	if err := requireID("GET /v1/user/sms/inbox", id); err != nil {
+	const op = "GET /v1/user/sms/inbox/{id}"
+	if err := requireID(op, id); err != nil {
 		return nil, err
 	}
-	return fetch[Inbox](ctx, c, c.userRequest(segments("/v1/user/sms/inbox", strconv.FormatInt(id, 10)), nil), opts)
+	return call[Inbox](ctx, c, c.userRequest(op, segments("/v1/user/sms/inbox", strconv.FormatInt(id, 10)), nil), opts)
 }

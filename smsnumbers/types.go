@@ -1,7 +1,6 @@
 package smsnumbers
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -45,31 +44,52 @@ func (c Category) valid() bool { return c == CategoryActivation || c == Category
 // SMS is one message received for an order.
 type SMS struct {
 	// ID is sent on hosting orders only.
-	ID        int64     `json:"id,omitempty"`
-	CreatedAt time.Time `json:"created_at"` // when the provider stored it
-	Date      time.Time `json:"date"`       // when the phone received it
-	Sender    string    `json:"sender"`
-	Text      string    `json:"text"`
+	ID int64 `json:"id,omitempty"`
+	// CreatedAt is when the provider stored the message.
+	CreatedAt time.Time `json:"created_at"`
+	// Date is when the phone received it.
+	Date time.Time `json:"date"`
+	// Sender is the sender's name or number.
+	Sender string `json:"sender"`
+	// Text is the whole message.
+	Text string `json:"text"`
 	// Code is the activation code the provider extracted from Text ("" when
 	// it found none).
 	Code string `json:"code"`
 }
 
 // Order is a bought number with its state and the SMS it received. Buy,
-// check, finish, cancel and ban all answer with one.
+// check, finish, cancel and ban all answer with one. Hosting orders carry
+// no operator, country or forwarding fields.
 type Order struct {
-	ID               int64           `json:"id"`
-	Phone            string          `json:"phone"` // with a leading +
-	Operator         string          `json:"operator"`
-	Product          string          `json:"product"`
-	Price            decimal.Decimal `json:"price"`
-	Status           Status          `json:"status"`
-	Expires          time.Time       `json:"expires"`
-	SMS              []SMS           `json:"sms"`
-	CreatedAt        time.Time       `json:"created_at"`
-	Forwarding       bool            `json:"forwarding"`
-	ForwardingNumber string          `json:"forwarding_number"`
-	Country          string          `json:"country"`
+	// ID is the order id every order action takes.
+	ID int64 `json:"id"`
+	// Phone is the number, with a leading +.
+	Phone string `json:"phone"`
+	// Operator is the operator the number belongs to.
+	Operator string `json:"operator"`
+	// Product is the service (activation) or rental period (hosting).
+	Product string `json:"product"`
+	// Price is what the order cost.
+	Price decimal.Decimal `json:"price"`
+	// Status is the order's state.
+	Status Status `json:"status"`
+	// Expires is when the order ends on its own.
+	Expires time.Time `json:"expires"`
+	// SMS are the messages received so far (nil on a fresh buy).
+	SMS []SMS `json:"sms"`
+	// CreatedAt is when the order was bought.
+	CreatedAt time.Time `json:"created_at"`
+	// Forwarding reports whether calls are forwarded.
+	Forwarding bool `json:"forwarding"`
+	// ForwardingNumber is where calls are forwarded to.
+	ForwardingNumber string `json:"forwarding_number"`
+	// Country is the country of the number.
+	Country string `json:"country"`
+	// Recovered is set by a buy whose answer was lost when the order was
+	// found in the orders history instead (see BuyActivation). It is never
+	// sent by the provider.
+	Recovered bool `json:"-"`
 }
 
 // Code returns the code of the latest SMS that carries one, or "".
@@ -83,38 +103,4 @@ func (o *Order) Code() string {
 		}
 	}
 	return ""
-}
-
-// Names is a list of labels the history endpoints send next to their data
-// (product names, statuses, payment types...). The API sends either
-// strings or objects with a Name field; both decode here.
-type Names []string
-
-// UnmarshalJSON accepts ["a"] and [{"Name":"a"}] (and null).
-func (n *Names) UnmarshalJSON(b []byte) error {
-	var raw []json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return err
-	}
-	if raw == nil {
-		*n = nil
-		return nil
-	}
-	out := make(Names, 0, len(raw))
-	for _, r := range raw {
-		var s string
-		if err := json.Unmarshal(r, &s); err == nil {
-			out = append(out, s)
-			continue
-		}
-		var obj struct {
-			Name string `json:"Name"`
-		}
-		if err := json.Unmarshal(r, &obj); err != nil {
-			return err
-		}
-		out = append(out, obj.Name)
-	}
-	*n = out
-	return nil
 }

@@ -2,6 +2,7 @@ package smsnumbers
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/simkit/simkit/apierror"
@@ -13,28 +14,11 @@ import (
 // even with many orders waiting at once.
 const DefaultPollInterval = 2 * time.Second
 
-// WaitOption changes how WaitForCode polls.
-type WaitOption func(*waitConfig)
-
-type waitConfig struct {
-	interval time.Duration
-	call     []option.CallOption
-}
-
-// WithPollInterval sets the time between two checks; values <= 0 keep
-// DefaultPollInterval.
-func WithPollInterval(d time.Duration) WaitOption {
-	return func(c *waitConfig) {
-		if d > 0 {
-			c.interval = d
-		}
-	}
-}
-
-// WithCallOptions passes call options (timeout, retry policy, headers) to
-// every check WaitForCode sends.
-func WithCallOptions(opts ...option.CallOption) WaitOption {
-	return func(c *waitConfig) { c.call = append(c.call, opts...) }
+// WaitForCodeParams says how WaitForCode polls.
+type WaitForCodeParams struct {
+	// PollInterval is the time between two checks; 0 means
+	// DefaultPollInterval.
+	PollInterval time.Duration
 }
 
 // WaitForCode polls Check until the order has an SMS, reaches a final
@@ -45,36 +29,40 @@ func WithCallOptions(opts ...option.CallOption) WaitOption {
 //   - The order ended without an SMS (TIMEOUT, CANCELED, BANNED, or
 //     FINISHED): it returns the order and an error matching ErrOrderEnded
 //     and simkit.ErrConflict; Order.Status says which.
-//   - ctx ended: it returns the last order seen (possibly nil) and
-//     ctx.Err(), without waiting for the next tick.
+//   - ctx ended: it returns the last order seen (possibly nil) and an
+//     error that matches ctx.Err() (and simkit.ErrUnavailable for a
+//     deadline), without waiting for the next tick.
 //   - A check failed (after the transport's own retries): it returns the
 //     last order seen and that error.
-func (c *Client) WaitForCode(ctx context.Context, id int64, opts ...WaitOption) (*Order, error) {
+//
+// opts apply to every check it sends.
+func (c *Client) WaitForCode(ctx context.Context, id int64, p WaitForCodeParams, opts ...option.CallOption) (*Order, error) {
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	if err := requireID("GET /v1/user/check", id); err != nil {
+	const op = "GET /v1/user/check/{id}"
+	if err := requireID(op, id); err != nil {
 		return nil, err
 	}
-	cfg := waitConfig{interval: DefaultPollInterval}
-	for _, o := range opts {
-		o(&cfg)
+	if p.PollInterval < 0 {
+		return nil, apierror.Validation(Provider, op, "poll interval must not be negative, got %s", p.PollInterval)
+	}
+	interval := p.PollInterval
+	if interval == 0 {
+		interval = DefaultPollInterval
 	}
 	var last *Order
 	// One timer for the whole wait, armed after each check; unlike
 	// time.Sleep its wait ends the moment ctx does.
-	timer := time.NewTimer(cfg.interval)
+	timer := time.NewTimer(interval)
 	timer.Stop()
 	defer timer.Stop()
 	for {
 		if err := ctx.Err(); err != nil {
-			return last, err
+			return last, ctxError(op, err)
 		}
-		o, err := c.Check(ctx, id, cfg.call...)
+		o, err := c.Check(ctx, id, opts...)
 		if err != nil {
-			if ctx.Err() != nil {
-				return last, ctx.Err()
-			}
 			return last, err
 		}
 		last = o
@@ -82,14 +70,25 @@ func (c *Client) WaitForCode(ctx context.Context, id int64, opts ...WaitOption) 
 			return o, nil
 		}
 		if o.Status.Final() {
-			return o, &apierror.Error{Provider: Provider, Op: "GET /v1/user/check",
+			return o, &apierror.Error{Provider: Provider, Op: op,
 				Message: "order " + string(o.Status) + " before an SMS arrived", Kind: apierror.ErrConflict, Err: ErrOrderEnded}
 		}
-		timer.Reset(cfg.interval)
+		timer.Reset(interval)
 		select {
 		case <-ctx.Done():
-			return last, ctx.Err()
+			return last, ctxError(op, ctx.Err())
 		case <-timer.C:
 		}
 	}
+}
+
+// ctxError reports a context end as the typed error every call returns: a
+// deadline also matches simkit.ErrUnavailable, and errors.Is finds the
+// context's own error either way.
+func ctxError(op string, err error) error {
+	e := &apierror.Error{Provider: Provider, Op: op, Message: "wait ended by context", Err: err}
+	if errors.Is(err, context.DeadlineExceeded) {
+		e.Kind = apierror.ErrUnavailable
+	}
+	return e
 }

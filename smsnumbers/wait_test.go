@@ -16,7 +16,7 @@ func TestWaitForCodeReturnsOnFirstSMS(t *testing.T) {
 	h := newHarness(t)
 	pending := fixture(t, "order_pending.json")
 	h.reply(text(http.StatusOK, pending), text(http.StatusOK, pending), text(http.StatusOK, fixture(t, "order_received.json")))
-	o, err := h.c.WaitForCode(context.Background(), 11631253, WithPollInterval(time.Millisecond))
+	o, err := h.c.WaitForCode(context.Background(), 11631253, WaitForCodeParams{PollInterval: time.Millisecond})
 	require.NoError(t, err)
 	require.Equal(t, "09363", o.Code())
 	reqs := h.requests()
@@ -31,7 +31,7 @@ func TestWaitForCodeFinalStatuses(t *testing.T) {
 		t.Run(string(st), func(t *testing.T) {
 			h := newHarness(t)
 			h.reply(text(http.StatusOK, `{"id":5,"status":"`+string(st)+`","sms":null}`))
-			o, err := h.c.WaitForCode(context.Background(), 5, WithPollInterval(time.Millisecond))
+			o, err := h.c.WaitForCode(context.Background(), 5, WaitForCodeParams{PollInterval: time.Millisecond})
 			require.ErrorIs(t, err, ErrOrderEnded)
 			require.ErrorIs(t, err, apierror.ErrConflict)
 			require.NotNil(t, o)
@@ -44,7 +44,7 @@ func TestWaitForCodeFinalStatuses(t *testing.T) {
 func TestWaitForCodeTimeoutAfterPending(t *testing.T) {
 	h := newHarness(t)
 	h.reply(text(http.StatusOK, fixture(t, "order_pending.json")), text(http.StatusOK, fixture(t, "order_timeout.json")))
-	o, err := h.c.WaitForCode(context.Background(), 11631253, WithPollInterval(time.Millisecond))
+	o, err := h.c.WaitForCode(context.Background(), 11631253, WaitForCodeParams{PollInterval: time.Millisecond})
 	require.ErrorIs(t, err, ErrOrderEnded)
 	require.Equal(t, StatusTimeout, o.Status)
 	require.Len(t, h.requests(), 2)
@@ -63,7 +63,7 @@ func TestWaitForCodeStopsOnCancel(t *testing.T) {
 		err error
 	)
 	go func() {
-		o, err = h.c.WaitForCode(ctx, 11631253, WithPollInterval(interval))
+		o, err = h.c.WaitForCode(ctx, 11631253, WaitForCodeParams{PollInterval: interval})
 		close(done)
 	}()
 	require.Eventually(t, func() bool { return len(h.requests()) >= 1 }, 5*time.Second, time.Millisecond)
@@ -87,7 +87,7 @@ func TestWaitForCodeShortIntervalCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		_, err := h.c.WaitForCode(ctx, 1, WithPollInterval(interval))
+		_, err := h.c.WaitForCode(ctx, 1, WaitForCodeParams{PollInterval: interval})
 		done <- err
 	}()
 	require.Eventually(t, func() bool { return len(h.requests()) >= 3 }, 5*time.Second, time.Millisecond)
@@ -103,18 +103,20 @@ func TestWaitForCodeAlreadyCanceled(t *testing.T) {
 	h.reply(text(http.StatusOK, fixture(t, "order_pending.json")))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	o, err := h.c.WaitForCode(ctx, 1)
+	o, err := h.c.WaitForCode(ctx, 1, WaitForCodeParams{})
 	require.Nil(t, o)
 	require.ErrorIs(t, err, context.Canceled)
+	var e *apierror.Error
+	require.ErrorAs(t, err, &e, "a context end is the typed error like any call's")
+	require.Equal(t, "GET /v1/user/check/{id}", e.Op)
 	require.Equal(t, 0, h.mt.GetTotalCallCount())
 }
 
 func TestWaitForCodeCheckError(t *testing.T) {
 	h := newHarness(t)
 	h.reply(text(http.StatusOK, fixture(t, "order_pending.json")), text(http.StatusBadRequest, "order not found"))
-	// WithPollInterval(0) keeps the interval set before it.
-	o, err := h.c.WaitForCode(context.Background(), 1, WithPollInterval(time.Millisecond), WithPollInterval(0),
-		WithCallOptions(option.WithTimeout(time.Second)))
+	o, err := h.c.WaitForCode(context.Background(), 1, WaitForCodeParams{PollInterval: time.Millisecond},
+		option.WithTimeout(time.Second))
 	require.ErrorIs(t, err, apierror.ErrNotFound)
 	require.NotNil(t, o, "the last order seen comes back with the error")
 	require.Equal(t, StatusPending, o.Status)
@@ -130,6 +132,6 @@ func TestWaitForCodeCancelDuringCheck(t *testing.T) {
 		<-req.Context().Done()
 		return nil, req.Context().Err()
 	})
-	_, err := h.c.WaitForCode(ctx, 1, WithPollInterval(time.Millisecond))
+	_, err := h.c.WaitForCode(ctx, 1, WaitForCodeParams{PollInterval: time.Millisecond})
 	require.ErrorIs(t, err, context.Canceled)
 }

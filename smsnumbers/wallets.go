@@ -15,7 +15,7 @@ func (c *Client) Wallets(ctx context.Context, opts ...option.CallOption) (map[st
 		return nil, err
 	}
 	var out map[string]decimal.Decimal
-	if err := c.call(ctx, c.userRequest("/v1/vendor/wallets", nil), &out, opts); err != nil {
+	if err := c.send(ctx, c.userRequest("GET /v1/vendor/wallets", "/v1/vendor/wallets", nil), &out, opts); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -29,7 +29,7 @@ func smsJourney(ctx context.Context, j *journey) error {
 	if !j.mayBuy(p, "buy number") {
 		return nil
 	}
-	req := smsnumbers.ActivationRequest{Country: j.cfg.SMSCountry, Operator: j.cfg.SMSOperator, Product: j.cfg.SMSProduct}
+	req := smsnumbers.BuyActivationParams{Country: j.cfg.SMSCountry, Operator: j.cfg.SMSOperator, Product: j.cfg.SMSProduct}
 	order, err := c.BuyActivation(ctx, req)
 	if errors.Is(err, simkit.ErrOutOfStock) {
 		return fmt.Errorf("smsnumbers: no %s numbers in %s/%s right now; pick another with %s/%s: %w",
@@ -50,11 +50,8 @@ func smsJourney(ctx context.Context, j *journey) error {
 		j.out.step(p, "waiting for an SMS to %s: request the code from %s now", order.Phone, req.Product)
 	}
 
-	var waitOpts []smsnumbers.WaitOption
-	if j.poll > 0 {
-		waitOpts = append(waitOpts, smsnumbers.WithPollInterval(j.poll))
-	}
-	got, err := c.WaitForCode(ctx, order.ID, waitOpts...)
+	// A zero poll interval means the SDK's default.
+	got, err := c.WaitForCode(ctx, order.ID, smsnumbers.WaitForCodeParams{PollInterval: j.poll})
 	if err != nil {
 		// No code: give the number back so its money is refunded.
 		cctx, ccancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)

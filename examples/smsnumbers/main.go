@@ -36,7 +36,7 @@ func realMain(stdout, stderr io.Writer, lookup func(string) (string, bool)) int 
 		o.Token = signing.Secret(get(simkit.EnvSMSToken))
 	}
 	buy := get("SIMKIT_QUICKSTART_BUY") == "1"
-	req := smsnumbers.ActivationRequest{
+	req := smsnumbers.BuyActivationParams{
 		Country:  cmp.Or(get("SIMKIT_QUICKSTART_SMS_COUNTRY"), smsnumbers.Any),
 		Operator: cmp.Or(get("SIMKIT_QUICKSTART_SMS_OPERATOR"), smsnumbers.Any),
 		Product:  cmp.Or(get("SIMKIT_QUICKSTART_SMS_PRODUCT"), "telegram"),
@@ -51,7 +51,7 @@ func realMain(stdout, stderr io.Writer, lookup func(string) (string, bool)) int 
 		}
 		defer env.Close()
 		optFn, buy, poll = env.SMSOptions, true, 100*time.Millisecond
-		req = smsnumbers.ActivationRequest{Country: "russia", Operator: "beeline", Product: "vkontakte"}
+		req = smsnumbers.BuyActivationParams{Country: "russia", Operator: "beeline", Product: "vkontakte"}
 		fmt.Fprintln(stdout, "no SIMKIT_SMS_TOKEN: using the simkittest fake")
 	}
 	c, err := smsnumbers.New(optFn)
@@ -67,8 +67,8 @@ func realMain(stdout, stderr io.Writer, lookup func(string) (string, bool)) int 
 }
 
 // run is the part to copy.
-func run(ctx context.Context, w io.Writer, c *smsnumbers.Client, req smsnumbers.ActivationRequest, buy bool, poll time.Duration) error {
-	prices, err := c.Prices(ctx, smsnumbers.PricesQuery{Product: req.Product})
+func run(ctx context.Context, w io.Writer, c *smsnumbers.Client, req smsnumbers.BuyActivationParams, buy bool, poll time.Duration) error {
+	prices, err := c.Prices(ctx, smsnumbers.PricesParams{Product: req.Product})
 	if err != nil {
 		return fmt.Errorf("prices: %w", err)
 	}
@@ -80,7 +80,7 @@ func run(ctx context.Context, w io.Writer, c *smsnumbers.Client, req smsnumbers.
 	}
 
 	// Bad input is refused before any request, as ErrValidation.
-	_, err = c.BuyActivation(ctx, smsnumbers.ActivationRequest{Product: req.Product})
+	_, err = c.BuyActivation(ctx, smsnumbers.BuyActivationParams{Product: req.Product})
 	var apiErr *simkit.Error
 	if !errors.Is(err, simkit.ErrValidation) || !errors.As(err, &apiErr) {
 		return fmt.Errorf("buy without country: want a validation error, got %v", err)
@@ -92,8 +92,13 @@ func run(ctx context.Context, w io.Writer, c *smsnumbers.Client, req smsnumbers.
 		return nil
 	}
 	// Never retried by the SDK: a second attempt could buy a second number.
+	// A lost answer is looked up in the orders history (order.Recovered);
+	// when even that fails the outcome is unknown: do not buy again blindly.
 	order, err := c.BuyActivation(ctx, req)
 	switch {
+	case errors.Is(err, simkit.ErrOutcomeUnknown) && errors.As(err, &apiErr):
+		return fmt.Errorf("the buy may have gone through: look for %s in the orders history since %s before buying again: %w",
+			apiErr.Reference, apiErr.Started.Format(time.RFC3339), err)
 	case errors.Is(err, simkit.ErrOutOfStock):
 		return fmt.Errorf("no free numbers for %s in %s/%s: %w", req.Product, req.Country, req.Operator, err)
 	case errors.Is(err, simkit.ErrInsufficientFunds):
@@ -102,10 +107,13 @@ func run(ctx context.Context, w io.Writer, c *smsnumbers.Client, req smsnumbers.
 		return fmt.Errorf("buy: %w", err)
 	}
 	fmt.Fprintf(w, "bought order %d: %s for %s\n", order.ID, order.Phone, order.Price.String())
+	if order.Recovered {
+		fmt.Fprintln(w, "(the answer was lost; the order was found in the orders history)")
+	}
 
 	waitCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	got, err := c.WaitForCode(waitCtx, order.ID, smsnumbers.WithPollInterval(poll))
+	got, err := c.WaitForCode(waitCtx, order.ID, smsnumbers.WaitForCodeParams{PollInterval: poll})
 	if err != nil {
 		// No code (the order ended, or we gave up): cancel to get the money
 		// back, with a context of its own since ctx may be the one that ended.

@@ -41,7 +41,7 @@ func TestRunErrors(t *testing.T) {
 		env := simkittest.New(t)
 		c, err := smsnumbers.New(env.SMSOptions)
 		require.NoError(t, err)
-		err = run(ctx, &bytes.Buffer{}, c, smsnumbers.ActivationRequest{Country: "russia", Operator: "matrix", Product: "1688"}, true, time.Millisecond)
+		err = run(ctx, &bytes.Buffer{}, c, smsnumbers.BuyActivationParams{Country: "russia", Operator: "matrix", Product: "1688"}, true, time.Millisecond)
 		require.ErrorIs(t, err, simkit.ErrOutOfStock)
 		require.ErrorContains(t, err, "no free numbers")
 	})
@@ -52,7 +52,7 @@ func TestRunErrors(t *testing.T) {
 		before := env.SMS.Balance()
 		short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 		defer cancel()
-		err = run(short, &bytes.Buffer{}, c, smsnumbers.ActivationRequest{Country: "russia", Operator: "beeline", Product: "vkontakte"}, true, 10*time.Millisecond)
+		err = run(short, &bytes.Buffer{}, c, smsnumbers.BuyActivationParams{Country: "russia", Operator: "beeline", Product: "vkontakte"}, true, 10*time.Millisecond)
 		// Not ErrorIs(context.DeadlineExceeded): near the deadline the SDK's
 		// limiter refuses first with ErrRateLimited (see the report).
 		require.ErrorContains(t, err, "wait for code on order")

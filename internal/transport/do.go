@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -226,7 +228,7 @@ func (c *Client) attempt(ctx context.Context, req *Request, u string, body []byt
 	rresp, err := rr.Execute(req.Method, u)
 	if err != nil {
 		c.log.LogAttrs(ctx, slog.LevelDebug, "simkit: attempt failed",
-			slog.String("op", req.op()), slog.Duration("took", time.Since(start)), slog.String("error", err.Error()))
+			slog.String("op", req.op()), slog.Duration("took", time.Since(start)), slog.String("error", logSafe(err, req.op())))
 		return nil, err
 	}
 	raw := rresp.RawResponse
@@ -244,6 +246,17 @@ func (c *Client) attempt(ctx context.Context, req *Request, u string, body []byt
 			slog.String("op", req.op()), slog.Int("status", resp.StatusCode), slog.Duration("took", time.Since(start)))
 	}
 	return resp, nil
+}
+
+// logSafe renders a failed attempt without its concrete URL, which holds
+// ids, ICCIDs or phone numbers: the call's route template stands in.
+func logSafe(err error, op string) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		_, tmpl, _ := strings.Cut(op, " ")
+		return (&url.Error{Op: ue.Op, URL: tmpl, Err: ue.Err}).Error()
+	}
+	return err.Error()
 }
 
 // signError marks a failure to sign an attempt: nothing was sent and a
