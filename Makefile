@@ -28,7 +28,7 @@ cover:
 BENCH_OUT ?= bench.txt
 bench:
 	$(GO) test -run='^$$' -bench=. -benchtime=1x -timeout=10m ./benchmarks > $(BENCH_OUT)
-	(cd benchmarks/peers && $(GO) test -run='^$$' -bench=. -benchtime=1x -timeout=10m .) >> $(BENCH_OUT)
+	(cd benchmarks/peers && GOWORK=off $(GO) test -run='^$$' -bench=. -benchtime=1x -timeout=10m .) >> $(BENCH_OUT)
 	$(GO) run ./scripts/benchtable < $(BENCH_OUT)
 
 fuzz:

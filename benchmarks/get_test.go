@@ -246,7 +246,7 @@ func BenchmarkGet(b *testing.B) {
 // esimOrderBody and esimOrderAnswer are what a hand-written eSIM Story
 // client sends and decodes: the same shapes the SDK uses.
 type esimOrderBody struct {
-	ExternalOrderID string                 `json:"external_order_id"`
+	ExternalOrderID string                         `json:"external_order_id"`
 	Products        []esimstory.OrderProductParams `json:"products"`
 }
 
