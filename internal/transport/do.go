@@ -28,10 +28,7 @@ var ErrBadResponse = apierror.ErrBadResponse
 // returned alongside it when one was received.
 func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.CallOption) (*Response, error) {
 	op := req.op()
-	var call option.Call
-	for _, o := range opts {
-		o(&call)
-	}
+	call := callOptions(opts)
 	policy := c.policy
 	if call.Retry != nil {
 		// A per-call policy merges with the client's exactly as the
@@ -193,6 +190,20 @@ func Ambiguous(err error) bool {
 		return false
 	}
 	return e.Ambiguous || errors.Is(err, apierror.ErrBadResponse)
+}
+
+// callOptions applies opts. The Call goes to the heap only when there are
+// options: handing its address to the option functions makes it escape, an
+// allocation every call without options paid for nothing.
+func callOptions(opts []option.CallOption) option.Call {
+	if len(opts) == 0 {
+		return option.Call{}
+	}
+	call := new(option.Call)
+	for _, o := range opts {
+		o(call)
+	}
+	return *call
 }
 
 // attempt sends one request with its own deadline and signature.
