@@ -208,8 +208,14 @@ func callOptions(opts []option.CallOption) option.Call {
 
 // attempt sends one request with its own deadline and signature.
 func (c *Client) attempt(ctx context.Context, req *Request, u string, body []byte, ctype string, extra http.Header, timeout time.Duration) (*Response, error) {
-	actx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	actx := ctx
+	if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > timeout {
+		// When the caller's own deadline comes first it already bounds
+		// the attempt; a second timer would cost four allocations.
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
 	if req.Idempotency == NotIdempotent {
 		actx = withOnce(actx)
 	}
