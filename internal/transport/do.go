@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -230,10 +231,15 @@ func (c *Client) attempt(ctx context.Context, req *Request, u string, body []byt
 	if req.Form != nil {
 		rr.SetMultipartFormData(req.Form)
 	} else if body != nil {
-		rr.SetBody(body)
-		if ctype != "" {
-			rr.Header.Set("Content-Type", ctype)
+		// A *bytes.Reader goes to net/http as it is; resty copies a []byte
+		// body into a pooled buffer and then again into a new one.
+		rr.SetBody(bytes.NewReader(body))
+		if ctype == "" {
+			// resty would label any reader JSON; sniff raw bytes as it
+			// does for a []byte.
+			ctype = http.DetectContentType(body)
 		}
+		rr.Header.Set("Content-Type", ctype)
 	}
 	now := c.now()
 	if req.Sign != nil {
