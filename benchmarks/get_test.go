@@ -82,6 +82,12 @@ func (t trio) run(b *testing.B, cfg pair.Config) {
 	pair.Run(b, cfg, pair.Serial("sdk", t.sdk), pair.Serial("resty", t.resty), pair.Serial("raw", t.raw))
 }
 
+// within makes every side of t call with ctx.
+func (t trio) within(ctx context.Context) trio {
+	w := func(fn call) call { return func(context.Context) error { return fn(ctx) } }
+	return trio{sdk: w(t.sdk), resty: w(t.resty), raw: w(t.raw)}
+}
+
 // partnerEnvelope is what a hand-written client decodes a Partner answer into.
 type partnerEnvelope[T any] struct {
 	Success bool `json:"success"`
@@ -149,6 +155,15 @@ func BenchmarkGet(b *testing.B) {
 		for _, tg := range targets(b, rt) {
 			b.Run(tg.name, func(b *testing.B) { partnerBalance(b, tg.base, tg.rt).run(b, cfgFor(tg)) })
 		}
+		// The caller's own deadline comes before the client's timeout (30 s
+		// by default), as with a request-scoped context in a server: the
+		// SDK then sets no timer of its own. Every side gets that context.
+		b.Run("mem-deadline", func(b *testing.B) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			t := partnerBalance(b, "https://api.test", func() http.RoundTripper { return memoryRT{rt} })
+			t.within(ctx).run(b, pair.Config{})
+		})
 	})
 	b.Run("smsnumbers", func(b *testing.B) {
 		rt := routes{"/v1/user/profile": fixture(b, "smsnumbers", "profile.json")}
