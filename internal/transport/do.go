@@ -250,8 +250,9 @@ func (c *Client) attempt(ctx context.Context, req *Request, u string, body []byt
 	start := time.Now()
 	rresp, err := rr.Execute(req.Method, u)
 	if err != nil {
+		err = withoutURL(err, req.op())
 		c.log.LogAttrs(ctx, slog.LevelDebug, "simkit: attempt failed",
-			slog.String("op", req.op()), slog.Duration("took", time.Since(start)), slog.String("error", logSafe(err, req.op())))
+			slog.String("op", req.op()), slog.Duration("took", time.Since(start)), slog.String("error", err.Error()))
 		return nil, err
 	}
 	raw := rresp.RawResponse
@@ -271,15 +272,17 @@ func (c *Client) attempt(ctx context.Context, req *Request, u string, body []byt
 	return resp, nil
 }
 
-// logSafe renders a failed attempt without its concrete URL, which holds
-// ids, ICCIDs or phone numbers: the call's route template stands in.
-func logSafe(err error, op string) string {
+// withoutURL replaces the concrete URL in a transport failure ("Get
+// \"https://host/v1/user/reuse/amazon/79001234567\": EOF") with the call's
+// route template, so no phone number, ICCID or id reaches an error string
+// or a log line, for every provider.
+func withoutURL(err error, op string) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		_, tmpl, _ := strings.Cut(op, " ")
-		return (&url.Error{Op: ue.Op, URL: tmpl, Err: ue.Err}).Error()
+		return &url.Error{Op: ue.Op, URL: tmpl, Err: ue.Err}
 	}
-	return err.Error()
+	return err
 }
 
 // signError marks a failure to sign an attempt: nothing was sent and a
