@@ -269,7 +269,7 @@ func printTables(w io.Writer, r *run) {
 
 	small, big := r.byName["IteratorHeap/items=10k"], r.byName["IteratorHeap/items=100k"]
 	if small != nil && big != nil {
-		fmt.Fprintln(w, "\n### Iterator: partner ListProductsAll, pages of 200")
+		fmt.Fprintln(w, "\n### Iterator: partner AllProducts, pages of 200")
 		fmt.Fprintln(w, "\n| walk | peak live heap MiB |")
 		fmt.Fprintln(w, "|---|---:|")
 		for _, b := range []*bench{small, big} {
