@@ -201,7 +201,7 @@ func BenchmarkWebhook(b *testing.B) {
 			var sdkCalls, rawCalls atomic.Int64
 			sdkFn := func(context.Context, *partner.WebhookEvent) error { sdkCalls.Add(1); return nil }
 			rawFn := func(context.Context, *partner.WebhookEvent) error { rawCalls.Add(1); return nil }
-			sdk, err := partner.NewWebhookHandler(benchSecret, sdkFn, func(o *partner.WebhookOptions) { o.Now = now })
+			sdk, err := partner.NewWebhookHandler(signing.NewSecret(benchSecret), sdkFn, func(o *partner.WebhookOptions) { o.Now = now })
 			if err != nil {
 				b.Fatal(err)
 			}

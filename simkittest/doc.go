@@ -28,8 +28,8 @@
 //			o.Transport = rt
 //			// Replay matches paths, so keep the base path you recorded with.
 //			o.BaseURL = cmp.Or(os.Getenv("SIMKIT_PARTNER_BASE_URL"), "https://partner.invalid/v1/partner")
-//			o.Token = signing.Secret(cmp.Or(os.Getenv("SIMKIT_PARTNER_TOKEN"), "replay"))
-//			o.Secret = signing.Secret(cmp.Or(os.Getenv("SIMKIT_PARTNER_SECRET"), "replay"))
+//			o.Token = signing.NewSecret(cmp.Or(os.Getenv("SIMKIT_PARTNER_TOKEN"), "replay"))
+//			o.Secret = signing.NewSecret(cmp.Or(os.Getenv("SIMKIT_PARTNER_SECRET"), "replay"))
 //		})
 //		...
 //	}
