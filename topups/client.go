@@ -91,6 +91,9 @@ type Client struct {
 	// flight shares token and package-history loads between goroutines
 	// and replicas.
 	flight *flight.Group
+	// submits shares SubmitTopup's look-up and submit per reference; its
+	// lock outlives the longest submit (see submitLockTTL).
+	submits *flight.Group
 	// history admits one package-history request per ICCID per window.
 	history *transport.Gate
 	// forgetMu makes "drop the token if it is still the refused one" atomic
@@ -127,6 +130,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 		t:        t,
 		opts:     o,
 		flight:   flight.New(o.Store, 0, 0),
+		submits:  flight.New(o.Store, submitLockTTL, 0),
 		history:  transport.NewGate(o.Store, historyGatePrefix, HistoryWindow, o.Now),
 		tokenKey: tokenKeyFor(o),
 	}
