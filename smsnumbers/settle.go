@@ -67,9 +67,15 @@ func (c *Client) buy(ctx context.Context, p purchase, opts []option.CallOption) 
 	req := c.userRequest(p.route, p.path, p.query)
 	req.Idempotency = transport.NotIdempotent
 	o, err := call[Order](ctx, c, req, opts)
-	if err == nil {
+	if err == nil && o.ID > 0 {
 		c.claimOwn(ctx, p.route, "order", o.ID)
 		return o, nil
+	}
+	if err == nil {
+		// A 2xx JSON answer that is not an order ({}, a proxy's
+		// {"success":false}): the number may be bought, but which one is
+		// only known from the history.
+		err = &apierror.Error{Provider: Provider, Op: p.route, Message: "buy answer names no order", Kind: apierror.ErrBadResponse, Ambiguous: true}
 	}
 	if !transport.Ambiguous(err) {
 		return nil, err
