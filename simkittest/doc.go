@@ -39,8 +39,9 @@
 //	SIMKIT_RECORD=1 SIMKIT_PARTNER_TOKEN=... go test -run Contract ./...
 //
 // which writes testdata/recordings/partner_balance.json with every secret
-// redacted (check it with grep before committing); then plain `go test`
-// replays it. Replay matches requests by method, path and query only, so
+// redacted and customer data (ICCIDs, phone numbers, PINs, ...) replaced
+// by stable placeholders (check it with grep before committing); then plain
+// `go test` replays it. Replay matches requests by method, path and query only, so
 // timestamps, signatures and generated ids in bodies do not break it; it
 // checks what the SDK sends and how it decodes the real answers, not the
 // provider's signature checks (the fakes do that).

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -67,6 +68,14 @@ var sensitiveFields = []string{"client_secret", "access_token", "refresh_token",
 // Recorder is an http.RoundTripper that sends requests through Transport and
 // writes every exchange, redacted, to the JSON fixture at Path (rewritten
 // after each exchange, so a failing test still leaves a usable file).
+//
+// Secrets (credentials, tokens, signatures) become Redacted. Customer data
+// (PINs, serial numbers, activation codes, LPA strings, QR code URLs,
+// ICCIDs, phone numbers, e-mail addresses and people's names) becomes a
+// stable placeholder of the same shape: the same value gets the same
+// placeholder in every exchange, in bodies, paths and query strings, so a
+// replayed journey that passes a value on (an ICCID from an order to a
+// status call) still matches. Keep lists what to record as is.
 type Recorder struct {
 	// Path is the fixture file, e.g. testdata/recordings/NAME.json.
 	Path string
@@ -75,10 +84,16 @@ type Recorder struct {
 	// Redact lists more strings to replace with Redacted wherever they
 	// appear (account ids, e-mails, phone numbers).
 	Redact []string
+	// Keep names fields ("serial_number") or kinds (KindICCID, ...) whose
+	// values are recorded as they are; a kind also keeps its values found
+	// elsewhere (an ICCID in a path). A kept field's value is still
+	// replaced where it also appears in a field that is not kept.
+	Keep []string
 
 	mu        sync.Mutex
 	exchanges []Exchange
 	secrets   map[string]bool
+	customer  *placeholders
 }
 
 // NewRecorder returns a Recorder writing to path through next.
@@ -121,6 +136,11 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	collectSecrets(r.secrets, ex.Request.Header, ex.Request.Query, reqBody)
 	collectSecrets(r.secrets, ex.Response.Header, "", respBody)
+	if r.customer == nil {
+		r.customer = newPlaceholders(r.Keep)
+	}
+	r.customer.collect(ex.Request.Header, ex.Request.Path, ex.Request.Query, reqBody)
+	r.customer.collect(ex.Response.Header, "", "", respBody)
 	r.exchanges = append(r.exchanges, ex)
 	if err := r.saveLocked(); err != nil {
 		return nil, err
@@ -128,13 +148,14 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// saveLocked redacts every exchange with every secret seen so far (a token
-// issued in a later answer is scrubbed from earlier requests too) and
-// rewrites the fixture.
+// saveLocked redacts every exchange with every secret and customer value
+// seen so far (a token or ICCID first seen in a later answer is scrubbed
+// from earlier requests too) and rewrites the fixture.
 func (r *Recorder) saveLocked() error {
 	var fx fixture
+	replace := r.customer.replacer()
 	for _, ex := range r.exchanges {
-		fx.Exchanges = append(fx.Exchanges, redactExchange(ex, r.secrets))
+		fx.Exchanges = append(fx.Exchanges, replaceCustomerData(redactExchange(ex, r.secrets), replace))
 	}
 	b, err := json.MarshalIndent(fx, "", "  ")
 	if err != nil {
@@ -274,6 +295,24 @@ func redactExchange(ex Exchange, secrets map[string]bool) Exchange {
 	return ex
 }
 
+// replaceCustomerData applies replace (customer values to placeholders) to
+// every part of ex that can carry them.
+func replaceCustomerData(ex Exchange, replace func(string) string) Exchange {
+	for _, h := range []http.Header{ex.Request.Header, ex.Response.Header} {
+		for k, vs := range h {
+			for i, v := range vs {
+				vs[i] = replace(v)
+			}
+			h[k] = vs
+		}
+	}
+	ex.Request.Path = replace(ex.Request.Path)
+	ex.Request.Query = redactQuery(replace(ex.Request.Query))
+	ex.Request.Body = replace(ex.Request.Body)
+	ex.Response.Body = replace(ex.Response.Body)
+	return ex
+}
+
 // redactQuery replaces sensitive parameters' values and sorts the query, so
 // a recorded and a live query compare equal.
 func redactQuery(raw string) string {
@@ -291,8 +330,9 @@ func redactQuery(raw string) string {
 
 // Replayer is an http.RoundTripper that answers from a fixture written by a
 // Recorder, without any network. A request matches an exchange by method,
-// path and query (sensitive parameters compared by presence); headers and
-// bodies are ignored. Identical requests get the recorded answers in order,
+// path and query (secret and customer-data parameters compared by presence,
+// ICCIDs, phone numbers, e-mails and LPA strings by shape, so the real
+// value and its placeholder match); headers and bodies are ignored. Identical requests get the recorded answers in order,
 // and the last one again once they run out.
 type Replayer struct {
 	mu        sync.Mutex
@@ -319,12 +359,12 @@ func (r *Replayer) RoundTrip(req *http.Request) (*http.Response, error) {
 		_, _ = io.Copy(io.Discard, req.Body)
 		_ = req.Body.Close()
 	}
-	query := redactQuery(req.URL.RawQuery)
+	path, query := matchPath(req.URL.Path), matchQuery(req.URL.RawQuery)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	found := -1
 	for i, ex := range r.exchanges {
-		if ex.Request.Method != req.Method || ex.Request.Path != req.URL.Path || redactQuery(ex.Request.Query) != query {
+		if ex.Request.Method != req.Method || matchPath(ex.Request.Path) != path || matchQuery(ex.Request.Query) != query {
 			continue
 		}
 		found = i
@@ -333,17 +373,23 @@ func (r *Replayer) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	if found < 0 {
-		return nil, fmt.Errorf("%w for %s %s?%s", ErrNoRecording, req.Method, req.URL.Path, query)
+		// The shapes only: the live path may hold customer data.
+		return nil, fmt.Errorf("%w for %s %s?%s", ErrNoRecording, req.Method, path, query)
 	}
 	r.used[found] = true
 	rec := r.exchanges[found].Response
+	header := rec.Header.Clone()
+	if header.Get("Content-Length") != "" {
+		// Placeholders change body lengths.
+		header.Set("Content-Length", strconv.Itoa(len(rec.Body)))
+	}
 	return &http.Response{
 		Status:        fmt.Sprintf("%d %s", rec.Status, http.StatusText(rec.Status)),
 		StatusCode:    rec.Status,
 		Proto:         "HTTP/1.1",
 		ProtoMajor:    1,
 		ProtoMinor:    1,
-		Header:        rec.Header.Clone(),
+		Header:        header,
 		Body:          io.NopCloser(strings.NewReader(rec.Body)),
 		ContentLength: int64(len(rec.Body)),
 		Request:       req,

@@ -5,7 +5,7 @@ go 1.23.0
 require (
 	github.com/go-redis/redis_rate/v10 v10.0.1
 	github.com/redis/go-redis/v9 v9.18.0
-	github.com/simkit/simkit v0.0.0
+	github.com/simkit/simkit v0.1.0
 	github.com/stretchr/testify v1.11.1
 	golang.org/x/time v0.12.0
 )
@@ -21,5 +21,3 @@ require (
 	golang.org/x/net v0.43.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
-
-replace github.com/simkit/simkit => ../..

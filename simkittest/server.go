@@ -1,0 +1,257 @@
+package simkittest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ServerConfig says where a Server listens and what its fakes start with.
+type ServerConfig struct {
+	// Listen addresses ("host:port") of each fake and of the admin API.
+	// Empty means Host with a free port.
+	PartnerAddr, SMSAddr, ESIMStoryAddr, TopupsAddr, AdminAddr string
+	// Host is the default listen host; default 127.0.0.1 (loopback only).
+	Host string
+	// PublicHost is the host written into URLs (Env, Info) when it differs
+	// from the listen host, e.g. a container name when listening on 0.0.0.0.
+	// Default: the listen host, or 127.0.0.1 for an unspecified one.
+	PublicHost string
+	// Fakes configures the fakes and the credentials they accept, as for
+	// Start. Its URL fields and Now are ignored: the Server fills the URLs
+	// and gives each fake its own Clock.
+	Fakes Config
+	// Wall is the time source under the fakes' clocks; nil means time.Now.
+	Wall func() time.Time
+}
+
+// Server runs the four fakes on network ports for programs in any
+// language, plus an admin API (see AdminHandler) to inject faults, trigger
+// webhooks, deliver SMS, move the fake clocks and reset state. Unlike Env
+// it builds no Go client; Env tells a program where everything is.
+type Server struct {
+	// Faults injects failures into every fake's routes; Reset clears it.
+	Faults *Faults
+	// Clocks are the fakes' clocks by provider name (ProviderPartner, ...).
+	// Each fake has its own, so moving one provider's time (to expire SMS
+	// orders) does not put another's signature window out of reach.
+	Clocks map[string]*Clock
+
+	cfg     Config
+	urls    map[string]string
+	admin   string
+	fakes   atomic.Pointer[fakeSet]
+	reqID   atomic.Uint64
+	mu      sync.Mutex // serializes Reset and Shutdown
+	servers []*http.Server
+	lns     []net.Listener
+}
+
+// fakeSet is one generation of fakes; Reset swaps in a new one.
+type fakeSet struct {
+	partner   *PartnerFake
+	sms       *SMSFake
+	esimstory *ESIMStoryFake
+	topups    *TopupsFake
+}
+
+func (s *fakeSet) close() {
+	s.partner.Close()
+	s.esimstory.Close()
+}
+
+// NewServer binds every listener and starts serving; call Shutdown when
+// done. An address that cannot be bound is an error naming the fake.
+func NewServer(sc ServerConfig) (*Server, error) {
+	s := &Server{Faults: &Faults{}, Clocks: map[string]*Clock{}, urls: map[string]string{}}
+	for _, p := range []string{ProviderPartner, ProviderSMS, ProviderESIMStory, ProviderTopups} {
+		s.Clocks[p] = NewClock(sc.Wall)
+	}
+	s.cfg = fillCredentials(sc.Fakes)
+	s.cfg.Partner.Now = s.Clocks[ProviderPartner].Now
+	s.cfg.SMS.Now = s.Clocks[ProviderSMS].Now
+	s.cfg.ESIMStory.Now = s.Clocks[ProviderESIMStory].Now
+	s.cfg.Topups.Now = s.Clocks[ProviderTopups].Now
+	s.fakes.Store(s.newFakes())
+
+	host := sc.Host
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	or := func(addr string) string {
+		if addr == "" {
+			return net.JoinHostPort(host, "0")
+		}
+		return addr
+	}
+	for _, l := range []struct {
+		name, addr, prefix string
+		h                  http.Handler
+	}{
+		{ProviderPartner, or(sc.PartnerAddr), PartnerPrefix, s.provider(ProviderPartner, PartnerPrefix, func(f *fakeSet) http.Handler { return f.partner })},
+		{ProviderSMS, or(sc.SMSAddr), "", s.provider(ProviderSMS, "", func(f *fakeSet) http.Handler { return f.sms })},
+		{ProviderESIMStory, or(sc.ESIMStoryAddr), ESIMStoryPrefix, s.provider(ProviderESIMStory, ESIMStoryPrefix, func(f *fakeSet) http.Handler { return f.esimstory })},
+		{ProviderTopups, or(sc.TopupsAddr), "", s.provider(ProviderTopups, "", func(f *fakeSet) http.Handler { return f.topups })},
+		{"admin", or(sc.AdminAddr), "", AdminHandler(s)},
+	} {
+		ln, err := net.Listen("tcp", l.addr)
+		if err != nil {
+			_ = s.Shutdown(context.Background())
+			return nil, fmt.Errorf("simkittest: %s fake cannot listen on %s: %w", l.name, l.addr, err)
+		}
+		s.lns = append(s.lns, ln)
+		s.servers = append(s.servers, &http.Server{Handler: l.h, ReadHeaderTimeout: 10 * time.Second})
+		base := "http://" + publicAddr(ln.Addr().String(), sc.PublicHost)
+		if l.name == "admin" {
+			s.admin = base
+		} else {
+			s.urls[l.name] = base + l.prefix
+		}
+	}
+	// Serve only once every URL is known: the admin API reports them.
+	for i, srv := range s.servers {
+		go func() { _ = srv.Serve(s.lns[i]) }()
+	}
+	return s, nil
+}
+
+// fillCredentials gives cfg the default fake credentials where unset and
+// copies them into the per-fake configs, as Start does.
+func fillCredentials(cfg Config) Config {
+	def := func(v *string, d string) {
+		if *v == "" {
+			*v = d
+		}
+	}
+	def(&cfg.PartnerToken, FakePartnerToken)
+	def(&cfg.PartnerSecret, FakePartnerSecret)
+	def(&cfg.SMSToken, FakeSMSToken)
+	def(&cfg.ESIMStoryAccessKey, FakeESIMStoryAccessKey)
+	def(&cfg.ESIMStorySecretKey, FakeESIMStorySecretKey)
+	def(&cfg.TopupsClientID, FakeTopupsClientID)
+	def(&cfg.TopupsClientSecret, FakeTopupsClientSecret)
+	def(&cfg.RenewalKey, FakeRenewalKey)
+	cfg.Partner.Token, cfg.Partner.Secret = cfg.PartnerToken, cfg.PartnerSecret
+	cfg.SMS.Token = cfg.SMSToken
+	cfg.ESIMStory.AccessKey, cfg.ESIMStory.SecretKey = cfg.ESIMStoryAccessKey, cfg.ESIMStorySecretKey
+	cfg.Topups.ClientID, cfg.Topups.ClientSecret, cfg.Topups.RenewalKey = cfg.TopupsClientID, cfg.TopupsClientSecret, cfg.RenewalKey
+	return cfg
+}
+
+// publicAddr replaces an unspecified listen host (0.0.0.0, ::) or any host
+// when public is set, so printed URLs are ones a client can dial.
+func publicAddr(addr, public string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if public != "" {
+		host = public
+	} else if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+func (s *Server) newFakes() *fakeSet {
+	return &fakeSet{
+		partner:   NewPartnerFake(s.cfg.Partner),
+		sms:       NewSMSFake(s.cfg.SMS),
+		esimstory: NewESIMStoryFake(s.cfg.ESIMStory),
+		topups:    NewTopupsFake(s.cfg.Topups),
+	}
+}
+
+// provider serves the current generation's fake for name with the faults
+// applied and a request id on every answer, as real APIs send one for
+// support tickets (clients show it; `simkit check` prints it).
+func (s *Server) provider(name, prefix string, pick func(*fakeSet) http.Handler) http.Handler {
+	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pick(s.fakes.Load()).ServeHTTP(w, r)
+	})
+	wrapped := s.Faults.Wrap(name, prefix, inner)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Request-Id", "fake-"+name+"-"+strconv.FormatUint(s.reqID.Add(1), 10))
+		wrapped.ServeHTTP(w, r)
+	})
+}
+
+// URL returns the base URL of the fake for provider (ProviderPartner, ...),
+// as a client's BaseURL; "" for an unknown provider.
+func (s *Server) URL(provider string) string { return s.urls[provider] }
+
+// AdminURL returns the admin API's base URL.
+func (s *Server) AdminURL() string { return s.admin }
+
+// Env returns the SIMKIT_* variables (as read by simkit.FromEnv) that point
+// a client at the fakes, in a stable order, plus SIMKIT_FAKES_ADMIN_URL.
+// The credentials are the fakes' own, never real secrets.
+func (s *Server) Env() [][2]string {
+	c := s.cfg
+	return [][2]string{
+		{"SIMKIT_PARTNER_BASE_URL", s.urls[ProviderPartner]},
+		{"SIMKIT_PARTNER_TOKEN", c.PartnerToken},
+		{"SIMKIT_PARTNER_SECRET", c.PartnerSecret},
+		{"SIMKIT_SMS_BASE_URL", s.urls[ProviderSMS]},
+		{"SIMKIT_SMS_TOKEN", c.SMSToken},
+		{"SIMKIT_ESIMSTORY_BASE_URL", s.urls[ProviderESIMStory]},
+		{"SIMKIT_ESIMSTORY_ACCESS_KEY", c.ESIMStoryAccessKey},
+		{"SIMKIT_ESIMSTORY_SECRET_KEY", c.ESIMStorySecretKey},
+		{"SIMKIT_TOPUPS_BASE_URL", s.urls[ProviderTopups]},
+		{"SIMKIT_TOPUPS_CLIENT_ID", c.TopupsClientID},
+		{"SIMKIT_TOPUPS_CLIENT_SECRET", c.TopupsClientSecret},
+		{"SIMKIT_RENEWAL_BASE_URL", s.urls[ProviderTopups]},
+		{"SIMKIT_RENEWAL_KEY", c.RenewalKey},
+		{"SIMKIT_FAKES_ADMIN_URL", s.admin},
+	}
+}
+
+// Partner returns the current Partner fake (a new one after Reset).
+func (s *Server) Partner() *PartnerFake { return s.fakes.Load().partner }
+
+// SMS returns the current SMS numbers fake.
+func (s *Server) SMS() *SMSFake { return s.fakes.Load().sms }
+
+// ESIMStory returns the current eSIM Story fake.
+func (s *Server) ESIMStory() *ESIMStoryFake { return s.fakes.Load().esimstory }
+
+// Topups returns the current top-ups fake.
+func (s *Server) Topups() *TopupsFake { return s.fakes.Load().topups }
+
+// Reset replaces every fake with a fresh one built from the starting
+// configuration (balances, catalogs, orders, tokens and webhook targets as
+// at start) and clears the faults. The clocks keep their time: clients may
+// hold timestamps and token lifetimes from them.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.fakes.Swap(s.newFakes())
+	s.Faults.Clear()
+	old.close()
+}
+
+// Shutdown stops accepting requests, waits for those in flight (until ctx
+// ends) and stops pending webhooks.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var errs []error
+	for _, srv := range s.servers {
+		if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+	}
+	for _, ln := range s.lns {
+		_ = ln.Close()
+	}
+	if f := s.fakes.Load(); f != nil {
+		f.close()
+	}
+	return errors.Join(errs...)
+}
