@@ -186,3 +186,30 @@ func TestLogsCarryRouteTemplatesOnly(t *testing.T) {
 	require.NotContains(t, logs, number)
 	require.NotContains(t, logs, "/russia/", "no country values either")
 }
+
+// TestSettleWithdrawClaimsEachPayout: two identical payouts whose answers
+// were both lost get one history entry each, never the same one.
+func TestSettleWithdrawClaimsEachPayout(t *testing.T) {
+	env := simkittest.New(t)
+	st := store.NewMemory()
+	a, b := replica(t, env, st, nil), replica(t, env, st, nil)
+	payout := smsnumbers.WithdrawParams{Receiver: "4111111111111111", Method: smsnumbers.MethodVisa, Amount: withdrawAmount, Fee: smsnumbers.FeePayeer}
+	env.Faults.Add(simkittest.Fault{Provider: simkittest.ProviderSMS, Path: "/v1/vendor/withdraw", Times: 2, Kind: simkittest.DropAfterHandling})
+	wa, err := a.Withdraw(context.Background(), payout)
+	require.NoError(t, err)
+	wb, err := b.Withdraw(context.Background(), payout)
+	require.NoError(t, err)
+	require.True(t, wa.Recovered)
+	require.True(t, wb.Recovered)
+	require.NotEqual(t, wa.Payment.ID, wb.Payment.ID)
+	require.True(t, wa.Payment.Amount.Abs().Equal(withdrawAmount))
+
+	// A third payout refused before anything happened finds nothing left.
+	env.Faults.Add(simkittest.Fault{Provider: simkittest.ProviderSMS, Path: "/v1/vendor/withdraw", Times: 1, Kind: simkittest.Status, Status: 503})
+	_, err = a.Withdraw(context.Background(), payout)
+	require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
+	var e *apierror.Error
+	require.ErrorAs(t, err, &e)
+	require.Equal(t, "POST /v1/vendor/withdraw amount=10 method=visa fee=payeer", e.Reference)
+	require.NotContains(t, err.Error()+e.Reference, "4111111111111111", "the receiver is customer data")
+}
