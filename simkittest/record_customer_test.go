@@ -51,7 +51,7 @@ func customerJourney(t *testing.T, env *simkittest.Env, rt http.RoundTripper, de
 	prof, err := sms.Profile(ctx)
 	require.NoError(t, err)
 	seen = append(seen, prof.Email)
-	order, err := sms.BuyActivation(ctx, smsnumbers.ActivationRequest{Country: "russia", Operator: "any", Product: "vkontakte"})
+	order, err := sms.BuyActivation(ctx, smsnumbers.BuyActivationParams{Country: "russia", Operator: "any", Product: "vkontakte"})
 	require.NoError(t, err)
 	deliver(order.ID)
 	checked, err := sms.Check(ctx, order.ID)

@@ -193,7 +193,7 @@ func TestFakesServerSubprocessJourneys(t *testing.T) {
 
 	// SMS: buy, the admin API delivers the code, finish; a second order
 	// expires when its clock is advanced.
-	sms, err := c.SMS.BuyActivation(ctx, smsnumbers.ActivationRequest{Country: "russia", Operator: "any", Product: "vkontakte"})
+	sms, err := c.SMS.BuyActivation(ctx, smsnumbers.BuyActivationParams{Country: "russia", Operator: "any", Product: "vkontakte"})
 	require.NoError(t, err)
 	adminCall(t, admin, http.MethodPost, "/sms/deliver", map[string]any{"order_id": sms.ID, "text": "VK: 09363", "code": "09363"})
 	checked, err := c.SMS.Check(ctx, sms.ID)
@@ -202,7 +202,7 @@ func TestFakesServerSubprocessJourneys(t *testing.T) {
 	require.Equal(t, "09363", checked.SMS[0].Code)
 	_, err = c.SMS.Finish(ctx, sms.ID)
 	require.NoError(t, err)
-	sms2, err := c.SMS.BuyActivation(ctx, smsnumbers.ActivationRequest{Country: "russia", Operator: "any", Product: "vkontakte"})
+	sms2, err := c.SMS.BuyActivation(ctx, smsnumbers.BuyActivationParams{Country: "russia", Operator: "any", Product: "vkontakte"})
 	require.NoError(t, err)
 	adminCall(t, admin, http.MethodPost, "/clock/advance", map[string]string{"by": "16m", "provider": simkittest.ProviderSMS})
 	expired, err := c.SMS.Check(ctx, sms2.ID)
