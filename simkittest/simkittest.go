@@ -216,9 +216,12 @@ func (e *Env) PartnerOptions(o *partner.Options) {
 	o.Secret = signing.Secret(e.Config.PartnerSecret)
 }
 
-// SMSOptions points an SMS numbers client at the fake.
+// SMSOptions points an SMS numbers client at the fake. It also sets the
+// Env's fast retry policy as the client's own: the SMS client holds a
+// fleet-wide policy to ban-safe waits of 2 s, which the fake does not need.
 func (e *Env) SMSOptions(o *smsnumbers.Options) {
 	o.BaseURL = e.Config.SMSURL
+	o.Retry = e.Config.Retry
 	if e.Config.Transport != nil {
 		o.Transport = e.Config.Transport
 	}

@@ -24,12 +24,12 @@ type claims struct {
 	prefix string
 }
 
-func newClaims(st store.Store, token string) claims {
+func newClaims(st store.Store, token string) *claims {
 	sum := sha256.Sum256([]byte("simkit smsnumbers claims\x00" + token))
-	return claims{st: st, prefix: "simkit:smsnumbers:" + hex.EncodeToString(sum[:8]) + ":"}
+	return &claims{st: st, prefix: "simkit:smsnumbers:" + hex.EncodeToString(sum[:8]) + ":"}
 }
 
 // claim takes kind/id for this caller and reports whether it was free.
-func (c claims) claim(ctx context.Context, kind string, id int64) (bool, error) {
+func (c *claims) claim(ctx context.Context, kind string, id int64) (bool, error) {
 	return c.st.SetNX(ctx, c.prefix+kind+":"+strconv.FormatInt(id, 10), []byte{1}, claimTTL)
 }

@@ -127,8 +127,9 @@ type Options struct {
 type Client struct {
 	t *transport.Client
 	// claims records which orders and payments a call of this account has
-	// returned, so settling never hands one to two callers.
-	claims claims
+	// returned, so settling never hands one to two callers. A pointer, so
+	// fmt prints an address rather than the key prefix.
+	claims *claims
 	// authHeader is built once per client. It sits behind a pointer
 	// because fmt prints a nested pointer as an address, never the token.
 	authHeader *[]string
