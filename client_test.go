@@ -206,7 +206,7 @@ func TestUnconfiguredProvidersAnswerNotConfigured(t *testing.T) {
 
 	_, err = c.Partner.Balance(ctx)
 	require.ErrorIs(t, err, simkit.ErrNotConfigured)
-	for _, err := range c.Partner.ListProductsAll(ctx, partner.ListProductsParams{}) {
+	for _, err := range c.Partner.AllProducts(ctx, partner.ListProductsParams{}) {
 		require.ErrorIs(t, err, simkit.ErrNotConfigured)
 	}
 	_, err = c.SMS.Profile(ctx)

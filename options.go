@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/simkit/simkit/esimstory"
+	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/partner"
 	"github.com/simkit/simkit/retry"
@@ -99,4 +100,12 @@ func WithClock(now func() time.Time) Option {
 // for example a Redis store shared by replicas.
 func WithStore(st store.Store) Option {
 	return func(o *Options) { o.Store = st }
+}
+
+// WithObserver sends every provider's events (calls, attempts, limiter
+// waits, cache hits, webhook deliveries, wait progress) to obs, e.g.
+// contrib/otel's tracing and metrics observer. A provider's own
+// Shared.Observer, set in its options, overrides it for that provider.
+func WithObserver(obs observe.Observer) Option {
+	return func(o *Options) { o.Observer = obs }
 }

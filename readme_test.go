@@ -34,6 +34,7 @@ var readmeImports = map[string]string{
 	"page":       "github.com/simkit/simkit/page",
 	"observe":    "github.com/simkit/simkit/observe",
 	"webhook":    "github.com/simkit/simkit/webhook",
+	"inbox":      "github.com/simkit/simkit/inbox",
 	"simkittest": "github.com/simkit/simkit/simkittest",
 	"redis":      "github.com/redis/go-redis/v9",
 	"redisstore": "github.com/simkit/simkit/contrib/redisstore",

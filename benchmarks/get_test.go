@@ -187,7 +187,7 @@ func BenchmarkGet(b *testing.B) {
 						return err
 					}
 					var out struct {
-						Data []topups.TopupPackage `json:"data"`
+						Data []topups.Package `json:"data"`
 					}
 					return json.Unmarshal(body, &out)
 				})
@@ -209,7 +209,7 @@ func BenchmarkGet(b *testing.B) {
 				}
 				hc := &http.Client{Transport: tg.rt()}
 				url := tg.base + esimOrdersPath
-				params := esimstory.CreateOrderParams{ExternalOrderID: "ORD-1", Products: []esimstory.ProductQty{{OptionID: esimOptionID, Qty: 3}}}
+				params := esimstory.CreateOrderParams{ExternalOrderID: "ORD-1", Products: []esimstory.OrderProductParams{{OptionID: esimOptionID, Qty: 3}}}
 				runPair(b, func(ctx context.Context) error {
 					_, err := c.CreateOrder(ctx, params)
 					return err

@@ -47,7 +47,7 @@ func (c *catalogRT) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // BenchmarkIteratorHeap walks 10k and 100k products through
-// ListProductsAll in pages of 200 and reports the peak HeapInuse seen: a
+// AllProducts in pages of 200 and reports the peak HeapInuse seen: a
 // lazy iterator holds one page, so the two peaks must be about equal.
 func BenchmarkIteratorHeap(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
@@ -58,7 +58,7 @@ func BenchmarkIteratorHeap(b *testing.B) {
 				c := partnerClient(b, "https://api.test", rt)
 				runtime.GC()
 				count := 0
-				for p, err := range c.ListProductsAll(context.Background(), partner.ListProductsParams{PerPage: 200}) {
+				for p, err := range c.AllProducts(context.Background(), partner.ListProductsParams{PerPage: 200}) {
 					if err != nil {
 						b.Fatal(err)
 					}

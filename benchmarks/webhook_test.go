@@ -49,7 +49,7 @@ func presign(n int) []delivery {
 	ts := strconv.FormatInt(webhookNow, 10)
 	out := make([]delivery, n)
 	for i := range out {
-		k := fmt.Sprintf("evt-%012d", i)
+		k := fmt.Sprintf("00000000-0000-4000-8000-%012d", i) // a UUID, as the handler requires
 		out[i] = delivery{key: k, sig: s.PartnerWebhook(ts, partner.EventOrderStatusChanged, k)}
 	}
 	return out
@@ -168,7 +168,11 @@ func BenchmarkWebhook(b *testing.B) {
 		make func() http.Handler
 	}{
 		{"sdk", func() http.Handler {
-			return partner.NewWebhookHandler(benchSecret, fn, func(o *partner.WebhookOptions) { o.Now = now })
+			h, err := partner.NewWebhookHandler(benchSecret, fn, func(o *partner.WebhookOptions) { o.Now = now })
+			if err != nil {
+				b.Fatal(err)
+			}
+			return h
 		}},
 		{"raw", func() http.Handler {
 			return &rawWebhook{key: []byte(benchSecret), now: now, seen: map[string]bool{}, fn: fn}

@@ -12,10 +12,14 @@
 // Errors (decided where the docs are silent): 400 and a blank-id 422 match
 // simkit.ErrValidation; 401 matches ErrUnauthorized and keeps the
 // provider's code; "External order id has already been taken" matches
-// ErrConflict and names the id; "Product with option_id not found" matches
-// ErrNotFound (the option does not exist, so retrying cannot help); eSIM
-// Story's upstream failures ("eSIM Request failed", "API connection
-// error") match ErrUnavailable; 500 matches ErrServer.
+// ErrConflict and names the id (unless it settles a lost answer, see
+// CreateOrder); "Product with option_id not found" matches ErrNotFound (the
+// option does not exist, so retrying cannot help); eSIM Story's own
+// upstream failures ("eSIM Request failed", "API connection error") match
+// ErrUnavailable. An order error whose outcome stays open (the order may
+// exist) has Ambiguous set and names the id in Reference, whatever its
+// sentinel: see CreateOrder. Every error's Op is the route template
+// "POST /v1/api_partner/orders".
 //
 // Webhooks: eSIM Story documents no webhook signature, so NewWebhookHandler
 // refuses to build without an Authenticator (a token in the URL, Basic

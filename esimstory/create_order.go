@@ -3,14 +3,13 @@ package esimstory
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
-	"github.com/simkit/simkit/retry"
 )
 
 // MaxUnits caps the total quantity of one CreateOrder call. eSIM Story
@@ -19,35 +18,63 @@ import (
 // small record. Split larger orders.
 const MaxUnits = 100
 
-const ordersPath = "/v1/api_partner/orders"
+const (
+	ordersPath    = "/v1/api_partner/orders"
+	opCreateOrder = http.MethodPost + " " + ordersPath
+)
 
 // CreateOrderParams is the body of an order.
 type CreateOrderParams struct {
-	// ExternalOrderID is your id for the order. eSIM Story accepts it once,
-	// ever, which is what makes retries safe.
+	// ExternalOrderID is your id for the order (at most 255 bytes, no
+	// control characters). eSIM Story accepts it once, ever, which is what
+	// makes retries safe: keep it with your order before calling.
 	ExternalOrderID string
-	// Products lists what to buy; at least one, each with Qty >= 1.
-	Products []ProductQty
+	// Products lists what to buy; at least one, each with Qty >= 1 and at
+	// most MaxUnits units in all.
+	Products []OrderProductParams
 }
 
 type createOrderBody struct {
-	ExternalOrderID string       `json:"external_order_id"`
-	Products        []ProductQty `json:"products"`
+	ExternalOrderID string               `json:"external_order_id"`
+	Products        []OrderProductParams `json:"products"`
+}
+
+type createOrderAnswer struct {
+	Products []OrderedUnit `json:"products"`
 }
 
 // CreateOrder buys eSIMs: POST /v1/api_partner/orders, signed per attempt.
 // The answer holds one topup_id per unit; the eSIMs themselves arrive later,
 // one webhook per unit (see NewWebhookHandler).
 //
-// Exactly once: eSIM Story rejects a second order with the same
+// Exactly once: eSIM Story refuses a second order with the same
 // ExternalOrderID, so the call is retried with the same id after an
-// ambiguous failure (transport error, 500, 502/503/504; 500 only while the
-// retry policy's Retryable is left nil). The API has no order
-// lookup, so a duplicate answer is returned as an error matching
-// simkit.ErrConflict whose message names the id. After an ambiguous failure,
-// a later ErrConflict for your own id means the first attempt went through:
-// its deliveries still arrive by webhook (and a Tracker that saw the
-// topup_ids, or a handler without RejectUnknown, accepts them).
+// ambiguous failure (a transport error or timeout after sending, 500, 502,
+// 503, 504, a 2xx that cannot be read). The API has no order look-up, so
+// the duplicate answer settles the outcome:
+//   - after an ambiguous attempt of this call (or of an earlier call with
+//     the same id recorded by Options.Tracker), the duplicate is the order
+//     we created: it is returned with Recovered set, the unit count of the
+//     request and unknown topup_ids, and the Tracker waits for that many
+//     deliveries;
+//   - otherwise, or when the Tracker already holds a settled order with
+//     this id, the id was used before: an error matching
+//     simkit.ErrConflict that names the id.
+//
+// When no answer settles it (every attempt failed, an ambiguous attempt
+// was followed by a definite refusal such as a 401, or eSIM Story's own
+// supplier failed), the error is the last answer's (its status, code and
+// sentinel, such as ErrUnauthorized or ErrServer) with Ambiguous set,
+// Reference holding the external order id and Started the call's start:
+// the order may exist. It is never ErrOutcomeUnknown, because here a
+// repeat is safe: calling CreateOrder again with the same ExternalOrderID
+// creates the order if it does not exist and never a second one; if it
+// does exist, the repeat returns it as Recovered when a Tracker recorded
+// the open outcome, and answers ErrConflict (meaning: it exists) without
+// one. The Tracker keeps such an order open meanwhile: its deliveries are
+// accepted and Tracker.Wait counts them against the request's units. So
+// check Ambiguous (errors.As into *simkit.Error) before reading a
+// refusal as "nothing was bought".
 //
 // When Options.Tracker is set the order is recorded in it before
 // CreateOrder returns. Should that record fail, CreateOrder returns the
@@ -57,66 +84,112 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...o
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	const op = "CreateOrder"
-	if err := p.validate(op); err != nil {
+	if err := p.validate(); err != nil {
 		return nil, err
 	}
+	started := c.t.Now()
+	units := p.units()
+	ext := p.ExternalOrderID
 	tr := c.opts.Tracker
+	// Tracker writes after the call use a context that cannot end: the
+	// order may exist, so its record must be kept even if ctx just expired.
+	bg := context.WithoutCancel(ctx)
+	var prior pendingOrder
+	var hadPrior bool
 	if tr != nil {
-		// Mark the id pending first: a fast webhook may beat our Track call.
-		if err := tr.markPending(ctx, p.ExternalOrderID); err != nil {
-			return nil, &apierror.Error{Provider: Provider, Op: op, Message: "tracker could not record the pending order", Err: err}
+		// Mark the id pending first: a fast webhook may beat our answer.
+		var err error
+		if prior, hadPrior, err = tr.beginOrder(ctx, ext, len(units)); err != nil {
+			return nil, &apierror.Error{Provider: Provider, Op: opCreateOrder, Message: "tracker could not record the pending order", Err: err}
 		}
 	}
-	var out struct {
-		Products []OrderedUnit `json:"products"`
+	units2, err := c.postOrder(ctx, p, opts)
+	ambiguous := prior.Ambiguous || transport.Ambiguous(err) || upstreamFailure(err)
+	if err != nil && (errors.Is(err, apierror.ErrBadResponse) || errors.Is(err, apierror.ErrTooLarge)) && ctx.Err() == nil {
+		// The order was almost surely created but its answer is unreadable:
+		// ask again with the same id, and let the duplicate answer tell.
+		units2, err = c.postOrder(ctx, p, opts)
+		ambiguous = true
 	}
-	req := &transport.Request{
-		Method:      http.MethodPost,
-		Path:        ordersPath,
-		JSON:        createOrderBody(p),
-		Idempotency: transport.Idempotent,
-		Sign:        c.sign(http.MethodPost, ordersPath),
-		Op:          op,
+
+	conflict := errors.Is(err, apierror.ErrConflict)
+	if conflict && tr != nil && tr.settled(bg, ext) {
+		// The duplicate is an order the tracker already holds, not one a
+		// lost answer hid: the caller reused its id.
+		ambiguous = false
 	}
-	// The caller's own WithRetry, if any, comes later and wins.
-	resp, err := c.t.Do(ctx, req, &out, append([]option.CallOption{option.WithRetry(c.orderPolicy())}, opts...)...)
-	if err != nil {
+	var order *Order
+	switch {
+	case err == nil:
+		order = &Order{ExternalOrderID: ext, Units: units2}
+	case ambiguous && conflict:
+		order = &Order{ExternalOrderID: ext, Units: units, Recovered: true}
+	case ambiguous:
+		if tr != nil {
+			if terr := tr.keepOpen(bg, ext, len(units)); terr != nil {
+				// The pending mark from beginOrder still accepts its deliveries.
+				c.t.Logger().LogAttrs(ctx, slog.LevelError, "simkit: tracker could not keep the order open",
+					slog.String("route", opCreateOrder), slog.String("error", terr.Error()))
+			}
+		}
+		return nil, openOutcome(err, ext, started)
+	default:
+		// A definite answer to every attempt: nothing was ordered now.
+		if tr != nil && !hadPrior {
+			tr.forgetPending(bg, ext)
+		}
 		var e *apierror.Error
 		if errors.As(err, &e) && errors.Is(e.Kind, apierror.ErrConflict) {
-			e.Message = conflictMessage(p.ExternalOrderID, e.Message)
-		}
-		if tr != nil && definiteRefusal(err) {
-			// Nothing was ordered, so nothing is pending.
-			tr.forgetPending(ctx, p.ExternalOrderID)
+			e.Message = conflictMessage(ext, e.Message)
 		}
 		return nil, err
 	}
-	if len(out.Products) == 0 {
-		return nil, c.t.Fail(resp, &apierror.Error{Message: "order answer lists no products", Kind: transport.ErrBadResponse})
-	}
-	order := &Order{ExternalOrderID: p.ExternalOrderID, Units: out.Products}
 	if tr != nil {
-		if err := tr.Track(ctx, order); err != nil {
-			return order, &apierror.Error{Provider: Provider, Op: op, Message: "order created but the tracker could not record it; call Tracker.Track", Err: err}
+		if err := tr.Track(bg, order); err != nil {
+			return order, &apierror.Error{Provider: Provider, Op: opCreateOrder, Message: "order created but the tracker could not record it; call Tracker.Track", Err: err}
 		}
 	}
 	return order, nil
 }
 
-// definiteRefusal reports whether err proves no order was created. An
-// upstream failure (ErrUnavailable) does not: eSIM Story may have created
-// the order before its own supplier failed.
-func definiteRefusal(err error) bool {
-	return !errors.Is(err, apierror.ErrUnavailable) &&
-		(errors.Is(err, apierror.ErrValidation) || errors.Is(err, apierror.ErrUnauthorized) || errors.Is(err, apierror.ErrNotFound))
+// postOrder sends the order and returns its units. A 2xx answer that lists
+// no units is unreadable as an order (and ambiguous: the order may exist).
+func (c *Client) postOrder(ctx context.Context, p CreateOrderParams, opts []option.CallOption) ([]OrderedUnit, error) {
+	var out createOrderAnswer
+	req := &transport.Request{
+		Method:      http.MethodPost,
+		Path:        ordersPath,
+		JSON:        createOrderBody(p),
+		Idempotency: transport.Idempotent,
+	}
+	resp, err := c.call(ctx, req, &out, opts)
+	if err != nil {
+		return nil, err
+	}
+	if len(out.Products) == 0 {
+		return nil, c.t.Fail(resp, &apierror.Error{Message: "order answer lists no products", Kind: apierror.ErrBadResponse, Ambiguous: true})
+	}
+	return out.Products, nil
+}
+
+// units lists one unit per quantity, with its option id and no topup_id:
+// what a recovered order is known to hold.
+func (p CreateOrderParams) units() []OrderedUnit {
+	var out []OrderedUnit
+	for _, pr := range p.Products {
+		for range pr.Qty {
+			out = append(out, OrderedUnit{OptionID: pr.OptionID})
+		}
+	}
+	return out
 }
 
 // validate refuses what eSIM Story would refuse (or what would waste an
 // external id) before any request is sent.
-func (p CreateOrderParams) validate(op string) error {
-	if validate.Blank(p.ExternalOrderID) {
-		return apierror.Validation(Provider, op, "external order id is required")
+func (p CreateOrderParams) validate() error {
+	const op = opCreateOrder
+	if why := validate.ID(p.ExternalOrderID); why != "" {
+		return apierror.Validation(Provider, op, "external order id %s", why)
 	}
 	if len(p.Products) == 0 {
 		return apierror.Validation(Provider, op, "at least one product is required")
@@ -125,6 +198,9 @@ func (p CreateOrderParams) validate(op string) error {
 	for i, pr := range p.Products {
 		if validate.Blank(pr.OptionID) {
 			return apierror.Validation(Provider, op, "products[%d]: option id is required", i)
+		}
+		if !validate.UUID(pr.OptionID) {
+			return apierror.Validation(Provider, op, "products[%d]: option id must be a UUID", i)
 		}
 		if pr.Qty < 1 {
 			return apierror.Validation(Provider, op, "products[%d]: qty must be at least 1, got %d", i, pr.Qty)
@@ -138,33 +214,4 @@ func (p CreateOrderParams) validate(op string) error {
 		return apierror.Validation(Provider, op, "order has %d units; at most %d per order", total, MaxUnits)
 	}
 	return nil
-}
-
-// orderPolicy is the client's retry policy, extended to retry a 500 too
-// unless the user chose their own Retryable: eSIM Story documents 500 as
-// "server error during order processing", which may or may not have created
-// the order, and a retry with the same external_order_id either completes
-// it or answers ErrConflict, never a second order.
-func (c *Client) orderPolicy() retry.Policy {
-	p := c.opts.Retry.Or(retry.Default())
-	if p.Retryable == nil {
-		p.Retryable = func(resp *http.Response, err error) bool {
-			if resp != nil && resp.StatusCode == http.StatusInternalServerError {
-				return true
-			}
-			return retry.DefaultRetryable(resp, err)
-		}
-	}
-	return p
-}
-
-// sign returns the per-attempt signer for path. The signature covers the
-// full request path, base URL prefix included (/api/v1/... in production),
-// and the attempt's own timestamp, so a retry is signed afresh.
-func (c *Client) sign(method, path string) func(http.Header, time.Time) error {
-	full := c.prefix + path
-	return func(h http.Header, now time.Time) error {
-		c.signer.SetHeaders(h, method, full, now)
-		return nil
-	}
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
@@ -54,7 +55,7 @@ func TestCreateOrderSignatureMatchesIndependentVector(t *testing.T) {
 				}
 			})
 			_, err := c.CreateOrder(context.Background(), esimstory.CreateOrderParams{
-				ExternalOrderID: "ORDER-1", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 3}},
+				ExternalOrderID: "ORDER-1", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 3}},
 			})
 			require.NoError(t, err)
 			require.Len(t, seen, 1)
@@ -85,7 +86,7 @@ func TestCreateOrderResignsEveryAttempt(t *testing.T) {
 	c := testClient(t, mt, clock)
 	var resp option.Response
 	_, err := c.CreateOrder(context.Background(), esimstory.CreateOrderParams{
-		ExternalOrderID: "ORDER-1", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 3}},
+		ExternalOrderID: "ORDER-1", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 3}},
 	}, option.WithResponse(&resp))
 	require.NoError(t, err)
 	require.Equal(t, 2, resp.Attempts)
@@ -111,7 +112,7 @@ func TestCreateOrderQtyThreeGivesThreeTopupIDs(t *testing.T) {
 	})
 	c := testClient(t, mt, newClock())
 	order, err := c.CreateOrder(context.Background(), esimstory.CreateOrderParams{
-		ExternalOrderID: "ORDER-1", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 3}},
+		ExternalOrderID: "ORDER-1", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 3}},
 	})
 	require.NoError(t, err)
 	require.Equal(t, "ORDER-1", order.ExternalOrderID)
@@ -126,20 +127,24 @@ func TestCreateOrderQtyThreeGivesThreeTopupIDs(t *testing.T) {
 }
 
 func TestCreateOrderValidationSendsNothing(t *testing.T) {
-	many := make([]esimstory.ProductQty, 0, 2)
-	many = append(many, esimstory.ProductQty{OptionID: optionA, Qty: 60}, esimstory.ProductQty{OptionID: optionA, Qty: 60})
+	many := make([]esimstory.OrderProductParams, 0, 2)
+	many = append(many, esimstory.OrderProductParams{OptionID: optionA, Qty: 60}, esimstory.OrderProductParams{OptionID: optionA, Qty: 60})
 	tests := []struct {
 		name string
 		p    esimstory.CreateOrderParams
 	}{
-		{"empty external id", esimstory.CreateOrderParams{Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 1}}}},
-		{"blank external id", esimstory.CreateOrderParams{ExternalOrderID: "  ", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 1}}}},
+		{"empty external id", esimstory.CreateOrderParams{Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 1}}}},
+		{"blank external id", esimstory.CreateOrderParams{ExternalOrderID: "  ", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 1}}}},
 		{"no products", esimstory.CreateOrderParams{ExternalOrderID: "O"}},
-		{"qty zero", esimstory.CreateOrderParams{ExternalOrderID: "O", Products: []esimstory.ProductQty{{OptionID: optionA}}}},
-		{"qty negative", esimstory.CreateOrderParams{ExternalOrderID: "O", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: -1}}}},
-		{"empty option id", esimstory.CreateOrderParams{ExternalOrderID: "O", Products: []esimstory.ProductQty{{Qty: 1}}}},
-		{"qty over cap", esimstory.CreateOrderParams{ExternalOrderID: "O", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: esimstory.MaxUnits + 1}}}},
+		{"qty zero", esimstory.CreateOrderParams{ExternalOrderID: "O", Products: []esimstory.OrderProductParams{{OptionID: optionA}}}},
+		{"qty negative", esimstory.CreateOrderParams{ExternalOrderID: "O", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: -1}}}},
+		{"empty option id", esimstory.CreateOrderParams{ExternalOrderID: "O", Products: []esimstory.OrderProductParams{{Qty: 1}}}},
+		{"qty over cap", esimstory.CreateOrderParams{ExternalOrderID: "O", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: esimstory.MaxUnits + 1}}}},
 		{"total over cap", esimstory.CreateOrderParams{ExternalOrderID: "O", Products: many}},
+		{"option id not a UUID", esimstory.CreateOrderParams{ExternalOrderID: "O", Products: []esimstory.OrderProductParams{{OptionID: "opt-1", Qty: 1}}}},
+		{"external id of 1 MiB", esimstory.CreateOrderParams{ExternalOrderID: strings.Repeat("x", 1<<20), Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 1}}}},
+		{"external id with NUL", esimstory.CreateOrderParams{ExternalOrderID: "O\x00", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 1}}}},
+		{"external id with newline", esimstory.CreateOrderParams{ExternalOrderID: "O\n1", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 1}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -148,6 +153,10 @@ func TestCreateOrderValidationSendsNothing(t *testing.T) {
 			_, err := c.CreateOrder(context.Background(), tt.p)
 			require.ErrorIs(t, err, apierror.ErrValidation)
 			require.Zero(t, mt.GetTotalCallCount())
+			var e *apierror.Error
+			require.ErrorAs(t, err, &e)
+			require.Equal(t, "POST /v1/api_partner/orders", e.Op)
+			require.Less(t, len(err.Error()), 300, "the bad input is not echoed")
 		})
 	}
 }
@@ -180,53 +189,75 @@ func TestNewRequiresCredentials(t *testing.T) {
 	}
 }
 
-func TestCreateOrderEmptyAnswerIsBadResponse(t *testing.T) {
-	mt := httpmock.NewMockTransport()
-	mt.RegisterResponder(http.MethodPost, ordersURL, jsonResponder(200, []byte(`{"products":[]}`), nil))
-	c := testClient(t, mt, newClock())
-	_, err := c.CreateOrder(context.Background(), esimstory.CreateOrderParams{
-		ExternalOrderID: "O", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 1}},
-	})
-	var e *apierror.Error
-	require.True(t, errors.As(err, &e))
-	require.Equal(t, 200, e.StatusCode)
-	require.Contains(t, e.Message, "no products")
+func TestCreateOrderUnreadableAnswerTwiceStaysOpen(t *testing.T) {
+	for _, body := range []string{`{"products":[]}`, `{"products":[`, `[]`} {
+		t.Run(body, func(t *testing.T) {
+			mt := httpmock.NewMockTransport()
+			mt.RegisterResponder(http.MethodPost, ordersURL, jsonResponder(200, []byte(body), nil))
+			c := testClient(t, mt, newClock())
+			_, err := c.CreateOrder(context.Background(), esimstory.CreateOrderParams{
+				ExternalOrderID: "O", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 1}},
+			})
+			require.ErrorIs(t, err, apierror.ErrBadResponse)
+			var e *apierror.Error
+			require.ErrorAs(t, err, &e)
+			require.True(t, e.Ambiguous)
+			require.Equal(t, 200, e.StatusCode)
+			require.Equal(t, "O", e.Reference)
+			require.Equal(t, 2, mt.GetTotalCallCount(), "asked once more with the same id, no more")
+		})
+	}
 }
 
 func TestCreateOrderAfterAmbiguousFailure(t *testing.T) {
+	e500 := fixture(t, "error_500.json")
 	tests := []struct {
-		name     string
-		second   []byte
-		status   int
-		wantErr  error
-		wantCall int
+		name      string
+		answers   []any
+		wantErr   error
+		recovered bool
+		wantCall  int
 	}{
-		{"500 then success", fixture(t, "order_qty3.json"), 200, nil, 2},
-		{"500 then duplicate means the first went through", fixture(t, "error_422_taken.json"), 422, apierror.ErrConflict, 2},
+		{"500 then success", []any{500, e500, 200, fixture(t, "order_qty3.json")}, nil, false, 2},
+		{"500 then duplicate is the order the first attempt created", []any{500, e500, 422, fixture(t, "error_422_taken.json")}, nil, true, 2},
+		{"503 then duplicate", []any{503, []byte(`{"error":"Service Unavailable"}`), 422, fixture(t, "error_422_taken.json")}, nil, true, 2},
+		{"500 then 401 keeps the ambiguity", []any{500, e500, 401, fixture(t, "error_401.json")}, apierror.ErrUnauthorized, false, 2},
+		{"duplicate alone is a reused id", []any{422, fixture(t, "error_422_taken.json")}, apierror.ErrConflict, false, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			mt := httpmock.NewMockTransport()
-			calls := 0
-			mt.RegisterResponder(http.MethodPost, ordersURL, func(req *http.Request) (*http.Response, error) {
-				calls++
-				if calls == 1 {
-					return jsonResponder(500, fixture(t, "error_500.json"), nil)(req)
-				}
-				return jsonResponder(tt.status, tt.second, nil)(req)
-			})
+			mt, calls := sequence(t, tt.answers...)
 			c := testClient(t, mt, newClock())
 			order, err := c.CreateOrder(context.Background(), esimstory.CreateOrderParams{
-				ExternalOrderID: "ORDER-9", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 3}},
+				ExternalOrderID: "ORDER-9", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 2}, {OptionID: optionB, Qty: 1}},
 			})
-			require.Equal(t, tt.wantCall, calls)
-			if tt.wantErr == nil {
-				require.NoError(t, err)
-				require.Len(t, order.Units, 3)
+			require.Equal(t, tt.wantCall, *calls)
+			if tt.wantErr != nil {
+				require.ErrorIs(t, err, tt.wantErr)
+				require.Nil(t, order)
+				var e *apierror.Error
+				require.ErrorAs(t, err, &e)
+				require.Equal(t, "POST /v1/api_partner/orders", e.Op)
+				if errors.Is(err, apierror.ErrConflict) {
+					require.Contains(t, err.Error(), `"ORDER-9"`)
+					require.False(t, e.Ambiguous)
+				} else {
+					require.True(t, e.Ambiguous)
+					require.Equal(t, "ORDER-9", e.Reference)
+					require.Equal(t, newClock().Now(), e.Started)
+					require.Equal(t, 401, e.StatusCode)
+					require.Equal(t, "unauthorized", e.Code)
+					require.NotErrorIs(t, err, apierror.ErrOutcomeUnknown)
+				}
 				return
 			}
-			require.ErrorIs(t, err, tt.wantErr)
-			require.Contains(t, err.Error(), `"ORDER-9"`)
+			require.NoError(t, err)
+			require.Equal(t, tt.recovered, order.Recovered)
+			require.Len(t, order.Units, 3)
+			if tt.recovered {
+				require.Empty(t, order.TopupIDs())
+				require.Equal(t, []string{optionA, optionA, optionB}, []string{order.Units[0].OptionID, order.Units[1].OptionID, order.Units[2].OptionID})
+			}
 		})
 	}
 }
@@ -238,8 +269,12 @@ func TestCreateOrderRespectsCustomRetryable(t *testing.T) {
 		o.Retry.Retryable = func(*http.Response, error) bool { return false }
 	})
 	_, err := c.CreateOrder(context.Background(), esimstory.CreateOrderParams{
-		ExternalOrderID: "ORDER-9", Products: []esimstory.ProductQty{{OptionID: optionA, Qty: 1}},
+		ExternalOrderID: "ORDER-9", Products: []esimstory.OrderProductParams{{OptionID: optionA, Qty: 1}},
 	})
 	require.ErrorIs(t, err, apierror.ErrServer)
+	var e *apierror.Error
+	require.ErrorAs(t, err, &e)
+	require.True(t, e.Ambiguous, "a 500 may hide a created order")
+	require.Equal(t, "ORDER-9", e.Reference)
 	require.Equal(t, 1, mt.GetTotalCallCount())
 }

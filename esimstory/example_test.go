@@ -3,18 +3,27 @@ package esimstory_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/simkit/simkit"
 	"github.com/simkit/simkit/esimstory"
+	"github.com/simkit/simkit/retry"
 	"github.com/simkit/simkit/signing"
 )
 
+// Option ids are UUIDs, as eSIM Story issues them.
+const exampleOption = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
+
 // fakeESIMStory stands in for the API: it checks the signature headers and
-// answers one topup_id per unit, or a duplicate error for a reused id.
+// answers one topup_id per unit, or a duplicate error for a reused id. The
+// first attempt for "ORDER-LOST" creates the order and then fails with 500,
+// as a real answer lost on the way would.
 func fakeESIMStory() *httptest.Server {
 	verifier, _ := signing.NewESIMStory("AK-example", "c2VjcmV0")
 	seen := map[string]bool{}
@@ -36,7 +45,12 @@ func fakeESIMStory() *httptest.Server {
 			return
 		}
 		seen[id] = true
-		fmt.Fprint(w, `{"products":[{"topup_id":"T1","option_id":"opt-1"},{"topup_id":"T2","option_id":"opt-1"}]}`)
+		if id == "ORDER-LOST" {
+			w.WriteHeader(http.StatusInternalServerError)
+			fmt.Fprint(w, `{"error":"Internal server error"}`)
+			return
+		}
+		fmt.Fprint(w, `{"products":[{"topup_id":"T1","option_id":"`+exampleOption+`"},{"topup_id":"T2","option_id":"`+exampleOption+`"}]}`)
 	}))
 }
 
@@ -47,30 +61,41 @@ func ExampleClient_CreateOrder() {
 		o.BaseURL = srv.URL + "/api" // production: leave empty (ProductionURL)
 		o.AccessKey = "AK-example"
 		o.SecretKey = "c2VjcmV0" // base64, as eSIM Story issues it
+		o.Retry = retry.Policy{MaxAttempts: 3, BaseDelay: time.Millisecond}
 	})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	params := esimstory.CreateOrderParams{
-		ExternalOrderID: "ORDER-1",
-		Products:        []esimstory.ProductQty{{OptionID: "opt-1", Qty: 2}},
+	ctx := context.Background()
+	for _, id := range []string{"ORDER-1", "ORDER-1", "ORDER-LOST"} {
+		order, err := c.CreateOrder(ctx, esimstory.CreateOrderParams{
+			ExternalOrderID: id, // keep it with your order before calling
+			Products:        []esimstory.OrderProductParams{{OptionID: exampleOption, Qty: 2}},
+		})
+		var e *simkit.Error
+		switch {
+		case err == nil && order.Recovered:
+			// The first attempt created it; its answer was lost. The two
+			// topup_ids arrive with the deliveries.
+			fmt.Println(id, "recovered:", len(order.Units), "units")
+		case err == nil:
+			fmt.Println(id, "units:", order.TopupIDs())
+		case errors.As(err, &e) && e.Ambiguous:
+			// May exist whatever the error says: calling again with the
+			// same id is safe (eSIM Story never creates a second order).
+			fmt.Println(id, "open; call again with", e.Reference)
+		case errors.Is(err, simkit.ErrConflict):
+			// Used before by another order of yours: nothing was bought now.
+			fmt.Println(id, "conflict")
+		default:
+			fmt.Println(err)
+		}
 	}
-	order, err := c.CreateOrder(context.Background(), params)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println("units:", order.TopupIDs())
-
-	// The same external id again: eSIM Story refuses and the API has no
-	// lookup, so the error matches simkit.ErrConflict and names the id: the
-	// order already exists and its eSIMs arrive by webhook.
-	_, err = c.CreateOrder(context.Background(), params)
-	fmt.Println(err)
 	// Output:
-	// units: [T1 T2]
-	// simkit esimstory CreateOrder: HTTP 422: external order id "ORDER-1" was already used (External order id has already been taken): the order exists; its eSIMs arrive by webhook
+	// ORDER-1 units: [T1 T2]
+	// ORDER-1 conflict
+	// ORDER-LOST recovered: 2 units
 }
 
 func ExampleNewWebhookHandler() {
@@ -116,7 +141,7 @@ func ExampleTracker_Wait() {
 	tr := esimstory.NewTracker(nil, func(o *esimstory.TrackerOptions) { o.RejectUnknown = true })
 	// CreateOrder does this itself when Options.Tracker is set.
 	_ = tr.Track(ctx, &esimstory.Order{ExternalOrderID: "ORDER-1", Units: []esimstory.OrderedUnit{
-		{TopupID: "T1", OptionID: "opt-1"}, {TopupID: "T2", OptionID: "opt-1"},
+		{TopupID: "T1", OptionID: exampleOption}, {TopupID: "T2", OptionID: exampleOption},
 	}})
 	h, _ := esimstory.NewWebhookHandler(func(context.Context, *esimstory.Delivery) error { return nil },
 		func(o *esimstory.WebhookOptions) {

@@ -23,6 +23,7 @@ const (
 	testRawSecret = "super-secret-signing-key"
 	ordersURL     = "https://api.esimstory.com/api/v1/api_partner/orders"
 	optionA       = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
+	optionB       = "b2c3d4e5-f6a7-8901-bcde-f12345678901"
 )
 
 // testSecret is the base64 secret key the provider would hand out.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -23,6 +24,16 @@ const (
 	DefaultTrackerPrefix = "simkit:esimstory:track:"
 )
 
+// Labels of the tracker's own errors (they come from the store, not from
+// an HTTP call, so they carry no route).
+const (
+	opTrack    = "tracker track"
+	opKnown    = "tracker known"
+	opRecord   = "tracker record"
+	opProgress = "tracker progress"
+	opWait     = "tracker wait"
+)
+
 // TrackerOptions configures a Tracker.
 type TrackerOptions struct {
 	// Prefix namespaces keys; default DefaultTrackerPrefix.
@@ -35,9 +46,34 @@ type TrackerOptions struct {
 	Poll time.Duration
 	// RejectUnknown makes a webhook handler using this tracker answer 404
 	// to a delivery whose topup_id no tracked order expects (and whose
-	// external_order_id is not an order being created right now), so that
-	// a forged or misrouted delivery never reaches your function.
+	// external_order_id is not an order being created, or whose outcome is
+	// still open), so that a forged or misrouted delivery never reaches
+	// your function.
 	RejectUnknown bool
+	// OnProgress, when set, is called after each delivery is recorded and
+	// after each order is tracked, with the order's progress at that
+	// moment. It runs on the caller's goroutine (the webhook request, or
+	// CreateOrder), so keep it quick and do not block in it; it is the
+	// place to count, log or notify. It is not called when the progress
+	// cannot be read (the store failed).
+	OnProgress func(ctx context.Context, p OrderProgress)
+}
+
+// OrderProgress is one tracked order's state, as handed to
+// TrackerOptions.OnProgress.
+type OrderProgress struct {
+	// ExternalOrderID names the order.
+	ExternalOrderID string
+	// TopupID is the unit whose delivery was just recorded; "" when the
+	// event is the order being tracked.
+	TopupID string
+	// Delivered and Expected count units; Expected is 0 while the unit
+	// count is not known yet.
+	Delivered, Expected int
+	// Recovered reports that the order's topup_ids are unknown (a
+	// recovered order, see Order.Recovered, or one whose creation is in
+	// flight or open): its units are matched by external_order_id.
+	Recovered bool
 }
 
 // Tracker remembers which topup_ids each order expects and which have been
@@ -45,6 +81,11 @@ type TrackerOptions struct {
 // (Redis) share the tracker: an order created on one replica can be
 // delivered to another and waited for on a third. It is safe for concurrent
 // use. A nil *Tracker answers every call with simkit.ErrNotConfigured.
+//
+// An order whose topup_ids are unknown (a recovered order, or one whose
+// creation outcome is still open) is counted by its external_order_id:
+// each delivery naming it with a new topup_id fills one of its units, up to
+// the unit count of the request.
 type Tracker struct {
 	st   store.Store
 	opts TrackerOptions
@@ -75,11 +116,34 @@ func NewTracker(st store.Store, opts ...func(*TrackerOptions)) *Tracker {
 	return &Tracker{st: st, opts: o, notify: make(chan struct{})}
 }
 
+// trackedOrder is an order whose creation was settled: its topup_ids, or
+// (recovered) only how many units it has.
 type trackedOrder struct {
-	TopupIDs []string `json:"topup_ids"`
+	TopupIDs  []string `json:"topup_ids,omitempty"`
+	Expected  int      `json:"expected,omitempty"`
+	Recovered bool     `json:"recovered,omitempty"`
+}
+
+func (o trackedOrder) expected() int {
+	if len(o.TopupIDs) > 0 {
+		return len(o.TopupIDs)
+	}
+	return o.Expected
+}
+
+// pendingOrder is an order being created, or whose creation outcome is
+// open: Units is the request's unit count, Ambiguous that an attempt for
+// this external_order_id may have created it without us seeing the answer.
+type pendingOrder struct {
+	Units     int  `json:"units"`
+	Ambiguous bool `json:"ambiguous,omitempty"`
 }
 
 func (t *Tracker) key(kind, id string) string { return t.opts.Prefix + kind + ":" + id }
+
+func (t *Tracker) slotKey(externalOrderID string, i int) string {
+	return t.opts.Prefix + "slot:" + externalOrderID + ":" + strconv.Itoa(i)
+}
 
 func (t *Tracker) ready() error {
 	if t == nil || t.st == nil {
@@ -88,48 +152,57 @@ func (t *Tracker) ready() error {
 	return nil
 }
 
-// Track records the topup_ids order expects. CreateOrder calls it for you
+// Track records the units order expects. CreateOrder calls it for you
 // when Options.Tracker is set; call it yourself for orders created
-// otherwise, or when CreateOrder reported that tracking failed.
+// otherwise, or when CreateOrder reported that tracking failed. A
+// recovered order (Order.Recovered) is tracked by its unit count: its
+// deliveries are matched by external_order_id.
 func (t *Tracker) Track(ctx context.Context, order *Order) error {
 	if err := t.ready(); err != nil {
 		return err
 	}
-	const op = "Tracker.Track"
 	if order == nil || order.ExternalOrderID == "" || len(order.Units) == 0 {
-		return apierror.Validation(Provider, op, "order needs an external order id and at least one unit")
+		return apierror.Validation(Provider, opTrack, "order needs an external order id and at least one unit")
 	}
-	for i, u := range order.Units {
-		if u.TopupID == "" {
-			return apierror.Validation(Provider, op, "units[%d]: topup id is empty", i)
+	rec := trackedOrder{Recovered: order.Recovered}
+	if order.Recovered {
+		rec.Expected = len(order.Units)
+	} else {
+		for i, u := range order.Units {
+			if u.TopupID == "" {
+				return apierror.Validation(Provider, opTrack, "units[%d]: topup id is empty", i)
+			}
+			if err := t.st.Set(ctx, t.key("topup", u.TopupID), []byte(order.ExternalOrderID), t.opts.TTL); err != nil {
+				return storeErr(opTrack, err)
+			}
 		}
-		if err := t.st.Set(ctx, t.key("topup", u.TopupID), []byte(order.ExternalOrderID), t.opts.TTL); err != nil {
-			return storeErr(op, err)
-		}
+		rec.TopupIDs = order.TopupIDs()
 	}
-	b, _ := json.Marshal(trackedOrder{TopupIDs: order.TopupIDs()})
+	b, _ := json.Marshal(rec)
 	if err := t.st.Set(ctx, t.key("order", order.ExternalOrderID), b, t.opts.TTL); err != nil {
-		return storeErr(op, err)
+		return storeErr(opTrack, err)
 	}
 	t.forgetPending(ctx, order.ExternalOrderID)
 	t.wake()
+	t.report(ctx, order.ExternalOrderID, "")
 	return nil
 }
 
 // Known reports whether d belongs to an order this tracker knows: its
 // topup_id is expected (by the order named in external_order_id, when the
-// delivery names one), or its order is being created right now.
+// delivery names one), or it names an order whose topup_ids are not known
+// (being created right now, recovered, or with its outcome open) that still
+// has a unit to fill.
 func (t *Tracker) Known(ctx context.Context, d *Delivery) (bool, error) {
 	if err := t.ready(); err != nil {
 		return false, err
 	}
-	const op = "Tracker.Known"
 	if d == nil || d.TopupID == "" {
 		return false, nil
 	}
 	ext, found, err := t.st.Get(ctx, t.key("topup", d.TopupID))
 	if err != nil {
-		return false, storeErr(op, err)
+		return false, storeErr(opKnown, err)
 	}
 	if found {
 		return d.ExternalOrderID == "" || d.ExternalOrderID == string(ext), nil
@@ -137,64 +210,142 @@ func (t *Tracker) Known(ctx context.Context, d *Delivery) (bool, error) {
 	if d.ExternalOrderID == "" {
 		return false, nil
 	}
-	_, pending, err := t.st.Get(ctx, t.key("pending", d.ExternalOrderID))
-	if err != nil {
-		return false, storeErr(op, err)
+	open, units, err := t.openOrder(ctx, opKnown, d.ExternalOrderID)
+	if err != nil || !open {
+		return false, err
 	}
-	return pending, nil
+	if units == 0 {
+		// Being created, size not recorded: accept, the answer tells.
+		return true, nil
+	}
+	for i := range units {
+		v, ok, err := t.st.Get(ctx, t.slotKey(d.ExternalOrderID, i))
+		if err != nil {
+			return false, storeErr(opKnown, err)
+		}
+		if !ok || string(v) == d.TopupID {
+			return true, nil
+		}
+	}
+	return false, nil // every unit is already filled by another topup_id
 }
 
 // Record stores a delivery and wakes local Waits. The webhook handler calls
-// it after your function accepted the delivery.
+// it after your function accepted the delivery. A delivery for an order
+// whose topup_ids are unknown fills the next free unit of that order.
 func (t *Tracker) Record(ctx context.Context, d *Delivery) error {
 	if err := t.ready(); err != nil {
 		return err
 	}
-	const op = "Tracker.Record"
 	if d == nil || d.TopupID == "" {
-		return apierror.Validation(Provider, op, "delivery has no topup id")
+		return apierror.Validation(Provider, opRecord, "delivery has no topup id")
 	}
 	b, err := json.Marshal(d)
 	if err != nil {
-		return storeErr(op, err)
+		return storeErr(opRecord, err)
 	}
 	if err := t.st.Set(ctx, t.key("delivery", d.TopupID), b, t.opts.TTL); err != nil {
-		return storeErr(op, err)
+		return storeErr(opRecord, err)
+	}
+	if d.ExternalOrderID != "" {
+		if err := t.claimUnit(ctx, d); err != nil {
+			return err
+		}
 	}
 	t.wake()
+	t.report(ctx, d.ExternalOrderID, d.TopupID)
 	return nil
 }
 
+// claimUnit links a delivery whose topup_id no order listed to the next
+// free unit of its (open or recovered) order. Units are claimed with SetNX,
+// so replicas recording deliveries of one order at once never take the
+// same unit; a repeated delivery finds its own claim first.
+func (t *Tracker) claimUnit(ctx context.Context, d *Delivery) error {
+	_, mapped, err := t.st.Get(ctx, t.key("topup", d.TopupID))
+	if err != nil {
+		return storeErr(opRecord, err)
+	}
+	if mapped {
+		return nil
+	}
+	open, units, err := t.openOrder(ctx, opRecord, d.ExternalOrderID)
+	if err != nil || !open {
+		return err
+	}
+	for i := range units {
+		k := t.slotKey(d.ExternalOrderID, i)
+		ok, err := t.st.SetNX(ctx, k, []byte(d.TopupID), t.opts.TTL)
+		if err != nil {
+			return storeErr(opRecord, err)
+		}
+		if !ok {
+			v, _, err := t.st.Get(ctx, k)
+			if err != nil {
+				return storeErr(opRecord, err)
+			}
+			if string(v) != d.TopupID {
+				continue
+			}
+		}
+		if err := t.st.Set(ctx, t.key("topup", d.TopupID), []byte(d.ExternalOrderID), t.opts.TTL); err != nil {
+			return storeErr(opRecord, err)
+		}
+		return nil
+	}
+	// More deliveries than units: kept, but counted nowhere.
+	return nil
+}
+
+// openOrder reports whether the order's topup_ids are unknown (recovered,
+// being created, or with an open outcome) and how many units it has (0
+// when not known yet).
+func (t *Tracker) openOrder(ctx context.Context, op, externalOrderID string) (bool, int, error) {
+	b, found, err := t.st.Get(ctx, t.key("order", externalOrderID))
+	if err != nil {
+		return false, 0, storeErr(op, err)
+	}
+	if found {
+		var o trackedOrder
+		if err := json.Unmarshal(b, &o); err != nil {
+			return false, 0, storeErr(op, err)
+		}
+		return len(o.TopupIDs) == 0, o.Expected, nil
+	}
+	p, pending, err := t.pending(ctx, op, externalOrderID)
+	return pending, p.Units, err
+}
+
 // Progress reports how many units of an order have been delivered out of
-// how many it expects. An order still being created reports (0, 0, nil); an
-// order the tracker never saw is an error matching simkit.ErrNotFound.
+// how many it expects. An order still being created reports the unit count
+// of its request (0 when that is not known); an order the tracker never
+// saw is an error matching simkit.ErrNotFound.
 func (t *Tracker) Progress(ctx context.Context, externalOrderID string) (delivered, expected int, err error) {
 	if err := t.ready(); err != nil {
 		return 0, 0, err
 	}
-	ds, expected, err := t.collect(ctx, "Tracker.Progress", externalOrderID)
+	ds, expected, _, err := t.collect(ctx, opProgress, externalOrderID)
 	return len(ds), expected, err
 }
 
 // Wait blocks until every unit of the order has been delivered and returns
-// the deliveries in the order's unit order. It returns ctx's error (wrapped
-// in *simkit.Error, so errors.Is(err, context.DeadlineExceeded) works) when
+// the deliveries in the order's unit order (for an order tracked by unit
+// count, in the order they arrived). It returns ctx's error (wrapped in
+// *simkit.Error, so errors.Is(err, context.DeadlineExceeded) works) when
 // ctx ends first. Deliveries recorded in this process wake it at once;
 // those recorded by other replicas are seen at the next poll. An order
-// whose creation ended in ErrConflict or an ambiguous failure stays pending
-// (its deliveries are accepted) but its unit count is unknown, so Wait on
-// it only ends with ctx unless you Track it yourself.
+// whose CreateOrder ended in simkit.ErrOutcomeUnknown is waited for too:
+// if it exists, its deliveries arrive and fill its units.
 func (t *Tracker) Wait(ctx context.Context, externalOrderID string) ([]Delivery, error) {
 	if err := t.ready(); err != nil {
 		return nil, err
 	}
-	const op = "Tracker.Wait"
 	for {
 		// Take the channel before reading, so a Record in between wakes us.
 		t.mu.Lock()
 		ch := t.notify
 		t.mu.Unlock()
-		ds, expected, err := t.collect(ctx, op, externalOrderID)
+		ds, expected, _, err := t.collect(ctx, opWait, externalOrderID)
 		if err != nil {
 			return nil, err
 		}
@@ -205,7 +356,7 @@ func (t *Tracker) Wait(ctx context.Context, externalOrderID string) ([]Delivery,
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			return nil, &apierror.Error{Provider: Provider, Op: op, Message: "wait ended by context", Err: ctx.Err()}
+			return nil, &apierror.Error{Provider: Provider, Op: opWait, Message: "wait ended by context", Err: ctx.Err()}
 		case <-ch:
 			timer.Stop()
 		case <-timer.C:
@@ -213,53 +364,111 @@ func (t *Tracker) Wait(ctx context.Context, externalOrderID string) ([]Delivery,
 	}
 }
 
-// collect returns the deliveries recorded so far for an order and how many
-// units it expects.
-func (t *Tracker) collect(ctx context.Context, op, externalOrderID string) ([]Delivery, int, error) {
+// collect returns the deliveries recorded so far for an order, how many
+// units it expects and whether it is counted by unit (recovered or open).
+func (t *Tracker) collect(ctx context.Context, op, externalOrderID string) ([]Delivery, int, bool, error) {
 	if externalOrderID == "" {
-		return nil, 0, apierror.Validation(Provider, op, "external order id is required")
+		return nil, 0, false, apierror.Validation(Provider, op, "external order id is required")
 	}
 	b, found, err := t.st.Get(ctx, t.key("order", externalOrderID))
 	if err != nil {
-		return nil, 0, storeErr(op, err)
+		return nil, 0, false, storeErr(op, err)
 	}
-	if !found {
-		_, pending, err := t.st.Get(ctx, t.key("pending", externalOrderID))
+	var ids []string
+	byUnit := false
+	expected := 0
+	if found {
+		var o trackedOrder
+		if err := json.Unmarshal(b, &o); err != nil {
+			return nil, 0, false, storeErr(op, err)
+		}
+		ids, expected, byUnit = o.TopupIDs, o.expected(), len(o.TopupIDs) == 0
+	} else {
+		p, pending, err := t.pending(ctx, op, externalOrderID)
 		if err != nil {
-			return nil, 0, storeErr(op, err)
+			return nil, 0, false, err
 		}
-		if pending {
-			return nil, 0, nil
+		if !pending {
+			return nil, 0, false, &apierror.Error{Provider: Provider, Op: op, Message: fmt.Sprintf("order %q is not tracked", externalOrderID), Kind: apierror.ErrNotFound}
 		}
-		return nil, 0, &apierror.Error{Provider: Provider, Op: op, Message: fmt.Sprintf("order %q is not tracked", externalOrderID), Kind: apierror.ErrNotFound}
+		expected, byUnit = p.Units, true
 	}
-	var o trackedOrder
-	if err := json.Unmarshal(b, &o); err != nil {
-		return nil, 0, storeErr(op, err)
+	if byUnit {
+		for i := range expected {
+			v, ok, err := t.st.Get(ctx, t.slotKey(externalOrderID, i))
+			if err != nil {
+				return nil, 0, false, storeErr(op, err)
+			}
+			if ok {
+				ids = append(ids, string(v))
+			}
+		}
 	}
 	var ds []Delivery
-	for _, id := range o.TopupIDs {
+	for _, id := range ids {
 		v, ok, err := t.st.Get(ctx, t.key("delivery", id))
 		if err != nil {
-			return nil, 0, storeErr(op, err)
+			return nil, 0, false, storeErr(op, err)
 		}
 		if !ok {
 			continue
 		}
 		var d Delivery
 		if err := json.Unmarshal(v, &d); err != nil {
-			return nil, 0, storeErr(op, err)
+			return nil, 0, false, storeErr(op, err)
 		}
 		ds = append(ds, d)
 	}
-	return ds, len(o.TopupIDs), nil
+	return ds, expected, byUnit, nil
 }
 
-// markPending notes that an order with this id is being created, so its
-// deliveries are accepted even if they arrive before Track records the
-// topup_ids.
-func (t *Tracker) markPending(ctx context.Context, externalOrderID string) error {
-	return t.st.Set(ctx, t.key("pending", externalOrderID), []byte("1"), t.opts.TTL)
+// pending reads the pending record of an order. A record this version
+// cannot read counts as pending with an unknown unit count.
+func (t *Tracker) pending(ctx context.Context, op, externalOrderID string) (pendingOrder, bool, error) {
+	b, found, err := t.st.Get(ctx, t.key("pending", externalOrderID))
+	if err != nil || !found {
+		if err != nil {
+			err = storeErr(op, err)
+		}
+		return pendingOrder{}, false, err
+	}
+	var p pendingOrder
+	_ = json.Unmarshal(b, &p)
+	return p, true, nil
+}
+
+// beginOrder notes that an order with this id and unit count is being
+// created, so its deliveries are accepted even if they arrive before Track
+// records the topup_ids. It returns the record that was there before (an
+// earlier call whose outcome stayed open), whose ambiguity it keeps.
+func (t *Tracker) beginOrder(ctx context.Context, externalOrderID string, units int) (prior pendingOrder, had bool, err error) {
+	prior, had, err = t.pending(ctx, opTrack, externalOrderID)
+	if err != nil {
+		return prior, had, err
+	}
+	return prior, had, t.setPending(ctx, externalOrderID, pendingOrder{Units: units, Ambiguous: prior.Ambiguous})
+}
+
+// settled reports whether an order with this id was tracked already: a
+// duplicate answer for it is that order, not one a lost answer hid.
+func (t *Tracker) settled(ctx context.Context, externalOrderID string) bool {
+	_, found, err := t.st.Get(ctx, t.key("order", externalOrderID))
+	return err == nil && found
+}
+
+// keepOpen records that an order's creation outcome is unknown: its
+// deliveries stay accepted and counted, and a later CreateOrder with the
+// same id treats a duplicate answer as this order.
+func (t *Tracker) keepOpen(ctx context.Context, externalOrderID string, units int) error {
+	return t.setPending(ctx, externalOrderID, pendingOrder{Units: units, Ambiguous: true})
+}
+
+func (t *Tracker) setPending(ctx context.Context, externalOrderID string, p pendingOrder) error {
+	b, _ := json.Marshal(p)
+	if err := t.st.Set(ctx, t.key("pending", externalOrderID), b, t.opts.TTL); err != nil {
+		return storeErr(opTrack, err)
+	}
+	return nil
 }
 
 func (t *Tracker) forgetPending(ctx context.Context, externalOrderID string) {
@@ -271,6 +480,21 @@ func (t *Tracker) wake() {
 	close(t.notify)
 	t.notify = make(chan struct{})
 	t.mu.Unlock()
+}
+
+// report hands the order's progress to OnProgress, when set.
+func (t *Tracker) report(ctx context.Context, externalOrderID, topupID string) {
+	if t.opts.OnProgress == nil || externalOrderID == "" {
+		return
+	}
+	ds, expected, byUnit, err := t.collect(ctx, opProgress, externalOrderID)
+	if err != nil {
+		return
+	}
+	t.opts.OnProgress(ctx, OrderProgress{
+		ExternalOrderID: externalOrderID, TopupID: topupID,
+		Delivered: len(ds), Expected: expected, Recovered: byUnit,
+	})
 }
 
 func storeErr(op string, err error) error {

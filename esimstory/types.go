@@ -2,15 +2,15 @@ package esimstory
 
 import (
 	"encoding/json"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/simkit/simkit/internal/jsonx"
 )
 
-// ProductQty is one line of an order: how many units of an eSIM product
-// option to buy.
-type ProductQty struct {
-	// OptionID is the eSIM Story product option id (a UUID in the docs).
+// OrderProductParams is one line of an order (CreateOrderParams.Products):
+// how many units of an eSIM product option to buy.
+type OrderProductParams struct {
+	// OptionID is the eSIM Story product option id, a UUID.
 	OptionID string `json:"option_id"`
 	// Qty is the number of units; each unit becomes its own topup_id and its
 	// own delivery webhook.
@@ -21,7 +21,10 @@ type ProductQty struct {
 // assigned and the option it belongs to. Its delivery webhook carries the
 // same topup_id.
 type OrderedUnit struct {
-	TopupID  string `json:"topup_id"`
+	// TopupID is eSIM Story's id of the unit; its delivery carries it.
+	// Empty in a recovered order.
+	TopupID string `json:"topup_id"`
+	// OptionID is the product option the unit was ordered as.
 	OptionID string `json:"option_id"`
 }
 
@@ -30,19 +33,28 @@ type OrderedUnit struct {
 type Order struct {
 	// ExternalOrderID is the id the order was created with.
 	ExternalOrderID string `json:"external_order_id"`
-	// Units lists every unit with its topup_id.
+	// Units lists every unit. For a recovered order each unit holds the
+	// option id from the request and an empty TopupID.
 	Units []OrderedUnit `json:"products"`
+	// Recovered reports that an earlier attempt of the same CreateOrder
+	// created the order and its answer was lost (eSIM Story then refuses
+	// the repeat as a duplicate and has no way to look the order up). The
+	// unit count is the request's; the topup_ids are unknown and arrive
+	// with the deliveries, which a Tracker matches by external_order_id.
+	Recovered bool `json:"recovered,omitempty"`
 }
 
-// TopupIDs returns the topup_id of every unit, the ids its delivery
-// webhooks will carry.
+// TopupIDs returns the known topup_id of every unit, the ids its delivery
+// webhooks will carry; empty for a recovered order.
 func (o *Order) TopupIDs() []string {
 	if o == nil {
 		return nil
 	}
-	ids := make([]string, len(o.Units))
-	for i, u := range o.Units {
-		ids[i] = u.TopupID
+	ids := make([]string, 0, len(o.Units))
+	for _, u := range o.Units {
+		if u.TopupID != "" {
+			ids = append(ids, u.TopupID)
+		}
 	}
 	return ids
 }
@@ -50,9 +62,12 @@ func (o *Order) TopupIDs() []string {
 // Delivery is one eSIM delivered by webhook: eSIM Story sends one per unit
 // ordered, keyed by its topup_id.
 type Delivery struct {
-	TopupID  string `json:"topup_id"`
+	// TopupID names the unit delivered, as in the order's answer.
+	TopupID string `json:"topup_id"`
+	// OptionID is the product option of the unit.
 	OptionID string `json:"option_id"`
-	ICCID    string `json:"iccid"`
+	// ICCID identifies the eSIM (customer data: keep it out of logs).
+	ICCID string `json:"iccid"`
 	// SMDP is the SM-DP+ address the eSIM downloads from.
 	SMDP string `json:"smdp"`
 	// ActivationCode is the matching id the SM-DP+ expects.
@@ -66,7 +81,8 @@ type Delivery struct {
 	// holds the provider's text.
 	ExpiresAt time.Time `json:"-"`
 	// ExpiredDate is expired_date exactly as sent.
-	ExpiredDate     string `json:"expired_date"`
+	ExpiredDate string `json:"expired_date"`
+	// ExternalOrderID is the id the order was created with.
 	ExternalOrderID string `json:"external_order_id"`
 }
 
@@ -83,37 +99,12 @@ func (d *Delivery) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	d.ExpiredDate = rawText(w.ExpiredDate)
-	d.ExpiresAt = parseExpiry(d.ExpiredDate)
-	return nil
-}
-
-// rawText returns a JSON string's content or a number's literal text.
-func rawText(raw json.RawMessage) string {
-	if len(raw) == 0 || string(raw) == "null" {
-		return ""
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err == nil {
-		return s
-	}
-	return strings.TrimSpace(string(raw))
-}
-
-var expiryLayouts = []string{"2006-01-02", time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006/01/02"}
-
-func parseExpiry(s string) time.Time {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}
-	}
-	for _, layout := range expiryLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC()
+	d.ExpiredDate = jsonx.Text(w.ExpiredDate)
+	d.ExpiresAt = time.Time{}
+	if d.ExpiredDate != "" {
+		if t, err := jsonx.ParseTime(d.ExpiredDate); err == nil {
+			d.ExpiresAt = t
 		}
 	}
-	if secs, err := strconv.ParseInt(s, 10, 64); err == nil && secs > 0 {
-		return time.Unix(secs, 0).UTC()
-	}
-	return time.Time{}
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/inbox"
 	"github.com/simkit/simkit/internal/webhook"
 	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/store"
@@ -95,26 +96,60 @@ func secretEqual(got, want string) bool {
 	return subtle.ConstantTimeCompare(g[:], w[:]) == 1 && want != ""
 }
 
+// The provider documents no retry schedule and no deadline for its
+// webhook. simkit assumes the common shape (a 10 s wait for the 200 and a
+// first retry no sooner than 10 s later) and derives its defaults from that;
+// set the WebhookOptions fields if eSIM Story tells you otherwise.
+const (
+	// DefaultWebhookDeadline is when the function's context ends: an
+	// assumed 10 s provider wait minus 2 s to answer.
+	DefaultWebhookDeadline = 8 * time.Second
+	// DefaultWebhookLease is how long a delivery in progress stays claimed
+	// without a renewal: half the assumed 10 s before a retry.
+	DefaultWebhookLease = 5 * time.Second
+	// DefaultWebhookDedupeTTL is how long a handled topup_id is remembered:
+	// with no documented horizon, a week (one key per eSIM bought).
+	DefaultWebhookDedupeTTL = 7 * 24 * time.Hour
+)
+
 // WebhookOptions configures the delivery webhook handler.
 type WebhookOptions struct {
 	// Auth authenticates each request; failures get 401. Required: building
 	// a handler without it is an error unless InsecureNoAuth is applied.
 	Auth Authenticator
-	// Store holds dedupe keys; share it between replicas (Redis) so a
-	// delivery retried to another replica is still handed over once.
-	// Default: a fresh in-memory store.
+	// Store holds dedupe keys and leases; share it between replicas (Redis)
+	// so a delivery retried to another replica is still handed over once.
+	// Default: the client's Store (Client.WebhookHandler), else a fresh
+	// in-memory store.
 	Store store.Store
+	// Now is the clock leases are judged by. Default time.Now (the client's
+	// clock for Client.WebhookHandler).
+	Now func() time.Time
 	// Tracker, when set, records each accepted delivery (so Tracker.Wait
 	// sees it) and, with TrackerOptions.RejectUnknown, answers 404 to
-	// deliveries for topup_ids it does not expect.
+	// deliveries for topup_ids it does not expect. Default: the client's
+	// Options.Tracker for Client.WebhookHandler.
 	Tracker *Tracker
 	// MaxBody caps the request body; default 1 MiB. Larger bodies get 413.
 	MaxBody int64
 	// DedupePrefix namespaces dedupe keys; default DefaultDedupePrefix.
 	DedupePrefix string
-	// DedupeTTL is how long a handled topup_id is remembered; default 7 days.
+	// DedupeTTL is how long a handled topup_id is remembered; default
+	// DefaultWebhookDedupeTTL.
 	DedupeTTL time.Duration
-	// Logger receives one line per refused or failed delivery; default none.
+	// Lease is how long a delivery in progress stays claimed without a
+	// renewal (renewed every third of it while the function runs); keep it
+	// shorter than the provider's first retry. Default DefaultWebhookLease.
+	Lease time.Duration
+	// Deadline is when the function's context ends, counted from the
+	// request's arrival. Default DefaultWebhookDeadline.
+	Deadline time.Duration
+	// Inbox, when set, makes the handler persist each authenticated,
+	// first-time delivery and answer 202 at once; the inbox's workers
+	// (Inbox.Run) call the function, with retries and dead letters.
+	Inbox *inbox.Inbox
+	// Logger receives one line per refused or failed delivery; default none
+	// (the client's logger for Client.WebhookHandler).
 	Logger *slog.Logger
 }
 
@@ -139,13 +174,19 @@ type webhookHandler struct {
 // on failure), reads at most MaxBody bytes (413 above), decodes the JSON
 // (400 when malformed or without topup_id), checks the tracker when
 // RejectUnknown is on (404 for a topup_id no order expects), dedupes on
-// topup_id and calls fn once per topup_id. fn returning nil answers 200; an
-// error answers 500 so eSIM Story may retry, and the retry is handed to fn
-// again. A delivery already handled answers 200 without calling fn; one
-// being handled by another request right now answers 409.
+// topup_id and calls fn once per topup_id, with a context that ends at
+// Deadline. fn returning nil answers 200; an error answers 500 so eSIM
+// Story may retry, and the retry is handed to fn again. A delivery already
+// handled answers 200 without calling fn; one whose lease another replica
+// holds right now answers 409. A delivery in progress holds a lease in the
+// Store, renewed while fn runs, released when it fails, and gone on its own
+// (after Lease) when the replica holding it dies. With an Inbox the
+// delivery is persisted and answered 202 instead, and the inbox's workers
+// call fn.
 //
 // It returns an error matching simkit.ErrValidation when fn is nil or no
-// Authenticator is configured (apply InsecureNoAuth to opt out explicitly).
+// Authenticator is configured (apply InsecureNoAuth to opt out explicitly),
+// or when opts.Inbox already has an eSIM Story handler.
 func NewWebhookHandler(fn func(ctx context.Context, d *Delivery) error, opts ...func(*WebhookOptions)) (http.Handler, error) {
 	const op = "NewWebhookHandler"
 	o := WebhookOptions{}
@@ -163,29 +204,85 @@ func NewWebhookHandler(fn func(ctx context.Context, d *Delivery) error, opts ...
 			return nil, apierror.Validation(Provider, op, "%s", msg)
 		}
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	if o.Store == nil {
-		o.Store = store.NewMemory()
+		o.Store = store.NewMemory(func(m *store.MemoryOptions) { m.Now = o.Now })
 	}
 	if o.DedupePrefix == "" {
 		o.DedupePrefix = DefaultDedupePrefix
+	}
+	if o.DedupeTTL <= 0 {
+		o.DedupeTTL = DefaultWebhookDedupeTTL
+	}
+	if o.Lease <= 0 {
+		o.Lease = DefaultWebhookLease
+	}
+	if o.Deadline <= 0 {
+		o.Deadline = DefaultWebhookDeadline
 	}
 	logger := o.Logger
 	if logger == nil {
 		// A level no record reaches: logging costs nothing when unset.
 		logger = webhook.Discard()
 	}
-	return &webhookHandler{
+	h := &webhookHandler{
 		fn:      fn,
 		opts:    o,
-		dedupe:  &webhook.Dedupe{Store: o.Store, Prefix: o.DedupePrefix, TTL: o.DedupeTTL},
+		dedupe:  &webhook.Dedupe{Store: o.Store, Prefix: o.DedupePrefix, Now: o.Now, Lease: o.Lease, Done: o.DedupeTTL},
 		logger:  logger.With(slog.String("provider", Provider)),
 		tracker: o.Tracker,
-	}, nil
+	}
+	if o.Inbox != nil {
+		err := o.Inbox.Handle(Provider, func(ctx context.Context, m inbox.Message) error {
+			var d Delivery
+			if err := json.Unmarshal(m.Body, &d); err != nil {
+				return err
+			}
+			return h.run(ctx, &d)
+		})
+		if err != nil {
+			return nil, apierror.Validation(Provider, op, "%s", err.Error())
+		}
+	}
+	return h, nil
+}
+
+// WebhookHandler is NewWebhookHandler with the client's Store, clock,
+// logger and Tracker; opts may override them (and must set Auth). A nil or
+// unconfigured client returns an error matching simkit.ErrNotConfigured.
+func (c *Client) WebhookHandler(fn func(ctx context.Context, d *Delivery) error, opts ...func(*WebhookOptions)) (http.Handler, error) {
+	if err := c.ready(); err != nil {
+		return nil, err
+	}
+	base := func(o *WebhookOptions) {
+		o.Store = c.opts.Store
+		o.Now = c.t.Now
+		o.Logger = c.t.Logger()
+		o.Tracker = c.opts.Tracker
+	}
+	return NewWebhookHandler(fn, append([]func(*WebhookOptions){base}, opts...)...)
+}
+
+// run calls the user function and records the delivery in the tracker.
+func (h *webhookHandler) run(ctx context.Context, d *Delivery) error {
+	if err := h.fn(ctx, d); err != nil {
+		return err
+	}
+	if h.tracker != nil {
+		// Recorded before the id is marked handled: if this fails the
+		// provider's retry records it again.
+		return h.tracker.Record(ctx, d)
+	}
+	return nil
 }
 
 // ServeHTTP implements http.Handler.
 func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
+	// The deadline counts from the request's arrival, body read included.
+	ctx, cancel := context.WithTimeout(r.Context(), h.opts.Deadline)
+	defer cancel()
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		webhook.Reply(w, http.StatusMethodNotAllowed, "POST only")
@@ -223,15 +320,18 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	h.dedupe.Handle(ctx, w, log, d.TopupID, func() error {
-		if err := h.fn(ctx, &d); err != nil {
-			return err
+	if h.opts.Inbox != nil {
+		added, err := h.opts.Inbox.Add(ctx, Provider, d.TopupID, body)
+		switch {
+		case err != nil:
+			log.LogAttrs(ctx, slog.LevelError, "simkit: webhook inbox failed", slog.String("error", err.Error()))
+			webhook.Reply(w, http.StatusInternalServerError, "inbox unavailable")
+		case !added:
+			webhook.Reply(w, http.StatusOK, "already received")
+		default:
+			webhook.Reply(w, http.StatusAccepted, "queued")
 		}
-		if h.tracker != nil {
-			// Recorded before the id is marked handled: if this fails the
-			// provider's retry records it again.
-			return h.tracker.Record(ctx, &d)
-		}
-		return nil
-	})
+		return
+	}
+	h.dedupe.Handle(ctx, w, log, d.TopupID, h.opts.Deadline, func(ctx context.Context) error { return h.run(ctx, &d) })
 }

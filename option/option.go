@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/retry"
 	"github.com/simkit/simkit/store"
 )
@@ -54,6 +55,15 @@ type Shared struct {
 	Store store.Store
 	// MaxResponseBytes caps a response body. Zero means 8 MiB.
 	MaxResponseBytes int
+	// Observer receives every call, attempt, limiter wait, cache and
+	// dedupe hit, webhook delivery and wait progress (see package
+	// observe; contrib/otel turns them into OpenTelemetry spans and
+	// metrics). Nil observes nothing, at no cost.
+	Observer observe.Observer
+	// RequestIDHeader names the header the provider returns its request
+	// id in, shown in errors, logs and observer events. Empty means the
+	// provider's own (X-Request-Id for every provider today).
+	RequestIDHeader string
 }
 
 // NoLimit is a Limiter that never waits, for turning client-side pacing off.

@@ -2,17 +2,20 @@
 // balance, signed orders with exactly-once semantics, eSIM top-up and
 // status, and signed order.status_changed webhooks.
 //
-// Decisions recorded here (SPEC "partner"): the API publishes no host, so
-// Options.BaseURL is required (e.g. "https://api.example/v1/partner"); paths
-// the docs omit are the SPEC's choices (GET /me, GET /balance, GET
+// The API publishes no host, so Options.BaseURL is required (for example
+// "https://api.example/v1/partner"). The docs name the calls but not all of
+// their paths; this package uses GET /me, GET /balance, GET
 // /balance/history, GET /catalog/products, GET /catalog/products/{uuid},
 // GET /catalog/pricelist, GET /catalog/categories, GET and POST /orders,
-// GET /orders/{uuid}, POST /services/esim/{iccid}/topup, GET
-// /services/esim/{iccid}/status). Every answer is read through the
-// {success, data, meta, message, error, errors} envelope.
+// GET /orders/{uuid}, POST /services/esim/{iccid}/topup and GET
+// /services/esim/{iccid}/status under BaseURL; point BaseURL elsewhere if
+// your deployment differs. Every answer is read through the {success, data,
+// meta} envelope, and errors from its message/error/errors fields.
 //
-// Orders and top-ups are signed per attempt with partner_secret and are
-// exactly-once per external_id: see CreateOrder.
+// Lists come as one page per call (ListX, returning a page.Page whose Next
+// feeds the next call's Cursor) or as a lazy iterator over every page
+// (AllX). Orders and top-ups are signed per attempt with partner_secret and
+// are exactly-once per external_id: see CreateOrder.
 package partner
 
 import (
@@ -31,7 +34,7 @@ const Provider = "partner"
 type Options struct {
 	option.Shared
 	// BaseURL of the API, e.g. "https://api.example/v1/partner". Required:
-	// the provider's docs publish no default host (SPEC decision).
+	// the provider's docs publish no default host.
 	BaseURL string
 	// Token is the S2S bearer token sent on every call.
 	Token signing.Secret

@@ -2,9 +2,6 @@ package partner
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -20,21 +17,21 @@ func TestNilClientNotConfigured(t *testing.T) {
 	calls := map[string]func() error{
 		"Me":                    func() error { _, err := c.Me(ctx); return err },
 		"Balance":               func() error { _, err := c.Balance(ctx); return err },
-		"ListTransactions":      func() error { _, _, err := c.ListTransactions(ctx, ListTransactionsParams{}); return err },
-		"ListProducts":          func() error { _, _, err := c.ListProducts(ctx, ListProductsParams{}); return err },
+		"ListTransactions":      func() error { _, err := c.ListTransactions(ctx, ListTransactionsParams{}); return err },
+		"ListProducts":          func() error { _, err := c.ListProducts(ctx, ListProductsParams{}); return err },
 		"GetProduct":            func() error { _, err := c.GetProduct(ctx, productID, GetProductParams{}); return err },
-		"Pricelist":             func() error { _, _, err := c.Pricelist(ctx, PricelistParams{}); return err },
+		"ListPricelist":         func() error { _, err := c.ListPricelist(ctx, ListPricelistParams{}); return err },
 		"ListCategories":        func() error { _, err := c.ListCategories(ctx, ListCategoriesParams{}); return err },
-		"ListOrders":            func() error { _, _, err := c.ListOrders(ctx, ListOrdersParams{}); return err },
+		"ListOrders":            func() error { _, err := c.ListOrders(ctx, ListOrdersParams{}); return err },
 		"GetOrder":              func() error { _, err := c.GetOrder(ctx, orderUUID); return err },
 		"FindOrderByExternalID": func() error { _, err := c.FindOrderByExternalID(ctx, "x"); return err },
 		"CreateOrder":           func() error { _, err := c.CreateOrder(ctx, orderParams()); return err },
-		"TopupESIM":             func() error { _, err := c.TopupESIM(ctx, seedICCID, TopupParams{ExternalID: "x"}); return err },
+		"TopupESIM":             func() error { _, err := c.TopupESIM(ctx, seedICCID, TopupESIMParams{ExternalID: "x"}); return err },
 		"GetESIMStatus":         func() error { _, err := c.GetESIMStatus(ctx, seedICCID); return err },
-		"ListTransactionsAll":   func() error { return firstErr(c.ListTransactionsAll(ctx, ListTransactionsParams{})) },
-		"ListProductsAll":       func() error { return firstErr(c.ListProductsAll(ctx, ListProductsParams{})) },
-		"PricelistAll":          func() error { return firstErr(c.PricelistAll(ctx, PricelistParams{})) },
-		"ListOrdersAll":         func() error { return firstErr(c.ListOrdersAll(ctx, ListOrdersParams{})) },
+		"AllTransactions":       func() error { return firstErr(c.AllTransactions(ctx, ListTransactionsParams{})) },
+		"AllProducts":           func() error { return firstErr(c.AllProducts(ctx, ListProductsParams{})) },
+		"AllPricelist":          func() error { return firstErr(c.AllPricelist(ctx, ListPricelistParams{})) },
+		"AllOrders":             func() error { return firstErr(c.AllOrders(ctx, ListOrdersParams{})) },
 	}
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {
@@ -42,10 +39,9 @@ func TestNilClientNotConfigured(t *testing.T) {
 		})
 	}
 	t.Run("WebhookHandler", func(t *testing.T) {
-		rec := httptest.NewRecorder()
-		c.WebhookHandler(func(context.Context, *WebhookEvent) error { return nil }).
-			ServeHTTP(rec, httptest.NewRequest("POST", "/hook", strings.NewReader(`{}`)))
-		require.Equal(t, http.StatusInternalServerError, rec.Code)
+		h, err := c.WebhookHandler(func(context.Context, *WebhookEvent) error { return nil })
+		require.Nil(t, h)
+		require.ErrorIs(t, err, apierror.ErrNotConfigured, "refused at construction, not at request time")
 	})
 }
 

@@ -3,8 +3,6 @@ package partner
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -18,9 +16,9 @@ import (
 	"github.com/simkit/simkit/signing"
 )
 
-// CreateOrderParams is one purchase. ExternalID is your own order id; the
-// provider keeps it unique forever, which is what makes the call safe to
-// repeat.
+// CreateOrderParams is the input of CreateOrder: one purchase. ExternalID
+// is your own order id; the provider keeps it unique forever, which is what
+// makes the call safe to repeat.
 type CreateOrderParams struct {
 	// ExternalID is your unique order id (required). Keep it with your
 	// order before calling, so a crash or timeout can be resolved by calling
@@ -32,14 +30,16 @@ type CreateOrderParams struct {
 	Metadata map[string]any
 }
 
-// OrderItemParams is the single item of an order.
+// OrderItemParams is the single item of a CreateOrderParams.
 type OrderItemParams struct {
 	// SKUID is the SKU to buy (required).
 	SKUID string
-	// Quantity is the number of units; zero lets the server default it (1).
+	// Quantity is the number of units. The API makes it optional: zero
+	// leaves it out of the request and the provider orders one unit;
+	// a negative quantity is refused before sending.
 	Quantity int
-	// Amount is the value to buy for open-range SKUs (which have no price);
-	// zero is not sent.
+	// Amount is the value to buy for open-range SKUs (whose price is null);
+	// zero is not sent, negative is refused.
 	Amount decimal.Decimal
 	// Fields are the extra inputs a SKU asks for (a phone number to
 	// recharge, say), sent as given.
@@ -62,13 +62,16 @@ type createOrderItem struct {
 const opCreateOrder = "POST /orders"
 
 func (p CreateOrderParams) body() (*createOrderBody, error) {
+	if why := validate.ID(p.ExternalID); why != "" {
+		return nil, apierror.Validation(Provider, opCreateOrder, "external_id %s", why)
+	}
 	switch {
-	case validate.Blank(p.ExternalID):
-		return nil, apierror.Validation(Provider, opCreateOrder, "external_id is required")
 	case validate.Blank(p.Item.SKUID):
 		return nil, apierror.Validation(Provider, opCreateOrder, "item.sku_id is required")
+	case !validate.UUID(p.Item.SKUID):
+		return nil, apierror.Validation(Provider, opCreateOrder, "item.sku_id must be a UUID")
 	case p.Item.Quantity < 0:
-		return nil, apierror.Validation(Provider, opCreateOrder, "item.quantity must be at least 1, got %d", p.Item.Quantity)
+		return nil, apierror.Validation(Provider, opCreateOrder, "item.quantity must be at least 1 (or 0 to let the provider default it to 1), got %d", p.Item.Quantity)
 	case p.Item.Amount.IsNegative():
 		return nil, apierror.Validation(Provider, opCreateOrder, "item.amount must not be negative, got %s", p.Item.Amount)
 	}
@@ -89,18 +92,24 @@ func (p CreateOrderParams) body() (*createOrderBody, error) {
 // X-Timestamp (Unix seconds from the client's clock) and X-Signature =
 // HMAC(timestamp + sku_id + external_id, partner_secret).
 //
-// It is exactly-once per ExternalID. Attempts that fail without an answer or
-// with 502/503/504 are retried with the same id (the provider refuses a
-// second order with it). If the call still ends ambiguously (no answer,
-// timeout, 5xx), or the provider answers that the external_id already exists
-// (HTTP 409, or a 400/422 naming external_id as taken), the order is looked
-// up with GET /orders?external_id= and the existing order is returned with
-// a nil error. If an ambiguous failure finds no order, the original error is
-// returned: calling CreateOrder again with the same ExternalID is then safe
-// and cannot buy twice. The order returned for a duplicate is the one first
-// created with that id, whatever it bought: ids must not be reused for
-// different purchases. Insufficient balance (including an exhausted
-// overdraft) is an error matching ErrInsufficientFunds.
+// It is exactly-once per ExternalID: the provider refuses a second order
+// with an id it has seen, so a failed attempt (no answer, a timeout, a
+// 5xx including 500) is retried with the same id. Once any attempt was
+// ambiguous, or the provider answers that the external_id is taken (HTTP
+// 409, or a 400/422 naming external_id), the order is looked up with
+// GET /orders?external_id= and the existing order is returned with a nil
+// error, whatever the last attempt answered: a retry refused with 401 or
+// "insufficient balance" because the first attempt already spent the money
+// still returns that first order.
+//
+// If the order cannot be found after an ambiguous attempt (it was not
+// created, or the look-up failed), the error has Ambiguous set, Reference
+// set to the external id and Started to when the call began; calling
+// CreateOrder again with the same ExternalID is then safe and cannot buy
+// twice. The order returned for a duplicate is the one first created with
+// that id, whatever it bought: ids must not be reused for different
+// purchases. Insufficient balance (including an exhausted overdraft) is an
+// error matching ErrInsufficientFunds.
 func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...option.CallOption) (*Order, error) {
 	if err := c.ready(); err != nil {
 		return nil, err
@@ -123,54 +132,4 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...o
 		},
 	}
 	return c.placeOrder(ctx, req, p.ExternalID, opts)
-}
-
-// placeOrder sends a signed order-creating request and resolves an
-// ambiguous or duplicate answer by looking the order up by external id.
-func (c *Client) placeOrder(ctx context.Context, req *transport.Request, externalID string, opts []option.CallOption) (*Order, error) {
-	o, _, err := call[*Order](ctx, c, req, opts)
-	if err == nil && o != nil {
-		return o, nil
-	}
-	if err == nil {
-		err = badResponse(c, req.Op, nil)
-	}
-	duplicate := errors.Is(err, apierror.ErrConflict)
-	if !duplicate && !ambiguous(err) {
-		return nil, err
-	}
-	if ctx.Err() != nil {
-		// The caller gave up; a lookup would fail the same way.
-		return nil, err
-	}
-	found, lerr := c.FindOrderByExternalID(ctx, externalID, opts...)
-	log := c.t.Logger()
-	switch {
-	case lerr != nil:
-		log.LogAttrs(ctx, slog.LevelWarn, "simkit: order lookup after failed create failed",
-			slog.String("op", req.Op), slog.String("external_id", externalID), slog.String("error", lerr.Error()))
-		return nil, err
-	case found == nil:
-		return nil, err
-	}
-	log.LogAttrs(ctx, slog.LevelInfo, "simkit: order resolved by external_id lookup",
-		slog.String("op", req.Op), slog.String("external_id", externalID), slog.String("order_id", found.ID), slog.Bool("duplicate", duplicate))
-	return found, nil
-}
-
-// ambiguous reports whether a failed order call may have created the order:
-// no answer was received (timeout, reset), the server failed (5xx), or it
-// answered 2xx with a body we could not read.
-func ambiguous(err error) bool {
-	var e *apierror.Error
-	if !errors.As(err, &e) {
-		return false
-	}
-	if errors.Is(err, transport.ErrBadResponse) {
-		return true
-	}
-	if e.StatusCode == 0 {
-		return errors.Is(err, apierror.ErrUnavailable)
-	}
-	return e.StatusCode >= 500
 }

@@ -177,7 +177,7 @@ func TestTopupDuplicateExternalIDReturnsExisting(t *testing.T) {
 	h := newHarness(t)
 	h.on(t, "POST", "/services/esim/"+seedICCID+"/topup", 409, "error_conflict.json")
 	h.on(t, "GET", "/orders", 200, "orders_by_external_id.json")
-	o, err := h.c.TopupESIM(context.Background(), seedICCID, TopupParams{ExternalID: "ORD-12345"})
+	o, err := h.c.TopupESIM(context.Background(), seedICCID, TopupESIMParams{ExternalID: "ORD-12345"})
 	require.NoError(t, err)
 	require.Equal(t, orderUUID, o.ID)
 }
@@ -254,6 +254,13 @@ func TestCreateOrderCallerCancelled(t *testing.T) {
 	_, err := h.c.CreateOrder(ctx, orderParams())
 	require.ErrorIs(t, err, context.Canceled)
 	require.Equal(t, 0, h.count("GET"))
+	var e *apierror.Error
+	require.ErrorAs(t, err, &e)
+	require.True(t, e.Ambiguous, "the attempt may have reached the provider")
+	require.Equal(t, "ORD-12345", e.Reference)
+	require.Equal(t, time.Unix(seedTS, 0), e.Started)
+	require.Contains(t, e.Message, "context ended before the order could be looked up")
+	require.NotErrorIs(t, err, apierror.ErrOutcomeUnknown, "repeating with the same external id is safe here")
 }
 
 // TestTopupCheckCanRenew: the status check runs only when asked, and a
@@ -281,7 +288,7 @@ func TestTopupCheckCanRenew(t *testing.T) {
 				h.on(t, "GET", "/services/esim/"+seedICCID+"/status", 200, tc.status)
 			}
 			h.on(t, "POST", "/services/esim/"+seedICCID+"/topup", 201, "topup_created.json")
-			_, err := h.c.TopupESIM(context.Background(), seedICCID, TopupParams{ExternalID: "topup-12345", CheckCanRenew: tc.check})
+			_, err := h.c.TopupESIM(context.Background(), seedICCID, TopupESIMParams{ExternalID: "topup-12345", CheckCanRenew: tc.check})
 			if tc.wantErr != nil {
 				require.ErrorIs(t, err, tc.wantErr)
 			} else {

@@ -50,9 +50,11 @@ func TestBalanceDecodesNegativeOverdraft(t *testing.T) {
 func TestTransactionsDecode(t *testing.T) {
 	h := newHarness(t)
 	h.on(t, "GET", "/balance/history", 200, "transactions_page2.json")
-	txs, meta, err := h.c.ListTransactions(context.Background(), ListTransactionsParams{})
+	pg, err := h.c.ListTransactions(context.Background(), ListTransactionsParams{})
 	require.NoError(t, err)
-	require.Equal(t, Meta{NextCursor: "tx-cursor-3", PrevCursor: "tx-cursor-1", PerPage: 2}, meta)
+	require.Equal(t, "tx-cursor-3", pg.Next)
+	require.Nil(t, pg.Total, "the API sends no total")
+	txs := pg.Items
 	require.Equal(t, TransactionCharge, txs[0].Type)
 	require.False(t, txs[0].FeeAmount.Valid)
 	require.Equal(t, TransactionType("refund"), txs[1].Type, "unknown server values are kept")
@@ -61,13 +63,34 @@ func TestTransactionsDecode(t *testing.T) {
 	require.Equal(t, time.Date(2026, 1, 15, 12, 54, 18, 0, time.UTC), txs[0].CreatedAt.UTC())
 }
 
+// TestTransactionNumberIDs: the history item's id is untyped; a number (and
+// a numeric order_id) must decode, not fail the page.
+func TestTransactionNumberIDs(t *testing.T) {
+	h := newHarness(t)
+	h.onFunc("GET", "/balance/history", func(*http.Request) (*http.Response, error) {
+		return jsonResponse(200, []byte(`{"success":true,"data":[`+
+			`{"id":12345678901234567890,"type":"charge","amount":"-5.00","balance_after":"95.00","currency":"USD","created_at":"2026-01-15 12:54:18","order_id":42},`+
+			`{"id":"tx-2","type":"topup","amount":100,"balance_after":100,"currency":"USD","created_at":"2026-01-15T12:00:00+00:00","order_id":null}],`+
+			`"meta":{"next_cursor":null,"prev_cursor":null,"per_page":50}}`)), nil
+	})
+	pg, err := h.c.ListTransactions(context.Background(), ListTransactionsParams{})
+	require.NoError(t, err)
+	require.Len(t, pg.Items, 2)
+	require.Equal(t, "12345678901234567890", pg.Items[0].ID, "kept exactly, not through float64")
+	require.Equal(t, "42", pg.Items[0].OrderID)
+	require.Equal(t, time.Date(2026, 1, 15, 12, 54, 18, 0, time.UTC), pg.Items[0].CreatedAt)
+	require.Equal(t, "tx-2", pg.Items[1].ID)
+	require.Empty(t, pg.Items[1].OrderID)
+	require.Empty(t, pg.Next)
+}
+
 func TestProductsDecode(t *testing.T) {
 	h := newHarness(t)
 	h.on(t, "GET", "/catalog/products", 200, "products_page3.json")
-	ps, meta, err := h.c.ListProducts(context.Background(), ListProductsParams{})
+	pg, err := h.c.ListProducts(context.Background(), ListProductsParams{})
 	require.NoError(t, err)
-	require.Equal(t, 2, meta.PerPage, "per_page sent as a string")
-	require.Empty(t, meta.NextCursor, "null cursor on the last page")
+	require.Empty(t, pg.Next, "null cursor on the last page")
+	ps := pg.Items
 	require.Equal(t, ProductType("gift_bundle"), ps[1].Type)
 	require.Equal(t, &CategoryRef{ID: 30, Name: "eSIM"}, ps[1].Category)
 }
@@ -90,9 +113,10 @@ func TestProductDecodes(t *testing.T) {
 func TestPricelistDecodes(t *testing.T) {
 	h := newHarness(t)
 	h.on(t, "GET", "/catalog/pricelist", 200, "pricelist_page3.json")
-	items, meta, err := h.c.Pricelist(context.Background(), PricelistParams{})
+	pg, err := h.c.ListPricelist(context.Background(), ListPricelistParams{})
 	require.NoError(t, err)
-	require.Empty(t, meta.NextCursor)
+	require.Empty(t, pg.Next)
+	items := pg.Items
 	require.Equal(t, "in_stock", items[1].Stock.Raw)
 	require.True(t, items[1].Stock.Available)
 	require.Nil(t, items[1].Stock.Count)
@@ -126,8 +150,9 @@ func TestOrderDecodes(t *testing.T) {
 func TestOrdersKeepUnknownStatus(t *testing.T) {
 	h := newHarness(t)
 	h.on(t, "GET", "/orders", 200, "orders_page2.json")
-	os, _, err := h.c.ListOrders(context.Background(), ListOrdersParams{})
+	pg, err := h.c.ListOrders(context.Background(), ListOrdersParams{})
 	require.NoError(t, err)
+	os := pg.Items
 	require.Equal(t, OrderStatus("on_hold"), os[1].Status)
 	require.False(t, os[1].Status.Valid())
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/simkit/simkit"
 	"github.com/simkit/simkit/partner"
 	"github.com/simkit/simkit/signing"
+	"github.com/simkit/simkit/simkittest"
 )
 
 // exampleServer plays the Partner API from the fixtures in testdata/partner.
@@ -98,13 +99,13 @@ func ExampleClient_Balance() {
 	// Output: balance -120.5 USD, available 379.5, overdrafted true
 }
 
-func ExampleClient_ListTransactionsAll() {
+func ExampleClient_AllTransactions() {
 	srv := exampleServer()
 	defer srv.Close()
 	c := exampleClient(srv)
 
 	n := 0
-	for tx, err := range c.ListTransactionsAll(context.Background(), partner.ListTransactionsParams{PerPage: 100}) {
+	for tx, err := range c.AllTransactions(context.Background(), partner.ListTransactionsParams{PerPage: 100}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -124,27 +125,28 @@ func ExampleClient_ListProducts() {
 	defer srv.Close()
 	c := exampleClient(srv)
 
-	products, meta, err := c.ListProducts(context.Background(), partner.ListProductsParams{Locale: partner.LocaleEN, Type: partner.ProductVoucher})
+	pg, err := c.ListProducts(context.Background(), partner.ListProductsParams{Locale: partner.LocaleEN, Type: partner.ProductVoucher})
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, p := range products {
+	for _, p := range pg.Items {
 		fmt.Println(p.Name, p.Type)
 	}
-	fmt.Println("next page:", meta.NextCursor)
+	// Pass pg.Next as the next call's Cursor; it is "" on the last page.
+	fmt.Println("next page:", pg.Next)
 	// Output:
 	// Steam Gift Card 1 voucher
 	// Travel eSIM 1 esim
 	// next page: prod-cursor-2
 }
 
-func ExampleClient_ListProductsAll() {
+func ExampleClient_AllProducts() {
 	srv := exampleServer()
 	defer srv.Close()
 	c := exampleClient(srv)
 
 	// Stop at the first eSIM: the remaining pages are never fetched.
-	for p, err := range c.ListProductsAll(context.Background(), partner.ListProductsParams{}) {
+	for p, err := range c.AllProducts(context.Background(), partner.ListProductsParams{}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -177,13 +179,13 @@ func ExampleClient_GetProduct() {
 	// Steam any amount: open amount, available true
 }
 
-func ExampleClient_PricelistAll() {
+func ExampleClient_AllPricelist() {
 	srv := exampleServer()
 	defer srv.Close()
 	c := exampleClient(srv)
 
 	total := 0
-	for _, err := range c.PricelistAll(context.Background(), partner.PricelistParams{Type: partner.ProductVoucher}) {
+	for _, err := range c.AllPricelist(context.Background(), partner.ListPricelistParams{Type: partner.ProductVoucher}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -210,14 +212,14 @@ func ExampleClient_ListCategories() {
 	// 30 eSIM
 }
 
-func ExampleClient_ListOrdersAll() {
+func ExampleClient_AllOrders() {
 	srv := exampleServer()
 	defer srv.Close()
 	c := exampleClient(srv)
 
 	since := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	counts := map[partner.OrderStatus]int{}
-	for o, err := range c.ListOrdersAll(context.Background(), partner.ListOrdersParams{DateFrom: since}) {
+	for o, err := range c.AllOrders(context.Background(), partner.ListOrdersParams{DateFrom: since}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -268,6 +270,36 @@ func ExampleClient_CreateOrder() {
 	// Output: ORD-12345 processing
 }
 
+func ExampleClient_CreateOrder_unsettled() {
+	env, err := simkittest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer env.Close()
+	c := env.Client.Partner
+	// The order's answer is lost, and the look-up that would settle it
+	// fails too.
+	env.Faults.Add(simkittest.Fault{Provider: simkittest.ProviderPartner, Method: "POST", Path: "/orders", Kind: simkittest.DropAfterHandling, Times: 1})
+	env.Faults.Add(simkittest.Fault{Provider: simkittest.ProviderPartner, Method: "GET", Path: "/orders", Kind: simkittest.Status, Status: 503, Times: 3})
+
+	params := partner.CreateOrderParams{ExternalID: "ORD-777", Item: partner.OrderItemParams{SKUID: simkittest.PartnerSKUVoucher}}
+	_, err = c.CreateOrder(context.Background(), params)
+	var apiErr *simkit.Error
+	if errors.As(err, &apiErr) && apiErr.Ambiguous {
+		// The provider dedupes by external id: calling again with the same
+		// one (now, or from a reconciliation job) cannot buy twice.
+		fmt.Println("not settled:", apiErr.Reference)
+		o, err := c.CreateOrder(context.Background(), params)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(o.ExternalID, o.Status, "orders at the provider:", len(env.Partner.Orders()))
+	}
+	// Output:
+	// not settled: ORD-777
+	// ORD-777 completed orders at the provider: 1
+}
+
 func ExampleClient_CreateOrder_openRange() {
 	srv := exampleServer()
 	defer srv.Close()
@@ -290,7 +322,7 @@ func ExampleClient_TopupESIM() {
 	defer srv.Close()
 	c := exampleClient(srv)
 
-	o, err := c.TopupESIM(context.Background(), "8944422711108338982", partner.TopupParams{
+	o, err := c.TopupESIM(context.Background(), "8944422711108338982", partner.TopupESIMParams{
 		ExternalID:    "topup-12345",
 		SKUUUID:       "029bc0dd-8562-7173-afd9-a5cc534fafb8",
 		CheckCanRenew: true, // one extra status call; refused before paying if it cannot renew
@@ -317,10 +349,13 @@ func ExampleClient_GetESIMStatus() {
 
 func ExampleNewWebhookHandler() {
 	secret := signing.Secret("partner-secret")
-	h := partner.NewWebhookHandler(secret, func(ctx context.Context, ev *partner.WebhookEvent) error {
+	h, err := partner.NewWebhookHandler(secret, func(ctx context.Context, ev *partner.WebhookEvent) error {
 		fmt.Println(ev.Event, ev.Order.ExternalID, ev.Order.Status)
 		return nil // an error answers 500 and the provider retries
 	})
+	if err != nil {
+		log.Fatal(err)
+	}
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 

@@ -24,16 +24,16 @@ func pagedEndpoints() []pagedEndpoint {
 	ctx := context.Background()
 	return []pagedEndpoint{
 		{"transactions", "/balance/history", "transactions_page%d.json", "tx-cursor-", func(c *Client) iter.Seq2[string, error] {
-			return ids(c.ListTransactionsAll(ctx, ListTransactionsParams{PerPage: 2}), func(v Transaction) string { return v.ID })
+			return ids(c.AllTransactions(ctx, ListTransactionsParams{PerPage: 2}), func(v Transaction) string { return v.ID })
 		}},
 		{"products", "/catalog/products", "products_page%d.json", "prod-cursor-", func(c *Client) iter.Seq2[string, error] {
-			return ids(c.ListProductsAll(ctx, ListProductsParams{PerPage: 2}), func(v Product) string { return v.ID })
+			return ids(c.AllProducts(ctx, ListProductsParams{PerPage: 2}), func(v Product) string { return v.ID })
 		}},
 		{"pricelist", "/catalog/pricelist", "pricelist_page%d.json", "price-cursor-", func(c *Client) iter.Seq2[string, error] {
-			return ids(c.PricelistAll(ctx, PricelistParams{PerPage: 2}), func(v PricelistItem) string { return v.ID })
+			return ids(c.AllPricelist(ctx, ListPricelistParams{PerPage: 2}), func(v PricelistItem) string { return v.ID })
 		}},
 		{"orders", "/orders", "orders_page%d.json", "ord-cursor-", func(c *Client) iter.Seq2[string, error] {
-			return ids(c.ListOrdersAll(ctx, ListOrdersParams{PerPage: 2}), func(v Order) string { return v.ID })
+			return ids(c.AllOrders(ctx, ListOrdersParams{PerPage: 2}), func(v Order) string { return v.ID })
 		}},
 	}
 }
@@ -126,7 +126,7 @@ func TestIteratorStopsOnError(t *testing.T) {
 	})
 	var n int
 	var last error
-	for _, err := range h.c.ListOrdersAll(context.Background(), ListOrdersParams{}) {
+	for _, err := range h.c.AllOrders(context.Background(), ListOrdersParams{}) {
 		if err != nil {
 			last = err
 			continue
@@ -144,7 +144,7 @@ func TestIteratorStartsAtGivenCursor(t *testing.T) {
 	ep := pagedEndpoints()[3]
 	servePages(t, h, ep)
 	n := 0
-	for _, err := range h.c.ListOrdersAll(context.Background(), ListOrdersParams{Cursor: "ord-cursor-3"}) {
+	for _, err := range h.c.AllOrders(context.Background(), ListOrdersParams{Cursor: "ord-cursor-3"}) {
 		require.NoError(t, err)
 		n++
 	}

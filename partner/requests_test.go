@@ -36,15 +36,15 @@ func TestRequestsAsSent(t *testing.T) {
 			call: func(c *Client) error { _, err := c.Balance(ctx); return err }, query: url.Values{}},
 		{name: "transactions", method: "GET", path: "/balance/history", fixture: "transactions_page1.json",
 			call: func(c *Client) error {
-				_, _, err := c.ListTransactions(ctx, ListTransactionsParams{Cursor: "abc", PerPage: 100})
+				_, err := c.ListTransactions(ctx, ListTransactionsParams{Cursor: "abc", PerPage: 100})
 				return err
 			}, query: url.Values{"cursor": {"abc"}, "per_page": {"100"}}},
 		{name: "transactions defaults", method: "GET", path: "/balance/history", fixture: "transactions_page1.json",
-			call:  func(c *Client) error { _, _, err := c.ListTransactions(ctx, ListTransactionsParams{}); return err },
+			call:  func(c *Client) error { _, err := c.ListTransactions(ctx, ListTransactionsParams{}); return err },
 			query: url.Values{}},
 		{name: "products", method: "GET", path: "/catalog/products", fixture: "products_page1.json",
 			call: func(c *Client) error {
-				_, _, err := c.ListProducts(ctx, ListProductsParams{Locale: LocaleRU, Cursor: "c1", PerPage: 200, CategoryID: 12, Type: ProductVoucherOpenRange, IncludeSKUs: true})
+				_, err := c.ListProducts(ctx, ListProductsParams{Locale: LocaleRU, Cursor: "c1", PerPage: 200, CategoryID: 12, Type: ProductVoucherOpenRange, IncludeSKUs: true})
 				return err
 			}, query: url.Values{"locale": {"ru"}, "cursor": {"c1"}, "per_page": {"200"}, "category_id": {"12"}, "type": {"voucher_open_range"}, "include_skus": {"true"}}},
 		{name: "product", method: "GET", path: "/catalog/products/" + productID, fixture: "product.json",
@@ -54,7 +54,7 @@ func TestRequestsAsSent(t *testing.T) {
 			}, query: url.Values{"locale": {"en"}}},
 		{name: "pricelist", method: "GET", path: "/catalog/pricelist", fixture: "pricelist_page1.json",
 			call: func(c *Client) error {
-				_, _, err := c.Pricelist(ctx, PricelistParams{Locale: LocaleEN, Cursor: "p", PerPage: 1, CategoryID: 30, Type: ProductESIM})
+				_, err := c.ListPricelist(ctx, ListPricelistParams{Locale: LocaleEN, Cursor: "p", PerPage: 1, CategoryID: 30, Type: ProductESIM})
 				return err
 			}, query: url.Values{"locale": {"en"}, "cursor": {"p"}, "per_page": {"1"}, "category_id": {"30"}, "type": {"esim"}}},
 		{name: "categories", method: "GET", path: "/catalog/categories", fixture: "categories.json",
@@ -64,7 +64,7 @@ func TestRequestsAsSent(t *testing.T) {
 			}, query: url.Values{"locale": {"ru"}, "target": {"sku"}}},
 		{name: "orders", method: "GET", path: "/orders", fixture: "orders_page1.json",
 			call: func(c *Client) error {
-				_, _, err := c.ListOrders(ctx, ListOrdersParams{Cursor: "o", PerPage: 50, Status: OrderPartiallyCompleted, ExternalID: "ORD-1", DateFrom: from, DateTo: to})
+				_, err := c.ListOrders(ctx, ListOrdersParams{Cursor: "o", PerPage: 50, Status: OrderPartiallyCompleted, ExternalID: "ORD-1", DateFrom: from, DateTo: to})
 				return err
 			}, query: url.Values{"cursor": {"o"}, "per_page": {"50"}, "status": {"partially_completed"}, "external_id": {"ORD-1"},
 				"date_from": {"2025-01-01T00:00:00Z"}, "date_to": {"2025-01-31T23:59:59Z"}}},
@@ -88,13 +88,13 @@ func TestRequestsAsSent(t *testing.T) {
 			body: `{"external_id":"ORD-12345","item":{"sku_id":"019bc0dd-8562-7173-afd9-a5cc534fafb7"}}`},
 		{name: "esim topup", method: "POST", path: "/services/esim/" + seedICCID + "/topup", fixture: "topup_created.json", signed: true,
 			call: func(c *Client) error {
-				_, err := c.TopupESIM(ctx, seedICCID, TopupParams{ExternalID: "topup-12345", SKUUUID: "029bc0dd-8562-7173-afd9-a5cc534fafb8"})
+				_, err := c.TopupESIM(ctx, seedICCID, TopupESIMParams{ExternalID: "topup-12345", SKUUUID: "029bc0dd-8562-7173-afd9-a5cc534fafb8"})
 				return err
 			}, query: url.Values{},
 			body: `{"external_id":"topup-12345","sku_uuid":"029bc0dd-8562-7173-afd9-a5cc534fafb8"}`},
 		{name: "esim topup same sku", method: "POST", path: "/services/esim/" + seedICCID + "/topup", fixture: "topup_created.json", signed: true,
 			call: func(c *Client) error {
-				_, err := c.TopupESIM(ctx, seedICCID, TopupParams{ExternalID: "topup-12345"})
+				_, err := c.TopupESIM(ctx, seedICCID, TopupESIMParams{ExternalID: "topup-12345"})
 				return err
 			}, query: url.Values{},
 			body: `{"external_id":"topup-12345"}`},
@@ -148,7 +148,7 @@ func TestCreateOrderSignatureMatchesSeedExample(t *testing.T) {
 func TestTopupSignatureMatchesSeedExample(t *testing.T) {
 	h := newHarness(t)
 	h.on(t, "POST", "/services/esim/"+seedICCID+"/topup", 201, "topup_created.json")
-	o, err := h.c.TopupESIM(context.Background(), seedICCID, TopupParams{ExternalID: "topup-12345"})
+	o, err := h.c.TopupESIM(context.Background(), seedICCID, TopupESIMParams{ExternalID: "topup-12345"})
 	require.NoError(t, err)
 	require.Equal(t, "topup-12345", o.ExternalID)
 	r := h.requests()[0]

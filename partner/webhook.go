@@ -3,85 +3,68 @@ package partner
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"time"
 
+	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/inbox"
 	"github.com/simkit/simkit/internal/webhook"
 	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/store"
 )
-
-// EventOrderStatusChanged is sent when an order reaches completed, failed or
-// partially_completed.
-const EventOrderStatusChanged = "order.status_changed"
-
-// WebhookEvent is one verified, first-time webhook delivery.
-type WebhookEvent struct {
-	// Event is the event name, e.g. EventOrderStatusChanged.
-	Event string
-	// Timestamp is when the event occurred (the body's ISO 8601 field).
-	Timestamp time.Time
-	// IdempotencyKey identifies the delivery; retries repeat it.
-	IdempotencyKey string
-	// Order is data.order, decoded; nil for an event without one.
-	Order *Order
-	// Data is the raw data object, for events simkit does not model yet.
-	Data json.RawMessage
-}
-
-// WebhookOptions tunes a webhook handler; zero fields take the defaults
-// named on them.
-type WebhookOptions struct {
-	// Store keeps the dedupe keys; share one among replicas. Default: a
-	// process-local memory store.
-	Store store.Store
-	// Now is the clock the X-Timestamp is checked against. Default time.Now.
-	Now func() time.Time
-	// Tolerance is how far X-Timestamp may lie from Now, both ways.
-	// Default 5 minutes (the provider's documented window).
-	Tolerance time.Duration
-	// MaxBody caps the request body. Default 1 MiB.
-	MaxBody int64
-	// Logger receives one line per refused or failed delivery. Default:
-	// discard.
-	Logger *slog.Logger
-	// DedupeTTL is how long a handled idempotency_key is remembered.
-	// Default 7 days, far beyond the provider's 10 s / 100 s retries.
-	DedupeTTL time.Duration
-}
 
 // webhookHandler serves Partner webhooks; see NewWebhookHandler.
 type webhookHandler struct {
 	signer *signing.Signer
 	fn     func(context.Context, *WebhookEvent) error
 	o      WebhookOptions
+	known  map[string]bool
 	dedupe *webhook.Dedupe
 }
 
 // NewWebhookHandler returns the http.Handler for Partner webhooks. For each
 // POST it caps the body, checks X-Timestamp (within Tolerance, both ways)
 // and X-Signature = HMAC(X-Timestamp + event + idempotency_key, secret)
-// before trusting the body, drops deliveries already handled (by
-// idempotency_key, through the Store), and calls fn once per delivery.
+// before trusting the body, requires a known event name and a UUID
+// idempotency_key, drops deliveries already handled (by idempotency_key,
+// through the Store), and calls fn once per delivery, with a context that
+// ends at Deadline so the answer beats the provider's 10 s.
 //
-// Answers: 200 when fn succeeded or the delivery was already handled; 400
-// for a body that is not the documented JSON; 401 for a missing, wrong or
-// stale signature; 405 for other methods; 409 while the same delivery is
-// being handled elsewhere; 413 for a body over MaxBody; 500 when fn fails
-// (the key is released, so the provider's retry is handled again). The
-// provider waits at most 10 s: keep fn short, or queue the work.
-func NewWebhookHandler(secret signing.Secret, fn func(ctx context.Context, ev *WebhookEvent) error, opts ...func(*WebhookOptions)) http.Handler {
+// A delivery in progress holds a lease in the Store (see
+// WebhookOptions.Lease): renewed while fn runs, released when fn fails, and
+// gone on its own before the provider's +10 s retry when the replica
+// holding it dies, so that retry is handled by whichever replica it lands
+// on.
+//
+// Answers: 200 when fn succeeded or the delivery was already handled; 202
+// when an Inbox accepted it; 400 for a body that is not the documented
+// JSON (an unknown event or a key that is not a UUID included); 401 for a
+// missing, wrong or stale signature; 405 for other methods; 409 while
+// another replica holds the delivery's lease; 413 for a body over MaxBody;
+// 500 when fn or the Store fails (the lease is released, so the provider's
+// retry is handled again).
+//
+// It returns an error matching simkit.ErrValidation when secret is empty
+// (anyone could sign) or fn is nil, or when opts.Inbox already has a
+// Partner handler.
+func NewWebhookHandler(secret signing.Secret, fn func(ctx context.Context, ev *WebhookEvent) error, opts ...func(*WebhookOptions)) (http.Handler, error) {
+	const op = "NewWebhookHandler"
 	var o WebhookOptions
 	for _, f := range opts {
 		f(&o)
 	}
-	if o.Store == nil {
-		o.Store = store.NewMemory(func(m *store.MemoryOptions) { m.Now = o.Now })
+	if secret.IsZero() {
+		return nil, apierror.Validation(Provider, op, "the partner_secret is required to verify webhooks")
+	}
+	if fn == nil {
+		return nil, apierror.Validation(Provider, op, "a webhook function is required")
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Store == nil {
+		o.Store = store.NewMemory(func(m *store.MemoryOptions) { m.Now = o.Now })
 	}
 	if o.Tolerance <= 0 {
 		o.Tolerance = signing.PartnerWebhookTolerance
@@ -90,25 +73,52 @@ func NewWebhookHandler(secret signing.Secret, fn func(ctx context.Context, ev *W
 		o.MaxBody = webhook.MaxBody
 	}
 	if o.Logger == nil {
-		// slog.DiscardHandler needs Go 1.24; a handler enabled for no level
-		// is the same thing on 1.23.
 		o.Logger = webhook.Discard()
 	}
-	h := &webhookHandler{fn: fn, o: o, dedupe: &webhook.Dedupe{Store: o.Store, Prefix: "simkit:partner:webhook:", TTL: o.DedupeTTL}}
-	// An empty key would let anyone compute valid signatures, so such a
-	// handler refuses everything instead.
-	if !secret.IsZero() {
-		h.signer = signing.NewSigner([]byte(secret.Reveal()))
+	if o.DedupeTTL <= 0 {
+		o.DedupeTTL = DefaultWebhookDedupeTTL
 	}
-	return h
+	if o.DedupePrefix == "" {
+		o.DedupePrefix = DefaultWebhookDedupePrefix
+	}
+	if o.Lease <= 0 {
+		o.Lease = DefaultWebhookLease
+	}
+	if o.Deadline <= 0 {
+		o.Deadline = DefaultWebhookDeadline
+	}
+	known := map[string]bool{EventOrderStatusChanged: true}
+	for _, e := range o.Events {
+		known[e] = true
+	}
+	h := &webhookHandler{
+		signer: signing.NewSigner([]byte(secret.Reveal())),
+		fn:     fn,
+		o:      o,
+		known:  known,
+		dedupe: &webhook.Dedupe{Store: o.Store, Prefix: o.DedupePrefix, Now: o.Now, Lease: o.Lease, Done: o.DedupeTTL},
+	}
+	if o.Inbox != nil {
+		err := o.Inbox.Handle(Provider, func(ctx context.Context, m inbox.Message) error {
+			ev, err := decodeEvent(m.Body)
+			if err != nil {
+				return err
+			}
+			return fn(ctx, ev)
+		})
+		if err != nil {
+			return nil, apierror.Validation(Provider, op, "%s", err.Error())
+		}
+	}
+	return h, nil
 }
 
 // WebhookHandler is NewWebhookHandler with the client's partner_secret,
 // store, clock and logger; opts may override them. A nil or unconfigured
-// client yields a handler that answers 500 to everything.
-func (c *Client) WebhookHandler(fn func(ctx context.Context, ev *WebhookEvent) error, opts ...func(*WebhookOptions)) http.Handler {
-	if c.ready() != nil {
-		return NewWebhookHandler("", fn, opts...)
+// client returns an error matching simkit.ErrNotConfigured.
+func (c *Client) WebhookHandler(fn func(ctx context.Context, ev *WebhookEvent) error, opts ...func(*WebhookOptions)) (http.Handler, error) {
+	if err := c.ready(); err != nil {
+		return nil, err
 	}
 	base := func(o *WebhookOptions) {
 		o.Store = c.opts.Store
@@ -120,15 +130,12 @@ func (c *Client) WebhookHandler(fn func(ctx context.Context, ev *WebhookEvent) e
 
 // ServeHTTP implements http.Handler.
 func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
+	// The deadline counts from the request's arrival, body read included.
+	ctx, cancel := context.WithTimeout(r.Context(), h.o.Deadline)
+	defer cancel()
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		webhook.Reply(w, http.StatusMethodNotAllowed, "method not allowed")
-		return
-	}
-	if h.signer == nil || h.fn == nil {
-		h.o.Logger.LogAttrs(ctx, slog.LevelError, "simkit: partner webhook handler has no secret or no function")
-		webhook.Reply(w, http.StatusInternalServerError, "webhook handler not configured")
 		return
 	}
 	body, ok := webhook.ReadOrReply(w, r, h.o.MaxBody)
@@ -149,55 +156,33 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		webhook.Reply(w, http.StatusUnauthorized, "invalid signature")
 		return
 	}
+	if !raw.pinned(h.known) {
+		h.o.Logger.LogAttrs(ctx, slog.LevelWarn, "simkit: partner webhook refused", slog.String("reason", errShape.Error()))
+		webhook.Reply(w, http.StatusBadRequest, errShape.Error())
+		return
+	}
 	ev, err := raw.event()
 	if err != nil {
 		webhook.Reply(w, http.StatusBadRequest, "malformed event")
 		return
 	}
-	h.deliver(ctx, w, ev)
+	if h.o.Inbox != nil {
+		h.enqueue(ctx, w, ev.IdempotencyKey, body)
+		return
+	}
+	h.dedupe.Handle(ctx, w, h.o.Logger, ev.IdempotencyKey, h.o.Deadline, func(ctx context.Context) error { return h.fn(ctx, ev) })
 }
 
-// deliver dedupes ev and hands it to the user function.
-func (h *webhookHandler) deliver(ctx context.Context, w http.ResponseWriter, ev *WebhookEvent) {
-	h.dedupe.Handle(ctx, w, h.o.Logger, ev.IdempotencyKey, func() error { return h.fn(ctx, ev) })
-}
-
-// rawEvent is a webhook body as first read: the signed fields typed, the
-// rest kept raw until the signature has been checked.
-type rawEvent struct {
-	Event          string          `json:"event"`
-	Timestamp      json.RawMessage `json:"timestamp"`
-	IdempotencyKey string          `json:"idempotency_key"`
-	Data           json.RawMessage `json:"data"`
-}
-
-// event interprets a verified body's fields into the typed event.
-func (raw *rawEvent) event() (*WebhookEvent, error) {
-	if raw.IdempotencyKey == "" || raw.Event == "" {
-		return nil, errors.New("event and idempotency_key are required")
+// enqueue persists a verified delivery in the inbox and answers at once.
+func (h *webhookHandler) enqueue(ctx context.Context, w http.ResponseWriter, key string, body []byte) {
+	added, err := h.o.Inbox.Add(ctx, Provider, key, body)
+	switch {
+	case err != nil:
+		h.o.Logger.LogAttrs(ctx, slog.LevelError, "simkit: partner webhook inbox failed", slog.String("id", key), slog.String("error", err.Error()))
+		webhook.Reply(w, http.StatusInternalServerError, "inbox unavailable")
+	case !added:
+		webhook.Reply(w, http.StatusOK, "already received")
+	default:
+		webhook.Reply(w, http.StatusAccepted, "queued")
 	}
-	ev := &WebhookEvent{Event: raw.Event, IdempotencyKey: raw.IdempotencyKey, Data: raw.Data}
-	var ts string
-	if len(raw.Timestamp) > 0 {
-		if err := json.Unmarshal(raw.Timestamp, &ts); err != nil {
-			return nil, err
-		}
-	}
-	if ts != "" {
-		t, err := time.Parse(time.RFC3339, ts)
-		if err != nil {
-			return nil, err
-		}
-		ev.Timestamp = t
-	}
-	if len(raw.Data) > 0 {
-		var data struct {
-			Order *Order `json:"order"`
-		}
-		if err := json.Unmarshal(raw.Data, &data); err != nil {
-			return nil, err
-		}
-		ev.Order = data.Order
-	}
-	return ev, nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/store"
 )
@@ -42,8 +43,16 @@ func (r *hookRecorder) calls() int {
 	return len(r.events)
 }
 
-func newHook(rec *hookRecorder, opts ...func(*WebhookOptions)) http.Handler {
-	return NewWebhookHandler(testSecret, rec.fn, append([]func(*WebhookOptions){func(o *WebhookOptions) { o.Now = hookClock }}, opts...)...)
+func newHook(t *testing.T, rec *hookRecorder, opts ...func(*WebhookOptions)) http.Handler {
+	t.Helper()
+	return mustHook(t, rec.fn, opts...)
+}
+
+func mustHook(t *testing.T, fn func(context.Context, *WebhookEvent) error, opts ...func(*WebhookOptions)) http.Handler {
+	t.Helper()
+	h, err := NewWebhookHandler(testSecret, fn, append([]func(*WebhookOptions){func(o *WebhookOptions) { o.Now = hookClock }}, opts...)...)
+	require.NoError(t, err)
+	return h
 }
 
 // signedRequest builds the provider's POST of body signed at time at.
@@ -62,7 +71,7 @@ func serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
 
 func TestWebhookDeliversTypedOrder(t *testing.T) {
 	rec := &hookRecorder{}
-	res := serve(newHook(rec), signedRequest(t, fixture(t, "webhook_order_status_changed.json"), hookClock()))
+	res := serve(newHook(t, rec), signedRequest(t, fixture(t, "webhook_order_status_changed.json"), hookClock()))
 	require.Equal(t, http.StatusOK, res.Code)
 	require.Equal(t, 1, rec.calls())
 	ev := rec.events[0]
@@ -90,7 +99,7 @@ func TestWebhookTimestampWindow(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := &hookRecorder{}
-			res := serve(newHook(rec), signedRequest(t, fixture(t, "webhook_order_status_changed.json"), hookClock().Add(tc.offset)))
+			res := serve(newHook(t, rec), signedRequest(t, fixture(t, "webhook_order_status_changed.json"), hookClock().Add(tc.offset)))
 			require.Equal(t, tc.want, res.Code)
 			if tc.want != http.StatusOK {
 				require.Equal(t, 0, rec.calls())
@@ -138,13 +147,13 @@ func TestWebhookRefusals(t *testing.T) {
 			return signedRequest(t, []byte(`{"event":"order.status_changed","data":{}}`), hookClock())
 		}, http.StatusBadRequest},
 		{"signed but order malformed", func() *http.Request {
-			return signedRequest(t, []byte(`{"event":"order.status_changed","idempotency_key":"k","data":{"order":{"total_amount":"abc"}}}`), hookClock())
+			return signedRequest(t, []byte(`{"event":"order.status_changed","idempotency_key":"7c9e6679-7425-40de-944b-e07fc1f90ae7","data":{"order":{"total_amount":"abc"}}}`), hookClock())
 		}, http.StatusBadRequest},
 		{"signed but bad timestamp field", func() *http.Request {
-			return signedRequest(t, []byte(`{"event":"order.status_changed","idempotency_key":"k","timestamp":"yesterday"}`), hookClock())
+			return signedRequest(t, []byte(`{"event":"order.status_changed","idempotency_key":"7c9e6679-7425-40de-944b-e07fc1f90ae7","timestamp":"yesterday"}`), hookClock())
 		}, http.StatusBadRequest},
 		{"2 MiB body", func() *http.Request {
-			big := append([]byte(`{"event":"order.status_changed","idempotency_key":"k","pad":"`), bytes.Repeat([]byte("a"), 2<<20)...)
+			big := append([]byte(`{"event":"order.status_changed","idempotency_key":"7c9e6679-7425-40de-944b-e07fc1f90ae7","pad":"`), bytes.Repeat([]byte("a"), 2<<20)...)
 			big = append(big, `"}`...)
 			return signedRequest(t, big, hookClock())
 		}, http.StatusRequestEntityTooLarge},
@@ -158,7 +167,7 @@ func TestWebhookRefusals(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := &hookRecorder{}
-			res := serve(newHook(rec), tc.req())
+			res := serve(newHook(t, rec), tc.req())
 			require.Equal(t, tc.want, res.Code)
 			require.Equal(t, 0, rec.calls())
 			require.NotContains(t, res.Body.String(), testSecret)
@@ -172,8 +181,8 @@ func TestWebhookDuplicateDeliveredOnce(t *testing.T) {
 	rec := &hookRecorder{}
 	st := store.NewMemory()
 	body := fixture(t, "webhook_order_status_changed.json")
-	h1 := newHook(rec, func(o *WebhookOptions) { o.Store = st })
-	h2 := newHook(rec, func(o *WebhookOptions) { o.Store = st })
+	h1 := newHook(t, rec, func(o *WebhookOptions) { o.Store = st })
+	h2 := newHook(t, rec, func(o *WebhookOptions) { o.Store = st })
 	require.Equal(t, http.StatusOK, serve(h1, signedRequest(t, body, hookClock())).Code)
 	// the provider's retry, 10 s later, freshly signed
 	require.Equal(t, http.StatusOK, serve(h1, signedRequest(t, body, hookClock().Add(10*time.Second))).Code)
@@ -185,7 +194,7 @@ func TestWebhookDuplicateDeliveredOnce(t *testing.T) {
 // mark the key, so the provider's retry is handled.
 func TestWebhookUserErrorRetried(t *testing.T) {
 	rec := &hookRecorder{fail: errors.New("db down")}
-	h := newHook(rec)
+	h := newHook(t, rec)
 	body := fixture(t, "webhook_order_status_changed.json")
 	require.Equal(t, http.StatusInternalServerError, serve(h, signedRequest(t, body, hookClock())).Code)
 	rec.mu.Lock()
@@ -200,12 +209,12 @@ func TestWebhookUserErrorRetried(t *testing.T) {
 // delivery "in progress" for the provider's retries.
 func TestWebhookPanicReleasesClaim(t *testing.T) {
 	var n atomic.Int32
-	h := NewWebhookHandler(testSecret, func(context.Context, *WebhookEvent) error {
+	h := mustHook(t, func(context.Context, *WebhookEvent) error {
 		if n.Add(1) == 1 {
 			panic("boom")
 		}
 		return nil
-	}, func(o *WebhookOptions) { o.Now = hookClock })
+	})
 	body := fixture(t, "webhook_order_status_changed.json")
 	require.Panics(t, func() { serve(h, signedRequest(t, body, hookClock())) })
 	require.Equal(t, http.StatusOK, serve(h, signedRequest(t, body, hookClock())).Code)
@@ -218,12 +227,12 @@ func TestWebhookInFlight(t *testing.T) {
 	entered := make(chan struct{})
 	release := make(chan struct{})
 	var n atomic.Int32
-	h := NewWebhookHandler(testSecret, func(context.Context, *WebhookEvent) error {
+	h := mustHook(t, func(context.Context, *WebhookEvent) error {
 		n.Add(1)
 		close(entered)
 		<-release
 		return nil
-	}, func(o *WebhookOptions) { o.Now = hookClock })
+	})
 	body := fixture(t, "webhook_order_status_changed.json")
 	done := make(chan int)
 	go func() { done <- serve(h, signedRequest(t, body, hookClock())).Code }()
@@ -235,39 +244,52 @@ func TestWebhookInFlight(t *testing.T) {
 }
 
 // TestWebhookMisconfigured: an empty secret (anyone could sign) or a nil
-// function refuses everything with 500.
+// function fails at construction, not at request time.
 func TestWebhookMisconfigured(t *testing.T) {
-	body := fixture(t, "webhook_order_status_changed.json")
-	req, err := signing.NewSigner(nil).NewPartnerWebhookRequest("http://h/", body, hookClock())
-	require.NoError(t, err)
 	rec := &hookRecorder{}
-	h := NewWebhookHandler("", rec.fn, func(o *WebhookOptions) { o.Now = hookClock })
-	require.Equal(t, http.StatusInternalServerError, serve(h, req).Code)
-	require.Equal(t, 0, rec.calls())
-	h = NewWebhookHandler(testSecret, nil, func(o *WebhookOptions) { o.Now = hookClock })
-	require.Equal(t, http.StatusInternalServerError, serve(h, signedRequest(t, body, hookClock())).Code)
+	tests := []struct {
+		name   string
+		secret signing.Secret
+		fn     func(context.Context, *WebhookEvent) error
+	}{
+		{"empty secret", "", rec.fn},
+		{"nil function", testSecret, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, err := NewWebhookHandler(tt.secret, tt.fn)
+			require.Nil(t, h)
+			require.ErrorIs(t, err, apierror.ErrValidation)
+		})
+	}
 }
 
 // TestClientWebhookHandler uses the client's secret, clock and store.
 func TestClientWebhookHandler(t *testing.T) {
 	h := newHarness(t, func(o *Options) { o.Now = hookClock })
 	rec := &hookRecorder{}
-	hh := h.c.WebhookHandler(rec.fn, func(o *WebhookOptions) { o.MaxBody = 64 })
+	build := func(opts ...func(*WebhookOptions)) http.Handler {
+		hh, err := h.c.WebhookHandler(rec.fn, opts...)
+		require.NoError(t, err)
+		return hh
+	}
 	body := fixture(t, "webhook_order_status_changed.json")
-	require.Equal(t, http.StatusRequestEntityTooLarge, serve(hh, signedRequest(t, body, hookClock())).Code, "caller options win")
-	hh = h.c.WebhookHandler(rec.fn)
+	require.Equal(t, http.StatusRequestEntityTooLarge, serve(build(func(o *WebhookOptions) { o.MaxBody = 64 }), signedRequest(t, body, hookClock())).Code, "caller options win")
+	hh := build()
 	require.Equal(t, http.StatusOK, serve(hh, signedRequest(t, body, hookClock())).Code)
-	require.Equal(t, http.StatusOK, serve(h.c.WebhookHandler(rec.fn), signedRequest(t, body, hookClock())).Code)
+	require.Equal(t, http.StatusOK, serve(build(), signedRequest(t, body, hookClock())).Code)
 	require.Equal(t, 1, rec.calls(), "handlers from one client share its store")
 	require.Equal(t, http.StatusUnauthorized, serve(hh, signedRequest(t, body, hookClock().Add(-6*time.Minute))).Code)
 }
 
-// TestWebhookOtherEvent: an event without an order still reaches the
-// function with its raw data.
+// TestWebhookOtherEvent: an event named in Events reaches the function
+// with its raw data; an unknown one is refused.
 func TestWebhookOtherEvent(t *testing.T) {
 	rec := &hookRecorder{}
-	body := []byte(`{"event":"balance.low","idempotency_key":"k2","timestamp":"2026-01-15T12:58:23Z","data":{"balance":"3.00"}}`)
-	require.Equal(t, http.StatusOK, serve(newHook(rec), signedRequest(t, body, hookClock())).Code)
+	body := []byte(`{"event":"balance.low","idempotency_key":"7c9e6679-7425-40de-944b-e07fc1f90ae7","timestamp":"2026-01-15T12:58:23Z","data":{"balance":"3.00"}}`)
+	require.Equal(t, http.StatusBadRequest, serve(newHook(t, rec), signedRequest(t, body, hookClock())).Code)
+	require.Zero(t, rec.calls())
+	require.Equal(t, http.StatusOK, serve(newHook(t, rec, func(o *WebhookOptions) { o.Events = []string{"balance.low"} }), signedRequest(t, body, hookClock())).Code)
 	require.Nil(t, rec.events[0].Order)
 	require.JSONEq(t, `{"balance":"3.00"}`, string(rec.events[0].Data))
 }

@@ -40,9 +40,6 @@ func (e *ESIMStory) Verify(sig, method, path string, ts int64) bool {
 	return e.signer.Equal(sig, method, "\n", path, "\n", strconv.FormatInt(ts, 10), "\n", e.accessKey)
 }
 
-// AccessKey returns the public access key this signer signs for.
-func (e *ESIMStory) AccessKey() string { return e.accessKey }
-
 func decodeBase64(s string) ([]byte, error) {
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
 		if b, err := enc.DecodeString(s); err == nil {
@@ -50,14 +47,6 @@ func decodeBase64(s string) ([]byte, error) {
 		}
 	}
 	return nil, ErrBadKey
-}
-
-// Headers returns the three eSIM Story auth headers for method and path at
-// time t; the transport calls it once per attempt.
-func (e *ESIMStory) Headers(method, path string, t time.Time) http.Header {
-	h := make(http.Header, 3)
-	e.SetHeaders(h, method, path, t)
-	return h
 }
 
 // SetHeaders writes the three eSIM Story auth headers into h with Set, so a

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -86,9 +87,11 @@ func TestESIMStorySignature(t *testing.T) {
 	require.Equal(t, want, e.Sign("POST", "/api/v1/api_partner/orders", 1768478058))
 	require.True(t, e.Verify(want, "POST", "/api/v1/api_partner/orders", 1768478058))
 	require.False(t, e.Verify(want, "POST", "/api/v1/api_partner/orders", 1768478059))
-	require.Equal(t, "AK123", e.AccessKey())
 
-	h := e.Headers("POST", "/api/v1/api_partner/orders", time.Unix(1768478058, 0))
+	h := http.Header{}
+	h.Set(HeaderESIMStorySignature, "stale")
+	e.SetHeaders(h, "POST", "/api/v1/api_partner/orders", time.Unix(1768478058, 0))
+	require.Len(t, h.Values(HeaderESIMStorySignature), 1, "a retry replaces the signature")
 	require.Equal(t, "AK123", h.Get(HeaderESIMStoryAccessKey))
 	require.Equal(t, "1768478058", h.Get(HeaderESIMStoryTimestamp))
 	require.Equal(t, want, h.Get(HeaderESIMStorySignature))

@@ -19,6 +19,20 @@ var ErrUnknownTopup = errors.New("simkittest: unknown eSIM Story topup or order"
 // is configured.
 var ErrNoWebhookTarget = errors.New("simkittest: no webhook URL or handler configured")
 
+// esimDeliveryBody is the documented delivery webhook body, fields in the
+// documented order, every one a string.
+type esimDeliveryBody struct {
+	TopupID         string `json:"topup_id"`
+	OptionID        string `json:"option_id"`
+	ICCID           string `json:"iccid"`
+	SMDP            string `json:"smdp"`
+	ActivateCode    string `json:"activate_code"`
+	DownloadLink    string `json:"download_link"`
+	QRCodeImgURL    string `json:"qrcode_img_url"`
+	ExpiredDate     string `json:"expired_date"`
+	ExternalOrderID string `json:"external_order_id"`
+}
+
 // SetWebhookURL sends later deliveries to u (replacing any handler).
 func (f *ESIMStoryFake) SetWebhookURL(u string) {
 	f.setTarget(webhookTarget{url: u})
@@ -54,11 +68,11 @@ func (f *ESIMStoryFake) Deliver(topupID string) error {
 	target := f.hook
 	var body []byte
 	if ok {
-		body, _ = json.Marshal(map[string]string{
-			"topup_id": u.TopupID, "option_id": u.OptionID, "iccid": u.ICCID, "smdp": u.SMDP,
-			"activate_code": u.ActivateCode, "download_link": u.DownloadLink,
-			"qrcode_img_url": u.QRCodeImgURL, "expired_date": u.ExpiredDate,
-			"external_order_id": u.ExternalOrderID,
+		body, _ = json.Marshal(esimDeliveryBody{
+			TopupID: u.TopupID, OptionID: u.OptionID, ICCID: u.ICCID, SMDP: u.SMDP,
+			ActivateCode: u.ActivateCode, DownloadLink: u.DownloadLink,
+			QRCodeImgURL: u.QRCodeImgURL, ExpiredDate: u.ExpiredDate,
+			ExternalOrderID: u.ExternalOrderID,
 		})
 	}
 	f.mu.Unlock()

@@ -3,12 +3,13 @@ package simkittest
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/simkit/simkit/internal/jsonx"
 	"github.com/simkit/simkit/signing"
 )
 
@@ -16,8 +17,8 @@ import (
 // on the real hosts; Config.ESIMStoryURL ends with it.
 const ESIMStoryPrefix = "/api"
 
-// Option ids the eSIM Story fake knows from the start: the seed doc's
-// examples.
+// Option ids the eSIM Story fake knows from the start: the ones in eSIM
+// Story's API reference examples.
 const (
 	ESIMStoryOptionA = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
 	ESIMStoryOptionB = "b2c3d4e5-f6a7-8901-bcde-f12345678901"
@@ -69,8 +70,25 @@ type ESIMStoryDelivery struct {
 
 // ESIMStoryFake is a strict, stateful fake of the eSIM Story partner API:
 // the three X-Esim-Story-* headers verified within 5 minutes, errors in the
-// documented shapes, unique external_order_ids, one topup_id per unit and
-// one delivery webhook per unit.
+// documented shapes (400 {"error": "..."}, 401 {"error": {"code",
+// "message"}}, 422 {"errors": [...]}, 500 {"error": "..."}), unique
+// external_order_ids, one topup_id per unit and one delivery webhook per
+// unit, with the documented body.
+//
+// What it models beyond the docs, and what it does not:
+//   - the order body is read as JSON whatever its Content-Type (the API
+//     answers "Invalid JSON format" to a missing, empty or malformed body,
+//     so it parses the raw body as JSON); a form-encoded body is therefore
+//     answered 400 "Invalid JSON format", as that reading implies;
+//   - external_order_id may be a JSON string or number; qty must be a
+//     positive JSON integer; an invalid products array is answered 422
+//     "Products is invalid" (the docs name the cases, not the text);
+//   - an unknown route answers 404 {"error": "Not found"} and another method
+//     on the orders route 405 (the docs are silent);
+//   - eSIM Story's own failures (500, and the 422 "eSIM Request failed" and
+//     "API connection error" answers) happen only when FailNextOrder asks
+//     for them, and create nothing;
+//   - no rate limits, no sandbox/production difference.
 type ESIMStoryFake struct {
 	cfg    ESIMStoryFakeConfig
 	now    func() time.Time
@@ -83,11 +101,27 @@ type ESIMStoryFake struct {
 	seq        int
 	hook       webhookTarget
 	deliveries []ESIMStoryDelivery
+	failures   []ESIMStoryFailure
 
 	wg   sync.WaitGroup
 	done chan struct{}
 	once sync.Once
 }
+
+// ESIMStoryFailure is one of eSIM Story's documented failures of an order
+// request, for FailNextOrder.
+type ESIMStoryFailure int
+
+const (
+	// ESIMStoryInternalError answers 500 {"error": "Internal server error"}.
+	ESIMStoryInternalError ESIMStoryFailure = iota + 1
+	// ESIMStoryUpstreamError answers 422 {"errors": ["eSIM Request failed -
+	// Status: 500, Message: ..."]}: the eSIM supplier refused.
+	ESIMStoryUpstreamError
+	// ESIMStoryConnectionError answers 422 {"errors": ["API connection error
+	// (Order ID: n)"]}: the eSIM supplier could not be reached.
+	ESIMStoryConnectionError
+)
 
 // NewESIMStoryFake builds an eSIM Story fake. A SecretKey that is not
 // base64 makes every call answer the provider's "Missing secret key" 401.
@@ -114,12 +148,34 @@ func NewESIMStoryFake(cfg ESIMStoryFakeConfig) *ESIMStoryFake {
 	return f
 }
 
+// FailNextOrder makes the next order request that passes authentication
+// answer fail instead of creating the order; calls queue up.
+func (f *ESIMStoryFake) FailNextOrder(fail ESIMStoryFailure) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.failures = append(f.failures, fail)
+}
+
+// esimOrderAnswer and esimUnitAnswer keep the documented field order.
+type esimOrderAnswer struct {
+	Products []esimUnitAnswer `json:"products"`
+}
+
+type esimUnitAnswer struct {
+	TopupID  string `json:"topup_id"`
+	OptionID string `json:"option_id"`
+}
+
 func esimAuthError(w http.ResponseWriter, msg string) {
 	writeJSON(w, http.StatusUnauthorized, map[string]any{"error": map[string]any{"code": "unauthorized", "message": msg}})
 }
 
 func esimUnprocessable(w http.ResponseWriter, msg string) {
 	writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": []string{msg}})
+}
+
+func esimBadRequest(w http.ResponseWriter) {
+	writeJSON(w, http.StatusBadRequest, map[string]any{"error": "Invalid JSON format"})
 }
 
 // ServeHTTP verifies the signature headers and serves POST
@@ -159,63 +215,110 @@ func (f *ESIMStoryFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.createOrder(w, r)
 }
 
-func (f *ESIMStoryFake) createOrder(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		ExternalOrderID string `json:"external_order_id"`
-		Products        []struct {
-			OptionID string          `json:"option_id"`
-			Qty      json.RawMessage `json:"qty"`
-		} `json:"products"`
+// esimMaxBody bounds an order body; far above any real order.
+const esimMaxBody = 1 << 20
+
+// esimOrderRequest is an order body as the API reads it.
+type esimOrderRequest struct {
+	ExternalOrderID string
+	Options         []string
+	Qtys            []int
+}
+
+// readOrder parses the raw body as JSON (whatever the Content-Type) and
+// returns the status and message of a refusal, or the order.
+func readOrder(r *http.Request) (esimOrderRequest, int, string) {
+	var req esimOrderRequest
+	raw, err := io.ReadAll(io.LimitReader(r.Body, esimMaxBody+1))
+	if err != nil || len(raw) > esimMaxBody {
+		return req, http.StatusBadRequest, ""
 	}
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "Invalid JSON format"})
-		return
+	var body map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &body); err != nil || body == nil {
+		return req, http.StatusBadRequest, ""
 	}
-	if strings.TrimSpace(body.ExternalOrderID) == "" {
-		esimUnprocessable(w, "External order id can't be blank")
-		return
+	ext, err := jsonx.Scalar(body["external_order_id"])
+	if err != nil || strings.TrimSpace(ext) == "" {
+		return req, http.StatusUnprocessableEntity, "External order id can't be blank"
 	}
-	if len(body.Products) == 0 {
-		esimUnprocessable(w, "Products can't be blank")
-		return
+	req.ExternalOrderID = ext
+	var products []map[string]json.RawMessage
+	if len(body["products"]) == 0 || string(body["products"]) == "null" {
+		return req, http.StatusUnprocessableEntity, "Products can't be blank"
 	}
-	qtys := make([]int, len(body.Products))
-	for i, p := range body.Products {
-		q, err := strconv.Atoi(string(p.Qty))
-		if p.OptionID == "" || err != nil || q < 1 {
-			esimUnprocessable(w, "Products is invalid")
-			return
+	if err := json.Unmarshal(body["products"], &products); err != nil {
+		return req, http.StatusUnprocessableEntity, "Products is invalid"
+	}
+	if len(products) == 0 {
+		return req, http.StatusUnprocessableEntity, "Products can't be blank"
+	}
+	for _, p := range products {
+		var option string
+		var qty int
+		if json.Unmarshal(p["option_id"], &option) != nil || option == "" ||
+			json.Unmarshal(p["qty"], &qty) != nil || qty < 1 {
+			return req, http.StatusUnprocessableEntity, "Products is invalid"
 		}
-		qtys[i] = q
+		req.Options = append(req.Options, option)
+		req.Qtys = append(req.Qtys, qty)
+	}
+	return req, 0, ""
+}
+
+func (f *ESIMStoryFake) createOrder(w http.ResponseWriter, r *http.Request) {
+	body, status, msg := readOrder(r)
+	switch status {
+	case http.StatusBadRequest:
+		esimBadRequest(w)
+		return
+	case http.StatusUnprocessableEntity:
+		esimUnprocessable(w, msg)
+		return
 	}
 	f.mu.Lock()
+	if len(f.failures) > 0 {
+		fail := f.failures[0]
+		f.failures = f.failures[1:]
+		f.seq++
+		seq := f.seq
+		f.mu.Unlock()
+		switch fail {
+		case ESIMStoryUpstreamError:
+			esimUnprocessable(w, "eSIM Request failed - Status: 500, Message: upstream refused the order")
+		case ESIMStoryConnectionError:
+			esimUnprocessable(w, fmt.Sprintf("API connection error (Order ID: %d)", seq))
+		default:
+			writeJSON(w, http.StatusInternalServerError, map[string]any{"error": "Internal server error"})
+		}
+		return
+	}
 	if _, dup := f.orders[body.ExternalOrderID]; dup {
 		f.mu.Unlock()
 		esimUnprocessable(w, "External order id has already been taken")
 		return
 	}
-	for _, p := range body.Products {
-		if !f.options[p.OptionID] {
+	for _, o := range body.Options {
+		if !f.options[o] {
 			f.mu.Unlock()
 			esimUnprocessable(w, "Product with option_id not found")
 			return
 		}
 	}
 	var units []*ESIMStoryUnit
-	out := []map[string]string{}
+	out := esimOrderAnswer{Products: []esimUnitAnswer{}}
 	now := f.now().UTC()
-	for i, p := range body.Products {
-		for range qtys[i] {
+	for i, option := range body.Options {
+		for range body.Qtys[i] {
 			f.seq++
-			u := f.newUnit(now, body.ExternalOrderID, p.OptionID)
+			u := f.newUnit(now, body.ExternalOrderID, option)
 			units = append(units, u)
 			f.units[u.TopupID] = u
-			out = append(out, map[string]string{"topup_id": u.TopupID, "option_id": u.OptionID})
+			out.Products = append(out.Products, esimUnitAnswer{TopupID: u.TopupID, OptionID: u.OptionID})
 		}
 	}
 	f.orders[body.ExternalOrderID] = units
 	f.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"products": out})
+	writeJSON(w, http.StatusOK, out)
 	if f.cfg.AutoDeliver {
 		f.autoDeliver(body.ExternalOrderID)
 	}

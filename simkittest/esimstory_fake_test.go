@@ -28,7 +28,7 @@ func newESIMStory(t *testing.T, cfg ESIMStoryFakeConfig) *esimHarness {
 	if cfg.AccessKey == "" {
 		cfg.AccessKey, cfg.SecretKey = FakeESIMStoryAccessKey, FakeESIMStorySecretKey
 	}
-	cfg.Now = fixedNow
+	cfg.Now = func() time.Time { return esimNow }
 	f := NewESIMStoryFake(cfg)
 	srv := httptest.NewServer(f)
 	t.Cleanup(func() { f.Close(); srv.Close() })
@@ -36,7 +36,7 @@ func newESIMStory(t *testing.T, cfg ESIMStoryFakeConfig) *esimHarness {
 }
 
 // post sends body signed at ts; mutate can break the headers.
-func (h *esimHarness) post(path string, body any, ts time.Time, mutate func(http.Header)) reply {
+func (h *esimHarness) post(path string, body any, ts time.Time, mutate func(http.Header)) esimReply {
 	h.t.Helper()
 	var raw []byte
 	if s, ok := body.(string); ok {
@@ -52,22 +52,45 @@ func (h *esimHarness) post(path string, body any, ts time.Time, mutate func(http
 	if mutate != nil {
 		mutate(req.Header)
 	}
-	return send(h.t, req)
+	return esimSend(h.t, req)
 }
 
-func order(ext string, products ...any) map[string]any {
+// esimReply is one answer of the fake, raw and decoded.
+type esimReply struct {
+	Status int
+	Header http.Header
+	Body   map[string]any
+	Raw    string
+}
+
+func esimSend(t *testing.T, req *http.Request) esimReply {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	r := esimReply{Status: resp.StatusCode, Header: resp.Header, Raw: string(raw)}
+	_ = json.Unmarshal(raw, &r.Body)
+	return r
+}
+
+// esimNow is the fixed clock of the eSIM Story fake's tests.
+var esimNow = time.Unix(1768478058, 0)
+
+func esimOrder(ext string, products ...any) map[string]any {
 	return map[string]any{"external_order_id": ext, "products": products}
 }
 
-func product(option string, qty any) map[string]any {
+func esimProduct(option string, qty any) map[string]any {
 	return map[string]any{"option_id": option, "qty": qty}
 }
 
 func TestESIMStoryRefusals(t *testing.T) {
 	h := newESIMStory(t, ESIMStoryFakeConfig{})
-	ok := h.post(esimOrdersPath, order("ORDER-1", product(ESIMStoryOptionA, 1)), seedNow, nil)
+	ok := h.post(esimOrdersPath, esimOrder("ORDER-1", esimProduct(ESIMStoryOptionA, 1)), esimNow, nil)
 	require.Equal(t, 200, ok.Status, ok.Raw)
-	good := order("ORDER-2", product(ESIMStoryOptionA, 1))
+	good := esimOrder("ORDER-2", esimProduct(ESIMStoryOptionA, 1))
 	other, _ := signing.NewESIMStory(FakeESIMStoryAccessKey, "b3RoZXIta2V5")
 	authErr := func(msg string) string {
 		return `{"error":{"code":"unauthorized","message":"` + msg + `"}}` + "\n"
@@ -81,26 +104,30 @@ func TestESIMStoryRefusals(t *testing.T) {
 		status int
 		raw    string
 	}{
-		{"wrong signature", esimOrdersPath, good, seedNow, func(h http.Header) {
-			h.Set(signing.HeaderESIMStorySignature, other.Sign("POST", esimOrdersPath, seedNow.Unix()))
+		{"wrong signature", esimOrdersPath, good, esimNow, func(h http.Header) {
+			h.Set(signing.HeaderESIMStorySignature, other.Sign("POST", esimOrdersPath, esimNow.Unix()))
 		}, 401, authErr("Invalid signature.")},
-		{"signed without the /api prefix", esimOrdersPath, good, seedNow, func(h http.Header) {
+		{"signed without the /api prefix", esimOrdersPath, good, esimNow, func(h http.Header) {
 			s, _ := signing.NewESIMStory(FakeESIMStoryAccessKey, FakeESIMStorySecretKey)
-			h.Set(signing.HeaderESIMStorySignature, s.Sign("POST", "/v1/api_partner/orders", seedNow.Unix()))
+			h.Set(signing.HeaderESIMStorySignature, s.Sign("POST", "/v1/api_partner/orders", esimNow.Unix()))
 		}, 401, authErr("Invalid signature.")},
-		{"timestamp 6 minutes old", esimOrdersPath, good, seedNow.Add(-6 * time.Minute), nil, 401, authErr("Request timestamp is too old or invalid.")},
-		{"timestamp not a number", esimOrdersPath, good, seedNow, func(h http.Header) { h.Set(signing.HeaderESIMStoryTimestamp, "yesterday") }, 401, authErr("Request timestamp is too old or invalid.")},
-		{"missing header", esimOrdersPath, good, seedNow, func(h http.Header) { h.Del(signing.HeaderESIMStorySignature) }, 401, authErr("Missing required authentication headers.")},
-		{"unknown access key", esimOrdersPath, good, seedNow, func(h http.Header) { h.Set(signing.HeaderESIMStoryAccessKey, "nobody") }, 401, authErr("Invalid or missing access key. Please provide a valid X-Esim-Story-Access-Key header.")},
-		{"duplicate external order id", esimOrdersPath, order("ORDER-1", product(ESIMStoryOptionA, 1)), seedNow, nil, 422, `{"errors":["External order id has already been taken"]}` + "\n"},
-		{"blank external order id", esimOrdersPath, order(" ", product(ESIMStoryOptionA, 1)), seedNow, nil, 422, `{"errors":["External order id can't be blank"]}` + "\n"},
-		{"unknown option", esimOrdersPath, order("ORDER-3", product("nope", 1)), seedNow, nil, 422, `{"errors":["Product with option_id not found"]}` + "\n"},
-		{"qty zero", esimOrdersPath, order("ORDER-4", product(ESIMStoryOptionA, 0)), seedNow, nil, 422, `{"errors":["Products is invalid"]}` + "\n"},
-		{"qty as text", esimOrdersPath, order("ORDER-4", product(ESIMStoryOptionA, "2")), seedNow, nil, 422, `{"errors":["Products is invalid"]}` + "\n"},
-		{"no products", esimOrdersPath, order("ORDER-4"), seedNow, nil, 422, `{"errors":["Products can't be blank"]}` + "\n"},
-		{"malformed json", esimOrdersPath, "{", seedNow, nil, 400, `{"error":"Invalid JSON format"}` + "\n"},
-		{"empty body", esimOrdersPath, "", seedNow, nil, 400, `{"error":"Invalid JSON format"}` + "\n"},
-		{"unknown route", ESIMStoryPrefix + "/v1/other", good, seedNow, nil, 404, `{"error":"Not found"}` + "\n"},
+		{"timestamp 6 minutes old", esimOrdersPath, good, esimNow.Add(-6 * time.Minute), nil, 401, authErr("Request timestamp is too old or invalid.")},
+		{"timestamp not a number", esimOrdersPath, good, esimNow, func(h http.Header) { h.Set(signing.HeaderESIMStoryTimestamp, "yesterday") }, 401, authErr("Request timestamp is too old or invalid.")},
+		{"missing header", esimOrdersPath, good, esimNow, func(h http.Header) { h.Del(signing.HeaderESIMStorySignature) }, 401, authErr("Missing required authentication headers.")},
+		{"unknown access key", esimOrdersPath, good, esimNow, func(h http.Header) { h.Set(signing.HeaderESIMStoryAccessKey, "nobody") }, 401, authErr("Invalid or missing access key. Please provide a valid X-Esim-Story-Access-Key header.")},
+		{"duplicate external order id", esimOrdersPath, esimOrder("ORDER-1", esimProduct(ESIMStoryOptionA, 1)), esimNow, nil, 422, `{"errors":["External order id has already been taken"]}` + "\n"},
+		{"blank external order id", esimOrdersPath, esimOrder(" ", esimProduct(ESIMStoryOptionA, 1)), esimNow, nil, 422, `{"errors":["External order id can't be blank"]}` + "\n"},
+		{"unknown option", esimOrdersPath, esimOrder("ORDER-3", esimProduct("nope", 1)), esimNow, nil, 422, `{"errors":["Product with option_id not found"]}` + "\n"},
+		{"qty zero", esimOrdersPath, esimOrder("ORDER-4", esimProduct(ESIMStoryOptionA, 0)), esimNow, nil, 422, `{"errors":["Products is invalid"]}` + "\n"},
+		{"qty as text", esimOrdersPath, esimOrder("ORDER-4", esimProduct(ESIMStoryOptionA, "2")), esimNow, nil, 422, `{"errors":["Products is invalid"]}` + "\n"},
+		{"no products", esimOrdersPath, esimOrder("ORDER-4"), esimNow, nil, 422, `{"errors":["Products can't be blank"]}` + "\n"},
+		{"malformed json", esimOrdersPath, "{", esimNow, nil, 400, `{"error":"Invalid JSON format"}` + "\n"},
+		{"empty body", esimOrdersPath, "", esimNow, nil, 400, `{"error":"Invalid JSON format"}` + "\n"},
+		{"top-level array", esimOrdersPath, "[]", esimNow, nil, 400, `{"error":"Invalid JSON format"}` + "\n"},
+		{"trailing garbage", esimOrdersPath, `{"external_order_id":"ORDER-5","products":[]} x`, esimNow, nil, 400, `{"error":"Invalid JSON format"}` + "\n"},
+		{"products not an array", esimOrdersPath, `{"external_order_id":"ORDER-5","products":{"option_id":"` + ESIMStoryOptionA + `","qty":1}}`, esimNow, nil, 422, `{"errors":["Products is invalid"]}` + "\n"},
+		{"missing option id", esimOrdersPath, esimOrder("ORDER-5", map[string]any{"qty": 1}), esimNow, nil, 422, `{"errors":["Products is invalid"]}` + "\n"},
+		{"unknown route", ESIMStoryPrefix + "/v1/other", good, esimNow, nil, 404, `{"error":"Not found"}` + "\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := h.post(tc.path, tc.body, tc.ts, tc.mutate)
@@ -113,27 +140,33 @@ func TestESIMStoryRefusals(t *testing.T) {
 
 func TestESIMStoryBadSecretAnswersMissingKey(t *testing.T) {
 	h := newESIMStory(t, ESIMStoryFakeConfig{AccessKey: FakeESIMStoryAccessKey, SecretKey: "not base64!"})
-	r := h.post(esimOrdersPath, order("X", product(ESIMStoryOptionA, 1)), seedNow, nil)
+	r := h.post(esimOrdersPath, esimOrder("X", esimProduct(ESIMStoryOptionA, 1)), esimNow, nil)
 	require.Equal(t, 401, r.Status)
 	require.Contains(t, r.Raw, "Missing secret key in partner record.")
 }
 
-// receiver collects webhook bodies and the auth they came with.
-type receiver struct {
-	mu     sync.Mutex
-	bodies []map[string]string
-	auth   []string
-	tokens []string
-	fail   bool
+// esimReceiver collects webhook bodies and the auth they came with.
+type esimReceiver struct {
+	mu      sync.Mutex
+	raws    [][]byte
+	ctypes  []string
+	methods []string
+	bodies  []map[string]string
+	auth    []string
+	tokens  []string
+	fail    bool
 }
 
-func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (rc *esimReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	raw, _ := io.ReadAll(r.Body)
 	var b map[string]string
 	_ = json.Unmarshal(raw, &b)
 	rc.bodies = append(rc.bodies, b)
+	rc.raws = append(rc.raws, raw)
+	rc.ctypes = append(rc.ctypes, r.Header.Get("Content-Type"))
+	rc.methods = append(rc.methods, r.Method)
 	rc.auth = append(rc.auth, r.Header.Get("Authorization"))
 	rc.tokens = append(rc.tokens, r.URL.Query().Get("secret"))
 	if rc.fail {
@@ -142,12 +175,12 @@ func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestESIMStoryOneTopupAndOneDeliveryPerUnit(t *testing.T) {
-	rc := &receiver{}
+	rc := &esimReceiver{}
 	srv := httptest.NewServer(rc)
 	defer srv.Close()
 	h := newESIMStory(t, ESIMStoryFakeConfig{WebhookURL: srv.URL + "/hooks/esim", WebhookToken: "s3", WebhookTokenParam: "secret",
 		WebhookBasicUser: "u", WebhookBasicPassword: "p"})
-	r := h.post(esimOrdersPath, order("ORDER-123456", product(ESIMStoryOptionA, 2), product(ESIMStoryOptionB, 1)), seedNow, nil)
+	r := h.post(esimOrdersPath, esimOrder("ORDER-123456", esimProduct(ESIMStoryOptionA, 2), esimProduct(ESIMStoryOptionB, 1)), esimNow, nil)
 	require.Equal(t, 200, r.Status, r.Raw)
 	prods := r.Body["products"].([]any)
 	require.Len(t, prods, 3)
@@ -183,20 +216,20 @@ func TestESIMStoryOneTopupAndOneDeliveryPerUnit(t *testing.T) {
 
 	rc.fail = true
 	h.fake.AddOption("c0000000-0000-0000-0000-000000000000")
-	require.Equal(t, 200, h.post(esimOrdersPath, order("ORDER-2", product("c0000000-0000-0000-0000-000000000000", 1)), seedNow, nil).Status)
-	require.Error(t, h.fake.DeliverAll("ORDER-2"), "a 500 from the receiver is reported")
+	require.Equal(t, 200, h.post(esimOrdersPath, esimOrder("ORDER-2", esimProduct("c0000000-0000-0000-0000-000000000000", 1)), esimNow, nil).Status)
+	require.Error(t, h.fake.DeliverAll("ORDER-2"), "a 500 from the esimReceiver is reported")
 	require.False(t, h.fake.Units("ORDER-2")[0].Delivered)
 }
 
 func TestESIMStoryAutoDeliverToHandler(t *testing.T) {
-	rc := &receiver{}
+	rc := &esimReceiver{}
 	h := newESIMStory(t, ESIMStoryFakeConfig{WebhookHandler: rc, AutoDeliver: true, DeliveryDelay: time.Millisecond})
-	require.Equal(t, 200, h.post(esimOrdersPath, order("AUTO", product(ESIMStoryOptionB, 2)), seedNow, nil).Status)
+	require.Equal(t, 200, h.post(esimOrdersPath, esimOrder("AUTO", esimProduct(ESIMStoryOptionB, 2)), esimNow, nil).Status)
 	h.fake.Flush()
 	require.Len(t, rc.bodies, 2)
 
 	h.fake.SetWebhookURL("")
-	require.Equal(t, 200, h.post(esimOrdersPath, order("AUTO-2", product(ESIMStoryOptionB, 1)), seedNow, nil).Status)
+	require.Equal(t, 200, h.post(esimOrdersPath, esimOrder("AUTO-2", esimProduct(ESIMStoryOptionB, 1)), esimNow, nil).Status)
 	h.fake.Flush()
 	require.ErrorIs(t, h.fake.DeliverAll("AUTO-2"), ErrNoWebhookTarget)
 	h.fake.SetWebhookHandler(rc)
@@ -205,9 +238,9 @@ func TestESIMStoryAutoDeliverToHandler(t *testing.T) {
 }
 
 func TestESIMStoryCloseCancelsPendingDelivery(t *testing.T) {
-	rc := &receiver{}
+	rc := &esimReceiver{}
 	h := newESIMStory(t, ESIMStoryFakeConfig{WebhookHandler: rc, AutoDeliver: true, DeliveryDelay: time.Hour})
-	require.Equal(t, 200, h.post(esimOrdersPath, order("LATER", product(ESIMStoryOptionA, 1)), seedNow, nil).Status)
+	require.Equal(t, 200, h.post(esimOrdersPath, esimOrder("LATER", esimProduct(ESIMStoryOptionA, 1)), esimNow, nil).Status)
 	h.fake.Close()
 	require.Empty(t, rc.bodies)
 	require.Equal(t, strconv.Itoa(1), strconv.Itoa(len(h.fake.Units("LATER"))))

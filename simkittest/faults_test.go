@@ -28,6 +28,7 @@ func (h *partnerHarness) rawOrder(ctx context.Context, ext string) (*http.Respon
 	body := `{"external_id":"` + ext + `","item":{"sku_id":"` + PartnerSKUVoucher + `"}}`
 	req, _ := http.NewRequestWithContext(ctx, "POST", h.url+"/orders", strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+FakePartnerToken)
+	req.Header.Set("Content-Type", "application/json")
 	for k, v := range signed(seedNow, PartnerSKUVoucher, ext) {
 		req.Header[k] = v
 	}

@@ -55,29 +55,37 @@ func (f *PartnerFake) handleHistory(w http.ResponseWriter, r *http.Request) {
 
 // transaction builds a history row after the balance changed by amount
 // (positive for topup/refund, charged amounts are passed positive and
-// recorded negative); call with mu held.
+// recorded negative); call with mu held. Ids are integers, as the
+// provider's are (the docs leave them untyped). The payment fields are set
+// only on a topup, the one movement paid from outside; elsewhere they are
+// null, not zero.
 func (f *PartnerFake) transaction(kind string, amount decimal.Decimal, orderID string) map[string]any {
-	var order any
-	if orderID != "" {
-		order = orderID
-	}
 	if kind == "charge" {
 		amount = amount.Neg()
 	}
-	return map[string]any{
-		"id":                randomUUID(),
+	f.txSeq++
+	row := map[string]any{
+		"id":                f.txSeq,
 		"type":              kind,
 		"amount":            money(amount),
 		"balance_after":     money(f.balance),
 		"currency":          f.cfg.Currency,
 		"created_at":        f.now().UTC().Format(timeLayout),
-		"order_id":          order,
+		"order_id":          nullable(orderID),
 		"payment_method":    nil,
-		"fee_amount":        "0.00",
-		"original_amount":   money(amount.Abs()),
-		"original_currency": f.cfg.Currency,
-		"exchange_rate":     "1.000000",
+		"fee_amount":        nil,
+		"original_amount":   nil,
+		"original_currency": nil,
+		"exchange_rate":     nil,
 	}
+	if kind == "topup" {
+		row["payment_method"] = "bank_transfer"
+		row["fee_amount"] = "0.00"
+		row["original_amount"] = money(amount)
+		row["original_currency"] = f.cfg.Currency
+		row["exchange_rate"] = "1.000000"
+	}
+	return row
 }
 
 // timeLayout is the ISO 8601 form the Partner API writes times in.

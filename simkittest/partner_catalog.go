@@ -8,13 +8,13 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Seeded catalog rows from the Partner seed doc's examples, so tests can
-// order them by the ids the docs use.
+// Seeded catalog rows with the ids of the provider docs' examples, so tests
+// can order them by the ids the docs use.
 const (
-	// PartnerSKUVoucher is the seed doc's sku_id (a fixed-price voucher,
+	// PartnerSKUVoucher is the docs' example sku_id (a fixed-price voucher,
 	// 10.00 each, max 10 per order).
 	PartnerSKUVoucher = "019bc0dd-8562-7173-afd9-a5cc534fafb7"
-	// PartnerSKUESIM is the seed doc's top-up sku_uuid (an eSIM data
+	// PartnerSKUESIM is the docs' example top-up sku_uuid (an eSIM data
 	// package, 5.00).
 	PartnerSKUESIM = "029bc0dd-8562-7173-afd9-a5cc534fafb8"
 	// PartnerSKUOpenRange is an open-range recharge SKU: price null, the
@@ -22,7 +22,7 @@ const (
 	PartnerSKUOpenRange = "039bc0dd-8562-7173-afd9-a5cc534fafb9"
 	// PartnerSKUSoldOut has stock 0; ordering it is refused.
 	PartnerSKUSoldOut = "049bc0dd-8562-7173-afd9-a5cc534fafba"
-	// PartnerICCID is the seed doc's eSIM, renewable (can_renew true).
+	// PartnerICCID is the docs' example eSIM, renewable (can_renew true).
 	PartnerICCID = "8944422711108338982"
 )
 
@@ -101,7 +101,7 @@ func (p *partnerProduct) json(withSKUs, withPrices bool) map[string]any {
 func (s *partnerSKU) json(withPrice bool) map[string]any {
 	out := map[string]any{
 		"id": s.ID, "name": s.Name, "currency": "USD", "stock": s.Stock,
-		"max_per_order": s.MaxPerOrder, "image": nil, "attributes": map[string]any{},
+		"max_per_order": s.MaxPerOrder, "image": "https://cdn.example/skus/" + s.ID + ".png", "attributes": map[string]any{},
 	}
 	if withPrice {
 		out["price"] = nil

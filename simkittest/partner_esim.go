@@ -1,11 +1,12 @@
 package simkittest
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/simkit/simkit/signing"
 )
 
 // AddESIM makes an eSIM known to the status and top-up calls.
@@ -42,27 +43,31 @@ func (f *PartnerFake) handleTopup(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var body struct {
-		ExternalID string `json:"external_id"`
-		SKUUUID    string `json:"sku_uuid"`
-	}
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		partnerError(w, http.StatusBadRequest, "Malformed JSON body.")
+	body, ok := readPartnerBody(w, r)
+	if !ok {
 		return
 	}
+	ext, extOK := bodyString(body["external_id"])
+	sku, skuOK := bodyString(body["sku_uuid"])
 	iccid := r.PathValue("iccid")
-	if !f.signer.Equal(r.Header.Get("X-Signature"), ts, iccid, body.ExternalID) {
+	if !f.signer.Equal(r.Header.Get(signing.HeaderSignature), ts, iccid, ext) {
 		partnerError(w, http.StatusUnauthorized, "Invalid signature.")
 		return
 	}
-	if strings.TrimSpace(body.ExternalID) == "" {
+	switch {
+	case !extOK:
+		validationError(w, "external_id", "The external id must be a string.")
+		return
+	case strings.TrimSpace(ext) == "":
 		validationError(w, "external_id", "The external id field is required.")
+		return
+	case !skuOK:
+		validationError(w, "sku_uuid", "The sku uuid must be a string.")
 		return
 	}
 	f.mu.Lock()
 	e, found := f.esims[iccid]
 	var canRenew bool
-	sku := body.SKUUUID
 	if found {
 		canRenew = e.CanRenew
 		if sku == "" {
@@ -76,6 +81,6 @@ func (f *PartnerFake) handleTopup(w http.ResponseWriter, r *http.Request) {
 	case !canRenew:
 		partnerError(w, http.StatusUnprocessableEntity, "This eSIM cannot be renewed.")
 	default:
-		f.place(w, body.ExternalID, sku, 1, decimal.NullDecimal{}, nil, iccid, "Top-up order created successfully")
+		f.place(w, ext, sku, 1, decimal.NullDecimal{}, nil, iccid, "Top-up order created successfully")
 	}
 }

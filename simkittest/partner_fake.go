@@ -27,10 +27,12 @@ type PartnerFakeConfig struct {
 	Now func() time.Time
 	// Balance is the starting balance (default 1000.00) in Currency
 	// (default "USD").
-	Balance  decimal.Decimal
+	Balance decimal.Decimal
+	// Currency is the account currency (default "USD").
 	Currency string
 	// AllowOverdraft lets the balance go down to -OverdraftLimit.
 	AllowOverdraft bool
+	// OverdraftLimit is how far below zero an overdraft may go.
 	OverdraftLimit decimal.Decimal
 	// Products is the catalog size including the seeded products; default
 	// 250, so listing at the default per_page of 100 takes three pages.
@@ -40,7 +42,8 @@ type PartnerFakeConfig struct {
 	ManualCompletion bool
 	// WebhookURL receives order.status_changed webhooks; WebhookHandler,
 	// when set, receives them in-process instead. Neither set: none are sent.
-	WebhookURL     string
+	WebhookURL string
+	// WebhookHandler receives webhooks in-process (see WebhookURL).
 	WebhookHandler http.Handler
 	// WebhookRetryDelays are the waits between delivery attempts (default
 	// 10 s, 100 s as the provider documents; tests pass milliseconds).
@@ -50,11 +53,25 @@ type PartnerFakeConfig struct {
 	WebhookClient *http.Client
 }
 
-// PartnerFake is a strict, stateful fake of the Partner S2S API per SPEC:
-// bearer and HMAC checked, a balance charged per order, a seeded catalog
-// with cursor pagination, external ids unique forever, eSIM status and
-// top-ups, and signed order.status_changed webhooks with retries. Mount it
-// at any path; it routes on the path after PartnerPrefix when present.
+// PartnerFake is a strict, stateful fake of the Partner S2S API 1.1.0,
+// following the provider's docs: bearer and HMAC checked, a balance charged
+// per order, a seeded catalog with cursor pagination, external ids unique
+// forever, eSIM status and top-ups, and signed order.status_changed
+// webhooks with retries. Mount it at any path; it routes on the path after
+// PartnerPrefix when present.
+//
+// Answers use the documented envelope ({success, data, meta} and, on
+// creation, message) and the documented nulls: an open-range SKU's price,
+// an order without metadata, delivery fields a unit does not have, the
+// foreign-currency fields of a balance movement. Request bodies are JSON,
+// the only encoding the docs give (any application/json or +json media
+// type); numbers the validator would accept as strings ("quantity": "2")
+// are accepted. Other media types are refused with 415, so a client that
+// forgets its Content-Type fails here as it would against the service.
+//
+// What it does not model: locales (texts are English whatever locale is
+// asked), reserved amounts (always 0), the pricelist's undocumented extra
+// fields beyond the SKU's, rate limits, and partial completion.
 type PartnerFake struct {
 	cfg    PartnerFakeConfig
 	now    func() time.Time
@@ -69,6 +86,7 @@ type PartnerFake struct {
 	byID       map[string]*PartnerOrder
 	byExternal map[string]*PartnerOrder
 	txs        []map[string]any
+	txSeq      int
 	esims      map[string]*PartnerESIM
 	hook       webhookTarget
 	attempts   []PartnerWebhookAttempt

@@ -57,6 +57,9 @@ func (h *partnerHarness) do(method, path string, body any, hdr http.Header) repl
 	req, err := http.NewRequest(method, h.url+path, rd)
 	require.NoError(h.t, err)
 	req.Header.Set("Authorization", "Bearer "+FakePartnerToken)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	for k, v := range hdr {
 		req.Header[k] = v
 	}
@@ -149,6 +152,7 @@ func TestPartnerCreateOrderRefusals(t *testing.T) {
 			if s, ok := tc.body.(string); ok {
 				req, _ := http.NewRequest("POST", h.url+"/orders", bytes.NewReader([]byte(s)))
 				req.Header.Set("Authorization", "Bearer "+FakePartnerToken)
+				req.Header.Set("Content-Type", "application/json")
 				for k, v := range tc.hdr {
 					req.Header[k] = v
 				}

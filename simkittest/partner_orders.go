@@ -16,36 +16,56 @@ import (
 // PartnerOrder is an order as the Partner fake stores it; tests inspect it
 // through Orders, Order and OrderByExternalID.
 type PartnerOrder struct {
+	// ID is the order UUID the fake minted; ExternalID the caller's id;
+	// Status one of the PartnerStatus constants.
 	ID, ExternalID, Status string
-	Total                  decimal.Decimal
-	Currency               string
-	Metadata               json.RawMessage
-	CreatedAt              time.Time
-	Items                  []PartnerOrderItem
+	// Total is what the order charged, in Currency.
+	Total decimal.Decimal
+	// Currency is the account currency of Total.
+	Currency string
+	// Metadata is the request's metadata as sent (nil when none).
+	Metadata json.RawMessage
+	// CreatedAt is the fake's clock when the order was placed.
+	CreatedAt time.Time
+	// Items are the order's lines (one per order).
+	Items []PartnerOrderItem
 	// ICCID is set on eSIM top-up orders.
 	ICCID string
 }
 
 // PartnerOrderItem is one line of a PartnerOrder.
 type PartnerOrderItem struct {
+	// SKUID and SKUName are the SKU bought.
 	SKUID, SKUName string
-	Quantity       int
-	Price, Amount  decimal.Decimal
-	Status         string
-	Delivery       []PartnerDelivery
-	ErrorMessage   string
+	// Quantity is the number of units.
+	Quantity int
+	// Price is the unit price charged (the amount for open range) and
+	// Amount the line total.
+	Price, Amount decimal.Decimal
+	// Status is the line's status.
+	Status string
+	// Delivery holds one entry per delivered unit once completed.
+	Delivery []PartnerDelivery
+	// ErrorMessage says why a failed line failed.
+	ErrorMessage string
 }
 
 // PartnerDelivery is one delivered unit: a voucher PIN or an eSIM QR code.
 type PartnerDelivery struct {
+	// PIN is a voucher's code, SerialNumber its serial or the eSIM's
+	// ICCID, ExpirationDate a date (2006-01-02), QRCode an eSIM's LPA
+	// string; each is "" (null on the wire) where a unit has none.
 	PIN, SerialNumber, ExpirationDate, QRCode string
 }
 
 // PartnerESIM is an eSIM the fake knows: the seeded PartnerICCID and every
 // eSIM an order delivered.
 type PartnerESIM struct {
+	// ICCID identifies the eSIM; Status is its state word (default
+	// "active").
 	ICCID, Status string
-	CanRenew      bool
+	// CanRenew is whether a top-up is accepted.
+	CanRenew bool
 	// SKU is the package a top-up without sku_uuid renews.
 	SKU string
 }
@@ -212,17 +232,6 @@ func (f *PartnerFake) checkSigned(w http.ResponseWriter, r *http.Request) (strin
 	return ts, true
 }
 
-type partnerCreateBody struct {
-	ExternalID string `json:"external_id"`
-	Item       *struct {
-		SKUID    string               `json:"sku_id"`
-		Quantity *int                 `json:"quantity"`
-		Amount   *decimal.NullDecimal `json:"amount"`
-		Fields   map[string]any       `json:"fields"`
-	} `json:"item"`
-	Metadata json.RawMessage `json:"metadata"`
-}
-
 func validationError(w http.ResponseWriter, field, msg string) {
 	writeJSON(w, http.StatusUnprocessableEntity, map[string]any{
 		"success": false, "message": msg, "errors": map[string][]string{field: {msg}},
@@ -234,36 +243,63 @@ func (f *PartnerFake) handleCreateOrder(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	var body partnerCreateBody
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		partnerError(w, http.StatusBadRequest, "Malformed JSON body.")
+	body, ok := readPartnerBody(w, r)
+	if !ok {
 		return
 	}
-	sku := ""
-	if body.Item != nil {
-		sku = body.Item.SKUID
-	}
-	if !f.signer.Equal(r.Header.Get(signing.HeaderSignature), ts, sku, body.ExternalID) {
+	ext, extOK := bodyString(body["external_id"])
+	var item map[string]json.RawMessage
+	itemOK := !present(body["item"]) || json.Unmarshal(body["item"], &item) == nil
+	sku, skuOK := bodyString(item["sku_id"])
+	if !f.signer.Equal(r.Header.Get(signing.HeaderSignature), ts, sku, ext) {
 		partnerError(w, http.StatusUnauthorized, "Invalid signature.")
 		return
 	}
 	switch {
-	case strings.TrimSpace(body.ExternalID) == "":
+	case !extOK:
+		validationError(w, "external_id", "The external id must be a string.")
+		return
+	case strings.TrimSpace(ext) == "":
 		validationError(w, "external_id", "The external id field is required.")
 		return
-	case body.Item == nil || sku == "":
+	case !itemOK:
+		validationError(w, "item", "The item must be an object.")
+		return
+	case !skuOK:
+		validationError(w, "item.sku_id", "The item.sku id must be a string.")
+		return
+	case sku == "":
 		validationError(w, "item.sku_id", "The item.sku id field is required.")
 		return
 	}
 	qty := 1
-	if body.Item.Quantity != nil {
-		qty = *body.Item.Quantity
+	if present(item["quantity"]) {
+		n, ok := bodyInt(item["quantity"])
+		if !ok {
+			validationError(w, "item.quantity", "The item.quantity must be an integer.")
+			return
+		}
+		qty = n
 	}
 	var amount decimal.NullDecimal
-	if body.Item.Amount != nil {
-		amount = *body.Item.Amount
+	if present(item["amount"]) {
+		d, ok := bodyDecimal(item["amount"])
+		if !ok {
+			validationError(w, "item.amount", "The item.amount must be a number.")
+			return
+		}
+		amount = decimal.NewNullDecimal(d)
 	}
-	f.place(w, body.ExternalID, sku, qty, amount, body.Metadata, "", "Order created successfully")
+	if _, ok := bodyObject(item["fields"]); !ok {
+		validationError(w, "item.fields", "The item.fields must be an object.")
+		return
+	}
+	meta, ok := bodyObject(body["metadata"])
+	if !ok {
+		validationError(w, "metadata", "The metadata must be an object.")
+		return
+	}
+	f.place(w, ext, sku, qty, amount, meta, "", "Order created successfully")
 }
 
 // place validates and charges one order; shared by create and top-up.
@@ -314,9 +350,6 @@ func (f *PartnerFake) place(w http.ResponseWriter, externalID, skuID string, qty
 		ID: randomUUID(), ExternalID: externalID, Status: PartnerStatusProcessing, Total: total,
 		Currency: f.cfg.Currency, Metadata: meta, CreatedAt: f.now(), ICCID: iccid,
 		Items: []PartnerOrderItem{{SKUID: sku.ID, SKUName: sku.Name, Quantity: qty, Price: price, Amount: total, Status: PartnerStatusProcessing}},
-	}
-	if string(meta) == "null" {
-		o.Metadata = nil
 	}
 	f.orders = append(f.orders, o)
 	f.byID[o.ID] = o

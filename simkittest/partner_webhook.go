@@ -10,13 +10,18 @@ import (
 // PartnerWebhookAttempt records one delivery attempt of an
 // order.status_changed webhook.
 type PartnerWebhookAttempt struct {
+	// IdempotencyKey is the delivery's key, the same on every retry.
 	IdempotencyKey string
-	OrderID        string
-	Status         string // the order status announced
-	Attempt        int    // 1-based
+	// OrderID is the order the event is about.
+	OrderID string
+	// Status is the order status announced.
+	Status string
+	// Attempt counts from 1.
+	Attempt int
 	// Code is the receiver's HTTP status; 0 when Err is set.
 	Code int
-	Err  error
+	// Err is the transport error of an attempt that got no answer.
+	Err error
 }
 
 // SetWebhookURL sends later webhooks to url (replacing any handler).

@@ -43,7 +43,7 @@ func customerJourney(t *testing.T, env *simkittest.Env, rt http.RoundTripper, de
 	require.NoError(t, err)
 	seen = append(seen, st.QRCode)
 	decoded = append(decoded, st.ICCID, st.QRCode)
-	_, err = p.TopupESIM(ctx, simkittest.PartnerICCID, partner.TopupParams{ExternalID: "CUST-T1"})
+	_, err = p.TopupESIM(ctx, simkittest.PartnerICCID, partner.TopupESIMParams{ExternalID: "CUST-T1"})
 	require.NoError(t, err)
 
 	sms, err := smsnumbers.New(env.SMSOptions, func(o *smsnumbers.Options) { o.Transport = rt })
@@ -64,7 +64,7 @@ func customerJourney(t *testing.T, env *simkittest.Env, rt http.RoundTripper, de
 
 	es, err := esimstory.New(env.ESIMStoryOptions, func(o *esimstory.Options) { o.Transport = rt })
 	require.NoError(t, err)
-	eo, err := es.CreateOrder(ctx, esimstory.CreateOrderParams{ExternalOrderID: "CUST-S1", Products: []esimstory.ProductQty{{OptionID: simkittest.ESIMStoryOptionA, Qty: 1}}})
+	eo, err := es.CreateOrder(ctx, esimstory.CreateOrderParams{ExternalOrderID: "CUST-S1", Products: []esimstory.OrderProductParams{{OptionID: simkittest.ESIMStoryOptionA, Qty: 1}}})
 	require.NoError(t, err)
 	decoded = append(decoded, eo.TopupIDs()...)
 
@@ -72,14 +72,14 @@ func customerJourney(t *testing.T, env *simkittest.Env, rt http.RoundTripper, de
 	require.NoError(t, err)
 	pkgs, err := tp.TopupPackages(ctx, simkittest.TopupsSeedICCID)
 	require.NoError(t, err)
-	_, err = tp.SubmitTopup(ctx, topups.SubmitTopupParams{PackageID: pkgs[0].ID, ICCID: simkittest.TopupsSeedICCID, Description: "customer 42"})
+	_, err = tp.SubmitTopup(ctx, topups.SubmitTopupParams{PackageID: pkgs.Packages[0].ID, ICCID: simkittest.TopupsSeedICCID, Reference: "customer 42"})
 	require.NoError(t, err)
 	page, err := tp.ListOrders(ctx, topups.ListOrdersParams{Include: []topups.Include{topups.IncludeSIMs, topups.IncludeUser}})
 	require.NoError(t, err)
-	require.NotEmpty(t, page.Orders)
-	_, err = tp.RenewNumber(ctx, "user@example.com")
+	require.NotEmpty(t, page.Items)
+	_, err = tp.RenewNumber(ctx, topups.RenewNumberParams{Email: "user@example.com"})
 	require.NoError(t, err)
-	decoded = append(decoded, strconv.Itoa(len(page.Orders)), pkgs[0].ID)
+	decoded = append(decoded, strconv.Itoa(len(page.Items)), pkgs.Packages[0].ID)
 	return decoded, seen
 }
 
@@ -150,7 +150,7 @@ func TestRecorderKeepAllowsAField(t *testing.T) {
 	require.NoError(t, err)
 	_, err = tp.TopupPackages(context.Background(), simkittest.TopupsSeedICCID)
 	require.NoError(t, err)
-	_, err = tp.RenewNumber(context.Background(), "user@example.com")
+	_, err = tp.RenewNumber(context.Background(), topups.RenewNumberParams{Email: "user@example.com"})
 	require.NoError(t, err)
 	raw, err := os.ReadFile(path)
 	require.NoError(t, err)

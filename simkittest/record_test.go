@@ -33,15 +33,15 @@ func journey(t *testing.T, env *simkittest.Env, rt http.RoundTripper) []string {
 
 	es, err := esimstory.New(env.ESIMStoryOptions, func(o *esimstory.Options) { o.Transport = rt })
 	require.NoError(t, err)
-	eo, err := es.CreateOrder(ctx, esimstory.CreateOrderParams{ExternalOrderID: "REC-E1", Products: []esimstory.ProductQty{{OptionID: simkittest.ESIMStoryOptionA, Qty: 2}}})
+	eo, err := es.CreateOrder(ctx, esimstory.CreateOrderParams{ExternalOrderID: "REC-E1", Products: []esimstory.OrderProductParams{{OptionID: simkittest.ESIMStoryOptionA, Qty: 2}}})
 	require.NoError(t, err)
 
 	tp, err := topups.New(env.TopupsOptions, func(o *topups.Options) { o.Transport = rt })
 	require.NoError(t, err)
 	pkgs, err := tp.TopupPackages(ctx, "89852341234567890123")
 	require.NoError(t, err)
-	require.NotEmpty(t, pkgs)
-	return []string{bal.Balance.String(), order.ExternalID, string(order.Status), strings.Join(eo.TopupIDs(), ","), pkgs[0].ID}
+	require.NotEmpty(t, pkgs.Packages)
+	return []string{bal.Balance.String(), order.ExternalID, string(order.Status), strings.Join(eo.TopupIDs(), ","), pkgs.Packages[0].ID}
 }
 
 func TestRecordThenReplayWithoutSecrets(t *testing.T) {
@@ -113,7 +113,7 @@ func TestCommittedFixtureReplays(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "1000.00", bal.Balance.StringFixed(2))
 	var n int
-	for prod, err := range p.ListProductsAll(ctx, partner.ListProductsParams{PerPage: 100}) {
+	for prod, err := range p.AllProducts(ctx, partner.ListProductsParams{PerPage: 100}) {
 		require.NoError(t, err)
 		require.NotEmpty(t, prod.ID)
 		n++

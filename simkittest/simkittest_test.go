@@ -97,15 +97,17 @@ func TestPartnerWebhookReachesSDKHandler(t *testing.T) {
 	})
 	var got []string
 	calls := 0
-	env.Partner.SetWebhookHandler(env.Client.Partner.WebhookHandler(func(ctx context.Context, ev *partner.WebhookEvent) error {
+	hook, err := env.Client.Partner.WebhookHandler(func(ctx context.Context, ev *partner.WebhookEvent) error {
 		calls++
 		if calls == 1 {
 			return context.DeadlineExceeded // the user's store was down: 500, retried
 		}
 		got = append(got, ev.Order.ExternalID+":"+string(ev.Order.Status))
 		return nil
-	}))
-	_, err := env.Client.Partner.CreateOrder(context.Background(), partner.CreateOrderParams{ExternalID: "HOOK-1", Item: partner.OrderItemParams{SKUID: simkittest.PartnerSKUVoucher}})
+	})
+	require.NoError(t, err)
+	env.Partner.SetWebhookHandler(hook)
+	_, err = env.Client.Partner.CreateOrder(context.Background(), partner.CreateOrderParams{ExternalID: "HOOK-1", Item: partner.OrderItemParams{SKUID: simkittest.PartnerSKUVoucher}})
 	require.NoError(t, err)
 	env.Partner.Flush()
 	require.Equal(t, []string{"HOOK-1:completed"}, got)

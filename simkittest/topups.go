@@ -1,6 +1,9 @@
 package simkittest
 
 import (
+	"encoding/json"
+	"fmt"
+	"mime"
 	"net/http"
 	"strings"
 	"sync"
@@ -21,13 +24,13 @@ type TopupsFakeConfig struct {
 	// TokenTTL is the lifetime of an issued access token (sent as expires_in); default 24 hours.
 	TokenTTL time.Duration
 	// TokenLimit is how many tokens may be issued per minute before 429
-	// (SPEC: 3/min); 0 means 3, a negative value disables the limit.
+	// (the provider allows 3 a minute); 0 means 3, a negative value disables the limit.
 	TokenLimit int
 	// Balance is the partner's prepaid balance that top-ups (at net price) draw on; default 100.
 	Balance decimal.Decimal
-	// HistoryWindow is the per-ICCID package-history limit window; default 15 minutes (SPEC).
+	// HistoryWindow is the per-ICCID package-history limit window; default 15 minutes, as the provider enforces.
 	HistoryWindow time.Duration
-	// StrictSIMs makes only SIMs added with AddSIM (and the seeded
+	// StrictSIMs makes only SIMs added with AddSIM (and the built-in
 	// 89852341234567890123) known; by default any well-formed ICCID is an
 	// active eSIM with the default top-up packages.
 	StrictSIMs bool
@@ -40,11 +43,38 @@ type TopupsFakeConfig struct {
 	// AcceptAnyEmail makes the renewal API succeed for unknown emails instead
 	// of answering success:false.
 	AcceptAnyEmail bool
+	// DiscountPricing switches the account to the discount pricing model:
+	// packages carry "net_price": null, lists and history say
+	// pricing{model: "discount_pricing", discount_percentage}, a top-up is
+	// charged the retail price less DiscountPercentage and its answer says
+	// so (discount_percentage, discount_amount, unit_paid_price,
+	// total_amount_paid). By default the account uses net pricing: a
+	// top-up is charged the package's net price.
+	DiscountPricing bool
+	// DiscountPercentage is the discount under DiscountPricing; default 10.
+	DiscountPercentage decimal.Decimal
 }
 
 // TopupsFake is a strict, stateful fake of the top-up API (/customer/v2/...)
 // and the number-renewal API (/api/third-party/partner/renew-number/) on one
-// http.Handler (SPEC "topups"); it is safe for concurrent use.
+// http.Handler; it is safe for concurrent use.
+//
+// The top-up API has the shape of the Airalo partner API v2, and the fake
+// answers in the shapes of Airalo's published v2 examples (retail price in
+// "price", net price in "net_price", nested package history, status
+// objects under include=status, the discount pricing fields), with one
+// deliberate difference: its paths start with /customer/v2 where Airalo's
+// start with /v2, as the top-up provider serves them. Requests are
+// accepted as multipart/form-data (the docs' curl), as
+// application/x-www-form-urlencoded and as JSON, as the real API does.
+//
+// What it models: the OAuth token and its per-minute limit, per-eSIM
+// top-up lists, the balance a top-up draws on, the orders list with its
+// filters (substring matches, as the provider documents) and includes, the
+// one-request-per-15-minutes package history, and the renewal API. What it
+// does not: eSIM orders (each eSIM starts with one original package),
+// order statuses other than completed, refunds, and the usage figures of
+// a real network (the original package is half used, top-ups unused).
 type TopupsFake struct {
 	mu         sync.Mutex
 	cfg        TopupsFakeConfig
@@ -61,7 +91,7 @@ type TopupsFake struct {
 }
 
 // TopupsSeedICCID is the eSIM the top-up fake always knows: the sample ICCID of
-// SPEC (which, like real ones, fails the Luhn check).
+// the provider's docs (which, like real ones, fails the Luhn check).
 const TopupsSeedICCID = "89852341234567890123"
 
 type topupsForced struct {
@@ -90,6 +120,9 @@ func NewTopupsFake(cfg TopupsFakeConfig) *TopupsFake {
 	}
 	if cfg.TrialUsers == nil {
 		cfg.TrialUsers = []string{"trial@example.com"}
+	}
+	if cfg.DiscountPricing && cfg.DiscountPercentage.IsZero() {
+		cfg.DiscountPercentage = decimal.NewFromInt(10)
 	}
 	f := &TopupsFake{
 		cfg:       cfg,
@@ -152,6 +185,65 @@ func (f *TopupsFake) authed(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
+// topupsForm reads a request body sent as multipart/form-data,
+// application/x-www-form-urlencoded or JSON (an object of scalars) into
+// field values; ok is false for any other or a malformed body.
+func topupsForm(r *http.Request) (map[string]string, bool) {
+	ctype, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	out := map[string]string{}
+	switch ctype {
+	case "multipart/form-data":
+		if r.ParseMultipartForm(1<<20) != nil {
+			return nil, false
+		}
+		for k, v := range r.MultipartForm.Value {
+			out[k] = v[0]
+		}
+	case "application/x-www-form-urlencoded":
+		r.Body = http.MaxBytesReader(nil, r.Body, 1<<20)
+		if r.ParseForm() != nil {
+			return nil, false
+		}
+		for k, v := range r.PostForm {
+			out[k] = v[0]
+		}
+	case "application/json":
+		var m map[string]any
+		if json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20)).Decode(&m) != nil {
+			return nil, false
+		}
+		for k, v := range m {
+			switch v := v.(type) {
+			case string:
+				out[k] = v
+			case float64, bool:
+				out[k] = fmt.Sprint(v)
+			}
+		}
+	default:
+		return nil, false
+	}
+	return out, true
+}
+
+// SetDiscountPricing switches the account to discount pricing with pct
+// percent off the retail price (see TopupsFakeConfig.DiscountPricing), or
+// back to net pricing when pct is negative.
+func (f *TopupsFake) SetDiscountPricing(pct decimal.Decimal) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.cfg.DiscountPricing = !pct.IsNegative()
+	f.cfg.DiscountPercentage = pct
+}
+
+// topupsPricing is the top-level pricing block of lists and history.
+func (f *TopupsFake) topupsPricing() map[string]any {
+	if f.cfg.DiscountPricing {
+		return map[string]any{"model": "discount_pricing", "discount_percentage": smsNum(f.cfg.DiscountPercentage)}
+	}
+	return map[string]any{"model": "net_pricing", "discount_percentage": 0}
+}
+
 // topupsMeta builds the first documented error shape {"meta":{"message"},"data":{...}}.
 func topupsMeta(message string, data map[string]string) map[string]any {
 	if data == nil {
@@ -178,6 +270,7 @@ var topupsCodes = map[int]struct {
 	34: {http.StatusUnprocessableEntity, "The package is invalid or out of stock."},
 	43: {http.StatusBadRequest, "Bad request."},
 	53: {http.StatusInternalServerError, "An unexpected error occurred."},
+	89: {http.StatusForbidden, "Your IP address is not on the allow list."},
 }
 
 // topupsCodeBody builds the second documented error shape {"message","code"}.
@@ -196,7 +289,7 @@ func topupsCodeError(w http.ResponseWriter, code int) {
 
 // ForceError makes the next request to path (exactly, e.g.
 // "/customer/v2/orders/topups") answer the provider code's error in the
-// {"message","code"} shape with its usual status (11, 13, 14, 23, 33, 34, 43, 53); calls queue up.
+// {"message","code"} shape with its usual status (11, 13, 14, 23, 33, 34, 43, 53, 89); calls queue up.
 func (f *TopupsFake) ForceError(path string, code int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

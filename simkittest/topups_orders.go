@@ -7,16 +7,23 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 type topupsOrder struct {
 	id          int64
+	entry       int64 // the package-history entry id
 	code        string
 	iccid       string
 	typ         string
 	pkg         TopupPackage
 	description string
 	created     time.Time
+	// paid is what the account was charged; under discount pricing
+	// (discounted) discount per unit off the retail price at pct percent.
+	paid, discount, pct decimal.Decimal
+	discounted          bool
 }
 
 // topupsTimeLayout is how the provider writes order timestamps.
@@ -25,23 +32,37 @@ const topupsTimeLayout = "2006-01-02 15:04:05"
 func (f *TopupsFake) newOrder(iccid, typ string, pkg TopupPackage, desc string, at time.Time) *topupsOrder {
 	o := &topupsOrder{
 		id: f.nextOrder, code: fmt.Sprintf("%s-%06d", at.Format("20060102"), f.nextOrder),
-		iccid: iccid, typ: typ, pkg: pkg, description: desc, created: at,
+		entry: 700 + int64(len(f.orders)), iccid: iccid, typ: typ, pkg: pkg, description: desc, created: at,
 	}
 	f.nextOrder++
 	f.orders = append(f.orders, o)
 	return o
 }
 
-// view renders an order of the orders list; include adds "sims" and "user"
-// (include=status is accepted: the status string is always present).
+// view renders an order as the orders list shows it: retail "price",
+// "net_price" (null under discount pricing, with what was charged),
+// quantity and currency; include adds "sims" and "user", and turns
+// "status" into an object {name, slug}.
 func (o *topupsOrder) view(include map[string]bool) map[string]any {
+	var status any = "completed"
+	if include["status"] {
+		status = map[string]string{"name": "Completed", "slug": "completed"}
+	}
 	v := map[string]any{
-		"id": o.id, "code": o.code, "package_id": o.pkg.ID, "type": o.typ,
-		"status": "completed", "created_at": o.created.UTC().Format(topupsTimeLayout),
-		"description": o.description,
+		"id": o.id, "code": o.code, "package_id": o.pkg.ID, "type": o.typ, "quantity": "1",
+		"status": status, "created_at": o.created.UTC().Format(topupsTimeLayout),
+		"description": o.description, "package": o.pkg.Title, "data": o.pkg.Data, "validity": o.pkg.Day,
+		"price": smsNum(o.pkg.Price), "net_price": smsNum(o.pkg.NetPrice), "currency": "USD",
+	}
+	if o.discounted {
+		v["net_price"] = nil
+		v["discount_percentage"] = smsNum(o.pct)
+		v["discount_amount"] = smsNum(o.discount)
+		v["unit_paid_price"] = smsNum(o.paid)
+		v["total_amount_paid"] = smsNum(o.paid)
 	}
 	if include["sims"] {
-		v["sims"] = []map[string]any{{"iccid": o.iccid, "created_at": o.created.UTC().Format(topupsTimeLayout)}}
+		v["sims"] = []map[string]any{{"id": o.id + 10000, "iccid": o.iccid, "created_at": o.created.UTC().Format(topupsTimeLayout)}}
 	}
 	if include["user"] {
 		v["user"] = map[string]any{"id": 1, "name": "Fake Partner", "email": "partner@example.com"}
@@ -49,7 +70,8 @@ func (o *topupsOrder) view(include map[string]bool) map[string]any {
 	return v
 }
 
-// handleOrders lists orders newest first with include, filter[...] and
+// handleOrders lists orders newest first with include, filter[...] (code,
+// iccid and description match substrings, as the provider documents) and
 // page/limit pagination (limit 1-100, default 50) and Laravel-style meta.
 func (f *TopupsFake) handleOrders(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -106,9 +128,9 @@ func (f *TopupsFake) handleOrders(w http.ResponseWriter, r *http.Request) {
 		o := f.orders[i]
 		switch {
 		case typ != "" && o.typ != typ,
-			q.Get("filter[code]") != "" && o.code != q.Get("filter[code]"),
+			q.Get("filter[code]") != "" && !strings.Contains(o.code, q.Get("filter[code]")),
 			q.Get("filter[order_status]") != "" && q.Get("filter[order_status]") != "completed",
-			q.Get("filter[iccid]") != "" && o.iccid != q.Get("filter[iccid]"),
+			q.Get("filter[iccid]") != "" && !strings.Contains(o.iccid, q.Get("filter[iccid]")),
 			q.Get("filter[description]") != "" && !strings.Contains(o.description, q.Get("filter[description]")),
 			!from.IsZero() && (o.created.Before(from) || !o.created.Before(to)):
 			continue

@@ -3,7 +3,6 @@ package simkittest
 import (
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -11,17 +10,27 @@ import (
 	"github.com/simkit/simkit/internal/validate"
 )
 
-// TopupPackage is one top-up package offered for an eSIM (seed "Top-up
-// Packages" fields); Voice and Text are 0 when not included.
+// TopupPackage is one top-up package offered for an eSIM, with the fields
+// the provider documents; Voice and Text are 0 when not included.
 type TopupPackage struct {
-	ID              string
+	// ID is the package id a top-up order names.
+	ID string
+	// Price is the retail price (sent as "price"), NetPrice the wholesale
+	// price (sent as "net_price" under net pricing, null under discount
+	// pricing).
 	Price, NetPrice decimal.Decimal
 	// Amount is the data in megabytes, Day the validity in days.
 	Amount, Day int
-	Title       string
+	// IsUnlimited marks unlimited data (Amount is then 0).
+	IsUnlimited bool
+	// Title is the display name.
+	Title string
+	// Voice minutes and Text messages included.
 	Voice, Text int
 	// Data is the human description of the data amount, e.g. "1 GB".
 	Data string
+	// ShortInfo is a short customer note; empty is sent as null.
+	ShortInfo string
 }
 
 // topupsDefaultPackages is the list every eSIM offers unless SetPackages
@@ -31,7 +40,8 @@ func topupsDefaultPackages() []TopupPackage {
 	return []TopupPackage{
 		{ID: "merhaba-7days-1gb-topup", Price: d("9.5"), NetPrice: d("7.6"), Amount: 1024, Day: 7, Title: "1 GB - 7 Days", Data: "1 GB"},
 		{ID: "merhaba-30days-3gb-topup", Price: d("22"), NetPrice: d("17.6"), Amount: 3072, Day: 30, Title: "3 GB - 30 Days", Data: "3 GB"},
-		{ID: "merhaba-30days-5gb-voice-topup", Price: d("35"), NetPrice: d("28"), Amount: 5120, Day: 30, Title: "5 GB - 30 Days - 100 Mins - 100 SMS", Voice: 100, Text: 100, Data: "5 GB"},
+		{ID: "merhaba-30days-5gb-voice-topup", Price: d("35"), NetPrice: d("28"), Amount: 5120, Day: 30, Title: "5 GB - 100 SMS - 100 Mins - 30 Days", Voice: 100, Text: 100, Data: "5 GB", ShortInfo: "This eSIM doesn't come with a phone number."},
+		{ID: "merhaba-7days-unlimited-topup", Price: d("25"), NetPrice: d("20"), Day: 7, IsUnlimited: true, Title: "Unlimited - 7 Days", Data: "Unlimited"},
 	}
 }
 
@@ -51,7 +61,8 @@ func (f *TopupsFake) addSIM(iccid string, pkgs []TopupPackage) *topupsSIM {
 	s := &topupsSIM{iccid: iccid, packages: pkgs}
 	f.sims[iccid] = s
 	now := f.cfg.Now().UTC()
-	f.newOrder(iccid, "sim", TopupPackage{ID: "merhaba-7days-1gb", NetPrice: decimal.RequireFromString("4.5"), Amount: 1024, Day: 7, Title: "1 GB - 7 Days", Data: "1 GB"}, "", now.Add(-24*time.Hour))
+	o := f.newOrder(iccid, "sim", TopupPackage{ID: "merhaba-7days-1gb", Price: decimal.RequireFromString("6"), NetPrice: decimal.RequireFromString("4.5"), Amount: 1024, Day: 7, Title: "1 GB - 7 Days", Data: "1 GB"}, "", now.Add(-24*time.Hour))
+	o.paid = o.pkg.NetPrice
 	return s
 }
 
@@ -95,18 +106,32 @@ func (f *TopupsFake) HistoryRequests(iccid string) int {
 	return 0
 }
 
-func topupsPackageView(p TopupPackage) map[string]any {
-	opt := func(n int) any {
-		if n == 0 {
-			return nil
-		}
-		return n
+// topupsNullable renders an optional value: nil (JSON null) when zero.
+func topupsNullable[T comparable](v T) any {
+	var zero T
+	if v == zero {
+		return nil
 	}
-	return map[string]any{
-		"id": p.ID, "price": smsNum(p.Price), "net_price": smsNum(p.NetPrice),
-		"amount": p.Amount, "day": p.Day, "title": p.Title,
-		"voice": opt(p.Voice), "text": opt(p.Text), "data": p.Data,
+	return v
+}
+
+// packageView renders a package as the lists and the history show it:
+// retail "price", "net_price" (null under discount pricing) and prices per
+// currency.
+func (f *TopupsFake) packageView(p TopupPackage, typ string) map[string]any {
+	var net any = smsNum(p.NetPrice)
+	netPrices := map[string]any{"USD": smsNum(p.NetPrice)}
+	if f.cfg.DiscountPricing {
+		net, netPrices = nil, map[string]any{}
 	}
+	v := map[string]any{
+		"id": p.ID, "type": typ, "price": smsNum(p.Price), "net_price": net,
+		"amount": p.Amount, "day": p.Day, "is_unlimited": p.IsUnlimited, "title": p.Title,
+		"data": p.Data, "short_info": topupsNullable(p.ShortInfo),
+		"prices": map[string]any{"net_price": netPrices, "recommended_retail_price": map[string]any{"USD": smsNum(p.Price)}},
+	}
+	v["voice"], v["text"] = topupsNullable(p.Voice), topupsNullable(p.Text)
+	return v
 }
 
 func (f *TopupsFake) handleTopupPackages(w http.ResponseWriter, r *http.Request) {
@@ -117,20 +142,22 @@ func (f *TopupsFake) handleTopupPackages(w http.ResponseWriter, r *http.Request)
 	}
 	data := make([]map[string]any, 0, len(s.packages))
 	for _, p := range s.packages {
-		data = append(data, topupsPackageView(p))
+		data = append(data, f.packageView(p, "topup"))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": data, "meta": map[string]string{"message": "success"}})
+	writeJSON(w, http.StatusOK, map[string]any{"data": data, "pricing": f.topupsPricing(), "meta": map[string]string{"message": "success"}})
 }
 
-// handleSubmitTopup places a top-up order from a multipart form: the package
-// must come from the eSIM's top-up list (else code 34) and the balance must
-// cover its net price (else code 11).
+// handleSubmitTopup places a top-up order from a form or JSON body: the
+// package must come from the eSIM's top-up list (else code 34) and the
+// balance must cover what it costs (else code 11): the net price, or under
+// discount pricing the retail price less the discount.
 func (f *TopupsFake) handleSubmitTopup(w http.ResponseWriter, r *http.Request) {
-	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") || r.ParseMultipartForm(1<<20) != nil {
-		topupsInvalid(w, "package_id", "The request must be multipart/form-data.")
+	form, ok := topupsForm(r)
+	if !ok {
+		topupsInvalid(w, "package_id", "The package id field is required.")
 		return
 	}
-	pkgID, iccid := r.FormValue("package_id"), r.FormValue("iccid")
+	pkgID, iccid := form["package_id"], form["iccid"]
 	switch {
 	case pkgID == "":
 		topupsInvalid(w, "package_id", "The package id field is required.")
@@ -154,19 +181,28 @@ func (f *TopupsFake) handleSubmitTopup(w http.ResponseWriter, r *http.Request) {
 		topupsCodeError(w, 34)
 		return
 	}
-	if f.balance.LessThan(pkg.NetPrice) {
+	cost := pkg.NetPrice
+	var discount decimal.Decimal
+	if f.cfg.DiscountPricing {
+		discount = pkg.Price.Mul(f.cfg.DiscountPercentage).Div(decimal.NewFromInt(100)).Round(2)
+		cost = pkg.Price.Sub(discount)
+	}
+	if f.balance.LessThan(cost) {
 		topupsCodeError(w, 11)
 		return
 	}
-	f.balance = f.balance.Sub(pkg.NetPrice)
-	o := f.newOrder(iccid, "topup", *pkg, r.FormValue("description"), f.cfg.Now().UTC())
+	f.balance = f.balance.Sub(cost)
+	o := f.newOrder(iccid, "topup", *pkg, form["description"], f.cfg.Now().UTC())
+	o.paid, o.discount, o.discounted = cost, discount, f.cfg.DiscountPricing
+	o.pct = f.cfg.DiscountPercentage
 	v := o.view(map[string]bool{"sims": true})
-	v["order_id"] = o.id
-	v["iccid"] = o.iccid
-	v["package"] = o.pkg.Title
-	v["data"] = o.pkg.Data
-	v["validity"] = o.pkg.Day
-	v["price"] = smsNum(o.pkg.NetPrice)
+	delete(v, "status")
+	// The provider's own field list also names the order and the eSIM.
+	v["order_id"], v["iccid"] = o.id, o.iccid
+	v["esim_type"] = "Prepaid"
+	v["manual_installation"] = "<p><b>eSIM name:</b> Merhaba</p><p>Settings > Cellular/Mobile > Add Cellular/Mobile Plan, then enter the SM-DP+ address and activation code.</p>"
+	v["qrcode_installation"] = "<p><b>eSIM name:</b> Merhaba</p><p>Settings > Cellular/Mobile > Add Cellular/Mobile Plan, then scan the QR code.</p>"
+	v["installation_guides"] = map[string]string{"en": "https://example.com/installation-guide"}
 	writeJSON(w, http.StatusOK, map[string]any{"data": v, "meta": map[string]string{"message": "success"}})
 }
 
@@ -210,13 +246,13 @@ func (f *TopupsFake) handlePackageHistory(w http.ResponseWriter, r *http.Request
 			}
 		}
 		data = append(data, map[string]any{
-			"package_id": o.pkg.ID, "status": status, "remaining": remaining,
+			"id": o.entry, "status": status, "remaining": remaining,
 			"remaining_voice": o.pkg.Voice, "remaining_text": o.pkg.Text,
 			"activated_at": ts(activated), "expired_at": ts(expired), "finished_at": nil,
-			"data": o.pkg.Data, "validity": o.pkg.Day,
+			"package": f.packageView(o.pkg, o.typ),
 		})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": data, "meta": map[string]string{"message": "success"}})
+	writeJSON(w, http.StatusOK, map[string]any{"data": data, "pricing": f.topupsPricing(), "meta": map[string]string{"message": "success"}})
 }
 
 // topupsSeconds renders a Retry-After value, rounding up so a client waiting

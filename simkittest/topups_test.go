@@ -60,9 +60,25 @@ func (r topupsResp) json(t *testing.T) map[string]any {
 // send performs a request; form != nil sends multipart/form-data, jsonBody != "" sends JSON.
 func (e *topupsEnv) send(method, path, token string, form map[string]string, jsonBody string) topupsResp {
 	e.t.Helper()
+	return e.sendAs("multipart", method, path, token, form, jsonBody)
+}
+
+// sendAs is send with form encoded as enc: "multipart", "urlencoded" or "json".
+func (e *topupsEnv) sendAs(enc, method, path, token string, form map[string]string, jsonBody string) topupsResp {
+	e.t.Helper()
 	var body io.Reader
 	ctype := ""
 	switch {
+	case form != nil && enc == "urlencoded":
+		v := url.Values{}
+		for k, s := range form {
+			v.Set(k, s)
+		}
+		body, ctype = strings.NewReader(v.Encode()), "application/x-www-form-urlencoded"
+	case form != nil && enc == "json":
+		b, err := json.Marshal(form)
+		require.NoError(e.t, err)
+		body, ctype = bytes.NewReader(b), "application/json"
 	case form != nil:
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)
@@ -128,11 +144,12 @@ func TestTopupsToken(t *testing.T) {
 		field  string
 	}{
 		{"wrong secret", with("client_secret", "nope"), "", 401, ""},
-		{"wrong id", with("client_id", "nope"), "", 401, ""},
+		{"wrong id", with("client_id", "nope"), "", 422, "client_id"},
 		{"missing id", with("client_id", ""), "", 422, "client_id"},
 		{"missing secret", with("client_secret", ""), "", 422, "client_secret"},
 		{"bad grant", with("grant_type", "password"), "", 422, "grant_type"},
-		{"json is not multipart", nil, `{"client_id":"client-id"}`, 422, "grant_type"},
+		{"json without secret", nil, `{"client_id":"client-id"}`, 422, "client_secret"},
+		{"text body", nil, `client_id=x`, 422, "grant_type"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -146,10 +163,12 @@ func TestTopupsToken(t *testing.T) {
 		})
 	}
 	require.Equal(t, 0, e.fake.TokenCount())
-	r := e.send(http.MethodPost, "/customer/v2/token", "", good, "")
-	require.Equal(t, 200, r.status)
-	require.EqualValues(t, 86400, r.json(t)["data"].(map[string]any)["expires_in"])
-	require.Equal(t, 1, e.fake.TokenCount())
+	for i, enc := range []string{"multipart", "urlencoded", "json"} {
+		r := e.sendAs(enc, http.MethodPost, "/customer/v2/token", "", good, "")
+		require.Equal(t, 200, r.status, enc)
+		require.EqualValues(t, 86400, r.json(t)["data"].(map[string]any)["expires_in"])
+		require.Equal(t, i+1, e.fake.TokenCount())
+	}
 }
 
 func TestTopupsTokenLimitAndExpiry(t *testing.T) {
@@ -285,8 +304,14 @@ func TestTopupsSubmit(t *testing.T) {
 		})
 	}
 	require.Equal(t, 2, e.fake.OrderCount())
+	e.fake.SetBalance(decimal.NewFromInt(100))
+	for _, enc := range []string{"urlencoded", "json"} {
+		r := e.sendAs(enc, http.MethodPost, "/customer/v2/orders/topups", tok, form("merhaba-7days-1gb-topup", TopupsSeedICCID), "")
+		require.Equal(t, 200, r.status, enc+": "+r.body)
+	}
+	require.Equal(t, 4, e.fake.OrderCount())
 	r := e.send(http.MethodPost, "/customer/v2/orders/topups", tok, nil, `{"package_id":"x"}`)
-	require.Equal(t, 422, r.status, "JSON is not the documented multipart form")
+	require.Equal(t, 422, r.status, "a JSON body is read like a form")
 	e.fake.SetBalance(decimal.Zero)
 	r = e.send(http.MethodPost, "/customer/v2/orders/topups", tok, form("merhaba-7days-1gb-topup", TopupsSeedICCID), "")
 	require.JSONEq(t, `{"message":"Insufficient credit.","code":11}`, r.body)
@@ -331,21 +356,27 @@ func TestTopupsPackageHistoryWindow(t *testing.T) {
 	e.clock.Add(time.Hour)
 	var h struct {
 		Data []struct {
-			PackageID   string  `json:"package_id"`
+			ID          int     `json:"id"`
 			Status      string  `json:"status"`
 			Remaining   int     `json:"remaining"`
 			ActivatedAt *string `json:"activated_at"`
 			ExpiredAt   *string `json:"expired_at"`
-			Validity    int     `json:"validity"`
+			Package     struct {
+				ID   string `json:"id"`
+				Type string `json:"type"`
+			} `json:"package"`
 		}
 	}
 	r := e.send(http.MethodGet, path(TopupsSeedICCID), tok, nil, "")
 	require.NoError(t, json.Unmarshal([]byte(r.body), &h))
 	require.Len(t, h.Data, 2)
-	require.Equal(t, "merhaba-7days-1gb", h.Data[0].PackageID)
+	require.Equal(t, "merhaba-7days-1gb", h.Data[0].Package.ID)
+	require.Equal(t, "sim", h.Data[0].Package.Type)
+	require.NotZero(t, h.Data[0].ID)
 	require.Equal(t, "ACTIVE", h.Data[0].Status)
 	require.Equal(t, "2024-04-30T10:00:00+00:00", *h.Data[0].ActivatedAt)
-	require.Equal(t, "merhaba-7days-1gb-topup", h.Data[1].PackageID)
+	require.Equal(t, "merhaba-7days-1gb-topup", h.Data[1].Package.ID)
+	require.Equal(t, "topup", h.Data[1].Package.Type)
 	require.Equal(t, "NOT_ACTIVE", h.Data[1].Status)
 	require.Nil(t, h.Data[1].ActivatedAt)
 	require.Equal(t, 1024, h.Data[1].Remaining)

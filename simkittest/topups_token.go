@@ -4,34 +4,35 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
-	"strings"
 	"time"
 )
 
-// handleToken issues an OAuth client-credentials token from a multipart form,
-// refusing bad credentials and more than TokenLimit issues per minute.
+// handleToken issues an OAuth client-credentials token from a form or JSON
+// body, refusing bad credentials and more than TokenLimit issues per minute.
 func (f *TopupsFake) handleToken(w http.ResponseWriter, r *http.Request) {
-	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		topupsInvalid(w, "grant_type", "The request must be multipart/form-data.")
-		return
-	}
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		topupsInvalid(w, "grant_type", "The request body is not a valid form.")
+	form, ok := topupsForm(r)
+	if !ok {
+		topupsInvalid(w, "grant_type", "The grant type field is required.")
 		return
 	}
 	switch {
-	case r.FormValue("client_id") == "":
+	case form["client_id"] == "":
 		topupsInvalid(w, "client_id", "The client id field is required.")
 		return
-	case r.FormValue("client_secret") == "":
+	case form["client_secret"] == "":
 		topupsInvalid(w, "client_secret", "The client secret field is required.")
 		return
-	case r.FormValue("grant_type") != "client_credentials":
+	case form["grant_type"] != "client_credentials":
 		topupsInvalid(w, "grant_type", "The selected grant type is invalid.")
 		return
 	}
-	if !constantEqual(r.FormValue("client_id"), f.cfg.ClientID) ||
-		!constantEqual(r.FormValue("client_secret"), f.cfg.ClientSecret) || f.cfg.ClientID == "" {
+	if !constantEqual(form["client_id"], f.cfg.ClientID) || f.cfg.ClientID == "" {
+		// An unknown client id fails the provider's validation; a known one
+		// with the wrong secret fails authentication.
+		topupsInvalid(w, "client_id", "The selected client id is invalid.")
+		return
+	}
+	if !constantEqual(form["client_secret"], f.cfg.ClientSecret) {
 		writeJSON(w, http.StatusUnauthorized, topupsMeta("Client authentication failed.", nil))
 		return
 	}

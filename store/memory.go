@@ -107,6 +107,22 @@ func (m *Memory) CompareAndDelete(_ context.Context, key string, value []byte) (
 	return true, nil
 }
 
+// CompareAndSwap implements CompareAndSwapper.
+func (m *Memory) CompareAndSwap(_ context.Context, key string, old, new []byte, ttl time.Duration) (bool, error) {
+	if ttl <= 0 {
+		return false, ErrNoTTL
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.now()
+	e, ok := m.items[key]
+	if !ok || !now.Before(e.expires) || string(e.value) != string(old) {
+		return false, nil
+	}
+	m.items[key] = entry{value: append([]byte(nil), new...), expires: now.Add(ttl)}
+	return true, nil
+}
+
 // Len reports how many live keys the store holds; it exists so tests and
 // metrics can see that expired keys are really gone.
 func (m *Memory) Len() int {

@@ -91,3 +91,33 @@ func TestMemoryCompareAndDelete(t *testing.T) {
 	require.False(t, ok, "already gone")
 	var _ CompareAndDeleter = m
 }
+
+func TestMemoryCompareAndSwap(t *testing.T) {
+	now := time.Unix(0, 0)
+	m := NewMemory(func(o *MemoryOptions) { o.Now = func() time.Time { return now } })
+	ctx := context.Background()
+	require.NoError(t, m.Set(ctx, "k", []byte("a"), time.Second))
+	tests := []struct {
+		name     string
+		old, new string
+		want     bool
+	}{
+		{"wrong old value", "x", "b", false},
+		{"holds old value", "a", "b", true},
+		{"old value already replaced", "a", "c", false},
+	}
+	for _, tt := range tests {
+		ok, err := m.CompareAndSwap(ctx, "k", []byte(tt.old), []byte(tt.new), time.Minute)
+		require.NoError(t, err, tt.name)
+		require.Equal(t, tt.want, ok, tt.name)
+	}
+	now = now.Add(30 * time.Second)
+	v, ok, _ := m.Get(ctx, "k")
+	require.True(t, ok, "the swap set the new TTL")
+	require.Equal(t, "b", string(v))
+	_, err := m.CompareAndSwap(ctx, "k", []byte("b"), []byte("c"), 0)
+	require.ErrorIs(t, err, ErrNoTTL)
+	now = now.Add(time.Minute)
+	ok, _ = m.CompareAndSwap(ctx, "k", []byte("b"), []byte("c"), time.Minute)
+	require.False(t, ok, "an expired key holds nothing")
+}

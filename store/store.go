@@ -45,3 +45,13 @@ type Limiter interface {
 type CompareAndDeleter interface {
 	CompareAndDelete(ctx context.Context, key string, value []byte) (bool, error)
 }
+
+// CompareAndSwapper is an optional Store capability: replace key's value
+// with new (and its TTL with ttl) only while it still holds old,
+// atomically. Webhook leases renew and take over expired leases with it, so
+// a replica can never overwrite a lease another replica holds now. Stores
+// without it renew with a read then a write, and wait for an abandoned
+// lease's TTL instead of taking it over.
+type CompareAndSwapper interface {
+	CompareAndSwap(ctx context.Context, key string, old, new []byte, ttl time.Duration) (bool, error)
+}

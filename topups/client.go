@@ -20,11 +20,22 @@
 //
 // # Errors
 //
-// Provider codes map to the shared sentinels (see DecodeError and the
-// Code constants): 11 ErrInsufficientFunds, 13 ErrUnavailable, 14, 23 and
-// 43 ErrValidation, 33 and 34 ErrOutOfStock, 53 ErrServer; without a code,
-// 422 is ErrValidation and 429 ErrRateLimited. The provider's message is
-// kept in Error.Message and its code in Error.Code.
+// Provider codes map to the shared sentinels (see the Code constants): 11
+// ErrInsufficientFunds, 13 ErrUnavailable, 14, 23 and 43 ErrValidation, 33
+// and 34 ErrOutOfStock, 53 ErrServer, 89 (caller IP not on the allow list)
+// ErrUnauthorized; without a code, 422 is ErrValidation and 429
+// ErrRateLimited. The token endpoint's refusal of bad credentials (401, or
+// 422 naming client_id or client_secret) is ErrUnauthorized. The
+// provider's message is kept in Error.Message and its code in Error.Code.
+//
+// # Money
+//
+// Prices are decimals, never floats. Under the discount pricing model the
+// API sends "net_price": null, which stays distinguishable from zero
+// (decimal.NullDecimal), and a submitted top-up says what was charged
+// (Order.UnitPaidPrice, Order.TotalAmountPaid). SubmitTopup places at most
+// one top-up per Reference; RenewNumber answers ErrOutcomeUnknown when it
+// cannot tell whether a renewal happened.
 //
 // # Package history
 //
@@ -41,6 +52,7 @@ import (
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/flight"
 	"github.com/simkit/simkit/internal/transport"
+	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/signing"
 )
@@ -52,7 +64,7 @@ const Provider = "topups"
 type Options struct {
 	option.Shared
 	// BaseURL of the top-up API (paths start with /customer/v2). Required:
-	// the docs publish no host (SPEC decision).
+	// the provider publishes no default host.
 	BaseURL string
 	// ClientID and ClientSecret are the OAuth client credentials.
 	ClientID     string
@@ -105,7 +117,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 		BaseURL:     o.BaseURL,
 		Shared:      o.Shared,
 		Header:      h,
-		DecodeError: DecodeError,
+		DecodeError: decodeError,
 	})
 	if err != nil {
 		return nil, err
@@ -126,13 +138,22 @@ func New(optFns ...func(*Options)) (*Client, error) {
 			BaseURL:     o.RenewalBaseURL,
 			Shared:      o.Shared,
 			Header:      rh,
-			DecodeError: DecodeError,
+			DecodeError: decodeError,
 		})
 		if err != nil {
 			return nil, err
 		}
 	}
 	return c, nil
+}
+
+// checkICCID refuses an ICCID that is not 17 to 22 digits before any
+// request; the message never repeats the ICCID (customer data).
+func checkICCID(op, iccid string) error {
+	if !validate.ICCID(iccid) {
+		return apierror.Validation(Provider, op, "iccid must be 17 to 22 digits")
+	}
+	return nil
 }
 
 func (c *Client) ready() error {

@@ -27,7 +27,7 @@ func TestNilClientNotConfigured(t *testing.T) {
 			}
 			return nil
 		},
-		"RenewNumber": func() error { _, err := c.RenewNumber(ctx, "jane@example.com"); return err },
+		"RenewNumber": func() error { _, err := c.RenewNumber(ctx, RenewNumberParams{Email: "jane@example.com"}); return err },
 	}
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {

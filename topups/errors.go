@@ -1,7 +1,6 @@
 package topups
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/jsonx"
 	"github.com/simkit/simkit/internal/transport"
 )
 
@@ -33,6 +33,9 @@ const (
 	CodeBadRequest = "43"
 	// CodeUnexpected: an unexpected error on the provider's side.
 	CodeUnexpected = "53"
+	// CodeIPNotAllowed: the caller's IP address is not on the account's
+	// allow list (HTTP 403); add it in the provider's dashboard.
+	CodeIPNotAllowed = "89"
 )
 
 // codeKinds classifies provider codes. Code 23 (top-up disabled) is
@@ -47,6 +50,7 @@ var codeKinds = map[string]error{
 	CodePackageUnavailable:  apierror.ErrOutOfStock,
 	CodeBadRequest:          apierror.ErrValidation,
 	CodeUnexpected:          apierror.ErrServer,
+	CodeIPNotAllowed:        apierror.ErrUnauthorized,
 }
 
 // ErrRenewalRefused marks a renewal the API answered with success:false.
@@ -68,26 +72,26 @@ type errorBody struct {
 	Code    json.RawMessage `json:"code"`
 }
 
-// DecodeError reads a non-2xx answer of the top-up or renewal API into an
+// decodeError reads a non-2xx answer of the top-up or renewal API into an
 // *apierror.Error: the provider's message is kept (with per-field validation
 // messages appended), its code goes to Code and picks the sentinel; without
 // a known code the HTTP status decides (422 ErrValidation, 429
-// ErrRateLimited, ...). It is exported for the fakes in simkittest.
-func DecodeError(resp *transport.Response) *apierror.Error {
+// ErrRateLimited, ...).
+func decodeError(resp *transport.Response) *apierror.Error {
 	e := &apierror.Error{}
 	var b errorBody
 	if resp == nil || json.Unmarshal(resp.Body, &b) != nil {
 		return e
 	}
-	e.Code = codeString(b.Code)
+	e.Code = jsonx.Text(b.Code)
 	if e.Code == "" {
-		e.Code = codeString(b.Meta.Code)
+		e.Code = jsonx.Text(b.Meta.Code)
 	}
 	var dataCode struct {
 		Code json.RawMessage `json:"code"`
 	}
 	if e.Code == "" && json.Unmarshal(b.Data, &dataCode) == nil {
-		e.Code = codeString(dataCode.Code)
+		e.Code = jsonx.Text(dataCode.Code)
 	}
 	e.Message = firstNonEmpty(b.Meta.Message, b.Message, b.Reason, b.Error)
 	if fields := fieldMessages(b.Data); fields != "" {
@@ -99,23 +103,6 @@ func DecodeError(resp *transport.Response) *apierror.Error {
 	}
 	e.Kind = codeKinds[e.Code]
 	return e
-}
-
-// codeString turns a code sent as a number or a string into its text.
-func codeString(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
-		return ""
-	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return strings.TrimSpace(s)
-	}
-	var n json.Number
-	if json.Unmarshal(raw, &n) == nil {
-		return n.String()
-	}
-	return ""
 }
 
 // fieldMessages renders a validation answer's data object

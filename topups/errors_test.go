@@ -38,13 +38,14 @@ func TestErrorCodesMapToSentinels(t *testing.T) {
 		{"unknown code falls back to status", 500, `{"message":"boom","code":99}`, apierror.ErrServer, "99", "boom"},
 		{"reason field", 422, `{"reason":"Insufficient credit","code":11}`, apierror.ErrInsufficientFunds, "11", "Insufficient credit"},
 		{"not json", 502, `<html>bad gateway</html>`, apierror.ErrUnavailable, "", ""},
+		{"89 IP not allowed", 403, `{"message":"Your IP address is not allowed","code":89}`, apierror.ErrUnauthorized, "89", "Your IP address is not allowed"},
 		{"fields only", 422, `{"data":{"iccid":["bad","worse"]}}`, apierror.ErrValidation, "", "iccid: bad, worse"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
-			e.mt.RegisterResponder(http.MethodPost, submitURL, jsonResponder(tt.status, tt.body))
-			_, err := e.c.SubmitTopup(context.Background(), SubmitTopupParams{PackageID: "p", ICCID: testICCID})
+			e.mt.RegisterResponder(http.MethodGet, topupsURL, jsonResponder(tt.status, tt.body))
+			_, err := e.c.TopupPackages(context.Background(), testICCID)
 			require.ErrorIs(t, err, tt.kind)
 			var ae *apierror.Error
 			require.ErrorAs(t, err, &ae)
@@ -60,6 +61,6 @@ func TestErrorCodesMapToSentinels(t *testing.T) {
 }
 
 func TestDecodeErrorNilResponse(t *testing.T) {
-	require.Equal(t, &apierror.Error{}, DecodeError(nil))
-	require.Equal(t, "", DecodeError(&transport.Response{Body: []byte(`{"code":{"x":1}}`)}).Code)
+	require.Equal(t, &apierror.Error{}, decodeError(nil))
+	require.Equal(t, "", decodeError(&transport.Response{Body: []byte(`{"code":{"x":1}}`)}).Code)
 }

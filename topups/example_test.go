@@ -20,13 +20,13 @@ func fakeAPI() *httptest.Server {
 		fmt.Fprint(w, `{"data":{"token_type":"Bearer","expires_in":31622400,"access_token":"example-token"}}`)
 	})
 	mux.HandleFunc("GET /customer/v2/sims/{iccid}/topups", func(w http.ResponseWriter, _ *http.Request) {
-		fmt.Fprint(w, `{"data":[{"id":"bonjour-7days-1gb-topup","price":"9.50","net_price":"7.60","amount":1024,"day":7,"title":"1 GB - 7 Days","data":"1 GB"}]}`)
+		fmt.Fprint(w, `{"data":[{"id":"bonjour-7days-1gb-topup","type":"topup","price":9.5,"net_price":null,"amount":1024,"day":7,"is_unlimited":false,"title":"1 GB - 7 Days","data":"1 GB","short_info":null}],"pricing":{"model":"discount_pricing","discount_percentage":10}}`)
 	})
 	mux.HandleFunc("POST /customer/v2/orders/topups", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"data":{"id":9666,"code":"20230316-009666","package_id":%q,"price":"9.50","created_at":"2023-03-16 14:12:24"}}`, r.FormValue("package_id"))
 	})
 	mux.HandleFunc("GET /customer/v2/sims/{iccid}/packages", func(w http.ResponseWriter, _ *http.Request) {
-		fmt.Fprint(w, `{"data":[{"package_id":"bonjour-7days-1gb-topup","status":"ACTIVE","remaining":512}]}`)
+		fmt.Fprint(w, `{"data":[{"id":728,"status":"ACTIVE","remaining":512,"package":{"id":"bonjour-7days-1gb-topup","type":"topup","amount":1024}}]}`)
 	})
 	mux.HandleFunc("GET /customer/v2/orders", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("page") == "2" {
@@ -61,15 +61,19 @@ func ExampleClient_TopupPackages() {
 	defer srv.Close()
 	c := newExampleClient(srv.URL, nil)
 
-	pkgs, err := c.TopupPackages(context.Background(), "89852341234567890123")
+	list, err := c.TopupPackages(context.Background(), "89852341234567890123")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	for _, p := range pkgs {
-		fmt.Println(p.ID, p.Amount, p.Day, "days", p.Price)
+	for _, p := range list.Packages {
+		// Under discount pricing the net price is null: not zero, not given.
+		fmt.Println(p.ID, p.Amount, p.Day, "days, retail", p.Price, "net given:", p.NetPrice.Valid)
 	}
-	// Output: bonjour-7days-1gb-topup 1024 MB 7 days 9.5
+	fmt.Println(list.Pricing.Model, list.Pricing.DiscountPercentage.Decimal, "% off retail")
+	// Output:
+	// bonjour-7days-1gb-topup 1024 MB 7 days, retail 9.5 net given: false
+	// discount_pricing 10 % off retail
 }
 
 func ExampleClient_SubmitTopup() {
@@ -80,25 +84,30 @@ func ExampleClient_SubmitTopup() {
 	iccid := "89852341234567890123"
 
 	// Always pick from a fresh list, and only after payment was collected.
-	pkgs, err := c.TopupPackages(ctx, iccid)
-	if err != nil || len(pkgs) == 0 {
+	list, err := c.TopupPackages(ctx, iccid)
+	if err != nil || len(list.Packages) == 0 {
 		fmt.Println("no top-up available", err)
 		return
 	}
 	order, err := c.SubmitTopup(ctx, topups.SubmitTopupParams{
-		PackageID:   pkgs[0].ID,
-		ICCID:       iccid,
-		Description: "customer-42/order-7",
+		PackageID: list.Packages[0].ID,
+		ICCID:     iccid,
+		// Your own order id: calling again with it never tops up twice.
+		Reference: "customer-42/order-7",
 	})
 	if errors.Is(err, simkit.ErrInsufficientFunds) {
 		fmt.Println("top up the account balance first")
+		return
+	}
+	if errors.Is(err, simkit.ErrOutcomeUnknown) {
+		fmt.Println("answer lost: call again later with the same Reference")
 		return
 	}
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(order.OrderID, order.Code, order.PackageID, order.Price)
+	fmt.Println(order.ID, order.Code, order.PackageID, order.Price)
 	// Output: 9666 20230316-009666 bonjour-7days-1gb-topup 9.5
 }
 
@@ -115,7 +124,7 @@ func ExampleClient_PackageHistory() {
 		return
 	}
 	for _, p := range h.Packages {
-		fmt.Println(p.PackageID, p.Status, p.Remaining)
+		fmt.Println(p.ID, p.Package.ID, p.Status, p.Remaining)
 	}
 
 	// Ten minutes later the cached answer is served: the provider allows
@@ -124,7 +133,7 @@ func ExampleClient_PackageHistory() {
 	h, _ = c.PackageHistory(ctx, "89852341234567890123")
 	fmt.Println("age:", h.Age(now))
 	// Output:
-	// bonjour-7days-1gb-topup ACTIVE 512 MB
+	// 728 bonjour-7days-1gb-topup ACTIVE 512 MB
 	// age: 10m0s
 }
 
@@ -163,8 +172,8 @@ func ExampleClient_ListOrders() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(len(pg.Orders), "orders on page", pg.Meta.CurrentPage, "of", pg.Meta.LastPage)
-	// Output: 2 orders on page 1 of 2
+	fmt.Println(len(pg.Items), "orders; next page:", pg.Next)
+	// Output: 2 orders; next page: 2
 }
 
 func ExampleClient_RenewNumber() {
@@ -172,7 +181,7 @@ func ExampleClient_RenewNumber() {
 	defer srv.Close()
 	c := newExampleClient(srv.URL, nil)
 
-	res, err := c.RenewNumber(context.Background(), "jane@example.com")
+	res, err := c.RenewNumber(context.Background(), topups.RenewNumberParams{Email: "jane@example.com"})
 	if errors.Is(err, topups.ErrRenewalRefused) {
 		fmt.Println("refused:", err)
 		return

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/jsonx"
 	"github.com/simkit/simkit/internal/transport"
-	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
 )
 
@@ -25,11 +25,14 @@ const (
 )
 
 // HistoryPackage is one package an eSIM received: the original package or
-// a top-up.
+// a top-up, with what is left of it.
 type HistoryPackage struct {
-	PackageID string        `json:"package_id"`
-	Status    PackageStatus `json:"status"`
-	// Remaining data; RemainingVoice minutes and RemainingText messages.
+	// ID is the provider's id of this entry (an integer in the API).
+	ID int64 `json:"id"`
+	// Status is the package's state (PackageActive, PackageExpired, ...).
+	Status PackageStatus `json:"status"`
+	// Remaining data; RemainingVoice minutes and RemainingText messages
+	// (0 when the API sends none).
 	Remaining      Megabytes `json:"remaining"`
 	RemainingVoice int       `json:"remaining_voice"`
 	RemainingText  int       `json:"remaining_text"`
@@ -37,41 +40,53 @@ type HistoryPackage struct {
 	ActivatedAt time.Time `json:"activated_at"`
 	ExpiredAt   time.Time `json:"expired_at"`
 	FinishedAt  time.Time `json:"finished_at"`
-	// Data is the total data amount and Validity the validity period, as
-	// the provider words them.
-	Data     string `json:"data"`
-	Validity string `json:"validity"`
+	// Package is the package itself: id, type, prices, amount, validity,
+	// is_unlimited, title.
+	Package Package `json:"package"`
 }
 
-// UnmarshalJSON accepts numbers sent as strings and the API's time layouts.
+// UnmarshalJSON accepts numbers sent as strings, the API's time layouts,
+// and an entry that names its package flat (package_id, data) rather than
+// nested.
 func (p *HistoryPackage) UnmarshalJSON(b []byte) error {
 	type plain HistoryPackage
 	w := struct {
 		*plain
-		PackageID      flexString `json:"package_id"`
-		RemainingVoice flexInt    `json:"remaining_voice"`
-		RemainingText  flexInt    `json:"remaining_text"`
-		ActivatedAt    flexTime   `json:"activated_at"`
-		ExpiredAt      flexTime   `json:"expired_at"`
-		FinishedAt     flexTime   `json:"finished_at"`
-		Data           flexString `json:"data"`
-		Validity       flexString `json:"validity"`
+		ID             jsonx.Int    `json:"id"`
+		RemainingVoice jsonx.Int    `json:"remaining_voice"`
+		RemainingText  jsonx.Int    `json:"remaining_text"`
+		ActivatedAt    jsonx.Time   `json:"activated_at"`
+		ExpiredAt      jsonx.Time   `json:"expired_at"`
+		FinishedAt     jsonx.Time   `json:"finished_at"`
+		PackageID      jsonx.String `json:"package_id"`
+		Data           jsonx.String `json:"data"`
 	}{plain: (*plain)(p)}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	p.PackageID, p.RemainingVoice, p.RemainingText = string(w.PackageID), int(w.RemainingVoice), int(w.RemainingText)
+	p.ID, p.RemainingVoice, p.RemainingText = int64(w.ID), int(w.RemainingVoice), int(w.RemainingText)
 	p.ActivatedAt, p.ExpiredAt, p.FinishedAt = time.Time(w.ActivatedAt), time.Time(w.ExpiredAt), time.Time(w.FinishedAt)
-	p.Data, p.Validity = string(w.Data), string(w.Validity)
+	if p.Package.ID == "" {
+		p.Package.ID = string(w.PackageID)
+	}
+	if p.Package.Data == "" {
+		p.Package.Data = string(w.Data)
+	}
 	return nil
 }
 
 // PackageHistory is an eSIM's package history as the provider reported it
 // at FetchedAt; it may be served from the cache for up to HistoryWindow.
 type PackageHistory struct {
-	ICCID     string           `json:"iccid"`
-	Packages  []HistoryPackage `json:"packages"`
-	FetchedAt time.Time        `json:"fetched_at"`
+	// ICCID is the eSIM asked about.
+	ICCID string `json:"iccid"`
+	// Packages are the original package and every top-up, as the provider
+	// lists them.
+	Packages []HistoryPackage `json:"packages"`
+	// Pricing is the account's pricing model, when the API reports it.
+	Pricing Pricing `json:"pricing"`
+	// FetchedAt is when the provider answered (by the client's clock).
+	FetchedAt time.Time `json:"fetched_at"`
 }
 
 // Age is how old the answer is at now (how stale the remaining amounts
@@ -91,19 +106,23 @@ func (h *PackageHistory) Age(now time.Time) time.Duration { return now.Sub(h.Fet
 //     *apierror.Error of Kind ErrRateLimited whose RetryAfter is the time
 //     until the window reopens.
 //
-// Because a second request would break the limit, this call is never
-// retried automatically. A request that got no answer at all (connection
-// refused, timeout, token failure) gives the window back, so the caller
-// may try again at once; a request the provider answered, even with an
-// error, keeps the window closed. A request that timed out after reaching
-// the provider may have been counted there; the provider's 429 is then
-// returned as ErrRateLimited.
+// Because a second request would break the limit, the request reaches the
+// provider at most once per call: it is never retried, and never replayed
+// by the HTTP stack on a reused connection. A request that surely did not
+// reach the provider (connection refused, token failure) gives the window
+// back, so the caller may try again at once. A request the provider may
+// have counted keeps the window closed: one it answered, even with an
+// error, and one whose answer was lost (the connection dropped after
+// sending, a timeout). The call that lost its answer fails with
+// ErrUnavailable (Ambiguous, RetryAfter set to the window); later calls
+// inside the window get ErrRateLimited with RetryAfter, never a request
+// the provider would refuse.
 func (c *Client) PackageHistory(ctx context.Context, iccid string, opts ...option.CallOption) (*PackageHistory, error) {
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	if !validate.ICCID(iccid) {
-		return nil, apierror.Validation(Provider, historyOp, "iccid must be 18 to 22 digits")
+	if err := checkICCID(historyOp, iccid); err != nil {
+		return nil, err
 	}
 	v, _, err := c.flight.Load(ctx, historyKeyPrefix+iccid, func(ctx context.Context) ([]byte, time.Duration, error) {
 		return c.fetchHistory(ctx, iccid, opts)
@@ -113,7 +132,7 @@ func (c *Client) PackageHistory(ctx context.Context, iccid string, opts ...optio
 	}
 	h := &PackageHistory{}
 	if err := json.Unmarshal(v, h); err != nil {
-		return nil, &apierror.Error{Provider: Provider, Op: historyOp, Message: "cannot decode cached package history", Kind: transport.ErrBadResponse, Err: err}
+		return nil, &apierror.Error{Provider: Provider, Op: historyOp, Message: "cannot decode cached package history", Kind: apierror.ErrBadResponse, Err: err}
 	}
 	return h, nil
 }
@@ -130,23 +149,32 @@ func (c *Client) fetchHistory(ctx context.Context, iccid string, opts []option.C
 			Message: "package history allows one request per eSIM per 15 minutes and no answer is cached"}
 	}
 	var out struct {
-		Data []HistoryPackage `json:"data"`
+		Data    []HistoryPackage `json:"data"`
+		Pricing Pricing          `json:"pricing"`
 	}
-	resp, err := c.do(ctx, &transport.Request{
+	resp, err := c.call(ctx, &transport.Request{
 		Method:      http.MethodGet,
 		Path:        "/customer/v2/sims/" + url.PathEscape(iccid) + "/packages",
 		Idempotency: transport.NotIdempotent,
 		Op:          historyOp,
 	}, &out, opts...)
 	if err != nil {
-		if resp == nil {
-			// Nothing reached the provider (or it never answered): give the
-			// window back so the caller can try again.
+		switch {
+		case resp == nil && !transport.Ambiguous(err):
+			// Nothing reached the provider: give the window back so the
+			// caller can try again.
 			_ = c.history.Release(context.WithoutCancel(ctx), iccid)
+		case resp == nil:
+			// The provider may have counted the request: keep the window
+			// closed, and say when it reopens.
+			var e *apierror.Error
+			if errors.As(err, &e) && e.RetryAfter == 0 {
+				e.RetryAfter = HistoryWindow
+			}
 		}
 		return nil, 0, err
 	}
-	b, err := json.Marshal(&PackageHistory{ICCID: iccid, Packages: out.Data, FetchedAt: c.t.Now()})
+	b, err := json.Marshal(&PackageHistory{ICCID: iccid, Packages: out.Data, Pricing: out.Pricing, FetchedAt: c.t.Now()})
 	if err != nil {
 		return nil, 0, err
 	}

@@ -3,12 +3,14 @@ package topups
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit/apierror"
@@ -24,12 +26,19 @@ func TestPackageHistoryDecodes(t *testing.T) {
 	require.Equal(t, testICCID, h.ICCID)
 	require.Equal(t, e.clock.Now(), h.FetchedAt)
 	require.Equal(t, []HistoryPackage{
-		{PackageID: "bonjour-7days-1gb", Status: PackageExpired, Data: "1 GB", Validity: "7",
+		{ID: 725, Status: PackageExpired,
 			ActivatedAt: time.Date(2023, 1, 9, 10, 30, 45, 0, time.UTC),
-			ExpiredAt:   time.Date(2023, 1, 16, 10, 30, 45, 0, time.UTC)},
-		{PackageID: "bonjour-7days-1gb-topup", Status: PackageActive, Remaining: 512, RemainingVoice: 30, RemainingText: 10,
-			ActivatedAt: time.Date(2023, 3, 16, 14, 20, 0, 0, time.UTC), Data: "1 GB", Validity: "7"},
+			ExpiredAt:   time.Date(2023, 1, 16, 10, 30, 45, 0, time.UTC),
+			Package: Package{ID: "bonjour-7days-1gb", Type: "sim", Price: decimal.RequireFromString("6"),
+				NetPrice: decimal.NewNullDecimal(decimal.RequireFromString("4.5")), Amount: 1024, Day: 7, Title: "1 GB - 7 Days", Data: "1 GB"}},
+		{ID: 728, Status: PackageActive, Remaining: 512, RemainingVoice: 30, RemainingText: 10,
+			ActivatedAt: time.Date(2023, 3, 16, 14, 20, 0, 0, time.UTC),
+			Package: Package{ID: "bonjour-7days-unlimited-topup", Type: "topup", Price: decimal.RequireFromString("9.5"),
+				Day: 7, IsUnlimited: true, Title: "Unlimited - 7 Days", Data: "Unlimited", ShortInfo: "No phone number."}},
 	}, normalizeUTC(h.Packages))
+	require.False(t, h.Packages[1].Package.NetPrice.Valid, "null net price is not zero")
+	require.Equal(t, DiscountPricing, h.Pricing.Model)
+	require.True(t, decimal.NewFromInt(10).Equal(h.Pricing.DiscountPercentage.Decimal))
 }
 
 // normalizeUTC drops the location difference between a time decoded from
@@ -158,7 +167,7 @@ func TestPackageHistoryNoAnswerReleasesWindow(t *testing.T) {
 	e.mt.RegisterResponder(http.MethodGet, historyURL, func(*http.Request) (*http.Response, error) {
 		if !failed {
 			failed = true
-			return nil, errors.New("connection refused")
+			return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
 		}
 		return httpmock.NewStringResponse(200, fixture(t, "package_history.json")), nil
 	})
@@ -171,6 +180,27 @@ func TestPackageHistoryNoAnswerReleasesWindow(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, h.Packages, 2)
 	require.Equal(t, 2, e.calls(http.MethodGet, historyURL))
+}
+
+// A request whose answer was lost may have been counted by the provider:
+// the call fails as unavailable (saying when the window reopens) and the
+// window stays closed, so no later call sends a request the provider would
+// refuse.
+func TestPackageHistoryLostAnswerKeepsWindow(t *testing.T) {
+	e := newEnv(t)
+	e.mt.RegisterResponder(http.MethodGet, historyURL, httpmock.NewErrorResponder(errors.New("connection reset by peer")))
+	ctx := context.Background()
+	_, err := e.c.PackageHistory(ctx, testICCID)
+	require.ErrorIs(t, err, apierror.ErrUnavailable)
+	require.NotErrorIs(t, err, apierror.ErrRateLimited)
+	var ae *apierror.Error
+	require.ErrorAs(t, err, &ae)
+	require.True(t, ae.Ambiguous)
+	require.Equal(t, HistoryWindow, ae.RetryAfter)
+
+	_, err = e.c.PackageHistory(ctx, testICCID)
+	require.ErrorIs(t, err, apierror.ErrRateLimited)
+	require.Equal(t, 1, e.calls(http.MethodGet, historyURL), "never a second request inside the window")
 }
 
 // Each ICCID has its own window.

@@ -3,10 +3,9 @@ package topups
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"time"
-
-	"github.com/shopspring/decimal"
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
@@ -14,97 +13,194 @@ import (
 	"github.com/simkit/simkit/option"
 )
 
+const (
+	submitOp        = "POST /customer/v2/orders/topups"
+	submitKeyPrefix = "topups:topup:"
+	// submitMemory is how long a placed top-up is remembered by reference.
+	submitMemory = 15 * time.Minute
+)
+
+// settleTimeout bounds the look-up that settles an ambiguous top-up when
+// the caller's context has already ended.
+const settleTimeout = 10 * time.Second
+
 // SubmitTopupParams is a top-up order.
 type SubmitTopupParams struct {
-	// PackageID must be the ID of a TopupPackage returned by TopupPackages
-	// for this ICCID, fetched just before: eSIM (local, regional, global)
+	// PackageID must be the ID of a Package returned by TopupPackages for
+	// this ICCID, fetched just before: eSIM (local, regional, global)
 	// package ids are refused, and the list changes over time. Required.
 	PackageID string
-	// ICCID of the eSIM to top up. Required, 18 to 22 digits.
+	// ICCID of the eSIM to top up. Required, 17 to 22 digits.
 	ICCID string
-	// Description is optional and can be used as an orders filter; a
-	// customer id, or customer id plus your own order id, works well.
-	Description string
-}
-
-// TopupOrder is the order SubmitTopup created.
-type TopupOrder struct {
-	// OrderID is the provider's order id (sent as "id" or "order_id").
-	OrderID     string          `json:"order_id"`
-	Code        string          `json:"code"`
-	PackageID   string          `json:"package_id"`
-	ICCID       string          `json:"iccid"`
-	Type        OrderType       `json:"type"`
-	Package     string          `json:"package"`
-	Description string          `json:"description"`
-	Data        string          `json:"data"`
-	Validity    string          `json:"validity"`
-	Price       decimal.Decimal `json:"price"`
-	NetPrice    decimal.Decimal `json:"net_price"`
-	Currency    string          `json:"currency"`
-	CreatedAt   time.Time       `json:"created_at"`
-	SIMs        []SIM           `json:"sims"`
-}
-
-// UnmarshalJSON accepts the id under "id" or "order_id", numbers sent as
-// strings and the API's time layouts.
-func (o *TopupOrder) UnmarshalJSON(b []byte) error {
-	type plain TopupOrder
-	w := struct {
-		*plain
-		ID        flexString `json:"id"`
-		OrderID   flexString `json:"order_id"`
-		ICCID     flexString `json:"iccid"`
-		Data      flexString `json:"data"`
-		Validity  flexString `json:"validity"`
-		CreatedAt flexTime   `json:"created_at"`
-	}{plain: (*plain)(o)}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	o.OrderID = string(w.OrderID)
-	if o.OrderID == "" {
-		o.OrderID = string(w.ID)
-	}
-	o.ICCID, o.Data, o.Validity, o.CreatedAt = string(w.ICCID), string(w.Data), string(w.Validity), time.Time(w.CreatedAt)
-	return nil
+	// Reference is your unique id for this top-up (your order id, or
+	// customer id plus order id), at most 255 bytes. Required. It is sent
+	// as the order's description, so the top-up can be found again: a call
+	// with a Reference that already has a top-up on this ICCID returns that
+	// top-up and never submits a second one. Never reuse a Reference for a
+	// different purchase; do not put customer data such as emails in it.
+	Reference string
 }
 
 // SubmitTopup orders a top-up for an existing eSIM and charges the
 // account. Call it only after the end user's payment has been collected,
 // with a package id just returned by TopupPackages.
 //
-// The provider does not deduplicate this call (it takes no id of ours), so
-// it is never retried automatically: after a timeout or a 5xx the order may
-// or may not exist, and the caller should look for it with ListOrders
-// (filter by ICCID or Description) before trying again.
-func (c *Client) SubmitTopup(ctx context.Context, p SubmitTopupParams, opts ...option.CallOption) (*TopupOrder, error) {
+// The provider takes no idempotency key, so simkit makes Reference one:
+//   - before submitting, it looks for a top-up on this ICCID whose
+//     description is exactly Reference, and returns it if there is one
+//     (a repeated call after any failure, or after your process crashed,
+//     never tops up twice);
+//   - the submit itself reaches the provider at most once and is never
+//     retried;
+//   - when the submit's outcome is ambiguous (no answer, a timeout, a 5xx,
+//     an unreadable answer), it looks again and returns the top-up if the
+//     provider has it (if ctx has already ended, that look-up runs on its
+//     own deadline of at most 10 seconds, since the answer decides whether
+//     the customer was charged);
+//   - concurrent calls with one Reference share one look-up and submit, in
+//     this process and across replicas sharing the Store.
+//
+// When the look-up finds nothing or fails after an ambiguous submit, the
+// error matches ErrOutcomeUnknown and carries Reference and Started: call
+// SubmitTopup again later with the same Reference (it looks first), or
+// search ListOrders with Description = Reference. Any other error means no
+// top-up was placed by this call.
+func (c *Client) SubmitTopup(ctx context.Context, p SubmitTopupParams, opts ...option.CallOption) (*Order, error) {
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	const op = "POST /customer/v2/orders/topups"
 	if validate.Blank(p.PackageID) {
-		return nil, apierror.Validation(Provider, op, "package_id is required: use an id from TopupPackages")
+		return nil, apierror.Validation(Provider, submitOp, "package_id is required: use an id from TopupPackages")
 	}
-	if !validate.ICCID(p.ICCID) {
-		return nil, apierror.Validation(Provider, op, "iccid must be 18 to 22 digits")
+	if why := validate.ID(p.PackageID); why != "" {
+		return nil, apierror.Validation(Provider, submitOp, "package_id %s", why)
 	}
-	form := map[string]string{"package_id": p.PackageID, "iccid": p.ICCID}
-	if p.Description != "" {
-		form["description"] = p.Description
-	}
-	var out struct {
-		Data TopupOrder `json:"data"`
-	}
-	_, err := c.do(ctx, &transport.Request{
-		Method:      http.MethodPost,
-		Path:        "/customer/v2/orders/topups",
-		Form:        form,
-		Idempotency: transport.NotIdempotent,
-		Op:          op,
-	}, &out, opts...)
-	if err != nil {
+	if err := checkICCID(submitOp, p.ICCID); err != nil {
 		return nil, err
 	}
-	return &out.Data, nil
+	if why := validate.ID(p.Reference); why != "" {
+		return nil, apierror.Validation(Provider, submitOp, "reference %s", why)
+	}
+	started := c.t.Now()
+	// Concurrent calls with one reference share one look-up and submit
+	// (in this process, and across replicas sharing the Store while the
+	// lock lasts); the top-up is remembered for a while so a repeat needs
+	// no look-up.
+	v, _, err := c.flight.Load(ctx, submitKeyPrefix+p.ICCID+":"+p.Reference, func(ctx context.Context) ([]byte, time.Duration, error) {
+		o, err := c.submitOnce(ctx, p, started, opts)
+		if err != nil {
+			return nil, 0, err
+		}
+		b, err := json.Marshal(o)
+		return b, submitMemory, err
+	})
+	if err != nil {
+		return nil, storeError(submitOp, err)
+	}
+	o := &Order{}
+	if err := json.Unmarshal(v, o); err != nil {
+		return nil, &apierror.Error{Provider: Provider, Op: submitOp, Message: "cannot decode remembered top-up", Kind: apierror.ErrBadResponse, Err: err}
+	}
+	return o, nil
+}
+
+// submitOnce looks for the top-up, submits it when there is none, and
+// settles an ambiguous submit.
+func (c *Client) submitOnce(ctx context.Context, p SubmitTopupParams, started time.Time, opts []option.CallOption) (*Order, error) {
+	if o, err := c.findTopup(ctx, p, opts); err != nil || o != nil {
+		// Found: that is this top-up. Failed: submitting now could place a
+		// second one, so nothing is sent and nothing was charged.
+		return o, err
+	}
+	var out struct {
+		Data Order `json:"data"`
+	}
+	_, err := c.call(ctx, &transport.Request{
+		Method: http.MethodPost,
+		Path:   "/customer/v2/orders/topups",
+		Form: map[string]string{
+			"package_id":  p.PackageID,
+			"iccid":       p.ICCID,
+			"description": p.Reference,
+		},
+		Idempotency: transport.NotIdempotent,
+		Op:          submitOp,
+	}, &out, opts...)
+	if err == nil {
+		return &out.Data, nil
+	}
+	if !transport.Ambiguous(err) {
+		return nil, err
+	}
+	return c.settleTopup(ctx, p, started, err, opts)
+}
+
+// settleTopup decides an ambiguous submit by looking the top-up up.
+func (c *Client) settleTopup(ctx context.Context, p SubmitTopupParams, started time.Time, cause error, opts []option.CallOption) (*Order, error) {
+	if ctx.Err() != nil {
+		// The caller gave up; the answer is still worth the look-up, so it
+		// runs on its own short deadline.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+		defer cancel()
+	}
+	o, lerr := c.findTopup(ctx, p, opts)
+	if o != nil {
+		return o, nil
+	}
+	msg := "top-up may or may not have been placed; no top-up with this reference was found"
+	if lerr != nil {
+		msg = "top-up may or may not have been placed; the look-up failed"
+	}
+	e := &apierror.Error{
+		Provider:  Provider,
+		Op:        submitOp,
+		Message:   msg,
+		Kind:      apierror.ErrOutcomeUnknown,
+		Err:       errors.Join(cause, lerr),
+		Ambiguous: true,
+		Reference: p.Reference,
+		Started:   started,
+	}
+	var ae *apierror.Error
+	if errors.As(cause, &ae) {
+		e.StatusCode, e.RequestID = ae.StatusCode, ae.RequestID
+	}
+	return nil, e
+}
+
+// findTopup returns the top-up on p.ICCID whose description is exactly
+// p.Reference, or nil. The provider's filters match substrings, so every
+// candidate is checked here: description equal, and the eSIM equal when
+// the answer names it.
+func (c *Client) findTopup(ctx context.Context, p SubmitTopupParams, opts []option.CallOption) (*Order, error) {
+	q := ListOrdersParams{
+		Include:     []Include{IncludeSIMs, IncludeStatus},
+		ICCID:       p.ICCID,
+		Description: p.Reference,
+		Type:        OrderTypeTopup,
+		Limit:       maxLimit,
+	}
+	for o, err := range c.AllOrders(ctx, q, opts...) {
+		if err != nil {
+			return nil, err
+		}
+		if o.Description == p.Reference && o.Type != OrderTypeSIM && ordersSIM(o, p.ICCID) {
+			return &o, nil
+		}
+	}
+	return nil, nil
+}
+
+// ordersSIM reports whether o is for iccid, or does not say.
+func ordersSIM(o Order, iccid string) bool {
+	if len(o.SIMs) == 0 {
+		return true
+	}
+	for _, s := range o.SIMs {
+		if s.ICCID == iccid {
+			return true
+		}
+	}
+	return false
 }

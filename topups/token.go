@@ -3,13 +3,13 @@ package topups
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
+	"errors"
 	"net/http"
 	"time"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/jsonx"
 	"github.com/simkit/simkit/internal/transport"
-	"github.com/simkit/simkit/option"
 )
 
 const (
@@ -24,9 +24,9 @@ const (
 // tokenAnswer is the token endpoint's body.
 type tokenAnswer struct {
 	Data struct {
-		TokenType   string  `json:"token_type"`
-		ExpiresIn   flexInt `json:"expires_in"`
-		AccessToken string  `json:"access_token"`
+		TokenType   string    `json:"token_type"`
+		ExpiresIn   jsonx.Int `json:"expires_in"`
+		AccessToken string    `json:"access_token"`
 	} `json:"data"`
 }
 
@@ -71,12 +71,12 @@ func (c *Client) fetchToken(ctx context.Context) ([]byte, time.Duration, error) 
 	// copied into the error's Raw field, token and all.
 	resp, err := c.t.Do(ctx, req, nil)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, credentialsRefused(resp, err)
 	}
 	var ans tokenAnswer
 	if err := json.Unmarshal(resp.Body, &ans); err != nil || ans.Data.AccessToken == "" {
 		return nil, 0, &apierror.Error{Provider: Provider, Op: resp.Op, StatusCode: resp.StatusCode, RequestID: resp.RequestID,
-			Message: "token answer has no access_token", Kind: transport.ErrBadResponse}
+			Message: "token answer has no access_token", Kind: apierror.ErrBadResponse}
 	}
 	return []byte(ans.Data.AccessToken), c.tokenTTL(time.Duration(ans.Data.ExpiresIn) * time.Second), nil
 }
@@ -112,29 +112,26 @@ func (c *Client) forgetToken(ctx context.Context, refused string) error {
 	return c.flight.Forget(ctx, c.tokenKey)
 }
 
-// do sends req with the bearer token, set per attempt. On a 401 it drops
-// the token, fetches a new one and replays req once: the provider did not
-// act on a request it refused for auth, so the replay cannot duplicate
-// anything. A second 401 is returned (Kind ErrUnauthorized).
-func (c *Client) do(ctx context.Context, req *transport.Request, out any, opts ...option.CallOption) (*transport.Response, error) {
-	for replayed := false; ; replayed = true {
-		tok, err := c.token(ctx)
-		if err != nil {
-			return nil, err
-		}
-		r := *req
-		bearer := []string{"Bearer " + tok}
-		r.Sign = func(h http.Header, _ time.Time) error {
-			h["Authorization"] = bearer
-			return nil
-		}
-		resp, err := c.t.Do(ctx, &r, out, opts...)
-		if replayed || resp == nil || resp.StatusCode != http.StatusUnauthorized {
-			return resp, err
-		}
-		if ferr := c.forgetToken(ctx, tok); ferr != nil {
-			return resp, err
-		}
-		c.t.Logger().LogAttrs(ctx, slog.LevelDebug, "simkit: token refused, refreshing", slog.String("op", resp.Op))
+// credentialsRefused classifies the token endpoint's refusal of bad
+// credentials as ErrUnauthorized: the provider answers 401 ("Client
+// authentication failed") or 422 with a validation message naming
+// client_id or client_secret, and either way the fix is the credentials,
+// not the request.
+func credentialsRefused(resp *transport.Response, err error) error {
+	var e *apierror.Error
+	if resp == nil || resp.StatusCode != http.StatusUnprocessableEntity || !errors.As(err, &e) {
+		return err
 	}
+	var body struct {
+		Data map[string]json.RawMessage `json:"data"`
+	}
+	if json.Unmarshal(resp.Body, &body) != nil {
+		return err
+	}
+	for _, field := range []string{"client_id", "client_secret"} {
+		if _, ok := body.Data[field]; ok {
+			e.Kind = apierror.ErrUnauthorized
+		}
+	}
+	return err
 }

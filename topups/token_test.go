@@ -131,7 +131,7 @@ func TestUnauthorizedRefreshesOnceAndReplays(t *testing.T) {
 	})
 	pkgs, err := e.c.TopupPackages(context.Background(), testICCID)
 	require.NoError(t, err)
-	require.Len(t, pkgs, 2)
+	require.Len(t, pkgs.Packages, 2)
 	require.Equal(t, 2, e.calls(http.MethodPost, tokenURL), "one initial fetch, one refresh")
 	require.Equal(t, []string{"Bearer tok-1", "Bearer tok-2"}, seen, "one replay with the new token")
 
@@ -177,7 +177,9 @@ func TestTokenEndpointFailures(t *testing.T) {
 		{"bad credentials", 401, `{"meta":{"message":"Invalid client credentials"}}`, apierror.ErrUnauthorized},
 		{"malformed answer leaks no token", 200, `{"data":{"access_token":"tok-secret","expires_in":"soon"}}`, transport.ErrBadResponse},
 		{"no token", 200, `{"data":{}}`, transport.ErrBadResponse},
-		{"validation", 422, `{"data":{"client_id":"The client id field is required."},"meta":{"message":"the parameter is invalid"}}`, apierror.ErrValidation},
+		{"422 naming client_id", 422, `{"data":{"client_id":"The selected client id is invalid."},"meta":{"message":"the parameter is invalid"}}`, apierror.ErrUnauthorized},
+		{"422 naming client_secret", 422, `{"data":{"client_secret":"The client secret field is required."},"meta":{"message":"the parameter is invalid"}}`, apierror.ErrUnauthorized},
+		{"422 about the grant", 422, `{"data":{"grant_type":"The selected grant type is invalid."},"meta":{"message":"the parameter is invalid"}}`, apierror.ErrValidation},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,71 +8,94 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/jsonx"
 	"github.com/simkit/simkit/internal/transport"
-	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
 )
 
-// TopupPackage is a top-up an eSIM can receive now. Its ID is the only
-// valid package_id for SubmitTopup.
-type TopupPackage struct {
-	// ID is the top-up package id to pass to SubmitTopup.
+// Package is a package as the API describes it: a top-up offered for an
+// eSIM (TopupPackages), or a package an eSIM received (HistoryPackage).
+// Its ID, from TopupPackages, is the only valid package_id for SubmitTopup.
+type Package struct {
+	// ID is the package id (for a top-up: the one to pass to SubmitTopup).
 	ID string `json:"id"`
-	// Price is the retail price; NetPrice the wholesale price you pay.
-	Price    decimal.Decimal `json:"price"`
-	NetPrice decimal.Decimal `json:"net_price"`
-	// Amount is the data included.
+	// Type is "topup" for top-ups, "sim" for an eSIM's original package.
+	Type string `json:"type"`
+	// Price is the retail price (what your customer pays, in Currency of
+	// the account, USD).
+	Price decimal.Decimal `json:"price"`
+	// NetPrice is the wholesale price you pay under net pricing. It is not
+	// Valid under discount pricing, where the API sends null: that means
+	// "not given", never zero.
+	NetPrice decimal.NullDecimal `json:"net_price"`
+	// Prices are the net and recommended retail prices per currency, when
+	// the API sends them.
+	Prices *Prices `json:"prices,omitempty"`
+	// Amount is the data included; 0 for unlimited packages (see
+	// IsUnlimited).
 	Amount Megabytes `json:"amount"`
+	// IsUnlimited reports unlimited data; Amount is then meaningless.
+	IsUnlimited bool `json:"is_unlimited"`
 	// Day is the validity in days.
-	Day   int    `json:"day"`
+	Day int `json:"day"`
+	// Title is the package's display name.
 	Title string `json:"title"`
+	// Data describes the data amount for display, e.g. "1 GB" or "Unlimited".
+	Data string `json:"data"`
+	// ShortInfo is a short note for customers ("" when the API sends null).
+	ShortInfo string `json:"short_info"`
 	// Voice minutes and Text messages included (0 when none).
 	Voice int `json:"voice"`
 	Text  int `json:"text"`
-	// Data describes the data amount for display, e.g. "1 GB".
-	Data string `json:"data"`
 }
 
-// UnmarshalJSON accepts numbers sent as strings and numeric ids.
-func (p *TopupPackage) UnmarshalJSON(b []byte) error {
-	type plain TopupPackage
+// UnmarshalJSON accepts numbers sent as strings, numeric ids and nulls.
+func (p *Package) UnmarshalJSON(b []byte) error {
+	type plain Package
 	w := struct {
 		*plain
-		ID    flexString `json:"id"`
-		Day   flexInt    `json:"day"`
-		Voice flexInt    `json:"voice"`
-		Text  flexInt    `json:"text"`
-		Data  flexString `json:"data"`
+		ID        jsonx.String `json:"id"`
+		Day       jsonx.Int    `json:"day"`
+		Voice     jsonx.Int    `json:"voice"`
+		Text      jsonx.Int    `json:"text"`
+		Data      jsonx.String `json:"data"`
+		ShortInfo jsonx.String `json:"short_info"`
+		Title     jsonx.String `json:"title"`
 	}{plain: (*plain)(p)}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	p.ID, p.Day, p.Voice, p.Text, p.Data = string(w.ID), int(w.Day), int(w.Voice), int(w.Text), string(w.Data)
+	p.ID, p.Day, p.Voice, p.Text = string(w.ID), int(w.Day), int(w.Voice), int(w.Text)
+	p.Data, p.ShortInfo, p.Title = string(w.Data), string(w.ShortInfo), string(w.Title)
 	return nil
+}
+
+// TopupPackageList is the answer of TopupPackages.
+type TopupPackageList struct {
+	// Packages are the top-ups the eSIM can receive now.
+	Packages []Package `json:"data"`
+	// Pricing is the account's pricing model, when the API reports it.
+	Pricing Pricing `json:"pricing"`
 }
 
 // TopupPackages lists the top-ups available for the eSIM iccid right now.
 // The answer is never cached: the provider changes the list over time, even
 // for one eSIM, so call it right before every SubmitTopup.
-func (c *Client) TopupPackages(ctx context.Context, iccid string, opts ...option.CallOption) ([]TopupPackage, error) {
+func (c *Client) TopupPackages(ctx context.Context, iccid string, opts ...option.CallOption) (*TopupPackageList, error) {
+	const op = "GET /customer/v2/sims/{iccid}/topups"
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	const op = "GET /customer/v2/sims/{iccid}/topups"
-	if !validate.ICCID(iccid) {
-		return nil, apierror.Validation(Provider, op, "iccid must be 18 to 22 digits")
+	if err := checkICCID(op, iccid); err != nil {
+		return nil, err
 	}
-	var out struct {
-		Data []TopupPackage `json:"data"`
-	}
-	_, err := c.do(ctx, &transport.Request{
+	out := &TopupPackageList{}
+	if _, err := c.call(ctx, &transport.Request{
 		Method: http.MethodGet,
 		Path:   "/customer/v2/sims/" + url.PathEscape(iccid) + "/topups",
 		Op:     op,
-	}, &out, opts...)
-	if err != nil {
+	}, out, opts...); err != nil {
 		return nil, err
 	}
-	return out.Data, nil
+	return out, nil
 }

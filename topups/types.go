@@ -4,6 +4,10 @@ import (
 	"encoding/json"
 	"strconv"
 	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/simkit/simkit/internal/jsonx"
 )
 
 // Megabytes is a data amount in megabytes, as the API counts data.
@@ -11,9 +15,9 @@ type Megabytes int64
 
 // UnmarshalJSON accepts a number, a numeric string or null.
 func (m *Megabytes) UnmarshalJSON(b []byte) error {
-	var f flexInt
-	err := f.UnmarshalJSON(b)
-	*m = Megabytes(f)
+	var n jsonx.Int
+	err := n.UnmarshalJSON(b)
+	*m = Megabytes(n)
 	return err
 }
 
@@ -40,16 +44,51 @@ const (
 	PackageFinished  PackageStatus = "FINISHED"
 )
 
+// PricingModel is how the account is charged: at the net (wholesale)
+// price, or at the retail price less a discount.
+type PricingModel string
+
+// Pricing models the API reports.
+const (
+	// NetPricing: each package has a net price, which is what you pay.
+	NetPricing PricingModel = "net_pricing"
+	// DiscountPricing: packages have no net price (it is null); you pay the
+	// retail price less Pricing.DiscountPercentage, and a submitted top-up
+	// says what was charged (Order.UnitPaidPrice, Order.TotalAmountPaid).
+	DiscountPricing PricingModel = "discount_pricing"
+)
+
+// Pricing is the account's pricing model, reported at the top of package
+// lists and package history. It is zero when the answer carried none.
+type Pricing struct {
+	// Model is NetPricing or DiscountPricing ("" when not reported).
+	Model PricingModel `json:"model"`
+	// DiscountPercentage is the discount off the retail price under
+	// DiscountPricing; not Valid when not given.
+	DiscountPercentage decimal.NullDecimal `json:"discount_percentage"`
+}
+
+// Prices are a package's prices per currency code ("USD", "EUR", ...).
+type Prices struct {
+	// NetPrice is the wholesale price per currency (empty under discount
+	// pricing).
+	NetPrice map[string]decimal.Decimal `json:"net_price"`
+	// RecommendedRetailPrice is the suggested price to your customers.
+	RecommendedRetailPrice map[string]decimal.Decimal `json:"recommended_retail_price"`
+}
+
 // OrderStatus is an order's status. The API sends a plain string or, with
-// include=status, an object {name, slug}; both decode here.
+// IncludeStatus, an object {name, slug}; both decode here.
 type OrderStatus struct {
+	// Name is the display name ("Completed").
 	Name string `json:"name"`
+	// Slug is the machine name ("completed", "failed", "refunded").
 	Slug string `json:"slug"`
 }
 
 // UnmarshalJSON accepts "completed" as well as {"name":"Completed","slug":"completed"}.
 func (s *OrderStatus) UnmarshalJSON(b []byte) error {
-	if txt, err := scalarText(b); err == nil {
+	if txt, err := jsonx.Scalar(b); err == nil {
 		*s = OrderStatus{Name: txt, Slug: txt}
 		return nil
 	}
@@ -65,16 +104,22 @@ func (s OrderStatus) String() string {
 	return s.Name
 }
 
-// SIM is an eSIM as orders report it (include=sims, and in top-up orders).
+// SIM is an eSIM as orders report it (IncludeSIMs, and in submitted
+// top-ups).
 type SIM struct {
-	ID         string    `json:"id"`
-	ICCID      string    `json:"iccid"`
-	LPA        string    `json:"lpa"`
-	MatchingID string    `json:"matching_id"`
-	QRCode     string    `json:"qrcode"`
-	QRCodeURL  string    `json:"qrcode_url"`
-	MSISDN     string    `json:"msisdn"`
-	CreatedAt  time.Time `json:"created_at"`
+	// ID is the provider's id of the eSIM (sent as a number or a string).
+	ID string `json:"id"`
+	// ICCID identifies the eSIM.
+	ICCID string `json:"iccid"`
+	// LPA, MatchingID, QRCode and QRCodeURL are the installation data.
+	LPA        string `json:"lpa"`
+	MatchingID string `json:"matching_id"`
+	QRCode     string `json:"qrcode"`
+	QRCodeURL  string `json:"qrcode_url"`
+	// MSISDN is the phone number, when the package has one.
+	MSISDN string `json:"msisdn"`
+	// CreatedAt is when the eSIM was created.
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // UnmarshalJSON accepts numeric ids and the API's time layouts.
@@ -82,10 +127,10 @@ func (s *SIM) UnmarshalJSON(b []byte) error {
 	type plain SIM
 	w := struct {
 		*plain
-		ID        flexString `json:"id"`
-		ICCID     flexString `json:"iccid"`
-		MSISDN    flexString `json:"msisdn"`
-		CreatedAt flexTime   `json:"created_at"`
+		ID        jsonx.String `json:"id"`
+		ICCID     jsonx.String `json:"iccid"`
+		MSISDN    jsonx.String `json:"msisdn"`
+		CreatedAt jsonx.Time   `json:"created_at"`
 	}{plain: (*plain)(s)}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
@@ -94,12 +139,15 @@ func (s *SIM) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// User is the account user an order belongs to (include=user).
+// User is the account user an order belongs to (IncludeUser).
 type User struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Email     string    `json:"email"`
-	Company   string    `json:"company"`
+	// ID is the provider's user id (sent as a number or a string).
+	ID string `json:"id"`
+	// Name, Email and Company describe the account user.
+	Name    string `json:"name"`
+	Email   string `json:"email"`
+	Company string `json:"company"`
+	// CreatedAt is when the user was created.
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -108,8 +156,8 @@ func (u *User) UnmarshalJSON(b []byte) error {
 	type plain User
 	w := struct {
 		*plain
-		ID        flexString `json:"id"`
-		CreatedAt flexTime   `json:"created_at"`
+		ID        jsonx.String `json:"id"`
+		CreatedAt jsonx.Time   `json:"created_at"`
 	}{plain: (*plain)(u)}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
@@ -118,25 +166,10 @@ func (u *User) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// PageMeta is the pagination block of a list answer.
-type PageMeta struct {
-	CurrentPage int `json:"current_page"`
-	LastPage    int `json:"last_page"`
-	PerPage     int `json:"per_page"`
-	Total       int `json:"total"`
-}
-
-// UnmarshalJSON accepts numbers sent as strings (the API sends "per_page":"25").
-func (m *PageMeta) UnmarshalJSON(b []byte) error {
-	var w struct {
-		CurrentPage flexInt `json:"current_page"`
-		LastPage    flexInt `json:"last_page"`
-		PerPage     flexInt `json:"per_page"`
-		Total       flexInt `json:"total"`
-	}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*m = PageMeta{CurrentPage: int(w.CurrentPage), LastPage: int(w.LastPage), PerPage: int(w.PerPage), Total: int(w.Total)}
-	return nil
+// pageMeta is the pagination block of a list answer; the API sends its
+// numbers as numbers or strings ("per_page":"25").
+type pageMeta struct {
+	CurrentPage jsonx.Int `json:"current_page"`
+	LastPage    jsonx.Int `json:"last_page"`
+	Total       jsonx.Int `json:"total"`
 }

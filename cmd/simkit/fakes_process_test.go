@@ -156,10 +156,12 @@ func TestFakesServerSubprocessJourneys(t *testing.T) {
 	partnerEvents := make(chan string, 8)
 	esimDeliveries := make(chan string, 8)
 	mux := http.NewServeMux()
-	mux.Handle("/partner", c.Partner.WebhookHandler(func(_ context.Context, ev *partner.WebhookEvent) error {
+	partnerHook, err := c.Partner.WebhookHandler(func(_ context.Context, ev *partner.WebhookEvent) error {
 		partnerEvents <- ev.Order.ExternalID
 		return nil
-	}))
+	})
+	require.NoError(t, err)
+	mux.Handle("/partner", partnerHook)
 	mux.HandleFunc("/esimstory", func(w http.ResponseWriter, r *http.Request) {
 		var d esimstory.Delivery
 		if json.NewDecoder(r.Body).Decode(&d) == nil {
@@ -176,9 +178,9 @@ func TestFakesServerSubprocessJourneys(t *testing.T) {
 	bal, err := c.Partner.Balance(ctx)
 	require.NoError(t, err)
 	require.Equal(t, "1000.00", bal.Balance.StringFixed(2))
-	products, _, err := c.Partner.ListProducts(ctx, partner.ListProductsParams{PerPage: 10})
+	products, err := c.Partner.ListProducts(ctx, partner.ListProductsParams{PerPage: 10})
 	require.NoError(t, err)
-	require.Len(t, products, 10)
+	require.Len(t, products.Items, 10)
 	order, err := c.Partner.CreateOrder(ctx, partner.CreateOrderParams{ExternalID: "PROC-1", Item: partner.OrderItemParams{SKUID: simkittest.PartnerSKUVoucher}})
 	require.NoError(t, err)
 	got, err := c.Partner.GetOrder(ctx, order.ID)
@@ -210,7 +212,7 @@ func TestFakesServerSubprocessJourneys(t *testing.T) {
 	require.Equal(t, "TIMEOUT", string(expired.Status))
 
 	// eSIM Story: an order of two units, delivered through the admin API.
-	eo, err := c.ESIMStory.CreateOrder(ctx, esimstory.CreateOrderParams{ExternalOrderID: "PROC-E1", Products: []esimstory.ProductQty{{OptionID: simkittest.ESIMStoryOptionA, Qty: 2}}})
+	eo, err := c.ESIMStory.CreateOrder(ctx, esimstory.CreateOrderParams{ExternalOrderID: "PROC-E1", Products: []esimstory.OrderProductParams{{OptionID: simkittest.ESIMStoryOptionA, Qty: 2}}})
 	require.NoError(t, err)
 	require.Len(t, eo.TopupIDs(), 2)
 	adminCall(t, admin, http.MethodPost, "/esimstory/deliver", map[string]string{"external_order_id": "PROC-E1"})
@@ -227,11 +229,11 @@ func TestFakesServerSubprocessJourneys(t *testing.T) {
 	pkgs, err := c.Topups.TopupPackages(ctx, simkittest.TopupsSeedICCID)
 	require.NoError(t, err)
 	require.NotEmpty(t, pkgs)
-	_, err = c.Topups.SubmitTopup(ctx, topups.SubmitTopupParams{PackageID: pkgs[0].ID, ICCID: simkittest.TopupsSeedICCID})
+	_, err = c.Topups.SubmitTopup(ctx, topups.SubmitTopupParams{PackageID: pkgs.Packages[0].ID, ICCID: simkittest.TopupsSeedICCID, Reference: "process-test-1"})
 	require.NoError(t, err)
 	page, err := c.Topups.ListOrders(ctx, topups.ListOrdersParams{})
 	require.NoError(t, err)
-	require.NotEmpty(t, page.Orders)
+	require.NotEmpty(t, page.Items)
 
 	// A fault injected through the admin API reaches the client, then goes.
 	adminCall(t, admin, http.MethodPost, "/faults", map[string]any{"provider": "partner", "path": "/balance", "kind": "status", "status": 500})

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # CI for contrib/redisstore: its tests need a real redis-server, which they
-# start themselves on a free loopback port. With CI=true they fail instead of
-# skipping when the server is missing, so this script installs it first.
+# start themselves on free loopback ports, and a real 3-master Redis Cluster,
+# which this script starts (redis-server in cluster mode + redis-cli
+# --cluster create) and hands to the tests in SIMKIT_REDIS_CLUSTER. With
+# CI=true the tests fail instead of skipping when the server is missing, so
+# this script installs it first.
 set -euo pipefail
 cd "$(dirname "$0")"
 export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
@@ -19,6 +22,45 @@ if ! command -v gcc >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev >/dev/null
 fi
 redis-server --version
+
+# A 3-master cluster on loopback, no persistence, removed on exit.
+cluster_dir="$(mktemp -d)"
+cluster_pids=()
+cleanup() {
+  for pid in "${cluster_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$cluster_dir"
+}
+trap cleanup EXIT
+# A port nothing listens on (a connect attempt is refused).
+free_port() {
+  while :; do
+    p=$((20000 + RANDOM % 30000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+  done
+}
+addrs=()
+for _ in 1 2 3; do
+  port="$(free_port)"
+  redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes \
+    --cluster-config-file "nodes-$port.conf" --cluster-node-timeout 2000 \
+    --save "" --appendonly no --dir "$cluster_dir" --daemonize no >"$cluster_dir/$port.log" 2>&1 &
+  cluster_pids+=("$!")
+  addrs+=("127.0.0.1:$port")
+done
+for a in "${addrs[@]}"; do
+  for _ in $(seq 100); do redis-cli -h "${a%:*}" -p "${a#*:}" ping >/dev/null 2>&1 && break; sleep 0.1; done
+done
+redis-cli --cluster create "${addrs[@]}" --cluster-replicas 0 --cluster-yes >/dev/null
+for a in "${addrs[@]}"; do
+  for _ in $(seq 150); do
+    redis-cli -h "${a%:*}" -p "${a#*:}" cluster info | grep -q cluster_state:ok && break
+    sleep 0.1
+  done
+done
+SIMKIT_REDIS_CLUSTER="$(IFS=,; echo "${addrs[*]}")"
+export SIMKIT_REDIS_CLUSTER
+echo "redis cluster: $SIMKIT_REDIS_CLUSTER"
 
 go vet ./...
 go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...

@@ -19,10 +19,18 @@
 // always written with an expiry; and it reads Redis' own clock (TIME), so
 // replicas with skewed clocks still share one schedule.
 //
+// [StreamQueue] implements inbox.Queue on Redis Streams: the durable webhook
+// inbox of a fleet (one consumer group; a dead worker's messages are taken
+// over with XAUTOCLAIM; every key of one queue under one {name} hash tag so
+// its scripts run on one Cluster node).
+//
 // When Redis cannot be reached the caller chooses, through
 // Options.Failure, either [FailClosed] (every call returns an error that
 // matches [ErrUnavailable]) or [FailOpen] (calls fall back to a process-local
 // store.Memory or a local token bucket, so the service keeps working with
-// per-replica rather than per-fleet guarantees). Either way the transition is
-// logged once, not once per call, and recovery is logged once as well.
+// per-replica rather than per-fleet guarantees). A FailOpen Store journals
+// what it wrote locally and replays it into Redis once Redis answers, so a
+// webhook marked handled during the outage is not handled again by another
+// replica afterwards. Either way the transition is logged once, not once per
+// call, and recovery is logged once as well.
 package redisstore

@@ -28,26 +28,30 @@ func TestFleetWebhookDedupe(t *testing.T) {
 	a := &webhook.Dedupe{Store: r[0], Prefix: "wh:partner:"}
 	b := &webhook.Dedupe{Store: r[1], Prefix: "wh:partner:"}
 
-	st, err := a.Begin(ctx, "evt-42")
+	la, st, err := a.Begin(ctx, "evt-42")
 	require.NoError(t, err)
 	require.Equal(t, webhook.New, st, "first delivery is handled")
 
-	st, err = b.Begin(ctx, "evt-42")
+	_, st, err = b.Begin(ctx, "evt-42")
 	require.NoError(t, err)
 	require.Equal(t, webhook.InFlight, st, "the retry on another replica waits")
 
-	require.NoError(t, a.Commit(ctx, "evt-42"))
-	st, err = b.Begin(ctx, "evt-42")
+	renewed, err := la.Renew(ctx)
+	require.NoError(t, err)
+	require.True(t, renewed, "the holder renews through the Redis compare-and-swap")
+
+	require.NoError(t, la.Commit(ctx))
+	_, st, err = b.Begin(ctx, "evt-42")
 	require.NoError(t, err)
 	require.Equal(t, webhook.Done, st, "once handled, the other replica acknowledges without handling")
 
 	// A failed handling is released, so the provider's retry on the other
 	// replica is handled again.
-	st, err = a.Begin(ctx, "evt-43")
+	la, st, err = a.Begin(ctx, "evt-43")
 	require.NoError(t, err)
 	require.Equal(t, webhook.New, st)
-	require.NoError(t, a.Release(ctx, "evt-43"))
-	st, err = b.Begin(ctx, "evt-43")
+	require.NoError(t, la.Release(ctx))
+	_, st, err = b.Begin(ctx, "evt-43")
 	require.NoError(t, err)
 	require.Equal(t, webhook.New, st)
 }

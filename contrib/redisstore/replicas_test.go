@@ -116,7 +116,7 @@ func TestReplicasShareWebhookDedupe(t *testing.T) {
 		// dedupe fails the count instead of hanging.
 		handlers := make([]http.Handler, replicaCount)
 		for i, r := range f.replicas {
-			handlers[i] = r.Partner.WebhookHandler(func(_ context.Context, ev *partner.WebhookEvent) error {
+			handlers[i] = mustHandler(t)(r.Partner.WebhookHandler(func(_ context.Context, ev *partner.WebhookEvent) error {
 				if calls.Add(1) == 1 {
 					for range replicaCount - 1 {
 						<-answers
@@ -124,9 +124,9 @@ func TestReplicasShareWebhookDedupe(t *testing.T) {
 				}
 				orderID.Store(ev.Order.ID)
 				return nil
-			})
+			}))
 		}
-		body, sentAt := webhookBody("idem-all-at-once"), time.Now()
+		body, sentAt := webhookBody("0a1b2c3d-0000-4000-8000-000000000001"), time.Now()
 		codes := make(chan int, replicaCount)
 		var wg sync.WaitGroup
 		for _, h := range handlers {
@@ -167,14 +167,14 @@ func TestReplicasShareWebhookDedupe(t *testing.T) {
 		)
 		handlers := make([]http.Handler, replicaCount)
 		for i, r := range f.replicas {
-			handlers[i] = r.Partner.WebhookHandler(func(context.Context, *partner.WebhookEvent) error {
+			handlers[i] = mustHandler(t)(r.Partner.WebhookHandler(func(context.Context, *partner.WebhookEvent) error {
 				if attempts.Add(1) == 1 {
 					return errors.New("database briefly down") // 500: the claim is released
 				}
 				handled.Add(1)
 				handledBy <- i
 				return nil
-			})
+			}))
 		}
 		// A round-robin load balancer in front of the replicas: each
 		// delivery attempt of the fake goes to the next one.
@@ -279,10 +279,10 @@ func TestReplicasWhenRedisDies(t *testing.T) {
 		_, err := f.replicas[0].Topups.TopupPackages(ctx, simkittest.TopupsSeedICCID)
 		require.NoError(t, err)
 		var calls atomic.Int32
-		h := f.replicas[1].Partner.WebhookHandler(func(context.Context, *partner.WebhookEvent) error {
+		h := mustHandler(t)(f.replicas[1].Partner.WebhookHandler(func(context.Context, *partner.WebhookEvent) error {
 			calls.Add(1)
 			return nil
-		})
+		}))
 
 		f.srv.kill()
 
@@ -299,7 +299,7 @@ func TestReplicasWhenRedisDies(t *testing.T) {
 		require.Equal(t, 0, f.env.Topups.HistoryRequests(otherICCID), "no request the fleet could not account for")
 		require.Equal(t, 1, f.env.Topups.TokenCount(), "no replica fetched a token of its own")
 
-		require.Equal(t, http.StatusInternalServerError, deliver(t, h, webhookBody("idem-down"), time.Now()),
+		require.Equal(t, http.StatusInternalServerError, deliver(t, h, webhookBody("0a1b2c3d-0000-4000-8000-000000000002"), time.Now()),
 			"the provider retries a delivery the fleet could not dedupe")
 		require.Zero(t, calls.Load())
 
@@ -314,10 +314,10 @@ func TestReplicasWhenRedisDies(t *testing.T) {
 		_, err := f.replicas[0].Topups.TopupPackages(ctx, simkittest.TopupsSeedICCID)
 		require.NoError(t, err)
 		var calls atomic.Int32
-		h := f.replicas[1].Partner.WebhookHandler(func(context.Context, *partner.WebhookEvent) error {
+		h := mustHandler(t)(f.replicas[1].Partner.WebhookHandler(func(context.Context, *partner.WebhookEvent) error {
 			calls.Add(1)
 			return nil
-		})
+		}))
 
 		f.srv.kill()
 
@@ -343,7 +343,7 @@ func TestReplicasWhenRedisDies(t *testing.T) {
 		require.ErrorIs(t, err, simkit.ErrRateLimited)
 		require.Equal(t, 2, f.env.Topups.HistoryRequests("89852341234567890130"))
 
-		body := webhookBody("idem-open")
+		body := webhookBody("0a1b2c3d-0000-4000-8000-000000000003")
 		require.Equal(t, http.StatusOK, deliver(t, h, body, time.Now()))
 		require.Equal(t, http.StatusOK, deliver(t, h, body, time.Now()), "the replica still dedupes its own retries")
 		require.EqualValues(t, 1, calls.Load())
@@ -352,4 +352,14 @@ func TestReplicasWhenRedisDies(t *testing.T) {
 		require.Len(t, lines, replicaCount, "one outage line per replica, not per call: %s", f.logs)
 		require.True(t, strings.Contains(lines[0], "mode=fail-open"), lines[0])
 	})
+}
+
+// mustHandler unwraps a webhook constructor's result:
+// mustHandler(t)(c.Partner.WebhookHandler(fn)).
+func mustHandler(t *testing.T) func(http.Handler, error) http.Handler {
+	return func(h http.Handler, err error) http.Handler {
+		t.Helper()
+		require.NoError(t, err)
+		return h
+	}
 }

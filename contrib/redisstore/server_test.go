@@ -24,12 +24,27 @@ type redisServer struct {
 	t    testing.TB
 	port int
 	cmd  *exec.Cmd
+	// dir, when set, turns on the append-only file (fsync on every write)
+	// there, so data survives kill and start as it does in production.
+	dir string
 }
 
 // startRedis starts a redis-server for one test and stops it on cleanup.
 // Without redis-server on PATH the test is skipped, except under CI=true,
 // where a missing server must fail the run rather than pass it silently.
 func startRedis(t testing.TB) *redisServer {
+	t.Helper()
+	return startRedisWith(t, "")
+}
+
+// startDurableRedis is startRedis with the append-only file on, for tests
+// that kill and restart the server and expect their data back.
+func startDurableRedis(t testing.TB) *redisServer {
+	t.Helper()
+	return startRedisWith(t, t.TempDir())
+}
+
+func requireRedisServer(t testing.TB) {
 	t.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		msg := "redis-server not on PATH; install the Debian package redis-server (contrib/redisstore/ci.sh does) to run these tests"
@@ -38,7 +53,12 @@ func startRedis(t testing.TB) *redisServer {
 		}
 		t.Skip(msg)
 	}
-	s := &redisServer{t: t, port: freePort(t)}
+}
+
+func startRedisWith(t testing.TB, dir string) *redisServer {
+	t.Helper()
+	requireRedisServer(t)
+	s := &redisServer{t: t, port: freePort(t), dir: dir}
 	s.start()
 	t.Cleanup(s.stop)
 	return s
@@ -57,9 +77,13 @@ func (s *redisServer) addr() string { return "127.0.0.1:" + strconv.Itoa(s.port)
 // start launches the server on s.port (again, after kill) and waits for PING.
 func (s *redisServer) start() {
 	s.t.Helper()
-	cmd := exec.Command("redis-server",
-		"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--daemonize", "no")
+	args := []string{"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1", "--save", "", "--daemonize", "no"}
+	if s.dir != "" {
+		args = append(args, "--appendonly", "yes", "--appendfsync", "always", "--dir", s.dir)
+	} else {
+		args = append(args, "--appendonly", "no")
+	}
+	cmd := exec.Command("redis-server", args...)
 	require.NoError(s.t, cmd.Start())
 	s.cmd = cmd
 	c := redis.NewClient(&redis.Options{Addr: s.addr(), MaxRetries: -1})

@@ -18,6 +18,9 @@ type Store struct {
 	opts     Options
 	fallback store.Store
 	health   *health
+	// journal records FailOpen's local writes during an outage, to replay
+	// them into Redis when it is back; nil for FailClosed.
+	journal *journal
 	// unknownLogged makes the "unknown value version" warning a one-off: in a
 	// mixed-version rollout every read of a newer value would otherwise log.
 	unknownLogged atomic.Bool
@@ -26,6 +29,7 @@ type Store struct {
 var (
 	_ store.Store             = (*Store)(nil)
 	_ store.CompareAndDeleter = (*Store)(nil)
+	_ store.CompareAndSwapper = (*Store)(nil)
 )
 
 // New returns a Store over rdb, which may be a *redis.Client, a
@@ -36,6 +40,9 @@ func New(rdb redis.UniversalClient, optFns ...func(*Options)) *Store {
 	s := &Store{rdb: rdb, opts: o, fallback: o.Fallback, health: newHealth("store", o)}
 	if s.fallback == nil {
 		s.fallback = store.NewMemory()
+	}
+	if o.Failure == FailOpen {
+		s.journal = newJournal()
 	}
 	return s
 }
@@ -88,7 +95,13 @@ func (s *Store) Set(ctx context.Context, key string, value []byte, ttl time.Dura
 	}
 	return s.do(ctx, "set",
 		func() error { return s.rdb.Set(ctx, s.opts.Prefix+key, encode(value), redisTTL(ttl)).Err() },
-		func() error { return s.fallback.Set(ctx, key, value, ttl) })
+		func() error {
+			if err := s.fallback.Set(ctx, key, value, ttl); err != nil {
+				return err
+			}
+			s.record(key, value, ttl, false)
+			return nil
+		})
 }
 
 // SetNX implements store.Store with one SET NX PX command, so exactly one
@@ -106,6 +119,9 @@ func (s *Store) SetNX(ctx context.Context, key string, value []byte, ttl time.Du
 		},
 		func() (err error) {
 			won, err = s.fallback.SetNX(ctx, key, value, ttl)
+			if won {
+				s.record(key, value, ttl, true)
+			}
 			return err
 		})
 	if err != nil {
@@ -118,7 +134,12 @@ func (s *Store) SetNX(ctx context.Context, key string, value []byte, ttl time.Du
 func (s *Store) Delete(ctx context.Context, key string) error {
 	return s.do(ctx, "delete",
 		func() error { return s.rdb.Del(ctx, s.opts.Prefix+key).Err() },
-		func() error { return s.fallback.Delete(ctx, key) })
+		func() error {
+			if s.journal != nil {
+				s.journal.drop(key)
+			}
+			return s.fallback.Delete(ctx, key)
+		})
 }
 
 // compareAndDelete deletes KEYS[1] only while it holds ARGV[1]: a GET and a
@@ -139,15 +160,61 @@ func (s *Store) CompareAndDelete(ctx context.Context, key string, value []byte) 
 		func() (err error) {
 			if cad, ok := s.fallback.(store.CompareAndDeleter); ok {
 				deleted, err = cad.CompareAndDelete(ctx, key, value)
-				return err
+			} else {
+				deleted, err = false, s.fallback.Delete(ctx, key)
 			}
-			deleted, err = false, s.fallback.Delete(ctx, key)
+			if deleted && s.journal != nil {
+				s.journal.drop(key)
+			}
 			return err
 		})
 	if err != nil {
 		return false, err
 	}
 	return deleted, nil
+}
+
+// compareAndSwap replaces KEYS[1]'s value ARGV[1] with ARGV[2] for ARGV[3]
+// milliseconds, in one script so no other client can write in between.
+var compareAndSwap = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then redis.call("SET", KEYS[1], ARGV[2], "PX", ARGV[3]) return 1 end return 0`)
+
+// CompareAndSwap implements store.CompareAndSwapper: webhook leases renew
+// and take over expired leases with it, so a replica never overwrites a
+// lease another replica holds now.
+func (s *Store) CompareAndSwap(ctx context.Context, key string, old, new []byte, ttl time.Duration) (bool, error) {
+	if ttl <= 0 {
+		return false, store.ErrNoTTL
+	}
+	var swapped bool
+	err := s.do(ctx, "compare-and-swap",
+		func() error {
+			n, err := compareAndSwap.Run(ctx, s.rdb, []string{s.opts.Prefix + key}, encode(old), encode(new), redisTTL(ttl).Milliseconds()).Int()
+			swapped = n == 1
+			return err
+		},
+		func() (err error) {
+			cas, ok := s.fallback.(store.CompareAndSwapper)
+			if !ok {
+				return nil
+			}
+			swapped, err = cas.CompareAndSwap(ctx, key, old, new, ttl)
+			if swapped {
+				s.record(key, new, ttl, true)
+			}
+			return err
+		})
+	if err != nil {
+		return false, err
+	}
+	return swapped, nil
+}
+
+// record journals a FailOpen local write and starts the flusher that
+// replays it once Redis answers again.
+func (s *Store) record(key string, value []byte, ttl time.Duration, nx bool) {
+	if s.journal != nil && s.journal.put(key, value, ttl, nx) {
+		go s.flushWhenBack()
+	}
 }
 
 // do runs remote against Redis and applies the failure mode when Redis
@@ -159,7 +226,12 @@ func (s *Store) do(ctx context.Context, op string, remote, local func() error) e
 	}
 	var cause error
 	if !s.health.skip() {
-		err := remote()
+		// The outage's local writes go first, so that no call (here or on
+		// another replica) reads Redis without them.
+		err := s.replayLocal(ctx)
+		if err == nil {
+			err = remote()
+		}
 		if err == nil {
 			s.health.ok()
 			return nil

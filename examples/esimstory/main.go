@@ -87,7 +87,7 @@ func realMain(stdout, stderr io.Writer, lookup func(string) (string, bool)) int 
 // nil means they arrive at your registered URL on their own.
 func run(ctx context.Context, w io.Writer, c *esimstory.Client, tracker *esimstory.Tracker, option string, buy bool, deliver func(string) error) error {
 	// Bad input is refused before any request, as ErrValidation.
-	_, err := c.CreateOrder(ctx, esimstory.CreateOrderParams{ExternalOrderID: "x", Products: []esimstory.ProductQty{{OptionID: option, Qty: 0}}})
+	_, err := c.CreateOrder(ctx, esimstory.CreateOrderParams{ExternalOrderID: "x", Products: []esimstory.OrderProductParams{{OptionID: option, Qty: 0}}})
 	var apiErr *simkit.Error
 	if !errors.Is(err, simkit.ErrValidation) || !errors.As(err, &apiErr) {
 		return fmt.Errorf("order of qty 0: want a validation error, got %v", err)
@@ -100,16 +100,31 @@ func run(ctx context.Context, w io.Writer, c *esimstory.Client, tracker *esimsto
 	}
 	params := esimstory.CreateOrderParams{
 		ExternalOrderID: fmt.Sprintf("example-%d", time.Now().UnixNano()), // keep it with your order
-		Products:        []esimstory.ProductQty{{OptionID: option, Qty: 2}},
+		Products:        []esimstory.OrderProductParams{{OptionID: option, Qty: 2}},
 	}
 	order, err := c.CreateOrder(ctx, params)
-	if errors.Is(err, simkit.ErrNotFound) {
+	var open *simkit.Error
+	switch {
+	case errors.As(err, &open) && open.Ambiguous:
+		// The order may exist whatever the error says (a 401 after a lost
+		// answer proves nothing). Calling again with the same id is safe:
+		// it creates the order if it does not exist, never a second one.
+		fmt.Fprintf(w, "order %s: outcome open (started %s); calling again with the same id\n", open.Reference, open.Started.Format(time.RFC3339))
+		if order, err = c.CreateOrder(ctx, params); err != nil {
+			return fmt.Errorf("order again: %w", err)
+		}
+	case errors.Is(err, simkit.ErrNotFound):
 		return fmt.Errorf("option %s does not exist: %w", option, err)
-	}
-	if err != nil {
+	case err != nil:
 		return fmt.Errorf("order: %w", err)
 	}
-	fmt.Fprintf(w, "order %s: topup_ids %v\n", order.ExternalOrderID, order.TopupIDs())
+	if order.Recovered {
+		// An attempt created it but its answer was lost: the topup_ids
+		// arrive with the deliveries, and the tracker counts them.
+		fmt.Fprintf(w, "order %s: recovered, %d units\n", order.ExternalOrderID, len(order.Units))
+	} else {
+		fmt.Fprintf(w, "order %s: topup_ids %v\n", order.ExternalOrderID, order.TopupIDs())
+	}
 
 	// The same id again is refused: eSIM Story accepts each id once, ever.
 	if _, err := c.CreateOrder(ctx, params); !errors.Is(err, simkit.ErrConflict) {

@@ -62,3 +62,42 @@ func TestExampleUnknownOption(t *testing.T) {
 	require.Equal(t, 1, code)
 	require.Contains(t, errb.String(), "esimstory example: FAILED: option 00000000-0000-0000-0000-000000000000 does not exist")
 }
+
+// TestExampleRealModeSettlesLostAnswers: the order's answer is lost on the
+// way; the program still ends with exactly one order and says how.
+func TestExampleRealModeSettlesLostAnswers(t *testing.T) {
+	const route = simkittest.ESIMStoryPrefix + "/v1/api_partner/orders"
+	tests := []struct {
+		name   string
+		faults []simkittest.Fault
+		want   []string
+	}{
+		{"answer dropped, retry recovers it", []simkittest.Fault{
+			{Provider: simkittest.ProviderESIMStory, Path: route, Kind: simkittest.DropAfterHandling, Times: 1},
+		}, []string{"recovered, 2 units"}},
+		{"answer dropped, then refused: call again", []simkittest.Fault{
+			{Provider: simkittest.ProviderESIMStory, Path: route, Kind: simkittest.DropAfterHandling, Times: 1},
+			{Provider: simkittest.ProviderESIMStory, Path: route, Kind: simkittest.Status, Status: 401, Times: 1,
+				Body: `{"error":{"code":"unauthorized","message":"Request timestamp is too old or invalid."}}`},
+		}, []string{"outcome open", "calling again with the same id", "recovered, 2 units"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := simkittest.New(t)
+			for _, f := range tt.faults {
+				env.Faults.Add(f)
+			}
+			var out, errb bytes.Buffer
+			code := realMain(&out, &errb, lookupMap(map[string]string{
+				simkit.EnvESIMStoryBaseURL: env.Config.ESIMStoryURL, simkit.EnvESIMStoryAccessKey: env.Config.ESIMStoryAccessKey,
+				simkit.EnvESIMStorySecretKey: env.Config.ESIMStorySecretKey, "SIMKIT_QUICKSTART_ESIMSTORY_OPTION": simkittest.ESIMStoryOptionA,
+				"SIMKIT_QUICKSTART_BUY": "1",
+			}))
+			require.Equal(t, 0, code, errb.String())
+			for _, w := range tt.want {
+				require.Contains(t, out.String(), w)
+			}
+			require.Equal(t, 1, env.ESIMStory.OrderCount(), "one order, whatever was lost")
+		})
+	}
+}

@@ -72,7 +72,7 @@ func run(ctx context.Context, w io.Writer, c *partner.Client, sku string, buy bo
 	fmt.Fprintf(w, "balance: %s %s\n", bal.AvailableBalance.StringFixed(2), bal.Currency)
 
 	n := 0
-	for item, err := range c.PricelistAll(ctx, partner.PricelistParams{PerPage: 5}) {
+	for item, err := range c.AllPricelist(ctx, partner.ListPricelistParams{PerPage: 5}) {
 		if err != nil {
 			return fmt.Errorf("pricelist: %w", err)
 		}
@@ -109,6 +109,11 @@ func run(ctx context.Context, w io.Writer, c *partner.Client, sku string, buy bo
 		return fmt.Errorf("order: top up your partner balance first: %w", err)
 	case errors.Is(err, simkit.ErrOutOfStock):
 		return fmt.Errorf("order: SKU %s is sold out, pick another: %w", sku, err)
+	case errors.As(err, &apiErr) && apiErr.Ambiguous:
+		// The order may exist but could not be found yet. The provider
+		// dedupes by external id, so calling again with extID is safe.
+		return fmt.Errorf("order %s not settled (began %s); call again with the same external id: %w",
+			apiErr.Reference, apiErr.Started.Format(time.RFC3339), err)
 	case errors.As(err, &apiErr):
 		// Anything else the provider or SDK named; the request id is what
 		// the provider's support asks for.
@@ -119,7 +124,8 @@ func run(ctx context.Context, w io.Writer, c *partner.Client, sku string, buy bo
 	fmt.Fprintf(w, "order %s: %s, %s %s\n", order.ID, order.Status, order.TotalAmount.StringFixed(2), order.Currency)
 	for _, it := range order.Items {
 		for _, d := range it.DeliveryData {
-			fmt.Fprintf(w, "delivered: PIN %s serial %s\n", d.PIN, d.SerialNumber)
+			// A PIN is what the customer paid for: never print or log it whole.
+			fmt.Fprintf(w, "delivered: PIN ending %s\n", last4(d.PIN))
 		}
 	}
 	// A timeout above would be resolved by calling again with extID: the
@@ -130,4 +136,12 @@ func run(ctx context.Context, w io.Writer, c *partner.Client, sku string, buy bo
 	}
 	fmt.Fprintf(w, "same external_id again: order %s (same: %t)\n", again.ID, again.ID == order.ID)
 	return nil
+}
+
+// last4 masks all but the last four characters of a secret.
+func last4(s string) string {
+	if len(s) <= 4 {
+		return "****"
+	}
+	return "****" + s[len(s)-4:]
 }

@@ -20,7 +20,7 @@ func lookupMap(m map[string]string) func(string) (string, bool) {
 func TestExampleAgainstFake(t *testing.T) {
 	var out, errb bytes.Buffer
 	require.Equal(t, 0, realMain(&out, &errb, lookupMap(nil)), errb.String())
-	for _, want := range []string{"using the simkittest fake", "balance: 1000.00 USD", "refused before sending", "delivered: PIN ", "(same: true)"} {
+	for _, want := range []string{"using the simkittest fake", "balance: 1000.00 USD", "refused before sending", "delivered: PIN ending ", "(same: true)"} {
 		require.Contains(t, out.String(), want)
 	}
 }
@@ -47,4 +47,18 @@ func TestRunReportsClassifiedErrors(t *testing.T) {
 	require.ErrorIs(t, err, simkit.ErrOutOfStock)
 	require.ErrorContains(t, err, "is sold out")
 	require.Empty(t, env.Partner.Orders())
+}
+
+// TestRunReportsUnsettledOrder: when the order answer is lost and the
+// look-up is down too, run says to call again with the same external id,
+// and nothing was bought twice.
+func TestRunReportsUnsettledOrder(t *testing.T) {
+	env := simkittest.New(t)
+	env.Faults.Add(simkittest.Fault{Provider: simkittest.ProviderPartner, Method: "POST", Path: "/orders", Kind: simkittest.DropAfterHandling})
+	env.Faults.Add(simkittest.Fault{Provider: simkittest.ProviderPartner, Method: "GET", Path: "/orders", Kind: simkittest.Status, Status: 503})
+	c, err := partner.New(env.PartnerOptions, func(o *partner.Options) { o.Retry = env.Config.Retry })
+	require.NoError(t, err)
+	err = run(context.Background(), &bytes.Buffer{}, c, simkittest.PartnerSKUVoucher, true)
+	require.ErrorContains(t, err, "call again with the same external id")
+	require.Len(t, env.Partner.Orders(), 1, "one order, however many attempts")
 }

@@ -30,7 +30,7 @@ func esimStoryJourney(ctx context.Context, j *journey) error {
 	extID := fmt.Sprintf("quickstart-%d", time.Now().UnixNano())
 	order, err := c.CreateOrder(ctx, esimstory.CreateOrderParams{
 		ExternalOrderID: extID,
-		Products:        []esimstory.ProductQty{{OptionID: j.cfg.ESIMStoryOption, Qty: 2}},
+		Products:        []esimstory.OrderProductParams{{OptionID: j.cfg.ESIMStoryOption, Qty: 2}},
 	})
 	if err != nil {
 		return fmt.Errorf("esimstory: create order %s: %w", extID, err)

@@ -28,7 +28,7 @@ func partnerJourney(ctx context.Context, j *journey) error {
 	// The iterator fetches pages lazily: breaking after three products
 	// costs one request, however large the catalog is.
 	n := 0
-	for prod, err := range c.ListProductsAll(ctx, partner.ListProductsParams{PerPage: 10}) {
+	for prod, err := range c.AllProducts(ctx, partner.ListProductsParams{PerPage: 10}) {
 		if err != nil {
 			return fmt.Errorf("partner: catalog: %w", err)
 		}

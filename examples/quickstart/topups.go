@@ -32,7 +32,7 @@ func topupsJourney(ctx context.Context, j *journey) error {
 	if !j.mayBuy(p, "renewal") {
 		return nil
 	}
-	res, err := c.RenewNumber(ctx, j.cfg.RenewEmail)
+	res, err := c.RenewNumber(ctx, topups.RenewNumberParams{Email: j.cfg.RenewEmail})
 	if err != nil {
 		return fmt.Errorf("topups: renew %s: %w", j.cfg.RenewEmail, err)
 	}
@@ -44,27 +44,28 @@ func topupsJourney(ctx context.Context, j *journey) error {
 // the package history twice.
 func topupsForSIM(ctx context.Context, j *journey, c *topups.Client, iccid string) error {
 	const p = "topups"
-	pkgs, err := c.TopupPackages(ctx, iccid)
+	list, err := c.TopupPackages(ctx, iccid)
 	if err != nil {
 		return fmt.Errorf("topups: packages of %s: %w", iccid, err)
 	}
+	pkgs := list.Packages
 	if len(pkgs) == 0 {
 		return fmt.Errorf("topups: eSIM %s offers no top-up packages", iccid)
 	}
 	for _, pkg := range pkgs {
-		j.out.step(p, "package %s: %s, %d days, net %s (retail %s)", pkg.ID, pkg.Data, pkg.Day, pkg.NetPrice.String(), pkg.Price.String())
+		j.out.step(p, "package %s: %s, %d days, net %s (retail %s)", pkg.ID, pkg.Data, pkg.Day, netPrice(pkg), pkg.Price.String())
 	}
 
 	if j.mayBuy(p, "top-up order") {
-		// The provider does not deduplicate top-ups: the description lets
-		// you find this order with ListOrders after a timeout instead of
-		// ordering again.
-		desc := fmt.Sprintf("quickstart-%d", time.Now().UnixNano())
-		order, err := c.SubmitTopup(ctx, topups.SubmitTopupParams{PackageID: pkgs[0].ID, ICCID: iccid, Description: desc})
+		// The provider does not deduplicate top-ups: the reference lets
+		// the SDK find this top-up again, so repeating the call with the
+		// same reference never orders twice.
+		ref := fmt.Sprintf("quickstart-%d", time.Now().UnixNano())
+		order, err := c.SubmitTopup(ctx, topups.SubmitTopupParams{PackageID: pkgs[0].ID, ICCID: iccid, Reference: ref})
 		if err != nil {
 			return fmt.Errorf("topups: top-up %s on %s: %w", pkgs[0].ID, iccid, err)
 		}
-		j.out.step(p, "top-up order %s (code %s): %s, price %s", order.OrderID, order.Code, order.Package, order.Price.String())
+		j.out.step(p, "top-up order %s (code %s): %s, price %s", order.ID, order.Code, order.Package, order.Price.String())
 	}
 
 	first, err := c.PackageHistory(ctx, iccid)
@@ -87,4 +88,13 @@ func topupsForSIM(ctx context.Context, j *journey, c *topups.Client, iccid strin
 		j.out.step(p, "fake: %d package-history request(s) reached the provider", j.fake.Topups.HistoryRequests(iccid))
 	}
 	return nil
+}
+
+// netPrice renders a package's net price, which is null (not given) under
+// the discount pricing model.
+func netPrice(p topups.Package) string {
+	if !p.NetPrice.Valid {
+		return "n/a (discount pricing)"
+	}
+	return p.NetPrice.Decimal.String()
 }

@@ -45,15 +45,19 @@ func startWebhooks(out *stepLog, c *simkit.Client, tracker *esimstory.Tracker) (
 	h := &webhooks{out: out, token: hex.EncodeToString(tok), partnerEvents: map[string]int{}, changed: make(chan struct{})}
 	// eSIM Story signs nothing, so the URL we register carries a secret
 	// token; the handler refuses requests without it.
-	esimHandler, err := esimstory.NewWebhookHandler(h.onESIM, func(o *esimstory.WebhookOptions) {
+	esimHandler, err := c.ESIMStory.WebhookHandler(h.onESIM, func(o *esimstory.WebhookOptions) {
 		o.Auth = esimstory.TokenInURL("token", signing.Secret(h.token))
 		o.Tracker = tracker
 	})
 	if err != nil {
 		return nil, fmt.Errorf("esimstory webhook handler: %w", err)
 	}
+	partnerHandler, err := c.Partner.WebhookHandler(h.onPartner)
+	if err != nil {
+		return nil, fmt.Errorf("partner webhook handler: %w", err)
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/webhooks/partner", c.Partner.WebhookHandler(h.onPartner))
+	mux.Handle("/webhooks/partner", partnerHandler)
 	mux.Handle("/webhooks/esimstory", esimHandler)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -76,27 +76,39 @@ func run(ctx context.Context, w io.Writer, c *topups.Client, iccid, email string
 		return nil
 	}
 	// Never cached: the list changes, so fetch it right before ordering.
-	pkgs, err := c.TopupPackages(ctx, iccid)
+	list, err := c.TopupPackages(ctx, iccid)
 	if err != nil {
 		return fmt.Errorf("packages of %s: %w", iccid, err)
 	}
+	pkgs := list.Packages
 	if len(pkgs) == 0 {
 		return fmt.Errorf("eSIM %s offers no top-ups", iccid)
 	}
 	for _, p := range pkgs {
-		fmt.Fprintf(w, "package %s: %s for %d days, you pay %s\n", p.ID, p.Data, p.Day, p.NetPrice.String())
+		// Under discount pricing the net price is null (not zero): you pay
+		// the retail price less the account's discount.
+		pay := p.NetPrice.Decimal.String()
+		if !p.NetPrice.Valid {
+			pay = fmt.Sprintf("%s less %s%%", p.Price, list.Pricing.DiscountPercentage.Decimal)
+		}
+		fmt.Fprintf(w, "package %s: %s for %d days, you pay %s\n", p.ID, p.Data, p.Day, pay)
 	}
 
 	if buy {
-		order, err := c.SubmitTopup(ctx, topups.SubmitTopupParams{PackageID: pkgs[0].ID, ICCID: iccid, Description: "customer-42 order-1001"})
+		// Reference is your own order id: a repeated call with it (after a
+		// timeout, a crash) returns the same top-up instead of a second one.
+		order, err := c.SubmitTopup(ctx, topups.SubmitTopupParams{PackageID: pkgs[0].ID, ICCID: iccid, Reference: "customer-42 order-1001"})
 		switch {
 		case errors.As(err, &apiErr) && apiErr.Code == topups.CodePackageUnavailable:
 			return fmt.Errorf("package %s went stale, list the packages again: %w", pkgs[0].ID, err)
 		case errors.Is(err, simkit.ErrInsufficientFunds):
 			return fmt.Errorf("top up your partner balance first: %w", err)
+		case errors.Is(err, simkit.ErrOutcomeUnknown):
+			// The answer was lost and the top-up could not be found yet:
+			// call again later with the same Reference, never a new one.
+			return fmt.Errorf("top-up %q: outcome unknown, retry with the same reference: %w", apiErr.Reference, err)
 		case err != nil:
-			// Not retried by the SDK: look for the order with ListOrders
-			// (Description) before submitting again.
+			// Nothing was placed: fix the cause before trying again.
 			return fmt.Errorf("top-up: %w", err)
 		}
 		fmt.Fprintf(w, "top-up order %s: %s\n", order.Code, order.Package)
@@ -120,13 +132,16 @@ func run(ctx context.Context, w io.Writer, c *topups.Client, iccid, email string
 		fmt.Fprintln(w, "renewal: skipped (set SIMKIT_QUICKSTART_RENEW_EMAIL and SIMKIT_QUICKSTART_BUY=1)")
 		return nil
 	}
-	res, err := c.RenewNumber(ctx, email)
+	res, err := c.RenewNumber(ctx, topups.RenewNumberParams{Email: email})
 	switch {
 	case errors.Is(err, simkit.ErrNotFound):
 		// The API says so with a 404 or with success:false.
 		return fmt.Errorf("renewal of %s: no such user: %w", email, err)
 	case errors.Is(err, topups.ErrRenewalRefused):
 		return fmt.Errorf("renewal of %s refused: %w", email, err)
+	case errors.Is(err, simkit.ErrOutcomeUnknown):
+		// No way to ask the API: check the subscription before renewing again.
+		return fmt.Errorf("renewal of %s: outcome unknown, check before renewing again: %w", email, err)
 	}
 	if err != nil {
 		return fmt.Errorf("renewal of %s: %w", email, err)

@@ -26,6 +26,16 @@ func TestExampleAgainstFake(t *testing.T) {
 	}
 }
 
+// Under discount pricing the example shows what is paid instead of a net price.
+func TestExampleDiscountPricing(t *testing.T) {
+	env := simkittest.New(t, func(c *simkittest.Config) { c.Topups.DiscountPricing = true })
+	c, err := topups.New(env.TopupsOptions)
+	require.NoError(t, err)
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), &out, c, simkittest.TopupsSeedICCID, "user@example.com", true))
+	require.Contains(t, out.String(), "you pay 9.5 less 10%")
+}
+
 func TestExampleRealModeReadOnly(t *testing.T) {
 	env := simkittest.New(t)
 	var out, errb bytes.Buffer
@@ -56,6 +66,9 @@ func TestRunErrors(t *testing.T) {
 		{"no balance", func(e *simkittest.Env) { e.Topups.SetBalance(decimal.Zero) }, "user@example.com", simkit.ErrInsufficientFunds, "top up your partner balance"},
 		{"stale package", func(e *simkittest.Env) { e.Topups.ForceError("/customer/v2/orders/topups", 34) }, "user@example.com", simkit.ErrOutOfStock, "went stale"},
 		{"unknown renewal user", func(*simkittest.Env) {}, "nobody@example.com", simkit.ErrNotFound, "no such user"},
+		{"top-up answer lost", func(e *simkittest.Env) {
+			e.Faults.Add(simkittest.Fault{Provider: simkittest.ProviderTopups, Method: "POST", Path: "/customer/v2/orders/topups", Kind: simkittest.Status, Status: 503})
+		}, "user@example.com", simkit.ErrOutcomeUnknown, "same reference"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

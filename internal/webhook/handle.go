@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 )
 
 // ReadOrReply reads r's capped body; on failure it answers the sender
@@ -24,12 +25,19 @@ func ReadOrReply(w http.ResponseWriter, r *http.Request, max int64) ([]byte, boo
 
 // Handle runs fn at most once per id across every handler sharing the
 // Store, and answers the sender: 200 when fn succeeded or id was handled
-// before; 409 while another handler holds id (the sender retries later);
-// 500 when the store fails or fn fails, with the claim released so the
-// sender's retry runs fn again. A panicking fn releases the claim too, or
-// retries would meet 409 until the claim expired.
-func (d *Dedupe) Handle(ctx context.Context, w http.ResponseWriter, log *slog.Logger, id string, fn func() error) {
-	state, err := d.Begin(ctx, id)
+// before; 409 while another handler holds a live lease on id (the sender
+// retries later); 500 when the store fails or fn fails, with the lease
+// released so the sender's retry runs fn again. A panicking fn releases the
+// lease too.
+//
+// fn's context ends deadline after Handle starts, so the answer goes out
+// before the provider gives up; the lease is renewed until fn returns or
+// that context ends, whichever comes first, so a function that ignores its
+// context cannot hold the delivery past its lease.
+func (d *Dedupe) Handle(ctx context.Context, w http.ResponseWriter, log *slog.Logger, id string, deadline time.Duration, fn func(context.Context) error) {
+	fnCtx, cancel := context.WithTimeout(ctx, deadline)
+	defer cancel()
+	lease, state, err := d.Begin(fnCtx, id)
 	if err != nil {
 		log.LogAttrs(ctx, slog.LevelError, "simkit: webhook dedupe store failed", slog.String("id", id), slog.String("error", err.Error()))
 		Reply(w, http.StatusInternalServerError, "store unavailable")
@@ -43,23 +51,45 @@ func (d *Dedupe) Handle(ctx context.Context, w http.ResponseWriter, log *slog.Lo
 		Reply(w, http.StatusConflict, "delivery in progress")
 		return
 	}
+	stop := lease.Keep(fnCtx)
 	finished := false
 	defer func() {
 		if !finished {
-			_ = d.Release(ctx, id)
+			stop()
+			if err := lease.Release(ctx); err != nil {
+				// The lease ends on its own before the provider's retry.
+				log.LogAttrs(ctx, slog.LevelWarn, "simkit: webhook lease release failed", slog.String("id", id), slog.String("error", err.Error()))
+			}
 		}
 	}()
-	if err := fn(); err != nil {
+	if err := fn(fnCtx); err != nil {
 		log.LogAttrs(ctx, slog.LevelError, "simkit: webhook function failed", slog.String("id", id), slog.String("error", err.Error()))
 		Reply(w, http.StatusInternalServerError, "handler failed")
 		return
 	}
 	finished = true
-	if err := d.Commit(ctx, id); err != nil {
-		// fn succeeded; a retry may reach fn again, which is the lesser harm.
-		log.LogAttrs(ctx, slog.LevelWarn, "simkit: webhook dedupe commit failed", slog.String("id", id), slog.String("error", err.Error()))
+	stop()
+	if err := lease.Commit(ctx); err != nil {
+		// fn succeeded, so the answer is 200 and the provider stops; the
+		// done mark is written as soon as the store is back, so a retry
+		// caused by a reply lost on the way is not handled twice.
+		log.LogAttrs(ctx, slog.LevelWarn, "simkit: webhook dedupe commit failed; retrying in the background", slog.String("id", id), slog.String("error", err.Error()))
+		go lease.commitLater(ctx, time.Sleep)
 	}
 	Reply(w, http.StatusOK, "ok")
+}
+
+// commitLater retries Commit with capped backoff until it succeeds or the
+// done mark would have expired anyway.
+func (l *Lease) commitLater(ctx context.Context, sleep func(time.Duration)) {
+	ctx = context.WithoutCancel(ctx)
+	give := time.Now().Add(l.d.done())
+	for delay := 20 * time.Millisecond; time.Now().Before(give); delay = min(2*delay, 2*time.Second) {
+		sleep(delay)
+		if l.Commit(ctx) == nil {
+			return
+		}
+	}
 }
 
 // Discard returns a logger that drops everything; slog.DiscardHandler

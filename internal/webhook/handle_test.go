@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,12 +22,26 @@ func (failingStore) SetNX(context.Context, string, []byte, time.Duration) (bool,
 	return false, errors.New("down")
 }
 
+// flakyCommit is a Store whose Set fails while down is set, as a backend
+// that died after the user function ran.
+type flakyCommit struct {
+	*store.Memory
+	down atomic.Bool
+}
+
+func (f *flakyCommit) Set(ctx context.Context, k string, v []byte, ttl time.Duration) error {
+	if f.down.Load() {
+		return errors.New("down")
+	}
+	return f.Memory.Set(ctx, k, v, ttl)
+}
+
 func TestHandle(t *testing.T) {
 	ctx := context.Background()
 	d := &Dedupe{Store: store.NewMemory(), Prefix: "wh:"}
 	run := func(id string, fn func() error) int {
 		w := httptest.NewRecorder()
-		d.Handle(ctx, w, Discard(), id, fn)
+		d.Handle(ctx, w, Discard(), id, time.Second, func(context.Context) error { return fn() })
 		return w.Code
 	}
 	calls := 0
@@ -41,17 +56,170 @@ func TestHandle(t *testing.T) {
 	require.Equal(t, 2, calls)
 
 	require.Panics(t, func() { run("c", func() error { panic("bug") }) })
-	require.Equal(t, 200, run("c", ok), "a panic released the claim")
+	require.Equal(t, 200, run("c", ok), "a panic released the lease")
 
-	state, err := d.Begin(ctx, "d")
+	_, state, err := d.Begin(ctx, "d")
 	require.NoError(t, err)
 	require.Equal(t, New, state)
 	require.Equal(t, http.StatusConflict, run("d", ok), "in flight elsewhere")
 
 	broken := &Dedupe{Store: failingStore{store.NewMemory()}}
 	w := httptest.NewRecorder()
-	broken.Handle(ctx, w, Discard(), "e", ok)
+	broken.Handle(ctx, w, Discard(), "e", time.Second, func(context.Context) error { return nil })
 	require.Equal(t, 500, w.Code)
+}
+
+// TestHandleDeadline: the function's context ends at the deadline, so the
+// answer goes out before the provider's own deadline.
+func TestHandleDeadline(t *testing.T) {
+	d := &Dedupe{Store: store.NewMemory()}
+	var left time.Duration
+	w := httptest.NewRecorder()
+	d.Handle(context.Background(), w, Discard(), "a", 8*time.Second, func(ctx context.Context) error {
+		dl, ok := ctx.Deadline()
+		require.True(t, ok)
+		left = time.Until(dl)
+		return nil
+	})
+	require.Equal(t, 200, w.Code)
+	require.InDelta(t, float64(8*time.Second), float64(left), float64(time.Second))
+
+	w = httptest.NewRecorder()
+	d.Handle(context.Background(), w, Discard(), "slow", time.Millisecond, func(ctx context.Context) error {
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	require.Equal(t, 500, w.Code, "a function that runs out of time fails")
+	_, state, err := d.Begin(context.Background(), "slow")
+	require.NoError(t, err)
+	require.Equal(t, New, state, "and its lease is released for the retry")
+}
+
+// TestHandleCommitLater: when the store dies after the function ran, the
+// answer is 200 and the done mark is written once the store is back.
+func TestHandleCommitLater(t *testing.T) {
+	st := &flakyCommit{Memory: store.NewMemory()}
+	d := &Dedupe{Store: st}
+	st.down.Store(true)
+	w := httptest.NewRecorder()
+	lease, state, err := d.Begin(context.Background(), "a")
+	require.NoError(t, err)
+	require.Equal(t, New, state)
+	require.Error(t, lease.Commit(context.Background()))
+	sleeps := 0
+	lease.commitLater(context.Background(), func(time.Duration) {
+		sleeps++
+		if sleeps == 3 {
+			st.down.Store(false)
+		}
+	})
+	require.Equal(t, 3, sleeps, "it stops once the mark is written")
+	_, state, err = d.Begin(context.Background(), "a")
+	require.NoError(t, err)
+	require.Equal(t, Done, state)
+
+	st.down.Store(true)
+	d.Handle(context.Background(), w, Discard(), "b", time.Second, func(context.Context) error { return nil })
+	require.Equal(t, 200, w.Code, "the function succeeded")
+}
+
+func TestLeaseExpiresOnTheClock(t *testing.T) {
+	ctx := context.Background()
+	now := time.Unix(1768478058, 0)
+	clock := func() time.Time { return now }
+	tests := []struct {
+		name string
+		st   store.Store
+	}{
+		// The store's TTL runs on the same clock.
+		{"store TTL", store.NewMemory(func(o *store.MemoryOptions) { o.Now = clock })},
+		// The store's TTL runs on real time (Redis under a test clock): the
+		// expiry written in the value ends the lease.
+		{"value expiry", store.NewMemory()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := &Dedupe{Store: tt.st, Prefix: "wh:", Now: clock, Lease: 5 * time.Second}
+			dead, state, err := d.Begin(ctx, "k")
+			require.NoError(t, err)
+			require.Equal(t, New, state)
+			now = now.Add(4 * time.Second)
+			_, state, _ = d.Begin(ctx, "k")
+			require.Equal(t, InFlight, state, "a live lease holds")
+			now = now.Add(2 * time.Second)
+			retry, state, err := d.Begin(ctx, "k")
+			require.NoError(t, err)
+			require.Equal(t, New, state, "a dead holder's lease is gone before the +10 s retry")
+			require.NoError(t, dead.Release(ctx))
+			_, state, _ = d.Begin(ctx, "k")
+			require.Equal(t, InFlight, state, "the dead holder cannot release the new lease")
+			ok, err := dead.Renew(ctx)
+			require.NoError(t, err)
+			require.False(t, ok, "nor renew it")
+			require.NoError(t, retry.Commit(ctx))
+			now = now.Add(24 * time.Hour)
+			_, state, _ = d.Begin(ctx, "k")
+			require.Equal(t, Done, state, "done marks outlast the retries")
+		})
+	}
+}
+
+func TestLeaseKeep(t *testing.T) {
+	ctx := context.Background()
+	var nowNs atomic.Int64 // read by the renewing goroutine
+	nowNs.Store(time.Unix(1768478058, 0).UnixNano())
+	clock := func() time.Time { return time.Unix(0, nowNs.Load()) }
+	advance := func(d time.Duration) { nowNs.Add(int64(d)) }
+	d := &Dedupe{Store: store.NewMemory(func(o *store.MemoryOptions) { o.Now = clock }), Now: clock, Lease: 3 * time.Second}
+	l, _, err := d.Begin(ctx, "k")
+	require.NoError(t, err)
+	var (
+		every time.Duration
+		next  func()
+	)
+	stop := l.keep(ctx, func(d time.Duration, f func()) func() bool {
+		every, next = d, f
+		return func() bool { return true }
+	})
+	for range 5 {
+		advance(time.Second)
+		next() // the timer fires: one renewal per third of the lease
+	}
+	stop()
+	next()
+	require.Equal(t, time.Second, every)
+	advance(2 * time.Second)
+	_, state, _ := d.Begin(ctx, "k")
+	require.Equal(t, InFlight, state, "renewed 5 s after it began, a 3 s lease still holds")
+	advance(2 * time.Second)
+	_, state, _ = d.Begin(ctx, "k")
+	require.Equal(t, New, state, "once renewals stop it runs out (a timer firing after stop renews nothing)")
+}
+
+// getSetOnly hides the Memory store's atomic extras.
+type getSetOnly struct{ store.Store }
+
+func TestLeaseWithoutAtomicSwap(t *testing.T) {
+	ctx := context.Background()
+	now := time.Unix(1768478058, 0)
+	clock := func() time.Time { return now }
+	d := &Dedupe{Store: getSetOnly{store.NewMemory()}, Now: clock, Lease: 5 * time.Second}
+	l, _, err := d.Begin(ctx, "k")
+	require.NoError(t, err)
+	ok, err := l.Renew(ctx)
+	require.NoError(t, err)
+	require.True(t, ok)
+	now = now.Add(6 * time.Second)
+	_, state, _ := d.Begin(ctx, "k")
+	require.Equal(t, InFlight, state, "without a swap the store's TTL alone ends a lease")
+	require.NoError(t, l.Release(ctx))
+	_, state, _ = d.Begin(ctx, "k")
+	require.Equal(t, New, state)
+
+	legacy := store.NewMemory()
+	require.NoError(t, legacy.Set(ctx, "k", []byte("processing"), time.Minute))
+	_, state, _ = (&Dedupe{Store: legacy, Now: clock}).Begin(ctx, "k")
+	require.Equal(t, InFlight, state, "an older release's claim is respected")
 }
 
 func TestReadOrReply(t *testing.T) {

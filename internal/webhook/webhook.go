@@ -1,18 +1,15 @@
 // Package webhook holds what every provider's webhook handler shares: a
-// capped body read and dedupe through the Store with a claim that is
-// released when the user's function fails, so the provider's retry is
-// handled again instead of being swallowed.
+// capped body read, and dedupe through the Store with a lease on a delivery
+// in progress that is renewed while the user's function runs, released when
+// it fails and gone on its own before the provider's next retry when the
+// replica holding it dies, so no retry is swallowed.
 package webhook
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
-	"time"
-
-	"github.com/simkit/simkit/store"
 )
 
 // MaxBody is the default cap on a webhook body (SPEC: 1 MiB).
@@ -55,81 +52,6 @@ func ReadBody(r *http.Request, max int64) ([]byte, error) {
 		return nil, ErrTooLarge
 	}
 	return b, nil
-}
-
-// State is where a delivery stands in the dedupe record.
-type State int
-
-const (
-	// New: first time seen; the caller now owns it and must Commit or Release.
-	New State = iota
-	// InFlight: another handler is processing the same delivery right now.
-	InFlight
-	// Done: already handled successfully.
-	Done
-)
-
-const (
-	valueProcessing = "processing"
-	valueDone       = "done"
-)
-
-// Dedupe records which deliveries were handled, keyed by the provider's
-// idempotency id, in a Store shared by every replica.
-type Dedupe struct {
-	Store  store.Store
-	Prefix string
-	// TTL is how long a handled id is remembered; it must outlast the
-	// provider's retry schedule. Default 7 days.
-	TTL time.Duration
-	// Claim is how long an in-flight claim holds if the process dies
-	// mid-handling. Default 2 minutes.
-	Claim time.Duration
-}
-
-// Begin claims id. Only the caller that gets New may hand the delivery to
-// the user function.
-func (d *Dedupe) Begin(ctx context.Context, id string) (State, error) {
-	claim := d.Claim
-	if claim <= 0 {
-		claim = 2 * time.Minute
-	}
-	// The key can expire between SetNX and Get; try a few times, then call
-	// it in flight so the sender retries later.
-	for i := 0; i < 3; i++ {
-		ok, err := d.Store.SetNX(ctx, d.Prefix+id, []byte(valueProcessing), claim)
-		if err != nil {
-			return New, err
-		}
-		if ok {
-			return New, nil
-		}
-		v, found, err := d.Store.Get(ctx, d.Prefix+id)
-		if err != nil {
-			return New, err
-		}
-		if found {
-			if string(v) == valueDone {
-				return Done, nil
-			}
-			return InFlight, nil
-		}
-	}
-	return InFlight, nil
-}
-
-// Commit marks id handled for TTL.
-func (d *Dedupe) Commit(ctx context.Context, id string) error {
-	ttl := d.TTL
-	if ttl <= 0 {
-		ttl = 7 * 24 * time.Hour
-	}
-	return d.Store.Set(context.WithoutCancel(ctx), d.Prefix+id, []byte(valueDone), ttl)
-}
-
-// Release forgets the claim on id so the provider's retry is handled anew.
-func (d *Dedupe) Release(ctx context.Context, id string) error {
-	return d.Store.Delete(context.WithoutCancel(ctx), d.Prefix+id)
 }
 
 // Reply writes a small JSON answer; webhook senders only read the status.

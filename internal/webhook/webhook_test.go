@@ -1,16 +1,12 @@
 package webhook
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/simkit/simkit/store"
 )
 
 func TestReadBody(t *testing.T) {
@@ -42,36 +38,6 @@ func TestReadBody(t *testing.T) {
 			require.Equal(t, tt.body, string(b))
 		})
 	}
-}
-
-func TestDedupe(t *testing.T) {
-	now := time.Unix(0, 0)
-	mem := store.NewMemory(func(o *store.MemoryOptions) { o.Now = func() time.Time { return now } })
-	d := &Dedupe{Store: mem, Prefix: "wh:"}
-	ctx := context.Background()
-
-	st, err := d.Begin(ctx, "k1")
-	require.NoError(t, err)
-	require.Equal(t, New, st)
-	st, _ = d.Begin(ctx, "k1")
-	require.Equal(t, InFlight, st, "a concurrent duplicate is told to come back")
-
-	require.NoError(t, d.Release(ctx, "k1"))
-	st, _ = d.Begin(ctx, "k1")
-	require.Equal(t, New, st, "a failed delivery is handled again on retry")
-
-	require.NoError(t, d.Commit(ctx, "k1"))
-	st, _ = d.Begin(ctx, "k1")
-	require.Equal(t, Done, st)
-
-	now = now.Add(3 * time.Minute)
-	st, _ = d.Begin(ctx, "k2")
-	require.Equal(t, New, st)
-	now = now.Add(3 * time.Minute)
-	st, _ = d.Begin(ctx, "k2")
-	require.Equal(t, New, st, "a claim of a crashed handler expires")
-	st, _ = d.Begin(ctx, "k1")
-	require.Equal(t, Done, st, "handled ids are remembered for days")
 }
 
 func TestReply(t *testing.T) {

@@ -1,0 +1,328 @@
+package redisstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/simkit/simkit/inbox"
+)
+
+// StreamQueue is an inbox.Queue on Redis Streams, for a fleet: every
+// replica's webhook handler adds to one stream, and the replicas' inbox
+// workers share it through one consumer group, so each message goes to one
+// worker; a worker that dies leaves its messages pending, and another
+// worker claims them (XAUTOCLAIM) once they sat idle for the inbox's
+// ClaimIdle. Retries wait in a sorted set until due; dead letters go to a
+// second stream.
+//
+// Every key of one queue shares a hash tag ({name}), so the scripts that
+// move a message between them run on one Redis Cluster node; spread load
+// over several queues (names) rather than expecting one queue to span the
+// cluster. The messages are only as durable as Redis: run it with the
+// append-only file (appendonly yes) so an accepted delivery survives a
+// Redis restart. There is no fail-open mode: while Redis is unreachable,
+// Add fails, the webhook handler answers 500 and the provider retries.
+type StreamQueue struct {
+	rdb         redis.UniversalClient
+	stream      string
+	delayed     string
+	dead        string
+	seen        string
+	group       string
+	groupExists atomic.Bool
+}
+
+var _ inbox.Queue = (*StreamQueue)(nil)
+
+// StreamGroup is the consumer group every simkit inbox worker joins.
+const StreamGroup = "simkit"
+
+// NewStreamQueue returns the queue name over rdb (a *redis.Client, a
+// *redis.ClusterClient or a failover client). Only Options.Prefix is used.
+func NewStreamQueue(rdb redis.UniversalClient, name string, optFns ...func(*Options)) *StreamQueue {
+	o := buildOptions(optFns)
+	base := o.Prefix + "inbox:{" + name + "}:"
+	return &StreamQueue{
+		rdb: rdb, stream: base + "stream", delayed: base + "delayed", dead: base + "dead",
+		seen: base + "seen:", group: StreamGroup,
+	}
+}
+
+// Keys returns the queue's stream, retry and dead-letter keys, for
+// operators who inspect them (XINFO, XPENDING, ZRANGE).
+func (q *StreamQueue) Keys() (stream, delayed, dead string) { return q.stream, q.delayed, q.dead }
+
+func (q *StreamQueue) wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("redisstore: inbox %s: %w", op, err)
+}
+
+// addScript stores a message unless its dedupe mark exists, in one step:
+// KEYS seen mark, stream; ARGV ttl ms, then the fields.
+var addScript = redis.NewScript(`
+if redis.call("SET", KEYS[1], "1", "NX", "PX", ARGV[1]) then
+  return redis.call("XADD", KEYS[2], "*", "id", ARGV[2], "kind", ARGV[3], "body", ARGV[4], "received", ARGV[5], "attempts", "0", "error", "")
+end
+return false`)
+
+// Add implements inbox.Queue.
+func (q *StreamQueue) Add(ctx context.Context, m inbox.Message, dedupe time.Duration) (bool, error) {
+	if q == nil || q.rdb == nil {
+		return false, ErrNoClient
+	}
+	err := addScript.Run(ctx, q.rdb, []string{q.seen + m.Kind + ":" + m.ID, q.stream},
+		redisTTL(dedupe).Milliseconds(), m.ID, m.Kind, m.Body, m.Received.UnixMilli()).Err()
+	if errors.Is(err, redis.Nil) {
+		return false, nil
+	}
+	if err != nil {
+		return false, q.wrap("add", err)
+	}
+	return true, nil
+}
+
+func (q *StreamQueue) ensureGroup(ctx context.Context) error {
+	if q.groupExists.Load() {
+		return nil
+	}
+	err := q.rdb.XGroupCreateMkStream(ctx, q.stream, q.group, "0").Err()
+	if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
+		return err
+	}
+	q.groupExists.Store(true)
+	return nil
+}
+
+// promoteScript moves one due retry to the stream, once: only the caller
+// whose ZREM removed it adds it. KEYS delayed, stream; ARGV member, fields.
+var promoteScript = redis.NewScript(`
+if redis.call("ZREM", KEYS[1], ARGV[1]) == 1 then
+  redis.call("XADD", KEYS[2], "*", "id", ARGV[2], "kind", ARGV[3], "body", ARGV[4], "received", ARGV[5], "attempts", ARGV[6], "error", ARGV[7])
+  return 1
+end
+return 0`)
+
+// retryMember is a message waiting in the sorted set.
+type retryMember struct {
+	ID       string `json:"id"`
+	Kind     string `json:"kind"`
+	Body     []byte `json:"body"`
+	Received int64  `json:"received"`
+	Attempts int    `json:"attempts"`
+	Error    string `json:"error"`
+	Nonce    string `json:"nonce"`
+}
+
+// Claim implements inbox.Queue.
+func (q *StreamQueue) Claim(ctx context.Context, consumer string, n int, now time.Time, idle time.Duration) ([]inbox.Message, error) {
+	if q == nil || q.rdb == nil {
+		return nil, ErrNoClient
+	}
+	if err := q.ensureGroup(ctx); err != nil {
+		return nil, q.wrap("claim", err)
+	}
+	msgs, err := q.claim(ctx, consumer, n, now, idle)
+	if err != nil && strings.HasPrefix(err.Error(), "NOGROUP") {
+		// The stream was lost (a Redis without persistence restarted):
+		// recreate the group and try once more.
+		q.groupExists.Store(false)
+		if err := q.ensureGroup(ctx); err != nil {
+			return nil, q.wrap("claim", err)
+		}
+		msgs, err = q.claim(ctx, consumer, n, now, idle)
+	}
+	return msgs, q.wrap("claim", err)
+}
+
+func (q *StreamQueue) claim(ctx context.Context, consumer string, n int, now time.Time, idle time.Duration) ([]inbox.Message, error) {
+	due, err := q.rdb.ZRangeArgs(ctx, redis.ZRangeArgs{Key: q.delayed, ByScore: true, Start: "-inf", Stop: strconv.FormatInt(now.UnixMilli(), 10), Count: int64(n)}).Result()
+	if err != nil {
+		return nil, err
+	}
+	for _, member := range due {
+		var r retryMember
+		if json.Unmarshal([]byte(member), &r) != nil {
+			_ = q.rdb.ZRem(ctx, q.delayed, member).Err() // not ours to read; drop it
+			continue
+		}
+		if err := promoteScript.Run(ctx, q.rdb, []string{q.delayed, q.stream}, member,
+			r.ID, r.Kind, r.Body, r.Received, r.Attempts, r.Error).Err(); err != nil {
+			return nil, err
+		}
+	}
+	var out []inbox.Message
+	stale, _, err := q.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{
+		Stream: q.stream, Group: q.group, Consumer: consumer, MinIdle: idle, Start: "0-0", Count: int64(n),
+	}).Result()
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range stale {
+		if m, ok := decodeEntry(x); ok {
+			out = append(out, m)
+		}
+	}
+	if len(out) >= n {
+		return out, nil
+	}
+	streams, err := q.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+		Group: q.group, Consumer: consumer, Streams: []string{q.stream, ">"}, Count: int64(n - len(out)), Block: -1,
+	}).Result()
+	if errors.Is(err, redis.Nil) {
+		return out, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range streams {
+		for _, x := range s.Messages {
+			if m, ok := decodeEntry(x); ok {
+				out = append(out, m)
+			}
+		}
+	}
+	return out, nil
+}
+
+func decodeEntry(x redis.XMessage) (inbox.Message, bool) {
+	str := func(k string) string { s, _ := x.Values[k].(string); return s }
+	if str("id") == "" {
+		return inbox.Message{}, false // deleted while pending
+	}
+	received, _ := strconv.ParseInt(str("received"), 10, 64)
+	attempts, _ := strconv.Atoi(str("attempts"))
+	return inbox.Message{
+		ID: str("id"), Kind: str("kind"), Body: []byte(str("body")), Received: time.UnixMilli(received),
+		Attempts: attempts, LastError: str("error"), Ref: x.ID,
+	}, true
+}
+
+// extendScript resets the idle time of an entry consumer still owns; a
+// plain XCLAIM would take it back from a worker that claimed it meanwhile.
+// KEYS stream; ARGV group, consumer, ref.
+var extendScript = redis.NewScript(`
+local p = redis.call("XPENDING", KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1, ARGV[2])
+if #p == 1 then
+  redis.call("XCLAIM", KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3], "JUSTID")
+  return 1
+end
+return 0`)
+
+// Extend implements inbox.Queue.
+func (q *StreamQueue) Extend(ctx context.Context, consumer string, m inbox.Message) error {
+	return q.wrap("extend", extendScript.Run(ctx, q.rdb, []string{q.stream}, q.group, consumer, m.Ref).Err())
+}
+
+// ackScript acks and deletes an entry. KEYS stream; ARGV group, ref.
+var ackScript = redis.NewScript(`
+local n = redis.call("XACK", KEYS[1], ARGV[1], ARGV[2])
+redis.call("XDEL", KEYS[1], ARGV[2])
+return n`)
+
+// Ack implements inbox.Queue.
+func (q *StreamQueue) Ack(ctx context.Context, m inbox.Message) error {
+	return q.wrap("ack", ackScript.Run(ctx, q.rdb, []string{q.stream}, q.group, m.Ref).Err())
+}
+
+// retryScript moves an entry from the stream to the retry set, unless it
+// was acked meanwhile. KEYS stream, delayed; ARGV group, ref, due, member.
+var retryScript = redis.NewScript(`
+if redis.call("XACK", KEYS[1], ARGV[1], ARGV[2]) == 1 then
+  redis.call("XDEL", KEYS[1], ARGV[2])
+  redis.call("ZADD", KEYS[2], ARGV[3], ARGV[4])
+  return 1
+end
+return 0`)
+
+// Retry implements inbox.Queue.
+func (q *StreamQueue) Retry(ctx context.Context, m inbox.Message, at time.Time) error {
+	member, err := json.Marshal(retryMember{ID: m.ID, Kind: m.Kind, Body: m.Body, Received: m.Received.UnixMilli(),
+		Attempts: m.Attempts, Error: m.LastError, Nonce: m.Ref})
+	if err != nil {
+		return q.wrap("retry", err)
+	}
+	return q.wrap("retry", retryScript.Run(ctx, q.rdb, []string{q.stream, q.delayed}, q.group, m.Ref, at.UnixMilli(), member).Err())
+}
+
+// buryScript moves an entry to the dead letters, unless it was acked
+// meanwhile. KEYS stream, dead; ARGV group, ref, fields.
+var buryScript = redis.NewScript(`
+if redis.call("XACK", KEYS[1], ARGV[1], ARGV[2]) == 1 then
+  redis.call("XDEL", KEYS[1], ARGV[2])
+  redis.call("XADD", KEYS[2], "*", "id", ARGV[3], "kind", ARGV[4], "body", ARGV[5], "received", ARGV[6], "attempts", ARGV[7], "error", ARGV[8])
+  return 1
+end
+return 0`)
+
+// Bury implements inbox.Queue.
+func (q *StreamQueue) Bury(ctx context.Context, m inbox.Message) error {
+	return q.wrap("bury", buryScript.Run(ctx, q.rdb, []string{q.stream, q.dead}, q.group, m.Ref,
+		m.ID, m.Kind, m.Body, m.Received.UnixMilli(), m.Attempts, m.LastError).Err())
+}
+
+// DeadLetters implements inbox.Queue, reading the dead-letter stream 100
+// entries at a time.
+func (q *StreamQueue) DeadLetters(ctx context.Context) iter.Seq2[inbox.Message, error] {
+	return func(yield func(inbox.Message, error) bool) {
+		start := "-"
+		for {
+			page, err := q.rdb.XRangeN(ctx, q.dead, start, "+", 100).Result()
+			if err != nil {
+				yield(inbox.Message{}, q.wrap("dead letters", err))
+				return
+			}
+			for _, x := range page {
+				m, ok := decodeEntry(x)
+				if ok && !yield(m, nil) {
+					return
+				}
+			}
+			if len(page) < 100 {
+				return
+			}
+			start = "(" + page[len(page)-1].ID
+		}
+	}
+}
+
+// replayScript moves a dead letter back to the stream with its attempts
+// reset. KEYS dead, stream; ARGV ref.
+var replayScript = redis.NewScript(`
+local e = redis.call("XRANGE", KEYS[1], ARGV[1], ARGV[1])
+if #e == 0 then return 0 end
+local f = e[1][2]
+local out = {}
+for i = 1, #f, 2 do
+  local k, v = f[i], f[i + 1]
+  if k == "attempts" then v = "0" elseif k == "error" then v = "" end
+  out[#out + 1] = k
+  out[#out + 1] = v
+end
+redis.call("XADD", KEYS[2], "*", unpack(out))
+redis.call("XDEL", KEYS[1], ARGV[1])
+return 1`)
+
+// Replay implements inbox.Queue.
+func (q *StreamQueue) Replay(ctx context.Context, ref string) error {
+	n, err := replayScript.Run(ctx, q.rdb, []string{q.dead, q.stream}, ref).Int()
+	if err != nil {
+		if strings.Contains(err.Error(), "Invalid stream ID") {
+			return inbox.ErrNotFound
+		}
+		return q.wrap("replay", err)
+	}
+	if n == 0 {
+		return inbox.ErrNotFound
+	}
+	return nil
+}

@@ -1,0 +1,366 @@
+package esimstory_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httptrace"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/esimstory"
+	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/retry"
+	"github.com/simkit/simkit/signing"
+	"github.com/simkit/simkit/simkittest"
+)
+
+// Outcomes a fault-matrix case expects from CreateOrder.
+const (
+	gotOrder     = "order"     // the order, with its topup_ids
+	gotRecovered = "recovered" // the order, Recovered, unit count from the request
+	gotOpen      = "open"      // the last answer's error, marked Ambiguous with Reference and Started
+)
+
+type matrixCase struct {
+	fault  string
+	proto  string // "http/1.1", "tls", "h2"
+	reused bool   // a cheap call first leaves an idle keep-alive connection
+	faults []simkittest.Fault
+	// slowAfter delays the first answer, after the work, past the client's
+	// per-attempt timeout.
+	slowAfter bool
+	want      string
+	// charged is whether the provider holds the order once the call ends.
+	charged bool
+}
+
+// documented error bodies, for faults that answer in the provider's shapes.
+const (
+	body401      = `{"error":{"code":"unauthorized","message":"Invalid signature."}}`
+	body400      = `{"error":"Invalid JSON format"}`
+	body422      = `{"errors":["Product with option_id not found"]}`
+	body422Up    = `{"errors":["eSIM Request failed - Status: 503, Message: upstream down"]}`
+	body500      = `{"error":"Internal server error"}`
+	ordersRoute  = simkittest.ESIMStoryPrefix + "/v1/api_partner/orders"
+	matrixExtID  = "ORDER-MATRIX-1"
+	matrixQty    = 3
+	matrixPolicy = 3
+)
+
+func postFault(kind simkittest.FaultKind, status int, body string, times int) simkittest.Fault {
+	return simkittest.Fault{Provider: simkittest.ProviderESIMStory, Method: http.MethodPost, Path: ordersRoute, Kind: kind, Status: status, Body: body, Times: times}
+}
+
+func matrixCases() []matrixCase {
+	var cs []matrixCase
+	for _, proto := range []string{"http/1.1", "tls", "h2"} {
+		for _, reused := range []bool{false, true} {
+			cs = append(cs, matrixCase{fault: "drop after handling", proto: proto, reused: reused,
+				faults: []simkittest.Fault{postFault(simkittest.DropAfterHandling, 0, "", 1)}, want: gotRecovered, charged: true})
+		}
+	}
+	for _, st := range []int{500, 502, 503, 504} {
+		b := fmt.Sprintf(`{"error":%q}`, http.StatusText(st))
+		cs = append(cs,
+			matrixCase{fault: fmt.Sprintf("%d before handling", st), faults: []simkittest.Fault{postFault(simkittest.Status, st, b, 1)}, want: gotOrder, charged: true},
+			matrixCase{fault: fmt.Sprintf("%d after handling", st), faults: []simkittest.Fault{postFault(simkittest.StatusAfterHandling, st, b, 1)}, want: gotRecovered, charged: true})
+	}
+	retryAfter := postFault(simkittest.Status, 429, `{"error":"Too Many Requests"}`, 1)
+	retryAfter.Header = http.Header{"Retry-After": {"1"}}
+	cs = append(cs,
+		matrixCase{fault: "429 without Retry-After", faults: []simkittest.Fault{postFault(simkittest.Status, 429, `{"error":"Too Many Requests"}`, 1)}, want: gotOrder, charged: true},
+		matrixCase{fault: "429 with Retry-After: 1", faults: []simkittest.Fault{retryAfter}, want: gotOrder, charged: true},
+		matrixCase{fault: "client timeout after handling", slowAfter: true, want: gotRecovered, charged: true},
+		matrixCase{fault: "malformed 2xx", faults: []simkittest.Fault{postFault(simkittest.MalformedBody, 0, "", 1)}, want: gotRecovered, charged: true},
+		matrixCase{fault: "truncated 2xx", faults: []simkittest.Fault{postFault(simkittest.TruncatedBody, 0, "", 1)}, want: gotRecovered, charged: true},
+		matrixCase{fault: "500 after handling on every attempt", faults: []simkittest.Fault{postFault(simkittest.StatusAfterHandling, 500, body500, 0)}, want: gotOpen, charged: true},
+	)
+	for _, d := range []struct {
+		name, body string
+		status     int
+	}{
+		{"401", body401, 401}, {"400", body400, 400}, {"422 unknown option", body422, 422}, {"422 upstream failure", body422Up, 422},
+	} {
+		cs = append(cs,
+			matrixCase{fault: "drop after handling, then " + d.name,
+				faults: []simkittest.Fault{postFault(simkittest.DropAfterHandling, 0, "", 1), postFault(simkittest.Status, d.status, d.body, 0)}, want: gotOpen, charged: true},
+			matrixCase{fault: "drop before handling, then " + d.name,
+				faults: []simkittest.Fault{postFault(simkittest.DropBeforeHandling, 0, "", 1), postFault(simkittest.Status, d.status, d.body, 0)}, want: gotOpen, charged: false})
+	}
+	for i := range cs {
+		if cs[i].proto == "" {
+			cs[i].proto = "http/1.1"
+		}
+	}
+	return cs
+}
+
+// matrixServer is one eSIM Story fake behind the faults, served over the
+// case's protocol, with a client transport of its own (a fresh pool).
+type matrixServer struct {
+	fake     *simkittest.ESIMStoryFake
+	faults   *simkittest.Faults
+	srv      *httptest.Server
+	rt       *http.Transport
+	requests atomic.Int64
+}
+
+func newMatrixServer(t *testing.T, c matrixCase, now func() time.Time) *matrixServer {
+	t.Helper()
+	m := &matrixServer{
+		fake: simkittest.NewESIMStoryFake(simkittest.ESIMStoryFakeConfig{
+			AccessKey: simkittest.FakeESIMStoryAccessKey, SecretKey: simkittest.FakeESIMStorySecretKey, Now: now,
+		}),
+		faults: &simkittest.Faults{},
+	}
+	for _, f := range c.faults {
+		m.faults.Add(f)
+	}
+	var h http.Handler = m.faults.Wrap(simkittest.ProviderESIMStory, simkittest.ESIMStoryPrefix, m.fake)
+	if c.slowAfter {
+		h = slowAfterHandling(h)
+	}
+	counted := h
+	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			m.requests.Add(1)
+		}
+		counted.ServeHTTP(w, r)
+	})
+	m.srv = httptest.NewUnstartedServer(h)
+	switch c.proto {
+	case "http/1.1":
+		m.srv.Start()
+	case "tls":
+		m.srv.StartTLS()
+	case "h2":
+		m.srv.EnableHTTP2 = true
+		m.srv.StartTLS()
+	}
+	m.rt = m.srv.Client().Transport.(*http.Transport).Clone()
+	m.rt.ForceAttemptHTTP2 = c.proto == "h2"
+	t.Cleanup(func() {
+		m.fake.Close()
+		m.rt.CloseIdleConnections()
+		m.srv.Close()
+	})
+	return m
+}
+
+// slowAfterHandling lets the first request be handled in full, then holds
+// the answer until the client gives up: a timeout after the work was done.
+func slowAfterHandling(h http.Handler) http.Handler {
+	var once sync.Once
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		first := false
+		once.Do(func() { first = true })
+		if !first {
+			h.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	})
+}
+
+// trackerHook is what a webhook handler with RejectUnknown does with the
+// tracker: 404 for a delivery no order expects, else record it.
+func trackerHook(tr *esimstory.Tracker) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var d esimstory.Delivery
+		if err := json.NewDecoder(r.Body).Decode(&d); err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		known, err := tr.Known(r.Context(), &d)
+		switch {
+		case err != nil:
+			w.WriteHeader(http.StatusInternalServerError)
+		case !known:
+			w.WriteHeader(http.StatusNotFound)
+		default:
+			if err := tr.Record(r.Context(), &d); err != nil {
+				w.WriteHeader(http.StatusInternalServerError)
+			}
+		}
+	})
+}
+
+type matrixRow struct {
+	call, fault, conn          string
+	requests, orders, units    int
+	got, deliveries, repeatGot string
+}
+
+func outcome(order *esimstory.Order, err error) string {
+	var e *apierror.Error
+	switch {
+	case err == nil && order.Recovered:
+		return fmt.Sprintf("%s (%d units)", gotRecovered, len(order.Units))
+	case err == nil:
+		return fmt.Sprintf("%s (%d topup_ids)", gotOrder, len(order.TopupIDs()))
+	case errors.As(err, &e) && e.Ambiguous:
+		return fmt.Sprintf("%s: HTTP %d, ambiguous, ref %s", gotOpen, e.StatusCode, e.Reference)
+	}
+	return "error: " + err.Error()
+}
+
+// TestFaultMatrix drives CreateOrder, the one eSIM Story call that moves
+// money, through every fault of the money-safety acceptance list against
+// the simkittest fake, and asserts: never a second order; an order that
+// exists is returned (with its topup_ids, or recovered) or, when the
+// answers cannot tell, the last answer's error marked Ambiguous with the
+// reference (never a plain definite refusal); its deliveries are accepted
+// by the tracker either way; and calling again with the same id settles it
+// without a second order.
+func TestFaultMatrix(t *testing.T) {
+	start := time.Unix(1768478058, 0).UTC()
+	var rows []matrixRow
+	for _, c := range matrixCases() {
+		conn := c.proto + " fresh"
+		if c.reused {
+			conn = c.proto + " reused"
+		}
+		t.Run(c.fault+"/"+conn, func(t *testing.T) {
+			m := newMatrixServer(t, c, func() time.Time { return start })
+			tr := esimstory.NewTracker(nil, func(o *esimstory.TrackerOptions) { o.RejectUnknown = true; o.Poll = 5 * time.Millisecond })
+			m.fake.SetWebhookHandler(trackerHook(tr))
+			var waits []time.Duration
+			var mu sync.Mutex
+			client, err := esimstory.New(func(o *esimstory.Options) {
+				o.BaseURL = m.srv.URL + simkittest.ESIMStoryPrefix
+				o.AccessKey = simkittest.FakeESIMStoryAccessKey
+				o.SecretKey = signing.Secret(simkittest.FakeESIMStorySecretKey)
+				o.Transport = m.rt
+				o.Limiter = option.NoLimit
+				o.Tracker = tr
+				o.Now = func() time.Time { return start }
+				o.Retry = retry.Policy{MaxAttempts: matrixPolicy, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond,
+					RateLimitDelay: 2 * time.Millisecond, MaxRetryAfter: 5 * time.Second,
+					Sleep: func(ctx context.Context, d time.Duration) error {
+						mu.Lock()
+						waits = append(waits, d)
+						mu.Unlock()
+						return ctx.Err()
+					}}
+			})
+			require.NoError(t, err)
+			ctx := context.Background()
+			if c.reused {
+				// A cheap call on the same pool: its connection is idle and reused.
+				resp, err := (&http.Client{Transport: m.rt}).Get(m.srv.URL + ordersRoute)
+				require.NoError(t, err)
+				_, _ = io.Copy(io.Discard, resp.Body) // a drained body frees the connection
+				_ = resp.Body.Close()
+				require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+			}
+			var firstReused atomic.Int32
+			firstReused.Store(-1)
+			trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
+				v := int32(0)
+				if info.Reused {
+					v = 1
+				}
+				firstReused.CompareAndSwap(-1, v)
+			}}
+			params := esimstory.CreateOrderParams{ExternalOrderID: matrixExtID, Products: []esimstory.OrderProductParams{{OptionID: simkittest.ESIMStoryOptionA, Qty: 2}, {OptionID: simkittest.ESIMStoryOptionB, Qty: 1}}}
+			var callOpts []option.CallOption
+			if c.slowAfter {
+				callOpts = append(callOpts, option.WithTimeout(100*time.Millisecond))
+			}
+			order, err := client.CreateOrder(httptrace.WithClientTrace(ctx, trace), params, callOpts...)
+			row := matrixRow{call: "CreateOrder", fault: c.fault, conn: conn, requests: int(m.requests.Load()),
+				orders: m.fake.OrderCount(), units: len(m.fake.Units(matrixExtID)), got: outcome(order, err)}
+			wantReused := int32(0)
+			if c.reused {
+				wantReused = 1
+			}
+			require.Equal(t, wantReused, firstReused.Load(), "the first attempt's connection is fresh or reused as the case says")
+
+			// Never a second charge, and the provider holds the order iff expected.
+			require.LessOrEqual(t, row.orders, 1)
+			if c.charged {
+				require.Equal(t, 1, row.orders)
+				require.Equal(t, matrixQty, row.units)
+			} else {
+				require.Zero(t, row.orders)
+			}
+			switch c.want {
+			case gotOrder:
+				require.NoError(t, err)
+				require.False(t, order.Recovered)
+				require.Len(t, order.TopupIDs(), matrixQty)
+			case gotRecovered:
+				require.NoError(t, err, "never an error for an order that exists")
+				require.True(t, order.Recovered)
+				require.Len(t, order.Units, matrixQty)
+			case gotOpen:
+				// A repeat is safe here, so never ErrOutcomeUnknown ("do not
+				// repeat"): the last answer's error, marked as open.
+				require.Error(t, err)
+				require.NotErrorIs(t, err, apierror.ErrOutcomeUnknown)
+				require.Contains(t, err.Error(), "same external order id is safe")
+				var e *apierror.Error
+				require.ErrorAs(t, err, &e)
+				require.True(t, e.Ambiguous)
+				require.Equal(t, matrixExtID, e.Reference)
+				require.Equal(t, start, e.Started)
+				require.Equal(t, "POST /v1/api_partner/orders", e.Op)
+			}
+			if strings.Contains(c.fault, "with Retry-After") {
+				require.Contains(t, waits, time.Second, "Retry-After is honoured")
+			}
+
+			// The tracker accepts every delivery of an order that exists and
+			// Wait sees all of its units.
+			row.deliveries = "-"
+			if c.charged {
+				require.NoError(t, m.fake.DeliverAll(matrixExtID), "no delivery refused")
+				wctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+				ds, err := tr.Wait(wctx, matrixExtID)
+				cancel()
+				require.NoError(t, err)
+				require.Len(t, ds, matrixQty)
+				row.deliveries = fmt.Sprintf("%d/%d accepted", len(ds), matrixQty)
+			}
+
+			// Calling again with the same id is safe: it settles the order
+			// and never creates a second one.
+			row.repeatGot = "-"
+			if c.want == gotOpen {
+				m.faults.Clear()
+				again, err := client.CreateOrder(ctx, params)
+				require.NoError(t, err)
+				require.Equal(t, 1, m.fake.OrderCount())
+				require.Equal(t, c.charged, again.Recovered)
+				require.Len(t, again.Units, matrixQty)
+				row.repeatGot = outcome(again, nil)
+			}
+			rows = append(rows, row)
+		})
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%-11s | %-48s | %-16s | %-8s | %-13s | %-46s | %-14s | %s\n", "call", "fault", "connection", "requests", "charged", "caller got", "deliveries", "same id again")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "%-11s | %-48s | %-16s | %-8d | %-13s | %-46s | %-14s | %s\n", r.call, r.fault, r.conn, r.requests,
+			fmt.Sprintf("%d order/%d u", r.orders, r.units), r.got, r.deliveries, r.repeatGot)
+	}
+	t.Log(b.String())
+}

@@ -1,0 +1,256 @@
+package webhook
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/simkit/simkit/store"
+)
+
+// State is where a delivery stands in the dedupe record.
+type State int
+
+const (
+	// New: first time seen (or its last holder's lease ran out); the caller
+	// holds the lease and must Commit or Release it.
+	New State = iota
+	// InFlight: another handler holds a live lease on the same delivery.
+	InFlight
+	// Done: already handled successfully.
+	Done
+)
+
+const (
+	valueDone = "done"
+	// valueLegacyClaim is what releases before leases wrote for a delivery
+	// in progress; it is read as a lease whose expiry only the TTL knows.
+	valueLegacyClaim = "processing"
+	leaseTag         = "lease:"
+)
+
+// Dedupe records which deliveries were handled, keyed by the provider's
+// idempotency id, in a Store shared by every replica.
+//
+// A delivery in progress holds a lease: a key whose value names its holder
+// and the instant it ends on the handler's clock, written with the same
+// TTL so the Store drops it too. The holder renews it while the user
+// function runs. Whichever ends first, the TTL in the Store or the expiry
+// read on the clock, frees the delivery for the provider's retry, so a
+// replica that died mid-delivery never makes the retry answer 409, and
+// tests with a fake clock see leases expire on that clock even in Redis.
+type Dedupe struct {
+	Store  store.Store
+	Prefix string
+	// Now is the clock leases are judged by. Default time.Now.
+	Now func() time.Time
+	// Lease is how long a delivery in progress stays claimed without a
+	// renewal; it must end before the provider's next retry.
+	Lease time.Duration
+	// Done is how long a handled id is remembered; it must outlast the
+	// provider's whole retry horizon.
+	Done time.Duration
+}
+
+// DefaultLease and DefaultDone are used when Dedupe's fields are zero;
+// providers pass values derived from their own schedules.
+const (
+	DefaultLease = 5 * time.Second
+	DefaultDone  = 7 * 24 * time.Hour
+)
+
+func (d *Dedupe) now() time.Time {
+	if d.Now == nil {
+		return time.Now()
+	}
+	return d.Now()
+}
+
+func (d *Dedupe) lease() time.Duration {
+	if d.Lease <= 0 {
+		return DefaultLease
+	}
+	return d.Lease
+}
+
+func (d *Dedupe) done() time.Duration {
+	if d.Done <= 0 {
+		return DefaultDone
+	}
+	return d.Done
+}
+
+// Lease is a held claim on one delivery.
+type Lease struct {
+	d     *Dedupe
+	key   string
+	token string
+	value []byte
+}
+
+// Begin claims id. Only the caller that gets New (and a non-nil Lease) may
+// hand the delivery to the user function.
+func (d *Dedupe) Begin(ctx context.Context, id string) (*Lease, State, error) {
+	l := &Lease{d: d, key: d.Prefix + id, token: newToken()}
+	l.value = l.encode()
+	// The key can expire between SetNX and Get; try a few times, then call
+	// it in flight so the sender retries later.
+	for i := 0; i < 3; i++ {
+		ok, err := d.Store.SetNX(ctx, l.key, l.value, d.lease())
+		if err != nil {
+			return nil, New, err
+		}
+		if ok {
+			return l, New, nil
+		}
+		v, found, err := d.Store.Get(ctx, l.key)
+		if err != nil {
+			return nil, New, err
+		}
+		if !found {
+			continue
+		}
+		if string(v) == valueDone {
+			return nil, Done, nil
+		}
+		until, ok := leaseExpiry(v)
+		if !ok || d.now().Before(until) {
+			return nil, InFlight, nil
+		}
+		// The holder stopped renewing: its lease ended on our clock. Take
+		// it over atomically, so of several replicas seeing it expired at
+		// once only one wins.
+		cas, ok := d.Store.(store.CompareAndSwapper)
+		if !ok {
+			return nil, InFlight, nil
+		}
+		won, err := cas.CompareAndSwap(ctx, l.key, v, l.value, d.lease())
+		if err != nil {
+			return nil, New, err
+		}
+		if won {
+			return l, New, nil
+		}
+	}
+	return nil, InFlight, nil
+}
+
+func (l *Lease) encode() []byte {
+	until := l.d.now().Add(l.d.lease()).UnixMilli()
+	return []byte(leaseTag + strconv.FormatInt(until, 10) + ":" + l.token)
+}
+
+// leaseExpiry reads the end of a lease value; ok is false for anything
+// else (a legacy claim), which only its TTL ends.
+func leaseExpiry(v []byte) (time.Time, bool) {
+	s, found := strings.CutPrefix(string(v), leaseTag)
+	if !found {
+		return time.Time{}, false
+	}
+	ms, _, found := strings.Cut(s, ":")
+	if !found {
+		return time.Time{}, false
+	}
+	n, err := strconv.ParseInt(ms, 10, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.UnixMilli(n), true
+}
+
+// Renew pushes the lease's end Lease past now. It reports false when the
+// lease is no longer ours (it ran out and another handler took it).
+func (l *Lease) Renew(ctx context.Context) (bool, error) {
+	next := l.encode()
+	if cas, ok := l.d.Store.(store.CompareAndSwapper); ok {
+		won, err := cas.CompareAndSwap(ctx, l.key, l.value, next, l.d.lease())
+		if won {
+			l.value = next
+		}
+		return won, err
+	}
+	// Without an atomic swap: read, then write. The gap only matters if
+	// the lease ran out in it, which renewing at a third of its length
+	// makes unlikely.
+	v, found, err := l.d.Store.Get(ctx, l.key)
+	if err != nil || !found || string(v) != string(l.value) {
+		return false, err
+	}
+	if err := l.d.Store.Set(ctx, l.key, next, l.d.lease()); err != nil {
+		return false, err
+	}
+	l.value = next
+	return true, nil
+}
+
+// Keep renews the lease every third of its length until ctx ends or the
+// returned stop is called; stop waits for a renewal in progress. A lease
+// another handler took over is not renewed again. Renewals run on timers,
+// not a goroutine per delivery, so a delivery that finishes within a third
+// of the lease costs one timer.
+func (l *Lease) Keep(ctx context.Context) (stop func()) {
+	return l.keep(ctx, func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop })
+}
+
+func (l *Lease) keep(ctx context.Context, schedule func(time.Duration, func()) (cancel func() bool)) func() {
+	var (
+		mu      sync.Mutex
+		stopped bool
+		cancel  func() bool
+		tick    func()
+	)
+	every := l.d.lease() / 3
+	tick = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped || ctx.Err() != nil {
+			return
+		}
+		if ok, err := l.Renew(ctx); err == nil && !ok {
+			return
+		}
+		cancel = schedule(every, tick)
+	}
+	mu.Lock()
+	cancel = schedule(every, tick)
+	mu.Unlock()
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		stopped = true
+		cancel()
+	}
+}
+
+// Commit marks the delivery handled for Done.
+func (l *Lease) Commit(ctx context.Context) error {
+	return l.d.Store.Set(context.WithoutCancel(ctx), l.key, []byte(valueDone), l.d.done())
+}
+
+// Release gives the delivery back so the provider's retry is handled anew.
+// It deletes the lease only while it is still ours, so a handler whose
+// lease ran out cannot free the one a newer handler holds.
+func (l *Lease) Release(ctx context.Context) error {
+	ctx = context.WithoutCancel(ctx)
+	if cad, ok := l.d.Store.(store.CompareAndDeleter); ok {
+		_, err := cad.CompareAndDelete(ctx, l.key, l.value)
+		return err
+	}
+	v, found, err := l.d.Store.Get(ctx, l.key)
+	if err != nil || !found || string(v) != string(l.value) {
+		return err
+	}
+	return l.d.Store.Delete(ctx, l.key)
+}
+
+// newToken names one lease holder; 8 random bytes make two handlers'
+// tokens collide practically never.
+func newToken() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,63 @@
+package partner
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/jsonx"
+	"github.com/simkit/simkit/internal/transport"
+	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/page"
+)
+
+// envelope is the wrapper every Partner answer comes in. The error side is
+// kept raw because the docs do not fix its shape: message is a string,
+// error may be a string or an object, errors a field map or a list.
+type envelope[T any] struct {
+	Success *bool           `json:"success"`
+	Message json.RawMessage `json:"message"`
+	Data    T               `json:"data"`
+	Meta    meta            `json:"meta"`
+	Error   json.RawMessage `json:"error"`
+	Errors  json.RawMessage `json:"errors"`
+}
+
+// meta is the cursor block of a page answer. Only next_cursor is used:
+// it becomes page.Page.Next. It is read leniently (a string, a number or
+// null) since the docs do not type it.
+type meta struct {
+	NextCursor jsonx.String `json:"next_cursor"`
+}
+
+// call sends req and unwraps the envelope into data and meta. A 2xx answer
+// with success:false is an error too.
+func call[T any](ctx context.Context, c *Client, req *transport.Request, opts []option.CallOption) (T, meta, error) {
+	var env envelope[T]
+	resp, err := c.t.Do(ctx, req, &env, opts...)
+	if err != nil {
+		var zero T
+		return zero, meta{}, err
+	}
+	if env.Success != nil && !*env.Success {
+		e := decodeError(resp)
+		if e.Kind == nil {
+			// A refusal without an error status: the request was answered
+			// and will be answered the same way again.
+			e.Kind = apierror.ErrValidation
+		}
+		var zero T
+		return zero, meta{}, c.t.Fail(resp, e)
+	}
+	return env.Data, env.Meta, nil
+}
+
+// listPage sends a page request and returns the page; Next is the
+// provider's next_cursor ("" on the last page).
+func listPage[T any](ctx context.Context, c *Client, req *transport.Request, opts []option.CallOption) (*page.Page[T], error) {
+	items, m, err := call[[]T](ctx, c, req, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &page.Page[T]{Items: items, Next: string(m.NextCursor)}, nil
+}

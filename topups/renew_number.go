@@ -1,0 +1,126 @@
+package topups
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/transport"
+	"github.com/simkit/simkit/internal/validate"
+	"github.com/simkit/simkit/option"
+)
+
+const renewOp = "POST /api/third-party/partner/renew-number/"
+
+// RenewalResult is the renewal API's answer to a successful renewal.
+type RenewalResult struct {
+	// Message is the provider's confirmation text.
+	Message string `json:"message"`
+	// Success is always true in a returned result (false is an error).
+	Success bool `json:"success"`
+	// Data is whatever the provider attached (null on success), undecoded.
+	Data json.RawMessage `json:"data"`
+}
+
+// RenewNumberParams says whose number to renew.
+type RenewNumberParams struct {
+	// Email is the user's address, as the renewal API knows it. Required.
+	// It is customer data: simkit never puts it in errors or logs.
+	Email string
+}
+
+// RenewNumber renews the subscription of the user p.Email, or
+// converts a free-trial user to paying. It uses the separate renewal API
+// (Options.RenewalBaseURL and RenewalKey) and answers ErrNotConfigured
+// without them.
+//
+// A renewal may charge, and the API takes no id to deduplicate by and has
+// no way to look a renewal up, so the request reaches the provider at most
+// once and is never retried. When its outcome is ambiguous (no answer, a
+// timeout, a 5xx, an unreadable answer) the error matches
+// ErrOutcomeUnknown, carrying Started and a masked Reference: check the
+// user's subscription (the provider's user list or dashboard) before
+// renewing again. An answer with success:false is an error carrying the
+// provider's message that matches ErrRenewalRefused and, by its wording,
+// ErrNotFound or ErrValidation.
+func (c *Client) RenewNumber(ctx context.Context, p RenewNumberParams, opts ...option.CallOption) (*RenewalResult, error) {
+	if err := c.ready(); err != nil {
+		return nil, err
+	}
+	if c.renewal == nil {
+		e := apierror.NotConfigured(Provider)
+		e.Op = renewOp
+		e.Message = "renewal API not configured: set RenewalBaseURL and RenewalKey"
+		return nil, e
+	}
+	email := strings.TrimSpace(p.Email)
+	if !validate.Email(email) {
+		return nil, apierror.Validation(Provider, renewOp, "email is not a valid address")
+	}
+	started := c.renewal.Now()
+	out := &RenewalResult{}
+	resp, err := c.renewal.Do(ctx, &transport.Request{
+		Method:      http.MethodPost,
+		Path:        "/api/third-party/partner/renew-number/",
+		JSON:        map[string]string{"email": email},
+		Idempotency: transport.NotIdempotent,
+		Op:          renewOp,
+	}, out, opts...)
+	if err != nil {
+		if transport.Ambiguous(err) {
+			return nil, &apierror.Error{Provider: Provider, Op: renewOp, Kind: apierror.ErrOutcomeUnknown, Err: err,
+				Message:   "renewal may or may not have happened; the renewal API cannot be asked",
+				Ambiguous: true, Reference: maskEmail(email), Started: started, StatusCode: statusOf(err)}
+		}
+		markRefusal(resp, err)
+		return nil, err
+	}
+	if !out.Success {
+		kind := apierror.ErrValidation
+		if strings.Contains(strings.ToLower(out.Message), "not found") {
+			kind = apierror.ErrNotFound
+		}
+		msg := out.Message
+		if msg == "" {
+			msg = "renewal refused"
+		}
+		return nil, c.renewal.Fail(resp, &apierror.Error{Message: msg, Kind: kind, Err: ErrRenewalRefused})
+	}
+	return out, nil
+}
+
+// markRefusal tags an HTTP error whose body is the renewal API's own
+// {success:false} answer (a 404 for an unknown user, say) with
+// ErrRenewalRefused, so callers need one check whatever status came with it.
+func markRefusal(resp *transport.Response, err error) {
+	var e *apierror.Error
+	if resp == nil || !errors.As(err, &e) || e.Err != nil || e.StatusCode == http.StatusUnauthorized {
+		return
+	}
+	var body RenewalResult
+	if json.Unmarshal(resp.Body, &body) == nil && !body.Success && body.Message != "" {
+		e.Err = ErrRenewalRefused
+	}
+}
+
+// maskEmail keeps enough of an address to recognise it in a manual check
+// ("j***@example.com") without carrying the customer's address.
+func maskEmail(email string) string {
+	at := strings.LastIndexByte(email, '@')
+	if at < 1 {
+		return "***"
+	}
+	return email[:1] + "***" + email[at:]
+}
+
+// statusOf is the HTTP status an error carries, 0 when none.
+func statusOf(err error) int {
+	var e *apierror.Error
+	if errors.As(err, &e) {
+		return e.StatusCode
+	}
+	return 0
+}
