@@ -41,6 +41,21 @@ func (a *Activation) close(ctx context.Context, action string) error {
 			Message: "activation already " + string(st)}
 	}
 	o, err := a.m.closeOrder(ctx, a.ID(), action, a.m.owner)
+	if errors.Is(err, ErrClaimed) {
+		// A sweep (this owner's lease had lapsed) is closing the order:
+		// read back how it ended rather than report a number still open.
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
+		cur, cerr := a.m.c.Check(dctx, a.ID())
+		cancel()
+		if cerr == nil && cur.Status.Final() {
+			// The closer journals it; only this handle's view changes.
+			a.mu.Lock()
+			a.order = *cur
+			a.entry.State = endState(cur.Status)
+			a.mu.Unlock()
+			return nil
+		}
+	}
 	if o != nil {
 		a.mu.Lock()
 		a.order = *o

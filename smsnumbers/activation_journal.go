@@ -88,6 +88,9 @@ func (e *JournalEntry) record(state ActivationState, at time.Time, owner string)
 // Activations manager of this account (nil when there is none), for
 // dashboards and tests.
 func (m *Activations) Journal(ctx context.Context, id int64) (*JournalEntry, error) {
+	if err := m.c.ready(); err != nil {
+		return nil, err
+	}
 	return m.st.load(ctx, id)
 }
 

@@ -453,3 +453,46 @@ func TestActivationMaxPriceCapsTheBuy(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, a.Order().Price.Equal(dec("4")))
 }
+
+// TestOwnerAndSweepCancelOnce: the owner's lease lapsed while it waits (a
+// long pause), so a sweep on another replica takes the order at the same
+// moment the owner's deadline passes; one cancel goes out, and the owner
+// reports the refund.
+func TestOwnerAndSweepCancelOnce(t *testing.T) {
+	for range 5 {
+		e := newActEnv(t, simkittest.SMSFakeConfig{})
+		ctx := context.Background()
+		owner := e.manager(t, func(o *smsnumbers.ActivationsOptions) { o.PollInterval = time.Hour })
+		a, err := owner.Activate(ctx, smsnumbers.ActivateParams{Buy: vk, Deadline: 5 * time.Millisecond})
+		require.NoError(t, err)
+		e.clock.Advance(2 * time.Minute)
+		var wg sync.WaitGroup
+		var waitErr, sweepErr error
+		var rep *smsnumbers.SweepReport
+		sweeper := e.manager(t)
+		wg.Add(2)
+		go func() { defer wg.Done(); _, waitErr = a.WaitForCode(ctx) }()
+		go func() { defer wg.Done(); rep, sweepErr = sweeper.Sweep(ctx, smsnumbers.SweepParams{}) }()
+		wg.Wait()
+		require.ErrorIs(t, waitErr, smsnumbers.ErrNoCode)
+		require.NoError(t, sweepErr)
+		require.Empty(t, rep.Failed)
+		require.Equal(t, 1, e.count("cancel"), "one cancel on the wire")
+		require.Equal(t, smsnumbers.ActivationCanceled, a.State())
+		require.True(t, e.fake.Balance().Equal(dec("100")))
+	}
+}
+
+func TestNilClientActivations(t *testing.T) {
+	var c *smsnumbers.Client
+	m := c.Activations()
+	ctx := context.Background()
+	_, err := m.Activate(ctx, smsnumbers.ActivateParams{Buy: vk})
+	require.ErrorIs(t, err, apierror.ErrNotConfigured)
+	_, err = m.Sweep(ctx, smsnumbers.SweepParams{})
+	require.ErrorIs(t, err, apierror.ErrNotConfigured)
+	_, err = m.Journal(ctx, 1)
+	require.ErrorIs(t, err, apierror.ErrNotConfigured)
+	_, err = m.Spent(ctx)
+	require.ErrorIs(t, err, apierror.ErrNotConfigured)
+}

@@ -187,6 +187,9 @@ func (g *guard) update(ctx context.Context, window int64, fn func(decimal.Decima
 // Spent returns what buys counted against the spend limit in the current
 // period (zero without a limit).
 func (m *Activations) Spent(ctx context.Context) (decimal.Decimal, error) {
+	if err := m.c.ready(); err != nil {
+		return decimal.Zero, err
+	}
 	g := &m.guard
 	if !g.spendLimit.IsPositive() {
 		return decimal.Zero, nil
