@@ -31,6 +31,8 @@ type actEnv struct {
 	clock *simkittest.Clock
 	store *store.Memory
 	srv   *httptest.Server
+	// faults apply to every request the fake serves.
+	faults *simkittest.Faults
 
 	mu   sync.Mutex
 	hits map[string]int
@@ -40,13 +42,14 @@ func newActEnv(t *testing.T, cfg simkittest.SMSFakeConfig) *actEnv {
 	t.Helper()
 	clock := simkittest.NewClock(func() time.Time { return time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC) })
 	cfg.Token, cfg.Now = actToken, clock.Now
-	e := &actEnv{fake: simkittest.NewSMSFake(cfg), clock: clock, hits: map[string]int{}}
+	e := &actEnv{fake: simkittest.NewSMSFake(cfg), clock: clock, hits: map[string]int{}, faults: &simkittest.Faults{}}
 	e.store = store.NewMemory(func(o *store.MemoryOptions) { o.Now = clock.Now })
+	faulty := e.faults.Wrap("smsnumbers", "", e.fake)
 	e.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.mu.Lock()
 		e.hits[routeOf(r.URL.Path)]++
 		e.mu.Unlock()
-		e.fake.ServeHTTP(w, r)
+		faulty.ServeHTTP(w, r)
 	}))
 	t.Cleanup(e.srv.Close)
 	return e
@@ -495,4 +498,56 @@ func TestNilClientActivations(t *testing.T) {
 	require.ErrorIs(t, err, apierror.ErrNotConfigured)
 	_, err = m.Spent(ctx)
 	require.ErrorIs(t, err, apierror.ErrNotConfigured)
+}
+
+// TestActivationSurvivesLostAnswers: a buy whose answer is lost is found
+// in the history and journaled like any other; one whose outcome stays
+// unknown keeps its spend reservation (the money may be gone); a cancel
+// that keeps failing leaves the number to the sweep, which refunds it.
+func TestActivationSurvivesLostAnswers(t *testing.T) {
+	ctx := context.Background()
+	limit := func(o *smsnumbers.ActivationsOptions) { o.SpendLimit = dec("100") }
+	t.Run("lost buy answer", func(t *testing.T) {
+		e := newActEnv(t, simkittest.SMSFakeConfig{})
+		m := e.manager(t, limit)
+		e.faults.Add(simkittest.Fault{Path: "/v1/user/buy/*", Kind: simkittest.DropAfterHandling, Times: 1})
+		a, err := m.Activate(ctx, smsnumbers.ActivateParams{Buy: vk, Deadline: 10 * time.Millisecond})
+		require.NoError(t, err)
+		require.True(t, a.Order().Recovered)
+		j, err := m.Journal(ctx, a.ID())
+		require.NoError(t, err)
+		require.Equal(t, smsnumbers.ActivationBought, j.State)
+		_, err = a.WaitForCode(ctx)
+		require.ErrorIs(t, err, smsnumbers.ErrNoCode)
+		require.True(t, e.fake.Balance().Equal(dec("100")))
+	})
+	t.Run("outcome unknown keeps the reservation", func(t *testing.T) {
+		e := newActEnv(t, simkittest.SMSFakeConfig{})
+		m := e.manager(t, limit)
+		e.faults.Add(simkittest.Fault{Path: "/v1/user/buy/*", Kind: simkittest.DropBeforeHandling, Times: 1})
+		_, err := m.Activate(ctx, smsnumbers.ActivateParams{Buy: vk, ExpectedPrice: dec("21")})
+		require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
+		spent, err := m.Spent(ctx)
+		require.NoError(t, err)
+		require.True(t, spent.Equal(dec("21")), "counted until someone looks: got %s", spent)
+	})
+	t.Run("cancel keeps failing", func(t *testing.T) {
+		e := newActEnv(t, simkittest.SMSFakeConfig{})
+		m := e.manager(t)
+		a, err := m.Activate(ctx, smsnumbers.ActivateParams{Buy: vk, Deadline: 5 * time.Millisecond})
+		require.NoError(t, err)
+		e.faults.Add(simkittest.Fault{Path: "/v1/user/cancel/*", Kind: simkittest.Status, Status: http.StatusBadGateway})
+		_, err = a.WaitForCode(ctx)
+		require.ErrorIs(t, err, smsnumbers.ErrNoCode)
+		require.ErrorIs(t, err, apierror.ErrUnavailable, "the cancel's own failure is in the error")
+		require.Equal(t, smsnumbers.ActivationBought, a.State())
+		require.True(t, e.fake.Balance().Equal(dec("79")))
+
+		e.faults.Clear()
+		e.clock.Advance(2 * time.Minute)
+		rep, err := e.manager(t).Sweep(ctx, smsnumbers.SweepParams{})
+		require.NoError(t, err)
+		require.Equal(t, []int64{a.ID()}, rep.Canceled, "the failed close released its claim for the sweep")
+		require.True(t, e.fake.Balance().Equal(dec("100")))
+	})
 }
