@@ -49,9 +49,10 @@ type JournalEntry struct {
 	Product string `json:"product"`
 	// Price is what the order cost.
 	Price decimal.Decimal `json:"price"`
-	// CreatedAt and Expires are the order's, as the provider reported.
+	// CreatedAt is when the order was bought, by the provider's clock.
 	CreatedAt time.Time `json:"created_at"`
-	Expires   time.Time `json:"expires"`
+	// Expires is when the order ends on its own, by the provider's clock.
+	Expires time.Time `json:"expires"`
 	// LeaseUntil is when the owner's claim lapses unless renewed; a sweep
 	// leaves an activation alone until then. The owner renews it while it
 	// waits for the code.
@@ -59,10 +60,12 @@ type JournalEntry struct {
 	// Baseline are digests of the SMS the number already had when it was
 	// bought (a re-buy): none of them is ever returned as the new code.
 	Baseline []string `json:"baseline,omitempty"`
-	// Spent is the amount counted against the spend limit for this order,
-	// and SpendWindow the period it was counted in.
-	Spent       decimal.Decimal `json:"spent"`
-	SpendWindow int64           `json:"spend_window,omitempty"`
+	// Spent is the amount counted against the spend limit for this order
+	// (zero without a limit).
+	Spent decimal.Decimal `json:"spent"`
+	// SpendWindow numbers the spend period Spent was counted in, so a
+	// refund goes back to that period.
+	SpendWindow int64 `json:"spend_window,omitempty"`
 	// Events are the state changes, oldest first.
 	Events []JournalEvent `json:"events"`
 }

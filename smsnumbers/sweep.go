@@ -57,8 +57,10 @@ type SweepParams struct {
 type SweepReport struct {
 	// Checked is how many open activations Sweep looked at.
 	Checked int
-	// Canceled and Finished are the orphans Sweep closed.
-	Canceled, Finished []int64
+	// Canceled are the orphans Sweep canceled (refunded).
+	Canceled []int64
+	// Finished are the orphans with a code that Sweep finished.
+	Finished []int64
 	// Closed are orders the provider had closed already (timeout, ban,
 	// automatic finish); their journal entries are closed now.
 	Closed []int64
