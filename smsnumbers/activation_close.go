@@ -49,11 +49,16 @@ func (a *Activation) close(ctx context.Context, action string) error {
 		cancel()
 		if cerr == nil && cur.Status.Final() {
 			// The closer journals it; only this handle's view changes.
+			st := endState(cur.Status)
 			a.mu.Lock()
 			a.order = *cur
-			a.entry.State = endState(cur.Status)
+			a.entry.State = st
 			a.mu.Unlock()
-			return nil
+			if action == actionFinish && st == ActivationFinished || action == actionCancel && st == ActivationCanceled {
+				return nil
+			}
+			return &apierror.Error{Provider: Provider, Op: routeActivation, Kind: apierror.ErrConflict,
+				Message: "another owner closed the order: it is " + string(st), Err: ErrClaimed}
 		}
 	}
 	if o != nil {
