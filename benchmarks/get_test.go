@@ -86,8 +86,8 @@ type partnerEnvelope[T any] struct {
 func partnerClient(b *testing.B, base string, rt http.RoundTripper) *partner.Client {
 	c, err := partner.New(func(o *partner.Options) {
 		o.BaseURL = base + "/v1/partner"
-		o.Token = benchToken
-		o.Secret = benchSecret
+		o.Token = signing.NewSecret(benchToken)
+		o.Secret = signing.NewSecret(benchSecret)
 		o.Shared.Transport = rt
 	})
 	if err != nil {
@@ -132,7 +132,7 @@ func BenchmarkGet(b *testing.B) {
 			b.Run(tg.name, func(b *testing.B) {
 				c, err := smsnumbers.New(func(o *smsnumbers.Options) {
 					o.BaseURL = tg.base
-					o.Token = benchToken
+					o.Token = signing.NewSecret(benchToken)
 					o.Shared.Transport = tg.rt()
 					o.Shared.Limiter = option.NoLimit // pacing would measure the limiter
 				})
@@ -166,7 +166,7 @@ func BenchmarkGet(b *testing.B) {
 				c, err := topups.New(func(o *topups.Options) {
 					o.BaseURL = tg.base
 					o.ClientID = "client"
-					o.ClientSecret = "client-secret"
+					o.ClientSecret = signing.NewSecret("client-secret")
 					o.Shared.Transport = tg.rt()
 				})
 				if err != nil {
@@ -201,7 +201,7 @@ func BenchmarkGet(b *testing.B) {
 				c, err := esimstory.New(func(o *esimstory.Options) {
 					o.BaseURL = tg.base + "/api"
 					o.AccessKey = benchAccessKey
-					o.SecretKey = signing.Secret(base64.StdEncoding.EncodeToString(esimKey))
+					o.SecretKey = signing.NewSecret(base64.StdEncoding.EncodeToString(esimKey))
 					o.Shared.Transport = tg.rt()
 				})
 				if err != nil {

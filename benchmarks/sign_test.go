@@ -27,7 +27,7 @@ func BenchmarkSign(b *testing.B) {
 	const ts = int64(1768478058)
 	tss := strconv.FormatInt(ts, 10)
 	const ext, iccid, event, idem = "ORD-12345", "8944422711108338982", "order.status_changed", "550e8400-e29b-41d4-a716-446655440000"
-	es, err := signing.NewESIMStory(benchAccessKey, signing.Secret(base64.StdEncoding.EncodeToString(esimKey)))
+	es, err := signing.NewESIMStory(benchAccessKey, signing.NewSecret(base64.StdEncoding.EncodeToString(esimKey)))
 	if err != nil {
 		b.Fatal(err)
 	}

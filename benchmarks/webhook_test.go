@@ -168,7 +168,7 @@ func BenchmarkWebhook(b *testing.B) {
 		make func() http.Handler
 	}{
 		{"sdk", func() http.Handler {
-			h, err := partner.NewWebhookHandler(benchSecret, fn, func(o *partner.WebhookOptions) { o.Now = now })
+			h, err := partner.NewWebhookHandler(signing.NewSecret(benchSecret), fn, func(o *partner.WebhookOptions) { o.Now = now })
 			if err != nil {
 				b.Fatal(err)
 			}

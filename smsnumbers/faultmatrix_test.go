@@ -281,7 +281,7 @@ func TestFaultMatrix(t *testing.T) {
 				base, rt := serveMatrix(t, mf.proto, counter)
 				c, err := smsnumbers.New(func(o *smsnumbers.Options) {
 					o.BaseURL = base
-					o.Token = signing.Secret(matrixToken)
+					o.Token = signing.NewSecret(matrixToken)
 					o.Transport = rt
 					o.Limiter = option.NoLimit
 					o.Retry = retry.Policy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond,

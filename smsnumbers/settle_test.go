@@ -144,7 +144,7 @@ func TestSettleAfterCallerGaveUp(t *testing.T) {
 	srv := httptest.NewServer(slowAfter(fake, func(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/v1/user/buy/") }))
 	defer srv.Close()
 	c, err := smsnumbers.New(func(o *smsnumbers.Options) {
-		o.BaseURL, o.Token, o.Limiter = srv.URL, signing.Secret(matrixToken), option.NoLimit
+		o.BaseURL, o.Token, o.Limiter = srv.URL, signing.NewSecret(matrixToken), option.NoLimit
 	})
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)

@@ -58,7 +58,7 @@ func BenchmarkBalance(b *testing.B) {
 			obs := bc.obs(b)
 			c, err := partner.New(func(o *partner.Options) {
 				o.BaseURL = "https://partner.test/v1/partner"
-				o.Token, o.Secret = signing.Secret("t"), signing.Secret("s")
+				o.Token, o.Secret = signing.NewSecret("t"), signing.NewSecret("s")
 				o.Transport = memoryRT{}
 				o.Limiter = option.NoLimit
 				o.Observer = obs
