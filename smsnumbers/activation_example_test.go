@@ -20,7 +20,7 @@ func ExampleActivations_Activate() {
 	defer srv.Close()
 	c, _ := smsnumbers.New(func(o *smsnumbers.Options) {
 		o.BaseURL = srv.URL
-		o.Token = signing.Secret("your-token")
+		o.Token = signing.NewSecret("your-token")
 	})
 	acts := c.Activations(func(o *smsnumbers.ActivationsOptions) { o.PollInterval = 5 * time.Millisecond })
 	ctx := context.Background()
@@ -54,7 +54,7 @@ func ExampleActivations_Sweep() {
 	defer srv.Close()
 	c, _ := smsnumbers.New(func(o *smsnumbers.Options) {
 		o.BaseURL = srv.URL
-		o.Token = signing.Secret("your-token")
+		o.Token = signing.NewSecret("your-token")
 	})
 	ctx := context.Background()
 	// A number bought by a process that died before closing it.

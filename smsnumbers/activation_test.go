@@ -75,7 +75,7 @@ func (e *actEnv) client(t *testing.T) *smsnumbers.Client {
 	t.Helper()
 	c, err := smsnumbers.New(func(o *smsnumbers.Options) {
 		o.BaseURL = e.srv.URL
-		o.Token = signing.Secret(actToken)
+		o.Token = signing.NewSecret(actToken)
 		o.Limiter = option.NoLimit
 		o.Now = e.clock.Now
 		o.Store = e.store

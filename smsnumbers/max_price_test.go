@@ -59,29 +59,27 @@ func TestMaxPriceCalls(t *testing.T) {
 	}
 }
 
-func TestListMaxPrices(t *testing.T) {
+func TestMaxPrices(t *testing.T) {
 	h := newHarness(t)
 	h.reply(text(http.StatusOK, fixture(t, "max_prices.json")))
-	p, err := h.c.ListMaxPrices(context.Background(), ListMaxPricesParams{})
+	list, err := h.c.MaxPrices(context.Background())
 	require.NoError(t, err)
 	reqs := h.requests()
 	require.Len(t, reqs, 1)
 	require.Equal(t, http.MethodGet, reqs[0].Method)
 	require.Equal(t, "/v1/user/max-prices", reqs[0].Path)
 	require.Empty(t, reqs[0].Query)
-	require.Equal(t, 2, *p.Total)
-	require.Empty(t, p.Next, "one page holds every limit")
+	require.Equal(t, "Bearer "+testToken, reqs[0].Header.Get("Authorization"))
+	require.Len(t, list, 2)
 	require.Equal(t, MaxPrice{ID: 11, Product: "telegram", Price: decimal.RequireFromString("11.5"),
-		CreatedAt: time.Date(2026, 3, 1, 10, 0, 0, 123456000, time.UTC)}, p.Items[0])
-	require.True(t, p.Items[1].Price.Equal(decimal.NewFromInt(25)), "a price sent as a string decodes too")
+		CreatedAt: time.Date(2026, 3, 1, 10, 0, 0, 123456000, time.UTC)}, list[0])
+	require.True(t, list[1].Price.Equal(decimal.NewFromInt(25)), "a price sent as a string decodes too")
 
-	var all []string
-	for m, err := range h.c.AllMaxPrices(context.Background(), ListMaxPricesParams{}) {
-		require.NoError(t, err)
-		all = append(all, m.Product)
-	}
-	require.Equal(t, []string{"telegram", "vkontakte"}, all)
-	require.Len(t, h.requests(), 2, "the walk reads the one page once")
+	h = newHarness(t)
+	h.reply(text(http.StatusOK, `[]`))
+	list, err = h.c.MaxPrices(context.Background())
+	require.NoError(t, err)
+	require.Empty(t, list)
 }
 
 func TestMaxPriceErrors(t *testing.T) {
@@ -100,11 +98,11 @@ func TestMaxPriceErrors(t *testing.T) {
 			return c.DeleteMaxPrice(ctx, DeleteMaxPriceParams{Product: "telegram"})
 		}},
 		{"bad token", http.StatusUnauthorized, "", apierror.ErrUnauthorized, func(c *Client) error {
-			_, err := c.ListMaxPrices(ctx, ListMaxPricesParams{})
+			_, err := c.MaxPrices(ctx)
 			return err
 		}},
 		{"unreadable list", http.StatusOK, `{"id":1}`, apierror.ErrBadResponse, func(c *Client) error {
-			_, err := c.ListMaxPrices(ctx, ListMaxPricesParams{})
+			_, err := c.MaxPrices(ctx)
 			return err
 		}},
 	} {

@@ -44,7 +44,7 @@ func TestReplicasSweepSMSActivationsOnce(t *testing.T) {
 	replica := func() *smsnumbers.Activations {
 		st := New(srv.client(), func(o *Options) { o.Prefix = "simkit:sms-test:" })
 		c, err := smsnumbers.New(func(o *smsnumbers.Options) {
-			o.BaseURL, o.Token, o.Store, o.Now = api.URL, signing.Secret("t"), st, clock.Now
+			o.BaseURL, o.Token, o.Store, o.Now = api.URL, signing.NewSecret("t"), st, clock.Now
 			o.Limiter = option.NoLimit
 			o.Retry = retry.Policy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond, RateLimitDelay: time.Millisecond}
 		})
