@@ -54,7 +54,8 @@ type ActivationsOptions struct {
 	// owner whose lease lapsed as orphans.
 	Owner string
 	// Lease is how long an owner's claim lasts without renewal; default
-	// DefaultActivationLease. It must be well above PollInterval.
+	// DefaultActivationLease, and never less than three poll intervals
+	// (a shorter one is raised), so a live owner always renews in time.
 	Lease time.Duration
 	// PollInterval is the time between two checks while waiting for a
 	// code; default DefaultPollInterval.
@@ -109,6 +110,9 @@ func (c *Client) Activations(optFns ...func(*ActivationsOptions)) *Activations {
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = DefaultPollInterval
+	}
+	if o.Lease < 3*o.PollInterval {
+		o.Lease = 3 * o.PollInterval
 	}
 	if o.RatingCacheTTL <= 0 {
 		o.RatingCacheTTL = DefaultRatingCacheTTL

@@ -551,3 +551,33 @@ func TestActivationSurvivesLostAnswers(t *testing.T) {
 		require.True(t, e.fake.Balance().Equal(dec("100")))
 	})
 }
+
+// TestMaxPricesJourney sets, lists and deletes a price limit against the
+// fake and sees it cap a buy with operator any.
+func TestMaxPricesJourney(t *testing.T) {
+	e := newActEnv(t, simkittest.SMSFakeConfig{})
+	c := e.client(t)
+	ctx := context.Background()
+	tg := smsnumbers.BuyActivationParams{Country: "afghanistan", Operator: smsnumbers.Any, Product: "telegram"}
+	require.NoError(t, c.SetMaxPrice(ctx, smsnumbers.SetMaxPriceParams{Product: "telegram", Price: dec("3.5")}))
+	list, err := c.MaxPrices(ctx)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	require.Equal(t, "telegram", list[0].Product)
+	require.True(t, list[0].Price.Equal(dec("3.5")))
+	require.False(t, list[0].CreatedAt.IsZero())
+	_, err = c.BuyActivation(ctx, tg)
+	require.ErrorIs(t, err, apierror.ErrOutOfStock, "the account's limit caps the buy")
+
+	require.NoError(t, c.DeleteMaxPrice(ctx, smsnumbers.DeleteMaxPriceParams{Product: "telegram"}))
+	err = c.DeleteMaxPrice(ctx, smsnumbers.DeleteMaxPriceParams{Product: "telegram"})
+	require.ErrorIs(t, err, apierror.ErrNotFound)
+	list, err = c.MaxPrices(ctx)
+	require.NoError(t, err)
+	require.Empty(t, list)
+	o, err := c.BuyActivation(ctx, tg)
+	require.NoError(t, err)
+	require.True(t, o.Price.Equal(dec("4")))
+	err = c.SetMaxPrice(ctx, smsnumbers.SetMaxPriceParams{Product: "no-such-product", Price: dec("1")})
+	require.ErrorIs(t, err, apierror.ErrNotFound)
+}
