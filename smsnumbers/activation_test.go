@@ -33,6 +33,8 @@ type actEnv struct {
 	srv   *httptest.Server
 	// faults apply to every request the fake serves.
 	faults *simkittest.Faults
+	// before, when set, runs before the fake serves a request.
+	before func(r *http.Request)
 
 	mu   sync.Mutex
 	hits map[string]int
@@ -48,7 +50,11 @@ func newActEnv(t *testing.T, cfg simkittest.SMSFakeConfig) *actEnv {
 	e.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.mu.Lock()
 		e.hits[routeOf(r.URL.Path)]++
+		before := e.before
 		e.mu.Unlock()
+		if before != nil {
+			before(r)
+		}
 		faulty.ServeHTTP(w, r)
 	}))
 	t.Cleanup(e.srv.Close)
@@ -193,21 +199,26 @@ func TestActivationOrderEndedByProvider(t *testing.T) {
 
 func TestActivationCodeAtTheLastMomentIsReturned(t *testing.T) {
 	e := newActEnv(t, simkittest.SMSFakeConfig{})
-	m := e.manager(t, func(o *smsnumbers.ActivationsOptions) { o.PollInterval = time.Hour })
+	m := e.manager(t)
 	ctx := context.Background()
 	a, err := m.Activate(ctx, smsnumbers.ActivateParams{Buy: vk, Deadline: 20 * time.Millisecond, AutoFinish: true})
 	require.NoError(t, err)
-	// The first check sees nothing; the SMS lands before the cancel.
-	go func() {
-		for e.count("check") < 1 {
-			time.Sleep(time.Millisecond)
+	// The SMS lands just before the deadline's cancel reaches the provider.
+	e.mu.Lock()
+	e.before = func(r *http.Request) {
+		if routeOf(r.URL.Path) == "cancel" {
+			_ = e.fake.DeliverSMS(a.ID(), "VK: 5151", "5151")
 		}
-		_ = e.fake.DeliverSMS(a.ID(), "VK: 5151", "5151")
-	}()
+	}
+	e.mu.Unlock()
 	s, err := a.WaitForCode(ctx)
 	require.NoError(t, err)
 	require.Equal(t, "5151", s.Code, "the refused cancel hands over the code instead of wasting it")
 	require.Equal(t, smsnumbers.ActivationFinished, a.State())
+	require.Equal(t, 1, e.count("cancel"))
+	require.Equal(t, 1, e.count("finish"))
+	st, _ := e.fake.OrderStatus(a.ID())
+	require.Equal(t, simkittest.SMSFinished, st)
 }
 
 func TestActivationReBuyIgnoresTheOldCode(t *testing.T) {
