@@ -300,11 +300,14 @@ func (f *SMSFake) Rating() decimal.Decimal {
 	return f.rating
 }
 
-// SetRating sets the user's rating, e.g. to zero to test "not enough rating".
+// SetRating sets the user's rating, e.g. to zero to test "not enough rating"
+// (which starts the 24-hour block); a positive rating lifts the block.
 func (f *SMSFake) SetRating(d decimal.Decimal) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.rating = d
+	f.ext.blockedUntil = time.Time{}
+	f.noteRating()
 }
 
 // Requests returns how many requests the fake has served, so tests can prove

@@ -63,6 +63,14 @@ func TestSMSRatingZeroBlocksOrdersForADay(t *testing.T) {
 	e.buy(smsVK)
 	require.Equal(t, "96", e.fake.Rating().String(), "after 24 hours the rating is back to 96")
 	require.True(t, e.fake.RatingBlockedUntil().IsZero())
+
+	e.fake.SetRating(decimal.Zero)
+	require.False(t, e.fake.RatingBlockedUntil().IsZero(), "setting 0 blocks")
+	s, _ = e.get(smsVK)
+	require.Equal(t, http.StatusBadRequest, s)
+	e.fake.SetRating(decimal.NewFromInt(10))
+	require.True(t, e.fake.RatingBlockedUntil().IsZero(), "a positive rating lifts the block")
+	e.buy(smsVK)
 }
 
 func TestSMSLateSMS(t *testing.T) {
