@@ -72,7 +72,9 @@ type ActivationsOptions struct {
 	// counted in the client's Store so the cap holds across replicas that
 	// share it. A buy that could pass it is refused (ErrSpendLimit)
 	// before it is sent; refunded orders give their money back to the
-	// period they were counted in.
+	// period they were counted in. Until the order's real price is known
+	// a buy counts as its MaxPrice, else ActivateParams.ExpectedPrice,
+	// else the product's current price (one products request).
 	SpendLimit decimal.Decimal
 	// SpendPeriod is the period SpendLimit counts over, in fixed windows
 	// of the client's clock; default DefaultSpendPeriod.

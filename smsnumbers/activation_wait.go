@@ -21,7 +21,9 @@ import (
 // the provider closed the order first (timeout, ban), the error wraps
 // ErrNoCode and ErrOrderEnded. State tells the outcome either way.
 //
-// Calling it again after it returned gives the same SMS, or the same end.
+// Calling it again after it returned gives the same SMS or the same end;
+// after a cancel that failed (the error carries why), it tries the cancel
+// again.
 func (a *Activation) WaitForCode(ctx context.Context) (*SMS, error) {
 	a.mu.Lock()
 	if a.sms != nil {
