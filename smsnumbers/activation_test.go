@@ -3,6 +3,7 @@ package smsnumbers_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -542,25 +543,34 @@ func TestActivationSurvivesLostAnswers(t *testing.T) {
 		require.NoError(t, err)
 		require.True(t, spent.Equal(dec("21")), "counted until someone looks: got %s", spent)
 	})
-	t.Run("cancel keeps failing", func(t *testing.T) {
-		e := newActEnv(t, simkittest.SMSFakeConfig{})
-		m := e.manager(t)
-		a, err := m.Activate(ctx, smsnumbers.ActivateParams{Buy: vk, Deadline: 5 * time.Millisecond})
-		require.NoError(t, err)
-		e.faults.Add(simkittest.Fault{Path: "/v1/user/cancel/*", Kind: simkittest.Status, Status: http.StatusBadGateway})
-		_, err = a.WaitForCode(ctx)
-		require.ErrorIs(t, err, smsnumbers.ErrNoCode)
-		require.ErrorIs(t, err, apierror.ErrUnavailable, "the cancel's own failure is in the error")
-		require.Equal(t, smsnumbers.ActivationBought, a.State())
-		require.True(t, e.fake.Balance().Equal(dec("79")))
+	for _, retryWait := range []bool{false, true} {
+		t.Run(fmt.Sprintf("cancel keeps failing, wait again %v", retryWait), func(t *testing.T) {
+			e := newActEnv(t, simkittest.SMSFakeConfig{})
+			m := e.manager(t)
+			a, err := m.Activate(ctx, smsnumbers.ActivateParams{Buy: vk, Deadline: 5 * time.Millisecond})
+			require.NoError(t, err)
+			e.faults.Add(simkittest.Fault{Path: "/v1/user/cancel/*", Kind: simkittest.Status, Status: http.StatusBadGateway})
+			_, err = a.WaitForCode(ctx)
+			require.ErrorIs(t, err, smsnumbers.ErrNoCode)
+			require.ErrorIs(t, err, apierror.ErrUnavailable, "the cancel's own failure is in the error")
+			require.Equal(t, smsnumbers.ActivationBought, a.State())
+			require.True(t, e.fake.Balance().Equal(dec("79")))
 
-		e.faults.Clear()
-		e.clock.Advance(2 * time.Minute)
-		rep, err := e.manager(t).Sweep(ctx, smsnumbers.SweepParams{})
-		require.NoError(t, err)
-		require.Equal(t, []int64{a.ID()}, rep.Canceled, "the failed close released its claim for the sweep")
-		require.True(t, e.fake.Balance().Equal(dec("100")))
-	})
+			e.faults.Clear()
+			if retryWait {
+				_, err = a.WaitForCode(ctx)
+				require.ErrorIs(t, err, smsnumbers.ErrNoCode)
+				require.Equal(t, smsnumbers.ActivationCanceled, a.State(), "a second wait tries the cancel again")
+				require.True(t, e.fake.Balance().Equal(dec("100")))
+				return
+			}
+			e.clock.Advance(2 * time.Minute)
+			rep, err := e.manager(t).Sweep(ctx, smsnumbers.SweepParams{})
+			require.NoError(t, err)
+			require.Equal(t, []int64{a.ID()}, rep.Canceled, "the failed close released its claim for the sweep")
+			require.True(t, e.fake.Balance().Equal(dec("100")))
+		})
+	}
 }
 
 // TestMaxPricesJourney sets, lists and deletes a price limit against the
