@@ -174,6 +174,12 @@ func (c *Client) fetchHistory(ctx context.Context, iccid string, opts []option.C
 		}
 		return nil, 0, err
 	}
+	if out.Data == nil {
+		// No data at all (an empty body, {}, null) is not "no packages":
+		// caching it would serve a wrong answer for the whole window. The
+		// provider counted the request, so the window stays closed.
+		return nil, 0, c.t.Fail(resp, &apierror.Error{Message: "package history answer has no data", Kind: apierror.ErrBadResponse, RetryAfter: HistoryWindow})
+	}
 	b, err := json.Marshal(&PackageHistory{ICCID: iccid, Packages: out.Data, Pricing: out.Pricing, FetchedAt: c.t.Now()})
 	if err != nil {
 		return nil, 0, err
