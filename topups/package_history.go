@@ -140,6 +140,13 @@ func (c *Client) PackageHistory(ctx context.Context, iccid string, opts ...optio
 // fetchHistory sends the one request the window allows and returns the
 // answer to cache.
 func (c *Client) fetchHistory(ctx context.Context, iccid string, opts []option.CallOption) ([]byte, time.Duration, error) {
+	// Have a token before taking the window: a token failure (ambiguous
+	// when its endpoint drops the connection or answers 5xx) would
+	// otherwise look like a lost history request and keep the window
+	// closed for 15 minutes without the provider ever being asked.
+	if _, err := c.token(ctx); err != nil {
+		return nil, 0, err
+	}
 	ok, wait, err := c.history.Allow(ctx, iccid)
 	if err != nil {
 		return nil, 0, err
