@@ -56,3 +56,20 @@ func TestBuyAnswerWithoutOrderNotInHistoryIsOutcomeUnknown(t *testing.T) {
 	_, err := c.BuyActivation(context.Background(), telegramRU)
 	require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
 }
+
+// An unreadable 2xx buy answer holds the bought number; when the history
+// could not be read either, the ErrOutcomeUnknown kept that body in Raw.
+func TestBuyOutcomeUnknownKeepsNoPhoneNumber(t *testing.T) {
+	const phone = "+79001234567"
+	env := simkittest.New(t)
+	c := replica(t, env, store.NewMemory(), nil)
+	env.Faults.Add(simkittest.Fault{Provider: simkittest.ProviderSMS, Path: "/v1/user/buy/*", Times: 1, Kind: simkittest.MalformedBody,
+		Body: `{"id":11631253,"phone":"` + phone + `","operator":"beeline","product":"vkontakte","price":21,"status":"PENDING","expires":"2018-10-13T08:28:38Z","sms":null,"created_at":"2018-10-13T08:13:38Z","forwarding":false,"forwarding_number":"","country":"russia"`})
+	env.Faults.Add(simkittest.Fault{Provider: simkittest.ProviderSMS, Path: "/v1/user/orders", Kind: simkittest.Status, Status: 503})
+	_, err := c.BuyActivation(context.Background(), telegramRU)
+	require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
+	var ae *apierror.Error
+	require.ErrorAs(t, err, &ae)
+	require.NotContains(t, string(ae.Raw), phone)
+	require.NotContains(t, err.Error(), phone)
+}
