@@ -44,7 +44,8 @@ type SubmitTopupParams struct {
 	// ICCID of the eSIM to top up. Required, 17 to 22 digits.
 	ICCID string
 	// Reference is your unique id for this top-up (your order id, or
-	// customer id plus order id), at most 255 bytes. Required. It is sent
+	// customer id plus order id), at most 255 bytes, without surrounding
+	// white space (the provider trims it). Required. It is sent
 	// as the order's description, so the top-up can be found again: a call
 	// with a Reference that already has a top-up on this ICCID returns that
 	// top-up and never submits a second one. Never reuse a Reference for a
@@ -91,6 +92,11 @@ func (c *Client) SubmitTopup(ctx context.Context, p SubmitTopupParams, opts ...o
 	}
 	if why := validate.ID(p.Reference); why != "" {
 		return nil, apierror.Validation(Provider, submitOp, "reference %s", why)
+	}
+	if validate.Padded(p.Reference) {
+		// The provider trims it: the top-up could never be found again
+		// by the reference as given, and a repeat would top up twice.
+		return nil, apierror.Validation(Provider, submitOp, "reference must not start or end with white space")
 	}
 	started := c.t.Now()
 	// Concurrent calls with one reference share one look-up and submit

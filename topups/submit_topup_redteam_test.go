@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -207,6 +208,60 @@ func TestSubmitTopupUnreadable2xxIsSettled(t *testing.T) {
 			}
 			require.NoError(t, err)
 			require.Equal(t, tt.wantID, o.ID)
+		})
+	}
+}
+
+// The provider trims surrounding white space from every input (Laravel's
+// TrimStrings middleware, on by default), so a reference " ref-7 " is
+// stored as "ref-7". The exact-match look-up then never recognised the
+// top-up as ours: after a lost answer the caller was told to call again
+// with the same reference, and that call submitted a second top-up. A
+// reference the provider would alter is refused before anything is sent.
+func TestSubmitTopupReferenceTheProviderWouldTrim(t *testing.T) {
+	tests := []struct {
+		name string
+		ref  string
+	}{
+		{"trailing space", "ref-7 "},
+		{"leading space", " ref-7"},
+		{"trailing tab", "ref-7\t"},
+		{"non-breaking space", "ref-7\u00a0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			var mu sync.Mutex
+			var stored []string
+			e.mt.RegisterResponder(http.MethodGet, ordersURL, func(r *http.Request) (*http.Response, error) {
+				mu.Lock()
+				defer mu.Unlock()
+				want := strings.TrimSpace(r.URL.Query().Get("filter[description]"))
+				rows := []string{}
+				for i, d := range stored {
+					if strings.Contains(d, want) {
+						rows = append(rows, `{"id":"`+strconv.Itoa(100+i)+`","type":"topup","description":"`+d+`"}`)
+					}
+				}
+				return httpmock.NewStringResponse(200, `{"data":[`+strings.Join(rows, ",")+`],"meta":{"current_page":1,"last_page":1}}`), nil
+			})
+			e.mt.RegisterResponder(http.MethodPost, submitURL, func(r *http.Request) (*http.Response, error) {
+				if err := r.ParseMultipartForm(1 << 20); err != nil {
+					return httpmock.NewStringResponse(400, `{}`), nil
+				}
+				mu.Lock()
+				stored = append(stored, strings.TrimSpace(r.MultipartForm.Value["description"][0]))
+				mu.Unlock()
+				return httpmock.NewStringResponse(503, `{"message":"Service Unavailable"}`), nil
+			})
+			p := SubmitTopupParams{PackageID: "p", ICCID: testICCID, Reference: tt.ref}
+			for range 2 {
+				_, err := e.c.SubmitTopup(context.Background(), p)
+				require.Error(t, err)
+			}
+			require.LessOrEqual(t, e.calls(http.MethodPost, submitURL), 1, "a second top-up was submitted for one reference")
+			_, err := e.c.SubmitTopup(context.Background(), p)
+			require.ErrorIs(t, err, apierror.ErrValidation)
 		})
 	}
 }
