@@ -180,6 +180,9 @@ const (
 	ReasonTooLarge  = "too_large"
 	ReasonMalformed = "malformed"
 	ReasonMethod    = "method"
+	// ReasonAuth: the request's credentials (a token in the URL, Basic
+	// auth) were missing or wrong, for providers that sign nothing.
+	ReasonAuth = "auth"
 	// ReasonUnknown: the delivery names nothing this client expects.
 	ReasonUnknown = "unknown"
 )
@@ -194,7 +197,8 @@ type Webhook struct {
 	// Reason says why a delivery was refused (one of the Reason*
 	// constants).
 	Reason string
-	// Status is the HTTP status answered to the sender (0 for Accepted).
+	// Status is the HTTP status answered to the sender (0 for Accepted,
+	// and for the Handled or Failed an inbox worker reports after the 202).
 	Status int
 	// Duration is how long the delivery took so far.
 	Duration time.Duration

@@ -126,8 +126,12 @@ func New(optFns ...func(*Options)) (*Client, error) {
 		forgetMu: &sync.Mutex{},
 		t:        t,
 		opts:     o,
-		flight:   flight.New(o.Store, 0, 0),
-		history:  transport.NewGate(o.Store, historyGatePrefix, HistoryWindow, o.Now),
+		flight: flight.New(o.Store, 0, 0, func(f *flight.Options) {
+			f.Observer, f.Provider = o.Observer, Provider
+		}),
+		history: transport.NewGate(o.Store, historyGatePrefix, HistoryWindow, o.Now, func(g *transport.GateOptions) {
+			g.Observer, g.Provider, g.Name = o.Observer, Provider, "package_history"
+		}),
 		tokenKey: tokenKeyFor(o),
 	}
 	if o.RenewalBaseURL != "" && !o.RenewalKey.IsZero() {
