@@ -22,10 +22,14 @@ type Options struct {
 	// Shared applies to every provider before its own options run, so a
 	// provider's functions can still override any of it.
 	option.Shared
-	Partner   []func(*partner.Options)
-	SMS       []func(*smsnumbers.Options)
+	// Partner configures the partner client (WithPartner appends here).
+	Partner []func(*partner.Options)
+	// SMS configures the SMS numbers client (WithSMS).
+	SMS []func(*smsnumbers.Options)
+	// ESIMStory configures the eSIM Story client (WithESIMStory).
 	ESIMStory []func(*esimstory.Options)
-	Topups    []func(*topups.Options)
+	// Topups configures the top-ups client (WithTopups).
+	Topups []func(*topups.Options)
 }
 
 // Option changes Options; pass any number to New.

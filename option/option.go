@@ -117,19 +117,29 @@ func WithResponse(r *Response) CallOption {
 
 // Response is the metadata of the last attempt of a call.
 type Response struct {
+	// StatusCode is the HTTP status of the last answer.
 	StatusCode int
-	Header     http.Header
-	RequestID  string
-	Attempts   int
-	RateLimit  RateLimit
+	// Header holds the last answer's headers.
+	Header http.Header
+	// RequestID is the provider's request id of the last answer, read from
+	// the provider's request-id header.
+	RequestID string
+	// Attempts counts the attempts the call made, the first included.
+	Attempts int
+	// RateLimit is the provider's rate-limit state after the last answer.
+	RateLimit RateLimit
 }
 
 // RateLimit is the provider's rate-limit state as its headers reported it;
 // fields are zero when the provider sent none.
 type RateLimit struct {
-	Limit      int
-	Remaining  int
-	Reset      time.Time
+	// Limit is the number of requests allowed in the provider's window.
+	Limit int
+	// Remaining is how many of them are left.
+	Remaining int
+	// Reset is when the window starts over.
+	Reset time.Time
+	// RetryAfter is the provider's Retry-After, when it sent one.
 	RetryAfter time.Duration
 }
 

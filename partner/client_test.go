@@ -22,7 +22,7 @@ func TestNilClientNotConfigured(t *testing.T) {
 		"ListProducts":          func() error { _, err := c.ListProducts(ctx, ListProductsParams{}); return err },
 		"GetProduct":            func() error { _, err := c.GetProduct(ctx, productID, GetProductParams{}); return err },
 		"ListPricelist":         func() error { _, err := c.ListPricelist(ctx, ListPricelistParams{}); return err },
-		"ListCategories":        func() error { _, err := c.ListCategories(ctx, ListCategoriesParams{}); return err },
+		"Categories":            func() error { _, err := c.Categories(ctx, CategoriesParams{}); return err },
 		"ListOrders":            func() error { _, err := c.ListOrders(ctx, ListOrdersParams{}); return err },
 		"GetOrder":              func() error { _, err := c.GetOrder(ctx, orderUUID); return err },
 		"FindOrderByExternalID": func() error { _, err := c.FindOrderByExternalID(ctx, "x"); return err },

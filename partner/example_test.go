@@ -195,12 +195,12 @@ func ExampleClient_AllPricelist() {
 	// Output: priced SKUs: 6
 }
 
-func ExampleClient_ListCategories() {
+func ExampleClient_Categories() {
 	srv := exampleServer()
 	defer srv.Close()
 	c := exampleClient(srv)
 
-	cats, err := c.ListCategories(context.Background(), partner.ListCategoriesParams{Target: partner.TargetProduct})
+	cats, err := c.Categories(context.Background(), partner.CategoriesParams{Target: partner.TargetProduct})
 	if err != nil {
 		log.Fatal(err)
 	}

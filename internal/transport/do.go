@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -49,10 +50,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 // do is Do without the call hooks; op is the call's label. It also
 // returns how many attempts it sent.
 func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts []option.CallOption) (*Response, int, error) {
-	var call option.Call
-	for _, o := range opts {
-		o(&call)
-	}
+	call := callOptions(opts)
 	policy := c.policy
 	if call.Retry != nil {
 		// A per-call policy merges with the client's exactly as the
@@ -261,10 +259,30 @@ func Ambiguous(err error) bool {
 	return e.Ambiguous || errors.Is(err, apierror.ErrBadResponse)
 }
 
+// callOptions applies opts. The Call goes to the heap only when there are
+// options: handing its address to the option functions makes it escape, an
+// allocation every call without options paid for nothing.
+func callOptions(opts []option.CallOption) option.Call {
+	if len(opts) == 0 {
+		return option.Call{}
+	}
+	call := new(option.Call)
+	for _, o := range opts {
+		o(call)
+	}
+	return *call
+}
+
 // attempt sends one request with its own deadline and signature.
 func (c *Client) attempt(ctx context.Context, req *Request, op string, attempt int, u string, body []byte, ctype string, extra http.Header, timeout time.Duration) (*Response, error) {
-	actx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	actx := ctx
+	if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > timeout {
+		// When the caller's own deadline comes first it already bounds
+		// the attempt; a second timer would cost four allocations.
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
 	if req.Idempotency == NotIdempotent {
 		actx = withOnce(actx)
 	}
@@ -279,10 +297,15 @@ func (c *Client) attempt(ctx context.Context, req *Request, op string, attempt i
 	if req.Form != nil {
 		rr.SetMultipartFormData(req.Form)
 	} else if body != nil {
-		rr.SetBody(body)
-		if ctype != "" {
-			rr.Header.Set("Content-Type", ctype)
+		// A *bytes.Reader goes to net/http as it is; resty copies a []byte
+		// body into a pooled buffer and then again into a new one.
+		rr.SetBody(bytes.NewReader(body))
+		if ctype == "" {
+			// resty would label any reader JSON; sniff raw bytes as it
+			// does for a []byte.
+			ctype = http.DetectContentType(body)
 		}
+		rr.Header.Set("Content-Type", ctype)
 	}
 	now := c.now()
 	if req.Sign != nil {

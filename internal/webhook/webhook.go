@@ -12,7 +12,8 @@ import (
 	"net/http"
 )
 
-// MaxBody is the default cap on a webhook body (SPEC: 1 MiB).
+// MaxBody is the default cap on a webhook body: 1 MiB, far above any
+// documented delivery.
 const MaxBody = 1 << 20
 
 // ErrTooLarge is returned by ReadBody for a body over the cap.
