@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/simkit/simkit/inbox"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/signing"
 )
@@ -102,4 +103,21 @@ func TestClientWebhookHandlerInheritsTheObserver(t *testing.T) {
 	require.Equal(t, http.StatusOK, serve(hh, signedRequest(t, body, hookClock())).Code)
 	require.Equal(t, []string{"accepted 0  order.status_changed", "handled 200  order.status_changed",
 		"duplicate 200  order.status_changed"}, obs.take())
+}
+
+// With an inbox the request reports accepted (202) or duplicate, and the
+// worker that runs the function reports handled.
+func TestWebhookInboxReportsEachStep(t *testing.T) {
+	in, err := inbox.New(inbox.NewMemory())
+	require.NoError(t, err)
+	obs := &deliveries{}
+	h := newHook(t, &hookRecorder{}, func(o *WebhookOptions) { o.Inbox, o.Observer = in, obs })
+	body := eventBody(t, EventOrderStatusChanged, capturedKey)
+	require.Equal(t, http.StatusAccepted, serve(h, signedRequest(t, body, hookClock())).Code)
+	require.Equal(t, http.StatusOK, serve(h, signedRequest(t, body, hookClock())).Code)
+	require.Equal(t, []string{"accepted 0  order.status_changed", "duplicate 200  order.status_changed"}, obs.take())
+	n, err := in.Work(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	require.Equal(t, []string{"handled 0  order.status_changed"}, obs.take())
 }
