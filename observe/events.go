@@ -224,12 +224,13 @@ const (
 	WaitEnded = "ended"
 )
 
-// WaitProgress reports one check of a long wait, or its end.
+// WaitProgress reports one check of a long wait, or its end, or progress
+// seen outside any wait (an eSIM Story delivery recorded, Check 0).
 type WaitProgress struct {
 	Provider string
 	// Wait names the wait: WaitSMSCode or WaitESIMDelivery.
 	Wait string
-	// Check counts the checks from 1.
+	// Check counts the checks from 1; 0 for progress outside a wait.
 	Check int
 	// Status is the provider's status at this check ("PENDING",
 	// "RECEIVED").
