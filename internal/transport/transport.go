@@ -38,8 +38,10 @@ type Config struct {
 	Shared option.Shared
 	// DefaultLimiter paces requests when Shared.Limiter is nil.
 	DefaultLimiter store.Limiter
-	// Header is sent on every request (auth, Accept). Per-attempt auth that
-	// changes (signatures, refreshed tokens) goes in Request.Sign instead.
+	// Header is sent on every request (fixed auth). Accept defaults to
+	// application/json, which every provider answers in. Per-attempt auth
+	// that changes (signatures, refreshed tokens) goes in Request.Sign
+	// instead.
 	Header http.Header
 	// DecodeError reads a non-2xx answer into the provider's message, code
 	// and kind. Fields it leaves empty are filled from the status and headers.
@@ -131,6 +133,9 @@ func New(cfg Config) (*Client, error) {
 		ua += " " + sh.UserAgent
 	}
 	header.Set("User-Agent", ua)
+	if header.Get("Accept") == "" {
+		header.Set("Accept", "application/json")
+	}
 	r.Header = header // resty merges these into every request; per-call headers win
 
 	policy := resolvePolicy(sh, cfg)
