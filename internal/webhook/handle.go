@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/simkit/simkit/internal/capped"
 )
 
 // ReadOrReply reads r's capped body; on failure it answers the sender
@@ -15,7 +17,7 @@ func ReadOrReply(w http.ResponseWriter, r *http.Request, max int64) ([]byte, boo
 	if err == nil {
 		return body, true
 	}
-	if errors.Is(err, ErrTooLarge) {
+	if errors.Is(err, capped.ErrTooLarge) {
 		Reply(w, http.StatusRequestEntityTooLarge, "body too large")
 	} else {
 		Reply(w, http.StatusBadRequest, "cannot read body")
