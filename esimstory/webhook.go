@@ -11,6 +11,7 @@ import (
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/inbox"
+	"github.com/simkit/simkit/internal/logx"
 	"github.com/simkit/simkit/internal/webhook"
 	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/store"
@@ -222,11 +223,8 @@ func NewWebhookHandler(fn func(ctx context.Context, d *Delivery) error, opts ...
 	if o.Deadline <= 0 {
 		o.Deadline = DefaultWebhookDeadline
 	}
-	logger := o.Logger
-	if logger == nil {
-		// A level no record reaches: logging costs nothing when unset.
-		logger = webhook.Discard()
-	}
+	// A level no record reaches: logging costs nothing when unset.
+	logger := logx.Or(o.Logger)
 	h := &webhookHandler{
 		fn:      fn,
 		opts:    o,

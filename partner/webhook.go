@@ -9,6 +9,7 @@ import (
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/inbox"
+	"github.com/simkit/simkit/internal/logx"
 	"github.com/simkit/simkit/internal/webhook"
 	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/store"
@@ -72,9 +73,7 @@ func NewWebhookHandler(secret signing.Secret, fn func(ctx context.Context, ev *W
 	if o.MaxBody <= 0 {
 		o.MaxBody = webhook.MaxBody
 	}
-	if o.Logger == nil {
-		o.Logger = webhook.Discard()
-	}
+	o.Logger = logx.Or(o.Logger)
 	if o.DedupeTTL <= 0 {
 		o.DedupeTTL = DefaultWebhookDedupeTTL
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/logx"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/retry"
 	"github.com/simkit/simkit/store"
@@ -109,11 +110,7 @@ func New(cfg Config) (*Client, error) {
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	hc.Timeout = 0 // per-attempt deadlines come from the context
 
-	logger := sh.Logger
-	if logger == nil {
-		logger = slog.New(discardHandler{})
-	}
-	logger = logger.With(slog.String("provider", cfg.Provider))
+	logger := logx.Or(sh.Logger).With(slog.String("provider", cfg.Provider))
 
 	maxBody := sh.MaxResponseBytes
 	if maxBody <= 0 {

@@ -93,14 +93,3 @@ func (l *Lease) commitLater(ctx context.Context, sleep func(time.Duration)) {
 		}
 	}
 }
-
-// Discard returns a logger that drops everything; slog.DiscardHandler
-// needs Go 1.24, newer than simkit's minimum.
-func Discard() *slog.Logger { return slog.New(discard{}) }
-
-type discard struct{}
-
-func (discard) Enabled(context.Context, slog.Level) bool  { return false }
-func (discard) Handle(context.Context, slog.Record) error { return nil }
-func (d discard) WithAttrs([]slog.Attr) slog.Handler      { return d }
-func (d discard) WithGroup(string) slog.Handler           { return d }
