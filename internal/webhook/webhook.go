@@ -1,5 +1,6 @@
-// Package webhook holds what every provider's webhook handler shares: a
-// capped body read, and dedupe through the Store with a lease on a delivery
+// Package webhook holds what every provider's webhook handler shares
+// around its own verification: POST only, a capped body read, the hand-off
+// of a verified delivery to an inbox, and dedupe through the Store with a lease on a delivery
 // in progress that is renewed while the user's function runs, released when
 // it fails and gone on its own before the provider's next retry when the
 // replica holding it dies, so no retry is swallowed.
