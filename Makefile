@@ -18,13 +18,17 @@ cover:
 	$(GO) test -count=1 -coverprofile=cover.out $(PKGS)
 	$(GO) tool cover -func=cover.out | tail -1
 
-# bench runs every SDK/raw pair (benchmarks/) three times at 0.5 s each,
-# plus the webhook pair on one core, then prints the ratio table
-# (scripts/benchtable). About 1.5 minutes on 2 cores.
+# bench runs every pair of benchmarks/ (SDK, bare resty, raw net/http in
+# alternating blocks; each pair sizes its own blocks, hence -benchtime=1x),
+# then the peer SDKs of benchmarks/peers (a module of its own, so the core
+# go.mod never gains them), then prints the tables of BENCHMARKS.md
+# (scripts/benchtable). About 1.5 minutes on 2 cores. To check that two
+# runs agree: make bench BENCH_OUT=a.txt; make bench BENCH_OUT=b.txt;
+# go run ./scripts/benchtable -compare a.txt b.txt
 BENCH_OUT ?= bench.txt
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=0.5s -count=3 ./benchmarks > $(BENCH_OUT)
-	$(GO) test -run='^$$' -bench='Webhook/serial' -benchmem -benchtime=0.5s -count=3 -cpu=1 ./benchmarks >> $(BENCH_OUT)
+	$(GO) test -run='^$$' -bench=. -benchtime=1x -timeout=10m ./benchmarks > $(BENCH_OUT)
+	(cd benchmarks/peers && GOWORK=off $(GO) test -run='^$$' -bench=. -benchtime=1x -timeout=10m .) >> $(BENCH_OUT)
 	$(GO) run ./scripts/benchtable < $(BENCH_OUT)
 
 fuzz:

@@ -20,10 +20,15 @@ import (
 // is a nil pointer whose every call returns an error matching
 // ErrNotConfigured, so it never panics.
 type Client struct {
-	Partner   *partner.Client
-	SMS       *smsnumbers.Client
+	// Partner is the Partner S2S API client (catalog, balance, orders,
+	// eSIM top-ups).
+	Partner *partner.Client
+	// SMS is the SMS activation numbers client.
+	SMS *smsnumbers.Client
+	// ESIMStory is the eSIM Story partner API client.
 	ESIMStory *esimstory.Client
-	Topups    *topups.Client
+	// Topups is the eSIM top-up and number renewal client.
+	Topups *topups.Client
 }
 
 // New builds a Client. Shared settings (HTTP client, store, clock, logger,

@@ -33,21 +33,21 @@ func allProviders() []simkit.Option {
 	return []simkit.Option{
 		simkit.WithPartner(func(o *partner.Options) {
 			o.BaseURL = "https://partner.test/v1/partner"
-			o.Token = partnerToken
-			o.Secret = partnerSecret
+			o.Token = signing.NewSecret(partnerToken)
+			o.Secret = signing.NewSecret(partnerSecret)
 		}),
-		simkit.WithSMS(func(o *smsnumbers.Options) { o.Token = smsToken }),
+		simkit.WithSMS(func(o *smsnumbers.Options) { o.Token = signing.NewSecret(smsToken) }),
 		simkit.WithESIMStory(func(o *esimstory.Options) {
 			o.AccessKey = "AK"
-			o.SecretKey = signing.Secret(esimSecret)
+			o.SecretKey = signing.NewSecret(esimSecret)
 			o.Sandbox = true
 		}),
 		simkit.WithTopups(func(o *topups.Options) {
 			o.BaseURL = "https://topups.test"
 			o.ClientID = "cid"
-			o.ClientSecret = topupsSecret
+			o.ClientSecret = signing.NewSecret(topupsSecret)
 			o.RenewalBaseURL = "https://renew.test"
-			o.RenewalKey = renewalKey
+			o.RenewalKey = signing.NewSecret(renewalKey)
 		}),
 	}
 }
@@ -74,9 +74,9 @@ func TestNewRefusesIncompleteProviders(t *testing.T) {
 		opt  simkit.Option
 		want error
 	}{
-		{"partner without secret", simkit.WithPartner(func(o *partner.Options) { o.BaseURL = "https://x"; o.Token = "t" }), simkit.ErrNotConfigured},
-		{"partner without base URL", simkit.WithPartner(func(o *partner.Options) { o.Token = "t"; o.Secret = "s" }), simkit.ErrNotConfigured},
-		{"esimstory with a key that is not base64", simkit.WithESIMStory(func(o *esimstory.Options) { o.AccessKey = "a"; o.SecretKey = "%%%" }), simkit.ErrValidation},
+		{"partner without secret", simkit.WithPartner(func(o *partner.Options) { o.BaseURL = "https://x"; o.Token = signing.NewSecret("t") }), simkit.ErrNotConfigured},
+		{"partner without base URL", simkit.WithPartner(func(o *partner.Options) { o.Token = signing.NewSecret("t"); o.Secret = signing.NewSecret("s") }), simkit.ErrNotConfigured},
+		{"esimstory with a key that is not base64", simkit.WithESIMStory(func(o *esimstory.Options) { o.AccessKey = "a"; o.SecretKey = signing.NewSecret("%%%") }), simkit.ErrValidation},
 		{"topups without client secret", simkit.WithTopups(func(o *topups.Options) { o.BaseURL = "https://x"; o.ClientID = "c" }), simkit.ErrNotConfigured},
 		{"sms without token", simkit.WithSMS(func(o *smsnumbers.Options) {}), simkit.ErrNotConfigured},
 	}

@@ -66,8 +66,8 @@ func EnvOptions(lookup func(string) (string, bool)) ([]Option, error) {
 	} else if v {
 		out = append(out, WithPartner(func(o *partner.Options) {
 			o.BaseURL = get(EnvPartnerBaseURL)
-			o.Token = signing.Secret(get(EnvPartnerToken))
-			o.Secret = signing.Secret(get(EnvPartnerSecret))
+			o.Token = signing.NewSecret(get(EnvPartnerToken))
+			o.Secret = signing.NewSecret(get(EnvPartnerSecret))
 		}))
 	}
 
@@ -76,7 +76,7 @@ func EnvOptions(lookup func(string) (string, bool)) ([]Option, error) {
 	} else if v {
 		out = append(out, WithSMS(func(o *smsnumbers.Options) {
 			o.BaseURL = get(EnvSMSBaseURL)
-			o.Token = signing.Secret(get(EnvSMSToken))
+			o.Token = signing.NewSecret(get(EnvSMSToken))
 		}))
 	}
 
@@ -93,7 +93,7 @@ func EnvOptions(lookup func(string) (string, bool)) ([]Option, error) {
 			o.BaseURL = get(EnvESIMStoryBaseURL)
 			o.Sandbox = sandbox
 			o.AccessKey = get(EnvESIMStoryAccessKey)
-			o.SecretKey = signing.Secret(get(EnvESIMStorySecretKey))
+			o.SecretKey = signing.NewSecret(get(EnvESIMStorySecretKey))
 		}))
 	}
 
@@ -112,9 +112,9 @@ func EnvOptions(lookup func(string) (string, bool)) ([]Option, error) {
 		out = append(out, WithTopups(func(o *topups.Options) {
 			o.BaseURL = get(EnvTopupsBaseURL)
 			o.ClientID = get(EnvTopupsClientID)
-			o.ClientSecret = signing.Secret(get(EnvTopupsClientSecret))
+			o.ClientSecret = signing.NewSecret(get(EnvTopupsClientSecret))
 			o.RenewalBaseURL = get(EnvTopupsRenewalBaseURL)
-			o.RenewalKey = signing.Secret(get(EnvTopupsRenewalKey))
+			o.RenewalKey = signing.NewSecret(get(EnvTopupsRenewalKey))
 		}))
 	}
 	return out, nil

@@ -3,9 +3,25 @@ package simkit
 import "github.com/simkit/simkit/apierror"
 
 // Error is the error type every simkit call returns once it has failed for a
-// reason the provider or the SDK can name; read it with errors.As. Its
-// fields are documented in package apierror, which a program using a single
-// provider package can import instead of this one.
+// reason the provider or the SDK can name; read it with errors.As and
+// classify it with errors.Is and the sentinels below. It is
+// apierror.Error, which a program using a single provider package can
+// import instead of this package. Its fields:
+//
+//   - Provider: "partner", "smsnumbers", "esimstory" or "topups".
+//   - Op: the call's method and route template, e.g. "GET /v1/user/check/{id}";
+//     never customer data or ids.
+//   - StatusCode: the HTTP status of the last answer; 0 when none came.
+//   - Code, Message: the provider's error code and message (Message capped
+//     at apierror.MaxMessage bytes), or simkit's own for errors it raises.
+//   - RequestID: the provider's request id of the last answer.
+//   - RetryAfter: how long to wait before trying again, when known.
+//   - Raw: the start of the provider's body (apierror.MaxRawBody bytes).
+//   - Kind: the sentinel it classifies as; Err: the underlying cause.
+//   - Ambiguous: some attempt may have been acted on without a readable
+//     answer (the reason a money call settled its outcome by look-up).
+//   - Reference, Started: for a money call whose outcome is unknown, what
+//     identifies the attempt and when the call began.
 type Error = apierror.Error
 
 // Sentinels for errors.Is. They are the values of package apierror, so a

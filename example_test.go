@@ -27,8 +27,8 @@ func ExampleNew() {
 	c, err := simkit.New(
 		simkit.WithPartner(func(o *partner.Options) {
 			o.BaseURL = env.Config.PartnerURL // your provider's URL in production
-			o.Token = signing.Secret(simkittest.FakePartnerToken)
-			o.Secret = signing.Secret(simkittest.FakePartnerSecret)
+			o.Token = signing.NewSecret(simkittest.FakePartnerToken)
+			o.Secret = signing.NewSecret(simkittest.FakePartnerSecret)
 		}),
 		simkit.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, nil))),
 		simkit.WithTimeout(10*time.Second),

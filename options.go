@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/simkit/simkit/esimstory"
+	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/partner"
 	"github.com/simkit/simkit/retry"
@@ -21,10 +22,14 @@ type Options struct {
 	// Shared applies to every provider before its own options run, so a
 	// provider's functions can still override any of it.
 	option.Shared
-	Partner   []func(*partner.Options)
-	SMS       []func(*smsnumbers.Options)
+	// Partner configures the partner client (WithPartner appends here).
+	Partner []func(*partner.Options)
+	// SMS configures the SMS numbers client (WithSMS).
+	SMS []func(*smsnumbers.Options)
+	// ESIMStory configures the eSIM Story client (WithESIMStory).
 	ESIMStory []func(*esimstory.Options)
-	Topups    []func(*topups.Options)
+	// Topups configures the top-ups client (WithTopups).
+	Topups []func(*topups.Options)
 }
 
 // Option changes Options; pass any number to New.
@@ -99,4 +104,12 @@ func WithClock(now func() time.Time) Option {
 // for example a Redis store shared by replicas.
 func WithStore(st store.Store) Option {
 	return func(o *Options) { o.Store = st }
+}
+
+// WithObserver sends every provider's events (calls, attempts, limiter
+// waits, cache hits, webhook deliveries, wait progress) to obs, e.g.
+// contrib/otel's tracing and metrics observer. A provider's own
+// Shared.Observer, set in its options, overrides it for that provider.
+func WithObserver(obs observe.Observer) Option {
+	return func(o *Options) { o.Observer = obs }
 }

@@ -58,7 +58,7 @@ func TestRootRetryKeepsSMSBanSafe(t *testing.T) {
 				simkit.WithLimiter(option.NoLimit),
 				simkit.WithSMS(func(o *smsnumbers.Options) {
 					o.BaseURL = srv.URL
-					o.Token = signing.Secret(smsToken)
+					o.Token = signing.NewSecret(smsToken)
 					// Only the sleeper: the schedule stays the default's.
 					o.Retry.Sleep = sleep
 					if tc.sms != nil {

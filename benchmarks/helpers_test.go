@@ -1,7 +1,11 @@
-// Package benchmarks measures simkit against the floor a hand-written client
-// pays: every SDK benchmark has a "raw" twin doing the same request with
-// plain net/http, encoding/json and crypto/hmac. Pairs are named X/sdk and
-// X/raw so scripts/benchtable can print their ratio.
+// Package benchmarks measures simkit against the floors a hand-written
+// client pays: every SDK call has a "resty" twin (resty v2 sending the same
+// request with no SDK logic: the SDK's own request path, so SDK/resty is
+// the SDK's cost) and a "raw" twin (plain net/http, encoding/json and
+// crypto/hmac, the absolute floor). Twins encode and decode the same typed
+// structs the SDK does. Sides of a pair run in one loop, in alternating
+// blocks (see runPair); run them with -benchtime=1x and read the table with
+// scripts/benchtable.
 package benchmarks
 
 import (
@@ -12,10 +16,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-resty/resty/v2"
 )
 
 // fixture reads a provider answer from testdata, so both sides of a pair
@@ -66,9 +71,18 @@ func (m memoryRT) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // loopback serves routes over a real TCP socket on 127.0.0.1.
 func loopback(tb testing.TB, rt routes) *httptest.Server {
+	return delayed(tb, rt, 0)
+}
+
+// delayed is loopback with the server answering after delay, as a real
+// provider takes time to answer.
+func delayed(tb testing.TB, rt routes, delay time.Duration) *httptest.Server {
 	tb.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
+		if delay > 0 {
+			time.Sleep(delay)
+		}
 		b := rt.body(r.URL.Path)
 		if b == nil {
 			http.NotFound(w, r)
@@ -90,6 +104,9 @@ func pooledTransport() *http.Transport {
 	t.IdleConnTimeout = 90 * time.Second
 	return t
 }
+
+// pooled is the RoundTripper maker of a loopback target.
+func pooled() http.RoundTripper { return pooledTransport() }
 
 // rawGet is the hand-written GET: build, send, read, close. Decoding is the
 // caller's.
@@ -124,12 +141,23 @@ type statusError struct{ code int }
 
 func (e *statusError) Error() string { return http.StatusText(e.code) }
 
-// percentile returns the p-th percentile (0..1) of d, sorting it.
-func percentile(d []time.Duration, p float64) time.Duration {
-	if len(d) == 0 {
-		return 0
+// restyFor is the bare resty client of a twin: resty v2 over the same
+// transport, the provider's fixed headers set once, nothing else.
+func restyFor(rt http.RoundTripper, header http.Header) *resty.Client {
+	c := resty.NewWithClient(&http.Client{Transport: rt})
+	for k, v := range header {
+		c.Header[k] = v
 	}
-	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
-	i := int(float64(len(d)-1) * p)
-	return d[i]
+	return c
+}
+
+// restyResult checks a resty answer the way a bare resty client does.
+func restyResult(resp *resty.Response, err error) error {
+	if err != nil {
+		return err
+	}
+	if resp.IsError() {
+		return &statusError{resp.StatusCode()}
+	}
+	return nil
 }

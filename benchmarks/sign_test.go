@@ -1,13 +1,16 @@
 package benchmarks
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"strconv"
 	"testing"
 
+	"github.com/simkit/simkit/benchmarks/internal/pair"
 	"github.com/simkit/simkit/signing"
 )
 
@@ -27,7 +30,7 @@ func BenchmarkSign(b *testing.B) {
 	const ts = int64(1768478058)
 	tss := strconv.FormatInt(ts, 10)
 	const ext, iccid, event, idem = "ORD-12345", "8944422711108338982", "order.status_changed", "550e8400-e29b-41d4-a716-446655440000"
-	es, err := signing.NewESIMStory(benchAccessKey, signing.Secret(base64.StdEncoding.EncodeToString(esimKey)))
+	es, err := signing.NewESIMStory(benchAccessKey, signing.NewSecret(base64.StdEncoding.EncodeToString(esimKey)))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -58,19 +61,15 @@ func BenchmarkSign(b *testing.B) {
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
-			for _, side := range []struct {
-				name string
-				fn   func() bool
-			}{{"sdk", c.sdk}, {"raw", c.raw}} {
-				b.Run(side.name, func(b *testing.B) {
-					b.ReportAllocs()
-					for i := 0; i < b.N; i++ {
-						if !side.fn() {
-							b.Fatal("signing failed")
-						}
+			wrap := func(fn func() bool) call {
+				return func(context.Context) error {
+					if !fn() {
+						return errors.New("signing failed")
 					}
-				})
+					return nil
+				}
 			}
+			pair.Run(b, pair.Config{}, pair.Serial("sdk", wrap(c.sdk)), pair.Serial("raw", wrap(c.raw)))
 		})
 	}
 }

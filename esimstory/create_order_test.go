@@ -19,6 +19,7 @@ import (
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/esimstory"
 	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/signing"
 )
 
 // expectedSignature recomputes the SPEC vector with crypto/hmac directly,
@@ -175,7 +176,7 @@ func TestNewRequiresCredentials(t *testing.T) {
 	}{
 		{"no access key", func(o *esimstory.Options) { o.SecretKey = testSecret }, apierror.ErrNotConfigured},
 		{"no secret", func(o *esimstory.Options) { o.AccessKey = testAccessKey }, apierror.ErrNotConfigured},
-		{"secret not base64", func(o *esimstory.Options) { o.AccessKey, o.SecretKey = testAccessKey, "***" }, apierror.ErrValidation},
+		{"secret not base64", func(o *esimstory.Options) { o.AccessKey, o.SecretKey = testAccessKey, signing.NewSecret("***") }, apierror.ErrValidation},
 		{"bad base URL", func(o *esimstory.Options) {
 			o.AccessKey, o.SecretKey, o.BaseURL = testAccessKey, testSecret, "http://bad host/%zz"
 		}, apierror.ErrValidation},

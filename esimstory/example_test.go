@@ -25,7 +25,7 @@ const exampleOption = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
 // first attempt for "ORDER-LOST" creates the order and then fails with 500,
 // as a real answer lost on the way would.
 func fakeESIMStory() *httptest.Server {
-	verifier, _ := signing.NewESIMStory("AK-example", "c2VjcmV0")
+	verifier, _ := signing.NewESIMStory("AK-example", signing.NewSecret("c2VjcmV0"))
 	seen := map[string]bool{}
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ts, _ := strconv.ParseInt(r.Header.Get(signing.HeaderESIMStoryTimestamp), 10, 64)
@@ -60,7 +60,7 @@ func ExampleClient_CreateOrder() {
 	c, err := esimstory.New(func(o *esimstory.Options) {
 		o.BaseURL = srv.URL + "/api" // production: leave empty (ProductionURL)
 		o.AccessKey = "AK-example"
-		o.SecretKey = "c2VjcmV0" // base64, as eSIM Story issues it
+		o.SecretKey = signing.NewSecret("c2VjcmV0") // base64, as eSIM Story issues it
 		o.Retry = retry.Policy{MaxAttempts: 3, BaseDelay: time.Millisecond}
 	})
 	if err != nil {
@@ -105,7 +105,7 @@ func ExampleNewWebhookHandler() {
 		return nil
 	}, func(o *esimstory.WebhookOptions) {
 		// Register https://you.example/esimstory/hook?token=... with eSIM Story.
-		o.Auth = esimstory.TokenInURL("token", "long-random-token")
+		o.Auth = esimstory.TokenInURL("token", signing.NewSecret("long-random-token"))
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -145,7 +145,7 @@ func ExampleTracker_Wait() {
 	}})
 	h, _ := esimstory.NewWebhookHandler(func(context.Context, *esimstory.Delivery) error { return nil },
 		func(o *esimstory.WebhookOptions) {
-			o.Auth = esimstory.BasicAuth("esim", "pa55word")
+			o.Auth = esimstory.BasicAuth(signing.NewSecret("esim"), signing.NewSecret("pa55word"))
 			o.Tracker = tr
 		})
 	deliver := func(topupID, iccid string) int {

@@ -188,7 +188,7 @@ func TestFaultMatrix(t *testing.T) {
 			client, err := esimstory.New(func(o *esimstory.Options) {
 				o.BaseURL = m.srv.URL + simkittest.ESIMStoryPrefix
 				o.AccessKey = simkittest.FakeESIMStoryAccessKey
-				o.SecretKey = signing.Secret(simkittest.FakeESIMStorySecretKey)
+				o.SecretKey = signing.NewSecret(simkittest.FakeESIMStorySecretKey)
 				o.Transport = m.rt
 				o.Limiter = option.NoLimit
 				o.Tracker = tr

@@ -27,7 +27,7 @@ const (
 )
 
 // testSecret is the base64 secret key the provider would hand out.
-var testSecret = signing.Secret(base64.StdEncoding.EncodeToString([]byte(testRawSecret)))
+var testSecret = signing.NewSecret(base64.StdEncoding.EncodeToString([]byte(testRawSecret)))
 
 // fakeClock is a settable clock; retry sleeps advance it.
 type fakeClock struct {

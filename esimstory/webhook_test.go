@@ -20,7 +20,7 @@ import (
 	"github.com/simkit/simkit/signing"
 )
 
-const hookToken = signing.Secret("hook-token-0123456789")
+var hookToken = signing.NewSecret("hook-token-0123456789")
 
 func withToken(o *esimstory.WebhookOptions) { o.Auth = esimstory.TokenInURL("token", hookToken) }
 
@@ -53,9 +53,11 @@ func TestNewWebhookHandlerRefusesMissingAuthOrFunction(t *testing.T) {
 	}{
 		{"no auth", fn, nil},
 		{"nil function", nil, []func(*esimstory.WebhookOptions){withToken}},
-		{"empty token", fn, []func(*esimstory.WebhookOptions){func(o *esimstory.WebhookOptions) { o.Auth = esimstory.TokenInURL("token", "") }}},
+		{"empty token", fn, []func(*esimstory.WebhookOptions){func(o *esimstory.WebhookOptions) { o.Auth = esimstory.TokenInURL("token", signing.NewSecret("")) }}},
 		{"empty param", fn, []func(*esimstory.WebhookOptions){func(o *esimstory.WebhookOptions) { o.Auth = esimstory.TokenInURL("", hookToken) }}},
-		{"empty basic password", fn, []func(*esimstory.WebhookOptions){func(o *esimstory.WebhookOptions) { o.Auth = esimstory.BasicAuth("user", "") }}},
+		{"empty basic password", fn, []func(*esimstory.WebhookOptions){func(o *esimstory.WebhookOptions) {
+			o.Auth = esimstory.BasicAuth(signing.NewSecret("user"), signing.NewSecret(""))
+		}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,7 +70,9 @@ func TestNewWebhookHandlerRefusesMissingAuthOrFunction(t *testing.T) {
 
 func TestWebhookAuthentication(t *testing.T) {
 	body := fixture(t, "delivery.json")
-	basic := func(o *esimstory.WebhookOptions) { o.Auth = esimstory.BasicAuth("esim", "pa55word") }
+	basic := func(o *esimstory.WebhookOptions) {
+		o.Auth = esimstory.BasicAuth(signing.NewSecret("esim"), signing.NewSecret("pa55word"))
+	}
 	custom := func(o *esimstory.WebhookOptions) {
 		o.Auth = esimstory.AuthFunc(func(r *http.Request) bool { return r.Header.Get("X-Gateway") == "ok" })
 	}

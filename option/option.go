@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/retry"
 	"github.com/simkit/simkit/store"
 )
@@ -54,6 +55,15 @@ type Shared struct {
 	Store store.Store
 	// MaxResponseBytes caps a response body. Zero means 8 MiB.
 	MaxResponseBytes int
+	// Observer receives every call, attempt, limiter wait, cache and
+	// dedupe hit, webhook delivery and wait progress (see package
+	// observe; contrib/otel turns them into OpenTelemetry spans and
+	// metrics). Nil observes nothing, at no cost.
+	Observer observe.Observer
+	// RequestIDHeader names the header the provider returns its request
+	// id in, shown in errors, logs and observer events. Empty means the
+	// provider's own (X-Request-Id for every provider today).
+	RequestIDHeader string
 }
 
 // NoLimit is a Limiter that never waits, for turning client-side pacing off.
@@ -107,19 +117,29 @@ func WithResponse(r *Response) CallOption {
 
 // Response is the metadata of the last attempt of a call.
 type Response struct {
+	// StatusCode is the HTTP status of the last answer.
 	StatusCode int
-	Header     http.Header
-	RequestID  string
-	Attempts   int
-	RateLimit  RateLimit
+	// Header holds the last answer's headers.
+	Header http.Header
+	// RequestID is the provider's request id of the last answer, read from
+	// the provider's request-id header.
+	RequestID string
+	// Attempts counts the attempts the call made, the first included.
+	Attempts int
+	// RateLimit is the provider's rate-limit state after the last answer.
+	RateLimit RateLimit
 }
 
 // RateLimit is the provider's rate-limit state as its headers reported it;
 // fields are zero when the provider sent none.
 type RateLimit struct {
-	Limit      int
-	Remaining  int
-	Reset      time.Time
+	// Limit is the number of requests allowed in the provider's window.
+	Limit int
+	// Remaining is how many of them are left.
+	Remaining int
+	// Reset is when the window starts over.
+	Reset time.Time
+	// RetryAfter is the provider's Retry-After, when it sent one.
 	RetryAfter time.Duration
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/signing"
 )
 
 // TestNilClientNotConfigured: a nil *Client (a root simkit.Client without
@@ -21,7 +22,7 @@ func TestNilClientNotConfigured(t *testing.T) {
 		"ListProducts":          func() error { _, err := c.ListProducts(ctx, ListProductsParams{}); return err },
 		"GetProduct":            func() error { _, err := c.GetProduct(ctx, productID, GetProductParams{}); return err },
 		"ListPricelist":         func() error { _, err := c.ListPricelist(ctx, ListPricelistParams{}); return err },
-		"ListCategories":        func() error { _, err := c.ListCategories(ctx, ListCategoriesParams{}); return err },
+		"Categories":            func() error { _, err := c.Categories(ctx, CategoriesParams{}); return err },
 		"ListOrders":            func() error { _, err := c.ListOrders(ctx, ListOrdersParams{}); return err },
 		"GetOrder":              func() error { _, err := c.GetOrder(ctx, orderUUID); return err },
 		"FindOrderByExternalID": func() error { _, err := c.FindOrderByExternalID(ctx, "x"); return err },
@@ -59,10 +60,14 @@ func TestNewRequiresCredentials(t *testing.T) {
 		fn   func(*Options)
 		want error
 	}{
-		{"no token", func(o *Options) { o.BaseURL = testBase; o.Secret = testSecret }, apierror.ErrNotConfigured},
-		{"no secret", func(o *Options) { o.BaseURL = testBase; o.Token = testToken }, apierror.ErrNotConfigured},
-		{"no base URL", func(o *Options) { o.Token = testToken; o.Secret = testSecret }, apierror.ErrNotConfigured},
-		{"bad base URL", func(o *Options) { o.BaseURL = "api.example"; o.Token = testToken; o.Secret = testSecret }, apierror.ErrValidation},
+		{"no token", func(o *Options) { o.BaseURL = testBase; o.Secret = signing.NewSecret(testSecret) }, apierror.ErrNotConfigured},
+		{"no secret", func(o *Options) { o.BaseURL = testBase; o.Token = signing.NewSecret(testToken) }, apierror.ErrNotConfigured},
+		{"no base URL", func(o *Options) { o.Token = signing.NewSecret(testToken); o.Secret = signing.NewSecret(testSecret) }, apierror.ErrNotConfigured},
+		{"bad base URL", func(o *Options) {
+			o.BaseURL = "api.example"
+			o.Token = signing.NewSecret(testToken)
+			o.Secret = signing.NewSecret(testSecret)
+		}, apierror.ErrValidation},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

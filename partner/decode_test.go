@@ -126,7 +126,7 @@ func TestPricelistDecodes(t *testing.T) {
 func TestCategoriesDecode(t *testing.T) {
 	h := newHarness(t)
 	h.on(t, "GET", "/catalog/categories", 200, "categories.json")
-	cats, err := h.c.ListCategories(context.Background(), ListCategoriesParams{})
+	cats, err := h.c.Categories(context.Background(), CategoriesParams{})
 	require.NoError(t, err)
 	require.Len(t, cats, 2)
 	require.Equal(t, "gaming", cats[0].Slug)

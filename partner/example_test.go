@@ -64,8 +64,8 @@ func exampleServer() *httptest.Server {
 func exampleClient(srv *httptest.Server) *partner.Client {
 	c, err := partner.New(func(o *partner.Options) {
 		o.BaseURL = srv.URL + "/v1/partner"
-		o.Token = signing.Secret("s2s-token")
-		o.Secret = signing.Secret("partner-secret")
+		o.Token = signing.NewSecret("s2s-token")
+		o.Secret = signing.NewSecret("partner-secret")
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -195,12 +195,12 @@ func ExampleClient_AllPricelist() {
 	// Output: priced SKUs: 6
 }
 
-func ExampleClient_ListCategories() {
+func ExampleClient_Categories() {
 	srv := exampleServer()
 	defer srv.Close()
 	c := exampleClient(srv)
 
-	cats, err := c.ListCategories(context.Background(), partner.ListCategoriesParams{Target: partner.TargetProduct})
+	cats, err := c.Categories(context.Background(), partner.CategoriesParams{Target: partner.TargetProduct})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -348,7 +348,7 @@ func ExampleClient_GetESIMStatus() {
 }
 
 func ExampleNewWebhookHandler() {
-	secret := signing.Secret("partner-secret")
+	secret := signing.NewSecret("partner-secret")
 	h, err := partner.NewWebhookHandler(secret, func(ctx context.Context, ev *partner.WebhookEvent) error {
 		fmt.Println(ev.Event, ev.Order.ExternalID, ev.Order.Status)
 		return nil // an error answers 500 and the provider retries

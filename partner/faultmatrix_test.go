@@ -19,6 +19,7 @@ import (
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/partner"
 	"github.com/simkit/simkit/retry"
+	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/simkittest"
 )
 
@@ -61,8 +62,8 @@ func (m *matrixServer) client(t *testing.T) (*partner.Client, *[]time.Duration) 
 	waits := &[]time.Duration{}
 	c, err := partner.New(func(o *partner.Options) {
 		o.BaseURL = m.srv.URL + simkittest.PartnerPrefix
-		o.Token = simkittest.FakePartnerToken
-		o.Secret = simkittest.FakePartnerSecret
+		o.Token = signing.NewSecret(simkittest.FakePartnerToken)
+		o.Secret = signing.NewSecret(simkittest.FakePartnerSecret)
 		o.Transport = m.rt
 		o.Limiter = option.NoLimit
 		o.Retry = retry.Policy{

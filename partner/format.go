@@ -16,9 +16,10 @@ func (o Options) Format(f fmt.State, verb rune) {
 
 // Format prints the client as partner.Client{BaseURL: ...} whatever the
 // verb, so no fmt verb (%s, %q, %x, %+v, ...) can walk into the fields
-// that hold the token and partner_secret.
-func (c *Client) Format(f fmt.State, verb rune) {
-	if c == nil || c.opts == nil {
+// that hold the token and partner_secret. A value receiver, so a Client
+// value is covered as well as a pointer.
+func (c Client) Format(f fmt.State, verb rune) {
+	if c.opts == nil {
 		_, _ = io.WriteString(f, "partner.Client(nil)")
 		return
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/retry"
+	"github.com/simkit/simkit/signing"
 )
 
 const (
@@ -64,8 +65,8 @@ func newHarness(t *testing.T, fns ...func(*Options)) *harness {
 	}
 	all := append([]func(*Options){func(o *Options) {
 		o.BaseURL = testBase
-		o.Token = testToken
-		o.Secret = testSecret
+		o.Token = signing.NewSecret(testToken)
+		o.Secret = signing.NewSecret(testSecret)
 		o.Transport = h.mt
 		o.Retry = pol
 		o.Limiter = option.NoLimit

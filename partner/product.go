@@ -25,7 +25,7 @@ type Product struct {
 	// Image is the product image's URL ("" when none).
 	Image string `json:"image"`
 	// Attributes are kept raw: their shape depends on the category (see
-	// ListCategories).
+	// Categories).
 	Attributes json.RawMessage `json:"attributes"`
 	// SKUs are the orderable variants.
 	SKUs []SKU `json:"skus"`

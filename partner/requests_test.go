@@ -59,7 +59,7 @@ func TestRequestsAsSent(t *testing.T) {
 			}, query: url.Values{"locale": {"en"}, "cursor": {"p"}, "per_page": {"1"}, "category_id": {"30"}, "type": {"esim"}}},
 		{name: "categories", method: "GET", path: "/catalog/categories", fixture: "categories.json",
 			call: func(c *Client) error {
-				_, err := c.ListCategories(ctx, ListCategoriesParams{Locale: LocaleRU, Target: TargetSKU})
+				_, err := c.Categories(ctx, CategoriesParams{Locale: LocaleRU, Target: TargetSKU})
 				return err
 			}, query: url.Values{"locale": {"ru"}, "target": {"sku"}}},
 		{name: "orders", method: "GET", path: "/orders", fixture: "orders_page1.json",

@@ -25,7 +25,7 @@ func TestCallLabelsAreRouteTemplates(t *testing.T) {
 		{"GET /catalog/products", func(c *Client) error { _, err := c.ListProducts(ctx, ListProductsParams{}); return err }},
 		{"GET /catalog/products/{uuid}", func(c *Client) error { _, err := c.GetProduct(ctx, productID, GetProductParams{}); return err }},
 		{"GET /catalog/pricelist", func(c *Client) error { _, err := c.ListPricelist(ctx, ListPricelistParams{}); return err }},
-		{"GET /catalog/categories", func(c *Client) error { _, err := c.ListCategories(ctx, ListCategoriesParams{}); return err }},
+		{"GET /catalog/categories", func(c *Client) error { _, err := c.Categories(ctx, CategoriesParams{}); return err }},
 		{"GET /orders", func(c *Client) error { _, err := c.ListOrders(ctx, ListOrdersParams{}); return err }},
 		{"GET /orders/{uuid}", func(c *Client) error { _, err := c.GetOrder(ctx, orderUUID); return err }},
 		{"POST /orders", func(c *Client) error { _, err := c.CreateOrder(ctx, orderParams()); return err }},

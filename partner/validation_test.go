@@ -78,11 +78,11 @@ func TestBadInputRefusedWithoutRequest(t *testing.T) {
 			return err
 		}},
 		{"categories: bad target", func(c *Client) error {
-			_, err := c.ListCategories(ctx, ListCategoriesParams{Target: "order"})
+			_, err := c.Categories(ctx, CategoriesParams{Target: "order"})
 			return err
 		}},
 		{"categories: bad locale", func(c *Client) error {
-			_, err := c.ListCategories(ctx, ListCategoriesParams{Locale: "xx"})
+			_, err := c.Categories(ctx, CategoriesParams{Locale: "xx"})
 			return err
 		}},
 		{"orders: per_page 101", func(c *Client) error { _, err := c.ListOrders(ctx, ListOrdersParams{PerPage: 101}); return err }},

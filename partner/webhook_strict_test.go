@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit/inbox"
+	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/store"
 )
 
@@ -103,14 +104,14 @@ func TestWebhookReplicaDiesMidDelivery(t *testing.T) {
 	st := store.NewMemory(func(o *store.MemoryOptions) { o.Now = clock.Now })
 	opts := func(o *WebhookOptions) { o.Store = st; o.Now = clock.Now }
 	entered, dead := make(chan struct{}), make(chan struct{})
-	dying, err := NewWebhookHandler(testSecret, func(ctx context.Context, _ *WebhookEvent) error {
+	dying, err := NewWebhookHandler(signing.NewSecret(testSecret), func(ctx context.Context, _ *WebhookEvent) error {
 		close(entered)
 		<-dead
 		return context.Canceled
 	}, opts)
 	require.NoError(t, err)
 	rec := &hookRecorder{}
-	alive, err := NewWebhookHandler(testSecret, rec.fn, opts)
+	alive, err := NewWebhookHandler(signing.NewSecret(testSecret), rec.fn, opts)
 	require.NoError(t, err)
 
 	body := eventBody(t, EventOrderStatusChanged, capturedKey)
@@ -164,6 +165,6 @@ func TestWebhookInbox(t *testing.T) {
 	require.Equal(t, capturedKey, rec.events[0].IdempotencyKey)
 	require.Equal(t, "ORD-12345", rec.events[0].Order.ExternalID)
 
-	_, err = NewWebhookHandler(testSecret, rec.fn, func(o *WebhookOptions) { o.Inbox = in })
+	_, err = NewWebhookHandler(signing.NewSecret(testSecret), rec.fn, func(o *WebhookOptions) { o.Inbox = in })
 	require.Error(t, err, "one partner handler per inbox")
 }

@@ -50,7 +50,7 @@ func newHook(t *testing.T, rec *hookRecorder, opts ...func(*WebhookOptions)) htt
 
 func mustHook(t *testing.T, fn func(context.Context, *WebhookEvent) error, opts ...func(*WebhookOptions)) http.Handler {
 	t.Helper()
-	h, err := NewWebhookHandler(testSecret, fn, append([]func(*WebhookOptions){func(o *WebhookOptions) { o.Now = hookClock }}, opts...)...)
+	h, err := NewWebhookHandler(signing.NewSecret(testSecret), fn, append([]func(*WebhookOptions){func(o *WebhookOptions) { o.Now = hookClock }}, opts...)...)
 	require.NoError(t, err)
 	return h
 }
@@ -252,8 +252,8 @@ func TestWebhookMisconfigured(t *testing.T) {
 		secret signing.Secret
 		fn     func(context.Context, *WebhookEvent) error
 	}{
-		{"empty secret", "", rec.fn},
-		{"nil function", testSecret, nil},
+		{"empty secret", signing.NewSecret(""), rec.fn},
+		{"nil function", signing.NewSecret(testSecret), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -50,7 +50,7 @@ func BenchmarkPartnerWebhookVerify(b *testing.B) {
 }
 
 func BenchmarkESIMStory(b *testing.B) {
-	e, err := NewESIMStory("AK123", Secret(base64.StdEncoding.EncodeToString([]byte("esim-story-raw-key"))))
+	e, err := NewESIMStory("AK123", NewSecret(base64.StdEncoding.EncodeToString([]byte("esim-story-raw-key"))))
 	if err != nil {
 		b.Fatal(err)
 	}

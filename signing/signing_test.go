@@ -80,7 +80,7 @@ func TestEqual(t *testing.T) {
 
 func TestESIMStorySignature(t *testing.T) {
 	key := []byte("esim-story-raw-key-32-bytes-long!")
-	b64 := Secret(base64.StdEncoding.EncodeToString(key))
+	b64 := NewSecret(base64.StdEncoding.EncodeToString(key))
 	e, err := NewESIMStory("AK123", b64)
 	require.NoError(t, err)
 	want := reference(key, "POST\n/api/v1/api_partner/orders\n1768478058\nAK123")
@@ -97,11 +97,11 @@ func TestESIMStorySignature(t *testing.T) {
 	require.Equal(t, want, h.Get(HeaderESIMStorySignature))
 
 	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-		e2, err := NewESIMStory("AK123", Secret(enc.EncodeToString(key)))
+		e2, err := NewESIMStory("AK123", NewSecret(enc.EncodeToString(key)))
 		require.NoError(t, err)
 		require.Equal(t, want, e2.Sign("POST", "/api/v1/api_partner/orders", 1768478058))
 	}
-	for _, bad := range []Secret{"", "not base64 at all!", "%%%"} {
+	for _, bad := range []Secret{NewSecret(""), NewSecret("not base64 at all!"), NewSecret("%%%")} {
 		_, err := NewESIMStory("AK123", bad)
 		require.ErrorIs(t, err, ErrBadKey)
 	}
@@ -193,7 +193,7 @@ func TestNewPartnerWebhookRequest(t *testing.T) {
 
 func TestSecretIsRedactedEverywhere(t *testing.T) {
 	const raw = "sk_live_DO_NOT_LEAK"
-	s := Secret(raw)
+	s := NewSecret(raw)
 	type config struct {
 		Token  Secret
 		Nested struct{ Key Secret }
@@ -215,7 +215,7 @@ func TestSecretIsRedactedEverywhere(t *testing.T) {
 	require.Contains(t, fmt.Sprint(s), Redacted)
 	require.Equal(t, raw, s.Reveal())
 	require.False(t, s.IsZero())
-	require.True(t, Secret("").IsZero())
+	require.True(t, NewSecret("").IsZero())
 }
 
 // FuzzVerifyPartnerWebhook feeds the verifier arbitrary headers and bodies:

@@ -2,7 +2,7 @@
 // providers on loopback, for users' tests, simkit's own examples and local
 // development, with no provider credentials or sandbox.
 //
-// The fakes follow the provider contract (SPEC), not simkit's client code,
+// The fakes follow the providers' published docs, not simkit's client code,
 // so they catch client mistakes too: signatures and timestamps are checked,
 // balances go down and run out, external ids are unique forever, lists
 // paginate for real, and webhooks are signed and retried. Faults injects
@@ -28,8 +28,8 @@
 //			o.Transport = rt
 //			// Replay matches paths, so keep the base path you recorded with.
 //			o.BaseURL = cmp.Or(os.Getenv("SIMKIT_PARTNER_BASE_URL"), "https://partner.invalid/v1/partner")
-//			o.Token = signing.Secret(cmp.Or(os.Getenv("SIMKIT_PARTNER_TOKEN"), "replay"))
-//			o.Secret = signing.Secret(cmp.Or(os.Getenv("SIMKIT_PARTNER_SECRET"), "replay"))
+//			o.Token = signing.NewSecret(cmp.Or(os.Getenv("SIMKIT_PARTNER_TOKEN"), "replay"))
+//			o.Secret = signing.NewSecret(cmp.Or(os.Getenv("SIMKIT_PARTNER_SECRET"), "replay"))
 //		})
 //		...
 //	}

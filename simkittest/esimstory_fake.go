@@ -140,7 +140,7 @@ func NewESIMStoryFake(cfg ESIMStoryFakeConfig) *ESIMStoryFake {
 		units:   map[string]*ESIMStoryUnit{},
 		done:    make(chan struct{}),
 	}
-	f.signer, _ = signing.NewESIMStory(cfg.AccessKey, signing.Secret(cfg.SecretKey))
+	f.signer, _ = signing.NewESIMStory(cfg.AccessKey, signing.NewSecret(cfg.SecretKey))
 	for _, o := range cfg.Options {
 		f.options[o] = true
 	}

@@ -46,7 +46,7 @@ func (h *esimHarness) post(path string, body any, ts time.Time, mutate func(http
 	}
 	req, err := http.NewRequest("POST", h.url+path, bytes.NewReader(raw))
 	require.NoError(h.t, err)
-	s, err := signing.NewESIMStory(FakeESIMStoryAccessKey, FakeESIMStorySecretKey)
+	s, err := signing.NewESIMStory(FakeESIMStoryAccessKey, signing.NewSecret(FakeESIMStorySecretKey))
 	require.NoError(h.t, err)
 	s.SetHeaders(req.Header, "POST", path, ts)
 	if mutate != nil {
@@ -91,7 +91,7 @@ func TestESIMStoryRefusals(t *testing.T) {
 	ok := h.post(esimOrdersPath, esimOrder("ORDER-1", esimProduct(ESIMStoryOptionA, 1)), esimNow, nil)
 	require.Equal(t, 200, ok.Status, ok.Raw)
 	good := esimOrder("ORDER-2", esimProduct(ESIMStoryOptionA, 1))
-	other, _ := signing.NewESIMStory(FakeESIMStoryAccessKey, "b3RoZXIta2V5")
+	other, _ := signing.NewESIMStory(FakeESIMStoryAccessKey, signing.NewSecret("b3RoZXIta2V5"))
 	authErr := func(msg string) string {
 		return `{"error":{"code":"unauthorized","message":"` + msg + `"}}` + "\n"
 	}
@@ -108,7 +108,7 @@ func TestESIMStoryRefusals(t *testing.T) {
 			h.Set(signing.HeaderESIMStorySignature, other.Sign("POST", esimOrdersPath, esimNow.Unix()))
 		}, 401, authErr("Invalid signature.")},
 		{"signed without the /api prefix", esimOrdersPath, good, esimNow, func(h http.Header) {
-			s, _ := signing.NewESIMStory(FakeESIMStoryAccessKey, FakeESIMStorySecretKey)
+			s, _ := signing.NewESIMStory(FakeESIMStoryAccessKey, signing.NewSecret(FakeESIMStorySecretKey))
 			h.Set(signing.HeaderESIMStorySignature, s.Sign("POST", "/v1/api_partner/orders", esimNow.Unix()))
 		}, 401, authErr("Invalid signature.")},
 		{"timestamp 6 minutes old", esimOrdersPath, good, esimNow.Add(-6 * time.Minute), nil, 401, authErr("Request timestamp is too old or invalid.")},

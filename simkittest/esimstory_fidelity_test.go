@@ -28,7 +28,7 @@ func esimTemplate(doc string) *regexp.Regexp {
 var esimShape = shape{elements: true}
 
 func TestESIMStoryFidelity(t *testing.T) {
-	other, err := signing.NewESIMStory(FakeESIMStoryAccessKey, "b3RoZXIta2V5")
+	other, err := signing.NewESIMStory(FakeESIMStoryAccessKey, signing.NewSecret("b3RoZXIta2V5"))
 	require.NoError(t, err)
 	good := esimOrder("FID-NEW", esimProduct(ESIMStoryOptionA, 1))
 	tests := []struct {

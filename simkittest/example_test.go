@@ -95,8 +95,8 @@ func ExampleRecordOrReplay() {
 		c, err := partner.New(func(o *partner.Options) {
 			o.Transport = rt
 			o.BaseURL = "https://sandbox.partner.example/v1/partner"
-			o.Token = signing.Secret("set from your environment when recording")
-			o.Secret = signing.Secret("set from your environment when recording")
+			o.Token = signing.NewSecret("set from your environment when recording")
+			o.Secret = signing.NewSecret("set from your environment when recording")
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -104,8 +104,8 @@ func TestCommittedFixtureReplays(t *testing.T) {
 	p, err := partner.New(func(o *partner.Options) {
 		o.Transport = rt
 		o.BaseURL = base
-		o.Token = signing.Secret(simkittest.FakePartnerToken)
-		o.Secret = signing.Secret(simkittest.FakePartnerSecret)
+		o.Token = signing.NewSecret(simkittest.FakePartnerToken)
+		o.Secret = signing.NewSecret(simkittest.FakePartnerSecret)
 	})
 	require.NoError(t, err)
 	ctx := context.Background()

@@ -212,8 +212,8 @@ func (e *Env) PartnerOptions(o *partner.Options) {
 	if e.Config.Transport != nil {
 		o.Transport = e.Config.Transport
 	}
-	o.Token = signing.Secret(e.Config.PartnerToken)
-	o.Secret = signing.Secret(e.Config.PartnerSecret)
+	o.Token = signing.NewSecret(e.Config.PartnerToken)
+	o.Secret = signing.NewSecret(e.Config.PartnerSecret)
 }
 
 // SMSOptions points an SMS numbers client at the fake. It also sets the
@@ -225,7 +225,7 @@ func (e *Env) SMSOptions(o *smsnumbers.Options) {
 	if e.Config.Transport != nil {
 		o.Transport = e.Config.Transport
 	}
-	o.Token = signing.Secret(e.Config.SMSToken)
+	o.Token = signing.NewSecret(e.Config.SMSToken)
 }
 
 // ESIMStoryOptions points an eSIM Story client at the fake.
@@ -235,7 +235,7 @@ func (e *Env) ESIMStoryOptions(o *esimstory.Options) {
 		o.Transport = e.Config.Transport
 	}
 	o.AccessKey = e.Config.ESIMStoryAccessKey
-	o.SecretKey = signing.Secret(e.Config.ESIMStorySecretKey)
+	o.SecretKey = signing.NewSecret(e.Config.ESIMStorySecretKey)
 }
 
 // TopupsOptions points a top-ups client (and its renewal calls) at the fake.
@@ -245,7 +245,7 @@ func (e *Env) TopupsOptions(o *topups.Options) {
 		o.Transport = e.Config.Transport
 	}
 	o.ClientID = e.Config.TopupsClientID
-	o.ClientSecret = signing.Secret(e.Config.TopupsClientSecret)
+	o.ClientSecret = signing.NewSecret(e.Config.TopupsClientSecret)
 	o.RenewalBaseURL = e.Config.RenewalURL
-	o.RenewalKey = signing.Secret(e.Config.RenewalKey)
+	o.RenewalKey = signing.NewSecret(e.Config.RenewalKey)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -34,7 +33,7 @@ func call[T any](ctx context.Context, c *Client, req *transport.Request, opts []
 func (c *Client) send(ctx context.Context, req *transport.Request, out any, opts []option.CallOption) error {
 	resp, err := c.t.Do(ctx, req, nil, opts...)
 	if err != nil {
-		return redactURL(err, req.Op)
+		return err
 	}
 	if msg := errorText(resp.Body); msg != "" {
 		kind := kindForText(msg)
@@ -53,23 +52,6 @@ func (c *Client) send(ctx context.Context, req *transport.Request, out any, opts
 		return c.t.Fail(resp, &apierror.Error{Message: "cannot decode response", Kind: apierror.ErrBadResponse, Err: err})
 	}
 	return nil
-}
-
-// redactURL replaces the concrete URL in a transport failure ("Get
-// \"https://.../v1/user/reuse/amazon/79001234567\": EOF") with the call's
-// route, so neither a phone number nor a country or product reaches the
-// error string.
-func redactURL(err error, route string) error {
-	var e *apierror.Error
-	if !errors.As(err, &e) {
-		return err
-	}
-	if ue, ok := e.Err.(*url.Error); ok {
-		// "GET /v1/user/check/{id}" -> Get "/v1/user/check/{id}": ...
-		_, tmpl, _ := strings.Cut(route, " ")
-		e.Err = &url.Error{Op: ue.Op, URL: tmpl, Err: ue.Err}
-	}
-	return err
 }
 
 // userRequest builds a GET to a /v1/user or /v1/vendor path with the

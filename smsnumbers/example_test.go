@@ -31,7 +31,7 @@ func fakeAPI(routes map[string]string) *httptest.Server {
 func newClient(srv *httptest.Server) *smsnumbers.Client {
 	c, err := smsnumbers.New(func(o *smsnumbers.Options) {
 		o.BaseURL = srv.URL
-		o.Token = signing.Secret("your-token")
+		o.Token = signing.NewSecret("your-token")
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -210,7 +210,7 @@ func TestFaultMatrix(t *testing.T) {
 				srv, rt := simkittest.ServeFaultMatrix(t, mf.Proto, counter)
 				c, err := smsnumbers.New(func(o *smsnumbers.Options) {
 					o.BaseURL = srv.URL
-					o.Token = signing.Secret(matrixToken)
+					o.Token = signing.NewSecret(matrixToken)
 					o.Transport = rt
 					o.Limiter = option.NoLimit
 					o.Retry = retry.Policy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond,

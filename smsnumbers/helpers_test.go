@@ -56,7 +56,7 @@ func newHarness(t testing.TB, fns ...func(*Options)) *harness {
 	h := &harness{mt: httpmock.NewMockTransport()}
 	c, err := New(append([]func(*Options){func(o *Options) {
 		o.BaseURL = testBase
-		o.Token = signing.Secret(testToken)
+		o.Token = signing.NewSecret(testToken)
 		o.Transport = h.mt
 		o.Limiter = option.NoLimit
 		o.Retry = retry.Policy{

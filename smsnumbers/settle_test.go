@@ -145,7 +145,7 @@ func TestSettleAfterCallerGaveUp(t *testing.T) {
 	srv := httptest.NewServer(faults.Wrap(simkittest.ProviderSMS, "", fake))
 	defer srv.Close()
 	c, err := smsnumbers.New(func(o *smsnumbers.Options) {
-		o.BaseURL, o.Token, o.Limiter = srv.URL, signing.Secret(matrixToken), option.NoLimit
+		o.BaseURL, o.Token, o.Limiter = srv.URL, signing.NewSecret(matrixToken), option.NoLimit
 	})
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)

@@ -184,11 +184,11 @@ func TestNewNeedsToken(t *testing.T) {
 	require.Nil(t, c)
 	require.ErrorIs(t, err, apierror.ErrNotConfigured)
 
-	c, err = New(func(o *Options) { o.Token = signing.Secret("t"); o.BaseURL = "ftp://x" })
+	c, err = New(func(o *Options) { o.Token = signing.NewSecret("t"); o.BaseURL = "ftp://x" })
 	require.Nil(t, c)
 	require.ErrorIs(t, err, apierror.ErrValidation)
 
-	c, err = New(func(o *Options) { o.Token = signing.Secret("t"); o.RatePerSecond = 5 })
+	c, err = New(func(o *Options) { o.Token = signing.NewSecret("t"); o.RatePerSecond = 5 })
 	require.NoError(t, err)
 	require.NotNil(t, c)
 }

@@ -95,7 +95,7 @@ type Client struct {
 	history *transport.Gate
 	// forgetMu makes "drop the token if it is still the refused one" atomic
 	// within this process.
-	forgetMu sync.Mutex
+	forgetMu *sync.Mutex
 	// tokenKey names the cached token in the Store (see tokenKeyFor).
 	tokenKey string
 }
@@ -120,6 +120,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
+		forgetMu: &sync.Mutex{},
 		t:        t,
 		opts:     o,
 		flight:   flight.New(o.Store, 0, 0),

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/signing"
 )
 
 // A nil *Client answers every call with ErrNotConfigured instead of panicking.
@@ -42,16 +43,20 @@ func TestNewRequiresCredentials(t *testing.T) {
 		fn   func(*Options)
 		kind error
 	}{
-		{"no client id", func(o *Options) { o.BaseURL = testBase; o.ClientSecret = "s" }, apierror.ErrNotConfigured},
+		{"no client id", func(o *Options) { o.BaseURL = testBase; o.ClientSecret = signing.NewSecret("s") }, apierror.ErrNotConfigured},
 		{"no secret", func(o *Options) { o.BaseURL = testBase; o.ClientID = "id" }, apierror.ErrNotConfigured},
-		{"no base url", func(o *Options) { o.ClientID = "id"; o.ClientSecret = "s" }, apierror.ErrNotConfigured},
-		{"bad base url", func(o *Options) { o.BaseURL = "topups.test"; o.ClientID = "id"; o.ClientSecret = "s" }, apierror.ErrValidation},
+		{"no base url", func(o *Options) { o.ClientID = "id"; o.ClientSecret = signing.NewSecret("s") }, apierror.ErrNotConfigured},
+		{"bad base url", func(o *Options) {
+			o.BaseURL = "topups.test"
+			o.ClientID = "id"
+			o.ClientSecret = signing.NewSecret("s")
+		}, apierror.ErrValidation},
 		{"bad renewal url", func(o *Options) {
 			o.BaseURL = testBase
 			o.ClientID = "id"
-			o.ClientSecret = "s"
+			o.ClientSecret = signing.NewSecret("s")
 			o.RenewalBaseURL = "renew.test"
-			o.RenewalKey = "k"
+			o.RenewalKey = signing.NewSecret("k")
 		}, apierror.ErrValidation},
 	}
 	for _, tt := range tests {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/simkit/simkit"
+	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/topups"
 )
 
@@ -45,9 +46,9 @@ func newExampleClient(url string, now func() time.Time) *topups.Client {
 	c, err := topups.New(func(o *topups.Options) {
 		o.BaseURL = url
 		o.ClientID = "my-client"
-		o.ClientSecret = "my-secret"
+		o.ClientSecret = signing.NewSecret("my-secret")
 		o.RenewalBaseURL = url
-		o.RenewalKey = "renewal-key"
+		o.RenewalKey = signing.NewSecret("renewal-key")
 		o.Now = now
 	})
 	if err != nil {

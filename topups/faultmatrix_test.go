@@ -92,8 +92,8 @@ func (m *matrixServer) client(t *testing.T, fresh bool) *topups.Client {
 		o.BaseURL = m.srv.URL
 		o.RenewalBaseURL = m.srv.URL
 		o.ClientID = simkittest.FakeTopupsClientID
-		o.ClientSecret = signing.Secret(simkittest.FakeTopupsClientSecret)
-		o.RenewalKey = signing.Secret(simkittest.FakeRenewalKey)
+		o.ClientSecret = signing.NewSecret(simkittest.FakeTopupsClientSecret)
+		o.RenewalKey = signing.NewSecret(simkittest.FakeRenewalKey)
 		o.Transport = rt
 		o.Retry = retry.Policy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond,
 			RateLimitDelay: 5 * time.Millisecond, MaxRetryAfter: time.Second}

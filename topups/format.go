@@ -9,8 +9,10 @@ import (
 // under every verb. The client holds the OAuth secret and the renewal key
 // (in a prepared Authorization header), and fmt would otherwise walk its
 // unexported fields past the secrets' own redaction.
-func (c *Client) Format(f fmt.State, _ rune) {
-	if c == nil || c.opts == nil {
+//
+// A value receiver, so a Client value is covered as well as a pointer.
+func (c Client) Format(f fmt.State, _ rune) {
+	if c.opts == nil {
 		_, _ = io.WriteString(f, "topups.Client(nil)")
 		return
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit/retry"
+	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/store"
 )
 
@@ -62,7 +63,7 @@ func newEnv(t *testing.T, extra ...func(*Options)) *env {
 	fns := []func(*Options){func(o *Options) {
 		o.BaseURL = testBase
 		o.ClientID = "client-1"
-		o.ClientSecret = "s3cret-value"
+		o.ClientSecret = signing.NewSecret("s3cret-value")
 		o.Transport = e.mt
 		o.Now = e.clock.Now
 		o.Store = store.NewMemory(func(mo *store.MemoryOptions) { mo.Now = e.clock.Now })

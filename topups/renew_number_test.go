@@ -11,13 +11,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/signing"
 )
 
 const renewURL = testRenewal + "/api/third-party/partner/renew-number/"
 
 func withRenewal(o *Options) {
 	o.RenewalBaseURL = testRenewal
-	o.RenewalKey = "renew-key"
+	o.RenewalKey = signing.NewSecret("renew-key")
 }
 
 func TestRenewNumber(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/signing"
 )
 
 var submitURL = testBase + "/customer/v2/orders/topups"
@@ -144,7 +145,7 @@ func TestSubmitTopupDefiniteRefusal(t *testing.T) {
 
 // Bad input is refused before anything is sent, token fetch included.
 func TestBadInputRefusedBeforeSending(t *testing.T) {
-	e := newEnv(t, func(o *Options) { o.RenewalBaseURL = testRenewal; o.RenewalKey = "rk" })
+	e := newEnv(t, func(o *Options) { o.RenewalBaseURL = testRenewal; o.RenewalKey = signing.NewSecret("rk") })
 	ctx := context.Background()
 	submit := func(p SubmitTopupParams) func() error {
 		return func() error { _, err := e.c.SubmitTopup(ctx, p); return err }

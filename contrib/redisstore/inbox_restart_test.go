@@ -47,7 +47,7 @@ func TestInboxSurvivesRestart(t *testing.T) {
 			o.ClaimIdle = 100 * time.Millisecond
 		})
 		require.NoError(t, err)
-		h, err := partner.NewWebhookHandler(fleetSecret, fn, func(o *partner.WebhookOptions) { o.Inbox = in })
+		h, err := partner.NewWebhookHandler(signing.NewSecret(fleetSecret), fn, func(o *partner.WebhookOptions) { o.Inbox = in })
 		require.NoError(t, err)
 		return in, h, rdb
 	}

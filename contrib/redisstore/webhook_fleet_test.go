@@ -158,7 +158,7 @@ func fleetRun(t *testing.T, mode fleetMode) fleetResult {
 			r.stop, r.done = cancel, make(chan struct{})
 			go func() { defer close(r.done); _ = in.Run(ctx) }()
 		}
-		h, err := partner.NewWebhookHandler(fleetSecret, fn, opts...)
+		h, err := partner.NewWebhookHandler(signing.NewSecret(fleetSecret), fn, opts...)
 		require.NoError(t, err)
 		r.h = h
 	}
@@ -332,7 +332,7 @@ func TestFailOpenDoubleBound(t *testing.T) {
 	}
 	replica := func() http.Handler {
 		st := New(srv.client(), func(o *Options) { o.Failure = FailOpen; o.RetryEvery = retryEvery })
-		h, err := partner.NewWebhookHandler(fleetSecret, fn, func(o *partner.WebhookOptions) { o.Store = st })
+		h, err := partner.NewWebhookHandler(signing.NewSecret(fleetSecret), fn, func(o *partner.WebhookOptions) { o.Store = st })
 		require.NoError(t, err)
 		return h
 	}

@@ -24,7 +24,7 @@ func TestFailClosedRedisDiesDuringFailingHandler(t *testing.T) {
 	clock.ns.Store(time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC).UnixNano())
 	st := New(srv.client(), func(o *Options) { o.RetryEvery = 10 * time.Millisecond })
 	var calls, handled atomic.Int32
-	h, err := partner.NewWebhookHandler(fleetSecret, func(context.Context, *partner.WebhookEvent) error {
+	h, err := partner.NewWebhookHandler(signing.NewSecret(fleetSecret), func(context.Context, *partner.WebhookEvent) error {
 		if calls.Add(1) == 1 {
 			srv.kill()
 			return errors.New("database down as well")

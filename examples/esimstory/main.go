@@ -46,7 +46,7 @@ func realMain(stdout, stderr io.Writer, lookup func(string) (string, bool)) int 
 		fmt.Fprintf(stdout, "webhook: unit %s delivered\n", d.TopupID)
 		return nil // store the eSIM here; an error makes eSIM Story retry
 	}, func(o *esimstory.WebhookOptions) {
-		o.Auth = esimstory.TokenInURL("token", signing.Secret(token))
+		o.Auth = esimstory.TokenInURL("token", signing.NewSecret(token))
 		o.Tracker = tracker
 	})
 	if err != nil {
@@ -57,7 +57,7 @@ func realMain(stdout, stderr io.Writer, lookup func(string) (string, bool)) int 
 		o.BaseURL = get(simkit.EnvESIMStoryBaseURL)
 		o.Sandbox = get(simkit.EnvESIMStorySandbox) == "1"
 		o.AccessKey = get(simkit.EnvESIMStoryAccessKey)
-		o.SecretKey = signing.Secret(get(simkit.EnvESIMStorySecretKey))
+		o.SecretKey = signing.NewSecret(get(simkit.EnvESIMStorySecretKey))
 	}
 	option, buy := get("SIMKIT_QUICKSTART_ESIMSTORY_OPTION"), get("SIMKIT_QUICKSTART_BUY") == "1"
 	var deliver func(externalOrderID string) error

@@ -37,8 +37,8 @@ func realMain(stdout, stderr io.Writer, lookup func(string) (string, bool)) int 
 	if get(simkit.EnvPartnerToken) != "" {
 		optFn = func(o *partner.Options) {
 			o.BaseURL = get(simkit.EnvPartnerBaseURL)
-			o.Token = signing.Secret(get(simkit.EnvPartnerToken))
-			o.Secret = signing.Secret(get(simkit.EnvPartnerSecret))
+			o.Token = signing.NewSecret(get(simkit.EnvPartnerToken))
+			o.Secret = signing.NewSecret(get(simkit.EnvPartnerSecret))
 		}
 		fmt.Fprintln(stdout, "using the real Partner API from SIMKIT_PARTNER_*")
 	} else {

@@ -46,7 +46,7 @@ func startWebhooks(out *stepLog, c *simkit.Client, tracker *esimstory.Tracker) (
 	// eSIM Story signs nothing, so the URL we register carries a secret
 	// token; the handler refuses requests without it.
 	esimHandler, err := c.ESIMStory.WebhookHandler(h.onESIM, func(o *esimstory.WebhookOptions) {
-		o.Auth = esimstory.TokenInURL("token", signing.Secret(h.token))
+		o.Auth = esimstory.TokenInURL("token", signing.NewSecret(h.token))
 		o.Tracker = tracker
 	})
 	if err != nil {

@@ -33,7 +33,7 @@ func realMain(stdout, stderr io.Writer, lookup func(string) (string, bool)) int 
 
 	optFn := func(o *smsnumbers.Options) {
 		o.BaseURL = get(simkit.EnvSMSBaseURL) // empty: the public host
-		o.Token = signing.Secret(get(simkit.EnvSMSToken))
+		o.Token = signing.NewSecret(get(simkit.EnvSMSToken))
 	}
 	buy := get("SIMKIT_QUICKSTART_BUY") == "1"
 	req := smsnumbers.BuyActivationParams{

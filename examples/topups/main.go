@@ -36,9 +36,9 @@ func realMain(stdout, stderr io.Writer, lookup func(string) (string, bool)) int 
 	optFn := func(o *topups.Options) {
 		o.BaseURL = get(simkit.EnvTopupsBaseURL)
 		o.ClientID = get(simkit.EnvTopupsClientID)
-		o.ClientSecret = signing.Secret(get(simkit.EnvTopupsClientSecret))
+		o.ClientSecret = signing.NewSecret(get(simkit.EnvTopupsClientSecret))
 		o.RenewalBaseURL = get(simkit.EnvTopupsRenewalBaseURL)
-		o.RenewalKey = signing.Secret(get(simkit.EnvTopupsRenewalKey))
+		o.RenewalKey = signing.NewSecret(get(simkit.EnvTopupsRenewalKey))
 	}
 	iccid, email := get("SIMKIT_QUICKSTART_ICCID"), get("SIMKIT_QUICKSTART_RENEW_EMAIL")
 	buy := get("SIMKIT_QUICKSTART_BUY") == "1"

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/retry"
 	"github.com/simkit/simkit/store"
 )
@@ -26,8 +27,20 @@ type Group struct {
 	seq     atomic.Uint64
 	id      string // distinguishes this process's lock tokens from other replicas'
 
+	o Options
+
 	mu    sync.Mutex
 	calls map[string]*call
+}
+
+// Options name a Group for the observer.
+type Options struct {
+	// Observer receives a Cache event per LoadNamed (hit or miss) and a
+	// FlightJoin for every caller that waited on another's load; nil
+	// reports nothing.
+	Observer observe.Observer
+	// Provider labels the events.
+	Provider string
 }
 
 type call struct {
@@ -40,7 +53,7 @@ type call struct {
 // New returns a Group over st. lockTTL bounds how long one replica may hold
 // a load (a crashed replica's lock expires); poll is how often waiting
 // replicas re-read the store.
-func New(st store.Store, lockTTL, poll time.Duration) *Group {
+func New(st store.Store, lockTTL, poll time.Duration, opts ...func(*Options)) *Group {
 	if lockTTL <= 0 {
 		lockTTL = 30 * time.Second
 	}
@@ -49,7 +62,11 @@ func New(st store.Store, lockTTL, poll time.Duration) *Group {
 	}
 	var rnd [8]byte
 	_, _ = rand.Read(rnd[:])
-	return &Group{store: st, lockTTL: lockTTL, poll: poll, id: hex.EncodeToString(rnd[:]) + ":", calls: make(map[string]*call)}
+	g := &Group{store: st, lockTTL: lockTTL, poll: poll, id: hex.EncodeToString(rnd[:]) + ":", calls: make(map[string]*call)}
+	for _, fn := range opts {
+		fn(&g.o)
+	}
+	return g
 }
 
 // Load returns the value cached under key. When none is cached, exactly one
@@ -58,31 +75,52 @@ func New(st store.Store, lockTTL, poll time.Duration) *Group {
 // the others receive its value. fetched reports whether this caller's
 // process ran fetch.
 func (g *Group) Load(ctx context.Context, key string, fetch func(context.Context) ([]byte, time.Duration, error)) (val []byte, fetched bool, err error) {
+	return g.LoadNamed(ctx, "", key, fetch)
+}
+
+// LoadNamed is Load with a name for the observer's events ("token",
+// "package_history"): keys may hold customer data, names never do.
+func (g *Group) LoadNamed(ctx context.Context, name, key string, fetch func(context.Context) ([]byte, time.Duration, error)) (val []byte, fetched bool, err error) {
 	// Fast path: a cached value needs no coordination (every token-using
 	// call comes through here).
 	if v, ok, err := g.store.Get(ctx, key); err == nil && ok {
+		if g.o.Observer != nil {
+			g.o.Observer.Cache(ctx, observe.Cache{Provider: g.o.Provider, Name: name, Hit: true})
+		}
 		return v, false, nil
 	}
 	for {
 		g.mu.Lock()
 		if c, ok := g.calls[key]; ok {
 			g.mu.Unlock()
+			start := time.Now()
 			select {
 			case <-c.done:
 			case <-ctx.Done():
+				g.joined(ctx, name, start, false, ctx.Err())
 				return nil, false, ctx.Err()
 			}
 			// The leader's own cancellation is not ours: try again.
 			if c.err != nil && isContextErr(c.err) && ctx.Err() == nil {
 				continue
 			}
+			g.joined(ctx, name, start, false, c.err)
 			return c.val, false, c.err
 		}
 		c := &call{done: make(chan struct{})}
 		g.calls[key] = c
 		g.mu.Unlock()
 
-		c.val, c.fetched, c.err = g.load(ctx, key, fetch)
+		var waited time.Duration
+		c.val, c.fetched, waited, c.err = g.load(ctx, key, fetch)
+		if g.o.Observer != nil {
+			if waited > 0 {
+				g.o.Observer.FlightJoin(ctx, observe.FlightJoin{Provider: g.o.Provider, Name: name, Waited: waited, Replica: true, Err: c.err})
+			}
+			if c.err == nil {
+				g.o.Observer.Cache(ctx, observe.Cache{Provider: g.o.Provider, Name: name, Hit: !c.fetched})
+			}
+		}
 
 		g.mu.Lock()
 		delete(g.calls, key)
@@ -98,26 +136,47 @@ func (g *Group) Forget(ctx context.Context, key string) error {
 	return g.store.Delete(ctx, key)
 }
 
-func (g *Group) load(ctx context.Context, key string, fetch func(context.Context) ([]byte, time.Duration, error)) ([]byte, bool, error) {
+// joined reports a caller that waited on this process's leader.
+func (g *Group) joined(ctx context.Context, name string, start time.Time, replica bool, err error) {
+	if g.o.Observer != nil {
+		g.o.Observer.FlightJoin(ctx, observe.FlightJoin{Provider: g.o.Provider, Name: name, Waited: time.Since(start), Replica: replica, Err: err})
+	}
+}
+
+// load runs fetch under the fleet-wide lock, or waits for the replica
+// holding it; waited is how long it polled for another replica (0 when it
+// never had to).
+func (g *Group) load(ctx context.Context, key string, fetch func(context.Context) ([]byte, time.Duration, error)) (val []byte, fetched bool, waited time.Duration, err error) {
 	lockKey := key + ":lock"
 	token := []byte(g.id + strconv.FormatUint(g.seq.Add(1), 10))
+	var start time.Time
+	since := func() time.Duration {
+		if start.IsZero() {
+			return 0
+		}
+		return time.Since(start)
+	}
 	for {
 		v, ok, err := g.store.Get(ctx, key)
 		if err != nil {
-			return nil, false, err
+			return nil, false, since(), err
 		}
 		if ok {
-			return v, false, nil
+			return v, false, since(), nil
 		}
 		got, err := g.store.SetNX(ctx, lockKey, token, g.lockTTL)
 		if err != nil {
-			return nil, false, err
+			return nil, false, since(), err
 		}
 		if got {
-			return g.fetchLocked(ctx, key, lockKey, token, fetch)
+			v, fetched, err := g.fetchLocked(ctx, key, lockKey, token, fetch)
+			return v, fetched, since(), err
+		}
+		if start.IsZero() {
+			start = time.Now()
 		}
 		if err := retry.SleepContext(ctx, g.poll); err != nil {
-			return nil, false, err
+			return nil, false, since(), err
 		}
 	}
 }

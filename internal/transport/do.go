@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,6 +16,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/retry"
 )
@@ -28,10 +30,27 @@ var ErrBadResponse = apierror.ErrBadResponse
 // returned alongside it when one was received.
 func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.CallOption) (*Response, error) {
 	op := req.op()
-	var call option.Call
-	for _, o := range opts {
-		o(&call)
+	if c.obs == nil {
+		resp, _, err := c.do(ctx, req, op, out, opts)
+		return resp, err
 	}
+	method := req.method()
+	start := time.Now()
+	ctx = c.obs.CallStart(ctx, observe.CallStart{Provider: c.provider, Method: method, Route: op, Start: start})
+	resp, attempts, err := c.do(ctx, req, op, out, opts)
+	e := observe.CallEnd{Provider: c.provider, Method: method, Route: op, Start: start, End: time.Now(),
+		Attempts: attempts, Outcome: observe.Class(err), Err: err}
+	if resp != nil {
+		e.StatusCode, e.RequestID = resp.StatusCode, resp.RequestID
+	}
+	c.obs.CallEnd(ctx, e)
+	return resp, err
+}
+
+// do is Do without the call hooks; op is the call's label. It also
+// returns how many attempts it sent.
+func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts []option.CallOption) (*Response, int, error) {
+	call := callOptions(opts)
 	policy := c.policy
 	if call.Retry != nil {
 		// A per-call policy merges with the client's exactly as the
@@ -47,7 +66,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 	}
 	body, ctype, err := req.encode()
 	if err != nil {
-		return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "cannot encode request body", Kind: apierror.ErrValidation, Err: err}
+		return nil, 0, &apierror.Error{Provider: c.provider, Op: op, Message: "cannot encode request body", Kind: apierror.ErrValidation, Err: err}
 	}
 	u := c.baseURL + req.Path
 	if len(req.Query) > 0 {
@@ -61,40 +80,38 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 	// without a readable answer; every error returned after that carries
 	// it, so a money call settles its outcome whatever later attempts said.
 	ambiguous := false
+	// waited is the backoff before the current attempt, for the observer.
+	var waited time.Duration
 
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			// A caller that already gave up sends nothing.
-			return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by context", Kind: contextKind(err), Err: err, Ambiguous: ambiguous}
+			return nil, attempt - 1, &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by context", Kind: contextKind(err), Err: err, Ambiguous: ambiguous}
 		}
-		resp, err := c.attempt(ctx, req, u, body, ctype, call.Header, timeout)
+		actx, astart := c.startAttempt(ctx, req, op, attempt, waited)
+		resp, err := c.attempt(actx, req, op, attempt, u, body, ctype, call.Header, timeout)
 		if err != nil {
 			if mayHaveBeenSent(err) {
 				ambiguous = true
 			}
-			if ctx.Err() != nil {
-				return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by context", Kind: contextKind(ctx.Err()), Err: ctx.Err(), Ambiguous: ambiguous}
+			final := c.attemptError(ctx, op, err, ambiguous)
+			retry := final == nil && attempt < attempts && policy.ShouldRetry(nil, err)
+			var wait time.Duration
+			reason := ""
+			if retry {
+				wait, reason = policy.Backoff(attempt, false), observe.RetryNetwork
+			} else if final == nil {
+				final = &apierror.Error{Provider: c.provider, Op: op, Message: "request failed", Kind: apierror.ErrUnavailable, Err: err, Ambiguous: ambiguous}
 			}
-			var se *signError
-			if errors.As(err, &se) {
-				return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "cannot sign request", Kind: apierror.ErrValidation, Err: se.err, Ambiguous: ambiguous}
+			c.endAttempt(actx, req, op, attempt, astart, nil, errOr(final, err), reason, wait)
+			if !retry {
+				return nil, attempt, final
 			}
-			var we *waitError
-			if errors.As(err, &we) {
-				// The deadline is what ends the call: let errors.Is find
-				// context.DeadlineExceeded too, as callers waiting on ctx expect.
-				return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "client-side rate limit cannot admit the call before its deadline", Kind: apierror.ErrRateLimited, Err: errors.Join(context.DeadlineExceeded, err), Ambiguous: ambiguous}
+			if werr := c.backoff(ctx, policy, op, attempt, nil, wait, ambiguous); werr != nil {
+				return nil, attempt, werr
 			}
-			if errors.Is(err, resty.ErrResponseBodyTooLarge) {
-				return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "response body exceeds the cap", Kind: apierror.ErrTooLarge, Err: err, Ambiguous: true}
-			}
-			if attempt < attempts && policy.ShouldRetry(nil, err) {
-				if werr := c.backoff(ctx, policy, op, attempt, 0, policy.Backoff(attempt, false), ambiguous); werr != nil {
-					return nil, werr
-				}
-				continue
-			}
-			return nil, &apierror.Error{Provider: c.provider, Op: op, Message: "request failed", Kind: apierror.ErrUnavailable, Err: err, Ambiguous: ambiguous}
+			waited = wait
+			continue
 		}
 		if resp.StatusCode >= 500 {
 			// The provider may have done the work before failing.
@@ -107,37 +124,84 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 			*call.Response = resp.Response
 		}
 		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+			var derr error
 			if out != nil && len(resp.Body) > 0 {
 				if err := json.Unmarshal(resp.Body, out); err != nil {
 					resp.Ambiguous = true
-					return resp, c.Fail(resp, &apierror.Error{Message: "cannot decode response", Kind: ErrBadResponse, Err: err})
+					derr = c.Fail(resp, &apierror.Error{Message: "cannot decode response", Kind: ErrBadResponse, Err: err})
 				}
 			}
-			return resp, nil
+			c.endAttempt(actx, req, op, attempt, astart, resp, derr, "", 0)
+			return resp, attempt, derr
 		}
-		if attempt < attempts && c.shouldRetryStatus(req, policy, resp) {
+		retry := attempt < attempts && c.shouldRetryStatus(req, policy, resp)
+		var wait time.Duration
+		if retry {
 			limited := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable
-			wait := policy.Backoff(attempt, limited)
+			wait = policy.Backoff(attempt, limited)
 			if ra := resp.RateLimit.RetryAfter; ra > 0 {
 				if policy.MaxRetryAfter > 0 && ra > policy.MaxRetryAfter {
-					return resp, c.errorFor(resp)
+					retry = false
 				}
 				wait = ra
 			}
-			if werr := c.backoff(ctx, policy, op, attempt, resp.StatusCode, wait, ambiguous); werr != nil {
-				return resp, werr
-			}
-			continue
 		}
-		return resp, c.errorFor(resp)
+		if !retry {
+			c.endAttempt(actx, req, op, attempt, astart, resp, nil, "", 0)
+			return resp, attempt, c.errorFor(resp)
+		}
+		c.endAttempt(actx, req, op, attempt, astart, resp, nil, retryReason(resp.StatusCode), wait)
+		if werr := c.backoff(ctx, policy, op, attempt, resp, wait, ambiguous); werr != nil {
+			return resp, attempt, werr
+		}
+		waited = wait
 	}
 }
 
+// attemptError turns a failed attempt's error into the call's error when
+// the call must end with it (the context ended, signing failed, the
+// limiter refused, the body is over the cap); nil means a network failure
+// the policy may retry.
+func (c *Client) attemptError(ctx context.Context, op string, err error, ambiguous bool) error {
+	if ctx.Err() != nil {
+		return &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by context", Kind: contextKind(ctx.Err()), Err: ctx.Err(), Ambiguous: ambiguous}
+	}
+	var se *signError
+	if errors.As(err, &se) {
+		return &apierror.Error{Provider: c.provider, Op: op, Message: "cannot sign request", Kind: apierror.ErrValidation, Err: se.err, Ambiguous: ambiguous}
+	}
+	var we *waitError
+	if errors.As(err, &we) {
+		// The deadline is what ends the call: let errors.Is find
+		// context.DeadlineExceeded too, as callers waiting on ctx expect.
+		return &apierror.Error{Provider: c.provider, Op: op, Message: "client-side rate limit cannot admit the call before its deadline", Kind: apierror.ErrRateLimited, Err: errors.Join(context.DeadlineExceeded, err), Ambiguous: ambiguous}
+	}
+	if errors.Is(err, resty.ErrResponseBodyTooLarge) {
+		return &apierror.Error{Provider: c.provider, Op: op, Message: "response body exceeds the cap", Kind: apierror.ErrTooLarge, Err: err, Ambiguous: true}
+	}
+	return nil
+}
+
+// errOr returns typed when set, else raw: an interface holding a nil
+// pointer would not compare equal to nil.
+func errOr(typed error, raw error) error {
+	if typed != nil {
+		return typed
+	}
+	return raw
+}
+
 // backoff logs the retry and waits, returning the context's error as a
-// typed error if the caller gives up meanwhile.
-func (c *Client) backoff(ctx context.Context, policy retry.Policy, op string, attempt, status int, wait time.Duration, ambiguous bool) error {
+// typed error if the caller gives up meanwhile. resp is the answer being
+// retried, nil when none came.
+func (c *Client) backoff(ctx context.Context, policy retry.Policy, op string, attempt int, resp *Response, wait time.Duration, ambiguous bool) error {
+	status, reqID := 0, ""
+	if resp != nil {
+		status, reqID = resp.StatusCode, resp.RequestID
+	}
 	c.log.LogAttrs(ctx, slog.LevelWarn, "simkit: retrying",
-		slog.String("op", op), slog.Int("attempt", attempt), slog.Int("status", status), slog.Duration("wait", wait))
+		slog.String("route", op), slog.Int("attempt", attempt), slog.Int("status", status),
+		slog.String("request_id", reqID), slog.Duration("wait", wait))
 	if err := policy.Wait(ctx, wait); err != nil {
 		return &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by context during backoff", Kind: contextKind(err), Err: err, Ambiguous: ambiguous}
 	}
@@ -195,10 +259,30 @@ func Ambiguous(err error) bool {
 	return e.Ambiguous || errors.Is(err, apierror.ErrBadResponse)
 }
 
+// callOptions applies opts. The Call goes to the heap only when there are
+// options: handing its address to the option functions makes it escape, an
+// allocation every call without options paid for nothing.
+func callOptions(opts []option.CallOption) option.Call {
+	if len(opts) == 0 {
+		return option.Call{}
+	}
+	call := new(option.Call)
+	for _, o := range opts {
+		o(call)
+	}
+	return *call
+}
+
 // attempt sends one request with its own deadline and signature.
-func (c *Client) attempt(ctx context.Context, req *Request, u string, body []byte, ctype string, extra http.Header, timeout time.Duration) (*Response, error) {
-	actx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+func (c *Client) attempt(ctx context.Context, req *Request, op string, attempt int, u string, body []byte, ctype string, extra http.Header, timeout time.Duration) (*Response, error) {
+	actx := ctx
+	if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > timeout {
+		// When the caller's own deadline comes first it already bounds
+		// the attempt; a second timer would cost four allocations.
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
 	if req.Idempotency == NotIdempotent {
 		actx = withOnce(actx)
 	}
@@ -213,10 +297,15 @@ func (c *Client) attempt(ctx context.Context, req *Request, u string, body []byt
 	if req.Form != nil {
 		rr.SetMultipartFormData(req.Form)
 	} else if body != nil {
-		rr.SetBody(body)
-		if ctype != "" {
-			rr.Header.Set("Content-Type", ctype)
+		// A *bytes.Reader goes to net/http as it is; resty copies a []byte
+		// body into a pooled buffer and then again into a new one.
+		rr.SetBody(bytes.NewReader(body))
+		if ctype == "" {
+			// resty would label any reader JSON; sniff raw bytes as it
+			// does for a []byte.
+			ctype = http.DetectContentType(body)
 		}
+		rr.Header.Set("Content-Type", ctype)
 	}
 	now := c.now()
 	if req.Sign != nil {
@@ -227,8 +316,9 @@ func (c *Client) attempt(ctx context.Context, req *Request, u string, body []byt
 	start := time.Now()
 	rresp, err := rr.Execute(req.Method, u)
 	if err != nil {
+		err = withoutURL(err, req.op())
 		c.log.LogAttrs(ctx, slog.LevelDebug, "simkit: attempt failed",
-			slog.String("op", req.op()), slog.Duration("took", time.Since(start)), slog.String("error", logSafe(err, req.op())))
+			slog.String("route", op), slog.Int("attempt", attempt), slog.Duration("took", time.Since(start)), slog.String("error", err.Error()))
 		return nil, err
 	}
 	raw := rresp.RawResponse
@@ -243,20 +333,23 @@ func (c *Client) attempt(ctx context.Context, req *Request, u string, body []byt
 	resp.RateLimit = parseRateLimit(resp.Header, now)
 	if c.log.Enabled(ctx, slog.LevelDebug) {
 		c.log.LogAttrs(ctx, slog.LevelDebug, "simkit: attempt",
-			slog.String("op", req.op()), slog.Int("status", resp.StatusCode), slog.Duration("took", time.Since(start)))
+			slog.String("route", op), slog.Int("attempt", attempt), slog.Int("status", resp.StatusCode),
+			slog.String("request_id", resp.RequestID), slog.Duration("took", time.Since(start)))
 	}
 	return resp, nil
 }
 
-// logSafe renders a failed attempt without its concrete URL, which holds
-// ids, ICCIDs or phone numbers: the call's route template stands in.
-func logSafe(err error, op string) string {
+// withoutURL replaces the concrete URL in a transport failure ("Get
+// \"https://host/v1/user/reuse/amazon/79001234567\": EOF") with the call's
+// route template, so no phone number, ICCID or id reaches an error string
+// or a log line, for every provider.
+func withoutURL(err error, op string) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		_, tmpl, _ := strings.Cut(op, " ")
-		return (&url.Error{Op: ue.Op, URL: tmpl, Err: ue.Err}).Error()
+		return &url.Error{Op: ue.Op, URL: tmpl, Err: ue.Err}
 	}
-	return err.Error()
+	return err
 }
 
 // signError marks a failure to sign an attempt: nothing was sent and a

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/store"
 )
 
@@ -17,19 +18,42 @@ type Gate struct {
 	prefix string
 	window time.Duration
 	now    func() time.Time
+	o      GateOptions
+}
+
+// GateOptions name a gate for the observer.
+type GateOptions struct {
+	// Observer receives a LimiterWait for every Allow; nil reports nothing.
+	Observer observe.Observer
+	// Provider and Name label the events (Name is LimiterWait.Limiter,
+	// such as "package_history").
+	Provider, Name string
 }
 
 // NewGate returns a gate over st; prefix namespaces its keys.
-func NewGate(st store.Store, prefix string, window time.Duration, now func() time.Time) *Gate {
+func NewGate(st store.Store, prefix string, window time.Duration, now func() time.Time, opts ...func(*GateOptions)) *Gate {
 	if now == nil {
 		now = time.Now
 	}
-	return &Gate{store: st, prefix: prefix, window: window, now: now}
+	g := &Gate{store: st, prefix: prefix, window: window, now: now}
+	for _, fn := range opts {
+		fn(&g.o)
+	}
+	return g
 }
 
 // Allow claims key's window. When the window is already taken it returns
 // false and how long until it reopens.
 func (g *Gate) Allow(ctx context.Context, key string) (ok bool, retryAfter time.Duration, err error) {
+	ok, retryAfter, err = g.allow(ctx, key)
+	if g.o.Observer != nil {
+		g.o.Observer.LimiterWait(ctx, observe.LimiterWait{Provider: g.o.Provider, Limiter: g.o.Name,
+			Admitted: ok, RetryAfter: retryAfter, Err: err})
+	}
+	return ok, retryAfter, err
+}
+
+func (g *Gate) allow(ctx context.Context, key string) (ok bool, retryAfter time.Duration, err error) {
 	now := g.now()
 	until := now.Add(g.window)
 	k := g.prefix + key

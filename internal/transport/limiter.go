@@ -2,9 +2,11 @@ package transport
 
 import (
 	"net/http"
+	"time"
 
 	"golang.org/x/time/rate"
 
+	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/store"
 )
 
@@ -12,19 +14,36 @@ import (
 // under resty, so every attempt (retries included) is paced, and the wait
 // ends as soon as the request's context does.
 type limitedTransport struct {
-	base    http.RoundTripper
-	limiter store.Limiter
+	base     http.RoundTripper
+	limiter  store.Limiter
+	obs      observe.Observer // nil: waits are not reported
+	provider string
 }
 
 // RoundTrip implements http.RoundTripper.
 func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if err := t.limiter.Wait(req.Context()); err != nil {
+	if err := t.wait(req); err != nil {
 		if req.Body != nil {
 			_ = req.Body.Close()
 		}
 		return nil, &waitError{err: err}
 	}
 	return t.base.RoundTrip(req)
+}
+
+// wait holds req until the limiter admits it, reporting the wait to the
+// observer when there is one.
+func (t *limitedTransport) wait(req *http.Request) error {
+	ctx := req.Context()
+	if t.obs == nil {
+		return t.limiter.Wait(ctx)
+	}
+	start := time.Now()
+	err := t.limiter.Wait(ctx)
+	a := attemptFrom(ctx)
+	t.obs.LimiterWait(ctx, observe.LimiterWait{Provider: t.provider, Route: a.route, Attempt: a.attempt,
+		Limiter: observe.LimiterPace, Waited: time.Since(start), Admitted: err == nil, Err: err})
+	return err
 }
 
 // waitError marks a request the limiter refused to admit (its wait would

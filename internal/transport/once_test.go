@@ -2,6 +2,7 @@ package transport
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -113,4 +114,24 @@ func TestOnceGETSendsNoBody(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, out.OK)
 	require.Equal(t, "GET||", got.Load())
+}
+
+// TestTransportFailureNamesTheRouteNotThePath: net/http's error quotes the
+// URL, which holds ICCIDs and phone numbers; errors and logs get the route
+// template instead, for every provider.
+func TestTransportFailureNamesTheRouteNotThePath(t *testing.T) {
+	srv, _ := dropServer(t, "http/1.1")
+	var logs strings.Builder
+	c, err := New(Config{Provider: "test", BaseURL: srv.URL, Shared: option.Shared{
+		Retry:  retry.Never(),
+		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	}})
+	require.NoError(t, err)
+	_, err = c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/v1/user/reuse/telegram/79001234567", Op: "GET /v1/user/reuse/{product}/{number}", Idempotency: NotIdempotent}, nil)
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "/v1/user/reuse/{product}/{number}")
+	for _, leak := range []string{"79001234567", "telegram", srv.URL} {
+		require.NotContains(t, err.Error(), leak)
+		require.NotContains(t, logs.String(), leak)
+	}
 }

@@ -55,6 +55,14 @@ func (r *Request) op() string {
 	return r.Method + " " + r.Path
 }
 
+// method is the request's HTTP method; empty sends a GET.
+func (r *Request) method() string {
+	if r.Method == "" {
+		return http.MethodGet
+	}
+	return r.Method
+}
+
 func (r *Request) retryable() bool {
 	switch r.Idempotency {
 	case Idempotent:

@@ -8,6 +8,8 @@ package transport
 import (
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,6 +17,7 @@ import (
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/logx"
+	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/retry"
 	"github.com/simkit/simkit/store"
@@ -48,7 +51,8 @@ type Config struct {
 	// and kind. Fields it leaves empty are filled from the status and headers.
 	// Nil uses the status alone.
 	DecodeError func(resp *Response) *apierror.Error
-	// RequestIDHeader names the provider's request id header; default X-Request-Id.
+	// RequestIDHeader names the provider's request id header; default
+	// X-Request-Id. Shared.RequestIDHeader, set by the user, wins.
 	RequestIDHeader string
 	// DefaultRetry is the provider's own schedule, used when neither
 	// Shared.Retry nor Shared.DefaultRetry is set; zero means retry.Default().
@@ -72,6 +76,10 @@ type Client struct {
 	now      func() time.Time
 	decode   func(resp *Response) *apierror.Error
 	reqIDHdr string
+	obs      observe.Observer // nil: no hooks run
+	host     string           // base URL's host and port, for the observer
+	port     int
+	limited  bool // a limiter paces attempts and reports its waits
 }
 
 // New builds the pipeline. It never creates its own cookie jar or default
@@ -102,8 +110,9 @@ func New(cfg Config) (*Client, error) {
 	if limiter == nil {
 		limiter = cfg.DefaultLimiter
 	}
-	if limiter != nil && limiter != option.NoLimit {
-		base = &limitedTransport{base: base, limiter: limiter}
+	limited := limiter != nil && limiter != option.NoLimit
+	if limited {
+		base = &limitedTransport{base: base, limiter: limiter, obs: sh.Observer, provider: cfg.Provider}
 	}
 	hc.Transport = base
 	hc.Jar = nil
@@ -144,11 +153,18 @@ func New(cfg Config) (*Client, error) {
 	if now == nil {
 		now = time.Now
 	}
-	reqID := cfg.RequestIDHeader
+	reqID := sh.RequestIDHeader
+	if reqID == "" {
+		reqID = cfg.RequestIDHeader
+	}
 	if reqID == "" {
 		reqID = defaultRequestID
 	}
+	host, port := hostPort(cfg.BaseURL)
 	return &Client{
+		host:     host,
+		port:     port,
+		limited:  limited && sh.Observer != nil,
 		provider: cfg.Provider,
 		baseURL:  strings.TrimRight(cfg.BaseURL, "/"),
 		r:        r,
@@ -160,6 +176,7 @@ func New(cfg Config) (*Client, error) {
 		now:      now,
 		decode:   cfg.DecodeError,
 		reqIDHdr: reqID,
+		obs:      sh.Observer,
 	}, nil
 }
 
@@ -168,6 +185,12 @@ func (c *Client) Now() time.Time { return c.now() }
 
 // Logger returns the client's logger, already tagged with the provider.
 func (c *Client) Logger() *slog.Logger { return c.log }
+
+// Observer returns the observer the client reports to, nil when none is
+// set. Provider code reporting its own events (webhooks, waits, caches)
+// tests it for nil before building an event, so an unobserved client does
+// no extra work.
+func (c *Client) Observer() observe.Observer { return c.obs }
 
 // NewHTTPTransport returns the tuned connection pool simkit uses when the
 // caller supplies none: HTTP/2 where offered, keep-alives, bounded idle pool.
@@ -178,6 +201,23 @@ func NewHTTPTransport() *http.Transport {
 	t.IdleConnTimeout = 90 * time.Second
 	t.ResponseHeaderTimeout = 0
 	return t
+}
+
+// hostPort splits a base URL's host and port, the port defaulting from the
+// scheme.
+func hostPort(base string) (string, int) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", 0
+	}
+	port, _ := strconv.Atoi(u.Port())
+	if port == 0 {
+		port = 80
+		if u.Scheme == "https" {
+			port = 443
+		}
+	}
+	return u.Hostname(), port
 }
 
 // resolvePolicy picks the client's retry policy: the provider's own Retry

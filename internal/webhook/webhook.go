@@ -13,7 +13,8 @@ import (
 	"github.com/simkit/simkit/internal/capped"
 )
 
-// MaxBody is the default cap on a webhook body (SPEC: 1 MiB).
+// MaxBody is the default cap on a webhook body: 1 MiB, far above any
+// documented delivery.
 const MaxBody = 1 << 20
 
 // ReadBody reads r's body, refusing one longer than max bytes (MaxBody

@@ -26,33 +26,33 @@ type Category struct {
 	Attributes json.RawMessage `json:"attributes"`
 }
 
-// ListCategoriesParams is the input of ListCategories: the language and
+// CategoriesParams is the input of Categories: the language and
 // the attribute target.
-type ListCategoriesParams struct {
+type CategoriesParams struct {
 	// Locale of the texts; empty means the partner's default.
 	Locale Locale
 	// Target keeps only attributes of products or of SKUs; empty means both.
 	Target AttributeTarget
 }
 
-const opListCategories = "GET /catalog/categories"
+const opCategories = "GET /catalog/categories"
 
-// ListCategories returns every category (GET /catalog/categories); the
+// Categories returns every category (GET /catalog/categories); the
 // endpoint is not paginated.
-func (c *Client) ListCategories(ctx context.Context, p ListCategoriesParams, opts ...option.CallOption) ([]Category, error) {
+func (c *Client) Categories(ctx context.Context, p CategoriesParams, opts ...option.CallOption) ([]Category, error) {
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
 	q := url.Values{}
-	if err := setLocale(q, opListCategories, p.Locale); err != nil {
+	if err := setLocale(q, opCategories, p.Locale); err != nil {
 		return nil, err
 	}
 	if p.Target != "" {
 		if !p.Target.Valid() {
-			return nil, apierror.Validation(Provider, opListCategories, "unknown attribute target %q (want product or sku)", string(p.Target))
+			return nil, apierror.Validation(Provider, opCategories, "unknown attribute target %q (want product or sku)", string(p.Target))
 		}
 		q.Set("target", string(p.Target))
 	}
-	cats, _, err := call[[]Category](ctx, c, &transport.Request{Method: http.MethodGet, Path: "/catalog/categories", Query: q, Op: opListCategories}, opts)
+	cats, _, err := call[[]Category](ctx, c, &transport.Request{Method: http.MethodGet, Path: "/catalog/categories", Query: q, Op: opCategories}, opts)
 	return cats, err
 }
