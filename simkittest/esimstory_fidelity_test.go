@@ -38,50 +38,50 @@ func TestESIMStoryFidelity(t *testing.T) {
 		// verbatim; template: the documented message has placeholders.
 		exact, template bool
 		setup           func(h *esimHarness)
-		send            func(h *esimHarness) esimReply
+		send            func(h *esimHarness) reply
 	}{
-		{example: "order_response.json", status: 200, send: func(h *esimHarness) esimReply {
+		{example: "order_response.json", status: 200, send: func(h *esimHarness) reply {
 			return h.post(esimOrdersPath, esimOrder("FID-1", esimProduct(ESIMStoryOptionA, 1), esimProduct(ESIMStoryOptionB, 2)), esimNow, nil)
 		}},
-		{example: "order_qty2.json", status: 200, send: func(h *esimHarness) esimReply {
+		{example: "order_qty2.json", status: 200, send: func(h *esimHarness) reply {
 			return h.post(esimOrdersPath, esimOrder("FID-2", esimProduct(ESIMStoryOptionA, 2)), esimNow, nil)
 		}},
-		{example: "error_400_invalid_json.json", status: 400, exact: true, send: func(h *esimHarness) esimReply {
+		{example: "error_400_invalid_json.json", status: 400, exact: true, send: func(h *esimHarness) reply {
 			return h.post(esimOrdersPath, `{"external_order_id": "FID-3",`, esimNow, nil)
 		}},
-		{example: "error_401_invalid_signature.json", status: 401, exact: true, send: func(h *esimHarness) esimReply {
+		{example: "error_401_invalid_signature.json", status: 401, exact: true, send: func(h *esimHarness) reply {
 			return h.post(esimOrdersPath, good, esimNow, func(hd http.Header) {
 				hd.Set(signing.HeaderESIMStorySignature, other.Sign("POST", esimOrdersPath, esimNow.Unix()))
 			})
 		}},
-		{example: "error_401_missing_headers.json", status: 401, exact: true, send: func(h *esimHarness) esimReply {
+		{example: "error_401_missing_headers.json", status: 401, exact: true, send: func(h *esimHarness) reply {
 			return h.post(esimOrdersPath, good, esimNow, func(hd http.Header) { hd.Del(signing.HeaderESIMStoryTimestamp) })
 		}},
-		{example: "error_401_invalid_access_key.json", status: 401, exact: true, send: func(h *esimHarness) esimReply {
+		{example: "error_401_invalid_access_key.json", status: 401, exact: true, send: func(h *esimHarness) reply {
 			return h.post(esimOrdersPath, good, esimNow, func(hd http.Header) { hd.Set(signing.HeaderESIMStoryAccessKey, "AK-unknown") })
 		}},
-		{example: "error_401_timestamp.json", status: 401, exact: true, send: func(h *esimHarness) esimReply {
+		{example: "error_401_timestamp.json", status: 401, exact: true, send: func(h *esimHarness) reply {
 			return h.post(esimOrdersPath, good, esimNow.Add(-10*time.Minute), nil)
 		}},
-		{example: "error_422_option_not_found.json", status: 422, exact: true, send: func(h *esimHarness) esimReply {
+		{example: "error_422_option_not_found.json", status: 422, exact: true, send: func(h *esimHarness) reply {
 			return h.post(esimOrdersPath, esimOrder("FID-4", esimProduct("00000000-0000-0000-0000-000000000000", 1)), esimNow, nil)
 		}},
-		{example: "error_422_blank_id.json", status: 422, exact: true, send: func(h *esimHarness) esimReply {
+		{example: "error_422_blank_id.json", status: 422, exact: true, send: func(h *esimHarness) reply {
 			return h.post(esimOrdersPath, esimOrder("", esimProduct(ESIMStoryOptionA, 1)), esimNow, nil)
 		}},
-		{example: "error_422_taken.json", status: 422, exact: true, send: func(h *esimHarness) esimReply {
+		{example: "error_422_taken.json", status: 422, exact: true, send: func(h *esimHarness) reply {
 			h.post(esimOrdersPath, esimOrder("FID-5", esimProduct(ESIMStoryOptionA, 1)), esimNow, nil)
 			return h.post(esimOrdersPath, esimOrder("FID-5", esimProduct(ESIMStoryOptionA, 1)), esimNow, nil)
 		}},
-		{example: "error_422_esim_request_failed.json", status: 422, template: true, send: func(h *esimHarness) esimReply {
+		{example: "error_422_esim_request_failed.json", status: 422, template: true, send: func(h *esimHarness) reply {
 			h.fake.FailNextOrder(ESIMStoryUpstreamError)
 			return h.post(esimOrdersPath, esimOrder("FID-6", esimProduct(ESIMStoryOptionA, 1)), esimNow, nil)
 		}},
-		{example: "error_422_api_connection.json", status: 422, template: true, send: func(h *esimHarness) esimReply {
+		{example: "error_422_api_connection.json", status: 422, template: true, send: func(h *esimHarness) reply {
 			h.fake.FailNextOrder(ESIMStoryConnectionError)
 			return h.post(esimOrdersPath, esimOrder("FID-7", esimProduct(ESIMStoryOptionA, 1)), esimNow, nil)
 		}},
-		{example: "error_500.json", status: 500, exact: true, send: func(h *esimHarness) esimReply {
+		{example: "error_500.json", status: 500, exact: true, send: func(h *esimHarness) reply {
 			h.fake.FailNextOrder(ESIMStoryInternalError)
 			return h.post(esimOrdersPath, esimOrder("FID-8", esimProduct(ESIMStoryOptionA, 1)), esimNow, nil)
 		}},
