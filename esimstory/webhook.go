@@ -11,6 +11,7 @@ import (
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/inbox"
+	"github.com/simkit/simkit/internal/logx"
 	"github.com/simkit/simkit/internal/webhook"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/signing"
@@ -227,11 +228,8 @@ func NewWebhookHandler(fn func(ctx context.Context, d *Delivery) error, opts ...
 	if o.Deadline <= 0 {
 		o.Deadline = DefaultWebhookDeadline
 	}
-	logger := o.Logger
-	if logger == nil {
-		// A level no record reaches: logging costs nothing when unset.
-		logger = webhook.Discard()
-	}
+	// A level no record reaches: logging costs nothing when unset.
+	logger := logx.Or(o.Logger)
 	h := &webhookHandler{
 		fn:      fn,
 		opts:    o,
@@ -240,22 +238,11 @@ func NewWebhookHandler(fn func(ctx context.Context, d *Delivery) error, opts ...
 		tracker: o.Tracker,
 	}
 	if o.Inbox != nil {
-		err := o.Inbox.Handle(Provider, func(ctx context.Context, m inbox.Message) error {
-			// The HTTP answer (202) went out already: status 0.
-			dl := observe.StartDelivery(o.Observer, Provider)
+		decode := func(b []byte) (*Delivery, error) {
 			var d Delivery
-			err := json.Unmarshal(m.Body, &d)
-			if err == nil {
-				err = h.run(ctx, &d)
-			}
-			if err != nil {
-				dl.Failed(ctx, 0, err)
-				return err
-			}
-			dl.Handled(ctx, 0)
-			return nil
-		})
-		if err != nil {
+			return &d, json.Unmarshal(b, &d)
+		}
+		if err := webhook.Register(o.Inbox, o.Observer, Provider, decode, nil, h.run); err != nil {
 			return nil, apierror.Validation(Provider, op, "%s", err.Error())
 		}
 	}
@@ -298,9 +285,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), h.opts.Deadline)
 	defer cancel()
 	dl := observe.StartDelivery(h.opts.Observer, Provider)
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		webhook.Reply(w, http.StatusMethodNotAllowed, "POST only")
+	if !webhook.PostOnly(w, r) {
 		dl.Refused(ctx, observe.ReasonMethod, http.StatusMethodNotAllowed)
 		return
 	}
@@ -342,20 +327,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if h.opts.Inbox != nil {
-		added, err := h.opts.Inbox.Add(ctx, Provider, d.TopupID, body)
-		switch {
-		case err != nil:
-			log.LogAttrs(ctx, slog.LevelError, "simkit: webhook inbox failed", slog.String("error", err.Error()))
-			webhook.Reply(w, http.StatusInternalServerError, "inbox unavailable")
-			dl.Failed(ctx, http.StatusInternalServerError, err)
-		case !added:
-			webhook.Reply(w, http.StatusOK, "already received")
-			dl.Duplicate(ctx, false, http.StatusOK)
-		default:
-			// The function runs later, in the inbox's workers.
-			webhook.Reply(w, http.StatusAccepted, "queued")
-			dl.Accepted(ctx)
-		}
+		webhook.Enqueue(ctx, w, log, dl, h.opts.Inbox, Provider, d.TopupID, body)
 		return
 	}
 	h.dedupe.Handle(ctx, w, log, dl, d.TopupID, h.opts.Deadline, func(ctx context.Context) error { return h.run(ctx, &d) })

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/simkit/simkit/apierror"
-	"github.com/simkit/simkit/inbox"
+	"github.com/simkit/simkit/internal/logx"
 	"github.com/simkit/simkit/internal/webhook"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/signing"
@@ -74,9 +74,7 @@ func NewWebhookHandler(secret signing.Secret, fn func(ctx context.Context, ev *W
 	if o.MaxBody <= 0 {
 		o.MaxBody = webhook.MaxBody
 	}
-	if o.Logger == nil {
-		o.Logger = webhook.Discard()
-	}
+	o.Logger = logx.Or(o.Logger)
 	if o.DedupeTTL <= 0 {
 		o.DedupeTTL = DefaultWebhookDedupeTTL
 	}
@@ -101,22 +99,8 @@ func NewWebhookHandler(secret signing.Secret, fn func(ctx context.Context, ev *W
 		dedupe: &webhook.Dedupe{Store: o.Store, Prefix: o.DedupePrefix, Now: o.Now, Lease: o.Lease, Done: o.DedupeTTL},
 	}
 	if o.Inbox != nil {
-		err := o.Inbox.Handle(Provider, func(ctx context.Context, m inbox.Message) error {
-			// The HTTP answer (202) went out already: status 0.
-			dl := observe.StartDelivery(o.Observer, Provider)
-			ev, err := decodeEvent(m.Body)
-			if err == nil {
-				dl.Event = ev.Event
-				err = fn(ctx, ev)
-			}
-			if err != nil {
-				dl.Failed(ctx, 0, err)
-				return err
-			}
-			dl.Handled(ctx, 0)
-			return nil
-		})
-		if err != nil {
+		eventName := func(ev *WebhookEvent) string { return ev.Event }
+		if err := webhook.Register(o.Inbox, o.Observer, Provider, decodeEvent, eventName, fn); err != nil {
 			return nil, apierror.Validation(Provider, op, "%s", err.Error())
 		}
 	}
@@ -145,9 +129,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), h.o.Deadline)
 	defer cancel()
 	dl := observe.StartDelivery(h.o.Observer, Provider)
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		webhook.Reply(w, http.StatusMethodNotAllowed, "method not allowed")
+	if !webhook.PostOnly(w, r) {
 		dl.Refused(ctx, observe.ReasonMethod, http.StatusMethodNotAllowed)
 		return
 	}
@@ -185,28 +167,11 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	dl.Event = ev.Event
 	if h.o.Inbox != nil {
-		h.enqueue(ctx, w, dl, ev.IdempotencyKey, body)
+		log := h.o.Logger.With(slog.String("provider", Provider), slog.String("id", ev.IdempotencyKey))
+		webhook.Enqueue(ctx, w, log, dl, h.o.Inbox, Provider, ev.IdempotencyKey, body)
 		return
 	}
 	h.dedupe.Handle(ctx, w, h.o.Logger, dl, ev.IdempotencyKey, h.o.Deadline, func(ctx context.Context) error { return h.fn(ctx, ev) })
-}
-
-// enqueue persists a verified delivery in the inbox and answers at once.
-// The function runs later, so the delivery is reported accepted only.
-func (h *webhookHandler) enqueue(ctx context.Context, w http.ResponseWriter, dl *observe.Delivery, key string, body []byte) {
-	added, err := h.o.Inbox.Add(ctx, Provider, key, body)
-	switch {
-	case err != nil:
-		h.o.Logger.LogAttrs(ctx, slog.LevelError, "simkit: partner webhook inbox failed", slog.String("id", key), slog.String("error", err.Error()))
-		webhook.Reply(w, http.StatusInternalServerError, "inbox unavailable")
-		dl.Failed(ctx, http.StatusInternalServerError, err)
-	case !added:
-		webhook.Reply(w, http.StatusOK, "already received")
-		dl.Duplicate(ctx, false, http.StatusOK)
-	default:
-		webhook.Reply(w, http.StatusAccepted, "queued")
-		dl.Accepted(ctx)
-	}
 }
 
 // signatureReason names why VerifyPartnerWebhook refused a delivery.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/simkit/simkit/internal/capped"
 	"github.com/simkit/simkit/observe"
 )
 
@@ -18,7 +19,7 @@ func ReadOrReply(w http.ResponseWriter, r *http.Request, max int64, dl *observe.
 	if err == nil {
 		return body, true
 	}
-	if errors.Is(err, ErrTooLarge) {
+	if errors.Is(err, capped.ErrTooLarge) {
 		Reply(w, http.StatusRequestEntityTooLarge, "body too large")
 		dl.Refused(r.Context(), observe.ReasonTooLarge, http.StatusRequestEntityTooLarge)
 	} else {
@@ -114,14 +115,3 @@ func (l *Lease) commitLater(ctx context.Context, sleep func(time.Duration)) {
 		}
 	}
 }
-
-// Discard returns a logger that drops everything; slog.DiscardHandler
-// needs Go 1.24, newer than simkit's minimum.
-func Discard() *slog.Logger { return slog.New(discard{}) }
-
-type discard struct{}
-
-func (discard) Enabled(context.Context, slog.Level) bool  { return false }
-func (discard) Handle(context.Context, slog.Record) error { return nil }
-func (d discard) WithAttrs([]slog.Attr) slog.Handler      { return d }
-func (d discard) WithGroup(string) slog.Handler           { return d }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/simkit/simkit/internal/logx"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/store"
 )
@@ -62,7 +63,7 @@ func TestHandleReportsEachDelivery(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := &steps{}
 			w := httptest.NewRecorder()
-			tt.dedupe.Handle(ctx, w, Discard(), observe.StartDelivery(s, "partner"), tt.id, time.Second,
+			tt.dedupe.Handle(ctx, w, logx.Discard(), observe.StartDelivery(s, "partner"), tt.id, time.Second,
 				func(context.Context) error { return tt.fn() })
 			require.Equal(t, tt.want, s.got)
 		})
@@ -70,7 +71,7 @@ func TestHandleReportsEachDelivery(t *testing.T) {
 
 	s := &steps{}
 	require.Panics(t, func() {
-		d.Handle(ctx, httptest.NewRecorder(), Discard(), observe.StartDelivery(s, "partner"), "p", time.Second,
+		d.Handle(ctx, httptest.NewRecorder(), logx.Discard(), observe.StartDelivery(s, "partner"), "p", time.Second,
 			func(context.Context) error { panic("bug") })
 	})
 	require.Equal(t, []string{"accepted", "failed 500 (webhook: function panicked)"}, s.got)
