@@ -28,7 +28,6 @@
 package esimstory
 
 import (
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -60,7 +59,8 @@ type Options struct {
 	SecretKey signing.Secret
 	// Tracker, when set, records every order CreateOrder creates, so that
 	// a webhook handler sharing it can reject unknown topup_ids and
-	// Tracker.Wait can tell when all units have arrived.
+	// Tracker.Wait can tell when all units have arrived. A Tracker built
+	// without an Observer reports to this client's.
 	Tracker *Tracker
 }
 
@@ -100,18 +100,16 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	if err != nil {
 		return nil, &apierror.Error{Provider: Provider, Message: "secret key is not valid base64", Kind: apierror.ErrValidation, Err: err}
 	}
-	h := http.Header{}
-	h.Set("Accept", "application/json")
 	t, err := transport.New(transport.Config{
 		Provider:    Provider,
 		BaseURL:     o.BaseURL,
 		Shared:      o.Shared,
-		Header:      h,
 		DecodeError: decodeError,
 	})
 	if err != nil {
 		return nil, err
 	}
+	o.Tracker.inheritObserver(o.Observer)
 	return &Client{t: t, signer: signer, opts: o, prefix: strings.TrimRight(u.EscapedPath(), "/")}, nil
 }
 

@@ -43,7 +43,7 @@
 //     or unknown country or operator to simkit.ErrValidation. A path the API
 //     does not know answers a redirect to /404.html, reported as
 //     simkit.ErrNotFound.
-//   - Call labels (Error.Op and the "op" log attribute) are route templates
+//   - Call labels (Error.Op and the "route" log attribute) are route templates
 //     such as "GET /v1/user/reuse/{product}/{number}": no phone numbers,
 //     countries or products.
 //
@@ -54,7 +54,6 @@
 package smsnumbers
 
 import (
-	"net/http"
 	"time"
 
 	"github.com/simkit/simkit/apierror"
@@ -159,13 +158,10 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	}
 	// The token is not a fixed header: userCall adds it per request so
 	// guest calls never carry it.
-	h := http.Header{}
-	h.Set("Accept", "application/json")
 	t, err := transport.New(transport.Config{
 		Provider:       Provider,
 		BaseURL:        o.BaseURL,
 		Shared:         o.Shared,
-		Header:         h,
 		DefaultLimiter: transport.NewLimiter(rps, 10),
 		DecodeError:    decodeError,
 		DefaultRetry:   DefaultRetryPolicy(),

@@ -96,7 +96,7 @@ func (c *Client) claimOwn(ctx context.Context, route, kind string, id int64) {
 		// !ok: a look-up elsewhere took this order before our answer came.
 		// The order is ours; the other call's caller holds a wrong answer.
 		c.t.Logger().WarnContext(ctx, "simkit: could not claim an order this call received",
-			"op", route, "taken_elsewhere", err == nil && !ok)
+			"route", route, "taken_elsewhere", err == nil && !ok)
 	}
 }
 
@@ -128,7 +128,7 @@ func (c *Client) settleBuy(ctx context.Context, p purchase, started time.Time, c
 			continue // another call's order
 		}
 		o.Recovered = true
-		c.t.Logger().InfoContext(ctx, "simkit: lost answer settled from the history", "op", p.route)
+		c.t.Logger().InfoContext(ctx, "simkit: lost answer settled from the history", "route", p.route)
 		return &o, nil
 	}
 	return nil, outcomeUnknown(p.route, p.reference, started, cause, "no matching order in the orders history yet", nil)

@@ -113,13 +113,10 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	if o.ClientID == "" || o.ClientSecret.IsZero() {
 		return nil, apierror.NotConfigured(Provider)
 	}
-	h := http.Header{}
-	h.Set("Accept", "application/json")
 	t, err := transport.New(transport.Config{
 		Provider:    Provider,
 		BaseURL:     o.BaseURL,
 		Shared:      o.Shared,
-		Header:      h,
 		DecodeError: decodeError,
 	})
 	if err != nil {
@@ -129,20 +126,23 @@ func New(optFns ...func(*Options)) (*Client, error) {
 		forgetMu: &sync.Mutex{},
 		t:        t,
 		opts:     o,
-		flight:   flight.New(o.Store, 0, 0),
-		submits:  flight.New(o.Store, submitLockTTL, 0),
-		history:  transport.NewGate(o.Store, historyGatePrefix, HistoryWindow, o.Now),
+		flight: flight.New(o.Store, 0, 0, func(f *flight.Options) {
+			f.Observer, f.Provider = o.Observer, Provider
+		}),
+		submits: flight.New(o.Store, submitLockTTL, 0, func(f *flight.Options) {
+			f.Observer, f.Provider = o.Observer, Provider
+		}),
+		history: transport.NewGate(o.Store, historyGatePrefix, HistoryWindow, o.Now, func(g *transport.GateOptions) {
+			g.Observer, g.Provider, g.Name = o.Observer, Provider, "package_history"
+		}),
 		tokenKey: tokenKeyFor(o),
 	}
 	if o.RenewalBaseURL != "" && !o.RenewalKey.IsZero() {
-		rh := http.Header{}
-		rh.Set("Accept", "application/json")
-		rh.Set("Authorization", "Bearer "+o.RenewalKey.Reveal())
 		c.renewal, err = transport.New(transport.Config{
 			Provider:    Provider,
 			BaseURL:     o.RenewalBaseURL,
 			Shared:      o.Shared,
-			Header:      rh,
+			Header:      http.Header{"Authorization": {"Bearer " + o.RenewalKey.Reveal()}},
 			DecodeError: decodeError,
 		})
 		if err != nil {

@@ -124,7 +124,7 @@ func (c *Client) PackageHistory(ctx context.Context, iccid string, opts ...optio
 	if err := checkICCID(historyOp, iccid); err != nil {
 		return nil, err
 	}
-	v, _, err := c.flight.Load(ctx, historyKeyPrefix+iccid, func(ctx context.Context) ([]byte, time.Duration, error) {
+	v, _, err := c.flight.LoadNamed(ctx, "package_history", historyKeyPrefix+iccid, func(ctx context.Context) ([]byte, time.Duration, error) {
 		return c.fetchHistory(ctx, iccid, opts)
 	})
 	if err != nil {

@@ -103,7 +103,7 @@ func (c *Client) SubmitTopup(ctx context.Context, p SubmitTopupParams, opts ...o
 	// (in this process, and across replicas sharing the Store while the
 	// lock lasts); the top-up is remembered for a while so a repeat needs
 	// no look-up.
-	v, _, err := c.submits.Load(ctx, submitKeyPrefix+p.ICCID+":"+p.Reference, func(ctx context.Context) ([]byte, time.Duration, error) {
+	v, _, err := c.submits.LoadNamed(ctx, "submit_topup", submitKeyPrefix+p.ICCID+":"+p.Reference, func(ctx context.Context) ([]byte, time.Duration, error) {
 		ctx, cancel := context.WithTimeout(ctx, submitBudget)
 		defer cancel()
 		o, err := c.submitOnce(ctx, p, started, opts)
