@@ -154,7 +154,7 @@ func TestSubmitTopupSecondReplicaNeverResubmitsDuringSlowSubmit(t *testing.T) {
 			}()
 			<-arrived
 			e.clock.Advance(tt.after)
-			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 			_, err2 := c2.SubmitTopup(ctx, p)
 			cancel()
 			close(release)
