@@ -272,11 +272,32 @@ func (h *webhookHandler) run(ctx context.Context, d *Delivery) error {
 		return err
 	}
 	if h.tracker != nil {
-		// Recorded before the id is marked handled: if this fails the
-		// provider's retry records it again.
-		return h.tracker.Record(ctx, d)
+		if err := h.tracker.Record(ctx, d); err != nil {
+			// fn has handled the delivery: failing it now would hand the
+			// provider's retry to fn a second time. The record is written
+			// once the store is back instead (Record is idempotent).
+			h.logger.LogAttrs(ctx, slog.LevelWarn, "simkit: webhook tracker record failed; retrying in the background",
+				slog.String("topup_id", d.TopupID), slog.String("error", err.Error()))
+			go h.recordLater(context.WithoutCancel(ctx), d, time.Sleep)
+		}
 	}
 	return nil
+}
+
+// recordLaterFor bounds how long a failed tracker record is retried.
+const recordLaterFor = 10 * time.Minute
+
+// recordLater retries Tracker.Record with capped backoff until it succeeds
+// or recordLaterFor has passed.
+func (h *webhookHandler) recordLater(ctx context.Context, d *Delivery, sleep func(time.Duration)) {
+	give := time.Now().Add(recordLaterFor)
+	for delay := 20 * time.Millisecond; time.Now().Before(give); delay = min(2*delay, 2*time.Second) {
+		sleep(delay)
+		if h.tracker.Record(ctx, d) == nil {
+			return
+		}
+	}
+	h.logger.LogAttrs(ctx, slog.LevelError, "simkit: webhook tracker record gave up", slog.String("topup_id", d.TopupID))
 }
 
 // ServeHTTP implements http.Handler.
