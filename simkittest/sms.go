@@ -60,8 +60,14 @@ type SMSFakeConfig struct {
 // Content-Type says (curl -d without -H sends it as form-urlencoded); the
 // API documents no other encoding, so form fields are refused.
 //
-// What it does not model: the rating's 24-hour lockout, max-price limits,
-// per-IP limits, voice calls and forwarding.
+// It also models the rating rules (start and maximum 96; top-up +8,
+// finished before the code timeout +0.5, finished automatically +0.4,
+// timeout -0.15, cancel -0.1, ban -0.1; at 0 no orders for SMSRatingBlock,
+// then back to 96), price limits (maxPrice on a buy with operator "any",
+// /v1/user/max-prices), SMS that arrive late (ScheduleSMS: dropped once the
+// order closed) and orders that expire (Expire).
+//
+// What it does not model: per-IP limits, voice calls and forwarding.
 type SMSFake struct {
 	mu       sync.Mutex
 	cfg      SMSFakeConfig
@@ -79,6 +85,8 @@ type SMSFake struct {
 	rlSecond int64
 	rlCount  int
 	requests int
+	// ext is the state of price limits, the rating lockout and late SMS.
+	ext smsExt
 }
 
 // smsRatingMax is both the starting and the maximum rating (the API's rating rules).
@@ -153,6 +161,9 @@ func (f *SMSFake) routes() {
 	m.HandleFunc("GET /v1/user/cancel/{id}", f.handleAction("cancel"))
 	m.HandleFunc("GET /v1/user/ban/{id}", f.handleAction("ban"))
 	m.HandleFunc("GET /v1/user/sms/inbox/{id}", f.handleInbox)
+	m.HandleFunc("GET /v1/user/max-prices", f.handleListMaxPrices)
+	m.HandleFunc("POST /v1/user/max-prices", f.handleSetMaxPrice)
+	m.HandleFunc("DELETE /v1/user/max-prices", f.handleDeleteMaxPrice)
 	m.HandleFunc("GET /v1/user/vendor", f.handleVendorProfile)
 	m.HandleFunc("GET /v1/vendor/wallets", f.handleWallets)
 	m.HandleFunc("GET /v1/vendor/orders", f.handleVendorOrders)
@@ -192,6 +203,7 @@ func (f *SMSFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		smsError(w, q[0])
 		return
 	}
+	f.deliverDue()
 	f.mux.ServeHTTP(w, r)
 }
 
@@ -288,11 +300,14 @@ func (f *SMSFake) Rating() decimal.Decimal {
 	return f.rating
 }
 
-// SetRating sets the user's rating, e.g. to zero to test "not enough rating".
+// SetRating sets the user's rating, e.g. to zero to test "not enough rating"
+// (which starts the 24-hour block); a positive rating lifts the block.
 func (f *SMSFake) SetRating(d decimal.Decimal) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.rating = d
+	f.ext.blockedUntil = time.Time{}
+	f.noteRating()
 }
 
 // Requests returns how many requests the fake has served, so tests can prove
@@ -305,6 +320,7 @@ func (f *SMSFake) Requests() int {
 
 func (f *SMSFake) addRating(d decimal.Decimal) {
 	f.rating = decimal.Min(smsRatingMax, decimal.Max(decimal.Zero, f.rating.Add(d)))
+	f.noteRating()
 }
 
 func (f *SMSFake) addPayment(typ, provider string, amount decimal.Decimal) {

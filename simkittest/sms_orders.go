@@ -49,12 +49,16 @@ type smsOrder struct {
 	forwarding, reuse, voice bool
 	forwardingNumber         string
 	autoDelivered            bool
+	// carried counts the SMS at the start of sms that a re-buy carried
+	// over from the number's earlier orders (SetReuseKeepsSMS); they do
+	// not count as this order's SMS.
+	carried int
 }
 
 func (f *SMSFake) handleBuy(category string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		country, operator, product := r.PathValue("country"), r.PathValue("operator"), r.PathValue("product")
-		if !f.rating.IsPositive() {
+		if f.ratingBlocked() {
 			smsError(w, "not enough rating")
 			return
 		}
@@ -74,9 +78,10 @@ func (f *SMSFake) handleBuy(category string) http.HandlerFunc {
 		}
 		// "any" buys the cheapest line in stock, like the provider's default.
 		sort.SliceStable(cands, func(i, j int) bool { return cands[i].Cost.LessThan(cands[j].Cost) })
+		limit, capped := f.priceCap(operator, product, r)
 		var pick *smsOffer
 		for _, x := range cands {
-			if x.Count > 0 {
+			if x.Count > 0 && (!capped || !x.Cost.GreaterThan(limit)) {
 				pick = x
 				break
 			}
@@ -148,12 +153,16 @@ func (f *SMSFake) handleReuse(w http.ResponseWriter, r *http.Request) {
 	case !f.cfg.Now().Before(prev.createdAt.Add(f.cfg.ReuseWindow)):
 		smsError(w, "reuse expired")
 		return
+	case f.ratingBlocked():
+		smsError(w, "not enough rating")
+		return
 	case f.balance.LessThan(prev.price):
 		smsError(w, "not enough user balance")
 		return
 	}
 	o := f.newOrder(prev.country, prev.operator, product, prev.category, prev.price, prev.phone)
 	o.reuse = true
+	f.carrySMS(o)
 	writeJSON(w, http.StatusOK, o.view(smsViewBuy))
 }
 
@@ -258,13 +267,13 @@ func (f *SMSFake) transition(o *smsOrder, action string) string {
 	}
 	switch action {
 	case "finish":
-		if len(o.sms) == 0 && o.category != smsHosting {
+		if len(o.sms) <= o.carried && o.category != smsHosting {
 			return "order no sms"
 		}
 		o.status = SMSFinished
 		f.addRating(decimal.RequireFromString("0.5"))
 	default:
-		if len(o.sms) > 0 {
+		if len(o.sms) > o.carried {
 			return "order has sms"
 		}
 		o.status = target
@@ -384,6 +393,7 @@ func (f *SMSFake) Expire(orderID int64) error {
 func (f *SMSFake) OrderStatus(orderID int64) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.deliverDue()
 	o := f.find(orderID)
 	if o == nil {
 		return "", ErrSMSOrderNotFound

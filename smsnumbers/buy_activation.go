@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/url"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
@@ -34,6 +36,14 @@ type BuyActivationParams struct {
 	Voice bool
 	// Ref is a developer referral key.
 	Ref string
+	// MaxPrice, when positive, is the most the number may cost: the
+	// provider sells the cheapest number in stock at or under it, or
+	// answers "no free phones" (simkit.ErrOutOfStock). Only allowed with
+	// Operator Any (the provider picks the operator by price); with any
+	// other operator the buy is refused with simkit.ErrValidation and
+	// nothing is sent. Zero means no limit beyond the account's own
+	// (SetMaxPrice).
+	MaxPrice decimal.Decimal
 }
 
 // BuyActivation buys a number for one product's SMS code
@@ -64,7 +74,16 @@ func (c *Client) BuyActivation(ctx context.Context, p BuyActivationParams, opts 
 			return nil, apierror.Validation(Provider, op, "ref %s", why)
 		}
 	}
+	if p.MaxPrice.IsNegative() {
+		return nil, apierror.Validation(Provider, op, "max price must not be negative, got %s", p.MaxPrice)
+	}
+	if p.MaxPrice.IsPositive() && p.Operator != Any {
+		return nil, apierror.Validation(Provider, op, "max price needs operator %q, got another operator", Any)
+	}
 	v := url.Values{}
+	if p.MaxPrice.IsPositive() {
+		v.Set("maxPrice", p.MaxPrice.String())
+	}
 	if p.Forwarding {
 		v.Set("forwarding", "1")
 	}

@@ -46,6 +46,11 @@
 //   - Call labels (Error.Op and the "op" log attribute) are route templates
 //     such as "GET /v1/user/reuse/{product}/{number}": no phone numbers,
 //     countries or products.
+//
+// Activations (Client.Activations) runs an activation from buy to finish
+// so no money stays on a number without a code: price cap, deadline,
+// cancel on a context of its own, a journal in the Store, Sweep for what a
+// crashed process left open, and rating and spend guards.
 package smsnumbers
 
 import (

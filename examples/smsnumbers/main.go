@@ -1,6 +1,7 @@
-// Command smsnumbers shows the SMS numbers client on its own: prices, buy a
-// number, wait for its code, finish (or cancel when no code comes), and how
-// to tell its errors apart.
+// Command smsnumbers shows the SMS numbers client on its own: prices, and an
+// activation (buy a number, wait for its code, finish it, or cancel it when
+// no code comes) through the activation handle, and how to tell its errors
+// apart.
 //
 // With SIMKIT_SMS_TOKEN set it talks to the real API and buys only with
 // SIMKIT_QUICKSTART_BUY=1 (country, operator and product from
@@ -91,10 +92,19 @@ func run(ctx context.Context, w io.Writer, c *smsnumbers.Client, req smsnumbers.
 		fmt.Fprintln(w, "buy: skipped (spends money; set SIMKIT_QUICKSTART_BUY=1)")
 		return nil
 	}
-	// Never retried by the SDK: a second attempt could buy a second number.
-	// A lost answer is looked up in the orders history (order.Recovered);
-	// when even that fails the outcome is unknown: do not buy again blindly.
-	order, err := c.BuyActivation(ctx, req)
+	// The activation handle buys, waits for the code and, when none comes
+	// by the deadline (or ctx ends), cancels the number so its money comes
+	// back. Every step is journaled in the client's Store; acts.Sweep
+	// closes what a crashed process left open.
+	acts := c.Activations(func(o *smsnumbers.ActivationsOptions) { o.PollInterval = poll })
+	if rep, err := acts.Sweep(ctx, smsnumbers.SweepParams{}); err == nil && len(rep.Canceled)+len(rep.Finished) > 0 {
+		fmt.Fprintf(w, "sweep: canceled %d and finished %d numbers left open\n", len(rep.Canceled), len(rep.Finished))
+	}
+	// The buy is never retried by the SDK: a second attempt could buy a
+	// second number. A lost answer is looked up in the orders history;
+	// when even that fails the outcome is unknown: do not buy again
+	// blindly.
+	a, err := acts.Activate(ctx, smsnumbers.ActivateParams{Buy: req, Deadline: 2 * time.Minute, AutoFinish: true})
 	switch {
 	case errors.Is(err, simkit.ErrOutcomeUnknown) && errors.As(err, &apiErr):
 		return fmt.Errorf("the buy may have gone through: look for %s in the orders history since %s before buying again: %w",
@@ -106,33 +116,22 @@ func run(ctx context.Context, w io.Writer, c *smsnumbers.Client, req smsnumbers.
 	case err != nil:
 		return fmt.Errorf("buy: %w", err)
 	}
-	fmt.Fprintf(w, "bought order %d: %s for %s\n", order.ID, order.Phone, order.Price.String())
+	order := a.Order()
+	fmt.Fprintf(w, "bought order %d for %s\n", order.ID, order.Price.String())
 	if order.Recovered {
 		fmt.Fprintln(w, "(the answer was lost; the order was found in the orders history)")
 	}
 
-	waitCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	got, err := c.WaitForCode(waitCtx, order.ID, smsnumbers.WaitForCodeParams{PollInterval: poll})
+	sms, err := a.WaitForCode(ctx)
 	if err != nil {
-		// No code (the order ended, or we gave up): cancel to get the money
-		// back, with a context of its own since ctx may be the one that ended.
-		cctx, ccancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer ccancel()
-		if _, cerr := c.Cancel(cctx, order.ID); cerr != nil && !errors.Is(cerr, simkit.ErrConflict) {
-			err = errors.Join(err, cerr)
-		}
+		// No code: the number was canceled (State says so), even when ctx
+		// is what ended.
 		if errors.Is(err, smsnumbers.ErrOrderEnded) {
 			return fmt.Errorf("order %d ended without an SMS: %w", order.ID, err)
 		}
-		return fmt.Errorf("wait for code on order %d: %w", order.ID, err)
+		return fmt.Errorf("wait for code on order %d (%s): %w", order.ID, a.State(), err)
 	}
-	fmt.Fprintf(w, "code: %s\n", got.Code())
-
-	done, err := c.Finish(ctx, order.ID)
-	if err != nil {
-		return fmt.Errorf("finish order %d: %w", order.ID, err)
-	}
-	fmt.Fprintf(w, "order %d: %s\n", done.ID, done.Status)
+	fmt.Fprintf(w, "code: %s\n", sms.Code)
+	fmt.Fprintf(w, "order %d: %s\n", order.ID, a.Order().Status)
 	return nil
 }

@@ -1,0 +1,174 @@
+package smsnumbers
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/simkit/simkit/apierror"
+)
+
+// WaitForCode checks the order until a new SMS arrives and returns it
+// (SMS.Code has the code). An SMS the number had before it was bought (a
+// re-buy) is never returned. With ActivateParams.AutoFinish the order is
+// finished before it returns.
+//
+// When no new SMS came before the deadline (ActivateParams.Deadline) or
+// ctx ended first, it cancels the order so its money comes back, with a
+// context of its own (ctx may be over), and returns an error wrapping
+// ErrNoCode (and ctx's error when ctx ended). If the cancel is refused
+// because an SMS arrived at that moment, that SMS is returned instead. If
+// the provider closed the order first (timeout, ban), the error wraps
+// ErrNoCode and ErrOrderEnded. State tells the outcome either way.
+//
+// Calling it again after it returned gives the same SMS or the same end;
+// after a cancel that failed (the error carries why), it tries the cancel
+// again.
+func (a *Activation) WaitForCode(ctx context.Context) (*SMS, error) {
+	a.mu.Lock()
+	if a.sms != nil {
+		s := *a.sms
+		a.mu.Unlock()
+		return &s, nil
+	}
+	state := a.entry.State
+	a.mu.Unlock()
+	if !state.Open() {
+		return nil, a.endError(nil, nil)
+	}
+	wctx, cancel := context.WithDeadline(ctx, a.deadline)
+	defer cancel()
+	timer := time.NewTimer(a.m.poll)
+	timer.Stop()
+	defer timer.Stop()
+	for {
+		o, err := a.m.c.Check(wctx, a.ID())
+		if err == nil {
+			if s, done, err := a.observe(ctx, o); done {
+				return s, err
+			}
+		} else if wctx.Err() == nil {
+			// A check that failed after the transport's retries: the
+			// order is still ours to watch until the deadline.
+			a.m.c.t.Logger().WarnContext(ctx, "simkit: activation check failed", "op", "GET /v1/user/check/{id}", "error", err)
+		}
+		if wctx.Err() != nil {
+			return a.giveUp(ctx)
+		}
+		timer.Reset(a.m.poll)
+		select {
+		case <-wctx.Done():
+			return a.giveUp(ctx)
+		case <-timer.C:
+		}
+	}
+}
+
+// observe takes in a checked order: a new SMS, a closed order, or nothing
+// yet (done false; the lease is renewed).
+func (a *Activation) observe(ctx context.Context, o *Order) (*SMS, bool, error) {
+	now := a.m.c.t.Now()
+	a.mu.Lock()
+	a.order = *o
+	s := a.newSMS(o)
+	if s != nil {
+		a.sms = s
+		a.entry.record(ActivationReceived, now, a.m.owner)
+		a.entry.LeaseUntil = now.Add(a.m.lease)
+		a.mu.Unlock()
+		a.persist(ctx, true)
+		if a.autoFinish {
+			if err := a.Finish(ctx); err != nil {
+				return s, true, err
+			}
+		}
+		return s, true, nil
+	}
+	if o.Status.Final() {
+		a.entry.record(endState(o.Status), now, a.m.owner)
+		a.mu.Unlock()
+		a.closed(ctx, o.Status)
+		return nil, true, a.endError(nil, nil)
+	}
+	renew := a.entry.LeaseUntil.Sub(now) < a.m.lease/2
+	if renew {
+		a.entry.LeaseUntil = now.Add(a.m.lease)
+	}
+	a.mu.Unlock()
+	if renew {
+		a.persist(ctx, true)
+	}
+	return nil, false, nil
+}
+
+// newSMS returns the first SMS of o that is not part of the baseline: not
+// on the number when it was bought, and not older than the order. a.mu is
+// held.
+func (a *Activation) newSMS(o *Order) *SMS {
+	for _, s := range o.SMS {
+		if a.baseline[smsDigest(s)] {
+			continue
+		}
+		if !o.CreatedAt.IsZero() && !s.CreatedAt.IsZero() && s.CreatedAt.Before(o.CreatedAt) {
+			continue // an SMS of an earlier order of this number
+		}
+		s := s
+		return &s
+	}
+	return nil
+}
+
+// giveUp cancels the order after the wait ended without a code.
+func (a *Activation) giveUp(ctx context.Context) (*SMS, error) {
+	cerr := a.Cancel(ctx)
+	a.mu.Lock()
+	s := a.sms
+	a.mu.Unlock()
+	if s != nil {
+		// The cancel was refused because the code came at the last
+		// moment: the caller gets it rather than a wasted number.
+		c := *s
+		if a.autoFinish {
+			return &c, a.Finish(ctx)
+		}
+		return &c, nil
+	}
+	return nil, a.endError(ctx.Err(), cerr)
+}
+
+// endError is WaitForCode's error when no code came.
+func (a *Activation) endError(ctxErr, cancelErr error) error {
+	a.mu.Lock()
+	st, status := a.entry.State, a.order.Status
+	a.mu.Unlock()
+	errs := []error{ErrNoCode}
+	msg := "no code before the deadline"
+	switch st {
+	case ActivationCanceled:
+		msg += "; the number was canceled and its money returned"
+	case ActivationEnded, ActivationFinished:
+		msg = "the order ended (" + string(status) + ") before a code arrived"
+		errs = append(errs, ErrOrderEnded)
+	default:
+		msg += "; the number could not be canceled yet (a sweep will)"
+	}
+	if ctxErr != nil {
+		msg = "wait ended by context: " + msg
+		errs = append(errs, ctxErr)
+	}
+	if cancelErr != nil {
+		errs = append(errs, cancelErr)
+	}
+	return &apierror.Error{Provider: Provider, Op: routeActivation, Message: msg, Err: errors.Join(errs...)}
+}
+
+// endState is the journal state of an order the provider closed.
+func endState(s Status) ActivationState {
+	switch s {
+	case StatusFinished:
+		return ActivationFinished
+	case StatusCanceled:
+		return ActivationCanceled
+	}
+	return ActivationEnded
+}
