@@ -3,7 +3,6 @@ package topups
 import (
 	"net/http"
 	"sync/atomic"
-	"time"
 )
 
 // bearer is an access token with its Authorization header prepared once.
@@ -14,18 +13,15 @@ type bearer struct {
 	// token is the access token, compared with the Store's copy (and with
 	// the one refused by a 401).
 	token string
-	// sign sets the prepared Authorization header on an attempt.
-	sign func(h http.Header, now time.Time) error
+	// header carries the Authorization header, set on every attempt.
+	header http.Header
 }
 
 func newBearer(token string) *bearer {
-	// Capacity 1: an Add on the header would copy the slice rather than
-	// write into the one every request shares.
+	// Capacity 1: an Add on a request's header copies the slice rather
+	// than writing into the one every request shares.
 	v := []string{"Bearer " + token}[:1:1]
-	return &bearer{token: token, sign: func(h http.Header, _ time.Time) error {
-		h["Authorization"] = v
-		return nil
-	}}
+	return &bearer{token: token, header: http.Header{"Authorization": v}}
 }
 
 // bearerCache holds the bearer of the token last read from the Store. The

@@ -20,7 +20,7 @@ func (c *Client) call(ctx context.Context, req *transport.Request, out any, opts
 			return nil, err
 		}
 		r := *req
-		r.Sign = tok.sign
+		r.Header = tok.header
 		resp, err := c.t.Do(ctx, &r, out, opts...)
 		if replayed || resp == nil || resp.StatusCode != http.StatusUnauthorized || resp.Ambiguous {
 			return resp, err
