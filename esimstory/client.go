@@ -28,7 +28,6 @@
 package esimstory
 
 import (
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -100,13 +99,10 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	if err != nil {
 		return nil, &apierror.Error{Provider: Provider, Message: "secret key is not valid base64", Kind: apierror.ErrValidation, Err: err}
 	}
-	h := http.Header{}
-	h.Set("Accept", "application/json")
 	t, err := transport.New(transport.Config{
 		Provider:    Provider,
 		BaseURL:     o.BaseURL,
 		Shared:      o.Shared,
-		Header:      h,
 		DecodeError: decodeError,
 	})
 	if err != nil {

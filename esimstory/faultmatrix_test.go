@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/http/httptrace"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -33,14 +32,10 @@ const (
 )
 
 type matrixCase struct {
-	fault  string
-	proto  string // "http/1.1", "tls", "h2"
-	reused bool   // a cheap call first leaves an idle keep-alive connection
+	simkittest.FaultCase
+	// faults are injected on the orders route (the case's Fault among them).
 	faults []simkittest.Fault
-	// slowAfter delays the first answer, after the work, past the client's
-	// per-attempt timeout.
-	slowAfter bool
-	want      string
+	want   string
 	// charged is whether the provider holds the order once the call ends.
 	charged bool
 }
@@ -64,28 +59,24 @@ func postFault(kind simkittest.FaultKind, status int, body string, times int) si
 
 func matrixCases() []matrixCase {
 	var cs []matrixCase
-	for _, proto := range []string{"http/1.1", "tls", "h2"} {
-		for _, reused := range []bool{false, true} {
-			cs = append(cs, matrixCase{fault: "drop after handling", proto: proto, reused: reused,
-				faults: []simkittest.Fault{postFault(simkittest.DropAfterHandling, 0, "", 1)}, want: gotRecovered, charged: true})
+	// eSIM Story dedupes by external order id, so an answer before the
+	// work is retried to the order and one after it is recovered.
+	for _, fc := range simkittest.FaultCases() {
+		f := postFault(fc.Fault.Kind, fc.Fault.Status, "", fc.Fault.Times)
+		f.Header = fc.Fault.Header
+		want := gotRecovered
+		if f.Kind == simkittest.Status || f.Kind == simkittest.StatusAfterHandling {
+			f.Body = fmt.Sprintf(`{"error":%q}`, http.StatusText(f.Status))
 		}
+		if f.Kind == simkittest.Status {
+			want = gotOrder
+		}
+		cs = append(cs, matrixCase{FaultCase: fc, faults: []simkittest.Fault{f}, want: want, charged: true})
 	}
-	for _, st := range []int{500, 502, 503, 504} {
-		b := fmt.Sprintf(`{"error":%q}`, http.StatusText(st))
-		cs = append(cs,
-			matrixCase{fault: fmt.Sprintf("%d before handling", st), faults: []simkittest.Fault{postFault(simkittest.Status, st, b, 1)}, want: gotOrder, charged: true},
-			matrixCase{fault: fmt.Sprintf("%d after handling", st), faults: []simkittest.Fault{postFault(simkittest.StatusAfterHandling, st, b, 1)}, want: gotRecovered, charged: true})
+	row := func(name string, want string, charged bool, faults ...simkittest.Fault) matrixCase {
+		return matrixCase{FaultCase: simkittest.FaultCase{Name: name, Proto: simkittest.MatrixHTTP1}, faults: faults, want: want, charged: charged}
 	}
-	retryAfter := postFault(simkittest.Status, 429, `{"error":"Too Many Requests"}`, 1)
-	retryAfter.Header = http.Header{"Retry-After": {"1"}}
-	cs = append(cs,
-		matrixCase{fault: "429 without Retry-After", faults: []simkittest.Fault{postFault(simkittest.Status, 429, `{"error":"Too Many Requests"}`, 1)}, want: gotOrder, charged: true},
-		matrixCase{fault: "429 with Retry-After: 1", faults: []simkittest.Fault{retryAfter}, want: gotOrder, charged: true},
-		matrixCase{fault: "client timeout after handling", slowAfter: true, want: gotRecovered, charged: true},
-		matrixCase{fault: "malformed 2xx", faults: []simkittest.Fault{postFault(simkittest.MalformedBody, 0, "", 1)}, want: gotRecovered, charged: true},
-		matrixCase{fault: "truncated 2xx", faults: []simkittest.Fault{postFault(simkittest.TruncatedBody, 0, "", 1)}, want: gotRecovered, charged: true},
-		matrixCase{fault: "500 after handling on every attempt", faults: []simkittest.Fault{postFault(simkittest.StatusAfterHandling, 500, body500, 0)}, want: gotOpen, charged: true},
-	)
+	cs = append(cs, row("500 after handling on every attempt", gotOpen, true, postFault(simkittest.StatusAfterHandling, 500, body500, 0)))
 	for _, d := range []struct {
 		name, body string
 		status     int
@@ -93,15 +84,10 @@ func matrixCases() []matrixCase {
 		{"401", body401, 401}, {"400", body400, 400}, {"422 unknown option", body422, 422}, {"422 upstream failure", body422Up, 422},
 	} {
 		cs = append(cs,
-			matrixCase{fault: "drop after handling, then " + d.name,
-				faults: []simkittest.Fault{postFault(simkittest.DropAfterHandling, 0, "", 1), postFault(simkittest.Status, d.status, d.body, 0)}, want: gotOpen, charged: true},
-			matrixCase{fault: "drop before handling, then " + d.name,
-				faults: []simkittest.Fault{postFault(simkittest.DropBeforeHandling, 0, "", 1), postFault(simkittest.Status, d.status, d.body, 0)}, want: gotOpen, charged: false})
-	}
-	for i := range cs {
-		if cs[i].proto == "" {
-			cs[i].proto = "http/1.1"
-		}
+			row("drop after handling, then "+d.name, gotOpen, true,
+				postFault(simkittest.DropAfterHandling, 0, "", 1), postFault(simkittest.Status, d.status, d.body, 0)),
+			row("drop before handling, then "+d.name, gotOpen, false,
+				postFault(simkittest.DropBeforeHandling, 0, "", 1), postFault(simkittest.Status, d.status, d.body, 0)))
 	}
 	return cs
 }
@@ -127,57 +113,15 @@ func newMatrixServer(t *testing.T, c matrixCase, now func() time.Time) *matrixSe
 	for _, f := range c.faults {
 		m.faults.Add(f)
 	}
-	var h http.Handler = m.faults.Wrap(simkittest.ProviderESIMStory, simkittest.ESIMStoryPrefix, m.fake)
-	if c.slowAfter {
-		h = slowAfterHandling(h)
-	}
-	counted := h
-	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	t.Cleanup(m.fake.Close)
+	faulty := m.faults.Wrap(simkittest.ProviderESIMStory, simkittest.ESIMStoryPrefix, m.fake)
+	m.srv, m.rt = simkittest.ServeFaultMatrix(t, c.Proto, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
 			m.requests.Add(1)
 		}
-		counted.ServeHTTP(w, r)
-	})
-	m.srv = httptest.NewUnstartedServer(h)
-	switch c.proto {
-	case "http/1.1":
-		m.srv.Start()
-	case "tls":
-		m.srv.StartTLS()
-	case "h2":
-		m.srv.EnableHTTP2 = true
-		m.srv.StartTLS()
-	}
-	m.rt = m.srv.Client().Transport.(*http.Transport).Clone()
-	m.rt.ForceAttemptHTTP2 = c.proto == "h2"
-	t.Cleanup(func() {
-		m.fake.Close()
-		m.rt.CloseIdleConnections()
-		m.srv.Close()
-	})
+		faulty.ServeHTTP(w, r)
+	}))
 	return m
-}
-
-// slowAfterHandling lets the first request be handled in full, then holds
-// the answer until the client gives up: a timeout after the work was done.
-func slowAfterHandling(h http.Handler) http.Handler {
-	var once sync.Once
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		first := false
-		once.Do(func() { first = true })
-		if !first {
-			h.ServeHTTP(w, r)
-			return
-		}
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, r)
-		select {
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(rec.Body.Bytes())
-	})
 }
 
 // trackerHook is what a webhook handler with RejectUnknown does with the
@@ -234,11 +178,8 @@ func TestFaultMatrix(t *testing.T) {
 	start := time.Unix(1768478058, 0).UTC()
 	var rows []matrixRow
 	for _, c := range matrixCases() {
-		conn := c.proto + " fresh"
-		if c.reused {
-			conn = c.proto + " reused"
-		}
-		t.Run(c.fault+"/"+conn, func(t *testing.T) {
+		conn := c.Conn()
+		t.Run(c.Name+"/"+conn, func(t *testing.T) {
 			m := newMatrixServer(t, c, func() time.Time { return start })
 			tr := esimstory.NewTracker(nil, func(o *esimstory.TrackerOptions) { o.RejectUnknown = true; o.Poll = 5 * time.Millisecond })
 			m.fake.SetWebhookHandler(trackerHook(tr))
@@ -263,7 +204,7 @@ func TestFaultMatrix(t *testing.T) {
 			})
 			require.NoError(t, err)
 			ctx := context.Background()
-			if c.reused {
+			if c.Reused {
 				// A cheap call on the same pool: its connection is idle and reused.
 				resp, err := (&http.Client{Transport: m.rt}).Get(m.srv.URL + ordersRoute)
 				require.NoError(t, err)
@@ -282,14 +223,14 @@ func TestFaultMatrix(t *testing.T) {
 			}}
 			params := esimstory.CreateOrderParams{ExternalOrderID: matrixExtID, Products: []esimstory.OrderProductParams{{OptionID: simkittest.ESIMStoryOptionA, Qty: 2}, {OptionID: simkittest.ESIMStoryOptionB, Qty: 1}}}
 			var callOpts []option.CallOption
-			if c.slowAfter {
-				callOpts = append(callOpts, option.WithTimeout(100*time.Millisecond))
+			if c.Timeout > 0 {
+				callOpts = append(callOpts, option.WithTimeout(c.Timeout))
 			}
 			order, err := client.CreateOrder(httptrace.WithClientTrace(ctx, trace), params, callOpts...)
-			row := matrixRow{call: "CreateOrder", fault: c.fault, conn: conn, requests: int(m.requests.Load()),
+			row := matrixRow{call: "CreateOrder", fault: c.Name, conn: conn, requests: int(m.requests.Load()),
 				orders: m.fake.OrderCount(), units: len(m.fake.Units(matrixExtID)), got: outcome(order, err)}
 			wantReused := int32(0)
-			if c.reused {
+			if c.Reused {
 				wantReused = 1
 			}
 			require.Equal(t, wantReused, firstReused.Load(), "the first attempt's connection is fresh or reused as the case says")
@@ -324,8 +265,8 @@ func TestFaultMatrix(t *testing.T) {
 				require.Equal(t, start, e.Started)
 				require.Equal(t, "POST /v1/api_partner/orders", e.Op)
 			}
-			if strings.Contains(c.fault, "with Retry-After") {
-				require.Contains(t, waits, time.Second, "Retry-After is honoured")
+			if c.RetryAfter > 0 {
+				require.Contains(t, waits, c.RetryAfter, "Retry-After is honoured")
 			}
 
 			// The tracker accepts every delivery of an order that exists and
@@ -356,11 +297,9 @@ func TestFaultMatrix(t *testing.T) {
 			rows = append(rows, row)
 		})
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "\n%-11s | %-48s | %-16s | %-8s | %-13s | %-46s | %-14s | %s\n", "call", "fault", "connection", "requests", "charged", "caller got", "deliveries", "same id again")
-	for _, r := range rows {
-		fmt.Fprintf(&b, "%-11s | %-48s | %-16s | %-8d | %-13s | %-46s | %-14s | %s\n", r.call, r.fault, r.conn, r.requests,
-			fmt.Sprintf("%d order/%d u", r.orders, r.units), r.got, r.deliveries, r.repeatGot)
+	cells := make([][]string, len(rows))
+	for i, r := range rows {
+		cells[i] = []string{r.call, r.fault, r.conn, fmt.Sprint(r.requests), fmt.Sprintf("%d order/%d u", r.orders, r.units), r.got, r.deliveries, r.repeatGot}
 	}
-	t.Log(b.String())
+	t.Log(simkittest.FaultTable([]string{"call", "fault", "connection", "requests", "charged", "caller got", "deliveries", "same id again"}, cells))
 }

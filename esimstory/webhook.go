@@ -11,6 +11,7 @@ import (
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/inbox"
+	"github.com/simkit/simkit/internal/logx"
 	"github.com/simkit/simkit/internal/webhook"
 	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/store"
@@ -222,11 +223,8 @@ func NewWebhookHandler(fn func(ctx context.Context, d *Delivery) error, opts ...
 	if o.Deadline <= 0 {
 		o.Deadline = DefaultWebhookDeadline
 	}
-	logger := o.Logger
-	if logger == nil {
-		// A level no record reaches: logging costs nothing when unset.
-		logger = webhook.Discard()
-	}
+	// A level no record reaches: logging costs nothing when unset.
+	logger := logx.Or(o.Logger)
 	h := &webhookHandler{
 		fn:      fn,
 		opts:    o,
@@ -235,14 +233,11 @@ func NewWebhookHandler(fn func(ctx context.Context, d *Delivery) error, opts ...
 		tracker: o.Tracker,
 	}
 	if o.Inbox != nil {
-		err := o.Inbox.Handle(Provider, func(ctx context.Context, m inbox.Message) error {
+		decode := func(b []byte) (*Delivery, error) {
 			var d Delivery
-			if err := json.Unmarshal(m.Body, &d); err != nil {
-				return err
-			}
-			return h.run(ctx, &d)
-		})
-		if err != nil {
+			return &d, json.Unmarshal(b, &d)
+		}
+		if err := webhook.Register(o.Inbox, Provider, decode, h.run); err != nil {
 			return nil, apierror.Validation(Provider, op, "%s", err.Error())
 		}
 	}
@@ -283,9 +278,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The deadline counts from the request's arrival, body read included.
 	ctx, cancel := context.WithTimeout(r.Context(), h.opts.Deadline)
 	defer cancel()
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		webhook.Reply(w, http.StatusMethodNotAllowed, "POST only")
+	if !webhook.PostOnly(w, r) {
 		return
 	}
 	if !h.opts.Auth.Authenticate(r) {
@@ -321,16 +314,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if h.opts.Inbox != nil {
-		added, err := h.opts.Inbox.Add(ctx, Provider, d.TopupID, body)
-		switch {
-		case err != nil:
-			log.LogAttrs(ctx, slog.LevelError, "simkit: webhook inbox failed", slog.String("error", err.Error()))
-			webhook.Reply(w, http.StatusInternalServerError, "inbox unavailable")
-		case !added:
-			webhook.Reply(w, http.StatusOK, "already received")
-		default:
-			webhook.Reply(w, http.StatusAccepted, "queued")
-		}
+		webhook.Enqueue(ctx, w, log, h.opts.Inbox, Provider, d.TopupID, body)
 		return
 	}
 	h.dedupe.Handle(ctx, w, log, d.TopupID, h.opts.Deadline, func(ctx context.Context) error { return h.run(ctx, &d) })

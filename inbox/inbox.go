@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/simkit/simkit/internal/logx"
 )
 
 // Defaults for Options' zero fields.
@@ -115,9 +117,7 @@ func New(q Queue, optFns ...func(*Options)) (*Inbox, error) {
 	if o.Dedupe <= 0 {
 		o.Dedupe = DefaultDedupe
 	}
-	if o.Logger == nil {
-		o.Logger = slog.New(discard{})
-	}
+	o.Logger = logx.Or(o.Logger)
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -345,10 +345,3 @@ func (in *Inbox) DeadLetters(ctx context.Context) iter.Seq2[Message, error] {
 func (in *Inbox) Replay(ctx context.Context, ref string) error {
 	return in.q.Replay(ctx, ref)
 }
-
-type discard struct{}
-
-func (discard) Enabled(context.Context, slog.Level) bool  { return false }
-func (discard) Handle(context.Context, slog.Record) error { return nil }
-func (d discard) WithAttrs([]slog.Attr) slog.Handler      { return d }
-func (d discard) WithGroup(string) slog.Handler           { return d }

@@ -61,14 +61,11 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	if o.Token.IsZero() || o.Secret.IsZero() {
 		return nil, apierror.NotConfigured(Provider)
 	}
-	h := http.Header{}
-	h.Set("Authorization", "Bearer "+o.Token.Reveal())
-	h.Set("Accept", "application/json")
 	t, err := transport.New(transport.Config{
 		Provider:    Provider,
 		BaseURL:     o.BaseURL,
 		Shared:      o.Shared,
-		Header:      h,
+		Header:      http.Header{"Authorization": {"Bearer " + o.Token.Reveal()}},
 		DecodeError: decodeError,
 	})
 	if err != nil {

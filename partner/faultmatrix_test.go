@@ -23,15 +23,6 @@ import (
 	"github.com/simkit/simkit/simkittest"
 )
 
-// proto is how the matrix server speaks.
-type proto string
-
-const (
-	h1    proto = "http/1.1"
-	h1TLS proto = "tls"
-	h2    proto = "http/2"
-)
-
 // matrixServer is a real Partner fake behind the real fault injector,
 // served over one protocol. posts counts the money requests that reached
 // the fake (past the injector's before-handling faults).
@@ -39,76 +30,41 @@ type matrixServer struct {
 	fake   *simkittest.PartnerFake
 	faults *simkittest.Faults
 	srv    *httptest.Server
-	proto  proto
-	// stalls is how many money requests are handled and then left without
-	// an answer until the client gives up (a client timeout after the
-	// work was done).
-	stalls atomic.Int32
+	rt     *http.Transport
 	posts  atomic.Int32
 }
 
-func startMatrixServer(t *testing.T, p proto) *matrixServer {
+func startMatrixServer(t *testing.T, p simkittest.MatrixProto) *matrixServer {
 	t.Helper()
 	m := &matrixServer{
 		fake: simkittest.NewPartnerFake(simkittest.PartnerFakeConfig{
 			Token: simkittest.FakePartnerToken, Secret: simkittest.FakePartnerSecret,
 		}),
 		faults: &simkittest.Faults{},
-		proto:  p,
 	}
 	t.Cleanup(m.fake.Close)
 	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			m.fake.ServeHTTP(w, r)
-			return
+		if r.Method == http.MethodPost {
+			m.posts.Add(1)
 		}
-		m.posts.Add(1)
-		if m.stalls.Add(-1) < 0 {
-			m.stalls.Add(1)
-			m.fake.ServeHTTP(w, r)
-			return
-		}
-		// Do the work, then answer nothing until the client hangs up.
-		m.fake.ServeHTTP(httptest.NewRecorder(), r)
-		select {
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
-		}
+		m.fake.ServeHTTP(w, r)
 	})
-	m.srv = httptest.NewUnstartedServer(m.faults.Wrap(simkittest.ProviderPartner, simkittest.PartnerPrefix, inner))
-	switch p {
-	case h1:
-		m.srv.Start()
-	case h1TLS:
-		m.srv.StartTLS()
-	case h2:
-		m.srv.EnableHTTP2 = true
-		m.srv.StartTLS()
-	}
-	t.Cleanup(m.srv.Close)
+	m.srv, m.rt = simkittest.ServeFaultMatrix(t, p, m.faults.Wrap(simkittest.ProviderPartner, simkittest.PartnerPrefix, inner))
 	return m
 }
 
-// client builds a partner client with its own connection pool (so its first
-// call opens a fresh connection) and a retry policy that records waits
-// instead of sleeping.
+// client builds a partner client on the server's own connection pool (so
+// its first call opens a fresh connection) and a retry policy that records
+// waits instead of sleeping.
 func (m *matrixServer) client(t *testing.T) (*partner.Client, *[]time.Duration) {
 	t.Helper()
-	var rt *http.Transport
-	if m.proto == h1 {
-		rt = http.DefaultTransport.(*http.Transport).Clone()
-	} else {
-		rt = m.srv.Client().Transport.(*http.Transport).Clone()
-		rt.ForceAttemptHTTP2 = m.proto == h2
-	}
-	t.Cleanup(rt.CloseIdleConnections)
 	var mu sync.Mutex
 	waits := &[]time.Duration{}
 	c, err := partner.New(func(o *partner.Options) {
 		o.BaseURL = m.srv.URL + simkittest.PartnerPrefix
 		o.Token = signing.NewSecret(simkittest.FakePartnerToken)
 		o.Secret = signing.NewSecret(simkittest.FakePartnerSecret)
-		o.Transport = rt
+		o.Transport = m.rt
 		o.Limiter = option.NoLimit
 		o.Retry = retry.Policy{
 			MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond,
@@ -155,22 +111,22 @@ const (
 )
 
 type faultCase struct {
-	name  string
-	proto proto
-	// reused makes one cheap call first so the money call goes out on an
-	// idle keep-alive connection.
-	reused bool
+	simkittest.FaultCase
 	// faults are injected on the money call's route (POST) unless they
 	// name their own Method/Path.
-	faults  []simkittest.Fault
-	stalls  int32
-	timeout time.Duration
+	faults []simkittest.Fault
 	// setup runs before the call (e.g. an empty balance).
 	setup  func(*matrixServer)
 	want   outcome
 	wantIs error
-	// wantWait is a wait the retry must have taken (a Retry-After).
-	wantWait time.Duration
+}
+
+const tooMany = `{"success":false,"message":"Too Many Attempts."}`
+
+// row is a partner-only row on HTTP/1.1; reused sends it on a kept-alive
+// connection.
+func row(name string, reused bool, want outcome, wantIs error, faults ...simkittest.Fault) faultCase {
+	return faultCase{FaultCase: simkittest.FaultCase{Name: name, Proto: simkittest.MatrixHTTP1, Reused: reused}, faults: faults, want: want, wantIs: wantIs}
 }
 
 func statusFault(kind simkittest.FaultKind, status int, times int) simkittest.Fault {
@@ -179,61 +135,38 @@ func statusFault(kind simkittest.FaultKind, status int, times int) simkittest.Fa
 
 func faultCases() []faultCase {
 	var cases []faultCase
-	for _, p := range []proto{h1, h1TLS, h2} {
-		for _, reused := range []bool{false, true} {
-			conn := "fresh"
-			if reused {
-				conn = "reused"
-			}
-			cases = append(cases, faultCase{
-				name: "drop after handling/" + string(p) + "/" + conn, proto: p, reused: reused,
-				faults: []simkittest.Fault{{Kind: simkittest.DropAfterHandling, Times: 1}}, want: settledOrder,
-			})
+	// Partner dedupes orders by external_id, so every standard fault
+	// settles to the one order.
+	for _, fc := range simkittest.FaultCases() {
+		if fc.Fault.Kind == simkittest.Status && fc.Fault.Status == http.StatusTooManyRequests {
+			fc.Fault.Body = tooMany
 		}
+		cases = append(cases, faultCase{FaultCase: fc, faults: []simkittest.Fault{fc.Fault}, want: settledOrder})
 	}
 	for _, st := range []int{500, 502, 503, 504} {
-		cases = append(cases,
-			faultCase{name: fmt.Sprintf("%d before handling", st), proto: h1, reused: true,
-				faults: []simkittest.Fault{statusFault(simkittest.Status, st, 1)}, want: settledOrder},
-			faultCase{name: fmt.Sprintf("%d after handling", st), proto: h1, reused: true,
-				faults: []simkittest.Fault{statusFault(simkittest.StatusAfterHandling, st, 1)}, want: settledOrder},
-			faultCase{name: fmt.Sprintf("%d after handling, every attempt", st), proto: h1, reused: true,
-				faults: []simkittest.Fault{statusFault(simkittest.StatusAfterHandling, st, 0)}, want: settledOrder},
-		)
+		cases = append(cases, row(fmt.Sprintf("%d after handling, every attempt", st), true, settledOrder, nil,
+			statusFault(simkittest.StatusAfterHandling, st, 0)))
 	}
+	hang := row("client timeout after handling, every attempt", false, settledOrder, nil, simkittest.Fault{Kind: simkittest.HangAfterHandling})
+	hang.Timeout = 100 * time.Millisecond
+	empty := row("no fault, empty balance", false, nothingBought, apierror.ErrInsufficientFunds)
+	empty.setup = func(m *matrixServer) { m.fake.SetBalance(decimal.Zero) }
 	cases = append(cases,
-		faultCase{name: "503 before handling, every attempt", proto: h1,
-			faults: []simkittest.Fault{statusFault(simkittest.Status, 503, 0)}, want: nothingBought, wantIs: apierror.ErrUnavailable},
-		faultCase{name: "429 without Retry-After", proto: h1, reused: true,
-			faults: []simkittest.Fault{{Kind: simkittest.Status, Status: 429, Times: 1, Body: `{"success":false,"message":"Too Many Attempts."}`}}, want: settledOrder},
-		faultCase{name: "429 with Retry-After", proto: h1, reused: true,
-			faults: []simkittest.Fault{{Kind: simkittest.Status, Status: 429, Times: 1, Body: `{"success":false,"message":"Too Many Attempts."}`,
-				Header: http.Header{"Retry-After": {"2"}}}}, want: settledOrder, wantWait: 2 * time.Second},
-		faultCase{name: "client timeout after handling", proto: h1, reused: true, stalls: 1, timeout: 100 * time.Millisecond, want: settledOrder},
-		faultCase{name: "client timeout after handling, every attempt", proto: h1, stalls: 3, timeout: 100 * time.Millisecond, want: settledOrder},
-		faultCase{name: "malformed 2xx", proto: h1, reused: true,
-			faults: []simkittest.Fault{{Kind: simkittest.MalformedBody, Times: 1}}, want: settledOrder},
-		faultCase{name: "truncated 2xx", proto: h1, reused: true,
-			faults: []simkittest.Fault{{Kind: simkittest.TruncatedBody, Times: 1}}, want: settledOrder},
-		faultCase{name: "drop before handling, every attempt", proto: h1,
-			faults: []simkittest.Fault{{Kind: simkittest.DropBeforeHandling}}, want: unsettledSafeToRepeat, wantIs: apierror.ErrUnavailable},
-		faultCase{name: "drop after handling, then 401", proto: h1,
-			faults: []simkittest.Fault{{Kind: simkittest.DropAfterHandling, Times: 1},
-				{Kind: simkittest.Status, Status: 401, Times: 1, Body: `{"success":false,"message":"Unauthenticated."}`}}, want: settledOrder},
-		faultCase{name: "drop after handling, then 400 insufficient balance", proto: h1,
-			faults: []simkittest.Fault{{Kind: simkittest.DropAfterHandling, Times: 1},
-				{Kind: simkittest.Status, Status: 400, Times: 1, Body: `{"success":false,"message":"Insufficient balance"}`}}, want: settledOrder},
-		faultCase{name: "drop after handling, then 422 insufficient balance", proto: h1,
-			faults: []simkittest.Fault{{Kind: simkittest.DropAfterHandling, Times: 1},
-				{Kind: simkittest.Status, Status: 422, Times: 1, Body: `{"success":false,"message":"Insufficient balance (including overdraft)."}`}}, want: settledOrder},
-		faultCase{name: "500 after handling, then 422 validation", proto: h1,
-			faults: []simkittest.Fault{statusFault(simkittest.StatusAfterHandling, 500, 1),
-				{Kind: simkittest.Status, Status: 422, Times: 1, Body: `{"success":false,"message":"The given data was invalid.","errors":{"item":["invalid"]}}`}}, want: settledOrder},
-		faultCase{name: "drop after handling, look-up down", proto: h1,
-			faults: []simkittest.Fault{{Kind: simkittest.DropAfterHandling},
-				{Kind: simkittest.Status, Status: 503, Method: http.MethodGet, Path: "/orders"}}, want: unsettledSafeToRepeat, wantIs: apierror.ErrUnavailable},
-		faultCase{name: "no fault, empty balance", proto: h1,
-			setup: func(m *matrixServer) { m.fake.SetBalance(decimal.Zero) }, want: nothingBought, wantIs: apierror.ErrInsufficientFunds},
+		row("503 before handling, every attempt", false, nothingBought, apierror.ErrUnavailable, statusFault(simkittest.Status, 503, 0)),
+		hang,
+		row("drop before handling, every attempt", false, unsettledSafeToRepeat, apierror.ErrUnavailable,
+			simkittest.Fault{Kind: simkittest.DropBeforeHandling}),
+		row("drop after handling, then 401", false, settledOrder, nil, simkittest.Fault{Kind: simkittest.DropAfterHandling, Times: 1},
+			simkittest.Fault{Kind: simkittest.Status, Status: 401, Times: 1, Body: `{"success":false,"message":"Unauthenticated."}`}),
+		row("drop after handling, then 400 insufficient balance", false, settledOrder, nil, simkittest.Fault{Kind: simkittest.DropAfterHandling, Times: 1},
+			simkittest.Fault{Kind: simkittest.Status, Status: 400, Times: 1, Body: `{"success":false,"message":"Insufficient balance"}`}),
+		row("drop after handling, then 422 insufficient balance", false, settledOrder, nil, simkittest.Fault{Kind: simkittest.DropAfterHandling, Times: 1},
+			simkittest.Fault{Kind: simkittest.Status, Status: 422, Times: 1, Body: `{"success":false,"message":"Insufficient balance (including overdraft)."}`}),
+		row("500 after handling, then 422 validation", false, settledOrder, nil, statusFault(simkittest.StatusAfterHandling, 500, 1),
+			simkittest.Fault{Kind: simkittest.Status, Status: 422, Times: 1, Body: `{"success":false,"message":"The given data was invalid.","errors":{"item":["invalid"]}}`}),
+		row("drop after handling, look-up down", false, unsettledSafeToRepeat, apierror.ErrUnavailable, simkittest.Fault{Kind: simkittest.DropAfterHandling},
+			simkittest.Fault{Kind: simkittest.Status, Status: 503, Method: http.MethodGet, Path: "/orders"}),
+		empty,
 	)
 	return cases
 }
@@ -243,15 +176,14 @@ func faultCases() []faultCase {
 // exists (unless the look-up itself cannot run, and then the error says
 // the call may be repeated, and repeating it returns the one order).
 func TestFaultMatrix(t *testing.T) {
-	type row struct{ call, fault, posts, charges, got string }
-	var rows []row
+	var rows [][]string
 	for _, mc := range moneyCalls {
 		for _, tc := range faultCases() {
-			t.Run(mc.name+"/"+tc.name, func(t *testing.T) {
-				m := startMatrixServer(t, tc.proto)
+			t.Run(mc.name+"/"+tc.Name+"/"+tc.Conn(), func(t *testing.T) {
+				m := startMatrixServer(t, tc.Proto)
 				c, waits := m.client(t)
 				ctx := context.Background()
-				if tc.reused {
+				if tc.Reused {
 					_, err := c.Balance(ctx)
 					require.NoError(t, err)
 				}
@@ -265,12 +197,11 @@ func TestFaultMatrix(t *testing.T) {
 					}
 					m.faults.Add(f)
 				}
-				m.stalls.Store(tc.stalls)
 				var opts []option.CallOption
-				if tc.timeout > 0 {
-					opts = append(opts, option.WithTimeout(tc.timeout))
+				if tc.Timeout > 0 {
+					opts = append(opts, option.WithTimeout(tc.Timeout))
 				}
-				extID := "FM-" + strings.NewReplacer("/", "-", " ", "-", ",", "").Replace(tc.name)
+				extID := "FM-" + strings.NewReplacer("/", "-", " ", "-", ",", "", ":", "").Replace(tc.Name)
 				before := m.fake.Balance()
 				o, err := mc.do(ctx, c, extID, opts...)
 				if len(tc.faults) > 0 {
@@ -308,19 +239,14 @@ func TestFaultMatrix(t *testing.T) {
 					got += "; repeated: " + describe(again, rerr)
 				}
 				require.LessOrEqual(t, len(ordersWith(m.fake, extID)), 1, "never a second charge")
-				if tc.wantWait > 0 {
-					require.Contains(t, *waits, tc.wantWait, "Retry-After honoured")
+				if tc.RetryAfter > 0 {
+					require.Contains(t, *waits, tc.RetryAfter, "Retry-After honoured")
 				}
-				rows = append(rows, row{mc.name, tc.name, fmt.Sprint(m.posts.Load()), fmt.Sprint(len(orders)), got})
+				rows = append(rows, []string{mc.name, tc.Name, tc.Conn(), fmt.Sprint(m.posts.Load()), fmt.Sprint(len(orders)), got})
 			})
 		}
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "\n%-12s | %-52s | %5s | %7s | %s\n", "call", "fault", "posts", "charges", "caller got")
-	for _, r := range rows {
-		fmt.Fprintf(&b, "%-12s | %-52s | %5s | %7s | %s\n", r.call, r.fault, r.posts, r.charges, r.got)
-	}
-	t.Log(b.String())
+	t.Log(simkittest.FaultTable([]string{"call", "fault", "connection", "posts", "charges", "caller got"}, rows))
 }
 
 func ordersWith(f *simkittest.PartnerFake, extID string) []simkittest.PartnerOrder {

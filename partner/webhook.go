@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/simkit/simkit/apierror"
-	"github.com/simkit/simkit/inbox"
+	"github.com/simkit/simkit/internal/logx"
 	"github.com/simkit/simkit/internal/webhook"
 	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/store"
@@ -72,9 +72,7 @@ func NewWebhookHandler(secret signing.Secret, fn func(ctx context.Context, ev *W
 	if o.MaxBody <= 0 {
 		o.MaxBody = webhook.MaxBody
 	}
-	if o.Logger == nil {
-		o.Logger = webhook.Discard()
-	}
+	o.Logger = logx.Or(o.Logger)
 	if o.DedupeTTL <= 0 {
 		o.DedupeTTL = DefaultWebhookDedupeTTL
 	}
@@ -99,14 +97,7 @@ func NewWebhookHandler(secret signing.Secret, fn func(ctx context.Context, ev *W
 		dedupe: &webhook.Dedupe{Store: o.Store, Prefix: o.DedupePrefix, Now: o.Now, Lease: o.Lease, Done: o.DedupeTTL},
 	}
 	if o.Inbox != nil {
-		err := o.Inbox.Handle(Provider, func(ctx context.Context, m inbox.Message) error {
-			ev, err := decodeEvent(m.Body)
-			if err != nil {
-				return err
-			}
-			return fn(ctx, ev)
-		})
-		if err != nil {
+		if err := webhook.Register(o.Inbox, Provider, decodeEvent, fn); err != nil {
 			return nil, apierror.Validation(Provider, op, "%s", err.Error())
 		}
 	}
@@ -133,9 +124,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The deadline counts from the request's arrival, body read included.
 	ctx, cancel := context.WithTimeout(r.Context(), h.o.Deadline)
 	defer cancel()
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		webhook.Reply(w, http.StatusMethodNotAllowed, "method not allowed")
+	if !webhook.PostOnly(w, r) {
 		return
 	}
 	body, ok := webhook.ReadOrReply(w, r, h.o.MaxBody)
@@ -167,22 +156,9 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if h.o.Inbox != nil {
-		h.enqueue(ctx, w, ev.IdempotencyKey, body)
+		log := h.o.Logger.With(slog.String("provider", Provider), slog.String("id", ev.IdempotencyKey))
+		webhook.Enqueue(ctx, w, log, h.o.Inbox, Provider, ev.IdempotencyKey, body)
 		return
 	}
 	h.dedupe.Handle(ctx, w, h.o.Logger, ev.IdempotencyKey, h.o.Deadline, func(ctx context.Context) error { return h.fn(ctx, ev) })
-}
-
-// enqueue persists a verified delivery in the inbox and answers at once.
-func (h *webhookHandler) enqueue(ctx context.Context, w http.ResponseWriter, key string, body []byte) {
-	added, err := h.o.Inbox.Add(ctx, Provider, key, body)
-	switch {
-	case err != nil:
-		h.o.Logger.LogAttrs(ctx, slog.LevelError, "simkit: partner webhook inbox failed", slog.String("id", key), slog.String("error", err.Error()))
-		webhook.Reply(w, http.StatusInternalServerError, "inbox unavailable")
-	case !added:
-		webhook.Reply(w, http.StatusOK, "already received")
-	default:
-		webhook.Reply(w, http.StatusAccepted, "queued")
-	}
 }

@@ -1,7 +1,6 @@
 package simkittest
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -87,15 +86,8 @@ func (f *ESIMStoryFake) Deliver(topupID string) error {
 		cred := f.cfg.WebhookBasicUser + ":" + f.cfg.WebhookBasicPassword
 		h.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(cred)))
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := untilClosed(f.done)
 	defer cancel()
-	go func() {
-		select {
-		case <-f.done:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	code, err := target.send(ctx, f.cfg.WebhookClient, h, body)
 	f.mu.Lock()
 	f.deliveries = append(f.deliveries, ESIMStoryDelivery{TopupID: topupID, Code: code, Err: err})

@@ -36,7 +36,7 @@ func newESIMStory(t *testing.T, cfg ESIMStoryFakeConfig) *esimHarness {
 }
 
 // post sends body signed at ts; mutate can break the headers.
-func (h *esimHarness) post(path string, body any, ts time.Time, mutate func(http.Header)) esimReply {
+func (h *esimHarness) post(path string, body any, ts time.Time, mutate func(http.Header)) reply {
 	h.t.Helper()
 	var raw []byte
 	if s, ok := body.(string); ok {
@@ -52,27 +52,7 @@ func (h *esimHarness) post(path string, body any, ts time.Time, mutate func(http
 	if mutate != nil {
 		mutate(req.Header)
 	}
-	return esimSend(h.t, req)
-}
-
-// esimReply is one answer of the fake, raw and decoded.
-type esimReply struct {
-	Status int
-	Header http.Header
-	Body   map[string]any
-	Raw    string
-}
-
-func esimSend(t *testing.T, req *http.Request) esimReply {
-	t.Helper()
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	r := esimReply{Status: resp.StatusCode, Header: resp.Header, Raw: string(raw)}
-	_ = json.Unmarshal(raw, &r.Body)
-	return r
+	return send(h.t, req)
 }
 
 // esimNow is the fixed clock of the eSIM Story fake's tests.

@@ -47,6 +47,11 @@ const (
 	// half of its real answer, announcing the full length, then closes the
 	// connection: the client reads an unexpected EOF mid-body.
 	TruncatedBody
+	// HangAfterHandling lets the fake process the request in full and then
+	// holds the answer until the client gives up (a client timeout after
+	// the work was done); only after Fault.Delay (default 5 s) without the
+	// client giving up does the real answer go out.
+	HangAfterHandling
 )
 
 // Fault is one injected failure. Provider, Method and Path select requests
@@ -60,7 +65,8 @@ type Fault struct {
 	// Times is how many matching requests the fault hits; 0 means all.
 	Times int
 	Kind  FaultKind
-	// Delay is the Latency wait.
+	// Delay is the Latency wait, and how long HangAfterHandling holds an
+	// answer at most.
 	Delay time.Duration
 	// Status is the Status (default 503) kind's status code.
 	Status int
@@ -188,6 +194,31 @@ func (fs *Faults) Wrap(provider, prefix string, h http.Handler) http.Handler {
 				fl.Flush()
 			}
 			drop(w)
+		case HangAfterHandling:
+			// Read the body first, as for Latency, so the server notices
+			// the client giving up.
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			hold := f.Delay
+			if hold <= 0 {
+				hold = 5 * time.Second
+			}
+			t := time.NewTimer(hold)
+			defer t.Stop()
+			select {
+			case <-t.C:
+				for k, v := range rec.Header() {
+					w.Header()[k] = v
+				}
+				w.WriteHeader(rec.Code)
+				_, _ = w.Write(rec.Body.Bytes())
+			case <-r.Context().Done():
+			}
 		case DropBeforeHandling:
 			drop(w)
 		case DropAfterHandling:

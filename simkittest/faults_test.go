@@ -122,6 +122,25 @@ func TestFaultLatencyEndsWithTheClient(t *testing.T) {
 	require.Empty(t, h.fake.Orders(), "the fake never saw the cancelled request")
 }
 
+// HangAfterHandling does the work and answers nothing until the client
+// gives up; a client that waits past Delay gets the real answer.
+func TestFaultHangAfterHandling(t *testing.T) {
+	h, fs := faultyPartner(t)
+	fs.Add(Fault{Path: "/orders", Times: 1, Kind: HangAfterHandling, Delay: time.Hour})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, _, err := h.rawOrder(ctx, "HANG-1")
+	require.ErrorIs(t, err, context.DeadlineExceeded, "the client gave up")
+	require.Len(t, h.fake.Orders(), 1, "after the order was made")
+
+	fs.Add(Fault{Path: "/orders", Times: 1, Kind: HangAfterHandling, Delay: time.Millisecond})
+	resp, body, err := h.rawOrder(context.Background(), "HANG-2")
+	require.NoError(t, err)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "held, then the real answer")
+	require.Contains(t, string(body), "HANG-2")
+	require.Len(t, h.fake.Orders(), 2)
+}
+
 func TestFaultsNilWrapsNothing(t *testing.T) {
 	var fs *Faults
 	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTeapot) })

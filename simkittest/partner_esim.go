@@ -2,7 +2,6 @@ package simkittest
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -54,14 +53,10 @@ func (f *PartnerFake) handleTopup(w http.ResponseWriter, r *http.Request) {
 		partnerError(w, http.StatusUnauthorized, "Invalid signature.")
 		return
 	}
-	switch {
-	case !extOK:
-		validationError(w, "external_id", "The external id must be a string.")
+	if !externalIDValid(w, ext, extOK) {
 		return
-	case strings.TrimSpace(ext) == "":
-		validationError(w, "external_id", "The external id field is required.")
-		return
-	case !skuOK:
+	}
+	if !skuOK {
 		validationError(w, "sku_uuid", "The sku uuid must be a string.")
 		return
 	}

@@ -40,8 +40,10 @@ func newPartner(t *testing.T, cfg PartnerFakeConfig) *partnerHarness {
 }
 
 // reply is a decoded answer: status plus the JSON envelope.
+// reply is a fake's answer as a test reads it.
 type reply struct {
 	Status int
+	Header http.Header
 	Body   map[string]any
 	Raw    string
 }
@@ -73,7 +75,7 @@ func send(t *testing.T, req *http.Request) reply {
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
-	r := reply{Status: resp.StatusCode, Raw: string(raw)}
+	r := reply{Status: resp.StatusCode, Header: resp.Header, Raw: string(raw)}
 	_ = json.Unmarshal(raw, &r.Body)
 	return r
 }

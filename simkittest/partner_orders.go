@@ -232,6 +232,21 @@ func (f *PartnerFake) checkSigned(w http.ResponseWriter, r *http.Request) (strin
 	return ts, true
 }
 
+// externalIDValid answers the provider's validation error for an
+// external_id that is not a string or is blank, and reports whether it
+// was valid.
+func externalIDValid(w http.ResponseWriter, ext string, isString bool) bool {
+	switch {
+	case !isString:
+		validationError(w, "external_id", "The external id must be a string.")
+		return false
+	case strings.TrimSpace(ext) == "":
+		validationError(w, "external_id", "The external id field is required.")
+		return false
+	}
+	return true
+}
+
 func validationError(w http.ResponseWriter, field, msg string) {
 	writeJSON(w, http.StatusUnprocessableEntity, map[string]any{
 		"success": false, "message": msg, "errors": map[string][]string{field: {msg}},
@@ -255,13 +270,10 @@ func (f *PartnerFake) handleCreateOrder(w http.ResponseWriter, r *http.Request) 
 		partnerError(w, http.StatusUnauthorized, "Invalid signature.")
 		return
 	}
+	if !externalIDValid(w, ext, extOK) {
+		return
+	}
 	switch {
-	case !extOK:
-		validationError(w, "external_id", "The external id must be a string.")
-		return
-	case strings.TrimSpace(ext) == "":
-		validationError(w, "external_id", "The external id field is required.")
-		return
 	case !itemOK:
 		validationError(w, "item", "The item must be an object.")
 		return

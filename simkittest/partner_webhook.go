@@ -1,7 +1,6 @@
 package simkittest
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -71,15 +70,8 @@ func (f *PartnerFake) notify(order map[string]any) {
 	f.wg.Add(1)
 	go func() {
 		defer f.wg.Done()
-		ctx, cancel := context.WithCancel(context.Background())
+		ctx, cancel := untilClosed(f.done)
 		defer cancel()
-		go func() {
-			select {
-			case <-f.done:
-				cancel()
-			case <-ctx.Done():
-			}
-		}()
 		for attempt := 1; ; attempt++ {
 			h := f.signer.PartnerWebhookHeaders(f.now(), "order.status_changed", key)
 			code, err := target.send(ctx, f.cfg.WebhookClient, h, body)

@@ -193,8 +193,32 @@ func collectSecrets(set map[string]bool, h http.Header, rawQuery string, body []
 			}
 		}
 	}
+	form := formFields(h, rawQuery, body, func(name, value string) {
+		if isSensitive(name) {
+			set[value] = true
+		}
+	})
+	if !form {
+		var v any
+		if json.Unmarshal(body, &v) == nil {
+			collectJSON(set, v)
+		}
+	}
+}
+
+// formFields calls fn with each name and value of the query and of a
+// multipart or URL-encoded body, and reports whether the body was such a
+// form; any other body (JSON, text) is left to the caller.
+func formFields(h http.Header, rawQuery string, body []byte, fn func(name, value string)) (form bool) {
+	each := func(q url.Values) {
+		for k, vs := range q {
+			for _, v := range vs {
+				fn(k, v)
+			}
+		}
+	}
 	if q, err := url.ParseQuery(rawQuery); err == nil {
-		collectValues(set, q)
+		each(q)
 	}
 	ct, params, _ := mime.ParseMediaType(h.Get("Content-Type"))
 	switch {
@@ -206,30 +230,16 @@ func collectSecrets(set map[string]bool, h http.Header, rawQuery string, body []
 				break
 			}
 			v, _ := io.ReadAll(p)
-			if isSensitive(p.FormName()) {
-				set[string(v)] = true
-			}
+			fn(p.FormName(), string(v))
 		}
+		return true
 	case ct == "application/x-www-form-urlencoded":
 		if q, err := url.ParseQuery(string(body)); err == nil {
-			collectValues(set, q)
+			each(q)
 		}
-	default:
-		var v any
-		if json.Unmarshal(body, &v) == nil {
-			collectJSON(set, v)
-		}
+		return true
 	}
-}
-
-func collectValues(set map[string]bool, q url.Values) {
-	for k, vs := range q {
-		if isSensitive(k) {
-			for _, v := range vs {
-				set[v] = true
-			}
-		}
-	}
+	return false
 }
 
 func collectJSON(set map[string]bool, v any) {

@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"mime"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -218,42 +215,16 @@ func (p *placeholders) collect(h http.Header, path, rawQuery string, body []byte
 		path = u
 	}
 	p.scan(path)
-	if q, err := url.ParseQuery(rawQuery); err == nil {
-		p.values(q)
+	if formFields(h, rawQuery, body, p.field) {
+		return
 	}
-	ct, params, _ := mime.ParseMediaType(h.Get("Content-Type"))
-	switch {
-	case strings.HasPrefix(ct, "multipart/"):
-		mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
-		for {
-			part, err := mr.NextPart()
-			if err != nil {
-				break
-			}
-			v, _ := io.ReadAll(part)
-			p.field(part.FormName(), string(v))
-		}
-	case ct == "application/x-www-form-urlencoded":
-		if q, err := url.ParseQuery(string(body)); err == nil {
-			p.values(q)
-		}
-	default:
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.UseNumber()
-		var v any
-		if dec.Decode(&v) == nil {
-			p.json("", v)
-		} else {
-			p.scan(string(body))
-		}
-	}
-}
-
-func (p *placeholders) values(q url.Values) {
-	for k, vs := range q {
-		for _, v := range vs {
-			p.field(k, v)
-		}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) == nil {
+		p.json("", v)
+	} else {
+		p.scan(string(body))
 	}
 }
 

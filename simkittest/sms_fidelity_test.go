@@ -2,148 +2,15 @@ package simkittest
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 )
-
-// smsPublished reads a documented response example kept as a fact.
-func smsPublished(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", "smsnumbers", "published", name))
-	require.NoError(t, err)
-	return b
-}
-
-// smsShapeRules says which objects of an answer are maps keyed by data
-// (product, country or operator names) rather than records with fixed
-// fields. Paths are "$" for the root, ".name" for a field, ".*" for any
-// key of a map and "[]" for array elements.
-type smsShapeRules struct {
-	// maps are objects whose every value has the shape of the example's
-	// first value.
-	maps []string
-	// mixed are records with these fixed fields whose other keys are data
-	// (a country's operators).
-	mixed map[string][]string
-}
-
-func jsonKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "bool"
-	case json.Number:
-		return "number"
-	case string:
-		return "string"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
-	}
-	return fmt.Sprintf("%T", v)
-}
-
-// smsShapeDiff lists every way got's structure differs from want's: a
-// field missing or extra, a JSON type (null included) that differs.
-// Arrays are compared element by element against want's first element;
-// an empty array on either side says nothing about elements.
-func smsShapeDiff(path string, want, got any, rules smsShapeRules) []string {
-	if wk, gk := jsonKind(want), jsonKind(got); wk != gk {
-		return []string{fmt.Sprintf("%s: documented %s, fake sent %s", path, wk, gk)}
-	}
-	var out []string
-	switch w := want.(type) {
-	case []any:
-		g := got.([]any)
-		if len(w) == 0 {
-			return nil
-		}
-		for _, e := range g {
-			out = append(out, smsShapeDiff(path+"[]", w[0], e, rules)...)
-		}
-	case map[string]any:
-		g := got.(map[string]any)
-		for _, m := range rules.maps {
-			if m == path {
-				if len(w) == 0 {
-					return nil
-				}
-				first := w[sortedKeys(w)[0]]
-				for _, k := range sortedKeys(g) {
-					out = append(out, smsShapeDiff(path+".*", first, g[k], rules)...)
-				}
-				return out
-			}
-		}
-		fixed, mixed := rules.mixed[path]
-		if mixed {
-			var wData, gData []string
-			isFixed := map[string]bool{}
-			for _, f := range fixed {
-				isFixed[f] = true
-			}
-			for _, k := range sortedKeys(w) {
-				if !isFixed[k] {
-					wData = append(wData, k)
-				}
-			}
-			for _, k := range sortedKeys(g) {
-				if !isFixed[k] {
-					gData = append(gData, k)
-				}
-			}
-			for _, f := range fixed {
-				wv, wok := w[f]
-				gv, gok := g[f]
-				switch {
-				case wok && !gok:
-					out = append(out, path+"."+f+": documented field missing")
-				case wok:
-					out = append(out, smsShapeDiff(path+"."+f, wv, gv, rules)...)
-				}
-			}
-			if len(wData) > 0 {
-				for _, k := range gData {
-					out = append(out, smsShapeDiff(path+".*", w[wData[0]], g[k], rules)...)
-				}
-			}
-			return out
-		}
-		for _, k := range sortedKeys(w) {
-			gv, ok := g[k]
-			if !ok {
-				out = append(out, path+"."+k+": documented field missing")
-				continue
-			}
-			out = append(out, smsShapeDiff(path+"."+k, w[k], gv, rules)...)
-		}
-		for _, k := range sortedKeys(g) {
-			if _, ok := w[k]; !ok {
-				out = append(out, path+"."+k+": field not in the documented answer")
-			}
-		}
-	}
-	return out
-}
-
-func decodeLoose(t *testing.T, b []byte) any {
-	t.Helper()
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	var v any
-	require.NoError(t, d.Decode(&v), string(b))
-	return v
-}
 
 // TestSMSFidelity compares the fake's answer to each documented response
 // example: same fields at every depth, same JSON types, null where the
@@ -151,7 +18,7 @@ func decodeLoose(t *testing.T, b []byte) any {
 func TestSMSFidelity(t *testing.T) {
 	type scenario struct {
 		name, example string
-		rules         smsShapeRules
+		rules         shape
 		// answer drives the fake into the example's state and returns
 		// the answer to compare.
 		answer func(e *smsEnv) (int, string)
@@ -172,7 +39,7 @@ func TestSMSFidelity(t *testing.T) {
 			return e.get(fmt.Sprintf("/v1/user/%s/%d", action, activation(e, withSMS)))
 		}
 	}
-	prices := smsShapeRules{maps: []string{"$", "$.*", "$.*.*"}}
+	prices := shape{maps: []string{"$", "$.*", "$.*.*"}}
 	tests := []scenario{
 		{name: "profile", example: "profile.json", answer: get("/v1/user/profile")},
 		{name: "orders history", example: "orders.json", answer: func(e *smsEnv) (int, string) {
@@ -180,7 +47,7 @@ func TestSMSFidelity(t *testing.T) {
 			return e.get("/v1/user/orders?category=activation&limit=15&offset=0&order=id&reverse=true")
 		}},
 		{name: "payments history", example: "payments.json", answer: get("/v1/user/payments?limit=15&offset=0&order=id&reverse=true")},
-		{name: "products", example: "products.json", rules: smsShapeRules{maps: []string{"$"}}, answer: get("/v1/guest/products/russia/any")},
+		{name: "products", example: "products.json", rules: shape{maps: []string{"$"}}, answer: get("/v1/guest/products/russia/any")},
 		{name: "prices", example: "prices.json", rules: prices, answer: get("/v1/guest/prices")},
 		{name: "prices by country", example: "prices_country.json", rules: prices, answer: get("/v1/guest/prices?country=russia")},
 		{name: "prices by product", example: "prices_product.json", rules: prices, answer: get("/v1/guest/prices?product=telegram")},
@@ -212,10 +79,10 @@ func TestSMSFidelity(t *testing.T) {
 		}},
 		{name: "notification", example: "flash.json", answer: get("/v1/guest/flash/en")},
 		{name: "vendor", example: "vendor.json", answer: get("/v1/user/vendor")},
-		{name: "wallets", example: "wallets.json", rules: smsShapeRules{maps: []string{"$"}}, answer: get("/v1/vendor/wallets")},
+		{name: "wallets", example: "wallets.json", rules: shape{maps: []string{"$"}}, answer: get("/v1/vendor/wallets")},
 		{name: "vendor orders", example: "vendor_orders.json", answer: get("/v1/vendor/orders?category=activation&limit=15&offset=0&order=id&reverse=true")},
 		{name: "vendor payments", example: "vendor_payments.json", answer: get("/v1/vendor/payments?limit=15&offset=0&order=id&reverse=true")},
-		{name: "countries", example: "countries.json", answer: get("/v1/guest/countries"), rules: smsShapeRules{
+		{name: "countries", example: "countries.json", answer: get("/v1/guest/countries"), rules: shape{
 			maps:  []string{"$", "$.*.iso", "$.*.prefix", "$.*.*"},
 			mixed: map[string][]string{"$.*": {"iso", "prefix", "text_en", "text_ru"}},
 		}},
@@ -227,12 +94,11 @@ func TestSMSFidelity(t *testing.T) {
 			e := newSMSEnv(t, nil)
 			status, body := tc.answer(e)
 			require.Equal(t, http.StatusOK, status, body)
-			want := decodeLoose(t, smsPublished(t, tc.example))
-			got := decodeLoose(t, []byte(body))
-			require.Empty(t, smsShapeDiff("$", want, got, tc.rules), "fake answer: %s", body)
+			problems, _ := tc.rules.diff(decodeJSON(t, published(t, "smsnumbers", tc.example)), decodeJSON(t, []byte(body)))
+			require.Empty(t, problems, "fake answer: %s", body)
 		})
 	}
-	entries, err := os.ReadDir(filepath.Join("..", "testdata", "smsnumbers", "published"))
+	entries, err := os.ReadDir(publishedPath("smsnumbers", ""))
 	require.NoError(t, err)
 	for _, en := range entries {
 		if strings.HasSuffix(en.Name(), ".json") {
@@ -241,28 +107,10 @@ func TestSMSFidelity(t *testing.T) {
 	}
 }
 
-// TestSMSShapeDiffCatches: the comparison fails on each kind of
-// difference, so a fidelity test that passes means something.
-func TestSMSShapeDiffCatches(t *testing.T) {
-	want := decodeLoose(t, []byte(`{"a":1,"b":null,"c":[{"x":"s"}],"m":{"k1":{"v":1}}}`))
-	rules := smsShapeRules{maps: []string{"$.m"}}
-	for name, got := range map[string]string{
-		"missing field":         `{"b":null,"c":[],"m":{}}`,
-		"extra field":           `{"a":1,"b":null,"c":[],"m":{},"z":1}`,
-		"number as string":      `{"a":"1","b":null,"c":[],"m":{}}`,
-		"null as array":         `{"a":1,"b":[],"c":[],"m":{}}`,
-		"element field missing": `{"a":1,"b":null,"c":[{}],"m":{}}`,
-		"map value mistyped":    `{"a":1,"b":null,"c":[],"m":{"other":{"v":"1"}}}`,
-	} {
-		require.NotEmpty(t, smsShapeDiff("$", want, decodeLoose(t, []byte(got)), rules), name)
-	}
-	require.Empty(t, smsShapeDiff("$", want, decodeLoose(t, []byte(`{"a":2,"b":null,"c":[{"x":"t"}],"m":{"q":{"v":3}}}`)), rules))
-}
-
 // TestSMSErrorFidelity: the plain-text errors come with the documented
 // statuses and bodies.
 func TestSMSErrorFidelity(t *testing.T) {
-	f, err := os.Open(filepath.Join("..", "testdata", "smsnumbers", "published", "errors.txt"))
+	f, err := os.Open(publishedPath("smsnumbers", "errors.txt"))
 	require.NoError(t, err)
 	defer f.Close()
 	sc := bufio.NewScanner(f)

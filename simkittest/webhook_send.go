@@ -20,6 +20,21 @@ type webhookTarget struct {
 
 func (t webhookTarget) empty() bool { return t.url == "" && t.handler == nil }
 
+// untilClosed returns a context for sending a fake's webhooks that ends
+// when the fake closes (done) or cancel is called, so Close never waits
+// on a receiver that does not answer.
+func untilClosed(done <-chan struct{}) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		select {
+		case <-done:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
+}
+
 // send POSTs body with header to the target and returns the answer's
 // status; a transport error is returned as err with status 0.
 func (t webhookTarget) send(ctx context.Context, client *http.Client, header http.Header, body []byte) (int, error) {

@@ -54,7 +54,6 @@
 package smsnumbers
 
 import (
-	"net/http"
 	"time"
 
 	"github.com/simkit/simkit/apierror"
@@ -159,13 +158,10 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	}
 	// The token is not a fixed header: userCall adds it per request so
 	// guest calls never carry it.
-	h := http.Header{}
-	h.Set("Accept", "application/json")
 	t, err := transport.New(transport.Config{
 		Provider:       Provider,
 		BaseURL:        o.BaseURL,
 		Shared:         o.Shared,
-		Header:         h,
 		DefaultLimiter: transport.NewLimiter(rps, 10),
 		DecodeError:    decodeError,
 		DefaultRetry:   DefaultRetryPolicy(),

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -23,15 +22,6 @@ import (
 )
 
 const matrixToken = "matrix-token"
-
-// matrixProto is how the fake is served.
-type matrixProto string
-
-const (
-	protoHTTP1 matrixProto = "http/1.1"
-	protoTLS   matrixProto = "tls"
-	protoHTTP2 matrixProto = "http/2"
-)
 
 // moneyCall is one money call of the SMS client, set up and run against a
 // fake, with a way to count what the fake charged.
@@ -125,16 +115,12 @@ func moneyCalls() []moneyCall {
 	return []moneyCall{activation, hosting, reuse, withdraw}
 }
 
-// matrixFault is one column of the matrix: the faults to inject (on the
-// call's route unless they name their own path) and the outcome expected.
+// matrixFault is one column of the matrix: the case's fault (on the
+// call's route) and any others (on the routes they name), and the outcome
+// expected.
 type matrixFault struct {
-	name   string
-	proto  matrixProto
-	reused bool
+	simkittest.FaultCase
 	faults func(call moneyCall) []simkittest.Fault
-	// slowAnswer holds the call's answer, after the fake did the work,
-	// longer than the client's per-attempt timeout.
-	slowAnswer bool
 	// force makes the fake refuse the call with this provider text.
 	force string
 	// charged is how many charges the fault leaves (0 or 1); want is the
@@ -145,73 +131,40 @@ type matrixFault struct {
 	recovered bool
 }
 
-func on(kind simkittest.FaultKind, status int) func(moneyCall) []simkittest.Fault {
+func onHistory(status int, body string) func(call moneyCall) []simkittest.Fault {
 	return func(call moneyCall) []simkittest.Fault {
-		return []simkittest.Fault{{Provider: simkittest.ProviderSMS, Path: call.path, Times: 1, Kind: kind, Status: status}}
+		return []simkittest.Fault{{Provider: simkittest.ProviderSMS, Path: call.history, Times: 1, Kind: simkittest.Status, Status: status, Body: body}}
 	}
+}
+
+func smsRow(name string, f simkittest.Fault) simkittest.FaultCase {
+	return simkittest.FaultCase{Name: name, Proto: simkittest.MatrixHTTP1, Fault: f}
 }
 
 func matrixFaults() []matrixFault {
 	var out []matrixFault
-	for _, proto := range []matrixProto{protoHTTP1, protoTLS, protoHTTP2} {
-		for _, reused := range []bool{false, true} {
-			out = append(out, matrixFault{
-				name: "drop after handling", proto: proto, reused: reused,
-				faults: on(simkittest.DropAfterHandling, 0), charged: 1, recovered: true,
-			})
+	for _, fc := range simkittest.FaultCases() {
+		mf := matrixFault{FaultCase: fc, charged: 1, recovered: true}
+		// A money call is sent once: an answer before handling leaves
+		// the outcome unknown, unless it is a 429 (nothing was done).
+		if fc.Fault.Kind == simkittest.Status {
+			mf.charged, mf.recovered, mf.want = 0, false, apierror.ErrOutcomeUnknown
+			if fc.Fault.Status == http.StatusTooManyRequests {
+				mf.want = apierror.ErrRateLimited
+			}
 		}
+		out = append(out, mf)
 	}
-	for _, st := range []int{500, 502, 503, 504} {
-		out = append(out,
-			matrixFault{name: fmt.Sprintf("%d before handling", st), proto: protoHTTP1, faults: on(simkittest.Status, st), want: apierror.ErrOutcomeUnknown},
-			matrixFault{name: fmt.Sprintf("%d after handling", st), proto: protoHTTP1, faults: on(simkittest.StatusAfterHandling, st), charged: 1, recovered: true},
-		)
-	}
-	out = append(out,
-		matrixFault{name: "429", proto: protoHTTP1, faults: on(simkittest.Status, 429), want: apierror.ErrRateLimited},
-		matrixFault{name: "429 with Retry-After", proto: protoHTTP1, want: apierror.ErrRateLimited,
-			faults: func(call moneyCall) []simkittest.Fault {
-				return []simkittest.Fault{{Provider: simkittest.ProviderSMS, Path: call.path, Times: 1, Kind: simkittest.Status, Status: 429,
-					Header: http.Header{"Retry-After": {"1"}}}}
-			}},
-		matrixFault{name: "client timeout after handling", proto: protoHTTP1, slowAnswer: true, faults: on(0, 0), charged: 1, recovered: true},
-		matrixFault{name: "malformed 2xx", proto: protoHTTP1, faults: on(simkittest.MalformedBody, 0), charged: 1, recovered: true},
-		matrixFault{name: "truncated 2xx", proto: protoHTTP1, faults: on(simkittest.TruncatedBody, 0), charged: 1, recovered: true},
+	return append(out,
 		// A buy is sent once, so the only later answer is the look-up's:
 		// a transient one is retried and settles; a definite refusal
 		// leaves the outcome unknown, never "not bought".
-		matrixFault{name: "ambiguous, then look-up 503 once", proto: protoHTTP1, charged: 1, recovered: true,
-			faults: func(call moneyCall) []simkittest.Fault {
-				return append(on(simkittest.DropAfterHandling, 0)(call),
-					simkittest.Fault{Provider: simkittest.ProviderSMS, Path: call.history, Times: 1, Kind: simkittest.Status, Status: 503})
-			}},
-		matrixFault{name: "ambiguous, then definite 4xx (look-up 401)", proto: protoHTTP1, charged: 1, want: apierror.ErrOutcomeUnknown,
-			faults: func(call moneyCall) []simkittest.Fault {
-				return append(on(simkittest.StatusAfterHandling, 502)(call),
-					simkittest.Fault{Provider: simkittest.ProviderSMS, Path: call.history, Times: 1, Kind: simkittest.Status, Status: 401, Body: " "})
-			}},
-		matrixFault{name: "definite 4xx: not enough user balance", proto: protoHTTP1, faults: on(0, 0), force: "not enough user balance", want: apierror.ErrInsufficientFunds},
+		matrixFault{FaultCase: smsRow("ambiguous, then look-up 503 once", simkittest.Fault{Kind: simkittest.DropAfterHandling, Times: 1}),
+			faults: onHistory(503, ""), charged: 1, recovered: true},
+		matrixFault{FaultCase: smsRow("ambiguous, then definite 4xx (look-up 401)", simkittest.Fault{Kind: simkittest.StatusAfterHandling, Status: 502, Times: 1}),
+			faults: onHistory(401, " "), charged: 1, want: apierror.ErrOutcomeUnknown},
+		matrixFault{FaultCase: smsRow("definite 4xx: not enough user balance", simkittest.Fault{}), force: "not enough user balance", want: apierror.ErrInsufficientFunds},
 	)
-	return out
-}
-
-// slowAfter holds the answer to a request on path (after the fake did the
-// work) until the client gives up, as a provider whose answer comes too late.
-func slowAfter(h http.Handler, match func(*http.Request) bool) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !match(r) {
-			h.ServeHTTP(w, r)
-			return
-		}
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, r)
-		select {
-		case <-r.Context().Done():
-		case <-time.After(2 * time.Second):
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(rec.Body.Bytes())
-	})
 }
 
 // counting counts the requests that reach the server on the money route,
@@ -238,49 +191,25 @@ func (c *counting) count() int {
 	return c.n
 }
 
-// serveMatrix serves h over proto and returns its URL and a transport that
-// trusts it; every call of this returns a fresh transport (no shared pool).
-func serveMatrix(t *testing.T, proto matrixProto, h http.Handler) (string, *http.Transport) {
-	t.Helper()
-	if proto == protoHTTP1 {
-		srv := httptest.NewServer(h)
-		t.Cleanup(srv.Close)
-		return srv.URL, srv.Client().Transport.(*http.Transport).Clone()
-	}
-	srv := httptest.NewUnstartedServer(h)
-	srv.EnableHTTP2 = proto == protoHTTP2
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
-	rt := srv.Client().Transport.(*http.Transport).Clone()
-	rt.ForceAttemptHTTP2 = proto == protoHTTP2
-	return srv.URL, rt
-}
-
 // TestFaultMatrix drives every SMS money call through every fault against
 // the SMS fake and prints what the server charged and what the caller got.
 // It asserts: never a second charge, never an error for an order or payout
 // that exists unless its look-up itself was refused (then
 // ErrOutcomeUnknown), and the right definite error when nothing happened.
 func TestFaultMatrix(t *testing.T) {
-	type row struct{ call, fault, conn, got string }
-	var rows []row
+	var rows [][]string
 	for _, call := range moneyCalls() {
 		for _, mf := range matrixFaults() {
-			conn := string(mf.proto) + map[bool]string{false: " fresh", true: " reused"}[mf.reused]
-			t.Run(call.name+"/"+mf.name+"/"+conn, func(t *testing.T) {
+			t.Run(call.name+"/"+mf.Name+"/"+mf.Conn(), func(t *testing.T) {
 				fake := simkittest.NewSMSFake(simkittest.SMSFakeConfig{Token: matrixToken})
 				faults := &simkittest.Faults{}
 				onRoute := func(r *http.Request) bool {
 					return strings.HasPrefix(r.URL.Path, strings.TrimSuffix(call.path, "*"))
 				}
-				var inner http.Handler = fake
-				if mf.slowAnswer {
-					inner = slowAfter(fake, onRoute)
-				}
-				counter := &counting{match: onRoute, next: faults.Wrap(simkittest.ProviderSMS, "", inner)}
-				base, rt := serveMatrix(t, mf.proto, counter)
+				counter := &counting{match: onRoute, next: faults.Wrap(simkittest.ProviderSMS, "", fake)}
+				srv, rt := simkittest.ServeFaultMatrix(t, mf.Proto, counter)
 				c, err := smsnumbers.New(func(o *smsnumbers.Options) {
-					o.BaseURL = base
+					o.BaseURL = srv.URL
 					o.Token = signing.NewSecret(matrixToken)
 					o.Transport = rt
 					o.Limiter = option.NoLimit
@@ -294,13 +223,17 @@ func TestFaultMatrix(t *testing.T) {
 					arg = call.setup(t, c)
 				}
 				before, sentBefore := call.snapshot(fake), counter.count()
-				if mf.reused {
+				if mf.Reused {
 					// An idle keep-alive connection for the money call to reuse.
 					_, err := c.Profile(ctx)
 					require.NoError(t, err)
 				}
-				for _, f := range mf.faults(call) {
-					if f.Kind != 0 {
+				if f := mf.Fault; f.Kind != 0 {
+					f.Provider, f.Path = simkittest.ProviderSMS, call.path
+					faults.Add(f)
+				}
+				if mf.faults != nil {
+					for _, f := range mf.faults(call) {
 						faults.Add(f)
 					}
 				}
@@ -308,8 +241,8 @@ func TestFaultMatrix(t *testing.T) {
 					fake.ForceError(forcedPath(call, arg), mf.force)
 				}
 				var opts []option.CallOption
-				if mf.slowAnswer {
-					opts = append(opts, option.WithTimeout(50*time.Millisecond))
+				if mf.Timeout > 0 {
+					opts = append(opts, option.WithTimeout(mf.Timeout))
 				}
 				id, recovered, err := call.run(ctx, c, arg, opts...)
 
@@ -322,7 +255,7 @@ func TestFaultMatrix(t *testing.T) {
 				case recovered:
 					got = "ok, recovered"
 				}
-				rows = append(rows, row{call.name, mf.name, conn, fmt.Sprintf("sent %d, charged %d: %s", sent, charges, got)})
+				rows = append(rows, []string{call.name, mf.Name, mf.Conn(), fmt.Sprintf("sent %d, charged %d: %s", sent, charges, got)})
 
 				require.Equal(t, 1, sent, "a money call reaches the provider at most once")
 				require.Equal(t, mf.charged, charges, "charges at the server")
@@ -341,7 +274,7 @@ func TestFaultMatrix(t *testing.T) {
 				require.NoError(t, err, "the order or payout exists: the caller gets it")
 				// A zero-length answer cannot be cut short, so a truncated
 				// payout answer still arrives whole.
-				if !(call.name == "Withdraw" && mf.name == "truncated 2xx") {
+				if !(call.name == "Withdraw" && mf.Name == "truncated 2xx") {
 					require.Equal(t, mf.recovered, recovered)
 				}
 				if call.created != nil {
@@ -350,12 +283,7 @@ func TestFaultMatrix(t *testing.T) {
 			})
 		}
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "\n%-14s | %-44s | %-15s | %s\n", "call", "fault", "connection", "at the server / what the caller got")
-	for _, r := range rows {
-		fmt.Fprintf(&b, "%-14s | %-44s | %-15s | %s\n", r.call, r.fault, r.conn, r.got)
-	}
-	t.Log(b.String())
+	t.Log(simkittest.FaultTable([]string{"call", "fault", "connection", "at the server / what the caller got"}, rows))
 }
 
 // forcedPath is the exact path a call sends, for SMSFake.ForceError.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -141,7 +140,9 @@ func TestReuseOutcomeUnknownMasksNumber(t *testing.T) {
 // bounded) and finds the order.
 func TestSettleAfterCallerGaveUp(t *testing.T) {
 	fake := simkittest.NewSMSFake(simkittest.SMSFakeConfig{Token: matrixToken})
-	srv := httptest.NewServer(slowAfter(fake, func(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/v1/user/buy/") }))
+	faults := &simkittest.Faults{}
+	faults.Add(simkittest.Fault{Path: "/v1/user/buy/*", Kind: simkittest.HangAfterHandling})
+	srv := httptest.NewServer(faults.Wrap(simkittest.ProviderSMS, "", fake))
 	defer srv.Close()
 	c, err := smsnumbers.New(func(o *smsnumbers.Options) {
 		o.BaseURL, o.Token, o.Limiter = srv.URL, signing.NewSecret(matrixToken), option.NoLimit

@@ -113,13 +113,10 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	if o.ClientID == "" || o.ClientSecret.IsZero() {
 		return nil, apierror.NotConfigured(Provider)
 	}
-	h := http.Header{}
-	h.Set("Accept", "application/json")
 	t, err := transport.New(transport.Config{
 		Provider:    Provider,
 		BaseURL:     o.BaseURL,
 		Shared:      o.Shared,
-		Header:      h,
 		DecodeError: decodeError,
 	})
 	if err != nil {
@@ -135,14 +132,11 @@ func New(optFns ...func(*Options)) (*Client, error) {
 		tokenKey: tokenKeyFor(o),
 	}
 	if o.RenewalBaseURL != "" && !o.RenewalKey.IsZero() {
-		rh := http.Header{}
-		rh.Set("Accept", "application/json")
-		rh.Set("Authorization", "Bearer "+o.RenewalKey.Reveal())
 		c.renewal, err = transport.New(transport.Config{
 			Provider:    Provider,
 			BaseURL:     o.RenewalBaseURL,
 			Shared:      o.Shared,
-			Header:      rh,
+			Header:      http.Header{"Authorization": {"Bearer " + o.RenewalKey.Reveal()}},
 			DecodeError: decodeError,
 		})
 		if err != nil {

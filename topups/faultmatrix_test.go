@@ -29,24 +29,23 @@ const (
 )
 
 // matrixServer serves the real top-up fake through the real fault
-// injector, over HTTP/1.1, TLS or HTTP/2, plus two faults the injector has
-// no kind for: holding a handled answer until the client gives up (a client
-// timeout after handling), and refusing the first orders look-up that
-// follows a submit (an ambiguous attempt, then a definite 4xx).
+// injector, over HTTP/1.1, TLS or HTTP/2, plus a fault the injector has no
+// kind for: refusing the first orders look-up that follows a submit (an
+// ambiguous attempt, then a definite 4xx).
 type matrixServer struct {
 	fake   *simkittest.TopupsFake
 	faults *simkittest.Faults
 	srv    *httptest.Server
+	rt     *http.Transport
 
 	mu             sync.Mutex
-	holdAfter      string // path whose handled answer is held
-	refuseLookup   bool   // refuse the next orders look-up after a submit
+	refuseLookup   bool // refuse the next orders look-up after a submit
 	submitted      bool
 	submitRequests int
 	renewRequests  int
 }
 
-func newMatrixServer(t *testing.T, proto string) *matrixServer {
+func newMatrixServer(t *testing.T, proto simkittest.MatrixProto) *matrixServer {
 	t.Helper()
 	m := &matrixServer{
 		fake: simkittest.NewTopupsFake(simkittest.TopupsFakeConfig{
@@ -56,17 +55,7 @@ func newMatrixServer(t *testing.T, proto string) *matrixServer {
 		faults: &simkittest.Faults{},
 	}
 	h := m.faults.Wrap(simkittest.ProviderTopups, "", m.fake)
-	m.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { m.serve(w, r, h) }))
-	switch proto {
-	case "HTTP/1.1":
-		m.srv.Start()
-	case "TLS":
-		m.srv.StartTLS()
-	case "HTTP/2":
-		m.srv.EnableHTTP2 = true
-		m.srv.StartTLS()
-	}
-	t.Cleanup(m.srv.Close)
+	m.srv, m.rt = simkittest.ServeFaultMatrix(t, proto, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { m.serve(w, r, h) }))
 	return m
 }
 
@@ -83,31 +72,21 @@ func (m *matrixServer) serve(w http.ResponseWriter, r *http.Request, h http.Hand
 	if refuse {
 		m.refuseLookup = false
 	}
-	hold := m.holdAfter == r.URL.Path
 	m.mu.Unlock()
-	switch {
-	case refuse:
+	if refuse {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		_, _ = w.Write([]byte(`{"data":{"filter":"The filter is invalid."},"meta":{"message":"the parameter is invalid"}}`))
-	case hold:
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, r)
-		select {
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
-		}
-	default:
-		h.ServeHTTP(w, r)
+		return
 	}
+	h.ServeHTTP(w, r)
 }
 
 // client builds a client of the fake; fresh gives every request its own
 // connection, otherwise connections are kept alive and reused.
-func (m *matrixServer) client(t *testing.T, proto string, fresh bool) *topups.Client {
+func (m *matrixServer) client(t *testing.T, fresh bool) *topups.Client {
 	t.Helper()
-	rt := m.srv.Client().Transport.(*http.Transport).Clone()
-	rt.ForceAttemptHTTP2 = proto == "HTTP/2"
+	rt := m.rt
 	rt.DisableKeepAlives = fresh
 	c, err := topups.New(func(o *topups.Options) {
 		o.BaseURL = m.srv.URL
@@ -125,12 +104,7 @@ func (m *matrixServer) client(t *testing.T, proto string, fresh bool) *topups.Cl
 
 // matrixFault is one row's failure.
 type matrixFault struct {
-	name  string
-	proto string // HTTP/1.1 (default), TLS or HTTP/2
-	fresh bool   // a new connection for the money request
-	fault *simkittest.Fault
-	// hold: the answer is held until the client times out.
-	hold bool
+	simkittest.FaultCase
 	// refuseLookup: after the first submit, the settling look-up is refused
 	// with a definite 422, and the caller calls again with the same reference.
 	refuseLookup bool
@@ -138,32 +112,14 @@ type matrixFault struct {
 
 func matrixFaults() []matrixFault {
 	var out []matrixFault
-	for _, proto := range []string{"HTTP/1.1", "TLS", "HTTP/2"} {
-		for _, fresh := range []bool{true, false} {
-			conn := "reused"
-			if fresh {
-				conn = "fresh"
-			}
-			out = append(out, matrixFault{name: "drop after handling, " + conn + " conn, " + proto, proto: proto, fresh: fresh,
-				fault: &simkittest.Fault{Kind: simkittest.DropAfterHandling}})
+	for _, fc := range simkittest.FaultCases() {
+		if fc.Fault.Kind == simkittest.Status && fc.Fault.Status == http.StatusTooManyRequests {
+			fc.Fault.Body = `{"message":"Too Many Attempts.","code":429}`
 		}
+		out = append(out, matrixFault{FaultCase: fc})
 	}
-	for _, status := range []int{500, 502, 503, 504} {
-		out = append(out,
-			matrixFault{name: fmt.Sprintf("%d before handling", status), fault: &simkittest.Fault{Kind: simkittest.Status, Status: status}},
-			matrixFault{name: fmt.Sprintf("%d after handling", status), fault: &simkittest.Fault{Kind: simkittest.StatusAfterHandling, Status: status}})
-	}
-	out = append(out,
-		matrixFault{name: "429 with Retry-After", fault: &simkittest.Fault{Kind: simkittest.Status, Status: 429,
-			Body: `{"message":"Too Many Attempts.","code":429}`, Header: http.Header{"Retry-After": {"1"}}}},
-		matrixFault{name: "429 without Retry-After", fault: &simkittest.Fault{Kind: simkittest.Status, Status: 429,
-			Body: `{"message":"Too Many Attempts.","code":429}`}},
-		matrixFault{name: "client timeout after handling", hold: true},
-		matrixFault{name: "malformed 2xx", fault: &simkittest.Fault{Kind: simkittest.MalformedBody}},
-		matrixFault{name: "truncated 2xx", fault: &simkittest.Fault{Kind: simkittest.TruncatedBody}},
-		matrixFault{name: "ambiguous, then definite 4xx", fault: &simkittest.Fault{Kind: simkittest.DropAfterHandling}, refuseLookup: true},
-	)
-	return out
+	return append(out, matrixFault{FaultCase: simkittest.FaultCase{Name: "ambiguous, then definite 4xx", Proto: simkittest.MatrixHTTP1, Reused: true,
+		Fault: simkittest.Fault{Kind: simkittest.DropAfterHandling}}, refuseLookup: true})
 }
 
 // outcome names what the caller got.
@@ -190,24 +146,20 @@ func outcome(v any, err error) string {
 // renewal whose outcome is ambiguous is ErrOutcomeUnknown; a definite
 // refusal means nothing was charged.
 func TestFaultMatrix(t *testing.T) {
-	type row struct{ call, fault, sent, charges, got string }
-	var rows []row
+	var rows [][]string
 	for i, mf := range matrixFaults() {
-		proto := mf.proto
-		if proto == "" {
-			proto = "HTTP/1.1"
-		}
-		t.Run("SubmitTopup/"+mf.name, func(t *testing.T) {
-			m := newMatrixServer(t, proto)
-			c := m.client(t, proto, mf.fresh)
+		fresh := !mf.Reused
+		t.Run("SubmitTopup/"+mf.Name+"/"+mf.Conn(), func(t *testing.T) {
+			m := newMatrixServer(t, mf.Proto)
+			c := m.client(t, fresh)
 			ctx := context.Background()
 			// Warm up: token, and an idle keep-alive connection to reuse.
 			_, err := c.TopupPackages(ctx, simkittest.TopupsSeedICCID)
 			require.NoError(t, err)
 			m.arm(mf, matrixSubmitPath, http.MethodPost)
 			var opts []option.CallOption
-			if mf.hold {
-				opts = append(opts, option.WithTimeout(150*time.Millisecond))
+			if mf.Timeout > 0 {
+				opts = append(opts, option.WithTimeout(mf.Timeout))
 			}
 			p := topups.SubmitTopupParams{PackageID: matrixPackage, ICCID: simkittest.TopupsSeedICCID, Reference: fmt.Sprintf("order-%d", i)}
 			o, err := c.SubmitTopup(ctx, p, opts...)
@@ -224,7 +176,7 @@ func TestFaultMatrix(t *testing.T) {
 			m.mu.Lock()
 			sent := m.submitRequests
 			m.mu.Unlock()
-			rows = append(rows, row{"SubmitTopup", mf.name, fmt.Sprint(sent), fmt.Sprint(charges), got})
+			rows = append(rows, []string{"SubmitTopup", mf.Name, mf.Conn(), fmt.Sprint(sent), fmt.Sprint(charges), got})
 
 			require.LessOrEqual(t, charges, 1, "never a second top-up")
 			require.Equal(t, 1, sent, "the submit reached the provider exactly once")
@@ -241,13 +193,13 @@ func TestFaultMatrix(t *testing.T) {
 				}
 			}
 		})
-		t.Run("RenewNumber/"+mf.name, func(t *testing.T) {
-			m := newMatrixServer(t, proto)
-			c := m.client(t, proto, mf.fresh)
+		t.Run("RenewNumber/"+mf.Name+"/"+mf.Conn(), func(t *testing.T) {
+			m := newMatrixServer(t, mf.Proto)
+			c := m.client(t, fresh)
 			ctx := context.Background()
 			_, err := c.TopupPackages(ctx, simkittest.TopupsSeedICCID)
 			require.NoError(t, err)
-			if !mf.fresh {
+			if !fresh {
 				// Keep a connection to the renewal API warm too: a user that
 				// is not known is a definite refusal and charges nothing.
 				_, err = c.RenewNumber(ctx, topups.RenewNumberParams{Email: "nobody@example.com"})
@@ -258,8 +210,8 @@ func TestFaultMatrix(t *testing.T) {
 			m.mu.Unlock()
 			m.arm(mf, matrixRenewPath, http.MethodPost)
 			var opts []option.CallOption
-			if mf.hold {
-				opts = append(opts, option.WithTimeout(150*time.Millisecond))
+			if mf.Timeout > 0 {
+				opts = append(opts, option.WithTimeout(mf.Timeout))
 			}
 			if mf.refuseLookup {
 				// No look-up exists: a second attempt would be the definite
@@ -271,7 +223,7 @@ func TestFaultMatrix(t *testing.T) {
 			m.mu.Lock()
 			sent := m.renewRequests
 			m.mu.Unlock()
-			rows = append(rows, row{"RenewNumber", mf.name, fmt.Sprint(sent), fmt.Sprint(charges), outcome(renewMessage(res), err)})
+			rows = append(rows, []string{"RenewNumber", mf.Name, mf.Conn(), fmt.Sprint(sent), fmt.Sprint(charges), outcome(renewMessage(res), err)})
 
 			require.LessOrEqual(t, charges, 1, "never a second renewal")
 			require.Equal(t, 1, sent, "the renewal reached the provider exactly once")
@@ -287,12 +239,7 @@ func TestFaultMatrix(t *testing.T) {
 			}
 		})
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "\n%-12s | %-40s | %-4s | %-7s | %s\n", "call", "fault", "sent", "charges", "caller got")
-	for _, r := range rows {
-		fmt.Fprintf(&b, "%-12s | %-40s | %-4s | %-7s | %s\n", r.call, r.fault, r.sent, r.charges, r.got)
-	}
-	t.Log(b.String())
+	t.Log(simkittest.FaultTable([]string{"call", "fault", "connection", "sent", "charges", "caller got"}, rows))
 }
 
 // arm injects mf's fault for the next request to path.
@@ -300,12 +247,8 @@ func (m *matrixServer) arm(mf matrixFault, path, method string) {
 	m.mu.Lock()
 	m.submitted = false
 	m.refuseLookup = mf.refuseLookup
-	if mf.hold {
-		m.holdAfter = path
-	}
 	m.mu.Unlock()
-	if mf.fault != nil {
-		f := *mf.fault
+	if f := mf.Fault; f.Kind != 0 {
 		f.Provider, f.Path, f.Method, f.Times = simkittest.ProviderTopups, path, method, 1
 		m.faults.Add(f)
 	}
@@ -332,10 +275,10 @@ func renewMessage(r *topups.RenewalResult) string {
 // ErrUnavailable saying when the window reopens, never the provider's 429
 // for a replay, and later calls inside the window send nothing.
 func TestPackageHistoryDropOnReusedConnection(t *testing.T) {
-	for _, proto := range []string{"HTTP/1.1", "TLS", "HTTP/2"} {
-		t.Run(proto, func(t *testing.T) {
+	for _, proto := range []simkittest.MatrixProto{simkittest.MatrixHTTP1, simkittest.MatrixTLS, simkittest.MatrixHTTP2} {
+		t.Run(string(proto), func(t *testing.T) {
 			m := newMatrixServer(t, proto)
-			c := m.client(t, proto, false)
+			c := m.client(t, false)
 			ctx := context.Background()
 			_, err := c.TopupPackages(ctx, simkittest.TopupsSeedICCID) // idle connection to reuse
 			require.NoError(t, err)
@@ -361,8 +304,8 @@ func TestPackageHistoryDropOnReusedConnection(t *testing.T) {
 // Concurrent calls with one reference (a double-clicked checkout) place
 // one top-up and all return it.
 func TestSubmitTopupConcurrentSameReference(t *testing.T) {
-	m := newMatrixServer(t, "HTTP/1.1")
-	c := m.client(t, "HTTP/1.1", false)
+	m := newMatrixServer(t, simkittest.MatrixHTTP1)
+	c := m.client(t, false)
 	p := topups.SubmitTopupParams{PackageID: matrixPackage, ICCID: simkittest.TopupsSeedICCID, Reference: "checkout-1"}
 	const callers = 8
 	ids := make([]string, callers)

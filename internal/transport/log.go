@@ -1,19 +1,9 @@
 package transport
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 )
-
-// discardHandler drops every record; it stands in for a nil logger (slog's
-// own DiscardHandler needs Go 1.24, newer than our minimum).
-type discardHandler struct{}
-
-func (discardHandler) Enabled(context.Context, slog.Level) bool  { return false }
-func (discardHandler) Handle(context.Context, slog.Record) error { return nil }
-func (d discardHandler) WithAttrs([]slog.Attr) slog.Handler      { return d }
-func (d discardHandler) WithGroup(string) slog.Handler           { return d }
 
 // restyLogger routes resty's own printf-style messages into slog, so nothing
 // reaches stderr behind the user's back.

@@ -16,6 +16,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/logx"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/retry"
@@ -41,8 +42,10 @@ type Config struct {
 	Shared option.Shared
 	// DefaultLimiter paces requests when Shared.Limiter is nil.
 	DefaultLimiter store.Limiter
-	// Header is sent on every request (auth, Accept). Per-attempt auth that
-	// changes (signatures, refreshed tokens) goes in Request.Sign instead.
+	// Header is sent on every request (fixed auth). Accept defaults to
+	// application/json, which every provider answers in. Per-attempt auth
+	// that changes (signatures, refreshed tokens) goes in Request.Sign
+	// instead.
 	Header http.Header
 	// DecodeError reads a non-2xx answer into the provider's message, code
 	// and kind. Fields it leaves empty are filled from the status and headers.
@@ -116,11 +119,7 @@ func New(cfg Config) (*Client, error) {
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	hc.Timeout = 0 // per-attempt deadlines come from the context
 
-	logger := sh.Logger
-	if logger == nil {
-		logger = slog.New(discardHandler{})
-	}
-	logger = logger.With(slog.String("provider", cfg.Provider))
+	logger := logx.Or(sh.Logger).With(slog.String("provider", cfg.Provider))
 
 	maxBody := sh.MaxResponseBytes
 	if maxBody <= 0 {
@@ -140,6 +139,9 @@ func New(cfg Config) (*Client, error) {
 		ua += " " + sh.UserAgent
 	}
 	header.Set("User-Agent", ua)
+	if header.Get("Accept") == "" {
+		header.Set("Accept", "application/json")
+	}
 	r.Header = header // resty merges these into every request; per-call headers win
 
 	policy := resolvePolicy(sh, cfg)

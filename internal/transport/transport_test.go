@@ -385,6 +385,10 @@ func TestNewValidatesConfig(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, fixed, c.Now(), "signatures and caches use the injected clock")
 	require.Equal(t, "simkit-go/"+Version+" shop/1", c.header.Get("User-Agent"))
+	require.Equal(t, "application/json", c.header.Get("Accept"), "every provider answers JSON")
+	c, err = New(Config{Provider: "p", BaseURL: "https://x/", Header: http.Header{"Accept": {"text/plain"}}})
+	require.NoError(t, err)
+	require.Equal(t, "text/plain", c.header.Get("Accept"), "a provider's own Accept wins")
 }
 
 func TestNothingSecretReachesLogsOrErrors(t *testing.T) {

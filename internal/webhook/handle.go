@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/simkit/simkit/internal/capped"
 )
 
 // ReadOrReply reads r's capped body; on failure it answers the sender
@@ -15,7 +17,7 @@ func ReadOrReply(w http.ResponseWriter, r *http.Request, max int64) ([]byte, boo
 	if err == nil {
 		return body, true
 	}
-	if errors.Is(err, ErrTooLarge) {
+	if errors.Is(err, capped.ErrTooLarge) {
 		Reply(w, http.StatusRequestEntityTooLarge, "body too large")
 	} else {
 		Reply(w, http.StatusBadRequest, "cannot read body")
@@ -91,14 +93,3 @@ func (l *Lease) commitLater(ctx context.Context, sleep func(time.Duration)) {
 		}
 	}
 }
-
-// Discard returns a logger that drops everything; slog.DiscardHandler
-// needs Go 1.24, newer than simkit's minimum.
-func Discard() *slog.Logger { return slog.New(discard{}) }
-
-type discard struct{}
-
-func (discard) Enabled(context.Context, slog.Level) bool  { return false }
-func (discard) Handle(context.Context, slog.Record) error { return nil }
-func (d discard) WithAttrs([]slog.Attr) slog.Handler      { return d }
-func (d discard) WithGroup(string) slog.Handler           { return d }

@@ -1,5 +1,6 @@
-// Package webhook holds what every provider's webhook handler shares: a
-// capped body read, and dedupe through the Store with a lease on a delivery
+// Package webhook holds what every provider's webhook handler shares
+// around its own verification: POST only, a capped body read, the hand-off
+// of a verified delivery to an inbox, and dedupe through the Store with a lease on a delivery
 // in progress that is renewed while the user's function runs, released when
 // it fails and gone on its own before the provider's next retry when the
 // replica holding it dies, so no retry is swallowed.
@@ -7,52 +8,23 @@ package webhook
 
 import (
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
+
+	"github.com/simkit/simkit/internal/capped"
 )
 
 // MaxBody is the default cap on a webhook body: 1 MiB, far above any
 // documented delivery.
 const MaxBody = 1 << 20
 
-// ErrTooLarge is returned by ReadBody for a body over the cap.
-var ErrTooLarge = errors.New("webhook: body too large")
-
-// ReadBody reads r's body, refusing one longer than max bytes without
-// reading more than max+1 of it.
+// ReadBody reads r's body, refusing one longer than max bytes (MaxBody
+// when max <= 0) with capped.ErrTooLarge without reading more than max+1
+// of it.
 func ReadBody(r *http.Request, max int64) ([]byte, error) {
 	if max <= 0 {
 		max = MaxBody
 	}
-	if r.ContentLength > max {
-		return nil, ErrTooLarge
-	}
-	// A declared length sizes the buffer once (+1 so the read that meets
-	// EOF needs no growth) instead of io.ReadAll's doubling from 512 bytes.
-	size := int64(512)
-	if r.ContentLength > 0 {
-		size = r.ContentLength + 1
-	}
-	b := make([]byte, 0, size)
-	lr := io.LimitReader(r.Body, max+1)
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n, err := lr.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	if int64(len(b)) > max {
-		return nil, ErrTooLarge
-	}
-	return b, nil
+	return capped.Read(r.Body, r.ContentLength, max)
 }
 
 // Reply writes a small JSON answer; webhook senders only read the status.

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/simkit/simkit/internal/capped"
 )
 
 func TestReadBody(t *testing.T) {
@@ -19,9 +21,9 @@ func TestReadBody(t *testing.T) {
 	}{
 		{"small", "hello", 10, false, nil},
 		{"exactly the cap", "0123456789", 10, false, nil},
-		{"declared too large", strings.Repeat("x", 11), 10, false, ErrTooLarge},
-		{"undeclared too large", strings.Repeat("x", 11), 10, true, ErrTooLarge},
-		{"default cap", strings.Repeat("x", MaxBody+1), 0, true, ErrTooLarge},
+		{"declared too large", strings.Repeat("x", 11), 10, false, capped.ErrTooLarge},
+		{"undeclared too large", strings.Repeat("x", 11), 10, true, capped.ErrTooLarge},
+		{"default cap", strings.Repeat("x", MaxBody+1), 0, true, capped.ErrTooLarge},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
