@@ -54,6 +54,7 @@
 package smsnumbers
 
 import (
+	"net/http"
 	"time"
 
 	"github.com/simkit/simkit/apierror"
