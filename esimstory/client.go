@@ -59,7 +59,8 @@ type Options struct {
 	SecretKey signing.Secret
 	// Tracker, when set, records every order CreateOrder creates, so that
 	// a webhook handler sharing it can reject unknown topup_ids and
-	// Tracker.Wait can tell when all units have arrived.
+	// Tracker.Wait can tell when all units have arrived. A Tracker built
+	// without an Observer reports to this client's.
 	Tracker *Tracker
 }
 
@@ -108,6 +109,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	o.Tracker.inheritObserver(o.Observer)
 	return &Client{t: t, signer: signer, opts: o, prefix: strings.TrimRight(u.EscapedPath(), "/")}, nil
 }
 

@@ -117,6 +117,12 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...o
 		// The duplicate is an order the tracker already holds, not one a
 		// lost answer hid: the caller reused its id.
 		ambiguous = false
+	} else if err != nil && !ambiguous && tr != nil && tr.openNow(bg, ext) {
+		// An overlapping call with this id (here or on another replica)
+		// left the outcome open while we waited: a duplicate is that
+		// order, and a refusal of ours must not close it.
+		ambiguous = conflict
+		hadPrior = true
 	}
 	var order *Order
 	switch {
@@ -215,4 +221,11 @@ func (p CreateOrderParams) validate() error {
 		return apierror.Validation(Provider, op, "order has %d units; at most %d per order", total, MaxUnits)
 	}
 	return nil
+}
+
+// openNow reports whether the tracker holds this id's creation outcome as
+// open (an ambiguous attempt of some call with this id), as of now.
+func (t *Tracker) openNow(ctx context.Context, externalOrderID string) bool {
+	p, ok, err := t.pending(ctx, opTrack, externalOrderID)
+	return err == nil && ok && p.Ambiguous
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/store"
 )
 
@@ -57,6 +58,11 @@ type TrackerOptions struct {
 	// place to count, log or notify. It is not called when the progress
 	// cannot be read (the store failed).
 	OnProgress func(ctx context.Context, p OrderProgress)
+	// Observer receives each check Wait makes (delivered and expected
+	// units) and how the wait ended, and the same progress OnProgress
+	// gets. Default: none, or the Observer of the first Client whose
+	// Options.Tracker this is.
+	Observer observe.Observer
 }
 
 // OrderProgress is one tracked order's state, as handed to
@@ -91,7 +97,8 @@ type Tracker struct {
 	opts TrackerOptions
 
 	mu     sync.Mutex
-	notify chan struct{} // closed and replaced on every local Record
+	notify chan struct{}    // closed and replaced on every local Record
+	obs    observe.Observer // opts.Observer, or a client's; read under mu
 }
 
 // NewTracker returns a tracker keeping its state in st (a fresh in-memory
@@ -113,7 +120,26 @@ func NewTracker(st store.Store, opts ...func(*TrackerOptions)) *Tracker {
 	if st == nil {
 		st = store.NewMemory()
 	}
-	return &Tracker{st: st, opts: o, notify: make(chan struct{})}
+	return &Tracker{st: st, opts: o, notify: make(chan struct{}), obs: o.Observer}
+}
+
+// inheritObserver gives a tracker built without an Observer the one of
+// the client it was handed to.
+func (t *Tracker) inheritObserver(obs observe.Observer) {
+	if t == nil || obs == nil {
+		return
+	}
+	t.mu.Lock()
+	if t.obs == nil {
+		t.obs = obs
+	}
+	t.mu.Unlock()
+}
+
+func (t *Tracker) observer() observe.Observer {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.obs
 }
 
 // trackedOrder is an order whose creation was settled: its topup_ids, or
@@ -336,10 +362,15 @@ func (t *Tracker) Progress(ctx context.Context, externalOrderID string) (deliver
 // those recorded by other replicas are seen at the next poll. An order
 // whose CreateOrder ended in simkit.ErrOutcomeUnknown is waited for too:
 // if it exists, its deliveries arrive and fill its units.
+//
+// Each read of the order is reported to the Observer as a check, with the
+// units delivered and expected, and the wait's end as received or the
+// error's class.
 func (t *Tracker) Wait(ctx context.Context, externalOrderID string) ([]Delivery, error) {
 	if err := t.ready(); err != nil {
 		return nil, err
 	}
+	w := observe.StartWait(t.observer(), Provider, observe.WaitESIMDelivery)
 	for {
 		// Take the channel before reading, so a Record in between wakes us.
 		t.mu.Lock()
@@ -347,16 +378,21 @@ func (t *Tracker) Wait(ctx context.Context, externalOrderID string) ([]Delivery,
 		t.mu.Unlock()
 		ds, expected, _, err := t.collect(ctx, opWait, externalOrderID)
 		if err != nil {
+			w.Done(ctx, "", "", err)
 			return nil, err
 		}
+		w.Check(ctx, "", len(ds), expected)
 		if expected > 0 && len(ds) == expected {
+			w.Done(ctx, observe.WaitReceived, "", nil)
 			return ds, nil
 		}
 		timer := time.NewTimer(t.opts.Poll)
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			return nil, &apierror.Error{Provider: Provider, Op: opWait, Message: "wait ended by context", Err: ctx.Err()}
+			err := &apierror.Error{Provider: Provider, Op: opWait, Message: "wait ended by context", Err: ctx.Err()}
+			w.Done(ctx, "", "", err)
+			return nil, err
 		case <-ch:
 			timer.Stop()
 		case <-timer.C:
@@ -482,19 +518,27 @@ func (t *Tracker) wake() {
 	t.mu.Unlock()
 }
 
-// report hands the order's progress to OnProgress, when set.
+// report hands the order's progress to OnProgress and the Observer (as
+// a progress event that is no Wait's check: Check 0), when set.
 func (t *Tracker) report(ctx context.Context, externalOrderID, topupID string) {
-	if t.opts.OnProgress == nil || externalOrderID == "" {
+	obs := t.observer()
+	if (t.opts.OnProgress == nil && obs == nil) || externalOrderID == "" {
 		return
 	}
 	ds, expected, byUnit, err := t.collect(ctx, opProgress, externalOrderID)
 	if err != nil {
 		return
 	}
-	t.opts.OnProgress(ctx, OrderProgress{
-		ExternalOrderID: externalOrderID, TopupID: topupID,
-		Delivered: len(ds), Expected: expected, Recovered: byUnit,
-	})
+	if obs != nil {
+		obs.WaitProgress(ctx, observe.WaitProgress{Provider: Provider, Wait: observe.WaitESIMDelivery,
+			Delivered: len(ds), Expected: expected})
+	}
+	if t.opts.OnProgress != nil {
+		t.opts.OnProgress(ctx, OrderProgress{
+			ExternalOrderID: externalOrderID, TopupID: topupID,
+			Delivered: len(ds), Expected: expected, Recovered: byUnit,
+		})
+	}
 }
 
 func storeErr(op string, err error) error {

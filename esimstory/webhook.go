@@ -13,6 +13,7 @@ import (
 	"github.com/simkit/simkit/inbox"
 	"github.com/simkit/simkit/internal/logx"
 	"github.com/simkit/simkit/internal/webhook"
+	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/store"
 )
@@ -152,6 +153,10 @@ type WebhookOptions struct {
 	// Logger receives one line per refused or failed delivery; default none
 	// (the client's logger for Client.WebhookHandler).
 	Logger *slog.Logger
+	// Observer receives each delivery's steps: accepted, handled, failed,
+	// duplicate, or refused with its reason. Default: none (the client's
+	// Observer for Client.WebhookHandler).
+	Observer observe.Observer
 }
 
 // InsecureNoAuth lets a handler accept unauthenticated requests. Only for
@@ -237,7 +242,7 @@ func NewWebhookHandler(fn func(ctx context.Context, d *Delivery) error, opts ...
 			var d Delivery
 			return &d, json.Unmarshal(b, &d)
 		}
-		if err := webhook.Register(o.Inbox, Provider, decode, h.run); err != nil {
+		if err := webhook.Register(o.Inbox, o.Observer, Provider, decode, nil, h.run); err != nil {
 			return nil, apierror.Validation(Provider, op, "%s", err.Error())
 		}
 	}
@@ -245,7 +250,7 @@ func NewWebhookHandler(fn func(ctx context.Context, d *Delivery) error, opts ...
 }
 
 // WebhookHandler is NewWebhookHandler with the client's Store, clock,
-// logger and Tracker; opts may override them (and must set Auth). A nil or
+// logger, observer and Tracker; opts may override them (and must set Auth). A nil or
 // unconfigured client returns an error matching simkit.ErrNotConfigured.
 func (c *Client) WebhookHandler(fn func(ctx context.Context, d *Delivery) error, opts ...func(*WebhookOptions)) (http.Handler, error) {
 	if err := c.ready(); err != nil {
@@ -256,6 +261,7 @@ func (c *Client) WebhookHandler(fn func(ctx context.Context, d *Delivery) error,
 		o.Now = c.t.Now
 		o.Logger = c.t.Logger()
 		o.Tracker = c.opts.Tracker
+		o.Observer = c.opts.Observer
 	}
 	return NewWebhookHandler(fn, append([]func(*WebhookOptions){base}, opts...)...)
 }
@@ -278,25 +284,30 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The deadline counts from the request's arrival, body read included.
 	ctx, cancel := context.WithTimeout(r.Context(), h.opts.Deadline)
 	defer cancel()
+	dl := observe.StartDelivery(h.opts.Observer, Provider)
 	if !webhook.PostOnly(w, r) {
+		dl.Refused(ctx, observe.ReasonMethod, http.StatusMethodNotAllowed)
 		return
 	}
 	if !h.opts.Auth.Authenticate(r) {
 		h.logger.LogAttrs(ctx, slog.LevelWarn, "simkit: webhook refused: authentication failed")
 		webhook.Reply(w, http.StatusUnauthorized, "unauthorized")
+		dl.Refused(ctx, observe.ReasonAuth, http.StatusUnauthorized)
 		return
 	}
-	body, ok := webhook.ReadOrReply(w, r, h.opts.MaxBody)
+	body, ok := webhook.ReadOrReply(w, r, h.opts.MaxBody, dl)
 	if !ok {
 		return
 	}
 	var d Delivery
 	if err := json.Unmarshal(body, &d); err != nil {
 		webhook.Reply(w, http.StatusBadRequest, "malformed JSON")
+		dl.Refused(ctx, observe.ReasonMalformed, http.StatusBadRequest)
 		return
 	}
 	if d.TopupID == "" {
 		webhook.Reply(w, http.StatusBadRequest, "topup_id is missing")
+		dl.Refused(ctx, observe.ReasonMalformed, http.StatusBadRequest)
 		return
 	}
 	log := h.logger.With(slog.String("topup_id", d.TopupID))
@@ -305,17 +316,19 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			log.LogAttrs(ctx, slog.LevelError, "simkit: webhook tracker lookup failed", slog.String("error", err.Error()))
 			webhook.Reply(w, http.StatusInternalServerError, "try again")
+			dl.Failed(ctx, http.StatusInternalServerError, err)
 			return
 		}
 		if !known {
 			log.LogAttrs(ctx, slog.LevelWarn, "simkit: webhook refused: unknown topup_id")
 			webhook.Reply(w, http.StatusNotFound, "unknown topup_id")
+			dl.Refused(ctx, observe.ReasonUnknown, http.StatusNotFound)
 			return
 		}
 	}
 	if h.opts.Inbox != nil {
-		webhook.Enqueue(ctx, w, log, h.opts.Inbox, Provider, d.TopupID, body)
+		webhook.Enqueue(ctx, w, log, dl, h.opts.Inbox, Provider, d.TopupID, body)
 		return
 	}
-	h.dedupe.Handle(ctx, w, log, d.TopupID, h.opts.Deadline, func(ctx context.Context) error { return h.run(ctx, &d) })
+	h.dedupe.Handle(ctx, w, log, dl, d.TopupID, h.opts.Deadline, func(ctx context.Context) error { return h.run(ctx, &d) })
 }

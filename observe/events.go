@@ -180,6 +180,9 @@ const (
 	ReasonTooLarge  = "too_large"
 	ReasonMalformed = "malformed"
 	ReasonMethod    = "method"
+	// ReasonAuth: the request's credentials (a token in the URL, Basic
+	// auth) were missing or wrong, for providers that sign nothing.
+	ReasonAuth = "auth"
 	// ReasonUnknown: the delivery names nothing this client expects.
 	ReasonUnknown = "unknown"
 )
@@ -194,7 +197,8 @@ type Webhook struct {
 	// Reason says why a delivery was refused (one of the Reason*
 	// constants).
 	Reason string
-	// Status is the HTTP status answered to the sender (0 for Accepted).
+	// Status is the HTTP status answered to the sender (0 for Accepted,
+	// and for the Handled or Failed an inbox worker reports after the 202).
 	Status int
 	// Duration is how long the delivery took so far.
 	Duration time.Duration
@@ -220,12 +224,13 @@ const (
 	WaitEnded = "ended"
 )
 
-// WaitProgress reports one check of a long wait, or its end.
+// WaitProgress reports one check of a long wait, or its end, or progress
+// seen outside any wait (an eSIM Story delivery recorded, Check 0).
 type WaitProgress struct {
 	Provider string
 	// Wait names the wait: WaitSMSCode or WaitESIMDelivery.
 	Wait string
-	// Check counts the checks from 1.
+	// Check counts the checks from 1; 0 for progress outside a wait.
 	Check int
 	// Status is the provider's status at this check ("PENDING",
 	// "RECEIVED").

@@ -20,7 +20,8 @@ import (
 // is your own order id; the provider keeps it unique forever, which is what
 // makes the call safe to repeat.
 type CreateOrderParams struct {
-	// ExternalID is your unique order id (required). Keep it with your
+	// ExternalID is your unique order id (required), without surrounding
+	// white space (the provider trims it). Keep it with your
 	// order before calling, so a crash or timeout can be resolved by calling
 	// again with the same id; NewExternalID makes one if you have none.
 	ExternalID string
@@ -62,7 +63,7 @@ type createOrderItem struct {
 const opCreateOrder = "POST /orders"
 
 func (p CreateOrderParams) body() (*createOrderBody, error) {
-	if why := validate.ID(p.ExternalID); why != "" {
+	if why := checkExternalID(p.ExternalID); why != "" {
 		return nil, apierror.Validation(Provider, opCreateOrder, "external_id %s", why)
 	}
 	switch {

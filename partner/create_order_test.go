@@ -90,7 +90,7 @@ func TestCreateOrderTimeoutAfterServerCreatedOrder(t *testing.T) {
 				<-r.Context().Done() // the answer outlives the per-attempt deadline
 				return nil, r.Context().Err()
 			},
-			opts:      []option.CallOption{option.WithTimeout(20 * time.Millisecond)},
+			opts:      []option.CallOption{option.WithTimeout(250 * time.Millisecond)},
 			wantPosts: 3, wantLookups: 1,
 		},
 		{
@@ -99,7 +99,7 @@ func TestCreateOrderTimeoutAfterServerCreatedOrder(t *testing.T) {
 				<-r.Context().Done()
 				return nil, r.Context().Err()
 			},
-			opts:      []option.CallOption{option.WithTimeout(20 * time.Millisecond), option.WithRetry(retry.Never())},
+			opts:      []option.CallOption{option.WithTimeout(250 * time.Millisecond), option.WithRetry(retry.Never())},
 			wantPosts: 1, wantLookups: 1,
 		},
 		{

@@ -3,6 +3,8 @@ package partner
 import (
 	"crypto/rand"
 	"encoding/hex"
+
+	"github.com/simkit/simkit/internal/validate"
 )
 
 // NewExternalID returns a random UUID (version 4) for callers that have no
@@ -17,4 +19,19 @@ func NewExternalID() (string, error) {
 	b[8] = b[8]&0x3f | 0x80
 	h := hex.EncodeToString(b[:])
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32], nil
+}
+
+// checkExternalID says why id cannot be an order's external_id ("" when
+// it can). Beyond the common id rules, surrounding white space is refused:
+// the provider trims its input, so an order placed with a padded id could
+// never be found again by the id as given, and a lost answer would end in
+// ErrConflict for the order that exists.
+func checkExternalID(id string) string {
+	if why := validate.ID(id); why != "" {
+		return why
+	}
+	if validate.Padded(id) {
+		return "must not start or end with white space"
+	}
+	return ""
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/simkit/simkit/apierror"
-	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
 )
 
@@ -17,7 +16,7 @@ func (c *Client) FindOrderByExternalID(ctx context.Context, externalID string, o
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	if why := validate.ID(externalID); why != "" {
+	if why := checkExternalID(externalID); why != "" {
 		return nil, apierror.Validation(Provider, opListOrders, "external_id %s", why)
 	}
 	for o, err := range c.AllOrders(ctx, ListOrdersParams{ExternalID: externalID, PerPage: maxPerPageOrders}, opts...) {

@@ -25,11 +25,12 @@ import (
 func (c *Client) placeOrder(ctx context.Context, req *transport.Request, externalID string, opts []option.CallOption) (*Order, error) {
 	started := c.t.Now()
 	o, _, err := call[*Order](ctx, c, req, opts)
-	if err == nil && o != nil {
+	if err == nil && o != nil && o.ID != "" {
 		return o, nil
 	}
 	if err == nil {
-		// 2xx without an order: the provider may well have created it.
+		// 2xx without an order (no data, or data without an id): the
+		// provider may well have created it.
 		err = badResponse(c, req.Op, nil)
 	}
 	ambiguous := transport.Ambiguous(err)

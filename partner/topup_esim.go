@@ -51,7 +51,7 @@ func (c *Client) TopupESIM(ctx context.Context, iccid string, p TopupESIMParams,
 	if !validate.ICCID(iccid) {
 		return nil, apierror.Validation(Provider, opTopupESIM, "ICCID must be 17 to 22 digits")
 	}
-	if why := validate.ID(p.ExternalID); why != "" {
+	if why := checkExternalID(p.ExternalID); why != "" {
 		return nil, apierror.Validation(Provider, opTopupESIM, "external_id %s", why)
 	}
 	if p.SKUUUID != "" && !validate.UUID(p.SKUUUID) {

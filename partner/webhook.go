@@ -3,6 +3,7 @@ package partner
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/logx"
 	"github.com/simkit/simkit/internal/webhook"
+	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/store"
 )
@@ -97,7 +99,8 @@ func NewWebhookHandler(secret signing.Secret, fn func(ctx context.Context, ev *W
 		dedupe: &webhook.Dedupe{Store: o.Store, Prefix: o.DedupePrefix, Now: o.Now, Lease: o.Lease, Done: o.DedupeTTL},
 	}
 	if o.Inbox != nil {
-		if err := webhook.Register(o.Inbox, Provider, decodeEvent, fn); err != nil {
+		eventName := func(ev *WebhookEvent) string { return ev.Event }
+		if err := webhook.Register(o.Inbox, o.Observer, Provider, decodeEvent, eventName, fn); err != nil {
 			return nil, apierror.Validation(Provider, op, "%s", err.Error())
 		}
 	}
@@ -105,7 +108,7 @@ func NewWebhookHandler(secret signing.Secret, fn func(ctx context.Context, ev *W
 }
 
 // WebhookHandler is NewWebhookHandler with the client's partner_secret,
-// store, clock and logger; opts may override them. A nil or unconfigured
+// store, clock, logger and observer; opts may override them. A nil or unconfigured
 // client returns an error matching simkit.ErrNotConfigured.
 func (c *Client) WebhookHandler(fn func(ctx context.Context, ev *WebhookEvent) error, opts ...func(*WebhookOptions)) (http.Handler, error) {
 	if err := c.ready(); err != nil {
@@ -115,6 +118,7 @@ func (c *Client) WebhookHandler(fn func(ctx context.Context, ev *WebhookEvent) e
 		o.Store = c.opts.Store
 		o.Now = c.t.Now
 		o.Logger = c.t.Logger()
+		o.Observer = c.opts.Observer
 	}
 	return NewWebhookHandler(c.opts.Secret, fn, append([]func(*WebhookOptions){base}, opts...)...)
 }
@@ -124,10 +128,12 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The deadline counts from the request's arrival, body read included.
 	ctx, cancel := context.WithTimeout(r.Context(), h.o.Deadline)
 	defer cancel()
+	dl := observe.StartDelivery(h.o.Observer, Provider)
 	if !webhook.PostOnly(w, r) {
+		dl.Refused(ctx, observe.ReasonMethod, http.StatusMethodNotAllowed)
 		return
 	}
-	body, ok := webhook.ReadOrReply(w, r, h.o.MaxBody)
+	body, ok := webhook.ReadOrReply(w, r, h.o.MaxBody, dl)
 	if !ok {
 		return
 	}
@@ -137,28 +143,50 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var raw rawEvent
 	if err := json.Unmarshal(body, &raw); err != nil {
 		webhook.Reply(w, http.StatusBadRequest, "body is not a JSON object")
+		dl.Refused(ctx, observe.ReasonMalformed, http.StatusBadRequest)
 		return
 	}
 	if err := h.signer.VerifyPartnerWebhook(r.Header.Get(signing.HeaderTimestamp), r.Header.Get(signing.HeaderSignature),
 		raw.Event, raw.IdempotencyKey, h.o.Now(), h.o.Tolerance); err != nil {
 		h.o.Logger.LogAttrs(ctx, slog.LevelWarn, "simkit: partner webhook refused", slog.String("reason", err.Error()))
 		webhook.Reply(w, http.StatusUnauthorized, "invalid signature")
+		dl.Refused(ctx, signatureReason(err), http.StatusUnauthorized)
 		return
 	}
 	if !raw.pinned(h.known) {
 		h.o.Logger.LogAttrs(ctx, slog.LevelWarn, "simkit: partner webhook refused", slog.String("reason", errShape.Error()))
 		webhook.Reply(w, http.StatusBadRequest, errShape.Error())
+		dl.Refused(ctx, shapeReason(&raw, h.known), http.StatusBadRequest)
 		return
 	}
 	ev, err := raw.event()
 	if err != nil {
 		webhook.Reply(w, http.StatusBadRequest, "malformed event")
+		dl.Refused(ctx, observe.ReasonMalformed, http.StatusBadRequest)
 		return
 	}
+	dl.Event = ev.Event
 	if h.o.Inbox != nil {
 		log := h.o.Logger.With(slog.String("provider", Provider), slog.String("id", ev.IdempotencyKey))
-		webhook.Enqueue(ctx, w, log, h.o.Inbox, Provider, ev.IdempotencyKey, body)
+		webhook.Enqueue(ctx, w, log, dl, h.o.Inbox, Provider, ev.IdempotencyKey, body)
 		return
 	}
-	h.dedupe.Handle(ctx, w, h.o.Logger, ev.IdempotencyKey, h.o.Deadline, func(ctx context.Context) error { return h.fn(ctx, ev) })
+	h.dedupe.Handle(ctx, w, h.o.Logger, dl, ev.IdempotencyKey, h.o.Deadline, func(ctx context.Context) error { return h.fn(ctx, ev) })
+}
+
+// signatureReason names why VerifyPartnerWebhook refused a delivery.
+func signatureReason(err error) string {
+	if errors.Is(err, apierror.ErrTimestampOutOfRange) {
+		return observe.ReasonTimestamp
+	}
+	return observe.ReasonSignature
+}
+
+// shapeReason names why a signed body failed pinned: an event name this
+// handler does not expect, or a key that is not a UUID.
+func shapeReason(raw *rawEvent, known map[string]bool) string {
+	if !known[raw.Event] {
+		return observe.ReasonUnknown
+	}
+	return observe.ReasonMalformed
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/simkit/simkit/inbox"
+	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/store"
 )
 
@@ -78,4 +79,8 @@ type WebhookOptions struct {
 	// call the function, with retries and dead letters. Deadline then
 	// bounds nothing: the inbox's Timeout does.
 	Inbox *inbox.Inbox
+	// Observer receives each delivery's steps: accepted, handled, failed,
+	// duplicate, or refused with its reason. Default: none (the client's
+	// Observer for Client.WebhookHandler).
+	Observer observe.Observer
 }

@@ -308,6 +308,6 @@ func (a *Activation) persist(ctx context.Context, open bool) {
 		}
 	}
 	if err != nil {
-		m.c.t.Logger().WarnContext(ctx, "simkit: could not write the activation journal", "op", routeActivation, "state", string(e.State), "error", err)
+		m.c.t.Logger().WarnContext(ctx, "simkit: could not write the activation journal", "route", routeActivation, "state", string(e.State), "error", err)
 	}
 }

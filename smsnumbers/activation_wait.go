@@ -3,9 +3,11 @@ package smsnumbers
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/observe"
 )
 
 // WaitForCode checks the order until a new SMS arrives and returns it
@@ -36,6 +38,22 @@ func (a *Activation) WaitForCode(ctx context.Context) (*SMS, error) {
 	if !state.Open() {
 		return nil, a.endError(nil, nil)
 	}
+	// The wait reports to the client's observer like Client.WaitForCode.
+	w := observe.StartWait(a.m.c.t.Observer(), Provider, observe.WaitSMSCode)
+	s, err := a.waitLoop(ctx, w)
+	switch {
+	case err == nil:
+		w.Done(ctx, observe.WaitReceived, string(StatusReceived), nil)
+	case errors.Is(err, ErrOrderEnded):
+		w.Done(ctx, observe.WaitEnded, "", err)
+	default:
+		w.Done(ctx, "", "", err)
+	}
+	return s, err
+}
+
+// waitLoop is WaitForCode's polling loop; the caller reports its end.
+func (a *Activation) waitLoop(ctx context.Context, w *observe.Waiter) (*SMS, error) {
 	wctx, cancel := context.WithDeadline(ctx, a.deadline)
 	defer cancel()
 	timer := time.NewTimer(a.m.poll)
@@ -44,13 +62,15 @@ func (a *Activation) WaitForCode(ctx context.Context) (*SMS, error) {
 	for {
 		o, err := a.m.c.Check(wctx, a.ID())
 		if err == nil {
+			w.Check(ctx, string(o.Status), 0, 0)
 			if s, done, err := a.observe(ctx, o); done {
 				return s, err
 			}
 		} else if wctx.Err() == nil {
 			// A check that failed after the transport's retries: the
 			// order is still ours to watch until the deadline.
-			a.m.c.t.Logger().WarnContext(ctx, "simkit: activation check failed", "op", "GET /v1/user/check/{id}", "error", err)
+			a.m.c.t.Logger().LogAttrs(ctx, slog.LevelWarn, "simkit: activation check failed",
+				slog.String("provider", Provider), slog.String("route", "GET /v1/user/check/{id}"), slog.String("error", err.Error()))
 		}
 		if wctx.Err() != nil {
 			return a.giveUp(ctx)

@@ -43,7 +43,7 @@
 //     or unknown country or operator to simkit.ErrValidation. A path the API
 //     does not know answers a redirect to /404.html, reported as
 //     simkit.ErrNotFound.
-//   - Call labels (Error.Op and the "op" log attribute) are route templates
+//   - Call labels (Error.Op and the "route" log attribute) are route templates
 //     such as "GET /v1/user/reuse/{product}/{number}": no phone numbers,
 //     countries or products.
 //

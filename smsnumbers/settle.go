@@ -67,9 +67,15 @@ func (c *Client) buy(ctx context.Context, p purchase, opts []option.CallOption) 
 	req := c.userRequest(p.route, p.path, p.query)
 	req.Idempotency = transport.NotIdempotent
 	o, err := call[Order](ctx, c, req, opts)
-	if err == nil {
+	if err == nil && o.ID > 0 {
 		c.claimOwn(ctx, p.route, "order", o.ID)
 		return o, nil
+	}
+	if err == nil {
+		// A 2xx JSON answer that is not an order ({}, a proxy's
+		// {"success":false}): the number may be bought, but which one is
+		// only known from the history.
+		err = &apierror.Error{Provider: Provider, Op: p.route, Message: "buy answer names no order", Kind: apierror.ErrBadResponse, Ambiguous: true}
 	}
 	if !transport.Ambiguous(err) {
 		return nil, err
@@ -90,7 +96,7 @@ func (c *Client) claimOwn(ctx context.Context, route, kind string, id int64) {
 		// !ok: a look-up elsewhere took this order before our answer came.
 		// The order is ours; the other call's caller holds a wrong answer.
 		c.t.Logger().WarnContext(ctx, "simkit: could not claim an order this call received",
-			"op", route, "taken_elsewhere", err == nil && !ok)
+			"route", route, "taken_elsewhere", err == nil && !ok)
 	}
 }
 
@@ -122,7 +128,7 @@ func (c *Client) settleBuy(ctx context.Context, p purchase, started time.Time, c
 			continue // another call's order
 		}
 		o.Recovered = true
-		c.t.Logger().InfoContext(ctx, "simkit: lost answer settled from the history", "op", p.route)
+		c.t.Logger().InfoContext(ctx, "simkit: lost answer settled from the history", "route", p.route)
 		return &o, nil
 	}
 	return nil, outcomeUnknown(p.route, p.reference, started, cause, "no matching order in the orders history yet", nil)

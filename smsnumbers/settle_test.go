@@ -182,7 +182,7 @@ func TestLogsCarryRouteTemplatesOnly(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, again.Recovered)
 	logs := buf.String()
-	require.Contains(t, logs, `"op":"GET /v1/user/reuse/{product}/{number}"`)
+	require.Contains(t, logs, `"route":"GET /v1/user/reuse/{product}/{number}"`)
 	require.Contains(t, logs, "settled from the history")
 	require.NotContains(t, logs, number)
 	require.NotContains(t, logs, "/russia/", "no country values either")

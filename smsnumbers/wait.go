@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/option"
 )
 
@@ -19,6 +20,22 @@ type WaitForCodeParams struct {
 	// PollInterval is the time between two checks; 0 means
 	// DefaultPollInterval.
 	PollInterval time.Duration
+	// OnCheck, when set, is called after each successful check with the
+	// order's status and the time waited so far, on WaitForCode's
+	// goroutine (keep it quick). The client's Observer gets the same
+	// progress, and the wait's end.
+	OnCheck func(WaitProgress)
+}
+
+// WaitProgress is one check of WaitForCode, as handed to
+// WaitForCodeParams.OnCheck.
+type WaitProgress struct {
+	// Check counts the checks from 1.
+	Check int
+	// Status is the order's status at this check.
+	Status Status
+	// Elapsed is the time since WaitForCode began.
+	Elapsed time.Duration
 }
 
 // WaitForCode polls Check until the order has an SMS, reaches a final
@@ -34,6 +51,10 @@ type WaitForCodeParams struct {
 //     deadline), without waiting for the next tick.
 //   - A check failed (after the transport's own retries): it returns the
 //     last order seen and that error.
+//
+// Each check is reported to p.OnCheck and to the client's Observer (status
+// and time waited), and the wait's end to the Observer: received, ended,
+// or the error's class.
 //
 // opts apply to every check it sends.
 func (c *Client) WaitForCode(ctx context.Context, id int64, p WaitForCodeParams, opts ...option.CallOption) (*Order, error) {
@@ -51,7 +72,33 @@ func (c *Client) WaitForCode(ctx context.Context, id int64, p WaitForCodeParams,
 	if interval == 0 {
 		interval = DefaultPollInterval
 	}
+	start := time.Now()
+	w := observe.StartWait(c.t.Observer(), Provider, observe.WaitSMSCode)
+	o, err := c.waitForCode(ctx, op, id, interval, start, w, p.OnCheck, opts)
+	status := ""
+	if o != nil {
+		status = string(o.Status)
+	}
+	switch {
+	case err == nil:
+		w.Done(ctx, observe.WaitReceived, status, nil)
+	case errors.Is(err, ErrOrderEnded):
+		w.Done(ctx, observe.WaitEnded, status, err)
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		// Classed by the context's end ("deadline", "canceled"), not by
+		// the ErrUnavailable a deadline also matches.
+		w.Done(ctx, "", status, ctx.Err())
+	default:
+		w.Done(ctx, "", status, err)
+	}
+	return o, err
+}
+
+// waitForCode is WaitForCode's loop; the caller reports its end.
+func (c *Client) waitForCode(ctx context.Context, op string, id int64, interval time.Duration, start time.Time,
+	w *observe.Waiter, onCheck func(WaitProgress), opts []option.CallOption) (*Order, error) {
 	var last *Order
+	checks := 0
 	// One timer for the whole wait, armed after each check; unlike
 	// time.Sleep its wait ends the moment ctx does.
 	timer := time.NewTimer(interval)
@@ -66,6 +113,11 @@ func (c *Client) WaitForCode(ctx context.Context, id int64, p WaitForCodeParams,
 			return last, err
 		}
 		last = o
+		checks++
+		w.Check(ctx, string(o.Status), 0, 0)
+		if onCheck != nil {
+			onCheck(WaitProgress{Check: checks, Status: o.Status, Elapsed: time.Since(start)})
+		}
 		if len(o.SMS) > 0 || o.Status == StatusReceived {
 			return o, nil
 		}

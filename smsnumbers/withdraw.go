@@ -142,7 +142,7 @@ func (c *Client) settleWithdraw(ctx context.Context, p WithdrawParams, started t
 		if !ok {
 			continue
 		}
-		c.t.Logger().InfoContext(ctx, "simkit: lost answer settled from the history", "op", routeWithdraw)
+		c.t.Logger().InfoContext(ctx, "simkit: lost answer settled from the history", "route", routeWithdraw)
 		return &Withdrawal{Recovered: true, Payment: &pay}, nil
 	}
 	return nil, outcomeUnknown(routeWithdraw, ref, started, cause, "no matching payout in the vendor payments history yet", nil)

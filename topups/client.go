@@ -91,6 +91,9 @@ type Client struct {
 	// flight shares token and package-history loads between goroutines
 	// and replicas.
 	flight *flight.Group
+	// submits shares SubmitTopup's look-up and submit per reference; its
+	// lock outlives the longest submit (see submitLockTTL).
+	submits *flight.Group
 	// history admits one package-history request per ICCID per window.
 	history *transport.Gate
 	// forgetMu makes "drop the token if it is still the refused one" atomic
@@ -127,8 +130,15 @@ func New(optFns ...func(*Options)) (*Client, error) {
 		bearer:   &bearerCache{},
 		t:        t,
 		opts:     o,
-		flight:   flight.New(o.Store, 0, 0),
-		history:  transport.NewGate(o.Store, historyGatePrefix, HistoryWindow, o.Now),
+		flight: flight.New(o.Store, 0, 0, func(f *flight.Options) {
+			f.Observer, f.Provider = o.Observer, Provider
+		}),
+		submits: flight.New(o.Store, submitLockTTL, 0, func(f *flight.Options) {
+			f.Observer, f.Provider = o.Observer, Provider
+		}),
+		history: transport.NewGate(o.Store, historyGatePrefix, HistoryWindow, o.Now, func(g *transport.GateOptions) {
+			g.Observer, g.Provider, g.Name = o.Observer, Provider, "package_history"
+		}),
 		tokenKey: tokenKeyFor(o),
 	}
 	if o.RenewalBaseURL != "" && !o.RenewalKey.IsZero() {

@@ -124,7 +124,7 @@ func (c *Client) PackageHistory(ctx context.Context, iccid string, opts ...optio
 	if err := checkICCID(historyOp, iccid); err != nil {
 		return nil, err
 	}
-	v, _, err := c.flight.Load(ctx, historyKeyPrefix+iccid, func(ctx context.Context) ([]byte, time.Duration, error) {
+	v, _, err := c.flight.LoadNamed(ctx, "package_history", historyKeyPrefix+iccid, func(ctx context.Context) ([]byte, time.Duration, error) {
 		return c.fetchHistory(ctx, iccid, opts)
 	})
 	if err != nil {
@@ -140,6 +140,13 @@ func (c *Client) PackageHistory(ctx context.Context, iccid string, opts ...optio
 // fetchHistory sends the one request the window allows and returns the
 // answer to cache.
 func (c *Client) fetchHistory(ctx context.Context, iccid string, opts []option.CallOption) ([]byte, time.Duration, error) {
+	// Have a token before taking the window: a token failure (ambiguous
+	// when its endpoint drops the connection or answers 5xx) would
+	// otherwise look like a lost history request and keep the window
+	// closed for 15 minutes without the provider ever being asked.
+	if _, err := c.token(ctx); err != nil {
+		return nil, 0, err
+	}
 	ok, wait, err := c.history.Allow(ctx, iccid)
 	if err != nil {
 		return nil, 0, err
@@ -173,6 +180,12 @@ func (c *Client) fetchHistory(ctx context.Context, iccid string, opts []option.C
 			}
 		}
 		return nil, 0, err
+	}
+	if out.Data == nil {
+		// No data at all (an empty body, {}, null) is not "no packages":
+		// caching it would serve a wrong answer for the whole window. The
+		// provider counted the request, so the window stays closed.
+		return nil, 0, c.t.Fail(resp, &apierror.Error{Message: "package history answer has no data", Kind: apierror.ErrBadResponse, RetryAfter: HistoryWindow})
 	}
 	b, err := json.Marshal(&PackageHistory{ICCID: iccid, Packages: out.Data, Pricing: out.Pricing, FetchedAt: c.t.Now()})
 	if err != nil {

@@ -69,9 +69,14 @@ func (c *Client) RenewNumber(ctx context.Context, p RenewNumberParams, opts ...o
 		Idempotency: transport.NotIdempotent,
 		Op:          renewOp,
 	}, out, opts...)
+	if err == nil && !hasSuccess(resp.Body) {
+		// A 2xx without the answer's success flag (no body, {}, null) does
+		// not say the renewal was refused: it may well have happened.
+		err = c.renewal.Fail(resp, &apierror.Error{Message: "renewal answer has no success flag", Kind: apierror.ErrBadResponse, Ambiguous: true})
+	}
 	if err != nil {
 		if transport.Ambiguous(err) {
-			return nil, &apierror.Error{Provider: Provider, Op: renewOp, Kind: apierror.ErrOutcomeUnknown, Err: err,
+			return nil, &apierror.Error{Provider: Provider, Op: renewOp, Kind: apierror.ErrOutcomeUnknown, Err: opaque(err),
 				Message:   "renewal may or may not have happened; the renewal API cannot be asked",
 				Ambiguous: true, Reference: maskEmail(email), Started: started, StatusCode: statusOf(err)}
 		}
@@ -123,4 +128,13 @@ func statusOf(err error) int {
 		return e.StatusCode
 	}
 	return 0
+}
+
+// hasSuccess reports whether a renewal answer carries its success flag,
+// true or false.
+func hasSuccess(body []byte) bool {
+	var v struct {
+		Success *bool `json:"success"`
+	}
+	return json.Unmarshal(body, &v) == nil && v.Success != nil
 }

@@ -20,6 +20,17 @@ const (
 	submitMemory = 15 * time.Minute
 )
 
+// submitLockTTL is how long one SubmitTopup holds the fleet-wide lock on
+// its reference. It must outlive the whole look-up, submit and settling
+// look-up (submitBudget bounds them): a lock that expired while a submit
+// was still in flight let another replica look up, find nothing yet, and
+// submit a second top-up.
+const submitLockTTL = 10 * time.Minute
+
+// submitBudget bounds the look-up and submit under the lock, leaving room
+// for the settling look-up's own settleTimeout.
+const submitBudget = submitLockTTL - 3*settleTimeout
+
 // settleTimeout bounds the look-up that settles an ambiguous top-up when
 // the caller's context has already ended.
 const settleTimeout = 10 * time.Second
@@ -33,7 +44,8 @@ type SubmitTopupParams struct {
 	// ICCID of the eSIM to top up. Required, 17 to 22 digits.
 	ICCID string
 	// Reference is your unique id for this top-up (your order id, or
-	// customer id plus order id), at most 255 bytes. Required. It is sent
+	// customer id plus order id), at most 255 bytes, without surrounding
+	// white space (the provider trims it). Required. It is sent
 	// as the order's description, so the top-up can be found again: a call
 	// with a Reference that already has a top-up on this ICCID returns that
 	// top-up and never submits a second one. Never reuse a Reference for a
@@ -81,12 +93,19 @@ func (c *Client) SubmitTopup(ctx context.Context, p SubmitTopupParams, opts ...o
 	if why := validate.ID(p.Reference); why != "" {
 		return nil, apierror.Validation(Provider, submitOp, "reference %s", why)
 	}
+	if validate.Padded(p.Reference) {
+		// The provider trims it: the top-up could never be found again
+		// by the reference as given, and a repeat would top up twice.
+		return nil, apierror.Validation(Provider, submitOp, "reference must not start or end with white space")
+	}
 	started := c.t.Now()
 	// Concurrent calls with one reference share one look-up and submit
 	// (in this process, and across replicas sharing the Store while the
 	// lock lasts); the top-up is remembered for a while so a repeat needs
 	// no look-up.
-	v, _, err := c.flight.Load(ctx, submitKeyPrefix+p.ICCID+":"+p.Reference, func(ctx context.Context) ([]byte, time.Duration, error) {
+	v, _, err := c.submits.LoadNamed(ctx, "submit_topup", submitKeyPrefix+p.ICCID+":"+p.Reference, func(ctx context.Context) ([]byte, time.Duration, error) {
+		ctx, cancel := context.WithTimeout(ctx, submitBudget)
+		defer cancel()
 		o, err := c.submitOnce(ctx, p, started, opts)
 		if err != nil {
 			return nil, 0, err
@@ -115,7 +134,7 @@ func (c *Client) submitOnce(ctx context.Context, p SubmitTopupParams, started ti
 	var out struct {
 		Data Order `json:"data"`
 	}
-	_, err := c.call(ctx, &transport.Request{
+	resp, err := c.call(ctx, &transport.Request{
 		Method: http.MethodPost,
 		Path:   "/customer/v2/orders/topups",
 		Form: map[string]string{
@@ -126,8 +145,13 @@ func (c *Client) submitOnce(ctx context.Context, p SubmitTopupParams, started ti
 		Idempotency: transport.NotIdempotent,
 		Op:          submitOp,
 	}, &out, opts...)
-	if err == nil {
+	if err == nil && out.Data.ID != "" {
 		return &out.Data, nil
+	}
+	if err == nil {
+		// A 2xx that names no top-up (empty, null or id-less data): it was
+		// probably placed, but which one is only known by looking.
+		err = c.t.Fail(resp, &apierror.Error{Message: "top-up answer names no order", Kind: apierror.ErrBadResponse, Ambiguous: true})
 	}
 	if !transport.Ambiguous(err) {
 		return nil, err
@@ -153,11 +177,15 @@ func (c *Client) settleTopup(ctx context.Context, p SubmitTopupParams, started t
 		msg = "top-up may or may not have been placed; the look-up failed"
 	}
 	e := &apierror.Error{
-		Provider:  Provider,
-		Op:        submitOp,
-		Message:   msg,
-		Kind:      apierror.ErrOutcomeUnknown,
-		Err:       errors.Join(cause, lerr),
+		Provider: Provider,
+		Op:       submitOp,
+		Message:  msg,
+		Kind:     apierror.ErrOutcomeUnknown,
+		// The causes are kept as text only: wrapping them would let
+		// errors.Is find context.Canceled or DeadlineExceeded in an unknown
+		// outcome, which reads as "nothing happened, try again" (the single
+		// flight itself did, and submitted a second top-up).
+		Err:       opaque(errors.Join(cause, lerr)),
 		Ambiguous: true,
 		Reference: p.Reference,
 		Started:   started,
@@ -203,4 +231,13 @@ func ordersSIM(o Order, iccid string) bool {
 		}
 	}
 	return false
+}
+
+// opaque keeps err's text and drops its chain, so no sentinel or context
+// error inside it classifies the error that carries it.
+func opaque(err error) error {
+	if err == nil {
+		return nil
+	}
+	return errors.New(err.Error())
 }

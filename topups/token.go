@@ -46,7 +46,7 @@ func (c *Client) token(ctx context.Context) (*bearer, error) {
 		// Do not spend a rate-limited token fetch on a call already over.
 		return nil, storeError(tokenOp, err)
 	}
-	v, _, err := c.flight.Load(ctx, c.tokenKey, c.fetchToken)
+	v, _, err := c.flight.LoadNamed(ctx, "token", c.tokenKey, c.fetchToken)
 	if err != nil {
 		// A store failure or the caller's ctx ending while waiting is not
 		// yet an *apierror.Error.

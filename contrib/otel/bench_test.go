@@ -3,9 +3,12 @@ package simkitotel_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"testing"
+	"time"
 
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -72,6 +75,57 @@ func BenchmarkBalance(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				if _, err := c.Balance(ctx); err != nil {
 					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkPartnerWebhook is one first-time partner delivery (verify,
+// dedupe, call) with no observer, a no-op one and the OTel observer
+// (metrics; with no server span around the request its events have no
+// span to land on, as without HTTP middleware).
+func BenchmarkPartnerWebhook(b *testing.B) {
+	otelObs := func(b *testing.B) observe.Observer {
+		mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
+		obs, err := simkitotel.New(func(o *simkitotel.Options) {
+			o.TracerProvider = sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(discardSpans{}))
+			o.MeterProvider = mp
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return obs
+	}
+	now := time.Unix(1768478058, 0)
+	signer := signing.NewSigner([]byte("s"))
+	for _, bc := range []struct {
+		name string
+		obs  func(*testing.B) observe.Observer
+	}{
+		{"none", func(*testing.B) observe.Observer { return nil }},
+		{"noop", func(*testing.B) observe.Observer { return observe.Base{} }},
+		{"otel", otelObs},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			h, err := partner.NewWebhookHandler(signing.NewSecret("s"), func(context.Context, *partner.WebhookEvent) error { return nil },
+				func(o *partner.WebhookOptions) { o.Now, o.Observer = func() time.Time { return now }, bc.obs(b) })
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				key := fmt.Sprintf("%08x-0000-4000-8000-000000000000", i)
+				body := []byte(`{"event":"order.status_changed","idempotency_key":"` + key + `","data":{}}`)
+				req := httptest.NewRequest(http.MethodPost, "/hook", bytes.NewReader(body))
+				req.Header = signer.PartnerWebhookHeaders(now, "order.status_changed", key)
+				w := httptest.NewRecorder()
+				b.StartTimer()
+				h.ServeHTTP(w, req)
+				if w.Code != http.StatusOK {
+					b.Fatalf("status %d", w.Code)
 				}
 			}
 		})

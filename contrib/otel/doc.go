@@ -17,9 +17,11 @@
 // error.type), the provider's request id (simkit.request_id) and its
 // rate-limit headers (simkit.ratelimit.*). A failed call records its error
 // and sets error.type to its class ("rate_limited", "unavailable",
-// "insufficient_funds", ...; see observe.Class). Limiter waits, cache and
-// single-flight hits and wait progress are span events on the span in
-// their context. url.full is left out on purpose: concrete paths and
+// "insufficient_funds", ...; see observe.Class). Limiter waits, cache,
+// dedupe and single-flight hits, webhook steps and wait progress are span
+// events on the span in their context: for webhooks, the request's span
+// when the handler runs under HTTP server middleware (otelhttp), which a
+// failed delivery marks Error. url.full is left out on purpose: concrete paths and
 // queries hold ICCIDs, phone numbers and, for some providers, API keys.
 //
 // # Metrics

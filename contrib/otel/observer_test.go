@@ -2,7 +2,6 @@ package simkitotel_test
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -35,6 +34,12 @@ type harness struct {
 
 func newHarness(t *testing.T, opts ...simkit.Option) *harness {
 	t.Helper()
+	return newHarnessWith(t, nil, opts...)
+}
+
+// newHarnessWith is newHarness with the fakes configured by cfg.
+func newHarnessWith(t *testing.T, cfg func(*simkittest.Config), opts ...simkit.Option) *harness {
+	t.Helper()
 	h := &harness{spans: tracetest.NewSpanRecorder(), reader: sdkmetric.NewManualReader()}
 	h.tp = sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(h.spans))
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(h.reader))
@@ -42,6 +47,9 @@ func newHarness(t *testing.T, opts ...simkit.Option) *harness {
 	require.NoError(t, err)
 	h.obs = obs
 	h.env = simkittest.New(t, func(c *simkittest.Config) {
+		if cfg != nil {
+			cfg(c)
+		}
 		c.ClientOptions = append([]simkit.Option{simkit.WithObserver(obs)}, opts...)
 	})
 	return h
@@ -251,61 +259,6 @@ func TestSpansAndMetricsThroughFaults(t *testing.T) {
 			tt.check(t, h, call, attempts)
 		})
 	}
-}
-
-// The webhook handlers and WaitForCode are not wired to the observer yet,
-// so this drives the Observer's methods as they will.
-func TestWebhookDeliveriesAndWaitOutcomes(t *testing.T) {
-	h := newHarness(t)
-	ctx, span := h.tp.Tracer("test").Start(context.Background(), "POST /webhooks/partner")
-	for _, e := range []observe.Webhook{
-		{Provider: "partner", Event: "order.status_changed", Outcome: observe.WebhookRefused, Reason: observe.ReasonSignature, Status: 401},
-		{Provider: "partner", Event: "order.status_changed", Outcome: observe.WebhookAccepted},
-		{Provider: "partner", Event: "order.status_changed", Outcome: observe.WebhookHandled, Status: 200},
-		{Provider: "partner", Event: "order.status_changed", Outcome: observe.WebhookDuplicate, Status: 200},
-		{Provider: "esimstory", Outcome: observe.WebhookAccepted},
-		{Provider: "esimstory", Outcome: observe.WebhookFailed, Status: 500, Err: errors.New("your function failed")},
-	} {
-		h.obs.Webhook(ctx, e)
-	}
-	for _, e := range []observe.WaitProgress{
-		{Provider: "smsnumbers", Wait: observe.WaitSMSCode, Check: 1, Status: "PENDING", Elapsed: 0},
-		{Provider: "smsnumbers", Wait: observe.WaitSMSCode, Check: 2, Status: "RECEIVED", Elapsed: 2 * time.Second, Done: true, Outcome: observe.WaitReceived},
-		{Provider: "smsnumbers", Wait: observe.WaitSMSCode, Check: 5, Status: "TIMEOUT", Elapsed: 8 * time.Second, Done: true, Outcome: observe.WaitEnded},
-	} {
-		h.obs.WaitProgress(ctx, e)
-	}
-	span.End()
-
-	m := h.metrics(t)
-	wh := m["simkit.webhook.deliveries"]
-	require.Equal(t, int64(1), count(t, wh, attribute.String("simkit.webhook.outcome", "refused"), attribute.String("simkit.webhook.reason", "signature")))
-	require.Equal(t, int64(2), count(t, wh, attribute.String("simkit.webhook.outcome", "accepted")))
-	require.Equal(t, int64(1), count(t, wh, attribute.String("simkit.webhook.outcome", "handled"), attribute.String("simkit.provider", "partner")))
-	require.Equal(t, int64(1), count(t, wh, attribute.String("simkit.webhook.outcome", "duplicate")))
-	require.Equal(t, int64(1), count(t, wh, attribute.String("simkit.webhook.outcome", "failed"), attribute.String("simkit.provider", "esimstory")))
-	waits := m["simkit.wait.outcomes"]
-	require.Equal(t, int64(1), count(t, waits, attribute.String("simkit.wait", "sms_code"), attribute.String("simkit.outcome", "received")))
-	require.Equal(t, int64(1), count(t, waits, attribute.String("simkit.outcome", "ended")))
-	require.Equal(t, int64(2), count(t, m["simkit.wait.duration"]))
-
-	ended := h.spans.Ended()
-	require.Len(t, ended, 1)
-	var refused []string
-	var checks int
-	for _, e := range ended[0].Events() {
-		for _, kv := range e.Attributes {
-			if e.Name == "simkit.webhook" && kv.Key == "simkit.webhook.reason" {
-				refused = append(refused, kv.Value.AsString())
-			}
-		}
-		if e.Name == "simkit.wait" {
-			checks++
-		}
-	}
-	require.Equal(t, []string{"signature"}, refused, "the refused delivery shows its reason")
-	require.Equal(t, 3, checks)
-	require.Equal(t, codes.Error, ended[0].Status().Code, "a failed delivery fails the request's span")
 }
 
 func TestNilProvidersUseTheGlobalOnes(t *testing.T) {

@@ -33,10 +33,15 @@ cleanup() {
 }
 trap cleanup EXIT
 # A port nothing listens on (a connect attempt is refused).
+# A cluster node also listens on its port + 10000 (the cluster bus). Both
+# stay below Linux's ephemeral range (32768+), where the tests' own
+# servers and every client connection take their ports, so they never race.
 free_port() {
   while :; do
-    p=$((20000 + RANDOM % 30000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+    p=$((10000 + RANDOM % 10000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && ! (exec 3<>"/dev/tcp/127.0.0.1/$((p + 10000))") 2>/dev/null; then
+      echo "$p"; return
+    fi
   done
 }
 addrs=()

@@ -409,7 +409,7 @@ func (c *Client) Fail(resp *Response, e *apierror.Error) *apierror.Error {
 	if resp.Ambiguous {
 		e.Ambiguous = true
 	}
-	if e.Raw == nil && len(resp.Body) > 0 {
+	if e.Raw == nil && len(resp.Body) > 0 && !unreadableSuccess(resp, e) {
 		e.Raw = apierror.CapBody(resp.Body)
 	}
 	if e.Kind == nil {
@@ -445,4 +445,13 @@ func parseRateLimit(h http.Header, now time.Time, clock func() time.Time) option
 		}
 	}
 	return rl
+}
+
+// unreadableSuccess reports a 2xx answer the call could not read. Its
+// body is the success answer, goods included (voucher PINs, phone
+// numbers, ICCIDs, tokens), even cut short: the error keeps none of it. A
+// refusal sent with a 2xx status ({"success":false}, "no free phones")
+// is an error body and is kept.
+func unreadableSuccess(resp *Response, e *apierror.Error) bool {
+	return resp.StatusCode >= 200 && resp.StatusCode < 300 && errors.Is(e.Kind, apierror.ErrBadResponse)
 }

@@ -140,3 +140,16 @@ func hasControl(s string) bool {
 	}
 	return false
 }
+
+// Padded reports whether s starts or ends with white space (Unicode, plus
+// the zero-width characters Laravel also strips). Providers built on
+// Laravel trim every input (its TrimStrings middleware), so an id sent
+// padded is stored without the padding and an exact-match look-up by the
+// id as given never finds it again.
+func Padded(s string) bool {
+	return strings.TrimFunc(s, padding) != s
+}
+
+func padding(r rune) bool {
+	return unicode.IsSpace(r) || r == '\uFEFF' || r == '\u200B' || r == '\u200E'
+}

@@ -39,18 +39,18 @@ func TestEnqueueAndRegister(t *testing.T) {
 	in, err := inbox.New(inbox.NewMemory())
 	require.NoError(t, err)
 	var got []string
-	require.NoError(t, Register(in, "p", func(b []byte) (string, error) {
+	require.NoError(t, Register(in, nil, "p", func(b []byte) (string, error) {
 		if !strings.HasPrefix(string(b), "{") {
 			return "", errors.New("not JSON")
 		}
 		return string(b), nil
-	}, func(_ context.Context, s string) error { got = append(got, s); return nil }))
-	require.Error(t, Register(in, "p", func(b []byte) (string, error) { return "", nil }, nil), "one handler per provider")
+	}, nil, func(_ context.Context, s string) error { got = append(got, s); return nil }))
+	require.Error(t, Register(in, nil, "p", func(b []byte) (string, error) { return "", nil }, nil, nil), "one handler per provider")
 
 	ctx := context.Background()
 	codes := func(id, body string) int {
 		w := httptest.NewRecorder()
-		Enqueue(ctx, w, logx.Discard(), in, "p", id, []byte(body))
+		Enqueue(ctx, w, logx.Discard(), nil, in, "p", id, []byte(body))
 		return w.Code
 	}
 	require.Equal(t, http.StatusAccepted, codes("a", `{"n":1}`))
@@ -63,6 +63,6 @@ func TestEnqueueAndRegister(t *testing.T) {
 	broken, err := inbox.New(failingQueue{inbox.NewMemory()})
 	require.NoError(t, err)
 	w := httptest.NewRecorder()
-	Enqueue(ctx, w, logx.Discard(), broken, "p", "b", []byte(`{}`))
+	Enqueue(ctx, w, logx.Discard(), nil, broken, "p", "b", []byte(`{}`))
 	require.Equal(t, http.StatusInternalServerError, w.Code)
 }

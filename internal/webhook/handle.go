@@ -8,19 +8,23 @@ import (
 	"time"
 
 	"github.com/simkit/simkit/internal/capped"
+	"github.com/simkit/simkit/observe"
 )
 
 // ReadOrReply reads r's capped body; on failure it answers the sender
-// (413 for a body over the cap, 400 otherwise) and returns false.
-func ReadOrReply(w http.ResponseWriter, r *http.Request, max int64) ([]byte, bool) {
+// (413 for a body over the cap, 400 otherwise), reports the refusal to dl
+// (which may be nil) and returns false.
+func ReadOrReply(w http.ResponseWriter, r *http.Request, max int64, dl *observe.Delivery) ([]byte, bool) {
 	body, err := ReadBody(r, max)
 	if err == nil {
 		return body, true
 	}
 	if errors.Is(err, capped.ErrTooLarge) {
 		Reply(w, http.StatusRequestEntityTooLarge, "body too large")
+		dl.Refused(r.Context(), observe.ReasonTooLarge, http.StatusRequestEntityTooLarge)
 	} else {
 		Reply(w, http.StatusBadRequest, "cannot read body")
+		dl.Refused(r.Context(), observe.ReasonMalformed, http.StatusBadRequest)
 	}
 	return nil, false
 }
@@ -32,31 +36,43 @@ func ReadOrReply(w http.ResponseWriter, r *http.Request, max int64) ([]byte, boo
 // released so the sender's retry runs fn again. A panicking fn releases the
 // lease too.
 //
+// Each answer is reported to dl (nil reports nothing): Accepted before fn
+// runs, then Handled or Failed; Duplicate for a delivery done or in flight;
+// Failed when the store fails.
+//
 // fn's context ends deadline after Handle starts, so the answer goes out
 // before the provider gives up; the lease is renewed until fn returns or
 // that context ends, whichever comes first, so a function that ignores its
 // context cannot hold the delivery past its lease.
-func (d *Dedupe) Handle(ctx context.Context, w http.ResponseWriter, log *slog.Logger, id string, deadline time.Duration, fn func(context.Context) error) {
+func (d *Dedupe) Handle(ctx context.Context, w http.ResponseWriter, log *slog.Logger, dl *observe.Delivery, id string, deadline time.Duration, fn func(context.Context) error) {
 	fnCtx, cancel := withTimeout(ctx, deadline)
 	defer cancel()
 	lease, state, err := d.Begin(fnCtx, id)
 	if err != nil {
 		log.LogAttrs(ctx, slog.LevelError, "simkit: webhook dedupe store failed", slog.String("id", id), slog.String("error", err.Error()))
 		Reply(w, http.StatusInternalServerError, "store unavailable")
+		dl.Failed(ctx, http.StatusInternalServerError, err)
 		return
 	}
 	switch state {
 	case Done:
 		Reply(w, http.StatusOK, "already handled")
+		dl.Duplicate(ctx, false, http.StatusOK)
 		return
 	case InFlight:
 		Reply(w, http.StatusConflict, "delivery in progress")
+		dl.Duplicate(ctx, true, http.StatusConflict)
 		return
 	}
+	dl.Accepted(ctx)
 	stop := lease.Keep(fnCtx)
-	finished := false
+	finished, reported := false, false
 	defer func() {
 		if !finished {
+			if !reported {
+				// fn panicked; the panic goes on to net/http.
+				dl.Failed(ctx, http.StatusInternalServerError, errPanicked)
+			}
 			stop()
 			if err := lease.Release(ctx); err != nil {
 				// The lease ends on its own before the provider's retry.
@@ -67,6 +83,8 @@ func (d *Dedupe) Handle(ctx context.Context, w http.ResponseWriter, log *slog.Lo
 	if err := fn(fnCtx); err != nil {
 		log.LogAttrs(ctx, slog.LevelError, "simkit: webhook function failed", slog.String("id", id), slog.String("error", err.Error()))
 		Reply(w, http.StatusInternalServerError, "handler failed")
+		reported = true
+		dl.Failed(ctx, http.StatusInternalServerError, err)
 		return
 	}
 	finished = true
@@ -79,7 +97,11 @@ func (d *Dedupe) Handle(ctx context.Context, w http.ResponseWriter, log *slog.Lo
 		go lease.commitLater(ctx, time.Sleep)
 	}
 	Reply(w, http.StatusOK, "ok")
+	dl.Handled(ctx, http.StatusOK)
 }
+
+// errPanicked is the failure reported for a webhook function that panicked.
+var errPanicked = errors.New("webhook: function panicked")
 
 // commitLater retries Commit with capped backoff until it succeeds or the
 // done mark would have expired anyway.

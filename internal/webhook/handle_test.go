@@ -42,7 +42,7 @@ func TestHandle(t *testing.T) {
 	d := &Dedupe{Store: store.NewMemory(), Prefix: "wh:"}
 	run := func(id string, fn func() error) int {
 		w := httptest.NewRecorder()
-		d.Handle(ctx, w, logx.Discard(), id, time.Second, func(context.Context) error { return fn() })
+		d.Handle(ctx, w, logx.Discard(), nil, id, time.Second, func(context.Context) error { return fn() })
 		return w.Code
 	}
 	calls := 0
@@ -66,7 +66,7 @@ func TestHandle(t *testing.T) {
 
 	broken := &Dedupe{Store: failingStore{store.NewMemory()}}
 	w := httptest.NewRecorder()
-	broken.Handle(ctx, w, logx.Discard(), "e", time.Second, func(context.Context) error { return nil })
+	broken.Handle(ctx, w, logx.Discard(), nil, "e", time.Second, func(context.Context) error { return nil })
 	require.Equal(t, 500, w.Code)
 }
 
@@ -76,7 +76,7 @@ func TestHandleDeadline(t *testing.T) {
 	d := &Dedupe{Store: store.NewMemory()}
 	var left time.Duration
 	w := httptest.NewRecorder()
-	d.Handle(context.Background(), w, logx.Discard(), "a", 8*time.Second, func(ctx context.Context) error {
+	d.Handle(context.Background(), w, logx.Discard(), nil, "a", 8*time.Second, func(ctx context.Context) error {
 		dl, ok := ctx.Deadline()
 		require.True(t, ok)
 		left = time.Until(dl)
@@ -86,7 +86,7 @@ func TestHandleDeadline(t *testing.T) {
 	require.InDelta(t, float64(8*time.Second), float64(left), float64(time.Second))
 
 	w = httptest.NewRecorder()
-	d.Handle(context.Background(), w, logx.Discard(), "slow", time.Millisecond, func(ctx context.Context) error {
+	d.Handle(context.Background(), w, logx.Discard(), nil, "slow", time.Millisecond, func(ctx context.Context) error {
 		<-ctx.Done()
 		return ctx.Err()
 	})
@@ -120,7 +120,7 @@ func TestHandleCommitLater(t *testing.T) {
 	require.Equal(t, Done, state)
 
 	st.down.Store(true)
-	d.Handle(context.Background(), w, logx.Discard(), "b", time.Second, func(context.Context) error { return nil })
+	d.Handle(context.Background(), w, logx.Discard(), nil, "b", time.Second, func(context.Context) error { return nil })
 	require.Equal(t, 200, w.Code, "the function succeeded")
 }
 
@@ -225,18 +225,18 @@ func TestLeaseWithoutAtomicSwap(t *testing.T) {
 
 func TestReadOrReply(t *testing.T) {
 	w := httptest.NewRecorder()
-	_, ok := ReadOrReply(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(strings.Repeat("x", 20))), 10)
+	_, ok := ReadOrReply(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(strings.Repeat("x", 20))), 10, nil)
 	require.False(t, ok)
 	require.Equal(t, http.StatusRequestEntityTooLarge, w.Code)
 
 	w = httptest.NewRecorder()
 	r := httptest.NewRequest(http.MethodPost, "/", errReader{})
 	r.ContentLength = -1
-	_, ok = ReadOrReply(w, r, 10)
+	_, ok = ReadOrReply(w, r, 10, nil)
 	require.False(t, ok)
 	require.Equal(t, http.StatusBadRequest, w.Code)
 
-	b, ok := ReadOrReply(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", strings.NewReader("hi")), 10)
+	b, ok := ReadOrReply(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", strings.NewReader("hi")), 10, nil)
 	require.True(t, ok)
 	require.Equal(t, "hi", string(b))
 }
