@@ -65,7 +65,10 @@ func (raw *rawEvent) event() (*WebhookEvent, error) {
 		}
 	}
 	if ts != "" {
-		t, err := time.Parse(time.RFC3339, ts)
+		// Documented only as ISO 8601 and not signed: any spelling the
+		// providers use is read, since a 400 here is answered to every
+		// retry too and the event would be lost.
+		t, err := jsonx.ParseTime(ts)
 		if err != nil {
 			return nil, err
 		}

@@ -108,6 +108,7 @@ func (n *Int) UnmarshalJSON(b []byte) error {
 // "2023-03-16 14:12:24" (UTC), and plain dates.
 var timeLayouts = []string{
 	time.RFC3339Nano,
+	"2006-01-02T15:04:05-0700", // ISO 8601 offset without a colon
 	"2006-01-02 15:04:05",
 	"2006-01-02T15:04:05",
 	"2006-01-02 15:04",
