@@ -78,6 +78,11 @@ func NewWebhookHandler(secret signing.Secret, fn func(ctx context.Context, ev *W
 	if o.DedupeTTL <= 0 {
 		o.DedupeTTL = DefaultWebhookDedupeTTL
 	}
+	if floor := minDedupeTTL(o.Tolerance); o.DedupeTTL < floor {
+		// A done mark that ends while a captured delivery is still
+		// correctly signed lets the capture run the function again.
+		return nil, apierror.Validation(Provider, op, "DedupeTTL %s is shorter than the replay window and retries (%s)", o.DedupeTTL, floor)
+	}
 	if o.DedupePrefix == "" {
 		o.DedupePrefix = DefaultWebhookDedupePrefix
 	}
@@ -172,6 +177,18 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.dedupe.Handle(ctx, w, h.o.Logger, dl, ev.IdempotencyKey, h.o.Deadline, func(ctx context.Context) error { return h.fn(ctx, ev) })
+}
+
+// minDedupeTTL is the shortest DedupeTTL that outlives every correctly
+// signed copy of a delivery: its retries (each signed anew) and a replay
+// of the last one, whose X-Timestamp may lie tolerance either side of the
+// clock that wrote the first done mark.
+func minDedupeTTL(tolerance time.Duration) time.Duration {
+	horizon := 3 * WebhookProviderDeadline
+	for _, d := range WebhookRetryDelays() {
+		horizon += d
+	}
+	return 2*tolerance + horizon
 }
 
 // signatureReason names why VerifyPartnerWebhook refused a delivery.

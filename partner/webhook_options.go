@@ -58,7 +58,9 @@ type WebhookOptions struct {
 	// discard (the client's logger for Client.WebhookHandler).
 	Logger *slog.Logger
 	// DedupeTTL is how long a handled idempotency_key is remembered; it
-	// must outlast the provider's retries. Default DefaultWebhookDedupeTTL.
+	// must outlast the provider's retries and the signature window after
+	// them (twice Tolerance plus about 2 minutes of retries; a shorter one
+	// is refused). Default DefaultWebhookDedupeTTL.
 	DedupeTTL time.Duration
 	// DedupePrefix namespaces the keys. Default DefaultWebhookDedupePrefix.
 	DedupePrefix string
