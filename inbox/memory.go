@@ -63,10 +63,13 @@ func (q *Memory) Add(_ context.Context, m Message, dedupe time.Duration) (bool, 
 	return true, nil
 }
 
-// Claim implements Queue; idle is measured on now.
+// Claim implements Queue. now decides which retries are due; idle is
+// measured on the real clock, as Extend restarts it (and as Redis measures
+// it), so a fake retry clock never makes a live claim look idle.
 func (q *Memory) Claim(_ context.Context, consumer string, n int, now time.Time, idle time.Duration) ([]Message, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	wall := time.Now()
 	kept := q.delayed[:0]
 	for _, e := range q.delayed {
 		if !now.Before(e.due) {
@@ -81,15 +84,15 @@ func (q *Memory) Claim(_ context.Context, consumer string, n int, now time.Time,
 		if len(out) == n {
 			break
 		}
-		if e.owner != consumer && now.Sub(e.touched) >= idle {
-			e.owner, e.touched = consumer, now
+		if e.owner != consumer && wall.Sub(e.touched) >= idle {
+			e.owner, e.touched = consumer, wall
 			out = append(out, e.m)
 		}
 	}
 	for len(out) < n && len(q.ready) > 0 {
 		e := q.ready[0]
 		q.ready = q.ready[1:]
-		e.owner, e.touched = consumer, now
+		e.owner, e.touched = consumer, wall
 		q.held[e.m.Ref] = e
 		out = append(out, e.m)
 	}
