@@ -167,6 +167,7 @@ func (c *Client) postOrder(ctx context.Context, p CreateOrderParams, opts []opti
 		Path:        ordersPath,
 		JSON:        createOrderBody(p),
 		Idempotency: transport.Idempotent,
+		Op:          opCreateOrder,
 	}
 	resp, err := c.call(ctx, req, &out, opts)
 	if err != nil {

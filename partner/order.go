@@ -30,6 +30,26 @@ type Order struct {
 	Items []OrderItem `json:"items"`
 }
 
+// orderFields is Order without its methods, so encoding/json decodes it
+// field by field instead of calling UnmarshalJSON.
+type orderFields Order
+
+// orderJSON decodes an Order in the same single pass as the value holding
+// it: Order's UnmarshalJSON, called for a nested order, makes
+// encoding/json skip the order's bytes and then validate and decode them
+// again. Its created_at shadows the embedded one.
+type orderJSON struct {
+	orderFields
+	CreatedAt jsonx.Time `json:"created_at"`
+}
+
+// order returns the decoded Order; it lives inside j.
+func (j *orderJSON) order() *Order {
+	o := (*Order)(&j.orderFields)
+	o.CreatedAt = time.Time(j.CreatedAt)
+	return o
+}
+
 // UnmarshalJSON reads created_at in any of the layouts the provider's
 // stack writes (ISO 8601 with or without zone, or a plain date-time).
 func (o *Order) UnmarshalJSON(b []byte) error {

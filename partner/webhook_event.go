@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/simkit/simkit/internal/jsonx"
 	"github.com/simkit/simkit/internal/validate"
 )
 
@@ -58,7 +59,8 @@ func (raw *rawEvent) event() (*WebhookEvent, error) {
 	ev := &WebhookEvent{Event: raw.Event, IdempotencyKey: raw.IdempotencyKey, Data: raw.Data}
 	var ts string
 	if len(raw.Timestamp) > 0 {
-		if err := json.Unmarshal(raw.Timestamp, &ts); err != nil {
+		var err error
+		if ts, err = jsonx.Unquote(raw.Timestamp); err != nil {
 			return nil, err
 		}
 	}
@@ -70,13 +72,17 @@ func (raw *rawEvent) event() (*WebhookEvent, error) {
 		ev.Timestamp = t
 	}
 	if len(raw.Data) > 0 {
+		// The order decodes in this pass (see orderJSON): data is read
+		// once more here, after the signature check, and not twice.
 		var data struct {
-			Order *Order `json:"order"`
+			Order *orderJSON `json:"order"`
 		}
 		if err := json.Unmarshal(raw.Data, &data); err != nil {
 			return nil, err
 		}
-		ev.Order = data.Order
+		if data.Order != nil {
+			ev.Order = data.Order.order()
+		}
 	}
 	return ev, nil
 }

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
@@ -55,21 +54,16 @@ func (c *Client) send(ctx context.Context, req *transport.Request, out any, opts
 }
 
 // userRequest builds a GET to a /v1/user or /v1/vendor path with the
-// token; route is the call's label (its route template). The token is set
-// per attempt through Sign rather than as a fixed header so that guest
-// requests never carry it.
+// token; route is the call's label (its route template). The token is a
+// per-request header rather than a fixed one so that guest requests never
+// carry it.
 func (c *Client) userRequest(route, path string, q url.Values) *transport.Request {
-	return &transport.Request{Method: http.MethodGet, Path: path, Query: q, Sign: c.auth, Op: route}
+	return &transport.Request{Method: http.MethodGet, Path: path, Query: q, Header: *c.authHeader, Op: route}
 }
 
 // guestRequest builds a GET to a /v1/guest path, sent without the token.
 func guestRequest(route, path string, q url.Values) *transport.Request {
 	return &transport.Request{Method: http.MethodGet, Path: path, Query: q, Op: route}
-}
-
-func (c *Client) auth(h http.Header, _ time.Time) error {
-	h["Authorization"] = *c.authHeader
-	return nil
 }
 
 // segments escapes each path segment and joins them under prefix.

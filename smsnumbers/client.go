@@ -54,6 +54,7 @@
 package smsnumbers
 
 import (
+	"net/http"
 	"time"
 
 	"github.com/simkit/simkit/apierror"
@@ -136,7 +137,7 @@ type Client struct {
 	claims *claims
 	// authHeader is built once per client. It sits behind a pointer
 	// because fmt prints a nested pointer as an address, never the token.
-	authHeader *[]string
+	authHeader *http.Header
 }
 
 // New builds a Client. Token is required; guest calls work with any token.
@@ -173,7 +174,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	return &Client{
 		t:          t,
 		claims:     newClaims(o.Store, o.Token.Reveal()),
-		authHeader: &[]string{"Bearer " + o.Token.Reveal()},
+		authHeader: &http.Header{"Authorization": []string{"Bearer " + o.Token.Reveal()}[:1:1]},
 	}, nil
 }
 

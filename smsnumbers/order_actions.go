@@ -13,7 +13,7 @@ func (c *Client) Check(ctx context.Context, id int64, opts ...option.CallOption)
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	return c.orderAction(ctx, "check", id, opts)
+	return c.orderAction(ctx, "GET /v1/user/check/{id}", "/v1/user/check", id, opts)
 }
 
 // Finish marks an order as done (GET /v1/user/finish/{id}). Finishing
@@ -23,7 +23,7 @@ func (c *Client) Finish(ctx context.Context, id int64, opts ...option.CallOption
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	return c.orderAction(ctx, "finish", id, opts)
+	return c.orderAction(ctx, "GET /v1/user/finish/{id}", "/v1/user/finish", id, opts)
 }
 
 // Cancel cancels an order and returns its money
@@ -33,7 +33,7 @@ func (c *Client) Cancel(ctx context.Context, id int64, opts ...option.CallOption
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	return c.orderAction(ctx, "cancel", id, opts)
+	return c.orderAction(ctx, "GET /v1/user/cancel/{id}", "/v1/user/cancel", id, opts)
 }
 
 // Ban reports the number as banned by the service and closes the order
@@ -43,13 +43,14 @@ func (c *Client) Ban(ctx context.Context, id int64, opts ...option.CallOption) (
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	return c.orderAction(ctx, "ban", id, opts)
+	return c.orderAction(ctx, "GET /v1/user/ban/{id}", "/v1/user/ban", id, opts)
 }
 
-func (c *Client) orderAction(ctx context.Context, action string, id int64, opts []option.CallOption) (*Order, error) {
-	op := "GET /v1/user/" + action + "/{id}"
+// orderAction sends GET prefix/{id}; op is its route template, a constant
+// so that no label is built per call.
+func (c *Client) orderAction(ctx context.Context, op, prefix string, id int64, opts []option.CallOption) (*Order, error) {
 	if err := requireID(op, id); err != nil {
 		return nil, err
 	}
-	return call[Order](ctx, c, c.userRequest(op, segments("/v1/user/"+action, strconv.FormatInt(id, 10)), nil), opts)
+	return call[Order](ctx, c, c.userRequest(op, prefix+"/"+strconv.FormatInt(id, 10), nil), opts)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/option"
@@ -21,16 +20,12 @@ func (c *Client) call(ctx context.Context, req *transport.Request, out any, opts
 			return nil, err
 		}
 		r := *req
-		bearer := []string{"Bearer " + tok}
-		r.Sign = func(h http.Header, _ time.Time) error {
-			h["Authorization"] = bearer
-			return nil
-		}
+		r.Header = tok.header
 		resp, err := c.t.Do(ctx, &r, out, opts...)
 		if replayed || resp == nil || resp.StatusCode != http.StatusUnauthorized || resp.Ambiguous {
 			return resp, err
 		}
-		if ferr := c.forgetToken(ctx, tok); ferr != nil {
+		if ferr := c.forgetToken(ctx, tok.token); ferr != nil {
 			return resp, err
 		}
 		c.t.Logger().LogAttrs(ctx, slog.LevelDebug, "simkit: token refused, refreshing", slog.String("route", resp.Op))

@@ -101,6 +101,9 @@ type Client struct {
 	forgetMu *sync.Mutex
 	// tokenKey names the cached token in the Store (see tokenKeyFor).
 	tokenKey string
+	// bearer keeps the Authorization header prepared for the token the
+	// Store holds, so calls do not rebuild it.
+	bearer *bearerCache
 }
 
 // New builds a Client. BaseURL, ClientID and ClientSecret are required.
@@ -124,6 +127,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	}
 	c := &Client{
 		forgetMu: &sync.Mutex{},
+		bearer:   &bearerCache{},
 		t:        t,
 		opts:     o,
 		flight: flight.New(o.Store, 0, 0, func(f *flight.Options) {

@@ -14,6 +14,8 @@ import (
 
 const (
 	tokenPath = "/customer/v2/token"
+	// tokenOp labels the token call: a constant, not built per call.
+	tokenOp = http.MethodPost + " " + tokenPath
 	// defaultRefreshMargin is how early a token is replaced before expiry.
 	defaultRefreshMargin = time.Minute
 	// unknownTokenTTL caches a token whose answer gave no lifetime; a 401
@@ -37,20 +39,20 @@ func tokenKeyFor(o *Options) string {
 	return "topups:token:" + o.ClientID + "@" + o.BaseURL
 }
 
-// token returns the cached access token, fetching one (once per process and
-// per fleet) when none is cached.
-func (c *Client) token(ctx context.Context) (string, error) {
+// token returns the cached access token, with its header prepared,
+// fetching one (once per process and per fleet) when none is cached.
+func (c *Client) token(ctx context.Context) (*bearer, error) {
 	if err := ctx.Err(); err != nil {
 		// Do not spend a rate-limited token fetch on a call already over.
-		return "", storeError("POST "+tokenPath, err)
+		return nil, storeError(tokenOp, err)
 	}
 	v, _, err := c.flight.LoadNamed(ctx, "token", c.tokenKey, c.fetchToken)
 	if err != nil {
 		// A store failure or the caller's ctx ending while waiting is not
 		// yet an *apierror.Error.
-		return "", storeError("POST "+tokenPath, err)
+		return nil, storeError(tokenOp, err)
 	}
-	return string(v), nil
+	return c.bearer.forToken(v), nil
 }
 
 // fetchToken asks the token endpoint for a new token and says how long to
@@ -66,6 +68,7 @@ func (c *Client) fetchToken(ctx context.Context) ([]byte, time.Duration, error) 
 			"grant_type":    "client_credentials",
 		},
 		Idempotency: transport.Idempotent,
+		Op:          tokenOp,
 	}
 	// Decode here rather than in Do: a malformed answer would otherwise be
 	// copied into the error's Raw field, token and all.

@@ -33,8 +33,8 @@ func Scalar(raw []byte) (string, error) {
 	}
 	switch raw[0] {
 	case '"':
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
+		s, err := Unquote(raw)
+		if err != nil {
 			return "", err
 		}
 		return strings.TrimSpace(s), nil
@@ -42,6 +42,32 @@ func Scalar(raw []byte) (string, error) {
 		return "", fmt.Errorf("expected a scalar, got %.20s", raw)
 	}
 	return string(raw), nil
+}
+
+// Unquote decodes a JSON string, or null as "", exactly as encoding/json
+// decodes it into a Go string. A plain printable-ASCII string without
+// escapes (ids, amounts, timestamps: nearly every value the providers
+// send) is sliced out directly; encoding/json would validate the value
+// again and decode it through reflection, and these values arrive inside
+// bodies encoding/json has already checked.
+func Unquote(raw []byte) (string, error) {
+	if n := len(raw); n >= 2 && raw[0] == '"' && raw[n-1] == '"' && plainASCII(raw[1:n-1]) {
+		return string(raw[1 : n-1]), nil
+	}
+	var s string
+	err := json.Unmarshal(raw, &s)
+	return s, err
+}
+
+// plainASCII reports whether b holds only printable ASCII other than the
+// quote and the backslash: bytes a JSON string holds unchanged.
+func plainASCII(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // String decodes a string, a number (kept exactly as written) or null

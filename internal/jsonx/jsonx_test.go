@@ -66,3 +66,22 @@ func TestTypedDecoders(t *testing.T) {
 	}
 	require.Error(t, json.Unmarshal([]byte(`{"t":"yesterday"}`), &badT))
 }
+
+// TestUnquoteMatchesEncodingJSON: the fast path must give exactly what
+// encoding/json gives, and refuse exactly what it refuses.
+func TestUnquoteMatchesEncodingJSON(t *testing.T) {
+	for _, in := range []string{
+		`"abc"`, `""`, `"  spaced  "`, `"2026-01-15T12:58:23+00:00"`, `"a\"b"`, `"a\\b"`, `"tab\tx"`,
+		`"\u00e9t\u00e9"`, `"été"`, "\"bad\xffutf8\"", "\"ctl\x01\"", `null`, `"`, `"open`, `"a"b"`, `42`, `{}`,
+	} {
+		t.Run(in, func(t *testing.T) {
+			var want string
+			wantErr := json.Unmarshal([]byte(in), &want)
+			got, err := Unquote([]byte(in))
+			require.Equal(t, wantErr != nil, err != nil, "error: %v vs encoding/json's %v", err, wantErr)
+			if wantErr == nil {
+				require.Equal(t, want, got)
+			}
+		})
+	}
+}

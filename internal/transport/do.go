@@ -307,18 +307,31 @@ func (c *Client) attempt(ctx context.Context, req *Request, op string, attempt i
 		}
 		rr.Header.Set("Content-Type", ctype)
 	}
-	now := c.now()
+	// Clock readings cost ~90 ns each on a virtual machine: take the
+	// signing clock only for a signed request (a Retry-After date reads it
+	// when it comes), and time the attempt only for a debug log.
+	for k, v := range req.Header {
+		rr.Header[k] = v
+	}
+	var now time.Time
 	if req.Sign != nil {
+		now = c.now()
 		if err := req.Sign(rr.Header, now); err != nil {
 			return nil, &signError{err: err}
 		}
 	}
-	start := time.Now()
+	debug := c.log.Enabled(ctx, slog.LevelDebug)
+	var start time.Time
+	if debug {
+		start = time.Now()
+	}
 	rresp, err := rr.Execute(req.Method, u)
 	if err != nil {
-		err = withoutURL(err, req.op())
-		c.log.LogAttrs(ctx, slog.LevelDebug, "simkit: attempt failed",
-			slog.String("route", op), slog.Int("attempt", attempt), slog.Duration("took", time.Since(start)), slog.String("error", err.Error()))
+		err = withoutURL(err, op)
+		if debug {
+			c.log.LogAttrs(ctx, slog.LevelDebug, "simkit: attempt failed",
+				slog.String("route", op), slog.Int("attempt", attempt), slog.Duration("took", time.Since(start)), slog.String("error", err.Error()))
+		}
 		return nil, err
 	}
 	raw := rresp.RawResponse
@@ -330,8 +343,8 @@ func (c *Client) attempt(ctx context.Context, req *Request, op string, attempt i
 	resp.StatusCode = raw.StatusCode
 	resp.Header = raw.Header
 	resp.RequestID = resp.Header.Get(c.reqIDHdr)
-	resp.RateLimit = parseRateLimit(resp.Header, now)
-	if c.log.Enabled(ctx, slog.LevelDebug) {
+	resp.RateLimit = parseRateLimit(resp.Header, now, c.now)
+	if debug {
 		c.log.LogAttrs(ctx, slog.LevelDebug, "simkit: attempt",
 			slog.String("route", op), slog.Int("attempt", attempt), slog.Int("status", resp.StatusCode),
 			slog.String("request_id", resp.RequestID), slog.Duration("took", time.Since(start)))
@@ -409,9 +422,15 @@ func (c *Client) Fail(resp *Response, e *apierror.Error) *apierror.Error {
 	return e
 }
 
-func parseRateLimit(h http.Header, now time.Time) option.RateLimit {
+// parseRateLimit reads the rate-limit headers. A Retry-After date counts
+// from now, the attempt's clock reading, or from clock when the attempt
+// took none (an unsigned request).
+func parseRateLimit(h http.Header, now time.Time, clock func() time.Time) option.RateLimit {
 	var rl option.RateLimit
 	if v := h.Get("Retry-After"); v != "" {
+		if now.IsZero() {
+			now = clock()
+		}
 		rl.RetryAfter, _ = retry.ParseRetryAfter(v, now)
 	}
 	if v := h.Get("X-Ratelimit-Limit"); v != "" {

@@ -41,6 +41,11 @@ type Request struct {
 	// Form is sent as multipart/form-data when set.
 	Form        map[string]string
 	Idempotency Idempotency
+	// Header is set on every attempt over the client's fixed headers and
+	// the call's own: credentials prepared once (a cached bearer token)
+	// need no Sign, whose clock reading and function value cost on every
+	// call. Its slices are shared between requests and never modified.
+	Header http.Header
 	// Sign runs at the start of every attempt with that attempt's clock
 	// reading; it must use Header.Set so a retry replaces the old signature.
 	Sign func(h http.Header, now time.Time) error

@@ -45,7 +45,7 @@ func ReadOrReply(w http.ResponseWriter, r *http.Request, max int64, dl *observe.
 // that context ends, whichever comes first, so a function that ignores its
 // context cannot hold the delivery past its lease.
 func (d *Dedupe) Handle(ctx context.Context, w http.ResponseWriter, log *slog.Logger, dl *observe.Delivery, id string, deadline time.Duration, fn func(context.Context) error) {
-	fnCtx, cancel := context.WithTimeout(ctx, deadline)
+	fnCtx, cancel := withTimeout(ctx, deadline)
 	defer cancel()
 	lease, state, err := d.Begin(fnCtx, id)
 	if err != nil {

@@ -84,18 +84,50 @@ func (d *Dedupe) done() time.Duration {
 	return d.Done
 }
 
+// withTimeout is context.WithTimeout, except that a ctx whose own deadline
+// comes first is returned as it is: the handlers hand Handle a context
+// that already ends Deadline after the request arrived, and a child that
+// could never end sooner would cost a context, its registration with the
+// parent and its cancellation on every delivery. Either way fn's context
+// ends at the earlier of the two instants.
+func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if dl, ok := ctx.Deadline(); ok && !dl.After(time.Now().Add(d)) {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, d)
+}
+
 // Lease is a held claim on one delivery.
 type Lease struct {
-	d     *Dedupe
-	key   string
-	token string
+	d   *Dedupe
+	key string
+	// token names this holder in the lease value: 8 random bytes in hex.
+	token [16]byte
 	value []byte
+	// r is Keep's state.
+	r renewal
+}
+
+// renewal is Keep's state. It lives in the Lease, so keeping a lease costs
+// its timer and two function values, not a heap cell per variable of a
+// closure.
+type renewal struct {
+	mu      sync.Mutex
+	ctx     context.Context
+	every   time.Duration
+	stopped bool
+	// schedule stands in for the timer in tests; nil runs timer.
+	schedule func(time.Duration, func()) (cancel func() bool)
+	cancel   func() bool
+	timer    *time.Timer
+	tick     func()
 }
 
 // Begin claims id. Only the caller that gets New (and a non-nil Lease) may
 // hand the delivery to the user function.
 func (d *Dedupe) Begin(ctx context.Context, id string) (*Lease, State, error) {
-	l := &Lease{d: d, key: d.Prefix + id, token: newToken()}
+	l := &Lease{d: d, key: d.Prefix + id}
+	newToken(&l.token)
 	l.value = l.encode()
 	// The key can expire between SetNX and Get; try a few times, then call
 	// it in flight so the sender retries later.
@@ -139,9 +171,15 @@ func (d *Dedupe) Begin(ctx context.Context, id string) (*Lease, State, error) {
 	return nil, InFlight, nil
 }
 
+// encode writes the lease value "lease:<until, Unix ms>:<token>" in one
+// allocation.
 func (l *Lease) encode() []byte {
 	until := l.d.now().Add(l.d.lease()).UnixMilli()
-	return []byte(leaseTag + strconv.FormatInt(until, 10) + ":" + l.token)
+	b := make([]byte, 0, len(leaseTag)+20+1+len(l.token))
+	b = append(b, leaseTag...)
+	b = strconv.AppendInt(b, until, 10)
+	b = append(b, ':')
+	return append(b, l.token[:]...)
 }
 
 // leaseExpiry reads the end of a lease value; ok is false for anything
@@ -193,36 +231,61 @@ func (l *Lease) Renew(ctx context.Context) (bool, error) {
 // not a goroutine per delivery, so a delivery that finishes within a third
 // of the lease costs one timer.
 func (l *Lease) Keep(ctx context.Context) (stop func()) {
-	return l.keep(ctx, func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop })
+	return l.keep(ctx, nil)
 }
 
+// keep is Keep with schedule standing in for the timer (nil: one real
+// timer, reset after each renewal).
 func (l *Lease) keep(ctx context.Context, schedule func(time.Duration, func()) (cancel func() bool)) func() {
-	var (
-		mu      sync.Mutex
-		stopped bool
-		cancel  func() bool
-		tick    func()
-	)
-	every := l.d.lease() / 3
-	tick = func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if stopped || ctx.Err() != nil {
-			return
-		}
-		if ok, err := l.Renew(ctx); err == nil && !ok {
-			return
-		}
-		cancel = schedule(every, tick)
+	r := &l.r
+	r.ctx, r.every, r.schedule = ctx, l.d.lease()/3, schedule
+	r.tick = l.renewTick
+	r.mu.Lock()
+	l.arm()
+	r.mu.Unlock()
+	return l.stopRenewal
+}
+
+// arm schedules the next renewal; l.r.mu is held.
+func (l *Lease) arm() {
+	r := &l.r
+	switch {
+	case r.schedule != nil:
+		r.cancel = r.schedule(r.every, r.tick)
+	case r.timer == nil:
+		r.timer = time.AfterFunc(r.every, r.tick)
+	default:
+		r.timer.Reset(r.every)
 	}
-	mu.Lock()
-	cancel = schedule(every, tick)
-	mu.Unlock()
-	return func() {
-		mu.Lock()
-		defer mu.Unlock()
-		stopped = true
-		cancel()
+}
+
+// renewTick renews the lease when its timer fires and arms the next
+// renewal, unless Keep was stopped, its context ended or the lease is no
+// longer ours. A failed write is tried again at the next tick.
+func (l *Lease) renewTick() {
+	r := &l.r
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.stopped || r.ctx.Err() != nil {
+		return
+	}
+	if ok, err := l.Renew(r.ctx); err == nil && !ok {
+		return
+	}
+	l.arm()
+}
+
+// stopRenewal ends Keep, waiting for a renewal in progress.
+func (l *Lease) stopRenewal() {
+	r := &l.r
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.stopped = true
+	if r.cancel != nil {
+		r.cancel()
+	}
+	if r.timer != nil {
+		r.timer.Stop()
 	}
 }
 
@@ -249,8 +312,8 @@ func (l *Lease) Release(ctx context.Context) error {
 
 // newToken names one lease holder; 8 random bytes make two handlers'
 // tokens collide practically never.
-func newToken() string {
+func newToken(dst *[16]byte) {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+	hex.Encode(dst[:], b[:])
 }
