@@ -4,8 +4,9 @@
 //
 // Build a Client with New (or FromEnv); each configured provider is a field.
 // Every provider package can also be used alone (partner.New, ...). Errors
-// from all of them are *simkit.Error and classify with the sentinels in
-// errors.go.
+// from all of them are *simkit.Error and classify with errors.Is and the
+// Err sentinels (ErrRateLimited, ErrNotFound, ...); package apierror holds
+// the same type and sentinels for programs that use one provider alone.
 package simkit
 
 import (

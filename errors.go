@@ -4,7 +4,7 @@ import "github.com/simkit/simkit/apierror"
 
 // Error is the error type every simkit call returns once it has failed for a
 // reason the provider or the SDK can name; read it with errors.As and
-// classify it with errors.Is and the sentinels below. It is
+// classify it with errors.Is and this package's Err sentinels. It is
 // apierror.Error, which a program using a single provider package can
 // import instead of this package. Its fields:
 //

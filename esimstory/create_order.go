@@ -43,7 +43,7 @@ type createOrderAnswer struct {
 	Products []OrderedUnit `json:"products"`
 }
 
-// CreateOrder buys eSIMs: POST /v1/api_partner/orders, signed per attempt.
+// CreateOrder buys eSIMs (POST /v1/api_partner/orders), signed per attempt.
 // The answer holds one topup_id per unit; the eSIMs themselves arrive later,
 // one webhook per unit (see NewWebhookHandler).
 //

@@ -5,21 +5,26 @@ import (
 	"errors"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/option"
 )
 
-// Finish finishes the order once its code was used (GET /v1/user/finish),
+// Finish finishes the order once its code was used (GET /v1/user/finish/{id}),
 // which also raises the rating. It takes the order's close claim in the
 // Store first, so a sweep on another replica never finishes it too; a
 // finish that already happened is not an error.
-func (a *Activation) Finish(ctx context.Context) error { return a.close(ctx, actionFinish) }
+func (a *Activation) Finish(ctx context.Context, opts ...option.CallOption) error {
+	return a.close(ctx, actionFinish, opts)
+}
 
-// Cancel cancels the order and gets its money back (GET /v1/user/cancel),
+// Cancel cancels the order and gets its money back (GET /v1/user/cancel/{id}),
 // for a code the service did not accept before it was used, or a wait
 // given up by other means. It is sent with a context of its own, so a
 // canceled ctx still gets the refund. Once an SMS came the provider
 // refuses a cancel: the error matches simkit.ErrConflict and the order
 // must be finished instead.
-func (a *Activation) Cancel(ctx context.Context) error { return a.close(ctx, actionCancel) }
+func (a *Activation) Cancel(ctx context.Context, opts ...option.CallOption) error {
+	return a.close(ctx, actionCancel, opts)
+}
 
 const (
 	actionFinish = "finish"
@@ -29,7 +34,7 @@ const (
 // errHasSMS marks a cancel refused because an SMS arrived.
 var errHasSMS = errors.New("smsnumbers: order has an SMS")
 
-func (a *Activation) close(ctx context.Context, action string) error {
+func (a *Activation) close(ctx context.Context, action string, opts []option.CallOption) error {
 	a.mu.Lock()
 	st := a.entry.State
 	a.mu.Unlock()
@@ -40,12 +45,12 @@ func (a *Activation) close(ctx context.Context, action string) error {
 		return &apierror.Error{Provider: Provider, Op: routeActivation, Kind: apierror.ErrConflict,
 			Message: "activation already " + string(st)}
 	}
-	o, err := a.m.closeOrder(ctx, a.ID(), action, a.m.owner)
+	o, err := a.m.closeOrder(ctx, a.ID(), action, a.m.owner, opts...)
 	if errors.Is(err, ErrClaimed) {
 		// A sweep (this owner's lease had lapsed) is closing the order:
 		// read back how it ended rather than report a number still open.
 		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
-		cur, cerr := a.m.c.Check(dctx, a.ID())
+		cur, cerr := a.m.c.Check(dctx, a.ID(), opts...)
 		cancel()
 		if cerr == nil && cur.Status.Final() {
 			// The closer journals it; only this handle's view changes.
@@ -110,7 +115,7 @@ func refunded(s Status) bool { return s == StatusCanceled || s == StatusTimeout 
 // ended, or as it is when the action was refused; a cancel refused because
 // an SMS came returns the order and an error wrapping errHasSMS (the
 // claim is kept, for the finish that follows).
-func (m *Activations) closeOrder(ctx context.Context, id int64, action, actor string) (*Order, error) {
+func (m *Activations) closeOrder(ctx context.Context, id int64, action, actor string, opts ...option.CallOption) (*Order, error) {
 	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
 	defer cancel()
 	route := "GET /v1/user/" + action + "/{id}"
@@ -124,9 +129,9 @@ func (m *Activations) closeOrder(ctx context.Context, id int64, action, actor st
 	}
 	var o *Order
 	if action == actionFinish {
-		o, err = m.c.Finish(dctx, id)
+		o, err = m.c.Finish(dctx, id, opts...)
 	} else {
-		o, err = m.c.Cancel(dctx, id)
+		o, err = m.c.Cancel(dctx, id, opts...)
 	}
 	if err == nil {
 		return o, nil
@@ -141,7 +146,7 @@ func (m *Activations) closeOrder(ctx context.Context, id int64, action, actor st
 	}
 	// Refused: find out why. A repeat of a close that landed, an order
 	// the provider closed, or (for a cancel) an SMS that came.
-	cur, cerr := m.c.Check(dctx, id)
+	cur, cerr := m.c.Check(dctx, id, opts...)
 	if cerr != nil {
 		return nil, errors.Join(err, cerr)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/observe"
+	"github.com/simkit/simkit/option"
 )
 
 // WaitForCode checks the order until a new SMS arrives and returns it
@@ -25,8 +26,8 @@ import (
 //
 // Calling it again after it returned gives the same SMS or the same end;
 // after a cancel that failed (the error carries why), it tries the cancel
-// again.
-func (a *Activation) WaitForCode(ctx context.Context) (*SMS, error) {
+// again. opts apply to every check and to the cancel or finish it sends.
+func (a *Activation) WaitForCode(ctx context.Context, opts ...option.CallOption) (*SMS, error) {
 	a.mu.Lock()
 	if a.sms != nil {
 		s := *a.sms
@@ -40,7 +41,7 @@ func (a *Activation) WaitForCode(ctx context.Context) (*SMS, error) {
 	}
 	// The wait reports to the client's observer like Client.WaitForCode.
 	w := observe.StartWait(a.m.c.t.Observer(), Provider, observe.WaitSMSCode)
-	s, err := a.waitLoop(ctx, w)
+	s, err := a.waitLoop(ctx, w, opts)
 	switch {
 	case err == nil:
 		w.Done(ctx, observe.WaitReceived, string(StatusReceived), nil)
@@ -53,17 +54,17 @@ func (a *Activation) WaitForCode(ctx context.Context) (*SMS, error) {
 }
 
 // waitLoop is WaitForCode's polling loop; the caller reports its end.
-func (a *Activation) waitLoop(ctx context.Context, w *observe.Waiter) (*SMS, error) {
+func (a *Activation) waitLoop(ctx context.Context, w *observe.Waiter, opts []option.CallOption) (*SMS, error) {
 	wctx, cancel := context.WithDeadline(ctx, a.deadline)
 	defer cancel()
 	timer := time.NewTimer(a.m.poll)
 	timer.Stop()
 	defer timer.Stop()
 	for {
-		o, err := a.m.c.Check(wctx, a.ID())
+		o, err := a.m.c.Check(wctx, a.ID(), opts...)
 		if err == nil {
 			w.Check(ctx, string(o.Status), 0, 0)
-			if s, done, err := a.observe(ctx, o); done {
+			if s, done, err := a.observe(ctx, o, opts); done {
 				return s, err
 			}
 		} else if wctx.Err() == nil {
@@ -73,12 +74,12 @@ func (a *Activation) waitLoop(ctx context.Context, w *observe.Waiter) (*SMS, err
 				slog.String("provider", Provider), slog.String("route", "GET /v1/user/check/{id}"), slog.String("error", err.Error()))
 		}
 		if wctx.Err() != nil {
-			return a.giveUp(ctx)
+			return a.giveUp(ctx, opts)
 		}
 		timer.Reset(a.m.poll)
 		select {
 		case <-wctx.Done():
-			return a.giveUp(ctx)
+			return a.giveUp(ctx, opts)
 		case <-timer.C:
 		}
 	}
@@ -86,7 +87,7 @@ func (a *Activation) waitLoop(ctx context.Context, w *observe.Waiter) (*SMS, err
 
 // observe takes in a checked order: a new SMS, a closed order, or nothing
 // yet (done false; the lease is renewed).
-func (a *Activation) observe(ctx context.Context, o *Order) (*SMS, bool, error) {
+func (a *Activation) observe(ctx context.Context, o *Order, opts []option.CallOption) (*SMS, bool, error) {
 	now := a.m.c.t.Now()
 	a.mu.Lock()
 	a.order = *o
@@ -98,7 +99,7 @@ func (a *Activation) observe(ctx context.Context, o *Order) (*SMS, bool, error) 
 		a.mu.Unlock()
 		a.persist(ctx, true)
 		if a.autoFinish {
-			if err := a.Finish(ctx); err != nil {
+			if err := a.Finish(ctx, opts...); err != nil {
 				return s, true, err
 			}
 		}
@@ -139,8 +140,8 @@ func (a *Activation) newSMS(o *Order) *SMS {
 }
 
 // giveUp cancels the order after the wait ended without a code.
-func (a *Activation) giveUp(ctx context.Context) (*SMS, error) {
-	cerr := a.Cancel(ctx)
+func (a *Activation) giveUp(ctx context.Context, opts []option.CallOption) (*SMS, error) {
+	cerr := a.Cancel(ctx, opts...)
 	a.mu.Lock()
 	s := a.sms
 	a.mu.Unlock()
@@ -149,7 +150,7 @@ func (a *Activation) giveUp(ctx context.Context) (*SMS, error) {
 		// moment: the caller gets it rather than a wasted number.
 		c := *s
 		if a.autoFinish {
-			return &c, a.Finish(ctx)
+			return &c, a.Finish(ctx, opts...)
 		}
 		return &c, nil
 	}

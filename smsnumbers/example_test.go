@@ -272,3 +272,21 @@ func ExampleClient_BuyActivation_lostAnswer() {
 	}
 	// Output: 42 true
 }
+
+func ExampleClient_BuyHosting() {
+	srv := fakeAPI(map[string]string{"/v1/user/buy/hosting/russia/any/3hours": `{"id":11631254,"phone":"+79000381455","operator":"beeline","product":"3hours",
+"price":5,"status":"PENDING","expires":"2018-10-13T11:13:38Z","created_at":"2018-10-13T08:13:38Z","country":"russia","sms":null}`})
+	defer srv.Close()
+	c := newClient(srv)
+
+	// A hosting number receives every SMS sent to it until it expires.
+	o, err := c.BuyHosting(context.Background(), smsnumbers.BuyHostingParams{
+		Country: "russia", Operator: smsnumbers.Any, Product: smsnumbers.Hosting3Hours,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(o.ID, o.Product, o.Status, o.Expires.Sub(o.CreatedAt))
+	// Output: 11631254 3hours PENDING 3h0m0s
+}

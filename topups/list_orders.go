@@ -122,7 +122,7 @@ func (p ListOrdersParams) query() (url.Values, error) {
 const maxLimit = 100
 
 // ListOrders returns one page of orders (eSIM orders and top-ups), newest
-// first as the provider sorts them. Page.Next is the Cursor of the next
+// first as the provider sorts them (GET /customer/v2/orders). Page.Next is the Cursor of the next
 // page ("" on the last) and Page.Total the number of matching orders.
 func (c *Client) ListOrders(ctx context.Context, p ListOrdersParams, opts ...option.CallOption) (*page.Page[Order], error) {
 	if err := c.ready(); err != nil {

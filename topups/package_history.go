@@ -94,7 +94,8 @@ type PackageHistory struct {
 func (h *PackageHistory) Age(now time.Time) time.Duration { return now.Sub(h.FetchedAt) }
 
 // PackageHistory returns the packages ordered for the eSIM iccid: the
-// original package and every top-up.
+// original package and every top-up (GET
+// /customer/v2/sims/{iccid}/packages).
 //
 // The provider allows one request per eSIM per HistoryWindow (15 minutes),
 // so the client never sends a second one inside the window:

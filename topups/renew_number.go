@@ -33,7 +33,8 @@ type RenewNumberParams struct {
 }
 
 // RenewNumber renews the subscription of the user p.Email, or
-// converts a free-trial user to paying. It uses the separate renewal API
+// converts a free-trial user to paying (POST
+// /api/third-party/partner/renew-number/). It uses the separate renewal API
 // (Options.RenewalBaseURL and RenewalKey) and answers ErrNotConfigured
 // without them.
 //

@@ -54,7 +54,7 @@ type SubmitTopupParams struct {
 }
 
 // SubmitTopup orders a top-up for an existing eSIM and charges the
-// account. Call it only after the end user's payment has been collected,
+// account (POST /customer/v2/orders/topups). Call it only after the end user's payment has been collected,
 // with a package id just returned by TopupPackages.
 //
 // The provider takes no idempotency key, so simkit makes Reference one:

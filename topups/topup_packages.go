@@ -78,7 +78,8 @@ type TopupPackageList struct {
 	Pricing Pricing `json:"pricing"`
 }
 
-// TopupPackages lists the top-ups available for the eSIM iccid right now.
+// TopupPackages lists the top-ups available for the eSIM iccid right now
+// (GET /customer/v2/sims/{iccid}/topups).
 // The answer is never cached: the provider changes the list over time, even
 // for one eSIM, so call it right before every SubmitTopup.
 func (c *Client) TopupPackages(ctx context.Context, iccid string, opts ...option.CallOption) (*TopupPackageList, error) {

@@ -41,8 +41,9 @@ func (c *Client) ListOrders(ctx context.Context, p ListOrdersParams, opts ...opt
 	return listOrders(ctx, c, routeListOrders, p.Category, pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, opts)
 }
 
-// AllOrders walks the account's orders of a category from p.Cursor on,
-// one page (p.Limit entries) at a time.
+// AllOrders walks every page of the account's orders of a category lazily, starting at p.Cursor, one page
+// (p.Limit entries) at a time; a break stops it without fetching another
+// page, and an error is yielded once, last.
 func (c *Client) AllOrders(ctx context.Context, p ListOrdersParams, opts ...option.CallOption) iter.Seq2[Order, error] {
 	if err := c.ready(); err != nil {
 		return errSeq[Order](err)
@@ -78,7 +79,9 @@ func (c *Client) ListVendorOrders(ctx context.Context, p ListVendorOrdersParams,
 	return listOrders(ctx, c, routeListVendorOrders, p.Category, pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, opts)
 }
 
-// AllVendorOrders walks the vendor's orders of a category from p.Cursor on.
+// AllVendorOrders walks every page of the vendor's orders of a category lazily, starting at p.Cursor, one page
+// (p.Limit entries) at a time; a break stops it without fetching another
+// page, and an error is yielded once, last.
 func (c *Client) AllVendorOrders(ctx context.Context, p ListVendorOrdersParams, opts ...option.CallOption) iter.Seq2[Order, error] {
 	if err := c.ready(); err != nil {
 		return errSeq[Order](err)

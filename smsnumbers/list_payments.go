@@ -54,8 +54,9 @@ func (c *Client) ListPayments(ctx context.Context, p ListPaymentsParams, opts ..
 	return listPage[Payment](ctx, c, routeListPayments, "/v1/user/payments", pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, nil, opts)
 }
 
-// AllPayments walks the account's payments from p.Cursor on, one page
-// (p.Limit entries) at a time.
+// AllPayments walks every page of the account's payments lazily, starting at p.Cursor, one page
+// (p.Limit entries) at a time; a break stops it without fetching another
+// page, and an error is yielded once, last.
 func (c *Client) AllPayments(ctx context.Context, p ListPaymentsParams, opts ...option.CallOption) iter.Seq2[Payment, error] {
 	if err := c.ready(); err != nil {
 		return errSeq[Payment](err)
@@ -89,7 +90,9 @@ func (c *Client) ListVendorPayments(ctx context.Context, p ListVendorPaymentsPar
 	return listPage[Payment](ctx, c, routeListVendorPayments, "/v1/vendor/payments", pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, nil, opts)
 }
 
-// AllVendorPayments walks the vendor's payments from p.Cursor on.
+// AllVendorPayments walks every page of the vendor's payments lazily, starting at p.Cursor, one page
+// (p.Limit entries) at a time; a break stops it without fetching another
+// page, and an error is yielded once, last.
 func (c *Client) AllVendorPayments(ctx context.Context, p ListVendorPaymentsParams, opts ...option.CallOption) iter.Seq2[Payment, error] {
 	if err := c.ready(); err != nil {
 		return errSeq[Payment](err)
