@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,32 +16,28 @@ import (
 	"github.com/simkit/simkit/internal/transport"
 )
 
-// TestErrorTexts pins every documented plain-text error to its sentinel,
-// so a change of mapping is a deliberate, visible decision.
+// TestErrorTexts pins every plain-text error the API sends to its
+// sentinel, from the table in testdata, so a change of mapping is a
+// deliberate, visible decision.
 func TestErrorTexts(t *testing.T) {
-	want := map[string]error{
-		"no free phones":          apierror.ErrOutOfStock,
-		"not enough user balance": apierror.ErrInsufficientFunds,
-		"not enough rating":       apierror.ErrConflict,
-		"select country":          apierror.ErrValidation,
-		"select operator":         apierror.ErrValidation,
-		"bad country":             apierror.ErrValidation,
-		"bad operator":            apierror.ErrValidation,
-		"no product":              apierror.ErrNotFound,
-		"server offline":          apierror.ErrUnavailable,
-		"reuse not possible":      apierror.ErrConflict,
-		"reuse false":             apierror.ErrConflict,
-		"reuse expired":           apierror.ErrConflict,
-		"order not found":         apierror.ErrNotFound,
-		"order expired":           apierror.ErrConflict,
-		"order has sms":           apierror.ErrConflict,
-		"order no sms":            apierror.ErrConflict,
-		"hosting order":           apierror.ErrConflict,
-		"record not found":        apierror.ErrNotFound,
-		"internal error":          apierror.ErrServer,
-		"you need to wait time":   apierror.ErrRateLimited,
-		"product is incorrect":    apierror.ErrValidation,
-		"country is incorrect":    apierror.ErrValidation,
+	sentinels := map[string]error{
+		"ErrOutOfStock": apierror.ErrOutOfStock, "ErrInsufficientFunds": apierror.ErrInsufficientFunds,
+		"ErrConflict": apierror.ErrConflict, "ErrValidation": apierror.ErrValidation,
+		"ErrNotFound": apierror.ErrNotFound, "ErrUnavailable": apierror.ErrUnavailable,
+		"ErrServer": apierror.ErrServer, "ErrRateLimited": apierror.ErrRateLimited,
+	}
+	raw, err := os.ReadFile(filepath.Join("..", "testdata", "smsnumbers", "error_texts.tsv"))
+	require.NoError(t, err)
+	want := map[string]error{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		text, name, ok := strings.Cut(line, "\t")
+		require.True(t, ok, "bad line %q", line)
+		kind, ok := sentinels[name]
+		require.True(t, ok, "unknown sentinel %q", name)
+		want[text] = kind
 	}
 	require.Len(t, errorTexts, len(want), "every documented text is mapped, and nothing else")
 	for msg, kind := range want {
