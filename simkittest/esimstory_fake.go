@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/simkit/simkit/internal/jsonx"
 	"github.com/simkit/simkit/signing"
 )
 
@@ -47,6 +46,9 @@ type ESIMStoryFakeConfig struct {
 	// otherwise deliveries happen on Deliver / DeliverAll.
 	AutoDeliver   bool
 	DeliveryDelay time.Duration
+	// After waits for DeliveryDelay on the fake's clock; default
+	// time.After. Pass a Clock's After so advancing the clock delivers.
+	After func(time.Duration) <-chan time.Time
 	// WebhookClient sends webhooks to WebhookURL (default 10 s timeout).
 	WebhookClient *http.Client
 }
@@ -237,7 +239,7 @@ func readOrder(r *http.Request) (esimOrderRequest, int, string) {
 	if err := json.Unmarshal(raw, &body); err != nil || body == nil {
 		return req, http.StatusBadRequest, ""
 	}
-	ext, err := jsonx.Scalar(body["external_order_id"])
+	ext, err := jsonScalar(body["external_order_id"])
 	if err != nil || strings.TrimSpace(ext) == "" {
 		return req, http.StatusUnprocessableEntity, "External order id can't be blank"
 	}

@@ -3,7 +3,6 @@ package simkittest
 import (
 	"encoding/json"
 	"net/http"
-	"time"
 )
 
 // PartnerWebhookAttempt records one delivery attempt of an
@@ -81,11 +80,9 @@ func (f *PartnerFake) notify(order map[string]any) {
 			if err == nil && code >= 200 && code < 300 || attempt > len(f.cfg.WebhookRetryDelays) {
 				return
 			}
-			t := time.NewTimer(f.cfg.WebhookRetryDelays[attempt-1])
 			select {
-			case <-t.C:
+			case <-f.cfg.After(f.cfg.WebhookRetryDelays[attempt-1]):
 			case <-ctx.Done():
-				t.Stop()
 				return
 			}
 		}

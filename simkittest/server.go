@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,8 +35,11 @@ type ServerConfig struct {
 // webhooks, deliver SMS, move the fake clocks and reset state. Unlike Env
 // it builds no Go client; Env tells a program where everything is.
 type Server struct {
-	// Faults injects failures into every fake's routes; Reset clears it.
+	// Faults injects failures (and chaos) into every fake's routes; Reset
+	// clears it.
 	Faults *Faults
+	// Journal records every request the fakes served.
+	Journal *Journal
 	// Clocks are the fakes' clocks by provider name (ProviderPartner, ...).
 	// Each fake has its own, so moving one provider's time (to expire SMS
 	// orders) does not put another's signature window out of reach.
@@ -69,7 +71,7 @@ func (s *fakeSet) close() {
 // NewServer binds every listener and starts serving; call Shutdown when
 // done. An address that cannot be bound is an error naming the fake.
 func NewServer(sc ServerConfig) (*Server, error) {
-	s := &Server{Faults: &Faults{}, Clocks: map[string]*Clock{}, urls: map[string]string{}}
+	s := &Server{Faults: &Faults{}, Journal: &Journal{}, Clocks: map[string]*Clock{}, urls: map[string]string{}}
 	for _, p := range []string{ProviderPartner, ProviderSMS, ProviderESIMStory, ProviderTopups} {
 		s.Clocks[p] = NewClock(sc.Wall)
 	}
@@ -78,6 +80,8 @@ func NewServer(sc ServerConfig) (*Server, error) {
 	s.cfg.SMS.Now = s.Clocks[ProviderSMS].Now
 	s.cfg.ESIMStory.Now = s.Clocks[ProviderESIMStory].Now
 	s.cfg.Topups.Now = s.Clocks[ProviderTopups].Now
+	s.cfg.Partner.After = s.Clocks[ProviderPartner].After
+	s.cfg.ESIMStory.After = s.Clocks[ProviderESIMStory].After
 	s.fakes.Store(s.newFakes())
 
 	host := sc.Host
@@ -168,18 +172,13 @@ func (s *Server) newFakes() *fakeSet {
 	}
 }
 
-// provider serves the current generation's fake for name with the faults
-// applied and a request id on every answer, as real APIs send one for
-// support tickets (clients show it; `simkit check` prints it).
+// provider serves the current generation's fake for name behind the
+// front: request ids, faults, chaos and the journal.
 func (s *Server) provider(name, prefix string, pick func(*fakeSet) http.Handler) http.Handler {
 	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		pick(s.fakes.Load()).ServeHTTP(w, r)
 	})
-	wrapped := s.Faults.Wrap(name, prefix, inner)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Request-Id", "fake-"+name+"-"+strconv.FormatUint(s.reqID.Add(1), 10))
-		wrapped.ServeHTTP(w, r)
-	})
+	return newFront(name, prefix, s.Faults, s.Journal, s.Clocks[name].Now, &s.reqID, inner)
 }
 
 // URL returns the base URL of the fake for provider (ProviderPartner, ...),

@@ -173,6 +173,13 @@ func (f *SMSFake) routes() {
 	m.HandleFunc("GET /v1/guest/prices", f.handlePrices)
 	m.HandleFunc("GET /v1/guest/countries", f.handleCountries)
 	m.HandleFunc("GET /v1/guest/flash/{lang}", f.handleFlash)
+	// The 404 page itself answers 404: a client that follows the redirect
+	// below stops here instead of looping.
+	m.HandleFunc("/404.html", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte("<!DOCTYPE html><title>404</title><h1>Page not found</h1>\n"))
+	})
 	// 5sim answers any unknown path with a redirect to its 404 page.
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Location", "/404.html")

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
-
-	"github.com/simkit/simkit/internal/validate"
 )
 
 // SMS order statuses, as the API names them.
@@ -78,7 +76,11 @@ func (f *SMSFake) handleBuy(category string) http.HandlerFunc {
 		}
 		// "any" buys the cheapest line in stock, like the provider's default.
 		sort.SliceStable(cands, func(i, j int) bool { return cands[i].Cost.LessThan(cands[j].Cost) })
-		limit, capped := f.priceCap(operator, product, r)
+		limit, capped, msg := f.priceCap(operator, product, r)
+		if msg != "" {
+			smsError(w, msg)
+			return
+		}
 		var pick *smsOffer
 		for _, x := range cands {
 			if x.Count > 0 && (!capped || !x.Cost.GreaterThan(limit)) {
@@ -133,7 +135,7 @@ func (f *SMSFake) newOrder(country, operator, product, category string, price de
 
 func (f *SMSFake) handleReuse(w http.ResponseWriter, r *http.Request) {
 	product, number := r.PathValue("product"), r.PathValue("number")
-	if !validate.Digits(number) || len(number) < 4 || len(number) > 15 {
+	if !allDigits(number) || len(number) < 4 || len(number) > 15 {
 		smsError(w, "reuse not possible")
 		return
 	}
