@@ -111,7 +111,7 @@ func (f *ESIMStoryFake) DeliverAll(externalOrderID string) error {
 	units, ok := f.orders[externalOrderID]
 	var ids []string
 	for _, u := range units {
-		if !u.Delivered {
+		if !u.Delivered && !u.withheld {
 			ids = append(ids, u.TopupID)
 		}
 	}

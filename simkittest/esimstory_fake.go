@@ -60,6 +60,8 @@ type ESIMStoryUnit struct {
 	ICCID, SMDP, ActivateCode, DownloadLink string
 	QRCodeImgURL, ExpiredDate               string
 	Delivered                               bool
+	// withheld units are never delivered by DeliverAll or automatically.
+	withheld bool
 }
 
 // ESIMStoryDelivery records one webhook sent for a unit.
@@ -317,6 +319,12 @@ func (f *ESIMStoryFake) createOrder(w http.ResponseWriter, r *http.Request) {
 			f.units[u.TopupID] = u
 			out.Products = append(out.Products, esimUnitAnswer{TopupID: u.TopupID, OptionID: u.OptionID})
 		}
+	}
+	// OrderOutside asks for the last units to be withheld (never in a
+	// client's request: the key is not reachable from the wire).
+	n, _ := r.Context().Value(withholdKey{}).(int)
+	for i := len(units) - n; i >= 0 && i < len(units); i++ {
+		units[i].withheld = true
 	}
 	f.orders[body.ExternalOrderID] = units
 	f.mu.Unlock()

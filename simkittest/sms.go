@@ -211,6 +211,7 @@ func (f *SMSFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.deliverDue()
+	f.sweepLocked()
 	f.mux.ServeHTTP(w, r)
 }
 
@@ -276,11 +277,30 @@ func (f *SMSFake) ForceError(path, text string) {
 	f.forced[path] = append(f.forced[path], text)
 }
 
-// Balance returns the user's current balance.
+// Balance returns the user's current balance, after refunding the orders
+// that expired by the fake's clock.
 func (f *SMSFake) Balance() decimal.Decimal {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.sweepLocked()
 	return f.balance
+}
+
+// Sweep applies what the fake's clock says happened since: orders past
+// their lifetime time out and are refunded (or finish, with an SMS),
+// automatic SMS arrive. The provider does this on its own schedule; the
+// fake does it on every request, and the admin API's clock advance calls
+// it, so a balance read right after moving the clock shows the refunds.
+func (f *SMSFake) Sweep() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sweepLocked()
+}
+
+func (f *SMSFake) sweepLocked() {
+	for _, o := range f.orders {
+		f.advance(o)
+	}
 }
 
 // SetBalance sets the user's balance, e.g. to zero to test "not enough user balance".

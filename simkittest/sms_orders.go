@@ -51,6 +51,9 @@ type smsOrder struct {
 	// over from the number's earlier orders (SetReuseKeepsSMS); they do
 	// not count as this order's SMS.
 	carried int
+	// stuck keeps the order open past its expiry, neither timed out nor
+	// refunded (an anomaly reconciliation must find).
+	stuck bool
 }
 
 func (f *SMSFake) handleBuy(category string) http.HandlerFunc {
@@ -190,6 +193,9 @@ func (f *SMSFake) find(id int64) *smsOrder {
 // the configured automatic SMS, then expiry (PENDING -> TIMEOUT with a refund,
 // RECEIVED -> FINISHED as the provider auto-finishes).
 func (f *SMSFake) advance(o *smsOrder) {
+	if o.stuck {
+		return
+	}
 	now := f.cfg.Now()
 	if f.cfg.DeliverAfter > 0 && !o.autoDelivered && (o.status == SMSPending || o.status == SMSReceived) {
 		at := o.createdAt.Add(f.cfg.DeliverAfter)

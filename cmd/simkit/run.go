@@ -20,6 +20,7 @@ const usage = `simkit operates the simkit SDK.
 
 Usage:
   simkit fakes [flags]   serve the four stateful fake providers and an admin API
+  simkit fakes trigger <provider> <event>   send a webhook from running fakes
   simkit check [flags]   one read-only call per provider configured in SIMKIT_*
 
 Run "simkit <command> --help" for a command's flags.
@@ -38,7 +39,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, lookup lo
 	}
 	switch args[0] {
 	case "fakes":
-		return runFakes(ctx, args[1:], stdout, stderr)
+		return runFakes(ctx, args[1:], stdout, stderr, lookup)
 	case "check":
 		return runCheck(ctx, args[1:], stdout, stderr, lookup)
 	case "help", "-h", "-help", "--help":
