@@ -14,7 +14,7 @@ import (
 
 // SMSOutsideBuy is an activation another client bought on the account.
 type SMSOutsideBuy struct {
-	// Country, Operator and Product default to "russia", "any", "telegram".
+	// Country, Operator and Product default to "russia", "any", "vkontakte".
 	Country  string `json:"country"`
 	Operator string `json:"operator"`
 	Product  string `json:"product"`
@@ -47,7 +47,7 @@ func (f *SMSFake) BuyOutside(b SMSOutsideBuy) (int64, error) {
 	}
 	def(&b.Country, "russia")
 	def(&b.Operator, "any")
-	def(&b.Product, "telegram")
+	def(&b.Product, "vkontakte")
 	code, body := f.outside(http.MethodGet, "/v1/user/buy/activation/"+b.Country+"/"+b.Operator+"/"+b.Product, nil)
 	var o struct {
 		ID int64 `json:"id"`

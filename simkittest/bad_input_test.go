@@ -68,11 +68,12 @@ func TestSMSBuyRefusesUnreadableMaxPrice(t *testing.T) {
 	e := newSMSEnv(t, nil)
 	before := e.fake.Balance()
 	for _, mp := range []string{"NaN", "1e400", "Inf", "-1", "0", "1e2", "", "12.", "2000000"} {
-		status, body, _ := e.do(http.MethodGet, "/v1/user/buy/activation/russia/any/telegram?maxPrice="+mp, smsTestToken, "")
+		status, body, _ := e.do(http.MethodGet, "/v1/user/buy/activation/russia/any/vkontakte?maxPrice="+mp, smsTestToken, "")
 		require.Equal(t, http.StatusBadRequest, status, mp)
 		require.Equal(t, "bad maxPrice", body, mp)
 	}
 	require.True(t, before.Equal(e.fake.Balance()), "nothing was bought")
-	status, body, _ := e.do(http.MethodGet, "/v1/user/buy/activation/russia/any/telegram?maxPrice=100", smsTestToken, "")
+	status, body, _ := e.do(http.MethodGet, "/v1/user/buy/activation/russia/any/vkontakte?maxPrice=100", smsTestToken, "")
 	require.Equal(t, http.StatusOK, status, body)
+	require.Contains(t, body, `"id"`, "a plain price buys")
 }
