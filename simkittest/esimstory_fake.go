@@ -256,18 +256,25 @@ func readOrder(r *http.Request) (esimOrderRequest, int, string) {
 	if len(products) == 0 {
 		return req, http.StatusUnprocessableEntity, "Products can't be blank"
 	}
+	units := 0
 	for _, p := range products {
 		var option string
 		var qty int
 		if json.Unmarshal(p["option_id"], &option) != nil || option == "" ||
-			json.Unmarshal(p["qty"], &qty) != nil || qty < 1 {
+			json.Unmarshal(p["qty"], &qty) != nil || qty < 1 || qty > esimMaxUnits-units {
 			return req, http.StatusUnprocessableEntity, "Products is invalid"
 		}
+		units += qty
 		req.Options = append(req.Options, option)
 		req.Qtys = append(req.Qtys, qty)
 	}
 	return req, 0, ""
 }
+
+// esimMaxUnits bounds the units of one order. The provider documents no
+// limit; it surely has one, and a fake that minted a unit per qty for any
+// integer would hang on qty 9223372036854775807 instead of refusing it.
+const esimMaxUnits = 1000
 
 func (f *ESIMStoryFake) createOrder(w http.ResponseWriter, r *http.Request) {
 	body, status, msg := readOrder(r)
