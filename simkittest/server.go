@@ -286,8 +286,10 @@ func (s *Server) URL(provider string) string { return s.urls[provider] }
 func (s *Server) AdminURL() string { return s.admin }
 
 // Env returns the SIMKIT_* variables (as read by simkit.FromEnv) that point
-// a client at the fakes, in a stable order, plus SIMKIT_FAKES_ADMIN_URL.
-// The credentials are the fakes' own, never real secrets.
+// a client at the fakes, in a stable order: SIMKIT_FAKES_CA_FILE (the
+// certificate to trust) with TLS, and SIMKIT_FAKES_ADMIN_URL last. The
+// credentials are the fakes' own, never real secrets; the admin token is
+// not among them.
 func (s *Server) Env() [][2]string {
 	c := s.cfg
 	env := [][2]string{
@@ -304,12 +306,12 @@ func (s *Server) Env() [][2]string {
 		{"SIMKIT_TOPUPS_CLIENT_SECRET", c.TopupsClientSecret},
 		{"SIMKIT_RENEWAL_BASE_URL", s.urls[ProviderTopups]},
 		{"SIMKIT_RENEWAL_KEY", c.RenewalKey},
-		{"SIMKIT_FAKES_ADMIN_URL", s.admin},
 	}
+	// The admin URL comes last: scripts read the lines up to it.
 	if s.certFile != "" {
 		env = append(env, [2]string{"SIMKIT_FAKES_CA_FILE", s.certFile})
 	}
-	return env
+	return append(env, [2]string{"SIMKIT_FAKES_ADMIN_URL", s.admin})
 }
 
 // Partner returns the current Partner fake (a new one after Reset).
