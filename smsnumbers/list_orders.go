@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/paging"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/page"
 )
@@ -45,13 +46,7 @@ func (c *Client) ListOrders(ctx context.Context, p ListOrdersParams, opts ...opt
 // (p.Limit entries) at a time; a break stops it without fetching another
 // page, and an error is yielded once, last.
 func (c *Client) AllOrders(ctx context.Context, p ListOrdersParams, opts ...option.CallOption) iter.Seq2[Order, error] {
-	if err := c.ready(); err != nil {
-		return errSeq[Order](err)
-	}
-	return walk(ctx, p.Cursor, func(ctx context.Context, cursor string) (*page.Page[Order], error) {
-		p.Cursor = cursor
-		return c.ListOrders(ctx, p, opts...)
-	})
+	return paging.All(ctx, c.ListOrders, p, func(p *ListOrdersParams) *string { return &p.Cursor }, opts)
 }
 
 // ListVendorOrdersParams selects one page of the vendor's orders history;
@@ -83,13 +78,7 @@ func (c *Client) ListVendorOrders(ctx context.Context, p ListVendorOrdersParams,
 // (p.Limit entries) at a time; a break stops it without fetching another
 // page, and an error is yielded once, last.
 func (c *Client) AllVendorOrders(ctx context.Context, p ListVendorOrdersParams, opts ...option.CallOption) iter.Seq2[Order, error] {
-	if err := c.ready(); err != nil {
-		return errSeq[Order](err)
-	}
-	return walk(ctx, p.Cursor, func(ctx context.Context, cursor string) (*page.Page[Order], error) {
-		p.Cursor = cursor
-		return c.ListVendorOrders(ctx, p, opts...)
-	})
+	return paging.All(ctx, c.ListVendorOrders, p, func(p *ListVendorOrdersParams) *string { return &p.Cursor }, opts)
 }
 
 // listOrders serves both orders histories, which share parameters and

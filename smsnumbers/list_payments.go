@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/simkit/simkit/internal/paging"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/page"
 )
@@ -58,13 +59,7 @@ func (c *Client) ListPayments(ctx context.Context, p ListPaymentsParams, opts ..
 // (p.Limit entries) at a time; a break stops it without fetching another
 // page, and an error is yielded once, last.
 func (c *Client) AllPayments(ctx context.Context, p ListPaymentsParams, opts ...option.CallOption) iter.Seq2[Payment, error] {
-	if err := c.ready(); err != nil {
-		return errSeq[Payment](err)
-	}
-	return walk(ctx, p.Cursor, func(ctx context.Context, cursor string) (*page.Page[Payment], error) {
-		p.Cursor = cursor
-		return c.ListPayments(ctx, p, opts...)
-	})
+	return paging.All(ctx, c.ListPayments, p, func(p *ListPaymentsParams) *string { return &p.Cursor }, opts)
 }
 
 // ListVendorPaymentsParams selects one page of the vendor's payments
@@ -94,11 +89,5 @@ func (c *Client) ListVendorPayments(ctx context.Context, p ListVendorPaymentsPar
 // (p.Limit entries) at a time; a break stops it without fetching another
 // page, and an error is yielded once, last.
 func (c *Client) AllVendorPayments(ctx context.Context, p ListVendorPaymentsParams, opts ...option.CallOption) iter.Seq2[Payment, error] {
-	if err := c.ready(); err != nil {
-		return errSeq[Payment](err)
-	}
-	return walk(ctx, p.Cursor, func(ctx context.Context, cursor string) (*page.Page[Payment], error) {
-		p.Cursor = cursor
-		return c.ListVendorPayments(ctx, p, opts...)
-	})
+	return paging.All(ctx, c.ListVendorPayments, p, func(p *ListVendorPaymentsParams) *string { return &p.Cursor }, opts)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/paging"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
@@ -164,16 +165,5 @@ func (c *Client) ListOrders(ctx context.Context, p ListOrdersParams, opts ...opt
 // to the last page, fetching a page only when the loop needs it. A break
 // stops it without further requests; an error is yielded once, last.
 func (c *Client) AllOrders(ctx context.Context, p ListOrdersParams, opts ...option.CallOption) iter.Seq2[Order, error] {
-	first := p.Cursor
-	return page.Walk(ctx, func(ctx context.Context, cursor string) ([]Order, string, error) {
-		p.Cursor = cursor
-		if cursor == "" {
-			p.Cursor = first
-		}
-		pg, err := c.ListOrders(ctx, p, opts...)
-		if err != nil {
-			return nil, "", err
-		}
-		return pg.Items, pg.Next, nil
-	})
+	return paging.All(ctx, c.ListOrders, p, func(p *ListOrdersParams) *string { return &p.Cursor }, opts)
 }
