@@ -67,6 +67,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 		Shared:      o.Shared,
 		Header:      http.Header{"Authorization": {"Bearer " + o.Token.Reveal()}},
 		DecodeError: decodeError,
+		Unwrap:      unwrap,
 	})
 	if err != nil {
 		return nil, err

@@ -165,6 +165,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 		Shared:         o.Shared,
 		DefaultLimiter: transport.NewLimiter(rps, 10),
 		DecodeError:    decodeError,
+		Unwrap:         unwrap,
 		DefaultRetry:   DefaultRetryPolicy(),
 		LimitRetry:     limitRetry,
 	})

@@ -12,8 +12,8 @@ import (
 )
 
 const (
-	routeListOrders       = "GET /v1/user/orders"
-	routeListVendorOrders = "GET /v1/vendor/orders"
+	opListOrders       = "GET /v1/user/orders"
+	opListVendorOrders = "GET /v1/vendor/orders"
 )
 
 // ListOrdersParams selects one page of the account's orders history.
@@ -39,7 +39,7 @@ func (c *Client) ListOrders(ctx context.Context, p ListOrdersParams, opts ...opt
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	return listOrders(ctx, c, routeListOrders, p.Category, pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, opts)
+	return listOrders(ctx, c, opListOrders, p.Category, pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, opts)
 }
 
 // AllOrders walks every page of the account's orders of a category lazily, starting at p.Cursor, one page
@@ -71,7 +71,7 @@ func (c *Client) ListVendorOrders(ctx context.Context, p ListVendorOrdersParams,
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	return listOrders(ctx, c, routeListVendorOrders, p.Category, pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, opts)
+	return listOrders(ctx, c, opListVendorOrders, p.Category, pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, opts)
 }
 
 // AllVendorOrders walks every page of the vendor's orders of a category lazily, starting at p.Cursor, one page

@@ -13,8 +13,8 @@ import (
 )
 
 const (
-	routeListPayments       = "GET /v1/user/payments"
-	routeListVendorPayments = "GET /v1/vendor/payments"
+	opListPayments       = "GET /v1/user/payments"
+	opListVendorPayments = "GET /v1/vendor/payments"
 )
 
 // Payment is one movement of the account's (or the vendor's) balance.
@@ -52,7 +52,7 @@ func (c *Client) ListPayments(ctx context.Context, p ListPaymentsParams, opts ..
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	return listPage[Payment](ctx, c, routeListPayments, "/v1/user/payments", pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, nil, opts)
+	return listPage[Payment](ctx, c, opListPayments, "/v1/user/payments", pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, nil, opts)
 }
 
 // AllPayments walks every page of the account's payments lazily, starting at p.Cursor, one page
@@ -82,7 +82,7 @@ func (c *Client) ListVendorPayments(ctx context.Context, p ListVendorPaymentsPar
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	return listPage[Payment](ctx, c, routeListVendorPayments, "/v1/vendor/payments", pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, nil, opts)
+	return listPage[Payment](ctx, c, opListVendorPayments, "/v1/vendor/payments", pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, nil, opts)
 }
 
 // AllVendorPayments walks every page of the vendor's payments lazily, starting at p.Cursor, one page

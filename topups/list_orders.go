@@ -17,7 +17,7 @@ import (
 	"github.com/simkit/simkit/page"
 )
 
-const ordersOp = "GET /customer/v2/orders"
+const opListOrders = "GET /customer/v2/orders"
 
 // Include names related data ListOrders can embed in each order.
 type Include string
@@ -67,7 +67,7 @@ func (p ListOrdersParams) query() (url.Values, error) {
 			switch inc {
 			case IncludeSIMs, IncludeUser, IncludeStatus:
 			default:
-				return nil, apierror.Validation(Provider, ordersOp, "unknown include %q (want sims, user or status)", inc)
+				return nil, apierror.Validation(Provider, opListOrders, "unknown include %q (want sims, user or status)", inc)
 			}
 			names[i] = string(inc)
 		}
@@ -76,9 +76,9 @@ func (p ListOrdersParams) query() (url.Values, error) {
 	switch {
 	case p.CreatedFrom.IsZero() && p.CreatedTo.IsZero():
 	case p.CreatedFrom.IsZero() || p.CreatedTo.IsZero():
-		return nil, apierror.Validation(Provider, ordersOp, "set both CreatedFrom and CreatedTo, or neither")
+		return nil, apierror.Validation(Provider, opListOrders, "set both CreatedFrom and CreatedTo, or neither")
 	case p.CreatedTo.Before(p.CreatedFrom):
-		return nil, apierror.Validation(Provider, ordersOp, "CreatedTo is before CreatedFrom")
+		return nil, apierror.Validation(Provider, opListOrders, "CreatedTo is before CreatedFrom")
 	default:
 		q.Set("filter[created_at]", p.CreatedFrom.Format(time.DateOnly)+" - "+p.CreatedTo.Format(time.DateOnly))
 	}
@@ -87,12 +87,12 @@ func (p ListOrdersParams) query() (url.Values, error) {
 			continue
 		}
 		if why := validate.ID(v); why != "" {
-			return nil, apierror.Validation(Provider, ordersOp, "%s %s", name, why)
+			return nil, apierror.Validation(Provider, opListOrders, "%s %s", name, why)
 		}
 		q.Set(name, v)
 	}
 	if p.ICCID != "" {
-		if err := checkICCID(ordersOp, p.ICCID); err != nil {
+		if err := checkICCID(opListOrders, p.ICCID); err != nil {
 			return nil, err
 		}
 		q.Set("filter[iccid]", p.ICCID)
@@ -102,14 +102,14 @@ func (p ListOrdersParams) query() (url.Values, error) {
 	case OrderTypeSIM, OrderTypeTopup:
 		q.Set("type", string(p.Type))
 	default:
-		return nil, apierror.Validation(Provider, ordersOp, "unknown order type %q (want sim or topup)", p.Type)
+		return nil, apierror.Validation(Provider, opListOrders, "unknown order type %q (want sim or topup)", p.Type)
 	}
 	if p.Limit < 0 || p.Limit > maxLimit {
-		return nil, apierror.Validation(Provider, ordersOp, "limit must be between 0 and %d", maxLimit)
+		return nil, apierror.Validation(Provider, opListOrders, "limit must be between 0 and %d", maxLimit)
 	}
 	if p.Cursor != "" {
 		if n, err := strconv.Atoi(p.Cursor); err != nil || n < 1 {
-			return nil, apierror.Validation(Provider, ordersOp, "cursor must come from Page.Next")
+			return nil, apierror.Validation(Provider, opListOrders, "cursor must come from Page.Next")
 		}
 		q.Set("page", p.Cursor)
 	}
@@ -141,7 +141,7 @@ func (c *Client) ListOrders(ctx context.Context, p ListOrdersParams, opts ...opt
 		Method: http.MethodGet,
 		Path:   "/customer/v2/orders",
 		Query:  q,
-		Op:     ordersOp,
+		Op:     opListOrders,
 	}, &out, opts...); err != nil {
 		return nil, err
 	}

@@ -124,13 +124,7 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 			*call.Response = resp.Response
 		}
 		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-			var derr error
-			if out != nil && len(resp.Body) > 0 {
-				if err := json.Unmarshal(resp.Body, out); err != nil {
-					resp.Ambiguous = true
-					derr = c.Fail(resp, &apierror.Error{Message: "cannot decode response", Kind: ErrBadResponse, Err: err})
-				}
-			}
+			derr := c.unwrapped(resp, out)
 			c.endAttempt(actx, req, op, attempt, astart, resp, derr, "", 0)
 			return resp, attempt, derr
 		}
@@ -319,6 +313,11 @@ func (c *Client) attempt(ctx context.Context, req *Request, op string, attempt i
 		if err := req.Sign(rr.Header, now); err != nil {
 			return nil, &signError{err: err}
 		}
+	} else if c.sign != nil {
+		now = c.now()
+		if err := c.sign(req.method(), req.Path, rr.Header, now); err != nil {
+			return nil, &signError{err: err}
+		}
 	}
 	debug := c.log.Enabled(ctx, slog.LevelDebug)
 	var start time.Time
@@ -370,6 +369,29 @@ func withoutURL(err error, op string) error {
 type signError struct{ err error }
 
 func (e *signError) Error() string { return "signing: " + e.err.Error() }
+
+// unwrapped reads a 2xx answer into out through the provider's Unwrap (or
+// as plain JSON) and returns the call's error when the answer is a refusal
+// or cannot be read. An answer that cannot be read may hide work done, so
+// the response is marked ambiguous.
+func (c *Client) unwrapped(resp *Response, out any) error {
+	var e *apierror.Error
+	switch {
+	case c.unwrap != nil:
+		e = c.unwrap(resp, out)
+	case out != nil && len(resp.Body) > 0:
+		if err := json.Unmarshal(resp.Body, out); err != nil {
+			e = &apierror.Error{Message: "cannot decode response", Kind: ErrBadResponse, Err: err}
+		}
+	}
+	if e == nil {
+		return nil
+	}
+	if errors.Is(e.Kind, ErrBadResponse) {
+		resp.Ambiguous = true
+	}
+	return c.Fail(resp, e)
+}
 
 // errorFor turns a non-2xx response into the typed error.
 func (c *Client) errorFor(resp *Response) error {
