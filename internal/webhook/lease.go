@@ -54,6 +54,9 @@ type Dedupe struct {
 	// Done is how long a handled id is remembered; it must outlast the
 	// provider's whole retry horizon.
 	Done time.Duration
+	// Later retries a done mark the Store refused after the function
+	// succeeded; nil only logs the failure.
+	Later *Later
 }
 
 // DefaultLease and DefaultDone are used when Dedupe's fields are zero;
