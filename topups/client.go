@@ -112,7 +112,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	for _, fn := range optFns {
 		fn(o)
 	}
-	o.Shared = o.Shared.WithDefaults()
+	o.Shared = transport.SharedDefaults(o.Shared)
 	if o.ClientID == "" || o.ClientSecret.IsZero() {
 		return nil, apierror.NotConfigured(Provider)
 	}

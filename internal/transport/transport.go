@@ -73,6 +73,21 @@ type Config struct {
 	LimitRetry func(retry.Policy) retry.Policy
 }
 
+// SharedDefaults returns a copy of s with the defaults that must be shared
+// between the pieces of one client filled in (the store and the clock, so
+// the default store expires keys on the client's clock); New fills the
+// rest.
+func SharedDefaults(s option.Shared) option.Shared {
+	if s.Store == nil {
+		now := s.Now
+		s.Store = store.NewMemory(func(o *store.MemoryOptions) { o.Now = now })
+	}
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	return s
+}
+
 // Client sends requests for one provider. It is safe for concurrent use.
 type Client struct {
 	provider string
