@@ -33,4 +33,3 @@ func TestSharedDefaults(t *testing.T) {
 	mine := store.NewMemory()
 	require.Same(t, mine, SharedDefaults(option.Shared{Store: mine}).Store, "a given store is kept")
 }
-
