@@ -1,106 +1,26 @@
 package simkittest
 
 import (
-	"sync"
 	"time"
+
+	"github.com/simkit/simkit/internal/fakeclock"
 )
 
 // Clock is a fake clock for fakes that serve real clients: it runs with the
 // wall clock, shifted by however far Advance has moved it. Unlike a frozen
 // clock, it keeps a long-running fakes server usable by applications that
 // sign requests with their own time.Now, while Advance still lets a test
-// jump past an order's expiry or a token's lifetime. It is safe for
-// concurrent use; the zero value runs at wall time.
-type Clock struct {
-	mu     sync.Mutex
-	offset time.Duration
-	// wall is the underlying time source; nil means time.Now.
-	wall func() time.Time
-	// timers wait for a time on this clock (After); Advance fires the
-	// ones it moves past, the wall clock the rest.
-	timers []*clockTimer
-}
-
-// clockTimer is one After channel and the clock time it fires at.
-type clockTimer struct {
-	at   time.Time
-	ch   chan time.Time
-	wall *time.Timer
-}
+// jump past an order's expiry or a token's lifetime. Its methods: Now
+// (pass the method value as a fake's or Config's Now), Advance(d) (moves
+// it forward; a negative d is ignored, and timers it passes fire), After(d)
+// (a channel that fires after d of this clock's time: the fakes' webhook
+// retries and automatic deliveries wait on it) and Offset (how far
+// Advance has moved it). It is safe for concurrent use; the zero value
+// runs at wall time.
+type Clock = fakeclock.Clock
 
 // NewClock returns a clock at wall time over the time source wall (nil:
 // time.Now); tests pass a fixed source to get a deterministic clock.
 func NewClock(wall func() time.Time) *Clock {
-	return &Clock{wall: wall}
-}
-
-// Now returns the clock's current time. Pass the method value (c.Now) as a
-// fake's or Config's Now.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.wallNow().Add(c.offset)
-}
-
-// Advance moves the clock forward by d (a negative d is ignored: fake time
-// never runs backwards, as real time does not) and returns the new time.
-func (c *Clock) Advance(d time.Duration) time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if d > 0 {
-		c.offset += d
-	}
-	now := c.wallNow().Add(c.offset)
-	c.fireLocked(now)
-	return now
-}
-
-// After returns a channel that receives the clock's time once d has
-// passed on this clock: by waiting, or at once when Advance moves past
-// it. The fakes schedule webhook retries and automatic deliveries with
-// it, so a test that advances the clock makes them fire.
-func (c *Clock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	t := &clockTimer{at: c.wallNow().Add(c.offset).Add(d), ch: make(chan time.Time, 1)}
-	if d <= 0 {
-		t.ch <- t.at
-		return t.ch
-	}
-	c.timers = append(c.timers, t)
-	t.wall = time.AfterFunc(d, func() {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		c.fireLocked(c.wallNow().Add(c.offset))
-	})
-	return t.ch
-}
-
-// fireLocked sends on every timer due at now and forgets it.
-func (c *Clock) fireLocked(now time.Time) {
-	keep := c.timers[:0]
-	for _, t := range c.timers {
-		if now.Before(t.at) {
-			keep = append(keep, t)
-			continue
-		}
-		t.wall.Stop()
-		t.ch <- now
-	}
-	clear(c.timers[len(keep):])
-	c.timers = keep
-}
-
-// Offset returns how far Advance has moved the clock ahead of wall time.
-func (c *Clock) Offset() time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.offset
-}
-
-func (c *Clock) wallNow() time.Time {
-	if c.wall == nil {
-		return time.Now()
-	}
-	return c.wall()
+	return fakeclock.New(wall)
 }
