@@ -307,3 +307,49 @@ func TestTriggeredWebhooksAreSigned(t *testing.T) {
 	code, _ = adminDo(t, srv, nil, http.MethodPost, "/webhooks/partner/trigger", `{"event":"order.created"}`)
 	require.Equal(t, http.StatusBadRequest, code)
 }
+
+func TestClockAdvanceDeliversAndExpiresTokens(t *testing.T) {
+	delivered := make(chan struct{}, 4)
+	hook := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { delivered <- struct{}{} }))
+	defer hook.Close()
+	wall := func() time.Time { return time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC) }
+	srv := newServer(t, ServerConfig{Wall: wall, Fakes: Config{ESIMStory: ESIMStoryFakeConfig{
+		AutoDeliver: true, DeliveryDelay: time.Hour, WebhookURL: hook.URL,
+	}}})
+	_, err := srv.ESIMStory().OrderOutside(ESIMStoryOutside{Qty: 2, Withhold: 1})
+	require.NoError(t, err)
+	select {
+	case <-delivered:
+		t.Fatal("delivered before the delay passed on the fake clock")
+	default:
+	}
+	code, _ := adminDo(t, srv, nil, http.MethodPost, "/clock/advance", `{"by":"1h","provider":"esimstory"}`)
+	require.Equal(t, http.StatusOK, code)
+	<-delivered
+	srv.ESIMStory().Flush()
+	require.Len(t, srv.ESIMStory().Deliveries(), 1, "the withheld unit never comes")
+
+	// A top-up token lives 24 hours of the fake's clock.
+	form := strings.NewReader("client_id=" + FakeTopupsClientID + "&client_secret=" + FakeTopupsClientSecret + "&grant_type=client_credentials")
+	resp, err := http.Post(srv.URL(ProviderTopups)+"/v2/token", "application/x-www-form-urlencoded", form)
+	require.NoError(t, err)
+	var tok struct {
+		Data struct {
+			AccessToken string `json:"access_token"`
+		} `json:"data"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&tok))
+	_ = resp.Body.Close()
+	orders := func() int {
+		req, err := http.NewRequest(http.MethodGet, srv.URL(ProviderTopups)+"/v2/orders", nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+tok.Data.AccessToken)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		_ = resp.Body.Close()
+		return resp.StatusCode
+	}
+	require.Equal(t, http.StatusOK, orders())
+	adminDo(t, srv, nil, http.MethodPost, "/clock/advance", `{"by":"24h","provider":"topups"}`)
+	require.Equal(t, http.StatusUnauthorized, orders(), "expired on the driven clock")
+}
