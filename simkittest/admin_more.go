@@ -235,7 +235,7 @@ func (a *admin) triggerPartner(w http.ResponseWriter, orderID string) {
 	switch {
 	case errors.Is(err, ErrNoOrder):
 		adminError(w, http.StatusNotFound, "no order "+orderID)
-	case errors.Is(err, ErrNoTarget):
+	case errors.Is(err, ErrNoWebhookTarget):
 		adminError(w, http.StatusConflict, "no webhook URL: PUT /webhooks/partner first")
 	default:
 		a.triggered(w, ProviderPartner, "order.status_changed", orderID, key)

@@ -2,7 +2,6 @@ package simkittest
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http/httptest"
 
@@ -31,10 +30,6 @@ type PartnerOutsideOrder struct {
 	Status string `json:"status"`
 }
 
-// ErrOutsideOrder is returned when an outside order cannot be placed (an
-// unknown SKU, a used external id, no balance); the error says which.
-var ErrOutsideOrder = errors.New("simkittest: outside order refused")
-
 // PlaceOutsideOrder charges the account for an order another client
 // made, through the same rules as POST /orders (balance, stock, unique
 // external id), and leaves it in o.Status.
@@ -47,7 +42,7 @@ func (f *PartnerFake) PlaceOutsideOrder(o PartnerOutsideOrder) (PartnerOrder, er
 		o.Status = PartnerStatusCompleted
 	case PartnerStatusCompleted, PartnerStatusProcessing, PartnerStatusPartial:
 	default:
-		return PartnerOrder{}, fmt.Errorf("%w: status must be completed, processing or partially_completed", ErrOutsideOrder)
+		return PartnerOrder{}, fmt.Errorf("%w: status must be completed, processing or partially_completed", ErrOutsideCall)
 	}
 	if o.Quantity == 0 {
 		o.Quantity = 1
@@ -56,7 +51,7 @@ func (f *PartnerFake) PlaceOutsideOrder(o PartnerOutsideOrder) (PartnerOrder, er
 		}
 	}
 	if o.Status == PartnerStatusPartial && o.Quantity < 2 {
-		return PartnerOrder{}, fmt.Errorf("%w: a partial order needs a quantity of at least 2", ErrOutsideOrder)
+		return PartnerOrder{}, fmt.Errorf("%w: a partial order needs a quantity of at least 2", ErrOutsideCall)
 	}
 	if o.SKUID == "" {
 		o.SKUID = f.firstFixedSKU()
@@ -68,7 +63,7 @@ func (f *PartnerFake) PlaceOutsideOrder(o PartnerOutsideOrder) (PartnerOrder, er
 			Message string `json:"message"`
 		}
 		_ = json.Unmarshal(rec.Body.Bytes(), &body)
-		return PartnerOrder{}, fmt.Errorf("%w: %d %s", ErrOutsideOrder, rec.Code, body.Message)
+		return PartnerOrder{}, fmt.Errorf("%w: %d %s", ErrOutsideCall, rec.Code, body.Message)
 	}
 	if o.Status == PartnerStatusPartial {
 		f.partial(o.ExternalID)

@@ -33,8 +33,9 @@ type SMSOutsidePayout struct {
 	Receiver string          `json:"receiver"`
 }
 
-// ErrOutsideCall is returned when a call made outside the client under
-// test is refused by the fake; the error carries the provider's text.
+// ErrOutsideCall is returned when a call made as another client (an
+// outside order, top-up, buy or payout) is refused by the fake's rules (an
+// unknown SKU, a used id, no balance or stock); the error says which.
 var ErrOutsideCall = errors.New("simkittest: outside call refused")
 
 // BuyOutside buys an activation as another client would, through the

@@ -14,8 +14,8 @@ import (
 // issued, and by DeliverAll for an unknown external_order_id.
 var ErrUnknownTopup = errors.New("simkittest: unknown eSIM Story topup or order")
 
-// ErrNoWebhookTarget is returned by Deliver when no webhook URL or handler
-// is configured.
+// ErrNoWebhookTarget is returned by the eSIM Story fake's Deliver and the
+// Partner fake's Announce when no webhook URL or handler is configured.
 var ErrNoWebhookTarget = errors.New("simkittest: no webhook URL or handler configured")
 
 // esimDeliveryBody is the documented delivery webhook body, fields in the

@@ -75,7 +75,9 @@ type PartnerFakeConfig struct {
 //
 // What it does not model: locales (texts are English whatever locale is
 // asked), reserved amounts (always 0), the pricelist's undocumented extra
-// fields beyond the SKU's, rate limits, and partial completion.
+// fields beyond the SKU's, rate limits, and partial completion of orders
+// placed through the API (PlaceOutsideOrder can leave an order partially
+// completed).
 type PartnerFake struct {
 	cfg    PartnerFakeConfig
 	now    func() time.Time

@@ -2,7 +2,6 @@ package simkittest
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 )
 
@@ -98,9 +97,6 @@ func (f *PartnerFake) hasTarget() bool {
 	return !f.hook.empty()
 }
 
-// ErrNoTarget is returned by Announce when no webhook URL or handler is set.
-var ErrNoTarget = errors.New("simkittest: no webhook URL or handler set")
-
 // Announce sends order.status_changed for an order's current status now,
 // as a new event (a fresh idempotency key, correctly signed, retried on
 // failure like every delivery), and returns its idempotency key.
@@ -117,7 +113,7 @@ func (f *PartnerFake) Announce(orderID string) (string, error) {
 	case !ok:
 		return "", ErrNoOrder
 	case empty:
-		return "", ErrNoTarget
+		return "", ErrNoWebhookTarget
 	}
 	return f.notify(snap), nil
 }
