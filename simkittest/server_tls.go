@@ -71,5 +71,8 @@ func writeCert(path string, certPEM []byte) error {
 	if err := os.WriteFile(path, certPEM, 0o644); err != nil {
 		return fmt.Errorf("simkittest: cannot write the certificate: %w", err)
 	}
+	// Readable by every client (another user, a container with the file
+	// mounted) even when the file existed with tighter permissions.
+	_ = os.Chmod(path, 0o644)
 	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -64,7 +63,7 @@ func runFakes(ctx context.Context, args []string, stdout, stderr io.Writer, look
 	fs.StringVar(&f.adminToken, "admin-token", "", "bearer token the admin API requires (default $SIMKIT_FAKES_ADMIN_TOKEN; random off loopback)")
 	fs.BoolVar(&f.tls, "tls", false, "serve HTTPS with a certificate made at start")
 	fs.BoolVar(&f.http2, "http2", false, "serve HTTPS with HTTP/2 (implies --tls)")
-	fs.StringVar(&f.certFile, "cert-file", "", "where --tls writes the certificate for clients to trust (default simkit-fakes-cert.pem in the temp dir)")
+	fs.StringVar(&f.certFile, "cert-file", "", "where --tls writes the certificate for clients to trust (default a new simkit-fakes-cert-*.pem in the temp dir, removed at exit)")
 	fs.StringVar(&f.state, "state", "", "JSON state file to start from (as saved from the admin API's GET /state)")
 	fs.StringVar(&f.seed, "seed", "", "JSON file with starting data (balances, catalog size, manual completion, webhook URLs; see README)")
 	fs.StringVar(&f.envFile, "env-file", "", "also write the variables to this file as KEY=value lines (docker compose env_file)")
@@ -79,6 +78,18 @@ func runFakes(ctx context.Context, args []string, stdout, stderr io.Writer, look
 	if err != nil {
 		fmt.Fprintf(stderr, "simkit fakes: %v\n", err)
 		return exitUsage
+	}
+	if sc.TLS && sc.CertFile == "" {
+		// A file of this run's own, so two servers never overwrite each
+		// other's certificate; removed when the server stops.
+		tmp, err := os.CreateTemp("", "simkit-fakes-cert-*.pem")
+		if err != nil {
+			fmt.Fprintf(stderr, "simkit fakes: cannot create the certificate file: %v\n", err)
+			return exitFail
+		}
+		_ = tmp.Close()
+		sc.CertFile = tmp.Name()
+		defer os.Remove(sc.CertFile)
 	}
 	srv, err := simkittest.NewServer(sc)
 	if err != nil {
@@ -124,12 +135,7 @@ func runFakes(ctx context.Context, args []string, stdout, stderr io.Writer, look
 // serverConfig turns the flags into the server's configuration.
 func (f fakesFlags) serverConfig() (simkittest.ServerConfig, error) {
 	sc := simkittest.ServerConfig{Host: f.host, PublicHost: f.publicHost, TLS: f.tls || f.http2, HTTP2: f.http2, AdminToken: f.adminToken}
-	if sc.TLS {
-		sc.CertFile = f.certFile
-		if sc.CertFile == "" {
-			sc.CertFile = filepath.Join(os.TempDir(), "simkit-fakes-cert.pem")
-		}
-	}
+	sc.CertFile = f.certFile
 	if f.seed != "" {
 		cfg, err := loadSeed(f.seed)
 		if err != nil {
