@@ -77,3 +77,19 @@ func TestSMSBuyRefusesUnreadableMaxPrice(t *testing.T) {
 	require.Equal(t, http.StatusOK, status, body)
 	require.Contains(t, body, `"id"`, "a plain price buys")
 }
+
+// The official Airalo SDKs call /v2/...; the top-up fake answers there
+// with the same shapes as under the seed's /customer/v2.
+func TestTopupsAnswersUnderTheOfficialSDKsV2Prefix(t *testing.T) {
+	e := newTopupsEnv(t, nil)
+	tok := e.token()
+	for _, path := range []string{"/sims/" + TopupsSeedICCID + "/topups", "/orders?include=sims,status"} {
+		seed := e.send(http.MethodGet, "/customer/v2"+path, tok, nil, "")
+		official := e.send(http.MethodGet, "/v2"+path, tok, nil, "")
+		require.Equal(t, http.StatusOK, seed.status, seed.body)
+		require.Equal(t, seed.status, official.status, path)
+		require.Equal(t, seed.json(t)["data"], official.json(t)["data"], path)
+	}
+	r := e.send(http.MethodPost, "/v2/token", "", map[string]string{"client_id": topupsTestID, "client_secret": topupsTestSecret, "grant_type": "client_credentials"}, "")
+	require.Equal(t, http.StatusOK, r.status, r.body)
+}
