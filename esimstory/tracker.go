@@ -22,7 +22,8 @@ const (
 	// deliveries recorded by another replica.
 	DefaultTrackerPoll = time.Second
 	// DefaultTrackerPrefix namespaces the tracker's keys in a shared store.
-	DefaultTrackerPrefix = "simkit:esimstory:track:"
+	// The Store adds its own namespace (redisstore.Options.Prefix).
+	DefaultTrackerPrefix = "esimstory:track:"
 )
 
 // Labels of the tracker's own errors (they come from the store, not from

@@ -182,6 +182,20 @@ func (c *Client) attemptError(ctx context.Context, op string, err error, ambiguo
 	return nil
 }
 
+// answerAttrs appends to attrs what an answer told us: its status, and its
+// request id when it had one. A retry after a transport error had no
+// answer, so it logs neither (a status=0 would read as if one came).
+func answerAttrs(resp *Response, attrs ...slog.Attr) []slog.Attr {
+	if resp == nil {
+		return attrs
+	}
+	attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	if resp.RequestID != "" {
+		attrs = append(attrs, slog.String("request_id", resp.RequestID))
+	}
+	return attrs
+}
+
 // errOr returns typed when set, else raw: an interface holding a nil
 // pointer would not compare equal to nil.
 func errOr(typed error, raw error) error {
@@ -195,13 +209,8 @@ func errOr(typed error, raw error) error {
 // typed error if the caller gives up meanwhile. resp is the answer being
 // retried, nil when none came.
 func (c *Client) backoff(ctx context.Context, policy retry.Policy, op string, attempt int, resp *Response, wait time.Duration, ambiguous bool) error {
-	status, reqID := 0, ""
-	if resp != nil {
-		status, reqID = resp.StatusCode, resp.RequestID
-	}
-	c.log.LogAttrs(ctx, slog.LevelWarn, "simkit: retrying",
-		slog.String("route", op), slog.Int("attempt", attempt), slog.Int("status", status),
-		slog.String("request_id", reqID), slog.Duration("wait", wait))
+	c.log.LogAttrs(ctx, slog.LevelWarn, "simkit: retrying", answerAttrs(resp,
+		slog.String("route", op), slog.Int("attempt", attempt), slog.Duration("wait", wait))...)
 	if err := policy.Wait(ctx, wait); err != nil {
 		return &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by context during backoff", Kind: contextKind(err), Err: err, Ambiguous: ambiguous}
 	}
@@ -345,9 +354,8 @@ func (c *Client) attempt(ctx context.Context, req *Request, op string, attempt i
 	resp.RequestID = resp.Header.Get(c.reqIDHdr)
 	resp.RateLimit = parseRateLimit(resp.Header, now, c.now)
 	if debug {
-		c.log.LogAttrs(ctx, slog.LevelDebug, "simkit: attempt",
-			slog.String("route", op), slog.Int("attempt", attempt), slog.Int("status", resp.StatusCode),
-			slog.String("request_id", resp.RequestID), slog.Duration("took", time.Since(start)))
+		c.log.LogAttrs(ctx, slog.LevelDebug, "simkit: attempt", answerAttrs(resp,
+			slog.String("route", op), slog.Int("attempt", attempt), slog.Duration("took", time.Since(start)))...)
 	}
 	return resp, nil
 }
