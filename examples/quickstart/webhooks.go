@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -114,7 +113,7 @@ func (h *webhooks) waitPartnerEvent(ctx context.Context, orderID string) error {
 		select {
 		case <-changed:
 		case <-ctx.Done():
-			return errors.Join(errors.New("no order.status_changed webhook arrived"), ctx.Err())
+			return fmt.Errorf("no order.status_changed webhook arrived: %w", ctx.Err())
 		}
 	}
 }
