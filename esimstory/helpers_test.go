@@ -54,7 +54,7 @@ func (c *fakeClock) Advance(d time.Duration) {
 func testClient(t *testing.T, mt *httpmock.MockTransport, clock *fakeClock, fns ...func(*esimstory.Options)) *esimstory.Client {
 	t.Helper()
 	base := []func(*esimstory.Options){func(o *esimstory.Options) {
-		o.AccessKey = testAccessKey
+		o.AccessKey = signing.NewSecret(testAccessKey)
 		o.SecretKey = testSecret
 		o.Transport = mt
 		o.Now = clock.Now

@@ -361,8 +361,9 @@ func (t *Tracker) Progress(ctx context.Context, externalOrderID string) (deliver
 // *simkit.Error, so errors.Is(err, context.DeadlineExceeded) works) when
 // ctx ends first. Deliveries recorded in this process wake it at once;
 // those recorded by other replicas are seen at the next poll. An order
-// whose CreateOrder ended in simkit.ErrOutcomeUnknown is waited for too:
-// if it exists, its deliveries arrive and fill its units.
+// whose CreateOrder failed with its outcome open (the error's Ambiguous is
+// set; CreateOrder never answers ErrOutcomeUnknown) is waited for too: if
+// it exists, its deliveries arrive and fill its units.
 //
 // Each read of the order is reported to the Observer as a check, with the
 // units delivered and expected, and the wait's end as received or the

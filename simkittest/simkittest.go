@@ -234,7 +234,7 @@ func (e *Env) ESIMStoryOptions(o *esimstory.Options) {
 	if e.Config.Transport != nil {
 		o.Transport = e.Config.Transport
 	}
-	o.AccessKey = e.Config.ESIMStoryAccessKey
+	o.AccessKey = signing.NewSecret(e.Config.ESIMStoryAccessKey)
 	o.SecretKey = signing.NewSecret(e.Config.ESIMStorySecretKey)
 }
 

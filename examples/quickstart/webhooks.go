@@ -120,6 +120,6 @@ func (h *webhooks) waitPartnerEvent(ctx context.Context, orderID string) error {
 
 // onESIM is the eSIM Story webhook function: called once per unit.
 func (h *webhooks) onESIM(_ context.Context, d *esimstory.Delivery) error {
-	h.out.step("esimstory", "webhook: unit %s delivered (ICCID %s)", d.TopupID, d.ICCID)
+	h.out.step("esimstory", "webhook: unit %s delivered (ICCID %s)", d.TopupID, simkit.Mask(d.ICCID))
 	return nil
 }

@@ -146,6 +146,6 @@ func run(ctx context.Context, w io.Writer, c *topups.Client, iccid, email string
 	if err != nil {
 		return fmt.Errorf("renewal of %s: %w", email, err)
 	}
-	fmt.Fprintf(w, "renewal of %s: %s\n", email, res.Message)
+	fmt.Fprintf(w, "renewal of %s: %s\n", simkit.Mask(email), res.Message)
 	return nil
 }
