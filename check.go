@@ -56,6 +56,27 @@ type CheckResult struct {
 	Err error
 }
 
+// String renders the result on one line, without any secret:
+// "partner secret: ok: how it was checked (1.8ms, request fake-partner-3)".
+func (r CheckResult) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: %s", r.Provider, r.Credential, r.Status)
+	if r.Detail != "" {
+		b.WriteString(": ")
+		b.WriteString(r.Detail)
+	}
+	if r.Latency > 0 || r.RequestID != "" {
+		b.WriteString(" (")
+		b.WriteString(r.Latency.Round(100 * time.Microsecond).String())
+		if r.RequestID != "" {
+			b.WriteString(", request ")
+			b.WriteString(r.RequestID)
+		}
+		b.WriteString(")")
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
 // Check verifies the credentials of every provider opts configure, without
 // moving money, and says plainly which it could not verify:
 //
