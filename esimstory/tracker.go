@@ -392,7 +392,7 @@ func (t *Tracker) Wait(ctx context.Context, externalOrderID string) ([]Delivery,
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			err := &apierror.Error{Provider: Provider, Op: opWait, Message: "wait ended by context", Err: ctx.Err()}
+			err := &apierror.Error{Provider: Provider, Op: opWait, Message: "wait ended by the caller's context", Err: ctx.Err()}
 			w.Done(ctx, "", "", err)
 			return nil, err
 		case <-ch:

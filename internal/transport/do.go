@@ -86,7 +86,7 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			// A caller that already gave up sends nothing.
-			return nil, attempt - 1, &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by context", Kind: contextKind(err), Err: err, Ambiguous: ambiguous}
+			return nil, attempt - 1, &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by the caller's context", Kind: contextKind(err), Err: err, Ambiguous: ambiguous}
 		}
 		actx, astart := c.startAttempt(ctx, req, op, attempt, waited)
 		resp, err := c.attempt(actx, req, op, attempt, u, body, ctype, call.Header, timeout)
@@ -101,7 +101,7 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 			if retry {
 				wait, reason = policy.Backoff(attempt, false), observe.RetryNetwork
 			} else if final == nil {
-				final = &apierror.Error{Provider: c.provider, Op: op, Message: "request failed", Kind: apierror.ErrUnavailable, Err: err, Ambiguous: ambiguous}
+				final = &apierror.Error{Provider: c.provider, Op: op, Message: failedMessage(err, timeout), Kind: apierror.ErrUnavailable, Err: err, Ambiguous: ambiguous}
 			}
 			c.endAttempt(actx, req, op, attempt, astart, nil, errOr(final, err), reason, wait)
 			if !retry {
@@ -164,7 +164,7 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 // the policy may retry.
 func (c *Client) attemptError(ctx context.Context, op string, err error, ambiguous bool) error {
 	if ctx.Err() != nil {
-		return &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by context", Kind: contextKind(ctx.Err()), Err: ctx.Err(), Ambiguous: ambiguous}
+		return &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by the caller's context", Kind: contextKind(ctx.Err()), Err: ctx.Err(), Ambiguous: ambiguous}
 	}
 	var se *signError
 	if errors.As(err, &se) {
@@ -196,6 +196,16 @@ func answerAttrs(resp *Response, attrs ...slog.Attr) []slog.Attr {
 	return attrs
 }
 
+// failedMessage says which limit ended a failed attempt when it was the
+// per-attempt Timeout (the caller's context was still live), so it is not
+// read as the caller's own deadline.
+func failedMessage(err error, timeout time.Duration) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "attempt timed out after " + timeout.String() + " (the per-attempt Timeout)"
+	}
+	return "request failed"
+}
+
 // errOr returns typed when set, else raw: an interface holding a nil
 // pointer would not compare equal to nil.
 func errOr(typed error, raw error) error {
@@ -212,7 +222,7 @@ func (c *Client) backoff(ctx context.Context, policy retry.Policy, op string, at
 	c.log.LogAttrs(ctx, slog.LevelWarn, "simkit: retrying", answerAttrs(resp,
 		slog.String("route", op), slog.Int("attempt", attempt), slog.Duration("wait", wait))...)
 	if err := policy.Wait(ctx, wait); err != nil {
-		return &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by context during backoff", Kind: contextKind(err), Err: err, Ambiguous: ambiguous}
+		return &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by the caller's context during backoff", Kind: contextKind(err), Err: err, Ambiguous: ambiguous}
 	}
 	return nil
 }
