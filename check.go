@@ -227,10 +227,15 @@ func checkSigned(ctx context.Context, r *CheckResult, opts []Option, p signedPro
 		// that credential is wrong, whatever the secret is.
 		r.fail(control)
 		return
-	case !signatureRefused(control):
+	case !signatureRefused(control) && pastAuthentication(control):
 		r.Status, r.RequestID = CheckUnverified, resp.RequestID
 		r.Detail = fmt.Sprintf("not verified: the provider did not refuse a wrongly signed probe for its signature (%s), so no refusal proves the %s",
 			control.Error(), p.what())
+		return
+	case !signatureRefused(control):
+		// No answer, a server error, a rate limit: nothing was proved,
+		// and the provider is not answering as it should.
+		r.fail(control)
 		return
 	}
 	resp = option.Response{}

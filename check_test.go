@@ -93,6 +93,17 @@ func TestCheckSecretUnverifiedWhenTheProviderChecksProductsFirst(t *testing.T) {
 	}
 }
 
+// A provider that does not answer the probe fails the check; it is not
+// "unverified", which means the provider answered and proved nothing.
+func TestCheckSecretFailsWhenTheProviderDoesNotAnswer(t *testing.T) {
+	env := simkittest.New(t)
+	env.Faults.Add(simkittest.Fault{Provider: simkittest.ProviderPartner, Method: http.MethodPost, Path: "/orders", Kind: simkittest.Status, Status: 503})
+	rs, err := simkit.Check(context.Background(), simkit.WithPartner(env.PartnerOptions))
+	require.NoError(t, err)
+	require.Equal(t, simkit.CheckFailed, statuses(rs)["partner secret"], "%+v", rs)
+	require.Equal(t, simkit.CheckOK, statuses(rs)["partner token"])
+}
+
 // Three checks in a row sharing the fleet's Store take at most one top-up
 // token: the provider issues three a minute to the whole account.
 func TestCheckTakesAtMostOneTokenWithASharedStore(t *testing.T) {
