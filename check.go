@@ -2,9 +2,7 @@ package simkit
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,6 +11,7 @@ import (
 	"time"
 
 	"github.com/simkit/simkit/esimstory"
+	"github.com/simkit/simkit/internal/randid"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/partner"
@@ -289,14 +288,14 @@ func (partnerProbe) send(ctx context.Context, opts []Option, resp *option.Respon
 		return err
 	}
 	_, err = c.Partner.CreateOrder(ctx, partner.CreateOrderParams{
-		ExternalID: "simkit-check-" + randomHex(8),
+		ExternalID: "simkit-check-" + randid.Hex(8),
 		Item:       partner.OrderItemParams{SKUID: randomUUID()},
 	}, option.WithResponse(resp))
 	return err
 }
 
 func (partnerProbe) wrongSecret() Option {
-	return WithPartner(func(o *partner.Options) { o.Secret = signing.NewSecret(randomHex(16)) })
+	return WithPartner(func(o *partner.Options) { o.Secret = signing.NewSecret(randid.Hex(16)) })
 }
 
 func (partnerProbe) what() string { return "secret" }
@@ -310,7 +309,7 @@ func (esimProbe) send(ctx context.Context, opts []Option, resp *option.Response)
 		return err
 	}
 	_, err = c.ESIMStory.CreateOrder(ctx, esimstory.CreateOrderParams{
-		ExternalOrderID: "simkit-check-" + randomHex(8),
+		ExternalOrderID: "simkit-check-" + randid.Hex(8),
 		Products:        []esimstory.OrderProductParams{{OptionID: randomUUID(), Qty: 1}},
 	}, option.WithResponse(resp))
 	return err
@@ -318,7 +317,7 @@ func (esimProbe) send(ctx context.Context, opts []Option, resp *option.Response)
 
 func (esimProbe) wrongSecret() Option {
 	return WithESIMStory(func(o *esimstory.Options) {
-		o.SecretKey = signing.NewSecret(base64.StdEncoding.EncodeToString([]byte(randomHex(16))))
+		o.SecretKey = signing.NewSecret(base64.StdEncoding.EncodeToString([]byte(randid.Hex(16))))
 	})
 }
 
@@ -377,17 +376,11 @@ func (g *tokenGuard) RoundTrip(req *http.Request) (*http.Response, error) {
 	return g.base.RoundTrip(req)
 }
 
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
-	return hex.EncodeToString(b)
-}
-
 // randomUUID is a version 4 UUID: a product id no catalog holds.
 func randomUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	u, err := randid.UUID()
+	if err != nil {
+		return "00000000-0000-4000-8000-000000000000" // crypto/rand failed: still no product
+	}
+	return u
 }

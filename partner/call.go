@@ -3,12 +3,16 @@ package partner
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/jsonx"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/page"
+	"github.com/simkit/simkit/signing"
 )
 
 // envelope is the wrapper every Partner answer comes in. The error side is
@@ -30,24 +34,36 @@ type meta struct {
 	NextCursor jsonx.String `json:"next_cursor"`
 }
 
-// call sends req and unwraps the envelope into data and meta. A 2xx answer
-// with success:false is an error too.
-func call[T any](ctx context.Context, c *Client, req *transport.Request, opts []option.CallOption) (T, meta, error) {
-	var env envelope[T]
-	resp, err := c.t.Do(ctx, req, &env, opts...)
-	if err != nil {
-		var zero T
-		return zero, meta{}, err
+// refused reports an answer that says success:false.
+func (e *envelope[T]) refused() bool { return e.Success != nil && !*e.Success }
+
+// unwrap is the transport's Unwrap hook: it decodes a 2xx answer into out
+// (an *envelope[T]). A 2xx answer with success:false is an error too: a
+// refusal without an error status, answered the same way again, so its
+// kind is ErrValidation unless the error body says otherwise.
+func unwrap(resp *transport.Response, out any) *apierror.Error {
+	if out == nil || len(resp.Body) == 0 {
+		return nil
 	}
-	if env.Success != nil && !*env.Success {
+	if err := json.Unmarshal(resp.Body, out); err != nil {
+		return &apierror.Error{Message: "cannot decode response", Kind: apierror.ErrBadResponse, Err: err}
+	}
+	if env, ok := out.(interface{ refused() bool }); ok && env.refused() {
 		e := decodeError(resp)
 		if e.Kind == nil {
-			// A refusal without an error status: the request was answered
-			// and will be answered the same way again.
 			e.Kind = apierror.ErrValidation
 		}
+		return e
+	}
+	return nil
+}
+
+// call sends req and returns the envelope's data and meta.
+func call[T any](ctx context.Context, c *Client, req *transport.Request, opts []option.CallOption) (T, meta, error) {
+	var env envelope[T]
+	if _, err := c.t.Do(ctx, req, &env, opts...); err != nil {
 		var zero T
-		return zero, meta{}, c.t.Fail(resp, e)
+		return zero, meta{}, err
 	}
 	return env.Data, env.Meta, nil
 }
@@ -60,4 +76,16 @@ func listPage[T any](ctx context.Context, c *Client, req *transport.Request, opt
 		return nil, err
 	}
 	return &page.Page[T]{Items: items, Next: string(m.NextCursor)}, nil
+}
+
+// signedAt is the per-attempt signer of a money call: X-Timestamp is the
+// attempt's clock reading and X-Signature what sig makes of it, so a
+// retry carries a fresh pair.
+func signedAt(sig func(ts int64) string) func(http.Header, time.Time) error {
+	return func(h http.Header, now time.Time) error {
+		ts := now.Unix()
+		h.Set(signing.HeaderTimestamp, strconv.FormatInt(ts, 10))
+		h.Set(signing.HeaderSignature, sig(ts))
+		return nil
+	}
 }

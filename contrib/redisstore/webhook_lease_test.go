@@ -13,6 +13,7 @@ import (
 
 	"github.com/simkit/simkit/partner"
 	"github.com/simkit/simkit/signing"
+	"github.com/simkit/simkit/simkittest"
 )
 
 // TestFailClosedRedisDiesDuringFailingHandler: the function fails while
@@ -20,8 +21,7 @@ import (
 // before the provider's +10 s retry, which is then handled.
 func TestFailClosedRedisDiesDuringFailingHandler(t *testing.T) {
 	srv := startDurableRedis(t)
-	clock := &fleetClock{}
-	clock.ns.Store(time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC).UnixNano())
+	clock := newFleetClock(time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC))
 	st := New(srv.client(), func(o *Options) { o.RetryEvery = 10 * time.Millisecond })
 	var calls, handled atomic.Int32
 	h, err := partner.NewWebhookHandler(signing.NewSecret(fleetSecret), func(context.Context, *partner.WebhookEvent) error {
@@ -35,7 +35,7 @@ func TestFailClosedRedisDiesDuringFailingHandler(t *testing.T) {
 	require.NoError(t, err)
 	signer := signing.NewSigner([]byte(fleetSecret))
 	deliver := func() int {
-		req, err := signer.NewPartnerWebhookRequest("http://h.invalid/", webhookBody("dead0000-0000-4000-8000-000000000001"), clock.Now())
+		req, err := simkittest.NewPartnerWebhookRequest(signer, "http://h.invalid/", webhookBody("dead0000-0000-4000-8000-000000000001"), clock.Now())
 		require.NoError(t, err)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)

@@ -5,14 +5,14 @@ package flight
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/simkit/simkit/internal/randid"
+	"github.com/simkit/simkit/internal/storelock"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/retry"
 	"github.com/simkit/simkit/store"
@@ -48,6 +48,8 @@ type call struct {
 	val     []byte
 	fetched bool
 	err     error
+	// waiters counts the callers blocked on this load; g.mu guards it.
+	waiters int
 }
 
 // New returns a Group over st. lockTTL bounds how long one replica may hold
@@ -60,9 +62,7 @@ func New(st store.Store, lockTTL, poll time.Duration, opts ...func(*Options)) *G
 	if poll <= 0 {
 		poll = 50 * time.Millisecond
 	}
-	var rnd [8]byte
-	_, _ = rand.Read(rnd[:])
-	g := &Group{store: st, lockTTL: lockTTL, poll: poll, id: hex.EncodeToString(rnd[:]) + ":", calls: make(map[string]*call)}
+	g := &Group{store: st, lockTTL: lockTTL, poll: poll, id: randid.Hex(8) + ":", calls: make(map[string]*call)}
 	for _, fn := range opts {
 		fn(&g.o)
 	}
@@ -92,14 +92,17 @@ func (g *Group) LoadNamed(ctx context.Context, name, key string, fetch func(cont
 	for {
 		g.mu.Lock()
 		if c, ok := g.calls[key]; ok {
+			c.waiters++
 			g.mu.Unlock()
 			start := time.Now()
 			select {
 			case <-c.done:
 			case <-ctx.Done():
+				g.unwait(c)
 				g.joined(ctx, name, start, false, ctx.Err())
 				return nil, false, ctx.Err()
 			}
+			g.unwait(c)
 			// The leader's own cancellation is not ours: try again.
 			if c.err != nil && isContextErr(c.err) && ctx.Err() == nil {
 				continue
@@ -128,6 +131,25 @@ func (g *Group) LoadNamed(ctx context.Context, name, key string, fetch func(cont
 		close(c.done)
 		return c.val, c.fetched, c.err
 	}
+}
+
+// unwait counts a waiter of c out.
+func (g *Group) unwait(c *call) {
+	g.mu.Lock()
+	c.waiters--
+	g.mu.Unlock()
+}
+
+// Waiting returns how many callers in this process are blocked on the
+// load of key another caller is running: tests wait for it instead of
+// sleeping and hoping the callers got there.
+func (g *Group) Waiting(key string) int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if c, ok := g.calls[key]; ok {
+		return c.waiters
+	}
+	return 0
 }
 
 // Forget drops the cached value under key, so the next Load fetches anew
@@ -186,12 +208,7 @@ func (g *Group) fetchLocked(ctx context.Context, key, lockKey string, token []by
 		// Release even if ctx ended, or other replicas wait out lockTTL;
 		// but only our own lock, in case a slow fetch outlived lockTTL and
 		// another replica holds it now.
-		rctx := context.WithoutCancel(ctx)
-		if cad, ok := g.store.(store.CompareAndDeleter); ok {
-			_, _ = cad.CompareAndDelete(rctx, lockKey, token)
-			return
-		}
-		_ = g.store.Delete(rctx, lockKey)
+		_ = storelock.Release(ctx, g.store, lockKey, token)
 	}()
 	// Another replica may have finished a whole load between our cache miss
 	// and our lock: read again before spending a fetch.
