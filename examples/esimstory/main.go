@@ -21,6 +21,7 @@ import (
 
 	"github.com/simkit/simkit"
 	"github.com/simkit/simkit/esimstory"
+	"github.com/simkit/simkit/redact"
 	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/simkittest"
 )
@@ -144,7 +145,7 @@ func run(ctx context.Context, w io.Writer, c *esimstory.Client, tracker *esimsto
 		return fmt.Errorf("wait for eSIMs: %w", err)
 	}
 	for _, d := range got {
-		fmt.Fprintf(w, "eSIM %s: LPA %s\n", simkit.Mask(d.ICCID), simkit.Mask(d.LPA)) // customer data: masked
+		fmt.Fprintf(w, "eSIM %s: LPA %s\n", redact.Mask(d.ICCID), redact.Mask(d.LPA)) // customer data: masked
 	}
 	return nil
 }

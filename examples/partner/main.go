@@ -17,6 +17,7 @@ import (
 
 	"github.com/simkit/simkit"
 	"github.com/simkit/simkit/partner"
+	"github.com/simkit/simkit/redact"
 	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/simkittest"
 )
@@ -125,7 +126,7 @@ func run(ctx context.Context, w io.Writer, c *partner.Client, sku string, buy bo
 	for _, it := range order.Items {
 		for _, d := range it.DeliveryData {
 			// A PIN is what the customer paid for: never print or log it whole.
-			fmt.Fprintf(w, "delivered: PIN %s\n", simkit.Mask(d.PIN))
+			fmt.Fprintf(w, "delivered: PIN %s\n", redact.Mask(d.PIN))
 		}
 	}
 	// A timeout above would be resolved by calling again with extID: the

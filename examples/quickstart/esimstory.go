@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/simkit/simkit"
 	"github.com/simkit/simkit/esimstory"
+	"github.com/simkit/simkit/redact"
 )
 
 // esimStoryJourney: an order of two eSIMs, both delivered by webhook
@@ -54,7 +54,7 @@ func esimStoryJourney(ctx context.Context, j *journey) error {
 	j.out.step(p, "tracker: all %d eSIMs of order %s delivered", len(got), extID)
 	for _, d := range got {
 		// ICCIDs and LPA codes are the customer's: never print them whole.
-		j.out.step(p, "eSIM ICCID %s LPA %s", simkit.Mask(d.ICCID), simkit.Mask(d.LPA))
+		j.out.step(p, "eSIM ICCID %s LPA %s", redact.Mask(d.ICCID), redact.Mask(d.LPA))
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit"
+	"github.com/simkit/simkit/redact"
 	"github.com/simkit/simkit/simkittest"
 )
 
@@ -101,7 +102,7 @@ func TestFakeJourneys(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, o.Phone)
 	require.NotContains(t, out, strings.TrimPrefix(o.Phone, "+"), "the bought number")
-	require.Contains(t, out, simkit.Mask(o.Phone))
+	require.Contains(t, out, redact.Mask(o.Phone))
 	require.NotContains(t, out, "LPA:1$")
 	require.NotContains(t, out, "user@example.com")
 	require.NotRegexp(t, `\b89\d{15,20}\b`, out, "an ICCID")

@@ -14,6 +14,7 @@ import (
 	"github.com/simkit/simkit"
 	"github.com/simkit/simkit/esimstory"
 	"github.com/simkit/simkit/partner"
+	"github.com/simkit/simkit/redact"
 	"github.com/simkit/simkit/signing"
 )
 
@@ -120,6 +121,6 @@ func (h *webhooks) waitPartnerEvent(ctx context.Context, orderID string) error {
 
 // onESIM is the eSIM Story webhook function: called once per unit.
 func (h *webhooks) onESIM(_ context.Context, d *esimstory.Delivery) error {
-	h.out.step("esimstory", "webhook: unit %s delivered (ICCID %s)", d.TopupID, simkit.Mask(d.ICCID))
+	h.out.step("esimstory", "webhook: unit %s delivered (ICCID %s)", d.TopupID, redact.Mask(d.ICCID))
 	return nil
 }

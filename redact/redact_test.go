@@ -1,11 +1,11 @@
-package simkit_test
+package redact_test
 
 import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/simkit/simkit"
+	"github.com/simkit/simkit/redact"
 )
 
 func TestMask(t *testing.T) {
@@ -21,7 +21,7 @@ func TestMask(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			require.Equal(t, tt.want, simkit.Mask(tt.in))
+			require.Equal(t, tt.want, redact.Mask(tt.in))
 		})
 	}
 }

@@ -1,4 +1,8 @@
-package simkit
+// Package redact hides customer data in what a program prints, with the
+// same rule simkit keeps for its own errors, logs and recordings. It is a
+// leaf package: a program that uses one provider masks its output without
+// importing the others.
+package redact
 
 import "strings"
 
