@@ -208,6 +208,10 @@ type signedProbe interface {
 	wrongSecret() Option
 	// what names the credential that signs, for the messages.
 	what() string
+	// checksShared reports whether this row also stands for the
+	// credential both probes share (eSIM Story's access key); partner's
+	// token has a row of its own.
+	checksShared() bool
 }
 
 // checkSigned proves a signing secret with a control: the probe signed
@@ -224,7 +228,12 @@ func checkSigned(ctx context.Context, r *CheckResult, opts []Option, p signedPro
 	case authRefused(control) && !signatureRefused(control):
 		// Refused for what both probes share (the token, the access key):
 		// that credential is wrong, whatever the secret is.
-		r.fail(control)
+		if p.checksShared() {
+			r.fail(control)
+			return
+		}
+		r.Status, r.RequestID = CheckUnverified, resp.RequestID
+		r.Detail = fmt.Sprintf("not verified: the provider refused the request before its signature (%s)", control.Error())
 		return
 	case !signatureRefused(control) && pastAuthentication(control):
 		r.Status, r.RequestID = CheckUnverified, resp.RequestID
@@ -300,6 +309,8 @@ func (partnerProbe) wrongSecret() Option {
 
 func (partnerProbe) what() string { return "secret" }
 
+func (partnerProbe) checksShared() bool { return false }
+
 // esimProbe orders one unit of a random option under a fresh external id.
 type esimProbe struct{}
 
@@ -322,6 +333,8 @@ func (esimProbe) wrongSecret() Option {
 }
 
 func (esimProbe) what() string { return "secret key" }
+
+func (esimProbe) checksShared() bool { return true }
 
 // tokenGuard lets one top-up token request through per Check and refuses
 // any other before it is sent: the provider issues three a minute to the

@@ -50,7 +50,7 @@ func TestCheckVerifiesEveryCredential(t *testing.T) {
 		{"wrong partner secret", wrong(simkit.WithPartner(func(o *partner.Options) { o.Secret = signing.NewSecret("not-the-secret") })),
 			map[string]simkit.CheckStatus{"partner token": simkit.CheckOK, "partner secret": simkit.CheckFailed}},
 		{"wrong partner token", wrong(simkit.WithPartner(func(o *partner.Options) { o.Token = signing.NewSecret("not-the-token") })),
-			map[string]simkit.CheckStatus{"partner token": simkit.CheckFailed}},
+			map[string]simkit.CheckStatus{"partner token": simkit.CheckFailed, "partner secret": simkit.CheckUnverified}},
 		{"wrong eSIM Story secret key", wrong(simkit.WithESIMStory(func(o *esimstory.Options) { o.SecretKey = signing.NewSecret("d3Jvbmc=") })),
 			map[string]simkit.CheckStatus{"esimstory access key and secret key": simkit.CheckFailed}},
 		{"wrong eSIM Story access key", wrong(simkit.WithESIMStory(func(o *esimstory.Options) { o.AccessKey = signing.NewSecret("wrong") })),
