@@ -51,6 +51,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 // returns how many attempts it sent.
 func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts []option.CallOption) (*Response, int, error) {
 	call := callOptions(opts)
+	ctx = withCallMiddleware(ctx, call.Middleware)
 	policy := c.policy
 	if call.Retry != nil {
 		// A per-call policy merges with the client's exactly as the
@@ -244,7 +245,7 @@ func mayHaveBeenSent(err error) bool {
 	}
 	var se *signError
 	var we *waitError
-	return !errors.As(err, &se) && !errors.As(err, &we)
+	return !errors.As(err, &se) && !errors.As(err, &we) && !notSent(err)
 }
 
 // Ambiguous reports whether err, from a call, leaves open whether the
