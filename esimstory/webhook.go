@@ -4,13 +4,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/inbox"
+	"github.com/simkit/simkit/internal/jsonx"
 	"github.com/simkit/simkit/internal/logx"
 	"github.com/simkit/simkit/internal/webhook"
 	"github.com/simkit/simkit/observe"
@@ -240,7 +240,7 @@ func NewWebhookHandler(fn func(ctx context.Context, d *Delivery) error, opts ...
 	if o.Inbox != nil {
 		decode := func(b []byte) (*Delivery, error) {
 			var d Delivery
-			return &d, json.Unmarshal(b, &d)
+			return &d, jsonx.Unmarshal(b, &d)
 		}
 		if err := webhook.Register(o.Inbox, o.Observer, Provider, decode, nil, h.run); err != nil {
 			return nil, apierror.Validation(Provider, op, "%s", err.Error())
@@ -321,7 +321,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var d Delivery
-	if err := json.Unmarshal(body, &d); err != nil {
+	if err := jsonx.Unmarshal(body, &d); err != nil {
 		webhook.Reply(w, http.StatusBadRequest, "malformed JSON")
 		dl.Refused(ctx, observe.ReasonMalformed, http.StatusBadRequest)
 		return

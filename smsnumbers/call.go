@@ -50,6 +50,7 @@ func (c *Client) send(ctx context.Context, req *transport.Request, out any, opts
 	if err := json.Unmarshal(resp.Body, out); err != nil {
 		return c.t.Fail(resp, &apierror.Error{Message: "cannot decode response", Kind: apierror.ErrBadResponse, Err: err})
 	}
+	c.t.KeepExtra(ctx, resp.Op, resp.Body, out)
 	return nil
 }
 

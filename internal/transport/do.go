@@ -130,6 +130,8 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 				if err := json.Unmarshal(resp.Body, out); err != nil {
 					resp.Ambiguous = true
 					derr = c.Fail(resp, &apierror.Error{Message: "cannot decode response", Kind: ErrBadResponse, Err: err})
+				} else {
+					c.KeepExtra(ctx, op, resp.Body, out)
 				}
 			}
 			c.endAttempt(actx, req, op, attempt, astart, resp, derr, "", 0)

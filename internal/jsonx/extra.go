@@ -1,0 +1,335 @@
+package jsonx
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"sync"
+)
+
+// ExtraField is the name of the field in which a result type keeps the
+// members of the provider's object it does not model. Its type is
+// map[string]json.RawMessage with the tag `json:"-"`; an `extra:"a,b"`
+// tag on it names keys the type's own UnmarshalJSON reads besides its
+// fields (aliases), so they do not count as unknown.
+const ExtraField = "Extra"
+
+var rawMessageMap = reflect.TypeOf(map[string]json.RawMessage(nil))
+
+// KeepExtra fills the Extra fields of out (a pointer to what body was
+// just decoded into, at any depth: slices, pointers, struct fields and
+// map values are followed) with the members of each object that no field
+// of its type reads. seen, when not nil, is told each unknown member with
+// the name of the type it was found in. It reads body once and does
+// nothing for types holding no Extra field; a body that does not match
+// out's shape is walked as far as it matches. It never fails: decoding
+// already succeeded, and the extras are a bonus.
+func KeepExtra(body []byte, out any, seen func(typ, key string)) {
+	v := reflect.ValueOf(out)
+	if v.Kind() != reflect.Pointer || v.IsNil() {
+		return
+	}
+	p := planFor(v.Type())
+	if p == nil {
+		return
+	}
+	w := walker{b: body, seen: seen}
+	w.value(w.skipWS(0), v, p)
+}
+
+// plan says where Extra fields can be found inside values of one type;
+// a nil *plan means none can.
+type plan struct {
+	kind reflect.Kind
+	elem *plan // pointer, slice, array and map elements
+	// structs:
+	typeName string
+	fields   map[string]field // by JSON name
+	folded   map[string]field // by lower-case JSON name, as encoding/json matches
+	extra    []int            // index of the Extra field; nil when none
+}
+
+type field struct {
+	index []int
+	sub   *plan // nil: nothing to keep inside
+}
+
+var plans sync.Map // reflect.Type -> *plan (nil stored as (*plan)(nil))
+
+// planFor returns t's plan, built once per type.
+func planFor(t reflect.Type) *plan {
+	if p, ok := plans.Load(t); ok {
+		return p.(*plan)
+	}
+	p := build(t, map[reflect.Type]*plan{})
+	plans.Store(t, p)
+	return p
+}
+
+// build makes t's plan; building holds the struct plans being built, so
+// a recursive type ends (conservatively kept).
+func build(t reflect.Type, building map[reflect.Type]*plan) *plan {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		if e := build(t.Elem(), building); e != nil {
+			return &plan{kind: t.Kind(), elem: e}
+		}
+		return nil
+	case reflect.Map:
+		if t.Key().Kind() != reflect.String {
+			return nil
+		}
+		if e := build(t.Elem(), building); e != nil {
+			return &plan{kind: reflect.Map, elem: e}
+		}
+		return nil
+	case reflect.Struct:
+	default:
+		return nil
+	}
+	if p, ok := building[t]; ok {
+		return p
+	}
+	p := &plan{kind: reflect.Struct, typeName: t.Name(), fields: map[string]field{}, folded: map[string]field{}}
+	building[t] = p
+	holds := false
+	var add func(st reflect.Type, prefix []int)
+	add = func(st reflect.Type, prefix []int) {
+		for i := 0; i < st.NumField(); i++ {
+			f := st.Field(i)
+			idx := append(append([]int(nil), prefix...), i)
+			tag := f.Tag.Get("json")
+			if f.Name == ExtraField && f.Type == rawMessageMap && tag == "-" && len(prefix) == 0 {
+				p.extra = idx
+				holds = true
+				for _, alias := range strings.Split(f.Tag.Get("extra"), ",") {
+					if alias != "" {
+						p.fields[alias] = field{}
+						p.folded[strings.ToLower(alias)] = field{}
+					}
+				}
+				continue
+			}
+			if tag == "-" || (!f.IsExported() && !f.Anonymous) {
+				continue
+			}
+			name, _, _ := strings.Cut(tag, ",")
+			ft := f.Type
+			if f.Anonymous && name == "" {
+				if ft.Kind() == reflect.Pointer {
+					ft = ft.Elem()
+				}
+				if ft.Kind() == reflect.Struct {
+					add(ft, idx) // encoding/json inlines an untagged embedded struct
+					continue
+				}
+			}
+			if !f.IsExported() {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			fp := field{index: idx, sub: build(f.Type, building)}
+			if fp.sub != nil {
+				holds = true
+			}
+			if _, dup := p.fields[name]; !dup {
+				p.fields[name] = fp
+			}
+			if _, dup := p.folded[strings.ToLower(name)]; !dup {
+				p.folded[strings.ToLower(name)] = fp
+			}
+		}
+	}
+	add(t, nil)
+	if !holds {
+		delete(building, t)
+		return nil
+	}
+	return p
+}
+
+// walker reads one JSON body alongside the value it was decoded into.
+type walker struct {
+	b    []byte
+	seen func(typ, key string)
+}
+
+// value walks the JSON value at b[i:] into v per p and returns the index
+// after it.
+func (w *walker) value(i int, v reflect.Value, p *plan) int {
+	if i >= len(w.b) {
+		return i
+	}
+	switch p.kind {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return w.skip(i)
+		}
+		return w.value(i, v.Elem(), p.elem)
+	case reflect.Slice, reflect.Array:
+		if w.b[i] != '[' {
+			return w.skip(i)
+		}
+		return w.array(i, v, p.elem)
+	case reflect.Map:
+		if w.b[i] != '{' || v.IsNil() {
+			return w.skip(i)
+		}
+		return w.object(i, func(key []byte, j int) int {
+			mv := v.MapIndex(reflect.ValueOf(string(key)))
+			if !mv.IsValid() {
+				return w.skip(j)
+			}
+			cp := reflect.New(mv.Type()).Elem()
+			cp.Set(mv)
+			end := w.value(j, cp, p.elem)
+			v.SetMapIndex(reflect.ValueOf(string(key)), cp)
+			return end
+		})
+	case reflect.Struct:
+		if w.b[i] != '{' {
+			return w.skip(i)
+		}
+		var extra map[string]json.RawMessage
+		end := w.object(i, func(key []byte, j int) int {
+			f, ok := p.fields[string(key)]
+			if !ok {
+				f, ok = p.folded[strings.ToLower(string(key))]
+			}
+			if ok {
+				if f.sub == nil {
+					return w.skip(j)
+				}
+				return w.value(j, v.FieldByIndex(f.index), f.sub)
+			}
+			end := w.skip(j)
+			if p.extra != nil {
+				if extra == nil {
+					extra = map[string]json.RawMessage{}
+				}
+				extra[string(key)] = append(json.RawMessage(nil), w.b[j:end]...)
+				if w.seen != nil {
+					w.seen(p.typeName, string(key))
+				}
+			}
+			return end
+		})
+		if p.extra != nil && v.CanSet() {
+			v.FieldByIndex(p.extra).Set(reflect.ValueOf(extra))
+		}
+		return end
+	}
+	return w.skip(i)
+}
+
+// array walks the elements of the array at b[i:] into v's elements.
+func (w *walker) array(i int, v reflect.Value, elem *plan) int {
+	i = w.skipWS(i + 1)
+	for n := 0; i < len(w.b) && w.b[i] != ']'; n++ {
+		if n < v.Len() {
+			i = w.value(i, v.Index(n), elem)
+		} else {
+			i = w.skip(i)
+		}
+		i = w.skipWS(i)
+		if i < len(w.b) && w.b[i] == ',' {
+			i = w.skipWS(i + 1)
+		}
+	}
+	return i + 1
+}
+
+// object calls member with each key (unquoted) and the index of its
+// value, which member walks or skips and returns the index after.
+func (w *walker) object(i int, member func(key []byte, j int) int) int {
+	i = w.skipWS(i + 1)
+	for i < len(w.b) && w.b[i] == '"' {
+		end := w.skipString(i)
+		key := w.b[i+1 : end-1]
+		if containsByte(key, '\\') {
+			var s string
+			if json.Unmarshal(w.b[i:end], &s) == nil {
+				key = []byte(s)
+			}
+		}
+		i = w.skipWS(end)
+		if i < len(w.b) && w.b[i] == ':' {
+			i = w.skipWS(i + 1)
+		}
+		i = w.skipWS(member(key, i))
+		if i < len(w.b) && w.b[i] == ',' {
+			i = w.skipWS(i + 1)
+		}
+	}
+	return i + 1
+}
+
+// skip returns the index after the JSON value at b[i:].
+func (w *walker) skip(i int) int {
+	if i >= len(w.b) {
+		return i
+	}
+	switch w.b[i] {
+	case '"':
+		return w.skipString(i)
+	case '{', '[':
+		depth := 0
+		for ; i < len(w.b); i++ {
+			switch w.b[i] {
+			case '"':
+				i = w.skipString(i) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+		}
+		return i
+	}
+	for ; i < len(w.b); i++ {
+		switch w.b[i] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return i
+		}
+	}
+	return i
+}
+
+// skipString returns the index after the string starting at b[i].
+func (w *walker) skipString(i int) int {
+	for i++; i < len(w.b); i++ {
+		switch w.b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return i
+}
+
+func (w *walker) skipWS(i int) int {
+	for i < len(w.b) {
+		switch w.b[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+func containsByte(b []byte, c byte) bool {
+	for _, x := range b {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
