@@ -1,6 +1,7 @@
 package jsonx
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -47,6 +48,26 @@ type plan struct {
 	fields   map[string]field // by JSON name
 	folded   map[string]field // by lower-case JSON name, as encoding/json matches
 	extra    []int            // index of the Extra field; nil when none
+	// names and byName are fields in declaration order: providers tend
+	// to send members in that order, so lookup tries the one after the
+	// last match first and a typical answer needs no hashing.
+	names  []string
+	byName []field
+}
+
+// lookup finds key's field: the hinted position, then exact names, then
+// encoding/json's case-insensitive match.
+func (p *plan) lookup(key []byte, hint int) (field, int, bool) {
+	if hint < len(p.names) && p.names[hint] == string(key) {
+		return p.byName[hint], hint + 1, true
+	}
+	for i, n := range p.names {
+		if len(n) == len(key) && n == string(key) {
+			return p.byName[i], i + 1, true
+		}
+	}
+	f, ok := p.folded[strings.ToLower(string(key))]
+	return f, hint, ok
 }
 
 type field struct {
@@ -106,6 +127,8 @@ func build(t reflect.Type, building map[reflect.Type]*plan) *plan {
 					if alias != "" {
 						p.fields[alias] = field{}
 						p.folded[strings.ToLower(alias)] = field{}
+						p.names = append(p.names, alias)
+						p.byName = append(p.byName, field{})
 					}
 				}
 				continue
@@ -136,6 +159,8 @@ func build(t reflect.Type, building map[reflect.Type]*plan) *plan {
 			}
 			if _, dup := p.fields[name]; !dup {
 				p.fields[name] = fp
+				p.names = append(p.names, name)
+				p.byName = append(p.byName, fp)
 			}
 			if _, dup := p.folded[strings.ToLower(name)]; !dup {
 				p.folded[strings.ToLower(name)] = fp
@@ -193,11 +218,11 @@ func (w *walker) value(i int, v reflect.Value, p *plan) int {
 			return w.skip(i)
 		}
 		var extra map[string]json.RawMessage
+		hint := 0
 		end := w.object(i, func(key []byte, j int) int {
-			f, ok := p.fields[string(key)]
-			if !ok {
-				f, ok = p.folded[strings.ToLower(string(key))]
-			}
+			var f field
+			var ok bool
+			f, hint, ok = p.lookup(key, hint)
 			if ok {
 				if f.sub == nil {
 					return w.skip(j)
@@ -217,7 +242,9 @@ func (w *walker) value(i int, v reflect.Value, p *plan) int {
 			return end
 		})
 		if p.extra != nil && v.CanSet() {
-			v.FieldByIndex(p.extra).Set(reflect.ValueOf(extra))
+			if fv := v.FieldByIndex(p.extra); extra != nil || !fv.IsNil() {
+				fv.Set(reflect.ValueOf(extra))
+			}
 		}
 		return end
 	}
@@ -248,7 +275,7 @@ func (w *walker) object(i int, member func(key []byte, j int) int) int {
 	for i < len(w.b) && w.b[i] == '"' {
 		end := w.skipString(i)
 		key := w.b[i+1 : end-1]
-		if containsByte(key, '\\') {
+		if bytes.IndexByte(key, '\\') >= 0 {
 			var s string
 			if json.Unmarshal(w.b[i:end], &s) == nil {
 				key = []byte(s)
@@ -300,10 +327,13 @@ func (w *walker) skip(i int) int {
 	return i
 }
 
-// skipString returns the index after the string starting at b[i].
+// skipString returns the index after the string starting at b[i]. A
+// plain loop: keys and values are short, where bytes.IndexByte's setup
+// costs more than it saves.
 func (w *walker) skipString(i int) int {
-	for i++; i < len(w.b); i++ {
-		switch w.b[i] {
+	b := w.b
+	for i++; i < len(b); i++ {
+		switch b[i] {
 		case '\\':
 			i++
 		case '"':
@@ -323,13 +353,4 @@ func (w *walker) skipWS(i int) int {
 		}
 	}
 	return i
-}
-
-func containsByte(b []byte, c byte) bool {
-	for _, x := range b {
-		if x == c {
-			return true
-		}
-	}
-	return false
 }

@@ -35,10 +35,7 @@ func withCallMiddleware(ctx context.Context, mws []option.Middleware) context.Co
 // RoundTrip implements http.RoundTripper.
 func (t *middlewareTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	var own []option.Middleware
-	if ctx.Value(callMiddlewareKey{}) != nil {
-		own = ctx.Value(callMiddlewareKey{}).([]option.Middleware)
-	}
+	own, _ := ctx.Value(callMiddlewareKey{}).([]option.Middleware)
 	if len(t.mws) == 0 && len(own) == 0 {
 		return t.base.RoundTrip(req)
 	}
