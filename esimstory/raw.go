@@ -23,9 +23,9 @@ type DoParams struct {
 	// reaches the provider at most once, even a GET.
 	Idempotent bool
 	// Route labels the call in errors, logs and observer events: a path
-	// template such as "/v1/api_partner/orders/{id}", never a concrete id.
-	// Empty derives one from the path, every segment holding a digit,
-	// "@", "+" or an escape becoming {param}.
+	// template such as "/v1/api_partner/orders/{id}", never a concrete id. Empty derives one from the
+	// path: every segment holding a digit (except a version such as
+	// v2), "@", "+" or an escape becomes {param}.
 	Route string
 }
 

@@ -29,9 +29,9 @@ type DoParams struct {
 	// provider at most once, even a GET.
 	Idempotent bool
 	// Route labels the call in errors, logs and observer events: a path
-	// template such as "/orders/{uuid}/refund", never a concrete id. Empty
-	// derives one from the path, every segment holding a digit, "@", "+"
-	// or an escape becoming {param}.
+	// template such as "/orders/{uuid}/refund", never a concrete id. Empty derives one from the
+	// path: every segment holding a digit (except a version such as
+	// v2), "@", "+" or an escape becomes {param}.
 	Route string
 	// Signed, when not nil, signs every attempt as the provider signs
 	// orders and top-ups: X-Timestamp (Unix seconds from the client's

@@ -25,8 +25,9 @@ type DoParams struct {
 	Idempotent bool
 	// Route labels the call in errors, logs and observer events: a path
 	// template such as "/v1/user/check/{id}", never a phone number or an
-	// order id. Empty derives one from the path, every segment holding a
-	// digit, "@", "+" or an escape becoming {param}.
+	// order id. Empty derives one from the
+	// path: every segment holding a digit (except a version such as
+	// v2), "@", "+" or an escape becomes {param}.
 	Route string
 }
 

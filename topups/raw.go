@@ -22,8 +22,9 @@ type DoParams struct {
 	Idempotent bool
 	// Route labels the call in errors, logs and observer events: a path
 	// template such as "/customer/v2/sims/{iccid}/usage", never a
-	// concrete ICCID. Empty derives one from the path, every segment
-	// holding a digit, "@", "+" or an escape becoming {param}.
+	// concrete ICCID. Empty derives one from the
+	// path: every segment holding a digit (except a version such as
+	// v2), "@", "+" or an escape becomes {param}.
 	Route string
 }
 

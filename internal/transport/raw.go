@@ -93,17 +93,30 @@ func (c *Client) DecodeRaw(resp *Response, out any) error {
 }
 
 // RawRoute derives a call label from a concrete path: every segment that
-// holds a digit, "@", "+" or an escape (an id, an ICCID, a phone number,
-// an email) becomes {param}, so no customer data reaches an error string,
-// a log line or a metric label.
+// holds a digit (other than an API version such as v2), "@", "+" or an
+// escape (an id, an ICCID, a phone number, an email) becomes {param}, so
+// no customer data reaches an error string, a log line or a metric label.
 func RawRoute(path string) string {
 	parts := strings.Split(path, "/")
 	for i, p := range parts {
-		if strings.ContainsAny(p, "0123456789@+%") {
+		if strings.ContainsAny(p, "0123456789@+%") && !apiVersion(p) {
 			parts[i] = "{param}"
 		}
 	}
 	return strings.Join(parts, "/")
+}
+
+// apiVersion reports a path segment such as "v1" or "v2".
+func apiVersion(seg string) bool {
+	if len(seg) < 2 || len(seg) > 3 || seg[0] != 'v' {
+		return false
+	}
+	for i := 1; i < len(seg); i++ {
+		if seg[i] < '0' || seg[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // checkRawPath says why path cannot follow a base URL ("" when it can): it
