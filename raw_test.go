@@ -311,3 +311,42 @@ func topupPackage(t *testing.T, env *simkittest.Env) string {
 	require.NotEmpty(t, pkgs.Packages)
 	return pkgs.Packages[0].ID
 }
+
+// countingLimiter admits everything and counts the waits.
+type countingLimiter struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (l *countingLimiter) Wait(ctx context.Context) error {
+	l.mu.Lock()
+	l.n++
+	l.mu.Unlock()
+	return ctx.Err()
+}
+
+func (l *countingLimiter) waits() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.n
+}
+
+// Raw calls are paced by the client's limiter like typed calls, every
+// attempt the middleware passes on included.
+func TestDoIsPaced(t *testing.T) {
+	ctx := context.Background()
+	lim := &countingLimiter{}
+	a := &attempts{}
+	env := simkittest.New(t, func(c *simkittest.Config) {
+		c.ClientOptions = append(c.ClientOptions, simkit.WithLimiter(lim), simkit.WithMiddleware(a.mw))
+	})
+	require.NoError(t, env.Client.Partner.Do(ctx, http.MethodGet, "/balance", partner.DoParams{}, nil))
+	require.NoError(t, env.Client.SMS.Do(ctx, http.MethodGet, "/v1/guest/countries", smsnumbers.DoParams{}, nil))
+	require.NoError(t, env.Client.Topups.Do(ctx, http.MethodGet, "/customer/v2/sims/"+simkittest.TopupsSeedICCID+"/topups", topups.DoParams{}, nil))
+	require.Error(t, env.Client.ESIMStory.Do(ctx, http.MethodGet, "/v1/api_partner/products", esimstory.DoParams{}, nil))
+	a.mu.Lock()
+	sent := len(a.got)
+	a.mu.Unlock()
+	require.Equal(t, 5, sent, "four raw calls and the top-ups token")
+	require.Equal(t, sent, lim.waits(), "every attempt waited for the limiter")
+}
