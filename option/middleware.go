@@ -20,8 +20,8 @@ type MiddlewareNext func(*http.Request) (*http.Response, error)
 // headers would break: add headers the provider does not sign), log,
 // measure, or answer by itself without calling next. It must not change
 // the body. It may call next at most once for a request the SDK sends at
-// most once (a raw call not marked idempotent, an SMS buy, an eSIM Story
-// order): a second call returns ErrResent and sends nothing, and the
+// most once (a raw call not marked idempotent, an SMS buy, a top-up or a
+// renewal): a second call returns ErrResent and sends nothing, and the
 // request's body cannot be rewound, so the request cannot be re-sent
 // through another client either. Retries belong to the SDK's retry policy,
 // which knows which calls are safe to repeat. A middleware that returns an
