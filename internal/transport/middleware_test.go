@@ -22,7 +22,6 @@ import (
 type seen struct {
 	mu      sync.Mutex
 	headers []http.Header
-	bodies  []string
 	order   []string
 }
 
