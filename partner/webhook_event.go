@@ -87,7 +87,7 @@ func (raw *rawEvent) event() (*WebhookEvent, error) {
 			ev.Order = data.Order.order()
 			jsonx.KeepExtra(raw.Data, &struct {
 				Order *Order `json:"order"`
-			}{ev.Order}, nil)
+			}{ev.Order}, false)
 		}
 	}
 	return ev, nil

@@ -20,22 +20,24 @@ var rawMessageMap = reflect.TypeOf(map[string]json.RawMessage(nil))
 // KeepExtra fills the Extra fields of out (a pointer to what body was
 // just decoded into, at any depth: slices, pointers, struct fields and
 // map values are followed) with the members of each object that no field
-// of its type reads. seen, when not nil, is told each unknown member with
-// the name of the type it was found in. It reads body once and does
-// nothing for types holding no Extra field; a body that does not match
-// out's shape is walked as far as it matches. It never fails: decoding
-// already succeeded, and the extras are a bonus.
-func KeepExtra(body []byte, out any, seen func(typ, key string)) {
+// of its type reads. With report set it also returns each unknown member
+// as "Type.member" (the Go type's name and the JSON name, in body order,
+// repeats included); otherwise nil. It reads body once, allocates only
+// for what it keeps, and does nothing for types holding no Extra field; a
+// body that does not match out's shape is walked as far as it matches.
+// It never fails: decoding already succeeded, and the extras are a bonus.
+func KeepExtra(body []byte, out any, report bool) []string {
 	v := reflect.ValueOf(out)
 	if v.Kind() != reflect.Pointer || v.IsNil() {
-		return
+		return nil
 	}
 	p := planFor(v.Type())
 	if p == nil {
-		return
+		return nil
 	}
-	w := walker{b: body, seen: seen}
+	w := walker{b: body, report: report}
 	w.value(w.skipWS(0), v, p)
+	return w.found
 }
 
 // plan says where Extra fields can be found inside values of one type;
@@ -177,8 +179,9 @@ func build(t reflect.Type, building map[reflect.Type]*plan) *plan {
 
 // walker reads one JSON body alongside the value it was decoded into.
 type walker struct {
-	b    []byte
-	seen func(typ, key string)
+	b      []byte
+	report bool
+	found  []string // "Type.member", when report is set
 }
 
 // value walks the JSON value at b[i:] into v per p and returns the index
@@ -235,8 +238,8 @@ func (w *walker) value(i int, v reflect.Value, p *plan) int {
 					extra = map[string]json.RawMessage{}
 				}
 				extra[string(key)] = append(json.RawMessage(nil), w.b[j:end]...)
-				if w.seen != nil {
-					w.seen(p.typeName, string(key))
+				if w.report {
+					w.found = append(w.found, p.typeName+"."+string(key))
 				}
 			}
 			return end

@@ -35,7 +35,7 @@ func BenchmarkKeepExtra(b *testing.B) {
 	b.Run("keep", func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
-			KeepExtra(benchBody, &out, nil)
+			KeepExtra(benchBody, &out, false)
 		}
 	})
 }

@@ -34,7 +34,7 @@ func Unmarshal(b []byte, v any) error {
 	if err := json.Unmarshal(b, v); err != nil {
 		return err
 	}
-	KeepExtra(b, v, nil)
+	KeepExtra(b, v, false)
 	return nil
 }
 

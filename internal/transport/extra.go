@@ -8,7 +8,7 @@ import (
 	"github.com/simkit/simkit/observe"
 )
 
-// maxFieldName bounds a reported member name: a provider's key is its
+// maxFieldName bounds a reported "Type.member": a provider's key is its
 // own text, and a label must stay short.
 const maxFieldName = 64
 
@@ -18,19 +18,14 @@ const maxFieldName = 64
 // answer it decodes; provider code that decodes an answer itself (a
 // cached body, a plain-text check first) calls it after decoding.
 func (c *Client) KeepExtra(ctx context.Context, op string, body []byte, out any) {
-	if c.obs == nil {
-		jsonx.KeepExtra(body, out, nil)
-		return
-	}
-	var fields []string
-	jsonx.KeepExtra(body, out, func(typ, key string) {
-		if len(key) > maxFieldName {
-			key = key[:maxFieldName]
-		}
-		fields = append(fields, typ+"."+key)
-	})
+	fields := jsonx.KeepExtra(body, out, c.obs != nil)
 	if len(fields) == 0 {
 		return
+	}
+	for i, f := range fields {
+		if len(f) > maxFieldName {
+			fields[i] = f[:maxFieldName]
+		}
 	}
 	slices.Sort(fields)
 	fields = slices.Compact(fields)
