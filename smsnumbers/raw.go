@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/option"
 )
@@ -44,8 +43,10 @@ type DoParams struct {
 //
 // path starts with "/" and its segments are escaped by the caller
 // (url.PathEscape). out receives the whole answer: nil discards it, a
-// *[]byte takes the body as it came (for the API's plain-text answers),
-// anything else is decoded as JSON. Bad input (a method or path that
+// *[]byte takes the body as it came, anything else is decoded as JSON. A
+// 2xx answer in plain text is an error, as for the typed calls: a known
+// text with its sentinel, any other ErrBadResponse with the text as its
+// message. Bad input (a method or path that
 // cannot be sent, an out that is not a pointer) is ErrValidation before
 // anything is sent.
 func (c *Client) Do(ctx context.Context, method, path string, p DoParams, out any, opts ...option.CallOption) error {
@@ -61,14 +62,11 @@ func (c *Client) Do(ctx context.Context, method, path string, p DoParams, out an
 	if !strings.HasPrefix(path, "/v1/guest/") {
 		req.Header = *c.authHeader
 	}
+	// With no out the transport's unwrap still turns a plain-text
+	// answer into the provider's error, as for the typed calls.
 	resp, err := c.t.Do(ctx, req, nil, opts...)
 	if err != nil {
 		return err
-	}
-	if msg := errorText(resp.Body); msg != "" {
-		if kind := kindForText(msg); kind != nil {
-			return c.t.Fail(resp, &apierror.Error{Message: msg, Kind: kind})
-		}
 	}
 	return c.t.DecodeRaw(resp, out)
 }
