@@ -1,7 +1,6 @@
 package jsonx
 
 import (
-	"bytes"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -55,6 +54,14 @@ type plan struct {
 	// last match first and a typical answer needs no hashing.
 	names  []string
 	byName []field
+}
+
+// nameAt returns the JSON name at position hint, "" past the end.
+func (p *plan) nameAt(hint int) string {
+	if hint < len(p.names) {
+		return p.names[hint]
+	}
+	return ""
 }
 
 // lookup finds key's field: the hinted position, then exact names, then
@@ -205,7 +212,7 @@ func (w *walker) value(i int, v reflect.Value, p *plan) int {
 		if w.b[i] != '{' || v.IsNil() {
 			return w.skip(i)
 		}
-		return w.object(i, func(key []byte, j int) int {
+		return w.members(i, func(key []byte, j int) int {
 			mv := v.MapIndex(reflect.ValueOf(string(key)))
 			if !mv.IsValid() {
 				return w.skip(j)
@@ -217,39 +224,7 @@ func (w *walker) value(i int, v reflect.Value, p *plan) int {
 			return end
 		})
 	case reflect.Struct:
-		if w.b[i] != '{' {
-			return w.skip(i)
-		}
-		var extra map[string]json.RawMessage
-		hint := 0
-		end := w.object(i, func(key []byte, j int) int {
-			var f field
-			var ok bool
-			f, hint, ok = p.lookup(key, hint)
-			if ok {
-				if f.sub == nil {
-					return w.skip(j)
-				}
-				return w.value(j, v.FieldByIndex(f.index), f.sub)
-			}
-			end := w.skip(j)
-			if p.extra != nil {
-				if extra == nil {
-					extra = map[string]json.RawMessage{}
-				}
-				extra[string(key)] = append(json.RawMessage(nil), w.b[j:end]...)
-				if w.report {
-					w.found = append(w.found, p.typeName+"."+string(key))
-				}
-			}
-			return end
-		})
-		if p.extra != nil && v.CanSet() {
-			if fv := v.FieldByIndex(p.extra); extra != nil || !fv.IsNil() {
-				fv.Set(reflect.ValueOf(extra))
-			}
-		}
-		return end
+		return w.object(i, v, p)
 	}
 	return w.skip(i)
 }
@@ -271,19 +246,75 @@ func (w *walker) array(i int, v reflect.Value, elem *plan) int {
 	return i + 1
 }
 
-// object calls member with each key (unquoted) and the index of its
-// value, which member walks or skips and returns the index after.
-func (w *walker) object(i int, member func(key []byte, j int) int) int {
+// object walks the object at b[i:] into the struct v: members with a
+// field are walked into it (or skipped when nothing inside can hold
+// extras), the others kept in v's Extra. It returns the index after the
+// object. A plain loop rather than members with a callback: this runs for
+// every answer, once per member.
+func (w *walker) object(i int, v reflect.Value, p *plan) int {
+	b := w.b
+	if b[i] != '{' {
+		return w.skip(i)
+	}
+	var extra map[string]json.RawMessage
+	hint := 0
+	i = w.skipWS(i + 1)
+	for i < len(b) && b[i] == '"' {
+		var key []byte
+		var end int
+		var f field
+		var ok bool
+		if n := p.nameAt(hint); n != "" && i+1+len(n) < len(b) && b[i+1+len(n)] == '"' && string(b[i+1:i+1+len(n)]) == n {
+			// The member the declaration order predicts: compared in
+			// place, without scanning its name.
+			key, end, f, ok = b[i+1:i+1+len(n)], i+2+len(n), p.byName[hint], true
+			hint++
+		} else {
+			key, end = w.key(i)
+			f, hint, ok = p.lookup(key, hint)
+		}
+		i = w.skipWS(end)
+		if i < len(b) && b[i] == ':' {
+			i = w.skipWS(i + 1)
+		}
+		switch {
+		case ok && f.sub == nil:
+			i = w.skip(i)
+		case ok:
+			i = w.value(i, v.FieldByIndex(f.index), f.sub)
+		default:
+			end := w.skip(i)
+			if p.extra != nil {
+				if extra == nil {
+					extra = map[string]json.RawMessage{}
+				}
+				extra[string(key)] = append(json.RawMessage(nil), b[i:end]...)
+				if w.report {
+					w.found = append(w.found, p.typeName+"."+string(key))
+				}
+			}
+			i = end
+		}
+		i = w.skipWS(i)
+		if i < len(b) && b[i] == ',' {
+			i = w.skipWS(i + 1)
+		}
+	}
+	if p.extra != nil && v.CanSet() {
+		if fv := v.FieldByIndex(p.extra); extra != nil || !fv.IsNil() {
+			fv.Set(reflect.ValueOf(extra))
+		}
+	}
+	return i + 1
+}
+
+// members calls member with each key (unquoted) of the object at b[i:]
+// and the index of its value, which member walks or skips and returns the
+// index after; for maps, whose keys are data.
+func (w *walker) members(i int, member func(key []byte, j int) int) int {
 	i = w.skipWS(i + 1)
 	for i < len(w.b) && w.b[i] == '"' {
-		end := w.skipString(i)
-		key := w.b[i+1 : end-1]
-		if bytes.IndexByte(key, '\\') >= 0 {
-			var s string
-			if json.Unmarshal(w.b[i:end], &s) == nil {
-				key = []byte(s)
-			}
-		}
+		key, end := w.key(i)
 		i = w.skipWS(end)
 		if i < len(w.b) && w.b[i] == ':' {
 			i = w.skipWS(i + 1)
@@ -294,6 +325,31 @@ func (w *walker) object(i int, member func(key []byte, j int) int) int {
 		}
 	}
 	return i + 1
+}
+
+// key reads the member name starting at b[i] and returns it unquoted
+// with the index after it. A plain name (the usual case) is a slice of
+// the body; one with escapes is unquoted by encoding/json.
+func (w *walker) key(i int) ([]byte, int) {
+	b := w.b
+	escaped := false
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			escaped = true
+			j++
+		case '"':
+			if !escaped {
+				return b[i+1 : j], j + 1
+			}
+			var s string
+			if json.Unmarshal(b[i:j+1], &s) == nil {
+				return []byte(s), j + 1
+			}
+			return b[i+1 : j], j + 1
+		}
+	}
+	return b[i+1:], len(b)
 }
 
 // skip returns the index after the JSON value at b[i:].
@@ -331,7 +387,7 @@ func (w *walker) skip(i int) int {
 }
 
 // skipString returns the index after the string starting at b[i]. A
-// plain loop: keys and values are short, where bytes.IndexByte's setup
+// plain loop: keys and most values are short, where a wider scan's setup
 // costs more than it saves.
 func (w *walker) skipString(i int) int {
 	b := w.b
