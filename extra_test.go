@@ -308,7 +308,7 @@ func driftClientsFor(t *testing.T, base string, obs observe.Observer) driftClien
 	s, err := smsnumbers.New(func(o *smsnumbers.Options) { o.Shared, o.BaseURL, o.Token = shared, base, signing.NewSecret("tok") })
 	require.NoError(t, err)
 	e, err := esimstory.New(func(o *esimstory.Options) {
-		o.Shared, o.BaseURL, o.AccessKey, o.SecretKey = shared, base+"/api", "ak", signing.NewSecret("c2VjcmV0")
+		o.Shared, o.BaseURL, o.AccessKey, o.SecretKey = shared, base+"/api", signing.NewSecret("ak"), signing.NewSecret("c2VjcmV0")
 	})
 	require.NoError(t, err)
 	tp, err := topups.New(func(o *topups.Options) {
