@@ -208,8 +208,17 @@ func TestDoTopups(t *testing.T) {
 	require.ErrorAs(t, err, &e)
 	require.Equal(t, topups.CodeInsufficientCredit, e.Code)
 
-	err = c.Do(ctx, http.MethodGet, "/customer/v2/sims", topups.DoParams{Query: url.Values{"limit": {"10"}}}, nil)
-	require.ErrorIs(t, err, simkit.ErrNotFound, "an endpoint the fake does not serve answers as the provider's 404")
+	// An endpoint simkit does not type, as the README's example calls it.
+	sims := struct {
+		Data []struct {
+			ICCID string `json:"iccid"`
+		} `json:"data"`
+	}{}
+	require.NoError(t, c.Do(ctx, http.MethodGet, "/customer/v2/sims", topups.DoParams{Query: url.Values{"limit": {"10"}}}, &sims))
+	require.NotEmpty(t, sims.Data)
+
+	err = c.Do(ctx, http.MethodGet, "/customer/v2/esims-usage", topups.DoParams{Query: url.Values{"limit": {"10"}}}, nil)
+	require.ErrorIs(t, err, simkit.ErrNotFound, "an endpoint the provider does not serve answers as the provider's 404")
 }
 
 func TestDoSMS(t *testing.T) {
