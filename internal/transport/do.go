@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/callopt"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/option"
 )
@@ -101,8 +102,8 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 		resp.Op = op
 		resp.Attempts = attempt
 		resp.Ambiguous = ambiguous
-		if call.Response != nil {
-			*call.Response = resp.Response
+		if r, ok := call.Response.(*option.Response); ok && r != nil {
+			*r = resp.Response
 		}
 		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 			derr := c.unwrapped(resp, out)
@@ -136,11 +137,11 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 // callOptions applies opts. The Call goes to the heap only when there are
 // options: handing its address to the option functions makes it escape, an
 // allocation every call without options paid for nothing.
-func callOptions(opts []option.CallOption) option.Call {
+func callOptions(opts []option.CallOption) callopt.Call {
 	if len(opts) == 0 {
-		return option.Call{}
+		return callopt.Call{}
 	}
-	call := new(option.Call)
+	call := new(callopt.Call)
 	for _, o := range opts {
 		o(call)
 	}
