@@ -132,7 +132,7 @@ func NewPipeline[T any](p Provider[T], s Settings) (*Pipeline[T], error) {
 }
 
 // refuse answers a refusal and reports it.
-func (pl *Pipeline[T]) refuse(ctx context.Context, w http.ResponseWriter, dl *observe.Delivery, r *Refusal) {
+func (pl *Pipeline[T]) refuse(ctx context.Context, w http.ResponseWriter, dl *Delivery, r *Refusal) {
 	if r.Log != "" {
 		pl.log.LogAttrs(ctx, slog.LevelWarn, "simkit: webhook refused", slog.String("reason", r.Log))
 	}
@@ -145,7 +145,7 @@ func (pl *Pipeline[T]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The deadline counts from the request's arrival, body read included.
 	ctx, cancel := context.WithTimeout(r.Context(), pl.s.Deadline)
 	defer cancel()
-	dl := observe.StartDelivery(pl.s.Observer, pl.p.Name)
+	dl := StartDelivery(pl.s.Observer, pl.p.Name)
 	if !PostOnly(w, r) {
 		dl.Refused(ctx, observe.ReasonMethod, http.StatusMethodNotAllowed)
 		return
