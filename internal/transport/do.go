@@ -59,7 +59,7 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 	if len(req.Query) > 0 {
 		u += "?" + req.Query.Encode()
 	}
-	w := wire{req: req, op: op, url: u, body: body, ctype: ctype, header: call.Header, timeout: timeout}
+	w := wire{op: op, url: u, body: body, ctype: ctype, header: call.Header, timeout: timeout}
 	attempts := 1
 	if req.retryable() {
 		attempts = policy.Attempts()
@@ -77,7 +77,7 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 			return nil, attempt - 1, &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by context", Kind: contextKind(err), Err: err, Ambiguous: ambiguous}
 		}
 		actx, astart := c.startAttempt(ctx, req, op, attempt, waited)
-		resp, err := c.attempt(actx, &w, attempt)
+		resp, err := c.attempt(actx, req, &w, attempt)
 		ambiguous = ambiguous || mayHaveActed(resp, err)
 		if err != nil {
 			final := c.attemptError(ctx, op, err, ambiguous)
