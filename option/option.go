@@ -29,15 +29,17 @@ type Shared struct {
 	// Timeout bounds each attempt (not the whole call with its retries).
 	// Zero means 30 s.
 	Timeout time.Duration
-	// Retry is this provider's retry policy, taken as given (a zero
-	// MaxAttempts means the provider's default schedule, keeping Sleep,
-	// Retryable and NoJitter).
+	// Retry is this provider's retry policy, taken as given: it merges
+	// field by field over DefaultRetry and the provider's own schedule (a
+	// zero field inherits), so a policy with only Sleep set keeps the
+	// default schedule with that sleeper.
 	Retry retry.Policy
 	// DefaultRetry is a policy set for every provider at once (the root
-	// simkit.WithRetry). Unlike Retry, a provider applies its safety limits
-	// to it: the SMS client never retries a rate-limited call more than
-	// once whatever it says, because that provider bans keys that hit its
-	// limit five times in ten minutes. Retry, when set, wins.
+	// simkit.WithRetry), merged field by field over the provider's
+	// schedule. Unlike Retry, a provider applies its safety limits to it:
+	// the SMS client never retries a rate-limited call more than once
+	// whatever it says, because that provider bans keys that hit its limit
+	// five times in ten minutes. Fields Retry sets win.
 	DefaultRetry retry.Policy
 	// Limiter paces requests (client-side rate limit). Nil means the
 	// provider's default pace; use NoLimit to disable pacing.
@@ -77,7 +79,8 @@ func (noLimit) Wait(ctx context.Context) error { return ctx.Err() }
 type Call struct {
 	// Timeout overrides Shared.Timeout for this call's attempts.
 	Timeout time.Duration
-	// Retry overrides the client's retry policy for this call.
+	// Retry overrides the client's retry policy for this call, field by
+	// field (a zero field keeps the client's).
 	Retry *retry.Policy
 	// Header adds headers to this call (never overriding auth headers).
 	Header http.Header
@@ -93,7 +96,8 @@ func WithTimeout(d time.Duration) CallOption {
 	return func(c *Call) { c.Timeout = d }
 }
 
-// WithRetry replaces the retry policy for this call.
+// WithRetry changes the retry policy for this call: the fields p sets
+// replace the client's, a zero field keeps the client's.
 func WithRetry(p retry.Policy) CallOption {
 	return func(c *Call) { c.Retry = &p }
 }

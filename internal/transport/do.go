@@ -56,9 +56,6 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 		// A per-call policy merges with the client's exactly as the
 		// client's merges with the provider's defaults.
 		policy = call.Retry.Or(c.policy)
-		if policy.Sleep == nil {
-			policy.Sleep = c.policy.Sleep
-		}
 	}
 	timeout := c.timeout
 	if call.Timeout > 0 {
