@@ -108,7 +108,7 @@ func TestSettlerNeverTakesAnOrderItsOwnerIsAboutToReceive(t *testing.T) {
 		defer close(settled)
 		got, settleErr = s.BuyActivation(context.Background(), telegramRU)
 	}()
-	<-waiting          // the settler saw the owner in flight and waits
+	<-waiting           // the settler saw the owner in flight and waits
 	close(held.release) // the owner's answer arrives
 	<-ownerDone
 	close(proceed)
