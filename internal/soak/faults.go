@@ -50,7 +50,7 @@ var faultNames = [...]string{"none", "drop before handling", "500 before handlin
 type injector struct {
 	next http.RoundTripper
 	// wg tracks requests still being answered after their client gave up.
-	wg sync.WaitGroup
+	wg   sync.WaitGroup
 	rate atomic.Int64 // per million
 
 	mu     sync.Mutex

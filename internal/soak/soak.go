@@ -57,12 +57,12 @@ type Config struct {
 
 // Call kinds.
 const (
-	kSMSBuy     = "sms buy (hot product)"
+	kSMSBuy      = "sms buy (hot product)"
 	kSMSWithdraw = "sms withdraw"
-	kPartner    = "partner order"
-	kPartnerTop = "partner esim top-up"
-	kESIM       = "esimstory order"
-	kTopup      = "topups submit"
+	kPartner     = "partner order"
+	kPartnerTop  = "partner esim top-up"
+	kESIM        = "esimstory order"
+	kTopup       = "topups submit"
 )
 
 var kinds = []string{kSMSBuy, kSMSWithdraw, kPartner, kPartnerTop, kESIM, kTopup}
@@ -82,11 +82,11 @@ type result struct {
 // Report is the reconciliation, per kind.
 type Report struct {
 	Calls, OK, Recovered, Unknown, Ambiguous, Definite, Recalls map[string]int
-	Charges                                                    map[string]int
-	Doubles, HeldTwice, HeldByNobody, WrongErrors, Stolen      map[string]int
-	Faults                                                     map[string]int
-	Requests                                                   int
-	GoroutineGrowth                                            int
+	Charges                                                     map[string]int
+	Doubles, HeldTwice, HeldByNobody, WrongErrors, Stolen       map[string]int
+	Faults                                                      map[string]int
+	Requests                                                    int
+	GoroutineGrowth                                             int
 }
 
 // Bad is the sum of every count that must be zero.
