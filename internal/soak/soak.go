@@ -602,16 +602,18 @@ func (r *run) reconcile() *Report {
 }
 
 func (r *run) print(rep *Report) {
-	w := tabwriter.NewWriter(r.cfg.Out, 2, 0, 2, ' ', 0)
-	fmt.Fprintf(w, "soak %s: seed %d, %s, %d workers, %d replicas, %d requests, %d faulted (%.1f%%)\t\n",
+	fmt.Fprintf(r.cfg.Out, "soak %s: seed %d, %s, %d workers, %d replicas, %d requests, %d faulted (%.1f%%)\n",
 		r.cfg.Name, r.cfg.Seed, r.cfg.Duration, r.cfg.Workers, r.cfg.Replicas, rep.Requests, sum(rep.Faults), pct(sum(rep.Faults), rep.Requests))
+	w := tabwriter.NewWriter(r.cfg.Out, 2, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "kind\tcalls\tok\trecovered\tunknown\tambiguous\tdefinite\trecalls\tcharges\tdoubles\theld twice\tby nobody\twrong errors\ttook another's\t")
 	for _, k := range kinds {
 		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", k,
 			rep.Calls[k], rep.OK[k], rep.Recovered[k], rep.Unknown[k], rep.Ambiguous[k], rep.Definite[k], rep.Recalls[k],
 			rep.Charges[k], rep.Doubles[k], rep.HeldTwice[k], rep.HeldByNobody[k], rep.WrongErrors[k], rep.Stolen[k])
 	}
-	fmt.Fprintf(w, "goroutine growth %d; bad total %d\t\n", rep.GoroutineGrowth, rep.Bad())
+	w.Flush()
+	fmt.Fprintf(r.cfg.Out, "goroutine growth %d; bad total %d\n", rep.GoroutineGrowth, rep.Bad())
+	w = tabwriter.NewWriter(r.cfg.Out, 2, 0, 2, ' ', 0)
 	names := make([]string, 0, len(rep.Faults))
 	for n := range rep.Faults {
 		names = append(names, n)
