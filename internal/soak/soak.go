@@ -328,11 +328,12 @@ func (r *run) keyed(c *simkit.Client, res result, rng *rand.Rand, first bool) {
 	if first && res.err != nil && apierror.SafeToRetry(res.err) && apierror.MayHaveActed(res.err) && rng.IntN(3) == 0 {
 		var wg sync.WaitGroup
 		for range 2 {
+			c := r.replicas[rng.IntN(len(r.replicas))] // rng is this worker's alone
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				again := result{kind: res.kind, key: res.key, recall: true}
-				r.record(r.callKeyed(r.replicas[rng.IntN(len(r.replicas))], again))
+				r.record(r.callKeyed(c, again))
 			}()
 		}
 		wg.Wait()
