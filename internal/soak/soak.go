@@ -107,6 +107,10 @@ type run struct {
 	replicas []*simkit.Client
 	deadline time.Time
 
+	// skus are the partner fake's fixed-price SKUs in stock: orders rotate
+	// over them so a long run does not empty one SKU's stock.
+	skus []string
+
 	mu      sync.Mutex
 	results []result
 	pending []result // keyed calls whose outcome is open: re-call them
@@ -140,12 +144,13 @@ func Run(t *testing.T, cfg Config) *Report {
 		c.Topups.TokenLimit = 1 << 30
 	})
 	env.SMS.SetStock("russia", "beeline", "vkontakte", 1<<30)
+	skus := partnerSKUs(t, env)
 	for i := range 32 {
-		env.Partner.AddESIM(partnerESIM(i))
+		env.Partner.AddESIM(simkittest.PartnerESIM{ICCID: iccid(i), Status: "active", CanRenew: true, SKU: skus[i%len(skus)]})
 	}
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.MaxIdleConnsPerHost = 256
-	r := &run{cfg: cfg, env: env, inj: newInjector(base, cfg.Seed, cfg.FaultRate)}
+	r := &run{cfg: cfg, env: env, inj: newInjector(base, cfg.Seed, cfg.FaultRate), skus: skus}
 	baseline := runtime.NumGoroutine()
 
 	var shared store.Store = store.NewMemory()
@@ -184,8 +189,27 @@ func Run(t *testing.T, cfg Config) *Report {
 	return rep
 }
 
-func partnerESIM(i int) simkittest.PartnerESIM {
-	return simkittest.PartnerESIM{ICCID: iccid(i), Status: "active", CanRenew: true, SKU: simkittest.PartnerSKUVoucher}
+// partnerSKUs lists the partner fake's fixed-price SKUs in stock.
+func partnerSKUs(t *testing.T, env *simkittest.Env) []string {
+	t.Helper()
+	var out []string
+	for p, err := range env.Client.Partner.AllProducts(context.Background(), partner.ListProductsParams{IncludeSKUs: true}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.DenominationType != partner.DenominationFixed {
+			continue
+		}
+		for _, s := range p.SKUs {
+			if s.Stock.Available {
+				out = append(out, s.ID)
+			}
+		}
+	}
+	if len(out) == 0 {
+		out = []string{simkittest.PartnerSKUVoucher}
+	}
+	return out
 }
 
 func iccid(i int) string { return fmt.Sprintf("8944%016d", 1000+i) }
@@ -351,7 +375,8 @@ func (r *run) callKeyed(c *simkit.Client, res result) result {
 	n, _ := strconv.Atoi(res.key[len(res.key)-1:])
 	switch res.kind {
 	case kPartner:
-		o, err := c.Partner.CreateOrder(ctx, partner.CreateOrderParams{ExternalID: res.key, Item: partner.OrderItemParams{SKUID: simkittest.PartnerSKUVoucher}}, opts...)
+		sku := r.skus[keyNum(res.key)%len(r.skus)]
+		o, err := c.Partner.CreateOrder(ctx, partner.CreateOrderParams{ExternalID: res.key, Item: partner.OrderItemParams{SKUID: sku}}, opts...)
 		res.err = err
 		if err == nil {
 			res.ok, res.recovered, res.got = true, o.Recovered, o.ID
@@ -377,6 +402,16 @@ func (r *run) callKeyed(c *simkit.Client, res result) result {
 		}
 	}
 	return res
+}
+
+// keyNum is the sequence number in a key such as "P-42".
+func keyNum(key string) int {
+	i := len(key)
+	for i > 0 && key[i-1] >= '0' && key[i-1] <= '9' {
+		i--
+	}
+	n, _ := strconv.Atoi(key[i:])
+	return n
 }
 
 // drain calls every open keyed outcome again until it settles.
