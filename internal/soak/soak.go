@@ -222,7 +222,7 @@ func (r *run) client(t *testing.T, st store.Store) *simkit.Client {
 	env := r.env
 	c, err := simkit.New(
 		simkit.WithStore(st),
-		simkit.WithTimeout(400*time.Millisecond),
+		simkit.WithTimeout(1500*time.Millisecond),
 		simkit.WithLimiter(option.NoLimit),
 		simkit.WithTransport(r.inj),
 		simkit.WithPartner(env.PartnerOptions, func(o *partner.Options) { o.Retry = pol; o.Transport = r.inj }),
@@ -230,9 +230,10 @@ func (r *run) client(t *testing.T, st store.Store) *simkit.Client {
 			o.Retry = pol
 			o.Transport = r.inj
 			// The fakes share this clock; the allowance covers a request
-			// the fake handles after its client's timeout, which a loaded
-			// machine makes common.
-			o.SettleSkew = time.Second
+			// the fake handles a little after its client's timeout (the
+			// timeout is long enough that only the injected slow answers
+			// and a badly starved machine reach it).
+			o.SettleSkew = 100 * time.Millisecond
 		}),
 		simkit.WithESIMStory(env.ESIMStoryOptions, func(o *esimstory.Options) { o.Retry = pol; o.Transport = r.inj }),
 		simkit.WithTopups(env.TopupsOptions, func(o *topups.Options) { o.Retry = pol; o.Transport = r.inj }),
