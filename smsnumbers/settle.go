@@ -186,14 +186,17 @@ type candidate struct {
 //   - while a call that could have made an unheld entry still waits for
 //     its answer, e waits for it (bounded by the settle wait), since that
 //     answer may name it;
-//   - the calls whose answers were lost (e, others settling, others whose
-//     outcome stayed unknown) and the unheld entries they could have made
-//     form groups; each call makes at most one entry, so when a group has
-//     as many entries as calls, every call in it made one, and a canonical
-//     matching (the same on every replica) hands each call one entry
-//     within its own window. Otherwise (a call that may have made none, an
-//     entry no call accounts for) nobody in the group can be told its
-//     outcome: ErrOutcomeUnknown, which names the call's window.
+//   - each call makes at most one entry, and every entry was made by a
+//     fleet call; so for a set q of calls whose answers were lost (e,
+//     others settling, others whose outcome stayed unknown, payouts whose
+//     answer named no payment) and the unheld entries only calls in q
+//     could have made, as many entries as calls prove that every call in
+//     q made one of them. e tries the smallest such set first (e alone;
+//     e with the calls that could have made its candidates; its whole
+//     group), and a canonical matching (the same on every replica) hands
+//     e one entry within its own window. Otherwise (a call that may have
+//     made none, an entry no call accounts for) e cannot be told its
+//     outcome: ErrOutcomeUnknown, which names its window.
 //
 // The entry taken is claimed in the ledger, so no other call ever takes it
 // too, whatever it read.
