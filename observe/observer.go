@@ -39,6 +39,9 @@ type Observer interface {
 	// WaitProgress reports each check of a long wait (an SMS code, eSIM
 	// deliveries) and its end.
 	WaitProgress(ctx context.Context, e WaitProgress)
+	// Reconcile reports a provider's finished reconciliation, with its
+	// anomaly counts by kind.
+	Reconcile(ctx context.Context, e Reconcile)
 
 	embedsBase()
 }

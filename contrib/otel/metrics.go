@@ -19,6 +19,7 @@ type instruments struct {
 	webhooks        metric.Int64Counter
 	waits           metric.Int64Counter
 	waitDuration    metric.Float64Histogram
+	reconcile       reconcileInstruments
 }
 
 func newInstruments(m metric.Meter) (instruments, error) {
@@ -45,5 +46,6 @@ func newInstruments(m metric.Meter) (instruments, error) {
 	c(&in.webhooks, "simkit.webhook.deliveries", "{delivery}", "Webhook delivery steps, by outcome.")
 	c(&in.waits, "simkit.wait.outcomes", "{wait}", "Finished long waits (SMS codes, eSIM deliveries), by outcome.")
 	f(&in.waitDuration, "simkit.wait.duration", "Duration of finished long waits.")
+	errs = append(errs, in.reconcile.init(m))
 	return in, errors.Join(errs...)
 }
