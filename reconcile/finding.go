@@ -66,20 +66,24 @@ type Finding struct {
 	// Call is the money call concerned, as its route label
 	// ("POST /orders"), or the history read that showed the charge.
 	Call string `json:"call"`
-	// Reference is the fleet's own id of the call (external id, top-up
-	// reference, ledger entry id); empty for a charge no entry accounts
-	// for.
+	// Reference is the id the call was sent with (external id, top-up
+	// reference), as the ledger or the provider holds it; empty when there
+	// is none (an SMS order bought outside the fleet).
 	Reference string `json:"reference,omitempty"`
+	// Entry is the ledger entry's id; empty for a charge no entry
+	// accounts for.
+	Entry string `json:"entry,omitempty"`
 	// ProviderID is the provider's id of the order, payment or
 	// transaction; empty when the provider never named one.
 	ProviderID string `json:"provider_id,omitempty"`
 	// Status is the provider's status of the order, when it has one
 	// ("processing", "PENDING").
 	Status string `json:"status,omitempty"`
-	// Amount is what the provider states; LedgerAmount what the ledger
-	// holds. Either is null when not known.
-	Amount       decimal.NullDecimal `json:"amount"`
-	LedgerAmount decimal.NullDecimal `json:"ledger_amount"`
+	// Amount is what the provider charged; Expected what it should have
+	// been (the ledger's amount, or the provider's own order total). Either
+	// is null when not known.
+	Amount   decimal.NullDecimal `json:"amount"`
+	Expected decimal.NullDecimal `json:"expected"`
 	// Currency of the amounts, when stated.
 	Currency string `json:"currency,omitempty"`
 	// At is when the call began or the charge was made.

@@ -21,6 +21,7 @@ const usage = `simkit operates the simkit SDK.
 Usage:
   simkit fakes [flags]   serve the four stateful fake providers and an admin API
   simkit check [flags]   one read-only call per provider configured in SIMKIT_*
+  simkit reconcile [flags]  close the books: the ledger against each provider's history
 
 Run "simkit <command> --help" for a command's flags.
 `
@@ -41,6 +42,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, lookup lo
 		return runFakes(ctx, args[1:], stdout, stderr)
 	case "check":
 		return runCheck(ctx, args[1:], stdout, stderr, lookup)
+	case "reconcile":
+		return runReconcile(ctx, args[1:], stdout, stderr, lookup)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -1,0 +1,307 @@
+package smsnumbers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/ledger"
+	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/reconcile"
+)
+
+// ReconcileParams is what Reconcile checks: the window, the grace left to
+// calls in flight, the delivery deadline (see reconcile.Params).
+type ReconcileParams = reconcile.Params
+
+// reconcileSkew widens a call's attempts' window when matching orders to
+// it, as settling a lost buy does.
+const reconcileSkew = 2 * time.Second
+
+// maxOpenEntries bounds the open calls one run settles; the rest are
+// reported as unknown and settled by the next run.
+const maxOpenEntries = 1000
+
+// Reconcile closes the books of this account over p's window (by default
+// the last day): it reads the ledger's entries of every buy (activation,
+// hosting, re-buy) and withdrawal, the orders history (GET
+// /v1/user/orders, both categories) and the vendor payments (GET
+// /v1/vendor/payments), and reports every anomaly (see package reconcile):
+//
+//   - an order no ledger entry holds (no call of the fleet claimed it) and
+//     no open call may have made: UnaccountedCharge; a canceled, timed-out
+//     or banned order was refunded and is not counted;
+//   - an order the fleet holds that is still PENDING or RECEIVED past its
+//     expiry (neither finished nor refunded): NotDelivered;
+//   - an order whose price differs from the ledger's amount:
+//     AmountMismatch;
+//   - a buy or withdrawal whose outcome is still unknown: the history
+//     settles it when it proves the outcome (exactly one unclaimed order
+//     in the call's attempts' window, claimed for it; or none at all, so
+//     the call bought nothing); otherwise OutcomeUnknown, naming how many
+//     orders could be its;
+//   - a payout (withdraw) no ledger entry holds: UnaccountedCharge.
+//
+// The history has no caller reference, so this holds only when every
+// buyer on the account goes through simkit with one Store. It only reads,
+// paced by the client's limiter, a page at a time. It takes the
+// smsnumbers reconciliation lock in the Store for its run (another run
+// gets reconcile.ErrBusy) and reports the anomaly counts to the observer.
+func (c *Client) Reconcile(ctx context.Context, p ReconcileParams, opts ...option.CallOption) (*reconcile.Report, error) {
+	if err := c.ready(); err != nil {
+		return nil, err
+	}
+	l := c.reconcileLedger()
+	if !l.CanList() {
+		return nil, ledger.ErrCannotList
+	}
+	return c.reconcileRunner().Run(ctx, p, func(ctx context.Context, p reconcile.Params, rep *reconcile.Report) error {
+		r := &smsBooks{c: c, l: l, p: p, rep: rep, now: c.t.Now(), opts: opts, candidates: map[string][]string{}}
+		if err := r.entries(ctx); err != nil {
+			return err
+		}
+		for _, cat := range []Category{CategoryActivation, CategoryHosting} {
+			if err := r.orders(ctx, cat); err != nil {
+				return err
+			}
+		}
+		if err := r.payouts(ctx); err != nil {
+			return err
+		}
+		return r.settle(ctx)
+	})
+}
+
+// smsBooks is one reconciliation run.
+type smsBooks struct {
+	c    *Client
+	l    *ledger.Ledger
+	p    reconcile.Params
+	rep  *reconcile.Report
+	now  time.Time
+	opts []option.CallOption
+
+	// openBuys and openPayouts are the calls whose outcome is open;
+	// candidates maps each one's entry id to the unclaimed orders (or
+	// payments) its window covers, and amounts their prices.
+	openBuys, openPayouts []ledger.Entry
+	candidates            map[string][]string
+	amounts               map[string]decimal.Decimal
+	// covered counts, per order or payment, the open calls that may have
+	// made it.
+	covered map[string]int
+}
+
+func buyCall(call string) bool {
+	return call == routeBuyActivation || call == routeBuyHosting || call == routeReuse
+}
+
+func (r *smsBooks) entries(ctx context.Context) error {
+	for e, err := range r.l.Entries(ctx, r.p.From, r.p.To) {
+		if err != nil {
+			return err
+		}
+		if !buyCall(e.Call) && e.Call != routeWithdraw {
+			continue
+		}
+		r.rep.Entries++
+		if !reconcile.Open(e, r.now, r.p.Grace) {
+			continue
+		}
+		if len(r.openBuys)+len(r.openPayouts) >= maxOpenEntries {
+			r.unknown(e, "not settled this run (too many open calls); the next run takes it")
+			continue
+		}
+		if e.Call == routeWithdraw {
+			r.openPayouts = append(r.openPayouts, e)
+		} else {
+			r.openBuys = append(r.openBuys, e)
+		}
+	}
+	return nil
+}
+
+func (r *smsBooks) unknown(e ledger.Entry, why string) {
+	f := reconcile.FromEntry(reconcile.OutcomeUnknown, e)
+	f.Detail = "outcome unknown; " + why
+	f.Action = "compare the account's orders (or vendor payments) in the call's window with what your customers hold; never repeat the call to find out"
+	r.rep.Add(f, r.now)
+}
+
+// cover records that the open calls among entries whose window covers at
+// may have made id; it reports whether any does.
+func (r *smsBooks) cover(entries []ledger.Entry, id string, at time.Time, amount decimal.Decimal, match func(ledger.Entry) bool) bool {
+	any := false
+	for _, e := range entries {
+		if e.Covers(at, reconcileSkew, r.now) && match(e) {
+			r.candidates[e.ID] = append(r.candidates[e.ID], id)
+			any = true
+			if r.covered == nil {
+				r.covered, r.amounts = map[string]int{}, map[string]decimal.Decimal{}
+			}
+			r.covered[id]++
+			r.amounts[id] = amount
+		}
+	}
+	return any
+}
+
+// orders walks one category of the orders history, newest first, down to
+// the window's start.
+func (r *smsBooks) orders(ctx context.Context, cat Category) error {
+	since := r.p.From.Add(-reconcileSkew)
+	for o, err := range r.c.AllOrders(ctx, ListOrdersParams{Category: cat, Limit: settlePageSize, Order: "id", Reverse: true}, r.opts...) {
+		if err != nil {
+			return err
+		}
+		if o.CreatedAt.Before(since) {
+			return nil
+		}
+		if !o.CreatedAt.Before(r.p.To) {
+			continue
+		}
+		r.rep.Records++
+		if r.now.Sub(o.CreatedAt) < r.p.Grace {
+			continue
+		}
+		switch o.Status {
+		case StatusCanceled, StatusTimeout, StatusBanned:
+			continue // refunded
+		}
+		if err := r.order(ctx, cat, o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *smsBooks) order(ctx context.Context, cat Category, o Order) error {
+	id := strconv.FormatInt(o.ID, 10)
+	base := reconcile.Finding{Call: routeListOrders, ProviderID: id, Status: string(o.Status),
+		Amount: decimal.NewNullDecimal(o.Price), At: o.CreatedAt}
+	entryID, held, err := r.l.Claimant(ctx, "order", id)
+	if err != nil {
+		return err
+	}
+	if !held {
+		if r.cover(r.openBuys, id, o.CreatedAt, o.Price, func(e ledger.Entry) bool { return true }) {
+			return nil // an open call may have made it: reported with that call
+		}
+		f := base
+		f.Kind = reconcile.UnaccountedCharge
+		f.Detail = fmt.Sprintf("a %s order (%s) no call of the fleet holds: bought outside the fleet, or its entry was lost", cat, o.Product)
+		r.rep.Add(f, r.now)
+		return nil
+	}
+	e, found, err := r.l.Get(ctx, entryID)
+	if err != nil {
+		return err
+	}
+	if found {
+		base.Entry, base.Reference, base.Call, base.Expected = e.ID, e.Reference, e.Call, e.Amount
+	}
+	if (o.Status == StatusPending || o.Status == StatusReceived) && !o.Expires.IsZero() && r.now.Sub(o.Expires) > r.p.Grace {
+		f := base
+		f.Kind = reconcile.NotDelivered
+		f.Detail = fmt.Sprintf("order still %s past its expiry: neither finished nor refunded", o.Status)
+		f.Action = "finish it if the code was used, or cancel it for a refund; ask the provider's support if neither is accepted"
+		r.rep.Add(f, r.now)
+	}
+	if found && e.Amount.Valid && !e.Amount.Decimal.Equal(o.Price) {
+		f := base
+		f.Kind = reconcile.AmountMismatch
+		f.Detail = "the order's price differs from the amount the ledger recorded"
+		r.rep.Add(f, r.now)
+	}
+	return nil
+}
+
+// payouts walks the vendor payments and checks every withdrawal.
+func (r *smsBooks) payouts(ctx context.Context) error {
+	for pay, err := range r.c.AllVendorPayments(ctx, ListVendorPaymentsParams{Limit: settlePageSize, Order: "id", Reverse: true}, r.opts...) {
+		if err != nil {
+			if len(r.openPayouts) == 0 && (errors.Is(err, apierror.ErrUnauthorized) || errors.Is(err, apierror.ErrNotFound)) {
+				r.rep.Note("vendor payments not readable (not a vendor account?): payouts not checked")
+				return nil
+			}
+			return err
+		}
+		if pay.CreatedAt.Before(r.p.From.Add(-reconcileSkew)) {
+			return nil
+		}
+		if !pay.CreatedAt.Before(r.p.To) || pay.TypeName != "withdraw" {
+			continue
+		}
+		r.rep.Records++
+		if r.now.Sub(pay.CreatedAt) < r.p.Grace {
+			continue
+		}
+		id := strconv.FormatInt(pay.ID, 10)
+		_, held, err := r.l.Claimant(ctx, "payment", id)
+		if err != nil {
+			return err
+		}
+		paid := pay.Amount.Abs()
+		if held || r.cover(r.openPayouts, id, pay.CreatedAt, paid, func(e ledger.Entry) bool { return !e.Amount.Valid || e.Amount.Decimal.Equal(paid) }) {
+			continue
+		}
+		r.rep.Add(reconcile.Finding{Kind: reconcile.UnaccountedCharge, Call: routeListVendorPayments, ProviderID: id,
+			Amount: decimal.NewNullDecimal(paid), At: pay.CreatedAt,
+			Detail: "a payout no withdrawal of the fleet holds: made outside the fleet, or its entry was lost"}, r.now)
+	}
+	return nil
+}
+
+// settle writes what the histories proved about the open calls: the one
+// unclaimed order (or payment) only it may have made, claimed for it
+// (recovered); none at all (failed: it bought nothing). Anything else
+// stays unknown.
+func (r *smsBooks) settle(ctx context.Context) error {
+	for _, group := range []struct {
+		entries []ledger.Entry
+		kind    string
+	}{{r.openBuys, "order"}, {r.openPayouts, "payment"}} {
+		for i := range group.entries {
+			e := &group.entries[i]
+			ids := r.candidates[e.ID]
+			switch {
+			case r.p.NoSettle:
+				r.unknown(*e, fmt.Sprintf("%d unclaimed %ss in its window (run without NoSettle to settle what the history proves)", len(ids), group.kind))
+			case len(ids) == 0:
+				if err := r.finish(ctx, e, ledger.Outcome{State: ledger.StateFailed}); err != nil {
+					return err
+				}
+			case len(ids) == 1 && r.covered[ids[0]] == 1:
+				ok, err := r.l.Claim(ctx, group.kind, ids[0], e.ID)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					r.unknown(*e, "its only candidate was claimed meanwhile")
+					continue
+				}
+				if err := r.finish(ctx, e, ledger.Outcome{State: ledger.StateRecovered, ProviderIDs: ids,
+					Amount: decimal.NewNullDecimal(r.amounts[ids[0]])}); err != nil {
+					return err
+				}
+			default:
+				r.unknown(*e, fmt.Sprintf("%d unclaimed %ss in its window, shared with other open calls", len(ids), group.kind))
+			}
+		}
+	}
+	return nil
+}
+
+func (r *smsBooks) finish(ctx context.Context, e *ledger.Entry, out ledger.Outcome) error {
+	out.Meta = map[string]string{"settled_by": "reconcile"}
+	if err := r.l.Finish(ctx, e, out); err != nil {
+		return err
+	}
+	r.rep.Settled++
+	return nil
+}
