@@ -111,7 +111,7 @@ func (f *ESIMStoryFake) DeliverAll(externalOrderID string) error {
 	units, ok := f.orders[externalOrderID]
 	var ids []string
 	for _, u := range units {
-		if !u.Delivered {
+		if !u.Delivered && !u.withheld {
 			ids = append(ids, u.TopupID)
 		}
 	}
@@ -134,10 +134,12 @@ func (f *ESIMStoryFake) autoDeliver(externalOrderID string) {
 	f.wg.Add(1)
 	go func() {
 		defer f.wg.Done()
-		t := time.NewTimer(f.cfg.DeliveryDelay)
-		defer t.Stop()
+		after := f.cfg.After
+		if after == nil {
+			after = time.After
+		}
 		select {
-		case <-t.C:
+		case <-after(f.cfg.DeliveryDelay):
 			_ = f.DeliverAll(externalOrderID)
 		case <-f.done:
 		}
