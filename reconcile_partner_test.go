@@ -142,6 +142,18 @@ func TestReconcilePartner(t *testing.T) {
 		require.True(t, rep.Clean(), "%+v", rep.Findings)
 	})
 
+	t.Run("not delivered: an order partially completed", func(t *testing.T) {
+		b := newBooks(t, nil)
+		o, err := b.env.Partner.PlaceOutsideOrder(simkittest.PartnerOutsideOrder{ExternalID: "HALF-1", Status: simkittest.PartnerStatusPartial})
+		require.NoError(t, err)
+		recorded(t, b.partnerLedger(), "POST /orders", "HALF-1", ledger.Outcome{State: ledger.StateDone, ProviderIDs: []string{o.ID}})
+		b.clock.Advance(10 * time.Minute)
+		rep, err := b.env.Client.Partner.Reconcile(ctx, partner.ReconcileParams{})
+		require.NoError(t, err)
+		require.Equal(t, map[reconcile.Kind]int{reconcile.NotDelivered: 1}, kinds(rep), "%+v", rep.Findings)
+		require.Equal(t, "partially_completed", rep.Findings[0].Status)
+	})
+
 	t.Run("amount mismatch: the ledger and the order disagree", func(t *testing.T) {
 		b := newBooks(t, nil)
 		l := b.partnerLedger()

@@ -1,0 +1,155 @@
+package simkit_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+
+	"github.com/simkit/simkit/ledger"
+	"github.com/simkit/simkit/reconcile"
+	"github.com/simkit/simkit/simkittest"
+	"github.com/simkit/simkit/smsnumbers"
+)
+
+func (b *books) smsLedger() *ledger.Ledger {
+	return ledger.New(b.st, smsnumbers.Provider, b.env.Config.SMSToken, func(o *ledger.Options) { o.Now = b.clock.Now })
+}
+
+const routeBuy = "GET /v1/user/buy/activation/{country}/{operator}/{product}"
+
+// held records an order as bought by the fleet: an entry holding it and
+// the claim that says so, as a buy does.
+func held(t *testing.T, l *ledger.Ledger, id int64, amount decimal.NullDecimal) ledger.Entry {
+	t.Helper()
+	ctx := context.Background()
+	e, err := l.Begin(ctx, ledger.Intent{Call: routeBuy, Subject: "activation/russia/any/telegram"})
+	require.NoError(t, err)
+	pid := strconv.FormatInt(id, 10)
+	require.NoError(t, l.Finish(ctx, e, ledger.Outcome{State: ledger.StateDone, ProviderIDs: []string{pid}, Amount: amount}))
+	ok, err := l.Claim(ctx, "order", pid, e.ID)
+	require.NoError(t, err)
+	require.True(t, ok)
+	return *e
+}
+
+func TestReconcileSMS(t *testing.T) {
+	ctx := context.Background()
+
+	t.Run("unaccounted charges: an activation and a payout made outside the fleet", func(t *testing.T) {
+		b := newBooks(t, nil)
+		id, err := b.env.SMS.BuyOutside(simkittest.SMSOutsideBuy{Product: "vkontakte"})
+		require.NoError(t, err)
+		require.NoError(t, b.env.SMS.WithdrawOutside(simkittest.SMSOutsidePayout{Amount: decimal.NewFromInt(5)}))
+		b.clock.Advance(10 * time.Minute)
+		rep, err := b.env.Client.SMS.Reconcile(ctx, smsnumbers.ReconcileParams{})
+		require.NoError(t, err)
+		require.Equal(t, map[reconcile.Kind]int{reconcile.UnaccountedCharge: 2}, kinds(rep), "%+v", rep.Findings)
+		require.Equal(t, strconv.FormatInt(id, 10), rep.Findings[0].ProviderID)
+		require.Equal(t, "GET /v1/vendor/payments", rep.Findings[1].Call)
+		require.Equal(t, "5", rep.Findings[1].Amount.Decimal.String())
+		for _, f := range rep.Findings {
+			require.NotContains(t, f.Detail, "+7", "no phone number in a finding")
+		}
+	})
+
+	t.Run("a refunded activation is not a charge", func(t *testing.T) {
+		b := newBooks(t, nil)
+		_, err := b.env.SMS.BuyOutside(simkittest.SMSOutsideBuy{Product: "vkontakte"})
+		require.NoError(t, err)
+		b.clock.Advance(30 * time.Minute) // times out and is refunded
+		rep, err := b.env.Client.SMS.Reconcile(ctx, smsnumbers.ReconcileParams{})
+		require.NoError(t, err)
+		require.True(t, rep.Clean(), "%+v", rep.Findings)
+		require.Equal(t, 1, rep.Records)
+	})
+
+	t.Run("not delivered: an activation left open past its expiry", func(t *testing.T) {
+		b := newBooks(t, nil)
+		id, err := b.env.SMS.BuyOutside(simkittest.SMSOutsideBuy{Product: "vkontakte", LeftOpen: true})
+		require.NoError(t, err)
+		e := held(t, b.smsLedger(), id, decimal.NullDecimal{})
+		b.clock.Advance(10 * time.Minute)
+		rep, err := b.env.Client.SMS.Reconcile(ctx, smsnumbers.ReconcileParams{})
+		require.NoError(t, err)
+		require.True(t, rep.Clean(), "before its expiry: %+v", rep.Findings)
+
+		b.clock.Advance(20 * time.Minute)
+		rep, err = b.env.Client.SMS.Reconcile(ctx, smsnumbers.ReconcileParams{})
+		require.NoError(t, err)
+		require.Equal(t, map[reconcile.Kind]int{reconcile.NotDelivered: 1}, kinds(rep), "%+v", rep.Findings)
+		require.Equal(t, e.ID, rep.Findings[0].Entry)
+		require.Equal(t, "PENDING", rep.Findings[0].Status)
+	})
+
+	t.Run("amount mismatch: the order's price and the ledger disagree", func(t *testing.T) {
+		b := newBooks(t, nil)
+		id, err := b.env.SMS.BuyOutside(simkittest.SMSOutsideBuy{Product: "vkontakte"})
+		require.NoError(t, err)
+		held(t, b.smsLedger(), id, decimal.NewNullDecimal(decimal.RequireFromString("0.01")))
+		b.clock.Advance(10 * time.Minute)
+		rep, err := b.env.Client.SMS.Reconcile(ctx, smsnumbers.ReconcileParams{})
+		require.NoError(t, err)
+		require.Equal(t, map[reconcile.Kind]int{reconcile.AmountMismatch: 1}, kinds(rep), "%+v", rep.Findings)
+		require.Equal(t, "0.01", rep.Findings[0].Expected.Decimal.String())
+	})
+
+	t.Run("an unknown buy is settled from the history, or stays unknown", func(t *testing.T) {
+		b := newBooks(t, nil)
+		l := b.smsLedger()
+		// A buy whose answer was lost: its order is in the history, in its
+		// window, claimed by nobody.
+		e, err := l.Begin(ctx, ledger.Intent{Call: routeBuy, Subject: "activation/russia/any/telegram"})
+		require.NoError(t, err)
+		id, err := b.env.SMS.BuyOutside(simkittest.SMSOutsideBuy{Product: "vkontakte"})
+		require.NoError(t, err)
+		require.NoError(t, l.Finish(ctx, e, ledger.Outcome{State: ledger.StateUnknown}))
+		// A buy, a minute later, that never reached the provider.
+		b.clock.Advance(time.Minute)
+		none, err := l.Begin(ctx, ledger.Intent{Call: routeBuy, Subject: "activation/russia/any/telegram"})
+		require.NoError(t, err)
+		require.NoError(t, l.Finish(ctx, none, ledger.Outcome{State: ledger.StateUnknown}))
+		b.clock.Advance(10 * time.Minute)
+
+		rep, err := b.env.Client.SMS.Reconcile(ctx, smsnumbers.ReconcileParams{NoSettle: true})
+		require.NoError(t, err)
+		require.Equal(t, map[reconcile.Kind]int{reconcile.OutcomeUnknown: 2}, kinds(rep), "%+v", rep.Findings)
+
+		rep, err = b.env.Client.SMS.Reconcile(ctx, smsnumbers.ReconcileParams{})
+		require.NoError(t, err)
+		require.True(t, rep.Clean(), "%+v", rep.Findings)
+		require.Equal(t, 2, rep.Settled)
+		got, _, err := l.Get(ctx, e.ID)
+		require.NoError(t, err)
+		require.Equal(t, ledger.StateRecovered, got.State)
+		require.Equal(t, []string{strconv.FormatInt(id, 10)}, got.ProviderIDs)
+		holder, ok, err := l.Claimant(ctx, "order", strconv.FormatInt(id, 10))
+		require.NoError(t, err)
+		require.True(t, ok)
+		require.Equal(t, e.ID, holder, "settled and claimed: no other call can take it")
+		got, _, err = l.Get(ctx, none.ID)
+		require.NoError(t, err)
+		require.Equal(t, ledger.StateFailed, got.State)
+	})
+
+	t.Run("two open buys and one order: neither is guessed", func(t *testing.T) {
+		b := newBooks(t, nil)
+		l := b.smsLedger()
+		e1, err := l.Begin(ctx, ledger.Intent{Call: routeBuy})
+		require.NoError(t, err)
+		e2, err := l.Begin(ctx, ledger.Intent{Call: routeBuy})
+		require.NoError(t, err)
+		_, err = b.env.SMS.BuyOutside(simkittest.SMSOutsideBuy{Product: "vkontakte"})
+		require.NoError(t, err)
+		require.NoError(t, l.Finish(ctx, e1, ledger.Outcome{State: ledger.StateUnknown}))
+		require.NoError(t, l.Finish(ctx, e2, ledger.Outcome{State: ledger.StateUnknown}))
+		b.clock.Advance(10 * time.Minute)
+		rep, err := b.env.Client.SMS.Reconcile(ctx, smsnumbers.ReconcileParams{})
+		require.NoError(t, err)
+		require.Equal(t, map[reconcile.Kind]int{reconcile.OutcomeUnknown: 2}, kinds(rep), "%+v", rep.Findings)
+		require.Zero(t, rep.Settled)
+	})
+}
