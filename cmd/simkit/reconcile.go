@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/simkit/simkit"
+	"github.com/simkit/simkit/esimstory"
 	"github.com/simkit/simkit/internal/respstore"
 	"github.com/simkit/simkit/reconcile"
 )
@@ -135,7 +136,13 @@ func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	if err != nil {
 		return fail("%v", err)
 	}
-	client, err := simkit.New(append(envOpts, simkit.WithStore(st))...)
+	envOpts = append(envOpts, simkit.WithStore(st))
+	if v, _ := lookup(simkit.EnvESIMStoryAccessKey); strings.TrimSpace(v) != "" {
+		// The fleet's Tracker records eSIM Story deliveries in the Store
+		// under its default prefix; reading them checks delivery.
+		envOpts = append(envOpts, simkit.WithESIMStory(func(o *esimstory.Options) { o.Tracker = esimstory.NewTracker(st) }))
+	}
+	client, err := simkit.New(envOpts...)
 	if err != nil {
 		return fail("%v", err)
 	}
