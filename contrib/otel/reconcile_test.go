@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
+	"github.com/simkit/simkit"
 	"github.com/simkit/simkit/observe"
+	"github.com/simkit/simkit/simkittest"
 )
 
 // gauge reads the last value of a gauge's point with every attribute in
@@ -62,4 +65,26 @@ func TestReconcileAnomaliesGauge(t *testing.T) {
 	require.True(t, ok)
 	require.Zero(t, v)
 	require.EqualValues(t, 3, count(t, m["simkit.reconcile.duration"], provider))
+}
+
+// TestReconcileExportsAnomalyCounts: the root client's Reconcile reports
+// each provider's anomaly counts through the observer, and they arrive as
+// the gauge an alert watches.
+func TestReconcileExportsAnomalyCounts(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	_, err := h.env.Partner.PlaceOutsideOrder(simkittest.PartnerOutsideOrder{ExternalID: "elsewhere-1"})
+	require.NoError(t, err)
+	reports, err := h.env.Client.Reconcile(ctx, simkit.ReconcileParams{Grace: time.Nanosecond})
+	require.NoError(t, err)
+	require.Len(t, reports, 4, "every configured provider")
+	m := h.metrics(t)
+	v, ok := gauge(t, m["simkit.reconcile.anomalies"], attribute.String("simkit.provider", "partner"), attribute.String("simkit.anomaly.kind", "unaccounted_charge"))
+	require.True(t, ok)
+	require.EqualValues(t, 1, v)
+	v, ok = gauge(t, m["simkit.reconcile.anomalies"], attribute.String("simkit.provider", "topups"), attribute.String("simkit.anomaly.kind", "unaccounted_charge"))
+	require.True(t, ok)
+	require.Zero(t, v)
+	require.EqualValues(t, 1, count(t, m["simkit.reconcile.runs"], attribute.String("simkit.provider", "partner"), attribute.String("simkit.reconcile.outcome", "anomalies")))
+	require.EqualValues(t, 3, count(t, m["simkit.reconcile.runs"], attribute.String("simkit.reconcile.outcome", "clean")))
 }
