@@ -10,7 +10,6 @@ package respstore
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -20,9 +19,6 @@ import (
 	"sync"
 	"time"
 )
-
-// errNil is a Redis nil reply.
-var errNil = errors.New("respstore: nil")
 
 // Error is an error reply from the server.
 type Error struct{ Msg string }
