@@ -36,6 +36,9 @@ const maxOpenEntries = 1000
 //   - an order no ledger entry holds (no call of the fleet claimed it) and
 //     no open call may have made: UnaccountedCharge; a canceled, timed-out
 //     or banned order was refunded and is not counted;
+//   - an order the fleet holds that was finished, or refunded, is recorded
+//     so in its ledger entry (StateDelivered, StateRefunded), so the ledger
+//     says what became of every buy;
 //   - an order the fleet holds that is still PENDING or RECEIVED past its
 //     expiry (neither finished nor refunded): NotDelivered;
 //   - an order whose price differs from the ledger's amount:
@@ -169,10 +172,6 @@ func (r *smsBooks) orders(ctx context.Context, cat Category) error {
 		if r.now.Sub(o.CreatedAt) < r.p.Grace {
 			continue
 		}
-		switch o.Status {
-		case StatusCanceled, StatusTimeout, StatusBanned:
-			continue // refunded
-		}
 		if err := r.order(ctx, cat, o); err != nil {
 			return err
 		}
@@ -187,6 +186,13 @@ func (r *smsBooks) order(ctx context.Context, cat Category, o Order) error {
 	entryID, held, err := r.l.Claimant(ctx, "order", id)
 	if err != nil {
 		return err
+	}
+	if refunded(o.Status) {
+		// No money moved in the end: only the ledger may need to learn it.
+		if held {
+			return r.close(ctx, entryID, ledger.StateRefunded)
+		}
+		return nil
 	}
 	if !held {
 		if r.cover(r.openBuys, id, o.CreatedAt, o.Price, func(e ledger.Entry) bool { return true }) {
@@ -218,7 +224,25 @@ func (r *smsBooks) order(ctx context.Context, cat Category, o Order) error {
 		f.Detail = "the order's price differs from the amount the ledger recorded"
 		r.rep.Add(f, r.now)
 	}
+	if found && o.Status == StatusFinished {
+		return r.close(ctx, entryID, ledger.StateDelivered)
+	}
 	return nil
+}
+
+// close records in the ledger what the history says became of an order
+// the fleet holds: delivered (finished) or refunded (canceled, timed out,
+// banned). Refunded and Delivered are written by whoever learns them; an
+// entry already final in that way is left alone.
+func (r *smsBooks) close(ctx context.Context, entryID string, state ledger.State) error {
+	if r.p.NoSettle {
+		return nil
+	}
+	e, found, err := r.l.Get(ctx, entryID)
+	if err != nil || !found || e.State == state || !reconcile.Held(*e) {
+		return err
+	}
+	return r.l.Finish(ctx, e, ledger.Outcome{State: state, Meta: map[string]string{"closed_by": "reconcile"}})
 }
 
 // payouts walks the vendor payments and checks every withdrawal.
