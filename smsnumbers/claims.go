@@ -15,6 +15,9 @@ import (
 // never be claimed twice while a look-up could still find it.
 const claimTTL = 25 * time.Hour
 
+// claimTimeout bounds a store write made for an order already bought.
+const claimTimeout = 5 * time.Second
+
 // claims marks the orders and payments that a call of one account has
 // handed to its caller. Keys carry a hash of the token, never the token,
 // so accounts sharing a Store never collide and the Store never holds the

@@ -32,12 +32,14 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 	op := req.op()
 	if c.obs == nil {
 		resp, _, err := c.do(ctx, req, op, out, opts)
+		markRepeat(req, err)
 		return resp, err
 	}
 	method := req.method()
 	start := time.Now()
 	ctx = c.obs.CallStart(ctx, observe.CallStart{Provider: c.provider, Method: method, Route: op, Start: start})
 	resp, attempts, err := c.do(ctx, req, op, out, opts)
+	markRepeat(req, err)
 	e := observe.CallEnd{Provider: c.provider, Method: method, Route: op, Start: start, End: time.Now(),
 		Attempts: attempts, Outcome: observe.Class(err), Err: err}
 	if resp != nil {
@@ -51,14 +53,13 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 // returns how many attempts it sent.
 func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts []option.CallOption) (*Response, int, error) {
 	call := callOptions(opts)
+	hist := history{r: call.Response}
+	defer hist.flush()
 	policy := c.policy
 	if call.Retry != nil {
 		// A per-call policy merges with the client's exactly as the
 		// client's merges with the provider's defaults.
 		policy = call.Retry.Or(c.policy)
-		if policy.Sleep == nil {
-			policy.Sleep = c.policy.Sleep
-		}
 	}
 	timeout := c.timeout
 	if call.Timeout > 0 {
@@ -94,6 +95,7 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 			if mayHaveBeenSent(err) {
 				ambiguous = true
 			}
+			hist.add(nil, err)
 			final := c.attemptError(ctx, op, err, ambiguous)
 			retry := final == nil && attempt < attempts && policy.ShouldRetry(nil, err)
 			var wait time.Duration
@@ -131,9 +133,11 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 					derr = c.Fail(resp, &apierror.Error{Message: "cannot decode response", Kind: ErrBadResponse, Err: err})
 				}
 			}
+			hist.add(resp, derr)
 			c.endAttempt(actx, req, op, attempt, astart, resp, derr, "", 0)
 			return resp, attempt, derr
 		}
+		hist.add(resp, nil)
 		retry := attempt < attempts && c.shouldRetryStatus(req, policy, resp)
 		var wait time.Duration
 		if retry {
