@@ -26,7 +26,7 @@ const routeBuy = "GET /v1/user/buy/activation/{country}/{operator}/{product}"
 func held(t *testing.T, l *ledger.Ledger, id int64, amount decimal.NullDecimal) ledger.Entry {
 	t.Helper()
 	ctx := context.Background()
-	e, err := l.Begin(ctx, ledger.Intent{Call: routeBuy, Subject: "activation/russia/any/telegram"})
+	e, err := l.Begin(ctx, ledger.Intent{Call: routeBuy, Subject: "activation/vkontakte", Meta: map[string]string{"country": "russia", "operator": "any"}})
 	require.NoError(t, err)
 	pid := strconv.FormatInt(id, 10)
 	require.NoError(t, l.Finish(ctx, e, ledger.Outcome{State: ledger.StateDone, ProviderIDs: []string{pid}, Amount: amount}))
@@ -38,6 +38,44 @@ func held(t *testing.T, l *ledger.Ledger, id int64, amount decimal.NullDecimal) 
 
 func TestReconcileSMS(t *testing.T) {
 	ctx := context.Background()
+
+	t.Run("clean after the fleet's own buys and payout", func(t *testing.T) {
+		b := newBooks(t, nil)
+		c := b.env.Client.SMS
+		kept, err := c.BuyActivation(ctx, smsnumbers.BuyActivationParams{Country: "russia", Operator: "any", Product: "vkontakte"})
+		require.NoError(t, err)
+		gone, err := c.BuyActivation(ctx, smsnumbers.BuyActivationParams{Country: "russia", Operator: "any", Product: "vkontakte"})
+		require.NoError(t, err)
+		_, err = c.Cancel(ctx, gone.ID)
+		require.NoError(t, err)
+		_, err = c.Withdraw(ctx, smsnumbers.WithdrawParams{Receiver: "4111111111111111", Method: smsnumbers.MethodVisa, Amount: decimal.NewFromInt(5), Fee: smsnumbers.FeeUnitpay})
+		require.NoError(t, err)
+		b.clock.Advance(10 * time.Minute)
+		rep, err := c.Reconcile(ctx, smsnumbers.ReconcileParams{})
+		require.NoError(t, err)
+		require.True(t, rep.Clean(), "%+v", rep.Findings)
+		require.Equal(t, 3, rep.Entries)
+		require.Equal(t, 3, rep.Records)
+
+		// The payout is now bound to its withdrawal, and the canceled
+		// number is refunded in the ledger.
+		l := c.Ledger()
+		var states []ledger.State
+		for e, err := range l.Entries(ctx, time.Time{}, time.Time{}) {
+			require.NoError(t, err)
+			states = append(states, e.State)
+			if e.Call == "POST /v1/vendor/withdraw" {
+				require.Len(t, e.ProviderIDs, 1)
+			}
+			if e.Holds(strconv.FormatInt(kept.ID, 10)) {
+				require.Equal(t, ledger.StateDone, e.State, "open, within its lifetime")
+			}
+		}
+		require.ElementsMatch(t, []ledger.State{ledger.StateDone, ledger.StateRefunded, ledger.StateDone}, states)
+		rep, err = c.Reconcile(ctx, smsnumbers.ReconcileParams{})
+		require.NoError(t, err)
+		require.True(t, rep.Clean(), "a second run agrees: %+v", rep.Findings)
+	})
 
 	t.Run("unaccounted charges: an activation and a payout made outside the fleet", func(t *testing.T) {
 		b := newBooks(t, nil)
@@ -127,14 +165,14 @@ func TestReconcileSMS(t *testing.T) {
 		l := b.smsLedger()
 		// A buy whose answer was lost: its order is in the history, in its
 		// window, claimed by nobody.
-		e, err := l.Begin(ctx, ledger.Intent{Call: routeBuy, Subject: "activation/russia/any/telegram"})
+		e, err := l.Begin(ctx, ledger.Intent{Call: routeBuy, Subject: "activation/vkontakte", Meta: map[string]string{"country": "russia", "operator": "any"}})
 		require.NoError(t, err)
 		id, err := b.env.SMS.BuyOutside(simkittest.SMSOutsideBuy{Product: "vkontakte"})
 		require.NoError(t, err)
 		require.NoError(t, l.Finish(ctx, e, ledger.Outcome{State: ledger.StateUnknown}))
 		// A buy, a minute later, that never reached the provider.
 		b.clock.Advance(time.Minute)
-		none, err := l.Begin(ctx, ledger.Intent{Call: routeBuy, Subject: "activation/russia/any/telegram"})
+		none, err := l.Begin(ctx, ledger.Intent{Call: routeBuy, Subject: "activation/vkontakte", Meta: map[string]string{"country": "russia", "operator": "any"}})
 		require.NoError(t, err)
 		require.NoError(t, l.Finish(ctx, none, ledger.Outcome{State: ledger.StateUnknown}))
 		b.clock.Advance(10 * time.Minute)

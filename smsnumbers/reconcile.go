@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -59,7 +60,7 @@ func (c *Client) Reconcile(ctx context.Context, p ReconcileParams, opts ...optio
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	l := c.reconcileLedger()
+	l := c.Ledger()
 	if !l.CanList() {
 		return nil, ledger.ErrCannotList
 	}
@@ -98,6 +99,68 @@ type smsBooks struct {
 	// covered counts, per order or payment, the open calls that may have
 	// made it.
 	covered map[string]int
+	// near holds the ledger entries that began around the order being
+	// checked (see holder); nearFrom and nearTo bound the orders' times
+	// it serves.
+	near             []ledger.Entry
+	nearFrom, nearTo time.Time
+}
+
+// holdSpan is how long before an order's creation the call that made it
+// may have begun (a buy's attempt, its settling wait and skews are far
+// shorter); holdChunk is how much of the history one read of the ledger
+// serves, so memory holds the entries of holdSpan+holdChunk of time.
+const (
+	holdSpan  = 10 * time.Minute
+	holdChunk = 15 * time.Minute
+)
+
+// holder returns the ledger entry that holds a provider's order or payment
+// made at at: the one claimed for it (a settled call), or the call that
+// began around at and names it among its ids (a call whose answer named
+// it). Entries are read a time chunk at a time, never the whole ledger.
+func (r *smsBooks) holder(ctx context.Context, kind, id string, at time.Time) (*ledger.Entry, error) {
+	entryID, ok, err := r.l.Claimant(ctx, kind, id)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		e, found, err := r.l.Get(ctx, entryID)
+		if err != nil || found {
+			return e, err
+		}
+	}
+	if err := r.nearby(ctx, at); err != nil {
+		return nil, err
+	}
+	for i := range r.near {
+		if r.near[i].Holds(id) {
+			return &r.near[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// nearby loads the entries that began from holdSpan before the chunk of
+// history holding at to just after it, unless they are loaded.
+func (r *smsBooks) nearby(ctx context.Context, at time.Time) error {
+	if r.near != nil && !at.Before(r.nearFrom) && !at.After(r.nearTo) {
+		return nil
+	}
+	r.nearFrom, r.nearTo = at.Add(-holdChunk), at
+	r.near = r.near[:0]
+	for e, err := range r.l.Entries(ctx, r.nearFrom.Add(-holdSpan), r.nearTo.Add(reconcileSkew)) {
+		if err != nil {
+			return err
+		}
+		if buyCall(e.Call) || e.Call == routeWithdraw {
+			r.near = append(r.near, e)
+		}
+	}
+	if r.near == nil {
+		r.near = []ledger.Entry{}
+	}
+	return nil
 }
 
 func buyCall(call string) bool {
@@ -183,19 +246,22 @@ func (r *smsBooks) order(ctx context.Context, cat Category, o Order) error {
 	id := strconv.FormatInt(o.ID, 10)
 	base := reconcile.Finding{Call: routeListOrders, ProviderID: id, Status: string(o.Status),
 		Amount: decimal.NewNullDecimal(o.Price), At: o.CreatedAt}
-	entryID, held, err := r.l.Claimant(ctx, "order", id)
+	e, err := r.holder(ctx, "order", id, o.CreatedAt)
 	if err != nil {
 		return err
 	}
 	if refunded(o.Status) {
 		// No money moved in the end: only the ledger may need to learn it.
-		if held {
-			return r.close(ctx, entryID, ledger.StateRefunded)
+		if e != nil {
+			return r.close(ctx, e, ledger.StateRefunded)
 		}
 		return nil
 	}
-	if !held {
-		if r.cover(r.openBuys, id, o.CreatedAt, o.Price, func(e ledger.Entry) bool { return true }) {
+	if e == nil {
+		subject := string(cat) + "/" + strings.ToLower(o.Product)
+		if r.cover(r.openBuys, id, o.CreatedAt, o.Price, func(e ledger.Entry) bool {
+			return (e.Subject == "" || e.Subject == subject) && couldMake(r.l, &e, &o)
+		}) {
 			return nil // an open call may have made it: reported with that call
 		}
 		f := base
@@ -204,13 +270,7 @@ func (r *smsBooks) order(ctx context.Context, cat Category, o Order) error {
 		r.rep.Add(f, r.now)
 		return nil
 	}
-	e, found, err := r.l.Get(ctx, entryID)
-	if err != nil {
-		return err
-	}
-	if found {
-		base.Entry, base.Reference, base.Call, base.Expected = e.ID, e.Reference, e.Call, e.Amount
-	}
+	base.Entry, base.Reference, base.Call, base.Expected = e.ID, e.Reference, e.Call, e.Amount
 	if (o.Status == StatusPending || o.Status == StatusReceived) && !o.Expires.IsZero() && r.now.Sub(o.Expires) > r.p.Grace {
 		f := base
 		f.Kind = reconcile.NotDelivered
@@ -218,14 +278,14 @@ func (r *smsBooks) order(ctx context.Context, cat Category, o Order) error {
 		f.Action = "finish it if the code was used, or cancel it for a refund; ask the provider's support if neither is accepted"
 		r.rep.Add(f, r.now)
 	}
-	if found && e.Amount.Valid && !e.Amount.Decimal.Equal(o.Price) {
+	if e.Amount.Valid && !e.Amount.Decimal.Equal(o.Price) {
 		f := base
 		f.Kind = reconcile.AmountMismatch
 		f.Detail = "the order's price differs from the amount the ledger recorded"
 		r.rep.Add(f, r.now)
 	}
-	if found && o.Status == StatusFinished {
-		return r.close(ctx, entryID, ledger.StateDelivered)
+	if o.Status == StatusFinished {
+		return r.close(ctx, e, ledger.StateDelivered)
 	}
 	return nil
 }
@@ -234,13 +294,9 @@ func (r *smsBooks) order(ctx context.Context, cat Category, o Order) error {
 // the fleet holds: delivered (finished) or refunded (canceled, timed out,
 // banned). Refunded and Delivered are written by whoever learns them; an
 // entry already final in that way is left alone.
-func (r *smsBooks) close(ctx context.Context, entryID string, state ledger.State) error {
-	if r.p.NoSettle {
+func (r *smsBooks) close(ctx context.Context, e *ledger.Entry, state ledger.State) error {
+	if r.p.NoSettle || e.State == state || !reconcile.Held(*e) {
 		return nil
-	}
-	e, found, err := r.l.Get(ctx, entryID)
-	if err != nil || !found || e.State == state || !reconcile.Held(*e) {
-		return err
 	}
 	return r.l.Finish(ctx, e, ledger.Outcome{State: state, Meta: map[string]string{"closed_by": "reconcile"}})
 }
@@ -266,12 +322,23 @@ func (r *smsBooks) payouts(ctx context.Context) error {
 			continue
 		}
 		id := strconv.FormatInt(pay.ID, 10)
-		_, held, err := r.l.Claimant(ctx, "payment", id)
+		paid := pay.Amount.Abs()
+		e, err := r.holder(ctx, "payment", id, pay.CreatedAt)
 		if err != nil {
 			return err
 		}
-		paid := pay.Amount.Abs()
-		if held || r.cover(r.openPayouts, id, pay.CreatedAt, paid, func(e ledger.Entry) bool { return !e.Amount.Valid || e.Amount.Decimal.Equal(paid) }) {
+		if e == nil {
+			// A withdrawal's answer names no payment: bind the payment to
+			// the done withdrawal of that amount and wallet whose window
+			// covers it, once, so the next run finds it held.
+			if e, err = r.bindPayout(ctx, id, pay); err != nil {
+				return err
+			}
+		}
+		match := func(e ledger.Entry) bool {
+			return (!e.Amount.Valid || e.Amount.Decimal.Equal(paid)) && (e.Meta["fee"] == "" || e.Meta["fee"] == pay.ProviderName)
+		}
+		if e != nil || r.cover(r.openPayouts, id, pay.CreatedAt, paid, match) {
 			continue
 		}
 		r.rep.Add(reconcile.Finding{Kind: reconcile.UnaccountedCharge, Call: routeListVendorPayments, ProviderID: id,
@@ -279,6 +346,37 @@ func (r *smsBooks) payouts(ctx context.Context) error {
 			Detail: "a payout no withdrawal of the fleet holds: made outside the fleet, or its entry was lost"}, r.now)
 	}
 	return nil
+}
+
+// bindPayout finds the done withdrawal that made payment pay: same amount
+// and wallet, its window covering the payment, no payment named yet. It
+// records the payment in that entry and claims it, and returns the entry;
+// nil when no call of the fleet can have made it.
+func (r *smsBooks) bindPayout(ctx context.Context, id string, pay Payment) (*ledger.Entry, error) {
+	if err := r.nearby(ctx, pay.CreatedAt); err != nil {
+		return nil, err
+	}
+	paid := pay.Amount.Abs()
+	for i := range r.near {
+		e := &r.near[i]
+		if e.Call != routeWithdraw || e.State != ledger.StateDone || len(e.ProviderIDs) > 0 ||
+			!e.Covers(pay.CreatedAt, reconcileSkew, r.now) || (e.Amount.Valid && !e.Amount.Decimal.Equal(paid)) ||
+			(e.Meta["fee"] != "" && e.Meta["fee"] != pay.ProviderName) {
+			continue
+		}
+		if r.p.NoSettle {
+			return e, nil
+		}
+		ok, err := r.l.Claim(ctx, "payment", id, e.ID)
+		if err != nil || !ok {
+			return nil, err
+		}
+		if err := r.l.Finish(ctx, e, ledger.Outcome{State: ledger.StateDone, ProviderIDs: []string{id}}); err != nil {
+			return nil, err
+		}
+		return e, nil
+	}
+	return nil, nil
 }
 
 // settle writes what the histories proved about the open calls: the one
