@@ -124,7 +124,7 @@ func (c *Client) Activations(optFns ...func(*ActivationsOptions)) *Activations {
 	}
 	m := &Activations{c: c, owner: o.Owner, lease: o.Lease, poll: o.PollInterval}
 	if c != nil {
-		m.st = activationStore{st: c.claims.st, prefix: c.claims.prefix}
+		m.st = activationStore{st: c.claims.st, prefix: journalPrefix(c)}
 	}
 	m.guard = guard{m: m, minRating: o.MinRating, ratingTTL: o.RatingCacheTTL, spendLimit: o.SpendLimit, spendPeriod: o.SpendPeriod}
 	return m
@@ -239,6 +239,7 @@ func (m *Activations) Activate(ctx context.Context, p ActivateParams, opts ...op
 		a.entry.Baseline = append(a.entry.Baseline, d)
 	}
 	a.entry.record(ActivationBought, now, m.owner)
+	a.linkEntry(ctx)
 	a.persist(ctx, true)
 	return a, nil
 }
