@@ -72,6 +72,9 @@ func TestReconcileESIMStory(t *testing.T) {
 		require.NoError(t, err)
 		require.True(t, rep.Clean(), "%+v", rep.Findings)
 		require.NotEmpty(t, rep.Notes, "says that outside orders cannot be seen")
+		es, err := b.esimLedger().ByReference(ctx, "ES-1")
+		require.NoError(t, err)
+		require.Equal(t, ledger.StateDelivered, es[0].State, "the tracker wrote the last delivery into the ledger")
 	})
 
 	t.Run("outcome unknown until a delivery proves the order", func(t *testing.T) {

@@ -110,6 +110,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 		return nil, err
 	}
 	o.Tracker.inheritObserver(o.Observer)
+	o.Tracker.inheritLedger(trackerLedger(o))
 	return &Client{t: t, signer: signer, opts: o, prefix: strings.TrimRight(u.EscapedPath(), "/")}, nil
 }
 

@@ -70,8 +70,8 @@ func (c *Client) Reconcile(ctx context.Context, p ReconcileParams, _ ...option.C
 
 func (c *Client) reconcileOrder(ctx context.Context, l *ledger.Ledger, tr *Tracker, p reconcile.Params, rep *reconcile.Report, e ledger.Entry, now time.Time) error {
 	open := reconcile.Open(e, now, p.Grace)
-	if !open && !reconcile.Held(e) {
-		return nil
+	if !open && (e.State == ledger.StateDelivered || !reconcile.Held(e)) {
+		return nil // every unit arrived (the tracker said so), or nothing was bought
 	}
 	delivered, expected := 0, 0
 	if tr != nil && e.Reference != "" {
