@@ -172,6 +172,25 @@ func TestReconcilePartner(t *testing.T) {
 		require.Equal(t, e.ID, f.Entry)
 	})
 
+	t.Run("amount mismatch: a balance-history charge and the order's total disagree", func(t *testing.T) {
+		b := newBooks(t, nil)
+		o, err := b.env.Client.Partner.CreateOrder(ctx, partner.CreateOrderParams{ExternalID: "AMT-2", Item: partner.OrderItemParams{SKUID: simkittest.PartnerSKUVoucher}})
+		require.NoError(t, err)
+		recorded(t, b.partnerLedger(), "POST /orders", "AMT-2", ledger.Outcome{State: ledger.StateDone, ProviderIDs: []string{o.ID}})
+		// The provider's history charged 12.50 for a 10.00 order.
+		at := b.clock.Now().UTC().Format(time.RFC3339)
+		b.env.Faults.Add(simkittest.Fault{Provider: simkittest.ProviderPartner, Method: "GET", Path: "/balance/history", Kind: simkittest.Status, Status: 200,
+			Body: `{"success":true,"data":[{"id":7,"type":"charge","amount":"-12.50","balance_after":"987.50","currency":"USD","created_at":"` + at + `","order_id":"` + o.ID + `"}],"meta":{"next_cursor":null,"prev_cursor":null,"per_page":100}}`})
+		b.clock.Advance(10 * time.Minute)
+		rep, err := b.env.Client.Partner.Reconcile(ctx, partner.ReconcileParams{})
+		require.NoError(t, err)
+		require.Equal(t, map[reconcile.Kind]int{reconcile.AmountMismatch: 1}, kinds(rep), "%+v", rep.Findings)
+		f := rep.Findings[0]
+		require.Equal(t, "12.5", f.Amount.Decimal.String())
+		require.Equal(t, "10", f.Expected.Decimal.String())
+		require.Equal(t, "GET /balance/history", f.Call)
+	})
+
 	t.Run("an unknown outcome is settled from the orders", func(t *testing.T) {
 		b := newBooks(t, nil)
 		l := b.partnerLedger()
