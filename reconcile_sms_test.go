@@ -198,6 +198,34 @@ func TestReconcileSMS(t *testing.T) {
 		require.Equal(t, ledger.StateFailed, got.State)
 	})
 
+	t.Run("two open buys and two orders: each paid for one", func(t *testing.T) {
+		b := newBooks(t, nil)
+		l := b.smsLedger()
+		e1, err := l.Begin(ctx, ledger.Intent{Call: routeBuy})
+		require.NoError(t, err)
+		e2, err := l.Begin(ctx, ledger.Intent{Call: routeBuy})
+		require.NoError(t, err)
+		o1, err := b.env.SMS.BuyOutside(simkittest.SMSOutsideBuy{Product: "vkontakte"})
+		require.NoError(t, err)
+		o2, err := b.env.SMS.BuyOutside(simkittest.SMSOutsideBuy{Product: "vkontakte"})
+		require.NoError(t, err)
+		require.NoError(t, l.Finish(ctx, e1, ledger.Outcome{State: ledger.StateUnknown}))
+		require.NoError(t, l.Finish(ctx, e2, ledger.Outcome{State: ledger.StateUnknown}))
+		b.clock.Advance(10 * time.Minute)
+		rep, err := b.env.Client.SMS.Reconcile(ctx, smsnumbers.ReconcileParams{})
+		require.NoError(t, err)
+		require.True(t, rep.Clean(), "%+v", rep.Findings)
+		require.Equal(t, 2, rep.Settled)
+		var got []string
+		for _, e := range []*ledger.Entry{e1, e2} {
+			back, _, err := l.Get(ctx, e.ID)
+			require.NoError(t, err)
+			require.Equal(t, ledger.StateRecovered, back.State)
+			got = append(got, back.ProviderIDs...)
+		}
+		require.ElementsMatch(t, []string{strconv.FormatInt(o1, 10), strconv.FormatInt(o2, 10)}, got)
+	})
+
 	t.Run("two open buys and one order: neither is guessed", func(t *testing.T) {
 		b := newBooks(t, nil)
 		l := b.smsLedger()
@@ -214,5 +242,6 @@ func TestReconcileSMS(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, map[reconcile.Kind]int{reconcile.OutcomeUnknown: 2}, kinds(rep), "%+v", rep.Findings)
 		require.Zero(t, rep.Settled)
+
 	})
 }

@@ -45,9 +45,12 @@ const maxOpenEntries = 1000
 //   - an order whose price differs from the ledger's amount:
 //     AmountMismatch;
 //   - a buy or withdrawal whose outcome is still unknown: the history
-//     settles it when it proves the outcome (exactly one unclaimed order
-//     in the call's attempts' window, claimed for it; or none at all, so
-//     the call bought nothing); otherwise OutcomeUnknown, naming how many
+//     settles it when it proves the outcome, the calls in flight long
+//     over: the order no other open call could have made, claimed for it
+//     (recovered); no order at all in its window (failed: it bought
+//     nothing); n open calls sharing exactly n orders (each paid for one;
+//     paired in order, since which made which cannot be known and does
+//     not change the books). Otherwise OutcomeUnknown, naming how many
 //     orders could be its;
 //   - a payout (withdraw) no ledger entry holds: UnaccountedCharge.
 //
@@ -91,14 +94,12 @@ type smsBooks struct {
 	opts []option.CallOption
 
 	// openBuys and openPayouts are the calls whose outcome is open;
-	// candidates maps each one's entry id to the unclaimed orders (or
-	// payments) its window covers, and amounts their prices.
+	// candidates maps each one's entry id to the unheld orders (or
+	// payments) its window covers; pending holds, per kind and id, the
+	// finding such an order or payment is if no open call made it.
 	openBuys, openPayouts []ledger.Entry
 	candidates            map[string][]string
-	amounts               map[string]decimal.Decimal
-	// covered counts, per order or payment, the open calls that may have
-	// made it.
-	covered map[string]int
+	pending               map[string]map[string]reconcile.Finding
 	// near holds the ledger entries that began around the order being
 	// checked (see holder); nearFrom and nearTo bound the orders' times
 	// it serves.
@@ -199,20 +200,25 @@ func (r *smsBooks) unknown(e ledger.Entry, why string) {
 	r.rep.Add(f, r.now)
 }
 
-// cover records that the open calls among entries whose window covers at
-// may have made id; it reports whether any does.
-func (r *smsBooks) cover(entries []ledger.Entry, id string, at time.Time, amount decimal.Decimal, match func(ledger.Entry) bool) bool {
+// cover records that the open calls among entries whose window covers
+// f.At may have made f's order or payment (of kind); it reports whether
+// any may have. f is what to report if none turns out to have made it.
+func (r *smsBooks) cover(entries []ledger.Entry, kind string, f reconcile.Finding, match func(ledger.Entry) bool) bool {
 	any := false
 	for _, e := range entries {
-		if e.Covers(at, reconcileSkew, r.now) && match(e) {
-			r.candidates[e.ID] = append(r.candidates[e.ID], id)
+		if e.Covers(f.At, reconcileSkew, r.now) && match(e) {
+			r.candidates[e.ID] = append(r.candidates[e.ID], f.ProviderID)
 			any = true
-			if r.covered == nil {
-				r.covered, r.amounts = map[string]int{}, map[string]decimal.Decimal{}
-			}
-			r.covered[id]++
-			r.amounts[id] = amount
 		}
+	}
+	if any {
+		if r.pending == nil {
+			r.pending = map[string]map[string]reconcile.Finding{}
+		}
+		if r.pending[kind] == nil {
+			r.pending[kind] = map[string]reconcile.Finding{}
+		}
+		r.pending[kind][f.ProviderID] = f
 	}
 	return any
 }
@@ -259,14 +265,14 @@ func (r *smsBooks) order(ctx context.Context, cat Category, o Order) error {
 	}
 	if e == nil {
 		subject := string(cat) + "/" + strings.ToLower(o.Product)
-		if r.cover(r.openBuys, id, o.CreatedAt, o.Price, func(e ledger.Entry) bool {
-			return (e.Subject == "" || e.Subject == subject) && couldMake(r.l, &e, &o)
-		}) {
-			return nil // an open call may have made it: reported with that call
-		}
 		f := base
 		f.Kind = reconcile.UnaccountedCharge
 		f.Detail = fmt.Sprintf("a %s order (%s) no call of the fleet holds: bought outside the fleet, or its entry was lost", cat, o.Product)
+		if r.cover(r.openBuys, "order", f, func(e ledger.Entry) bool {
+			return (e.Subject == "" || e.Subject == subject) && couldMake(r.l, &e, &o)
+		}) {
+			return nil // an open call may have made it: settled with those calls
+		}
 		r.rep.Add(f, r.now)
 		return nil
 	}
@@ -338,12 +344,13 @@ func (r *smsBooks) payouts(ctx context.Context) error {
 		match := func(e ledger.Entry) bool {
 			return (!e.Amount.Valid || e.Amount.Decimal.Equal(paid)) && (e.Meta["fee"] == "" || e.Meta["fee"] == pay.ProviderName)
 		}
-		if e != nil || r.cover(r.openPayouts, id, pay.CreatedAt, paid, match) {
+		f := reconcile.Finding{Kind: reconcile.UnaccountedCharge, Call: routeListVendorPayments, ProviderID: id,
+			Amount: decimal.NewNullDecimal(paid), At: pay.CreatedAt,
+			Detail: "a payout no withdrawal of the fleet holds: made outside the fleet, or its entry was lost"}
+		if e != nil || r.cover(r.openPayouts, "payment", f, match) {
 			continue
 		}
-		r.rep.Add(reconcile.Finding{Kind: reconcile.UnaccountedCharge, Call: routeListVendorPayments, ProviderID: id,
-			Amount: decimal.NewNullDecimal(paid), At: pay.CreatedAt,
-			Detail: "a payout no withdrawal of the fleet holds: made outside the fleet, or its entry was lost"}, r.now)
+		r.rep.Add(f, r.now)
 	}
 	return nil
 }
@@ -379,40 +386,63 @@ func (r *smsBooks) bindPayout(ctx context.Context, id string, pay Payment) (*led
 	return nil, nil
 }
 
-// settle writes what the histories proved about the open calls: the one
-// unclaimed order (or payment) only it may have made, claimed for it
-// (recovered); none at all (failed: it bought nothing). Anything else
-// stays unknown.
+// settle writes what the histories proved about the open calls (see
+// prove): the order (or payment) a call made, claimed for it (recovered);
+// nothing made (failed). Anything else stays unknown, and an order no
+// open call can have made after all is reported as unaccounted.
 func (r *smsBooks) settle(ctx context.Context) error {
 	for _, group := range []struct {
 		entries []ledger.Entry
 		kind    string
 	}{{r.openBuys, "order"}, {r.openPayouts, "payment"}} {
+		if len(group.entries) == 0 {
+			continue
+		}
+		ids := make([]string, len(group.entries))
+		byID := map[string]*ledger.Entry{}
 		for i := range group.entries {
-			e := &group.entries[i]
-			ids := r.candidates[e.ID]
-			switch {
-			case r.p.NoSettle:
-				r.unknown(*e, fmt.Sprintf("%d unclaimed %ss in its window (run without NoSettle to settle what the history proves)", len(ids), group.kind))
-			case len(ids) == 0:
-				if err := r.finish(ctx, e, ledger.Outcome{State: ledger.StateFailed}); err != nil {
-					return err
-				}
-			case len(ids) == 1 && r.covered[ids[0]] == 1:
-				ok, err := r.l.Claim(ctx, group.kind, ids[0], e.ID)
-				if err != nil {
-					return err
-				}
-				if !ok {
-					r.unknown(*e, "its only candidate was claimed meanwhile")
-					continue
-				}
-				if err := r.finish(ctx, e, ledger.Outcome{State: ledger.StateRecovered, ProviderIDs: ids,
-					Amount: decimal.NewNullDecimal(r.amounts[ids[0]])}); err != nil {
-					return err
-				}
-			default:
-				r.unknown(*e, fmt.Sprintf("%d unclaimed %ss in its window, shared with other open calls", len(ids), group.kind))
+			ids[i] = group.entries[i].ID
+			byID[ids[i]] = &group.entries[i]
+		}
+		if r.p.NoSettle {
+			for _, e := range group.entries {
+				r.unknown(e, fmt.Sprintf("%d unheld %ss in its window (run without NoSettle to settle what the history proves)", len(r.candidates[e.ID]), group.kind))
+			}
+			continue
+		}
+		pr := prove(ids, r.candidates)
+		explained := map[string]bool{}
+		for _, id := range pr.unknown {
+			for _, o := range r.candidates[id] {
+				explained[o] = true
+			}
+			r.unknown(*byID[id], fmt.Sprintf("%d unheld %ss in its window, shared with other open calls", len(r.candidates[id]), group.kind))
+		}
+		for _, id := range pr.none {
+			if err := r.finish(ctx, byID[id], ledger.Outcome{State: ledger.StateFailed}); err != nil {
+				return err
+			}
+		}
+		for _, id := range sortedKeys(pr.made) {
+			o := pr.made[id]
+			explained[o] = true
+			e := byID[id]
+			ok, err := r.l.Claim(ctx, group.kind, o, e.ID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				r.unknown(*e, "the "+group.kind+" it made was claimed meanwhile")
+				continue
+			}
+			if err := r.finish(ctx, e, ledger.Outcome{State: ledger.StateRecovered, ProviderIDs: []string{o},
+				Amount: r.pending[group.kind][o].Amount}); err != nil {
+				return err
+			}
+		}
+		for _, o := range sortedKeys(r.pending[group.kind]) {
+			if !explained[o] {
+				r.rep.Add(r.pending[group.kind][o], r.now)
 			}
 		}
 	}
