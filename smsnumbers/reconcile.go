@@ -20,9 +20,6 @@ import (
 // calls in flight, the delivery deadline (see reconcile.Params).
 type ReconcileParams = reconcile.Params
 
-// reconcileSkew widens a call's attempts' window when matching orders to
-// it, as settling a lost buy does.
-const reconcileSkew = 2 * time.Second
 
 // maxOpenEntries bounds the open calls one run settles; the rest are
 // reported as unknown and settled by the next run.
@@ -50,8 +47,10 @@ const maxOpenEntries = 1000
 //     (recovered); no order at all in its window (failed: it bought
 //     nothing); n open calls sharing exactly n orders (each paid for one;
 //     paired in order, since which made which cannot be known and does
-//     not change the books). Otherwise OutcomeUnknown, naming how many
-//     orders could be its;
+//     not change the books); calls whose every candidate order was
+//     refunded since (refunded: no money moved in the end, whichever they
+//     made). Otherwise OutcomeUnknown, naming how many orders could be
+//     its;
 //   - a payout (withdraw) no ledger entry holds: UnaccountedCharge.
 //
 // The history has no caller reference, so this holds only when every
@@ -68,7 +67,7 @@ func (c *Client) Reconcile(ctx context.Context, p ReconcileParams, opts ...optio
 		return nil, ledger.ErrCannotList
 	}
 	return c.reconcileRunner().Run(ctx, p, func(ctx context.Context, p reconcile.Params, rep *reconcile.Report) error {
-		r := &smsBooks{c: c, l: l, p: p, rep: rep, now: c.t.Now(), opts: opts, candidates: map[string][]string{}}
+		r := &smsBooks{c: c, l: l, p: p, rep: rep, now: c.t.Now(), opts: opts, candidates: map[string][]string{}, refunded: map[string]bool{}, skew: c.settleSkew}
 		if err := r.entries(ctx); err != nil {
 			return err
 		}
@@ -100,11 +99,16 @@ type smsBooks struct {
 	openBuys, openPayouts []ledger.Entry
 	candidates            map[string][]string
 	pending               map[string]map[string]reconcile.Finding
+	// refunded are the candidate orders the provider refunded since.
+	refunded map[string]bool
 	// near holds the ledger entries that began around the order being
 	// checked (see holder); nearFrom and nearTo bound the orders' times
 	// it serves.
 	near             []ledger.Entry
 	nearFrom, nearTo time.Time
+	// skew widens a call's attempts' window when matching orders to it,
+	// as settling a lost buy does (Options.SettleSkew).
+	skew time.Duration
 }
 
 // holdSpan is how long before an order's creation the call that made it
@@ -150,7 +154,7 @@ func (r *smsBooks) nearby(ctx context.Context, at time.Time) error {
 	}
 	r.nearFrom, r.nearTo = at.Add(-holdChunk), at
 	r.near = r.near[:0]
-	for e, err := range r.l.Entries(ctx, r.nearFrom.Add(-holdSpan), r.nearTo.Add(reconcileSkew)) {
+	for e, err := range r.l.Entries(ctx, r.nearFrom.Add(-holdSpan), r.nearTo.Add(r.skew)) {
 		if err != nil {
 			return err
 		}
@@ -206,7 +210,7 @@ func (r *smsBooks) unknown(e ledger.Entry, why string) {
 func (r *smsBooks) cover(entries []ledger.Entry, kind string, f reconcile.Finding, match func(ledger.Entry) bool) bool {
 	any := false
 	for _, e := range entries {
-		if e.Covers(f.At, reconcileSkew, r.now) && match(e) {
+		if e.Covers(f.At, r.skew, r.now) && match(e) {
 			r.candidates[e.ID] = append(r.candidates[e.ID], f.ProviderID)
 			any = true
 		}
@@ -226,7 +230,7 @@ func (r *smsBooks) cover(entries []ledger.Entry, kind string, f reconcile.Findin
 // orders walks one category of the orders history, newest first, down to
 // the window's start.
 func (r *smsBooks) orders(ctx context.Context, cat Category) error {
-	since := r.p.From.Add(-reconcileSkew)
+	since := r.p.From.Add(-r.skew)
 	for o, err := range r.c.AllOrders(ctx, ListOrdersParams{Category: cat, Limit: settlePageSize, Order: "id", Reverse: true}, r.opts...) {
 		if err != nil {
 			return err
@@ -256,12 +260,9 @@ func (r *smsBooks) order(ctx context.Context, cat Category, o Order) error {
 	if err != nil {
 		return err
 	}
-	if refunded(o.Status) {
+	if refunded(o.Status) && e != nil {
 		// No money moved in the end: only the ledger may need to learn it.
-		if e != nil {
-			return r.close(ctx, e, ledger.StateRefunded)
-		}
-		return nil
+		return r.close(ctx, e, ledger.StateRefunded)
 	}
 	if e == nil {
 		subject := string(cat) + "/" + strings.ToLower(o.Product)
@@ -271,9 +272,14 @@ func (r *smsBooks) order(ctx context.Context, cat Category, o Order) error {
 		if r.cover(r.openBuys, "order", f, func(e ledger.Entry) bool {
 			return (e.Subject == "" || e.Subject == subject) && couldMake(r.l, &e, &o)
 		}) {
+			if refunded(o.Status) {
+				r.refunded[id] = true
+			}
 			return nil // an open call may have made it: settled with those calls
 		}
-		r.rep.Add(f, r.now)
+		if !refunded(o.Status) {
+			r.rep.Add(f, r.now)
+		}
 		return nil
 	}
 	base.Entry, base.Reference, base.Call, base.Expected = e.ID, e.Reference, e.Call, e.Amount
@@ -317,7 +323,7 @@ func (r *smsBooks) payouts(ctx context.Context) error {
 			}
 			return err
 		}
-		if pay.CreatedAt.Before(r.p.From.Add(-reconcileSkew)) {
+		if pay.CreatedAt.Before(r.p.From.Add(-r.skew)) {
 			return nil
 		}
 		if !pay.CreatedAt.Before(r.p.To) || pay.TypeName != "withdraw" {
@@ -367,7 +373,7 @@ func (r *smsBooks) bindPayout(ctx context.Context, id string, pay Payment) (*led
 	for i := range r.near {
 		e := &r.near[i]
 		if e.Call != routeWithdraw || e.State != ledger.StateDone || len(e.ProviderIDs) > 0 ||
-			!e.Covers(pay.CreatedAt, reconcileSkew, r.now) || (e.Amount.Valid && !e.Amount.Decimal.Equal(paid)) ||
+			!e.Covers(pay.CreatedAt, r.skew, r.now) || (e.Amount.Valid && !e.Amount.Decimal.Equal(paid)) ||
 			(e.Meta["fee"] != "" && e.Meta["fee"] != pay.ProviderName) {
 			continue
 		}
@@ -413,8 +419,18 @@ func (r *smsBooks) settle(ctx context.Context) error {
 		pr := prove(ids, r.candidates)
 		explained := map[string]bool{}
 		for _, id := range pr.unknown {
+			allRefunded := true
 			for _, o := range r.candidates[id] {
 				explained[o] = true
+				allRefunded = allRefunded && group.kind == "order" && r.refunded[o]
+			}
+			if allRefunded {
+				// Whichever of them it made, if any, came back: no money
+				// moved in the end.
+				if err := r.finish(ctx, byID[id], ledger.Outcome{State: ledger.StateRefunded}); err != nil {
+					return err
+				}
+				continue
 			}
 			r.unknown(*byID[id], fmt.Sprintf("%d unheld %ss in its window, shared with other open calls", len(r.candidates[id]), group.kind))
 		}
@@ -435,13 +451,17 @@ func (r *smsBooks) settle(ctx context.Context) error {
 				r.unknown(*e, "the "+group.kind+" it made was claimed meanwhile")
 				continue
 			}
-			if err := r.finish(ctx, e, ledger.Outcome{State: ledger.StateRecovered, ProviderIDs: []string{o},
+			state := ledger.StateRecovered
+			if group.kind == "order" && r.refunded[o] {
+				state = ledger.StateRefunded
+			}
+			if err := r.finish(ctx, e, ledger.Outcome{State: state, ProviderIDs: []string{o},
 				Amount: r.pending[group.kind][o].Amount}); err != nil {
 				return err
 			}
 		}
 		for _, o := range sortedKeys(r.pending[group.kind]) {
-			if !explained[o] {
+			if !explained[o] && !(group.kind == "order" && r.refunded[o]) {
 				r.rep.Add(r.pending[group.kind][o], r.now)
 			}
 		}
