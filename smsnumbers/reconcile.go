@@ -20,7 +20,6 @@ import (
 // calls in flight, the delivery deadline (see reconcile.Params).
 type ReconcileParams = reconcile.Params
 
-
 // maxOpenEntries bounds the open calls one run settles; the rest are
 // reported as unknown and settled by the next run.
 const maxOpenEntries = 1000
