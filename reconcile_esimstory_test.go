@@ -15,9 +15,7 @@ import (
 	"github.com/simkit/simkit/simkittest"
 )
 
-func (b *books) esimLedger() *ledger.Ledger {
-	return ledger.New(b.st, esimstory.Provider, b.env.Config.ESIMStoryAccessKey, func(o *ledger.Options) { o.Now = b.clock.Now })
-}
+func (b *books) esimLedger() *ledger.Ledger { return b.env.Client.ESIMStory.Ledger() }
 
 // newESIMBooks is newBooks with a Tracker on the fleet's Store that the
 // fake's deliveries reach.

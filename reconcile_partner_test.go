@@ -47,9 +47,7 @@ func (b *books) outsidePartner(t *testing.T) *partner.Client {
 	return c
 }
 
-func (b *books) partnerLedger() *ledger.Ledger {
-	return ledger.New(b.st, partner.Provider, b.env.Config.PartnerToken, func(o *ledger.Options) { o.Now = b.clock.Now })
-}
+func (b *books) partnerLedger() *ledger.Ledger { return b.env.Client.Partner.Ledger() }
 
 // recorded makes sure the ledger has an entry for a call the fleet made
 // (the SDK records its own calls; this covers a ledger written by hand)

@@ -15,9 +15,7 @@ import (
 	"github.com/simkit/simkit/smsnumbers"
 )
 
-func (b *books) smsLedger() *ledger.Ledger {
-	return ledger.New(b.st, smsnumbers.Provider, b.env.Config.SMSToken, func(o *ledger.Options) { o.Now = b.clock.Now })
-}
+func (b *books) smsLedger() *ledger.Ledger { return b.env.Client.SMS.Ledger() }
 
 const routeBuy = "GET /v1/user/buy/activation/{country}/{operator}/{product}"
 

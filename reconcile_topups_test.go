@@ -13,9 +13,7 @@ import (
 	"github.com/simkit/simkit/topups"
 )
 
-func (b *books) topupsLedger() *ledger.Ledger {
-	return ledger.New(b.st, topups.Provider, b.env.Config.TopupsClientID, func(o *ledger.Options) { o.Now = b.clock.Now })
-}
+func (b *books) topupsLedger() *ledger.Ledger { return b.env.Client.Topups.Ledger() }
 
 // topup submits a top-up with c on the fakes' seeded eSIM.
 func topup(t *testing.T, c *topups.Client, ref string) *topups.Order {

@@ -33,6 +33,7 @@ import (
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
+	"github.com/simkit/simkit/ledger"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/signing"
 )
@@ -73,6 +74,19 @@ type Client struct {
 	// prefix is the base URL's path ("/api" in production): the signature
 	// covers the full path, so it must be prepended to each call's path.
 	prefix string
+	// ledger records every CreateOrder of this account in the Store, so
+	// a re-call with an external order id the fleet sent returns the order.
+	ledger *ledger.Ledger
+}
+
+// Ledger returns the ledger this client records its orders in: the
+// fleet's record in Options.Store, namespaced by a hash of the access key.
+// Reconciliation reads it.
+func (c *Client) Ledger() *ledger.Ledger {
+	if c == nil {
+		return nil
+	}
+	return c.ledger
 }
 
 // New builds a Client. AccessKey and SecretKey (valid base64) are required;
@@ -110,8 +124,12 @@ func New(optFns ...func(*Options)) (*Client, error) {
 		return nil, err
 	}
 	o.Tracker.inheritObserver(o.Observer)
-	o.Tracker.inheritLedger(trackerLedger(o))
-	return &Client{t: t, signer: signer, opts: o, prefix: strings.TrimRight(u.EscapedPath(), "/")}, nil
+	c := &Client{
+		t: t, signer: signer, opts: o, prefix: strings.TrimRight(u.EscapedPath(), "/"),
+		ledger: ledger.New(o.Store, Provider, o.AccessKey, func(lo *ledger.Options) { lo.Now = o.Now }),
+	}
+	o.Tracker.inheritLedger(c.ledger)
+	return c, nil
 }
 
 func (c *Client) ready() error {

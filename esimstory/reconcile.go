@@ -40,7 +40,7 @@ func (c *Client) Reconcile(ctx context.Context, p ReconcileParams, _ ...option.C
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	l := c.reconcileLedger()
+	l := c.Ledger()
 	if !l.CanList() {
 		return nil, ledger.ErrCannotList
 	}

@@ -13,12 +13,6 @@ import (
 // record. The tracker's own keys hold what only it needs (which topup_ids
 // an order expects, which unit each delivery filled).
 
-// trackerLedger is the ledger of the account o configures, as a Tracker
-// handed to that client writes it.
-func trackerLedger(o *Options) *ledger.Ledger {
-	return ledger.New(o.Store, Provider, o.AccessKey, func(lo *ledger.Options) { lo.Now = o.Now })
-}
-
 // inheritLedger gives a tracker the ledger of the first client it was
 // handed to.
 func (t *Tracker) inheritLedger(l *ledger.Ledger) {

@@ -43,7 +43,7 @@ func (c *Client) Reconcile(ctx context.Context, p ReconcileParams, opts ...optio
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	l := c.reconcileLedger()
+	l := c.Ledger()
 	if !l.CanList() {
 		return nil, ledger.ErrCannotList
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/simkit/simkit/apierror"
@@ -80,5 +81,8 @@ func (c *Client) TopupESIM(ctx context.Context, iccid string, p TopupESIMParams,
 			return nil
 		},
 	}
-	return c.placeOrder(ctx, req, p.ExternalID, opts)
+	return c.placeOrder(ctx, placement{
+		req: req, externalID: p.ExternalID,
+		subject: "esim-topup/" + c.ledger.Hash(iccid) + "/" + strings.ToLower(p.SKUUUID),
+	}, opts)
 }

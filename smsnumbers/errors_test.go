@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit/apierror"
-	"github.com/simkit/simkit/retry"
 	"github.com/simkit/simkit/internal/transport"
+	"github.com/simkit/simkit/retry"
 )
 
 // TestErrorTexts pins every plain-text error the API sends to its

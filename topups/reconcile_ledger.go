@@ -1,8 +1,0 @@
-package topups
-
-import "github.com/simkit/simkit/ledger"
-
-// reconcileLedger is the ledger Reconcile reads.
-func (c *Client) reconcileLedger() *ledger.Ledger {
-	return ledger.New(c.opts.Store, Provider, c.opts.ClientID, func(o *ledger.Options) { o.Now = c.opts.Now })
-}
