@@ -90,6 +90,9 @@ func TestReconcilePartner(t *testing.T) {
 		require.Empty(t, kinds(rep), "%+v", rep.Findings)
 		require.Equal(t, 1, rep.Entries)
 		require.GreaterOrEqual(t, rep.Records, 1)
+		es, err := b.partnerLedger().ByReference(ctx, "IN-1")
+		require.NoError(t, err)
+		require.Equal(t, ledger.StateDelivered, es[0].State, "the completed order is recorded as delivered")
 	})
 
 	t.Run("unaccounted charge: an order made outside the fleet", func(t *testing.T) {
@@ -209,8 +212,9 @@ func TestReconcilePartner(t *testing.T) {
 		require.Equal(t, 2, rep.Settled)
 		got, _, err := l.Get(ctx, lost.ID)
 		require.NoError(t, err)
-		require.Equal(t, ledger.StateRecovered, got.State)
+		require.Equal(t, ledger.StateDelivered, got.State, "recovered, and the order completed")
 		require.Equal(t, []string{o.ID}, got.ProviderIDs)
+		require.Equal(t, "reconcile", got.Meta["settled_by"])
 		got, _, err = l.Get(ctx, none.ID)
 		require.NoError(t, err)
 		require.Equal(t, ledger.StateFailed, got.State)

@@ -32,7 +32,9 @@ type ReconcileParams = reconcile.Params
 //     or from the ledger's amount (AmountMismatch); a charge whose order
 //     failed or was cancelled was refunded and is not counted;
 //   - an order of the fleet still processing after p.DeliveryDeadline, or
-//     partially completed (NotDelivered).
+//     partially completed (NotDelivered); one that completed as recorded
+//     becomes StateDelivered in the ledger, one that failed or was
+//     cancelled StateRefunded, so the next run skips it.
 //
 // It only reads from the provider: one page of history at a time, one
 // look-up per charge and per entry, so memory is bounded by a page. It
@@ -100,6 +102,8 @@ func (r *partnerBooks) entries(ctx context.Context) error {
 				continue
 			}
 			order = o
+		case e.State == ledger.StateDelivered:
+			continue // completed and checked by an earlier run
 		case reconcile.Held(e) && len(e.ProviderIDs) > 0:
 			o, err := r.c.GetOrder(ctx, e.ProviderIDs[0], r.opts...)
 			if err != nil {
@@ -109,7 +113,9 @@ func (r *partnerBooks) entries(ctx context.Context) error {
 		default:
 			continue
 		}
-		r.delivery(e, order)
+		if err := r.delivery(ctx, &e, order); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -146,8 +152,13 @@ func (r *partnerBooks) settle(ctx context.Context, e *ledger.Entry, o *Order) er
 }
 
 // delivery reports an order stuck in processing past the deadline or
-// partially completed, and an amount that differs from the ledger's.
-func (r *partnerBooks) delivery(e ledger.Entry, o *Order) {
+// partially completed, and an amount that differs from the ledger's. An
+// order that completed at the amount the ledger holds is recorded as
+// delivered, one that failed or was cancelled as refunded, so later runs
+// need not look again.
+func (r *partnerBooks) delivery(ctx context.Context, ep *ledger.Entry, o *Order) error {
+	e := *ep
+	before := r.rep.Anomalies()
 	switch {
 	case o.Status == OrderPartiallyCompleted:
 		f := reconcile.FromEntry(reconcile.NotDelivered, e)
@@ -170,6 +181,16 @@ func (r *partnerBooks) delivery(e ledger.Entry, o *Order) {
 		f.Detail = "the order's total differs from the amount the ledger recorded"
 		r.rep.Add(f, r.now)
 	}
+	if r.p.NoSettle || r.rep.Anomalies() != before || !(e.State == ledger.StateDone || e.State == ledger.StateRecovered) {
+		return nil
+	}
+	switch o.Status {
+	case OrderCompleted:
+		return r.l.Finish(ctx, ep, ledger.Outcome{State: ledger.StateDelivered, Meta: map[string]string{"closed_by": "reconcile"}})
+	case OrderFailed, OrderCancelled:
+		return r.l.Finish(ctx, ep, ledger.Outcome{State: ledger.StateRefunded, Meta: map[string]string{"closed_by": "reconcile"}})
+	}
+	return nil
 }
 
 // charges walks the balance history, newest first, down to the window's
