@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/simkit/simkit"
 	"github.com/simkit/simkit/esimstory"
 	"github.com/simkit/simkit/ledger"
 	"github.com/simkit/simkit/reconcile"
@@ -73,6 +74,32 @@ func TestReconcileESIMStory(t *testing.T) {
 		es, err := b.esimLedger().ByReference(ctx, "ES-1")
 		require.NoError(t, err)
 		require.Equal(t, ledger.StateDelivered, es[0].State, "the tracker wrote the last delivery into the ledger")
+	})
+
+	t.Run("a lost order is settled by the re-call that got it", func(t *testing.T) {
+		b, _ := newESIMBooks(t)
+		params := esimstory.CreateOrderParams{ExternalOrderID: "ES-AGAIN",
+			Products: []esimstory.OrderProductParams{{OptionID: simkittest.ESIMStoryOptionA, Qty: 1}}}
+		b.env.Faults.Add(simkittest.Fault{Provider: simkittest.ProviderESIMStory, Method: "POST", Kind: simkittest.DropAfterHandling})
+		_, err := b.env.Client.ESIMStory.CreateOrder(ctx, params)
+		require.True(t, simkit.MayHaveActed(err), "an answer lost after the provider acted: %v", err)
+		b.env.Faults.Clear()
+		b.clock.Advance(10 * time.Minute)
+		rep, err := b.env.Client.ESIMStory.Reconcile(ctx, esimstory.ReconcileParams{})
+		require.NoError(t, err)
+		require.Equal(t, map[reconcile.Kind]int{reconcile.OutcomeUnknown: 1}, kinds(rep), "%+v", rep.Findings)
+
+		o, err := b.env.Client.ESIMStory.CreateOrder(ctx, params)
+		require.NoError(t, err, "calling again with the same id is safe")
+		require.Equal(t, "ES-AGAIN", o.ExternalOrderID)
+		rep, err = b.env.Client.ESIMStory.Reconcile(ctx, esimstory.ReconcileParams{})
+		require.NoError(t, err)
+		require.True(t, rep.Clean(), "%+v", rep.Findings)
+		require.Equal(t, 1, rep.Settled)
+		es, err := b.esimLedger().ByReference(ctx, "ES-AGAIN")
+		require.NoError(t, err)
+		require.Len(t, es, 2)
+		require.Equal(t, ledger.StateRecovered, es[0].State)
 	})
 
 	t.Run("outcome unknown until a delivery proves the order", func(t *testing.T) {

@@ -24,10 +24,11 @@ type ReconcileParams = reconcile.Params
 // reconcile):
 //
 //   - an order whose outcome is unknown: a delivery naming its external
-//     order id proves the order exists and settles the entry as
-//     recovered; otherwise OutcomeUnknown (calling CreateOrder again with
-//     the same external order id is safe: the provider's duplicate answer
-//     settles it);
+//     order id, or a later call with the same id and units that got the
+//     order, proves the order exists and settles the entry as recovered;
+//     otherwise OutcomeUnknown (calling CreateOrder again with the same
+//     external order id is safe: the provider's duplicate answer settles
+//     it);
 //   - an order of the fleet with units not delivered p.DeliveryDeadline
 //     after it was made: NotDelivered.
 //
@@ -82,18 +83,45 @@ func (c *Client) reconcileOrder(ctx context.Context, l *ledger.Ledger, tr *Track
 		}
 		rep.Records += delivered
 	}
+	siblings, err := l.ByReference(ctx, e.Reference)
+	if err != nil {
+		return err
+	}
 	if open {
-		if delivered == 0 || p.NoSettle {
+		// A later call with the same external order id and units that got
+		// the order (or the provider's duplicate answer) proves it exists:
+		// the provider accepts an external order id once.
+		var twin *ledger.Entry
+		for i := range siblings {
+			x := &siblings[i]
+			if x.ID != e.ID && x.Call == opCreateOrder && x.Subject == e.Subject && reconcile.Held(*x) {
+				twin = x
+				break
+			}
+		}
+		if (twin == nil && delivered == 0) || p.NoSettle {
 			f := reconcile.FromEntry(reconcile.OutcomeUnknown, e)
 			f.Detail = fmt.Sprintf("outcome unknown; %d deliveries name its external order id", delivered)
 			f.Action = "call CreateOrder again with the same external order id and items: the provider's duplicate answer returns the order if it exists"
 			rep.Add(f, now)
 			return nil
 		}
-		if err := l.Finish(ctx, &e, ledger.Outcome{State: ledger.StateRecovered, Meta: map[string]string{"settled_by": "reconcile"}}); err != nil {
+		out := ledger.Outcome{State: ledger.StateRecovered, Meta: map[string]string{"settled_by": "reconcile"}}
+		if twin != nil {
+			out.ProviderIDs = twin.ProviderIDs
+		}
+		if err := l.Finish(ctx, &e, out); err != nil {
 			return err
 		}
 		rep.Settled++
+		if twin != nil {
+			return nil // its delivery is checked with the call that got it
+		}
+	}
+	for _, x := range siblings {
+		if x.ID != e.ID && x.Call == opCreateOrder && reconcile.Held(x) && x.Started.Before(e.Started) {
+			return nil // one order, checked once: with the first call that got it
+		}
 	}
 	if tr != nil && (expected == 0 || delivered < expected) && now.Sub(e.Started) > p.DeliveryDeadline {
 		f := reconcile.FromEntry(reconcile.NotDelivered, e)
