@@ -105,6 +105,12 @@ func (r *partnerBooks) entries(ctx context.Context) error {
 		case e.State == ledger.StateDelivered:
 			continue // completed and checked by an earlier run
 		case reconcile.Held(e) && len(e.ProviderIDs) > 0:
+			if first, err := r.firstHolder(ctx, e); err != nil || !first {
+				if err != nil {
+					return err
+				}
+				continue // one order, checked once: with the first call that got it
+			}
 			o, err := r.c.GetOrder(ctx, e.ProviderIDs[0], r.opts...)
 			if err != nil {
 				return fmt.Errorf("partner reconcile: order of entry %s: %w", e.ID, err)
@@ -118,6 +124,24 @@ func (r *partnerBooks) entries(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// firstHolder reports whether e is the first call with its external id
+// that holds the order (re-calls with the same id hold the same order).
+func (r *partnerBooks) firstHolder(ctx context.Context, e ledger.Entry) (bool, error) {
+	if e.Reference == "" {
+		return true, nil
+	}
+	siblings, err := r.l.ByReference(ctx, e.Reference)
+	if err != nil {
+		return false, err
+	}
+	for _, x := range siblings {
+		if x.ID != e.ID && orderCall(x.Call) && reconcile.Held(x) && x.Started.Before(e.Started) {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 func (r *partnerBooks) unknown(e ledger.Entry, why string) reconcile.Finding {
