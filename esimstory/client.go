@@ -71,9 +71,6 @@ type Client struct {
 	t      *transport.Client
 	signer *signing.ESIMStory
 	opts   *Options
-	// prefix is the base URL's path ("/api" in production): the signature
-	// covers the full path, so it must be prepended to each call's path.
-	prefix string
 	// ledger records every CreateOrder of this account in the Store, so
 	// a re-call with an external order id the fleet sent returns the order.
 	ledger *ledger.Ledger
@@ -96,7 +93,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	for _, fn := range optFns {
 		fn(o)
 	}
-	o.Shared = o.Shared.WithDefaults()
+	o.Shared = transport.SharedDefaults(o.Shared)
 	if o.AccessKey == "" || o.SecretKey.IsZero() {
 		return nil, apierror.NotConfigured(Provider)
 	}
@@ -114,18 +111,20 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	if err != nil {
 		return nil, &apierror.Error{Provider: Provider, Message: "secret key is not valid base64", Kind: apierror.ErrValidation, Err: err}
 	}
+	prefix := strings.TrimRight(u.EscapedPath(), "/")
 	t, err := transport.New(transport.Config{
 		Provider:    Provider,
 		BaseURL:     o.BaseURL,
 		Shared:      o.Shared,
 		DecodeError: decodeError,
+		Sign:        signAttempts(signer, prefix),
 	})
 	if err != nil {
 		return nil, err
 	}
 	o.Tracker.inheritObserver(o.Observer)
 	c := &Client{
-		t: t, signer: signer, opts: o, prefix: strings.TrimRight(u.EscapedPath(), "/"),
+		t: t, signer: signer, opts: o,
 		ledger: ledger.New(o.Store, Provider, o.AccessKey, func(lo *ledger.Options) { lo.Now = o.Now }),
 	}
 	o.Tracker.inheritLedger(c.ledger)

@@ -185,7 +185,9 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...o
 		return nil, money.Mark(err, false, true)
 	}
 	rec.Done(order.Recovered)
-	if tr != nil {
+	if tr != nil && !(order.Recovered && tr.settled(bg, ext)) {
+		// A re-call of an order the tracker already holds leaves its
+		// record (and the deliveries counted so far) alone.
 		if err := tr.Track(bg, order); err != nil {
 			return order, &apierror.Error{Provider: Provider, Op: opCreateOrder, Message: "order created but the tracker could not record it; call Tracker.Track", Err: err, MayHaveActed: true, SafeToRetry: true}
 		}

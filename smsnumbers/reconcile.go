@@ -157,7 +157,7 @@ func (r *smsBooks) nearby(ctx context.Context, at time.Time) error {
 		if err != nil {
 			return err
 		}
-		if buyCall(e.Call) || e.Call == routeWithdraw {
+		if buyCall(e.Call) || e.Call == opWithdraw {
 			r.near = append(r.near, e)
 		}
 	}
@@ -168,7 +168,7 @@ func (r *smsBooks) nearby(ctx context.Context, at time.Time) error {
 }
 
 func buyCall(call string) bool {
-	return call == routeBuyActivation || call == routeBuyHosting || call == routeReuse
+	return call == opBuyActivation || call == opBuyHosting || call == opReuse
 }
 
 func (r *smsBooks) entries(ctx context.Context) error {
@@ -176,7 +176,7 @@ func (r *smsBooks) entries(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if !buyCall(e.Call) && e.Call != routeWithdraw {
+		if !buyCall(e.Call) && e.Call != opWithdraw {
 			continue
 		}
 		r.rep.Entries++
@@ -187,7 +187,7 @@ func (r *smsBooks) entries(ctx context.Context) error {
 			r.unknown(e, "not settled this run (too many open calls); the next run takes it")
 			continue
 		}
-		if e.Call == routeWithdraw {
+		if e.Call == opWithdraw {
 			r.openPayouts = append(r.openPayouts, e)
 		} else {
 			r.openBuys = append(r.openBuys, e)
@@ -253,7 +253,7 @@ func (r *smsBooks) orders(ctx context.Context, cat Category) error {
 
 func (r *smsBooks) order(ctx context.Context, cat Category, o Order) error {
 	id := strconv.FormatInt(o.ID, 10)
-	base := reconcile.Finding{Call: routeListOrders, ProviderID: id, Status: string(o.Status),
+	base := reconcile.Finding{Call: opListOrders, ProviderID: id, Status: string(o.Status),
 		Amount: decimal.NewNullDecimal(o.Price), At: o.CreatedAt}
 	e, err := r.holder(ctx, "order", id, o.CreatedAt)
 	if err != nil {
@@ -349,7 +349,7 @@ func (r *smsBooks) payouts(ctx context.Context) error {
 		match := func(e ledger.Entry) bool {
 			return (!e.Amount.Valid || e.Amount.Decimal.Equal(paid)) && (e.Meta["fee"] == "" || e.Meta["fee"] == pay.ProviderName)
 		}
-		f := reconcile.Finding{Kind: reconcile.UnaccountedCharge, Call: routeListVendorPayments, ProviderID: id,
+		f := reconcile.Finding{Kind: reconcile.UnaccountedCharge, Call: opListVendorPayments, ProviderID: id,
 			Amount: decimal.NewNullDecimal(paid), At: pay.CreatedAt,
 			Detail: "a payout no withdrawal of the fleet holds: made outside the fleet, or its entry was lost"}
 		if e != nil || r.cover(r.openPayouts, "payment", f, match) {
@@ -371,7 +371,7 @@ func (r *smsBooks) bindPayout(ctx context.Context, id string, pay Payment) (*led
 	paid := pay.Amount.Abs()
 	for i := range r.near {
 		e := &r.near[i]
-		if e.Call != routeWithdraw || e.State != ledger.StateDone || len(e.ProviderIDs) > 0 ||
+		if e.Call != opWithdraw || e.State != ledger.StateDone || len(e.ProviderIDs) > 0 ||
 			!e.Covers(pay.CreatedAt, r.skew, r.now) || (e.Amount.Valid && !e.Amount.Decimal.Equal(paid)) ||
 			(e.Meta["fee"] != "" && e.Meta["fee"] != pay.ProviderName) {
 			continue

@@ -126,7 +126,7 @@ func (c *Client) settleBuy(ctx context.Context, p purchase, e *ledger.Entry, cau
 	from := e.WindowStart.Add(-c.settleSkew)
 	params := ListOrdersParams{Category: p.category, Limit: settlePageSize, Order: "id", Reverse: true}
 	read := func() ([]candidate, error) {
-		lopts, done := rec.Lookup(routeListOrders, nil)
+		lopts, done := rec.Lookup(opListOrders, nil)
 		var cands []candidate
 		scanned := 0
 		for o, err := range c.AllOrders(ctx, params, lopts...) {

@@ -36,7 +36,7 @@ const (
 	FeeUnitpay  WithdrawFee = "unitpay"
 )
 
-const routeWithdraw = "POST /v1/vendor/withdraw"
+const opWithdraw = "POST /v1/vendor/withdraw"
 
 // WithdrawParams is a vendor payout.
 type WithdrawParams struct {
@@ -83,36 +83,35 @@ func (c *Client) Withdraw(ctx context.Context, p WithdrawParams, opts ...option.
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	const op = routeWithdraw
 	if why := validate.ID(p.Receiver); why != "" {
-		return nil, apierror.Validation(Provider, op, "receiver %s", why)
+		return nil, apierror.Validation(Provider, opWithdraw, "receiver %s", why)
 	}
 	switch p.Method {
 	case MethodVisa, MethodQiwi, MethodYandex:
 	default:
-		return nil, apierror.Validation(Provider, op, "method must be visa, qiwi or yandex, got %q", p.Method)
+		return nil, apierror.Validation(Provider, opWithdraw, "method must be visa, qiwi or yandex, got %q", p.Method)
 	}
 	switch p.Fee {
 	case FeeFKWallet, FeePayeer, FeeUnitpay:
 	default:
-		return nil, apierror.Validation(Provider, op, "fee must be fkwallet, payeer or unitpay, got %q", p.Fee)
+		return nil, apierror.Validation(Provider, opWithdraw, "fee must be fkwallet, payeer or unitpay, got %q", p.Fee)
 	}
 	if !p.Amount.IsPositive() {
-		return nil, apierror.Validation(Provider, op, "amount must be positive, got %s", p.Amount)
+		return nil, apierror.Validation(Provider, opWithdraw, "amount must be positive, got %s", p.Amount)
 	}
 	// The receiver is customer data: the reference names the payout by
 	// its amount, method and payment system only.
 	ref := "POST /v1/vendor/withdraw amount=" + p.Amount.String() + " method=" + string(p.Method) + " fee=" + string(p.Fee)
 	rec, opts := money.NewRecord(opts)
 	e, err := money.Begin(ctx, c.ledger, ledger.Intent{
-		Call: op, Reference: ref, Subject: "withdraw/" + p.Amount.String(),
+		Call: opWithdraw, Reference: ref, Subject: "withdraw/" + p.Amount.String(),
 		Amount: decimal.NewNullDecimal(p.Amount), Meta: map[string]string{"method": string(p.Method), "fee": string(p.Fee)},
 	})
 	if err != nil {
 		rec.Done(false)
-		return nil, ledgerRefused(op, err)
+		return nil, ledgerRefused(opWithdraw, err)
 	}
-	req := c.userRequest(op, "/v1/vendor/withdraw", nil)
+	req := c.userRequest(opWithdraw, "/v1/vendor/withdraw", nil)
 	req.Method = http.MethodPost
 	req.Idempotency = transport.NotIdempotent
 	req.JSON = withdrawBody{Receiver: p.Receiver, Method: string(p.Method), Amount: p.Amount.String(), Fee: string(p.Fee)}
@@ -139,14 +138,14 @@ func (c *Client) settleWithdraw(ctx context.Context, p WithdrawParams, e *ledger
 	ctx, cancel := settleContext(ctx)
 	defer cancel()
 	if err := money.Lost(ctx, c.ledger, e, c.t.Now()); err != nil {
-		return nil, c.unknown(ctx, e, routeWithdraw, ref, cause, "the ledger could not record the lost answer", err)
+		return nil, c.unknown(ctx, e, opWithdraw, ref, cause, "the ledger could not record the lost answer", err)
 	}
 	if !c.ledger.CanList() {
-		return nil, c.unknown(ctx, e, routeWithdraw, ref, cause, "the Store cannot list the fleet's calls (store.Indexer), so no payment can be proven this call's", nil)
+		return nil, c.unknown(ctx, e, opWithdraw, ref, cause, "the Store cannot list the fleet's calls (store.Indexer), so no payment can be proven this call's", nil)
 	}
 	from := e.WindowStart.Add(-c.settleSkew)
 	read := func() ([]candidate, error) {
-		lopts, done := rec.Lookup(routeListVendorPayments, nil)
+		lopts, done := rec.Lookup(opListVendorPayments, nil)
 		var cands []candidate
 		scanned := 0
 		for pay, err := range c.AllVendorPayments(ctx, ListVendorPaymentsParams{Limit: settlePageSize, Order: "id", Reverse: true}, lopts...) {
@@ -173,9 +172,9 @@ func (c *Client) settleWithdraw(ctx context.Context, p WithdrawParams, e *ledger
 	}
 	got, why, err := c.settle(ctx, e, "payment", read)
 	if err != nil || got == nil {
-		return nil, c.unknown(ctx, e, routeWithdraw, ref, cause, why, err)
+		return nil, c.unknown(ctx, e, opWithdraw, ref, cause, why, err)
 	}
 	money.Finish(ctx, c.ledger, c.t.Logger(), e, ledger.Outcome{State: ledger.StateRecovered, ProviderIDs: []string{got.id}})
-	c.t.Logger().InfoContext(ctx, "simkit: lost answer settled from the history", "route", routeWithdraw)
+	c.t.Logger().InfoContext(ctx, "simkit: lost answer settled from the history", "route", opWithdraw)
 	return &Withdrawal{Recovered: true, Payment: got.payment}, nil
 }

@@ -71,14 +71,14 @@ func (r *topupBooks) entries(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if e.Call != submitOp && e.Call != renewOp {
+		if e.Call != submitOp && e.Call != opRenewNumber {
 			continue
 		}
 		r.rep.Entries++
 		if !reconcile.Open(e, r.now, r.p.Grace) {
 			continue
 		}
-		if e.Call == renewOp {
+		if e.Call == opRenewNumber {
 			f := reconcile.FromEntry(reconcile.OutcomeUnknown, e)
 			f.PersonOnly = true
 			f.Detail = "renewal outcome unknown; the renewal API has no history to read"
@@ -181,7 +181,7 @@ func (r *topupBooks) orders(ctx context.Context) error {
 
 func (r *topupBooks) order(ctx context.Context, o Order) error {
 	paid := charged(o)
-	base := reconcile.Finding{Call: ordersOp, ProviderID: o.ID, Status: o.Status.String(), Amount: decimal.NewNullDecimal(paid),
+	base := reconcile.Finding{Call: opListOrders, ProviderID: o.ID, Status: o.Status.String(), Amount: decimal.NewNullDecimal(paid),
 		Currency: o.Currency, At: o.CreatedAt}
 	var held *ledger.Entry
 	if o.Description != "" {

@@ -17,7 +17,7 @@ import (
 	"github.com/simkit/simkit/option"
 )
 
-const renewOp = "POST /api/third-party/partner/renew-number/"
+const opRenewNumber = "POST /api/third-party/partner/renew-number/"
 
 // RenewalResult is the renewal API's answer to a successful renewal.
 type RenewalResult struct {
@@ -57,18 +57,18 @@ func (c *Client) RenewNumber(ctx context.Context, p RenewNumberParams, opts ...o
 	}
 	if c.renewal == nil {
 		e := apierror.NotConfigured(Provider)
-		e.Op = renewOp
+		e.Op = opRenewNumber
 		e.Message = "renewal API not configured: set RenewalBaseURL and RenewalKey"
 		return nil, e
 	}
 	email := strings.TrimSpace(p.Email)
 	if !validate.Email(email) {
-		return nil, apierror.Validation(Provider, renewOp, "email is not a valid address")
+		return nil, apierror.Validation(Provider, opRenewNumber, "email is not a valid address")
 	}
 	started := c.renewal.Now()
-	e, berr := money.Begin(ctx, c.ledger, ledger.Intent{Call: renewOp, Subject: "renew/" + c.ledger.Hash(strings.ToLower(email))})
+	e, berr := money.Begin(ctx, c.ledger, ledger.Intent{Call: opRenewNumber, Subject: "renew/" + c.ledger.Hash(strings.ToLower(email))})
 	if berr != nil {
-		c.renewal.Logger().LogAttrs(ctx, slog.LevelWarn, "simkit: ledger could not record a renewal", slog.String("route", renewOp), slog.String("error", berr.Error()))
+		c.renewal.Logger().LogAttrs(ctx, slog.LevelWarn, "simkit: ledger could not record a renewal", slog.String("route", opRenewNumber), slog.String("error", berr.Error()))
 	}
 	res, err := c.renew(ctx, email, started, opts)
 	money.Finish(ctx, c.ledger, c.renewal.Logger(), e, ledger.Outcome{State: money.StateOf(err)})
@@ -83,7 +83,7 @@ func (c *Client) renew(ctx context.Context, email string, started time.Time, opt
 		Path:        "/api/third-party/partner/renew-number/",
 		JSON:        map[string]string{"email": email},
 		Idempotency: transport.NotIdempotent,
-		Op:          renewOp,
+		Op:          opRenewNumber,
 	}, out, opts...)
 	if err == nil && !hasSuccess(resp.Body) {
 		// A 2xx without the answer's success flag (no body, {}, null) does
@@ -92,7 +92,7 @@ func (c *Client) renew(ctx context.Context, email string, started time.Time, opt
 	}
 	if err != nil {
 		if transport.Ambiguous(err) {
-			return nil, &apierror.Error{Provider: Provider, Op: renewOp, Kind: apierror.ErrOutcomeUnknown, Err: opaque(err),
+			return nil, &apierror.Error{Provider: Provider, Op: opRenewNumber, Kind: apierror.ErrOutcomeUnknown, Err: opaque(err),
 				Message:   "renewal may or may not have happened; the renewal API cannot be asked",
 				Ambiguous: true, Reference: maskEmail(email), Started: started, StatusCode: statusOf(err),
 				MayHaveActed: true}

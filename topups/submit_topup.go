@@ -182,7 +182,7 @@ func topupOutcome(s ledger.State, o *Order) ledger.Outcome {
 // submitRecorded looks for the reference's top-up, submits it when none
 // exists, and settles an ambiguous submit by looking again.
 func (c *Client) submitRecorded(ctx context.Context, p SubmitTopupParams, started time.Time, rec *money.Record, opts []option.CallOption) (*found, error) {
-	lopts, done := rec.Lookup(ordersOp, opts)
+	lopts, done := rec.Lookup(opListOrders, opts)
 	o, err := c.findTopup(ctx, p, lopts)
 	done(err)
 	if err != nil {
@@ -219,7 +219,7 @@ func (c *Client) submitRecorded(ctx context.Context, p SubmitTopupParams, starte
 	if !transport.Ambiguous(err) {
 		return nil, money.Mark(err, false, true)
 	}
-	lopts, done = rec.Lookup(ordersOp, opts)
+	lopts, done = rec.Lookup(opListOrders, opts)
 	o, err = c.settleTopup(ctx, p, started, err, lopts)
 	done(nil)
 	if err != nil {
