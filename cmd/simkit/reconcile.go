@@ -28,7 +28,9 @@ history over a time window, and prints a table of anomalies per provider.
 
 Providers are configured by the SIMKIT_* variables, as for "simkit check".
 The Store is the fleet's Redis (--redis, or SIMKIT_REDIS_ADDR), in
-contrib/redisstore's layout (--redis-prefix is its Options.Prefix).
+contrib/redisstore's layout (--redis-prefix is its Options.Prefix): a
+single server or a Sentinel's current master, not a Redis Cluster (use
+Client.Reconcile from a program for a cluster).
 
 It only reads from the providers, within their rate limits. It writes to
 the ledger only to settle outcomes the providers' histories prove (unless
