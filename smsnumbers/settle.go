@@ -291,6 +291,12 @@ func (c *Client) verdict(e *ledger.Entry, cands []candidate, entries []ledger.En
 		switch {
 		case o.State == ledger.StateUnknown:
 			calls = append(calls, lost{o, o.WindowEnd})
+		case o.State == ledger.StateDone && len(o.ProviderIDs) == 0:
+			// Its answer said it was done without naming what it made (a
+			// payout's answer carries no payment id): it made exactly one
+			// entry within its window, which one is not known, so it takes
+			// part in the matching like a lost call.
+			calls = append(calls, lost{o, o.WindowEnd})
 		case o.State != ledger.StateInFlight:
 			// Done, recovered, failed: it made what it holds, or nothing.
 		case o.Ambiguous:
@@ -426,17 +432,17 @@ func plural(n int) string {
 	return "ies"
 }
 
-// fleet returns the ledger's entries that could rival e: every call on
-// e's subject that began before e's window ended (widened by the skew)
-// and after the oldest start whose window could still reach e's, plus
-// every call still in flight on it.
+// fleet returns the ledger's entries that could rival e or hold one of
+// its candidates: every call on e's subject that began after the oldest
+// start whose window could still reach a candidate (they were all created
+// after e's window began, less the skew), up to now, plus every call
+// still in flight on it.
 func (c *Client) fleet(ctx context.Context, e *ledger.Entry) ([]ledger.Entry, error) {
-	lookback := 2*c.t.Timeout() + c.settleWait + c.settleSkew
+	lookback := 2*c.t.Timeout() + c.settleWait + 2*c.settleSkew
 	from := e.WindowStart.Add(-lookback)
-	to := e.WindowEnd.Add(c.settleSkew)
 	seen := map[string]bool{}
 	var out []ledger.Entry
-	for x, err := range c.ledger.Subject(ctx, e.Subject, from, to) {
+	for x, err := range c.ledger.Subject(ctx, e.Subject, from, time.Time{}) {
 		if err != nil {
 			return nil, err
 		}
