@@ -66,7 +66,7 @@ func (c *Client) Reconcile(ctx context.Context, p ReconcileParams, opts ...optio
 		return nil, ledger.ErrCannotList
 	}
 	return c.reconcileRunner().Run(ctx, p, func(ctx context.Context, p reconcile.Params, rep *reconcile.Report) error {
-		r := &smsBooks{c: c, l: l, p: p, rep: rep, now: c.t.Now(), opts: opts, candidates: map[string][]string{}, refunded: map[string]bool{}, skew: c.settleSkew}
+		r := &smsBooks{c: c, l: l, p: p, rep: rep, now: c.t.Now(), opts: opts, candidates: map[string][]string{}, refunded: map[string]bool{}, must: map[string]bool{}, skew: c.settleSkew, late: 2*c.t.Timeout() + c.settleSkew}
 		if err := r.entries(ctx); err != nil {
 			return err
 		}
@@ -100,14 +100,18 @@ type smsBooks struct {
 	pending               map[string]map[string]reconcile.Finding
 	// refunded are the candidate orders the provider refunded since.
 	refunded map[string]bool
+	// must marks the done withdrawals whose answer named no payment: each
+	// made exactly one.
+	must map[string]bool
 	// near holds the ledger entries that began around the order being
 	// checked (see holder); nearFrom and nearTo bound the orders' times
 	// it serves.
 	near             []ledger.Entry
 	nearFrom, nearTo time.Time
 	// skew widens a call's attempts' window when matching orders to it,
-	// as settling a lost buy does (Options.SettleSkew).
-	skew time.Duration
+	// as settling a lost buy does (Options.SettleSkew); late is how long
+	// after its window a request it sent may still have been handled.
+	skew, late time.Duration
 }
 
 // holdSpan is how long before an order's creation the call that made it
@@ -172,24 +176,38 @@ func buyCall(call string) bool {
 }
 
 func (r *smsBooks) entries(ctx context.Context) error {
-	for e, err := range r.l.Entries(ctx, r.p.From, r.p.To) {
+	// Calls that began shortly before the window may have made what the
+	// window's history holds: they take part in the matching too.
+	for e, err := range r.l.Entries(ctx, r.p.From.Add(-holdSpan), r.p.To) {
 		if err != nil {
 			return err
 		}
 		if !buyCall(e.Call) && e.Call != opWithdraw {
 			continue
 		}
-		r.rep.Entries++
-		if !reconcile.Open(e, r.now, r.p.Grace) {
+		inWindow := !e.Started.Before(r.p.From)
+		if inWindow {
+			r.rep.Entries++
+		}
+		unbound := e.Call == opWithdraw && e.State == ledger.StateDone && len(e.ProviderIDs) == 0
+		if !unbound && !(inWindow && reconcile.Open(e, r.now, r.p.Grace)) {
 			continue
 		}
 		if len(r.openBuys)+len(r.openPayouts) >= maxOpenEntries {
-			r.unknown(e, "not settled this run (too many open calls); the next run takes it")
+			if !unbound {
+				r.unknown(e, "not settled this run (too many open calls); the next run takes it")
+			}
 			continue
 		}
-		if e.Call == opWithdraw {
+		switch {
+		case unbound:
+			// A withdrawal whose answer named no payment: it made exactly
+			// one, which the matching finds.
+			r.must[e.ID] = true
 			r.openPayouts = append(r.openPayouts, e)
-		} else {
+		case e.Call == opWithdraw:
+			r.openPayouts = append(r.openPayouts, e)
+		default:
 			r.openBuys = append(r.openBuys, e)
 		}
 	}
@@ -203,13 +221,29 @@ func (r *smsBooks) unknown(e ledger.Entry, why string) {
 	r.rep.Add(f, r.now)
 }
 
+// mayHaveMade reports whether the call e records may have made something
+// the provider created at t: from its first attempt (less the skew) to
+// when a request it sent may still have been handled, which is after the
+// call gave up on it (an answer slower than the timeout is handled late).
+func (r *smsBooks) mayHaveMade(e ledger.Entry, t time.Time) bool {
+	start := e.WindowStart
+	if start.IsZero() {
+		start = e.Started
+	}
+	end := e.WindowEnd
+	if end.IsZero() {
+		end = r.now
+	}
+	return !t.Before(start.Add(-r.skew)) && !t.After(end.Add(r.late))
+}
+
 // cover records that the open calls among entries whose window covers
 // f.At may have made f's order or payment (of kind); it reports whether
 // any may have. f is what to report if none turns out to have made it.
 func (r *smsBooks) cover(entries []ledger.Entry, kind string, f reconcile.Finding, match func(ledger.Entry) bool) bool {
 	any := false
 	for _, e := range entries {
-		if e.Covers(f.At, r.skew, r.now) && match(e) {
+		if r.mayHaveMade(e, f.At) && match(e) {
 			r.candidates[e.ID] = append(r.candidates[e.ID], f.ProviderID)
 			any = true
 		}
@@ -338,16 +372,12 @@ func (r *smsBooks) payouts(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if e == nil {
-			// A withdrawal's answer names no payment: bind the payment to
-			// the done withdrawal of that amount and wallet whose window
-			// covers it, once, so the next run finds it held.
-			if e, err = r.bindPayout(ctx, id, pay); err != nil {
-				return err
-			}
-		}
+		// A withdrawal's answer names no payment: done withdrawals take
+		// part in the matching with the lost ones (see settle), and the
+		// payment found is bound to its call, so the next run finds it held.
 		match := func(e ledger.Entry) bool {
-			return (!e.Amount.Valid || e.Amount.Decimal.Equal(paid)) && (e.Meta["fee"] == "" || e.Meta["fee"] == pay.ProviderName)
+			return (!e.Amount.Valid || e.Amount.Decimal.Equal(paid)) && (e.Meta["fee"] == "" || e.Meta["fee"] == pay.ProviderName) &&
+				(!r.must[e.ID] || e.Covers(pay.CreatedAt, r.skew, r.now))
 		}
 		f := reconcile.Finding{Kind: reconcile.UnaccountedCharge, Call: opListVendorPayments, ProviderID: id,
 			Amount: decimal.NewNullDecimal(paid), At: pay.CreatedAt,
@@ -358,37 +388,6 @@ func (r *smsBooks) payouts(ctx context.Context) error {
 		r.rep.Add(f, r.now)
 	}
 	return nil
-}
-
-// bindPayout finds the done withdrawal that made payment pay: same amount
-// and wallet, its window covering the payment, no payment named yet. It
-// records the payment in that entry and claims it, and returns the entry;
-// nil when no call of the fleet can have made it.
-func (r *smsBooks) bindPayout(ctx context.Context, id string, pay Payment) (*ledger.Entry, error) {
-	if err := r.nearby(ctx, pay.CreatedAt); err != nil {
-		return nil, err
-	}
-	paid := pay.Amount.Abs()
-	for i := range r.near {
-		e := &r.near[i]
-		if e.Call != opWithdraw || e.State != ledger.StateDone || len(e.ProviderIDs) > 0 ||
-			!e.Covers(pay.CreatedAt, r.skew, r.now) || (e.Amount.Valid && !e.Amount.Decimal.Equal(paid)) ||
-			(e.Meta["fee"] != "" && e.Meta["fee"] != pay.ProviderName) {
-			continue
-		}
-		if r.p.NoSettle {
-			return e, nil
-		}
-		ok, err := r.l.Claim(ctx, "payment", id, e.ID)
-		if err != nil || !ok {
-			return nil, err
-		}
-		if err := r.l.Finish(ctx, e, ledger.Outcome{State: ledger.StateDone, ProviderIDs: []string{id}}); err != nil {
-			return nil, err
-		}
-		return e, nil
-	}
-	return nil, nil
 }
 
 // settle writes what the histories proved about the open calls (see
@@ -411,13 +410,22 @@ func (r *smsBooks) settle(ctx context.Context) error {
 		}
 		if r.p.NoSettle {
 			for _, e := range group.entries {
-				r.unknown(e, fmt.Sprintf("%d unheld %ss in its window (run without NoSettle to settle what the history proves)", len(r.candidates[e.ID]), group.kind))
+				if !r.must[e.ID] {
+					r.unknown(e, fmt.Sprintf("%d unheld %ss in its window (run without NoSettle to settle what the history proves)", len(r.candidates[e.ID]), group.kind))
+				}
 			}
 			continue
 		}
-		pr := prove(ids, r.candidates)
+		pr := prove(ids, r.candidates, r.must)
 		explained := map[string]bool{}
 		for _, id := range pr.unknown {
+			if r.must[id] {
+				// Done: it made one of its candidates; which is not known.
+				for _, o := range r.candidates[id] {
+					explained[o] = true
+				}
+				continue
+			}
 			allRefunded := true
 			for _, o := range r.candidates[id] {
 				explained[o] = true
@@ -453,6 +461,13 @@ func (r *smsBooks) settle(ctx context.Context) error {
 			state := ledger.StateRecovered
 			if group.kind == "order" && r.refunded[o] {
 				state = ledger.StateRefunded
+			}
+			if r.must[id] {
+				// A done withdrawal: bind its payment, keep its state.
+				if err := r.l.Finish(ctx, e, ledger.Outcome{State: e.State, ProviderIDs: []string{o}}); err != nil {
+					return err
+				}
+				continue
 			}
 			if err := r.finish(ctx, e, ledger.Outcome{State: state, ProviderIDs: []string{o},
 				Amount: r.pending[group.kind][o].Amount}); err != nil {

@@ -21,7 +21,10 @@ type proof struct {
 // and a call makes at most one order. It then applies, until nothing
 // changes:
 //
-//   - a call no order could be from made nothing;
+//   - a call no order could be from made nothing (a call that must have
+//     made one, a done withdrawal whose answer named no payment, stays
+//     unknown instead);
+//   - a call that must have made one and has one candidate left made it;
 //   - an order only one call could have made is that call's (its other
 //     candidates are then someone else's or nobody's);
 //   - a call left with one candidate that no other call shares made it;
@@ -30,7 +33,7 @@ type proof struct {
 // candidates, each made one of them: which call made which cannot be
 // known and does not matter to the books (every call of the group paid
 // for one), so they are paired in order. Everything else stays unknown.
-func prove(entries []string, cands map[string][]string) proof {
+func prove(entries []string, cands map[string][]string, must map[string]bool) proof {
 	p := proof{made: map[string]string{}}
 	left := map[string][]string{}
 	for _, e := range entries {
@@ -55,9 +58,17 @@ func prove(entries []string, cands map[string][]string) proof {
 	for changed := true; changed; {
 		changed = false
 		for _, e := range sortedKeys(left) {
-			if len(left[e]) == 0 {
+			switch {
+			case len(left[e]) == 0 && must[e]:
+				p.unknown = append(p.unknown, e)
+				delete(left, e)
+				changed = true
+			case len(left[e]) == 0:
 				p.none = append(p.none, e)
 				delete(left, e)
+				changed = true
+			case len(left[e]) == 1 && must[e]:
+				take(e, left[e][0])
 				changed = true
 			}
 		}

@@ -53,6 +53,10 @@ type Config struct {
 	NewStore func(t *testing.T, replica int) store.Store
 	// Out receives the table; nil means os.Stdout.
 	Out io.Writer
+	// Books, when set, runs after the drain and the reconciliation against
+	// the fakes, with the fakes (their clock can be advanced) and one
+	// replica: it checks that the fleet's ledger closes the books.
+	Books func(t *testing.T, env *simkittest.Env, c *simkit.Client, rep *Report)
 }
 
 // Call kinds.
@@ -138,6 +142,7 @@ func Run(t *testing.T, cfg Config) *Report {
 		c.Partner.Balance = big
 		c.Topups.Balance = big
 		c.Topups.TokenLimit = 1 << 30
+		c.Clock = simkittest.NewClock(nil) // wall time until Books advances it
 	})
 	env.SMS.SetStock("russia", "beeline", "vkontakte", 1<<30)
 	for i := range 32 {
@@ -174,6 +179,9 @@ func Run(t *testing.T, cfg Config) *Report {
 	r.inj.wg.Wait()
 
 	rep := r.reconcile()
+	if cfg.Books != nil {
+		cfg.Books(t, env, r.replicas[0], rep)
+	}
 	r.replicas = nil
 	base.CloseIdleConnections()
 	rep.GoroutineGrowth = settleGoroutines(baseline)
