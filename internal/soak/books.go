@@ -1,4 +1,4 @@
-package simkit_test
+package soak
 
 import (
 	"context"
@@ -8,19 +8,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit"
-	"github.com/simkit/simkit/internal/soak"
 	"github.com/simkit/simkit/reconcile"
 	"github.com/simkit/simkit/simkittest"
 )
 
-// soakBooksClose is the soak's last check: the fleet's ledger reconciles
+// BooksClose is the soak's last check (Config.Books): the fleet's ledger reconciles
 // with the providers. Right after the calls, nothing is unaccounted, no
 // amount differs and nothing paid is undelivered; the only outcomes still
 // unknown are calls whose callers were told ErrOutcomeUnknown. Once the
 // numbers nobody holds have timed out and been refunded (the fakes' clock
 // moves past an SMS order's 15 minutes), the books close with no anomaly,
 // but for payouts told ErrOutcomeUnknown, which only a person can settle.
-func soakBooksClose(t *testing.T, env *simkittest.Env, c *simkit.Client, rep *soak.Report) {
+func BooksClose(t *testing.T, env *simkittest.Env, c *simkit.Client, rep *Report) {
 	t.Helper()
 	ctx := context.Background()
 	p := simkit.ReconcileParams{From: time.Now().Add(-time.Hour), Grace: time.Nanosecond}
@@ -45,5 +44,5 @@ func soakBooksClose(t *testing.T, env *simkittest.Env, c *simkit.Client, rep *so
 	}
 	check("after the calls", told)
 	env.Config.Clock.Advance(20 * time.Minute)
-	check("after the numbers expired", rep.Unknown["sms withdraw"])
+	check("after the numbers expired", rep.Unknown[kSMSWithdraw])
 }
