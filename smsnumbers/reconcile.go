@@ -30,9 +30,10 @@ const maxOpenEntries = 1000
 // /v1/user/orders, both categories) and the vendor payments (GET
 // /v1/vendor/payments), and reports every anomaly (see package reconcile):
 //
-//   - an order no ledger entry holds (no call of the fleet claimed it) and
-//     no open call may have made: UnaccountedCharge; a canceled, timed-out
-//     or banned order was refunded and is not counted;
+//   - an order no ledger entry holds (no call of the fleet named it in its
+//     answer or claimed it when settling) and no open call may have made:
+//     UnaccountedCharge; a canceled, timed-out or banned order was
+//     refunded and is not counted;
 //   - an order the fleet holds that was finished, or refunded, is recorded
 //     so in its ledger entry (StateDelivered, StateRefunded), so the ledger
 //     says what became of every buy;
@@ -50,7 +51,10 @@ const maxOpenEntries = 1000
 //     refunded since (refunded: no money moved in the end, whichever they
 //     made). Otherwise OutcomeUnknown, naming how many orders could be
 //     its;
-//   - a payout (withdraw) no ledger entry holds: UnaccountedCharge.
+//   - a payout (withdraw) no ledger entry holds: UnaccountedCharge. A
+//     withdrawal's answer names no payment, so done withdrawals take part
+//     in the same proof (each made exactly one), and the payment found is
+//     bound to its entry (its ProviderIDs, and a claim).
 //
 // The history has no caller reference, so this holds only when every
 // buyer on the account goes through simkit with one Store. It only reads,
@@ -66,7 +70,9 @@ func (c *Client) Reconcile(ctx context.Context, p ReconcileParams, opts ...optio
 		return nil, ledger.ErrCannotList
 	}
 	return c.reconcileRunner().Run(ctx, p, func(ctx context.Context, p reconcile.Params, rep *reconcile.Report) error {
-		r := &smsBooks{c: c, l: l, p: p, rep: rep, now: c.t.Now(), opts: opts, candidates: map[string][]string{}, refunded: map[string]bool{}, must: map[string]bool{}, skew: c.settleSkew, late: 2*c.t.Timeout() + c.settleSkew}
+		r := &smsBooks{c: c, l: l, p: p, rep: rep, now: c.t.Now(), opts: opts,
+			candidates: map[string][]string{}, refunded: map[string]bool{}, must: map[string]bool{},
+			skew: c.settleSkew, late: 2*c.t.Timeout() + c.settleSkew}
 		if err := r.entries(ctx); err != nil {
 			return err
 		}
