@@ -461,7 +461,9 @@ func (r *smsBooks) settle(ctx context.Context) error {
 				return err
 			}
 			if !ok {
-				r.unknown(*e, "the "+group.kind+" it made was claimed meanwhile")
+				if !r.must[id] {
+					r.unknown(*e, "the "+group.kind+" it made was claimed meanwhile")
+				}
 				continue
 			}
 			state := ledger.StateRecovered
