@@ -37,6 +37,10 @@
 //     simkit.webhook.reason.
 //   - simkit.wait.outcomes: finished long waits (SMS codes, eSIM
 //     deliveries) by simkit.wait and simkit.outcome; simkit.wait.duration (s).
+//   - simkit.reconcile.anomalies: a gauge, the anomalies the last finished
+//     reconciliation of a provider found, by simkit.anomaly.kind (0 once
+//     clean: alert on it); simkit.reconcile.runs by
+//     simkit.reconcile.outcome; simkit.reconcile.duration (s).
 //
 // Every metric carries simkit.provider.
 package simkitotel
