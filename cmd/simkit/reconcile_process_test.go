@@ -186,4 +186,16 @@ func TestReconcileCommandCannotRun(t *testing.T) {
 	code = run(ctx, []string{"reconcile", "--from", "yesterday", "--redis", "127.0.0.1:1"}, &stdout, &stderr, lookup)
 	require.Equal(t, exitUsage, code)
 	require.Contains(t, stderr.String(), "--from")
+
+	// A provider that does not answer: the others' tables are printed,
+	// and the run could not close the books.
+	vars["SIMKIT_PARTNER_BASE_URL"] = closedPortURL(t)
+	vars["SIMKIT_SMS_TOKEN"], vars["SIMKIT_SMS_BASE_URL"] = env.Config.SMSToken, env.Config.SMSURL
+	stdout.Reset()
+	stderr.Reset()
+	code = run(ctx, []string{"reconcile", "--redis", startRedisServer(t), "--timeout", "20s"}, &stdout, &stderr, lookup)
+	require.Equal(t, exitUsage, code, "stdout: %s", stdout.String())
+	require.Contains(t, stderr.String(), "partner could not run")
+	require.Contains(t, stdout.String(), "smsnumbers: clean")
+	require.NotContains(t, stdout.String()+stderr.String(), env.Config.PartnerToken)
 }
