@@ -124,7 +124,8 @@ func limitRetry(p retry.Policy) retry.Policy {
 }
 
 // SettleSkew is the default Options.SettleSkew: the most this machine's
-// clock (and every replica's) may differ from the provider's.
+// clock (and every replica's) may differ from the provider's, plus how
+// late the provider may still act on a request its client gave up on.
 const SettleSkew = 2 * time.Second
 
 // Options configures a Client. Set fields inside the functions passed to New.
@@ -138,12 +139,13 @@ type Options struct {
 	// Shared.Limiter, when set, replaces this pacing.
 	RatePerSecond float64
 	// SettleSkew is how far the provider's clock may be from this
-	// machine's: settling a lost answer widens every call's attempts'
-	// window by it on both sides when it compares them with the history's
-	// creation times. Wider is safer and settles fewer lost answers (more
-	// calls' windows overlap); it must exceed the real difference. Zero
-	// means SettleSkew; negative means none (a test whose fake shares the
-	// clock).
+	// machine's, plus how long after a client gave up on a request the
+	// provider may still act on it: settling a lost answer widens every
+	// call's attempts' window by it on both sides when it compares them
+	// with the history's creation times. Wider is safer and settles fewer
+	// lost answers (more calls' windows overlap); it must exceed the real
+	// difference. Zero means SettleSkew; negative means none (a test whose
+	// fake shares the clock and answers at once).
 	SettleSkew time.Duration
 	// SettleWait bounds how long a call whose answer was lost waits for the
 	// other buys in flight on the same product to record their outcome

@@ -186,14 +186,17 @@ type candidate struct {
 //   - while a call that could have made an unheld entry still waits for
 //     its answer, e waits for it (bounded by the settle wait), since that
 //     answer may name it;
-//   - the calls whose answers were lost (e, others settling, others whose
-//     outcome stayed unknown) and the unheld entries they could have made
-//     form groups; each call makes at most one entry, so when a group has
-//     as many entries as calls, every call in it made one, and a canonical
-//     matching (the same on every replica) hands each call one entry
-//     within its own window. Otherwise (a call that may have made none, an
-//     entry no call accounts for) nobody in the group can be told its
-//     outcome: ErrOutcomeUnknown, which names the call's window.
+//   - each call makes at most one entry, and every entry was made by a
+//     fleet call; so for a set q of calls whose answers were lost (e,
+//     others settling, others whose outcome stayed unknown, payouts whose
+//     answer named no payment) and the unheld entries only calls in q
+//     could have made, as many entries as calls prove that every call in
+//     q made one of them. e tries the smallest such set first (e alone;
+//     e with the calls that could have made its candidates; its whole
+//     group), and a canonical matching (the same on every replica) hands
+//     e one entry within its own window. Otherwise (a call that may have
+//     made none, an entry no call accounts for) e cannot be told its
+//     outcome: ErrOutcomeUnknown, which names its window.
 //
 // The entry taken is claimed in the ledger, so no other call ever takes it
 // too, whatever it read.
@@ -242,6 +245,13 @@ func (c *Client) settle(ctx context.Context, e *ledger.Entry, kind string, read 
 	}
 }
 
+// lostCall is a call that could have made an entry without its answer
+// naming it, with the end of the window in which it could have.
+type lostCall struct {
+	entry *ledger.Entry
+	end   time.Time
+}
+
 type verdict struct {
 	take *candidate
 	// pending counts the calls waiting for an answer that could name one
@@ -277,12 +287,8 @@ func (c *Client) verdict(e *ledger.Entry, cands []candidate, entries []ledger.En
 	// The calls whose answer was lost (e first), each with the end of the
 	// window in which it could have made an entry; and those still waiting
 	// for an answer.
-	type lost struct {
-		entry *ledger.Entry
-		end   time.Time
-	}
-	calls := []lost{{e, e.WindowEnd}}
-	var waiting []lost
+	calls := []lostCall{{e, e.WindowEnd}}
+	var waiting []lostCall
 	for j := range entries {
 		o := &entries[j]
 		if o.ID == e.ID {
@@ -290,77 +296,113 @@ func (c *Client) verdict(e *ledger.Entry, cands []candidate, entries []ledger.En
 		}
 		switch {
 		case o.State == ledger.StateUnknown:
-			calls = append(calls, lost{o, o.WindowEnd})
+			calls = append(calls, lostCall{o, o.WindowEnd})
 		case o.State == ledger.StateDone && len(o.ProviderIDs) == 0:
 			// Its answer said it was done without naming what it made (a
 			// payout's answer carries no payment id): it made exactly one
 			// entry within its window, which one is not known, so it takes
 			// part in the matching like a lost call.
-			calls = append(calls, lost{o, o.WindowEnd})
+			calls = append(calls, lostCall{o, o.WindowEnd})
 		case o.State != ledger.StateInFlight:
 			// Done, recovered, failed: it made what it holds, or nothing.
 		case o.Ambiguous:
-			calls = append(calls, lost{o, o.WindowEnd})
+			calls = append(calls, lostCall{o, o.WindowEnd})
 		case now.Sub(o.Started) > stale:
 			// Its outcome never reached the ledger (its process died, or
 			// the Store failed it): it may hold an entry, and never say.
-			calls = append(calls, lost{o, o.Started.Add(stale)})
+			calls = append(calls, lostCall{o, o.Started.Add(stale)})
 		default:
-			waiting = append(waiting, lost{o, now})
+			waiting = append(waiting, lostCall{o, now})
 		}
 	}
-	could := func(l lost, x *candidate) bool {
+	could := func(l lostCall, x *candidate) bool {
 		return l.entry.Covers(x.created, skew, l.end) && (l.entry == e || x.fits(l.entry))
 	}
-	// e's group: the lost calls and free entries linked by "could have
-	// made".
-	inCall := make([]bool, len(calls))
-	inFree := make([]bool, len(free))
-	inCall[0] = true
+	// creators[k] lists the lost calls that could have made free[k].
+	creators := make([][]int, len(free))
+	for k := range free {
+		for i := range calls {
+			if could(calls[i], &free[k]) {
+				creators[k] = append(creators[k], i)
+			}
+		}
+	}
+	// closed returns the free entries every possible creator of which is
+	// in q (and that some call in q could have made).
+	closed := func(q map[int]bool) []int {
+		var out []int
+		for k := range free {
+			in := len(creators[k]) > 0
+			for _, i := range creators[k] {
+				if !q[i] {
+					in = false
+					break
+				}
+			}
+			if in {
+				out = append(out, k)
+			}
+		}
+		return out
+	}
+	var mine []int
+	for k := range free {
+		if could(calls[0], &free[k]) {
+			mine = append(mine, k)
+		}
+	}
+	if len(mine) == 0 {
+		return verdict{why: "no matching entry that no other call holds was created within this call's attempts"}
+	}
+	// Try ever larger sets of lost calls around e: e alone; e and every
+	// call that could have made one of e's candidates; e's whole group (the
+	// calls and entries linked by "could have made"). A set q whose closed
+	// entries number exactly len(q), each matched to a call in q that
+	// could have made it, proves every call in q made one of them (each
+	// makes at most one, and none of them has a creator outside q).
+	sets := []map[int]bool{{0: true}}
+	ring := map[int]bool{0: true}
+	for _, k := range mine {
+		for _, i := range creators[k] {
+			ring[i] = true
+		}
+	}
+	sets = append(sets, ring)
+	group := map[int]bool{0: true}
 	for changed := true; changed; {
 		changed = false
-		for i := range calls {
-			if !inCall[i] {
-				continue
-			}
-			for k := range free {
-				if !inFree[k] && could(calls[i], &free[k]) {
-					inFree[k], changed = true, true
-				}
-			}
-		}
 		for k := range free {
-			if !inFree[k] {
+			touches := false
+			for _, i := range creators[k] {
+				if group[i] {
+					touches = true
+					break
+				}
+			}
+			if !touches {
 				continue
 			}
-			for i := range calls {
-				if !inCall[i] && could(calls[i], &free[k]) {
-					inCall[i], changed = true, true
+			for _, i := range creators[k] {
+				if !group[i] {
+					group[i], changed = true, true
 				}
 			}
 		}
 	}
-	var group []int
-	var groupFree []int
+	sets = append(sets, group)
 	var rivals []string
-	for i := range calls {
-		if inCall[i] {
-			group = append(group, i)
-			if i > 0 {
-				rivals = append(rivals, calls[i].entry.ID)
-			}
-		}
-	}
-	for k := range free {
-		if inFree[k] {
-			groupFree = append(groupFree, k)
+	for i := range group {
+		if i > 0 {
+			rivals = append(rivals, calls[i].entry.ID)
 		}
 	}
 	sort.Strings(rivals)
 	v := verdict{rivals: strings.Join(rivals, ",")}
+	// A call still waiting for its answer that could have made one of the
+	// entries in question may hold it: wait for it.
 	for _, w := range waiting {
-		for _, k := range groupFree {
-			if could(w, &free[k]) {
+		for k := range free {
+			if group[firstCreator(creators[k])] && could(w, &free[k]) {
 				v.pending++
 				break
 			}
@@ -369,25 +411,53 @@ func (c *Client) verdict(e *ledger.Entry, cands []candidate, entries []ledger.En
 	if v.pending > 0 {
 		return v
 	}
-	switch {
-	case len(groupFree) == 0:
-		v.why = "no matching " + "entry that no other call holds was created within this call's attempts"
-		return v
-	case len(groupFree) != len(group):
-		v.why = fmt.Sprintf("%d call(s) whose answers were lost could have made the %d matching entr%s no call holds", len(group), len(groupFree), plural(len(groupFree)))
-		return v
+	for _, q := range sets {
+		f := closed(q)
+		if len(f) > len(q) {
+			v.why = fmt.Sprintf("%d matching entries no call holds could only have been made by %d call(s) whose answers were lost: bought outside simkit or outside this Store?", len(f), len(q))
+			return v
+		}
+		if len(f) != len(q) {
+			continue
+		}
+		if k, ok := c.matchOf(calls, q, f, free, could); ok {
+			x := free[k]
+			v.take = &x
+			return v
+		}
 	}
-	// A canonical perfect matching: calls by window start then id,
-	// entries by creation then id, augmenting paths in that order.
-	sort.Slice(group, func(a, b int) bool {
-		x, y := calls[group[a]].entry, calls[group[b]].entry
+	v.why = fmt.Sprintf("%d call(s) whose answers were lost could have made the %d matching entr%s no call holds", len(group), len(closed(group)), plural(len(closed(group))))
+	return v
+}
+
+// firstCreator is the first of a free entry's possible creators, or -1.
+func firstCreator(cs []int) int {
+	if len(cs) == 0 {
+		return -1
+	}
+	return cs[0]
+}
+
+// matchOf matches every call in q to one of the entries f it could have
+// made (a canonical matching: calls by window start then id, entries by
+// creation then id, augmenting paths in that order, so every replica
+// reading the same ledger computes the same one) and returns e's entry
+// (call index 0).
+func (c *Client) matchOf(calls []lostCall, q map[int]bool, f []int, free []candidate, could func(lostCall, *candidate) bool) (int, bool) {
+	var qs []int
+	for i := range q {
+		qs = append(qs, i)
+	}
+	sort.Slice(qs, func(a, b int) bool {
+		x, y := calls[qs[a]].entry, calls[qs[b]].entry
 		if !x.WindowStart.Equal(y.WindowStart) {
 			return x.WindowStart.Before(y.WindowStart)
 		}
 		return x.ID < y.ID
 	})
-	sort.Slice(groupFree, func(a, b int) bool {
-		x, y := free[groupFree[a]], free[groupFree[b]]
+	fs := append([]int(nil), f...)
+	sort.Slice(fs, func(a, b int) bool {
+		x, y := free[fs[a]], free[fs[b]]
 		if !x.created.Equal(y.created) {
 			return x.created.Before(y.created)
 		}
@@ -396,7 +466,7 @@ func (c *Client) verdict(e *ledger.Entry, cands []candidate, entries []ledger.En
 	owner := make(map[int]int) // free index -> call index
 	var try func(ci int, seen map[int]bool) bool
 	try = func(ci int, seen map[int]bool) bool {
-		for _, k := range groupFree {
+		for _, k := range fs {
 			if seen[k] || !could(calls[ci], &free[k]) {
 				continue
 			}
@@ -408,21 +478,17 @@ func (c *Client) verdict(e *ledger.Entry, cands []candidate, entries []ledger.En
 		}
 		return false
 	}
-	for _, ci := range group {
+	for _, ci := range qs {
 		if !try(ci, map[int]bool{}) {
-			v.why = fmt.Sprintf("the %d call(s) whose answers were lost cannot each have made one of the %d matching entries within their windows", len(group), len(groupFree))
-			return v
+			return 0, false
 		}
 	}
 	for k, ci := range owner {
 		if ci == 0 {
-			x := free[k]
-			v.take = &x
-			return v
+			return k, true
 		}
 	}
-	v.why = "no matching entry is this call's"
-	return v
+	return 0, false
 }
 
 func plural(n int) string {

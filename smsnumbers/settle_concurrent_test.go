@@ -211,3 +211,29 @@ func TestSettleNeverTakesAnOrderMadeBeforeItsCall(t *testing.T) {
 		})
 	}
 }
+
+// noIndex is a Store without the store.Indexer capability.
+type noIndex struct{ store.Store }
+
+// TestSettleWithoutAListingStoreIsUnknown: with a Store that cannot list
+// the fleet's calls, nothing proves whose an order in the history is, so
+// a buy whose answer was lost answers ErrOutcomeUnknown, even when the
+// order it made is the only one there.
+func TestSettleWithoutAListingStoreIsUnknown(t *testing.T) {
+	env := simkittest.New(t)
+	c, err := smsnumbers.New(env.SMSOptions, func(o *smsnumbers.Options) {
+		o.Store, o.Limiter = noIndex{store.NewMemory()}, option.NoLimit
+	})
+	require.NoError(t, err)
+	require.False(t, c.Ledger().CanList())
+	env.Faults.Add(simkittest.Fault{Provider: simkittest.ProviderSMS, Path: "/v1/user/buy/*", Times: 1, Kind: simkittest.DropAfterHandling})
+	_, err = c.BuyActivation(context.Background(), telegramRU)
+	require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
+	require.Contains(t, err.Error(), "store.Indexer")
+	require.Len(t, env.SMS.OrderIDs(), 1)
+
+	// A buy whose answer arrives needs no listing.
+	o, err := c.BuyActivation(context.Background(), telegramRU)
+	require.NoError(t, err)
+	require.False(t, o.Recovered)
+}

@@ -123,8 +123,11 @@ func (c *Client) SubmitTopup(ctx context.Context, p SubmitTopupParams, opts ...o
 		// second top-up: the repeat looks for this one first.
 		var ae *apierror.Error
 		if errors.As(err, &ae) {
-			ae.SafeToRetry = true
-			return nil, err
+			// Concurrent callers of one reference share this error: copy
+			// it before marking.
+			cp := *ae
+			cp.SafeToRetry = true
+			return nil, &cp
 		}
 		err = storeError(submitOp, err)
 		// A caller that stopped waiting may leave a submit running (here

@@ -111,6 +111,10 @@ type run struct {
 	replicas []*simkit.Client
 	deadline time.Time
 
+	// skus are the partner fake's fixed-price SKUs in stock: orders rotate
+	// over them so a long run does not empty one SKU's stock.
+	skus []string
+
 	mu      sync.Mutex
 	results []result
 	pending []result // keyed calls whose outcome is open: re-call them
@@ -145,12 +149,13 @@ func Run(t *testing.T, cfg Config) *Report {
 		c.Clock = simkittest.NewClock(nil) // wall time until Books advances it
 	})
 	env.SMS.SetStock("russia", "beeline", "vkontakte", 1<<30)
+	skus := partnerSKUs(t, env)
 	for i := range 32 {
-		env.Partner.AddESIM(partnerESIM(i))
+		env.Partner.AddESIM(simkittest.PartnerESIM{ICCID: iccid(i), Status: "active", CanRenew: true, SKU: skus[i%len(skus)]})
 	}
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.MaxIdleConnsPerHost = 256
-	r := &run{cfg: cfg, env: env, inj: newInjector(base, cfg.Seed, cfg.FaultRate)}
+	r := &run{cfg: cfg, env: env, inj: newInjector(base, cfg.Seed, cfg.FaultRate), skus: skus}
 	baseline := runtime.NumGoroutine()
 
 	var shared store.Store = store.NewMemory()
@@ -192,8 +197,27 @@ func Run(t *testing.T, cfg Config) *Report {
 	return rep
 }
 
-func partnerESIM(i int) simkittest.PartnerESIM {
-	return simkittest.PartnerESIM{ICCID: iccid(i), Status: "active", CanRenew: true, SKU: simkittest.PartnerSKUVoucher}
+// partnerSKUs lists the partner fake's fixed-price SKUs in stock.
+func partnerSKUs(t *testing.T, env *simkittest.Env) []string {
+	t.Helper()
+	var out []string
+	for p, err := range env.Client.Partner.AllProducts(context.Background(), partner.ListProductsParams{IncludeSKUs: true}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.DenominationType != partner.DenominationFixed {
+			continue
+		}
+		for _, s := range p.SKUs {
+			if s.Stock.Available {
+				out = append(out, s.ID)
+			}
+		}
+	}
+	if len(out) == 0 {
+		out = []string{simkittest.PartnerSKUVoucher}
+	}
+	return out
 }
 
 func iccid(i int) string { return fmt.Sprintf("8944%016d", 1000+i) }
@@ -206,14 +230,18 @@ func (r *run) client(t *testing.T, st store.Store) *simkit.Client {
 	env := r.env
 	c, err := simkit.New(
 		simkit.WithStore(st),
-		simkit.WithTimeout(400*time.Millisecond),
+		simkit.WithTimeout(1500*time.Millisecond),
 		simkit.WithLimiter(option.NoLimit),
 		simkit.WithTransport(r.inj),
 		simkit.WithPartner(env.PartnerOptions, func(o *partner.Options) { o.Retry = pol; o.Transport = r.inj }),
 		simkit.WithSMS(env.SMSOptions, func(o *smsnumbers.Options) {
 			o.Retry = pol
 			o.Transport = r.inj
-			o.SettleSkew = 5 * time.Millisecond
+			// The fakes share this clock; the allowance covers a request
+			// the fake handles a little after its client's timeout (the
+			// timeout is long enough that only the injected slow answers
+			// and a badly starved machine reach it).
+			o.SettleSkew = 100 * time.Millisecond
 		}),
 		simkit.WithESIMStory(env.ESIMStoryOptions, func(o *esimstory.Options) { o.Retry = pol; o.Transport = r.inj }),
 		simkit.WithTopups(env.TopupsOptions, func(o *topups.Options) { o.Retry = pol; o.Transport = r.inj }),
@@ -336,11 +364,12 @@ func (r *run) keyed(c *simkit.Client, res result, rng *rand.Rand, first bool) {
 	if first && res.err != nil && apierror.SafeToRetry(res.err) && apierror.MayHaveActed(res.err) && rng.IntN(3) == 0 {
 		var wg sync.WaitGroup
 		for range 2 {
+			c := r.replicas[rng.IntN(len(r.replicas))] // rng is this worker's alone
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				again := result{kind: res.kind, key: res.key, recall: true}
-				r.record(r.callKeyed(r.replicas[rng.IntN(len(r.replicas))], again))
+				r.record(r.callKeyed(c, again))
 			}()
 		}
 		wg.Wait()
@@ -358,7 +387,8 @@ func (r *run) callKeyed(c *simkit.Client, res result) result {
 	n, _ := strconv.Atoi(res.key[len(res.key)-1:])
 	switch res.kind {
 	case kPartner:
-		o, err := c.Partner.CreateOrder(ctx, partner.CreateOrderParams{ExternalID: res.key, Item: partner.OrderItemParams{SKUID: simkittest.PartnerSKUVoucher}}, opts...)
+		sku := r.skus[keyNum(res.key)%len(r.skus)]
+		o, err := c.Partner.CreateOrder(ctx, partner.CreateOrderParams{ExternalID: res.key, Item: partner.OrderItemParams{SKUID: sku}}, opts...)
 		res.err = err
 		if err == nil {
 			res.ok, res.recovered, res.got = true, o.Recovered, o.ID
@@ -384,6 +414,16 @@ func (r *run) callKeyed(c *simkit.Client, res result) result {
 		}
 	}
 	return res
+}
+
+// keyNum is the sequence number in a key such as "P-42".
+func keyNum(key string) int {
+	i := len(key)
+	for i > 0 && key[i-1] >= '0' && key[i-1] <= '9' {
+		i--
+	}
+	n, _ := strconv.Atoi(key[i:])
+	return n
 }
 
 // drain calls every open keyed outcome again until it settles.
