@@ -177,11 +177,6 @@ var faultNames = map[FaultKind]string{
 	MalformedBody: "malformed", StatusAfterHandling: "status_after", TruncatedBody: "truncated", HangAfterHandling: "hang",
 }
 
-// handles reports whether a fault of kind k lets the fake do the work.
-func handles(k FaultKind) bool {
-	return k != Status && k != DropBeforeHandling
-}
-
 // statusWriter notes the status a handler wrote, and still lets a fault
 // hijack or flush the connection underneath.
 type statusWriter struct {
