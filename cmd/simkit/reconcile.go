@@ -173,6 +173,13 @@ func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	} else {
 		printReconcile(stdout, runs)
 	}
+	for _, r := range runs {
+		if r.Report != nil && r.Report.Entries == 0 && r.Report.Counts[reconcile.UnaccountedCharge] > 0 {
+			// Every charge is unaccounted when the ledger read is not the
+			// fleet's: say where to look.
+			fmt.Fprintf(stderr, "simkit reconcile: %s: no ledger entry in the window but %d unaccounted charges; is --redis-prefix the fleet's redisstore Options.Prefix, and are these the fleet's credentials?\n", r.Provider, r.Report.Counts[reconcile.UnaccountedCharge])
+		}
+	}
 	code := exitOK
 	for _, r := range runs {
 		switch {

@@ -121,8 +121,9 @@ func TestReconcileCommandAgainstFakesServer(t *testing.T) {
 	}
 
 	// The table names the kind, the order and what to do.
-	code, out, _ = runReconcileBinary(t, bin, vars, args...)
+	code, out, errOut = runReconcileBinary(t, bin, vars, args...)
 	require.Equal(t, exitFail, code)
+	require.Contains(t, errOut, "is --redis-prefix the fleet's", "an empty ledger facing charges gets a hint")
 	t.Logf("simkit reconcile:\n%s", out)
 	require.Contains(t, out, "partner: 2 anomalies")
 	require.Contains(t, out, "unaccounted_charge")
