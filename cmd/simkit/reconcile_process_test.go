@@ -86,6 +86,7 @@ func TestReconcileCommandAgainstFakesServer(t *testing.T) {
 	code, out, errOut := runReconcileBinary(t, bin, vars, args...)
 	require.Equal(t, exitOK, code, "fresh fakes are clean\nstdout: %s\nstderr: %s\nfakes: %s", out, errOut, stderr)
 	require.Contains(t, out, "partner: clean")
+	require.NotContains(t, errOut, "redis-prefix", "no hint when nothing is unaccounted")
 
 	refunded := adminCall(t, admin, http.MethodPost, "/partner/orders", map[string]any{"external_id": "OUTSIDE-1", "status": "processing"})
 	kept := adminCall(t, admin, http.MethodPost, "/partner/orders", map[string]any{"external_id": "OUTSIDE-2"})
