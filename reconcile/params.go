@@ -41,6 +41,10 @@ type Params struct {
 	// NoSettle, when true, reports unknown outcomes without writing what
 	// the provider's history settled into the ledger.
 	NoSettle bool
+	// LockTTL bounds how long this run holds the provider's lock (so a run
+	// that dies keeps the others out no longer). Zero means
+	// DefaultLockTTL; give a run over a very long window more.
+	LockTTL time.Duration
 }
 
 // WithDefaults fills the zero fields with their defaults, taking now as

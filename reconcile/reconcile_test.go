@@ -85,3 +85,22 @@ func TestLockOneRunAtATime(t *testing.T) {
 	require.NoError(t, err)
 	again()
 }
+
+// TestRunnerHoldsTheLockForParamsLockTTL: a run's lock lives Params.LockTTL
+// when given, so a run that dies keeps the others out only that long.
+func TestRunnerHoldsTheLockForParamsLockTTL(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	st := store.NewMemory(func(o *store.MemoryOptions) { o.Now = clock })
+	r := reconcile.Runner{Provider: "partner", Store: st, Now: clock}
+	_, err := r.Run(ctx, reconcile.Params{LockTTL: time.Minute}, func(ctx context.Context, _ reconcile.Params, _ *reconcile.Report) error {
+		_, err := reconcile.Lock(ctx, st, "partner", time.Hour)
+		require.ErrorIs(t, err, reconcile.ErrBusy, "held while the run works")
+		now = now.Add(2 * time.Minute)
+		_, err = reconcile.Lock(ctx, st, "partner", time.Hour)
+		require.NoError(t, err, "a run that outlives its LockTTL no longer keeps others out")
+		return nil
+	})
+	require.NoError(t, err)
+}

@@ -21,7 +21,8 @@ type Runner struct {
 	Now func() time.Time
 	// Observer receives one observe.Reconcile per run; nil means none.
 	Observer observe.Observer
-	// LockTTL is the lock's lifetime; zero means DefaultLockTTL.
+	// LockTTL is the lock's lifetime when Params.LockTTL is zero; zero
+	// means DefaultLockTTL.
 	LockTTL time.Duration
 }
 
@@ -74,7 +75,11 @@ func (r Runner) run(ctx context.Context, p Params, now func() time.Time, check f
 	if st == nil {
 		st = store.NewMemory()
 	}
-	release, err := Lock(ctx, st, r.Provider, r.LockTTL)
+	ttl := r.LockTTL
+	if p.LockTTL > 0 {
+		ttl = p.LockTTL
+	}
+	release, err := Lock(ctx, st, r.Provider, ttl)
 	if err != nil {
 		return nil, err
 	}

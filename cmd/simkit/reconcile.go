@@ -96,6 +96,7 @@ func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	skipBusy := fs.Bool("skip-busy", false, "skip a provider another run holds, instead of exiting 2")
 	noSettle := fs.Bool("no-settle", false, "write nothing to the ledger, even outcomes a history proves")
 	timeout := fs.Duration("timeout", 10*time.Minute, "deadline of the whole run")
+	lockTTL := fs.Duration("lock-ttl", reconcile.DefaultLockTTL, "how long a run that dies keeps other runs of a provider out (longer than a run takes)")
 	if code, done := parseFlags(fs, args, stdout, stderr, reconcileHelp); done {
 		return code
 	}
@@ -103,7 +104,7 @@ func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		fmt.Fprintf(stderr, "simkit reconcile: "+format+"\n", a...)
 		return exitUsage
 	}
-	p := reconcile.Params{Grace: *grace, DeliveryDeadline: *deadline, NoSettle: *noSettle}
+	p := reconcile.Params{Grace: *grace, DeliveryDeadline: *deadline, NoSettle: *noSettle, LockTTL: *lockTTL}
 	var err error
 	if p.To, err = parseTime(*toFlag); err != nil {
 		return fail("--to: %v", err)
