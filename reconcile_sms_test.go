@@ -222,6 +222,9 @@ func TestReconcileSMS(t *testing.T) {
 			got = append(got, back.ProviderIDs...)
 		}
 		require.ElementsMatch(t, []string{strconv.FormatInt(o1, 10), strconv.FormatInt(o2, 10)}, got)
+		back, _, err := l.Get(ctx, e1.ID)
+		require.NoError(t, err)
+		require.Contains(t, back.Meta["proof"], "group", "the entry says its order is one of the group's, not proven its own")
 	})
 
 	t.Run("two open buys and one order: neither is guessed", func(t *testing.T) {

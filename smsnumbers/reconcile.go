@@ -477,8 +477,13 @@ func (r *smsBooks) settle(ctx context.Context) error {
 				}
 				continue
 			}
-			if err := r.finish(ctx, e, ledger.Outcome{State: state, ProviderIDs: []string{o},
-				Amount: r.pending[group.kind][o].Amount}); err != nil {
+			out := ledger.Outcome{State: state, ProviderIDs: []string{o}, Amount: r.pending[group.kind][o].Amount}
+			if pr.grouped[id] {
+				// Which call of the group made which order is not known;
+				// that each made one is. Say so to whoever reads the entry.
+				out.Meta = map[string]string{"proof": "group: one of its group's orders, paired in order"}
+			}
+			if err := r.finish(ctx, e, out); err != nil {
 				return err
 			}
 		}
@@ -492,7 +497,10 @@ func (r *smsBooks) settle(ctx context.Context) error {
 }
 
 func (r *smsBooks) finish(ctx context.Context, e *ledger.Entry, out ledger.Outcome) error {
-	out.Meta = map[string]string{"settled_by": "reconcile"}
+	if out.Meta == nil {
+		out.Meta = map[string]string{}
+	}
+	out.Meta["settled_by"] = "reconcile"
 	if err := r.l.Finish(ctx, e, out); err != nil {
 		return err
 	}

@@ -12,6 +12,9 @@ type proof struct {
 	made    map[string]string // entry id -> order id
 	none    []string          // entry ids that made nothing
 	unknown []string          // entry ids nothing settles
+	// grouped marks the calls of made paired within a group: each made
+	// one of the group's orders, but which one is not known.
+	grouped map[string]bool
 }
 
 // prove settles open calls from the unheld orders their windows could
@@ -34,7 +37,7 @@ type proof struct {
 // known and does not matter to the books (every call of the group paid
 // for one), so they are paired in order. Everything else stays unknown.
 func prove(entries []string, cands map[string][]string, must map[string]bool) proof {
-	p := proof{made: map[string]string{}}
+	p := proof{made: map[string]string{}, grouped: map[string]bool{}}
 	left := map[string][]string{}
 	for _, e := range entries {
 		left[e] = slices.Clone(cands[e])
@@ -102,6 +105,7 @@ func prove(entries []string, cands map[string][]string, must map[string]bool) pr
 		}
 		for i, e := range es {
 			p.made[e] = os[i]
+			p.grouped[e] = true
 		}
 	}
 	sort.Strings(p.none)
