@@ -10,6 +10,7 @@ import (
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/jsonx"
+	"github.com/simkit/simkit/ledger"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/store"
 )
@@ -101,6 +102,7 @@ type Tracker struct {
 	mu     sync.Mutex
 	notify chan struct{}    // closed and replaced on every local Record
 	obs    observe.Observer // opts.Observer, or a client's; read under mu
+	books  *ledger.Ledger   // the ledger of the first client it was handed to; read under mu
 }
 
 // NewTracker returns a tracker keeping its state in st (a fresh in-memory
@@ -282,6 +284,7 @@ func (t *Tracker) Record(ctx context.Context, d *Delivery) error {
 	}
 	t.wake()
 	t.report(ctx, d.ExternalOrderID, d.TopupID)
+	t.markDelivered(ctx, d.ExternalOrderID)
 	return nil
 }
 

@@ -125,7 +125,7 @@ func (c *Client) Activations(optFns ...func(*ActivationsOptions)) *Activations {
 	m := &Activations{c: c, owner: o.Owner, lease: o.Lease, poll: o.PollInterval}
 	if c != nil && c.claims != nil {
 		// A zero Client has no store; its calls answer ErrNotConfigured.
-		m.st = activationStore{st: c.claims.st, prefix: c.claims.prefix}
+		m.st = activationStore{st: c.claims.st, prefix: journalPrefix(c)}
 	}
 	m.guard = guard{m: m, minRating: o.MinRating, ratingTTL: o.RatingCacheTTL, spendLimit: o.SpendLimit, spendPeriod: o.SpendPeriod}
 	return m
@@ -240,6 +240,7 @@ func (m *Activations) Activate(ctx context.Context, p ActivateParams, opts ...op
 		a.entry.Baseline = append(a.entry.Baseline, d)
 	}
 	a.entry.record(ActivationBought, now, m.owner)
+	a.linkEntry(ctx)
 	a.persist(ctx, true)
 	return a, nil
 }

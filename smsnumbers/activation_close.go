@@ -97,6 +97,7 @@ func (a *Activation) close(ctx context.Context, action string, opts []option.Cal
 // money back to the spend limit.
 func (a *Activation) closed(ctx context.Context, status Status) {
 	a.persist(ctx, false)
+	a.recordOutcome(ctx, status)
 	a.mu.Lock()
 	e := a.entry
 	a.mu.Unlock()

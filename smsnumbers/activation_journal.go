@@ -34,13 +34,17 @@ const (
 // cancel or a finish.
 func (s ActivationState) Open() bool { return s == ActivationBought || s == ActivationReceived }
 
-// JournalEntry is the record an Activations manager keeps in the Store for
-// each activation it bought, so that replicas sharing the Store and a
+// JournalEntry is the record an Activations manager keeps in the ledger's
+// namespace of the Store for each activation it bought, so that replicas sharing the Store and a
 // process restarted after a crash know who owns an order and what happened
 // to it. It holds no phone number or SMS text.
 type JournalEntry struct {
 	// ID is the order id.
 	ID int64 `json:"id"`
+	// Entry is the id of the ledger entry of the buy that made the order
+	// (see Client.Ledger); empty when the ledger has none. The
+	// activation's outcome is written there too.
+	Entry string `json:"entry,omitempty"`
 	// Owner is the id of the manager (process) that owns the activation.
 	Owner string `json:"owner"`
 	// State is the latest state.
