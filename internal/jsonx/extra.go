@@ -1,6 +1,7 @@
 package jsonx
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -35,7 +36,7 @@ func KeepExtra(body []byte, out any, report bool) []string {
 		return nil
 	}
 	w := walker{b: body, report: report}
-	w.value(w.skipWS(0), v, p)
+	w.value(ws(body, 0), v, p)
 	return w.found
 }
 
@@ -47,7 +48,7 @@ type plan struct {
 	// structs:
 	typeName string
 	fields   map[string]field // by JSON name
-	folded   map[string]field // by lower-case JSON name, as encoding/json matches
+	folded   map[string]int   // index in byName by lower-case JSON name, as encoding/json matches
 	extra    []int            // index of the Extra field; nil when none
 	// names and byName are fields in declaration order: providers tend
 	// to send members in that order, so lookup tries the one after the
@@ -56,32 +57,35 @@ type plan struct {
 	byName []field
 }
 
-// nameAt returns the JSON name at position hint, "" past the end.
-func (p *plan) nameAt(hint int) string {
-	if hint < len(p.names) {
-		return p.names[hint]
-	}
-	return ""
-}
-
-// lookup finds key's field: the hinted position, then exact names, then
-// encoding/json's case-insensitive match.
-func (p *plan) lookup(key []byte, hint int) (field, int, bool) {
-	if hint < len(p.names) && p.names[hint] == string(key) {
-		return p.byName[hint], hint + 1, true
-	}
+// lookup finds key's field when the declaration order did not predict
+// it: exact names first, then encoding/json's case-insensitive match. It
+// returns nil for a member no field reads, and the position to predict
+// next.
+func (p *plan) lookup(key []byte, hint int) (*field, int) {
 	for i, n := range p.names {
 		if len(n) == len(key) && n == string(key) {
-			return p.byName[i], i + 1, true
+			return &p.byName[i], i + 1
 		}
 	}
-	f, ok := p.folded[strings.ToLower(string(key))]
-	return f, hint, ok
+	if i, ok := p.folded[strings.ToLower(string(key))]; ok {
+		return &p.byName[i], hint
+	}
+	return nil, hint
 }
 
 type field struct {
 	index []int
 	sub   *plan // nil: nothing to keep inside
+}
+
+// of returns f's field of the struct v; false when an embedded pointer
+// on the way is nil (then nothing was decoded into it).
+func (f *field) of(v reflect.Value) (reflect.Value, bool) {
+	if len(f.index) == 1 {
+		return v.Field(f.index[0]), true
+	}
+	fv, err := v.FieldByIndexErr(f.index)
+	return fv, err == nil
 }
 
 var plans sync.Map // reflect.Type -> *plan (nil stored as (*plan)(nil))
@@ -120,7 +124,7 @@ func build(t reflect.Type, building map[reflect.Type]*plan) *plan {
 	if p, ok := building[t]; ok {
 		return p
 	}
-	p := &plan{kind: reflect.Struct, typeName: t.Name(), fields: map[string]field{}, folded: map[string]field{}}
+	p := &plan{kind: reflect.Struct, typeName: t.Name(), fields: map[string]field{}, folded: map[string]int{}}
 	building[t] = p
 	holds := false
 	var add func(st reflect.Type, prefix []int)
@@ -135,7 +139,9 @@ func build(t reflect.Type, building map[reflect.Type]*plan) *plan {
 				for _, alias := range strings.Split(f.Tag.Get("extra"), ",") {
 					if alias != "" {
 						p.fields[alias] = field{}
-						p.folded[strings.ToLower(alias)] = field{}
+						if _, dup := p.folded[strings.ToLower(alias)]; !dup {
+							p.folded[strings.ToLower(alias)] = len(p.names)
+						}
 						p.names = append(p.names, alias)
 						p.byName = append(p.byName, field{})
 					}
@@ -167,12 +173,12 @@ func build(t reflect.Type, building map[reflect.Type]*plan) *plan {
 				holds = true
 			}
 			if _, dup := p.fields[name]; !dup {
+				if _, dup := p.folded[strings.ToLower(name)]; !dup {
+					p.folded[strings.ToLower(name)] = len(p.names)
+				}
 				p.fields[name] = fp
 				p.names = append(p.names, name)
 				p.byName = append(p.byName, fp)
-			}
-			if _, dup := p.folded[strings.ToLower(name)]; !dup {
-				p.folded[strings.ToLower(name)] = fp
 			}
 		}
 	}
@@ -200,47 +206,37 @@ func (w *walker) value(i int, v reflect.Value, p *plan) int {
 	switch p.kind {
 	case reflect.Pointer:
 		if v.IsNil() {
-			return w.skip(i)
+			return skipValue(w.b, i)
 		}
 		return w.value(i, v.Elem(), p.elem)
 	case reflect.Slice, reflect.Array:
 		if w.b[i] != '[' {
-			return w.skip(i)
+			return skipValue(w.b, i)
 		}
 		return w.array(i, v, p.elem)
 	case reflect.Map:
 		if w.b[i] != '{' || v.IsNil() {
-			return w.skip(i)
+			return skipValue(w.b, i)
 		}
-		return w.members(i, func(key []byte, j int) int {
-			mv := v.MapIndex(reflect.ValueOf(string(key)))
-			if !mv.IsValid() {
-				return w.skip(j)
-			}
-			cp := reflect.New(mv.Type()).Elem()
-			cp.Set(mv)
-			end := w.value(j, cp, p.elem)
-			v.SetMapIndex(reflect.ValueOf(string(key)), cp)
-			return end
-		})
+		return w.mapMembers(i, v, p.elem)
 	case reflect.Struct:
 		return w.object(i, v, p)
 	}
-	return w.skip(i)
+	return skipValue(w.b, i)
 }
 
 // array walks the elements of the array at b[i:] into v's elements.
 func (w *walker) array(i int, v reflect.Value, elem *plan) int {
-	i = w.skipWS(i + 1)
-	for n := 0; i < len(w.b) && w.b[i] != ']'; n++ {
-		if n < v.Len() {
+	b := w.b
+	n, decoded := 0, v.Len()
+	for i = ws(b, i+1); i < len(b) && b[i] != ']'; n++ {
+		if n < decoded {
 			i = w.value(i, v.Index(n), elem)
 		} else {
-			i = w.skip(i)
+			i = skipValue(b, i)
 		}
-		i = w.skipWS(i)
-		if i < len(w.b) && w.b[i] == ',' {
-			i = w.skipWS(i + 1)
+		if i = ws(b, i); i < len(b) && b[i] == ',' {
+			i = ws(b, i+1)
 		}
 	}
 	return i + 1
@@ -249,41 +245,36 @@ func (w *walker) array(i int, v reflect.Value, elem *plan) int {
 // object walks the object at b[i:] into the struct v: members with a
 // field are walked into it (or skipped when nothing inside can hold
 // extras), the others kept in v's Extra. It returns the index after the
-// object. A plain loop rather than members with a callback: this runs for
-// every answer, once per member.
+// object. This runs for every answer, once per member: the member the
+// declaration order predicts is compared in place, and reflection is used
+// only for fields that can hold extras and for the Extra field itself.
 func (w *walker) object(i int, v reflect.Value, p *plan) int {
 	b := w.b
 	if b[i] != '{' {
-		return w.skip(i)
+		return skipValue(b, i)
 	}
 	var extra map[string]json.RawMessage
 	hint := 0
-	i = w.skipWS(i + 1)
-	for i < len(b) && b[i] == '"' {
+	for i = ws(b, i+1); i < len(b) && b[i] == '"'; {
 		var key []byte
-		var end int
-		var f field
-		var ok bool
-		if n := p.nameAt(hint); n != "" && i+1+len(n) < len(b) && b[i+1+len(n)] == '"' && string(b[i+1:i+1+len(n)]) == n {
-			// The member the declaration order predicts: compared in
-			// place, without scanning its name.
-			key, end, f, ok = b[i+1:i+1+len(n)], i+2+len(n), p.byName[hint], true
-			hint++
-		} else {
-			key, end = w.key(i)
-			f, hint, ok = p.lookup(key, hint)
+		var f *field
+		if hint < len(p.names) {
+			n := p.names[hint]
+			if e := i + 1 + len(n); e < len(b) && b[e] == '"' && string(b[i+1:e]) == n {
+				f, i = &p.byName[hint], e+1
+				hint++
+			}
 		}
-		i = w.skipWS(end)
-		if i < len(b) && b[i] == ':' {
-			i = w.skipWS(i + 1)
+		if f == nil {
+			key, i = w.key(i)
+			f, hint = p.lookup(key, hint)
+		}
+		if i = ws(b, i); i < len(b) && b[i] == ':' {
+			i = ws(b, i+1)
 		}
 		switch {
-		case ok && f.sub == nil:
-			i = w.skip(i)
-		case ok:
-			i = w.value(i, v.FieldByIndex(f.index), f.sub)
-		default:
-			end := w.skip(i)
+		case f == nil:
+			end := skipValue(b, i)
 			if p.extra != nil {
 				if extra == nil {
 					extra = map[string]json.RawMessage{}
@@ -294,34 +285,50 @@ func (w *walker) object(i int, v reflect.Value, p *plan) int {
 				}
 			}
 			i = end
+		case f.sub == nil:
+			i = skipValue(b, i)
+		default:
+			if fv, ok := f.of(v); ok {
+				i = w.value(i, fv, f.sub)
+			} else {
+				i = skipValue(b, i)
+			}
 		}
-		i = w.skipWS(i)
-		if i < len(b) && b[i] == ',' {
-			i = w.skipWS(i + 1)
+		if i = ws(b, i); i < len(b) && b[i] == ',' {
+			i = ws(b, i+1)
 		}
 	}
 	if p.extra != nil && v.CanSet() {
-		if fv := v.FieldByIndex(p.extra); extra != nil || !fv.IsNil() {
+		// A value walked again (decoded into twice) loses extras the new
+		// body does not have.
+		if fv := v.Field(p.extra[0]); extra != nil || !fv.IsNil() {
 			fv.Set(reflect.ValueOf(extra))
 		}
 	}
 	return i + 1
 }
 
-// members calls member with each key (unquoted) of the object at b[i:]
-// and the index of its value, which member walks or skips and returns the
-// index after; for maps, whose keys are data.
-func (w *walker) members(i int, member func(key []byte, j int) int) int {
-	i = w.skipWS(i + 1)
-	for i < len(w.b) && w.b[i] == '"' {
-		key, end := w.key(i)
-		i = w.skipWS(end)
-		if i < len(w.b) && w.b[i] == ':' {
-			i = w.skipWS(i + 1)
+// mapMembers walks the members of the object at b[i:] into the values of
+// the map v, whose keys are data.
+func (w *walker) mapMembers(i int, v reflect.Value, elem *plan) int {
+	b := w.b
+	for i = ws(b, i+1); i < len(b) && b[i] == '"'; {
+		var key []byte
+		key, i = w.key(i)
+		if i = ws(b, i); i < len(b) && b[i] == ':' {
+			i = ws(b, i+1)
 		}
-		i = w.skipWS(member(key, i))
-		if i < len(w.b) && w.b[i] == ',' {
-			i = w.skipWS(i + 1)
+		k := reflect.ValueOf(string(key))
+		if mv := v.MapIndex(k); mv.IsValid() {
+			cp := reflect.New(mv.Type()).Elem()
+			cp.Set(mv)
+			i = w.value(i, cp, elem)
+			v.SetMapIndex(k, cp)
+		} else {
+			i = skipValue(b, i)
+		}
+		if i = ws(b, i); i < len(b) && b[i] == ',' {
+			i = ws(b, i+1)
 		}
 	}
 	return i + 1
@@ -331,85 +338,16 @@ func (w *walker) members(i int, member func(key []byte, j int) int) int {
 // with the index after it. A plain name (the usual case) is a slice of
 // the body; one with escapes is unquoted by encoding/json.
 func (w *walker) key(i int) ([]byte, int) {
-	b := w.b
-	escaped := false
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			escaped = true
-			j++
-		case '"':
-			if !escaped {
-				return b[i+1 : j], j + 1
-			}
-			var s string
-			if json.Unmarshal(b[i:j+1], &s) == nil {
-				return []byte(s), j + 1
-			}
-			return b[i+1 : j], j + 1
+	end := skipString(w.b, i)
+	if end > len(w.b) || w.b[end-1] != '"' || end-i < 2 {
+		return w.b[i+1:], len(w.b)
+	}
+	name := w.b[i+1 : end-1]
+	if bytes.IndexByte(name, '\\') >= 0 {
+		var s string
+		if json.Unmarshal(w.b[i:end], &s) == nil {
+			return []byte(s), end
 		}
 	}
-	return b[i+1:], len(b)
-}
-
-// skip returns the index after the JSON value at b[i:].
-func (w *walker) skip(i int) int {
-	if i >= len(w.b) {
-		return i
-	}
-	switch w.b[i] {
-	case '"':
-		return w.skipString(i)
-	case '{', '[':
-		depth := 0
-		for ; i < len(w.b); i++ {
-			switch w.b[i] {
-			case '"':
-				i = w.skipString(i) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			}
-		}
-		return i
-	}
-	for ; i < len(w.b); i++ {
-		switch w.b[i] {
-		case ',', '}', ']', ' ', '\t', '\n', '\r':
-			return i
-		}
-	}
-	return i
-}
-
-// skipString returns the index after the string starting at b[i]. A
-// plain loop: keys and most values are short, where a wider scan's setup
-// costs more than it saves.
-func (w *walker) skipString(i int) int {
-	b := w.b
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return i
-}
-
-func (w *walker) skipWS(i int) int {
-	for i < len(w.b) {
-		switch w.b[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
+	return name, end
 }
