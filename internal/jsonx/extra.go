@@ -2,6 +2,7 @@ package jsonx
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -48,29 +49,111 @@ type plan struct {
 	// structs:
 	typeName string
 	fields   map[string]field // by JSON name
-	folded   map[string]int   // index in byName by lower-case JSON name, as encoding/json matches
 	extra    []int            // index of the Extra field; nil when none
-	// names and byName are fields in declaration order: providers tend
-	// to send members in that order, so lookup tries the one after the
-	// last match first and a typical answer needs no hashing.
-	names  []string
-	byName []field
+	// members are the fields in declaration order: providers tend to send
+	// members in that order, so the walk tries the one after the last
+	// match first and a typical answer needs neither hashing nor a scan of
+	// the name. quoted holds every member's name in quotes, back to back,
+	// so comparing names touches few cache lines.
+	members []member
+	keys    []key // members' keys, same order
+	quoted  []byte
+	folded  map[string]int // index in members by lower-case JSON name, as encoding/json matches
 }
 
-// lookup finds key's field when the declaration order did not predict
-// it: exact names first, then encoding/json's case-insensitive match. It
-// returns nil for a member no field reads, and the position to predict
-// next.
-func (p *plan) lookup(key []byte, hint int) (*field, int) {
-	for i, n := range p.names {
-		if len(n) == len(key) && n == string(key) {
-			return &p.byName[i], i + 1
+// member is one JSON name of a struct, ready to be compared with a body
+// in place: its key (in plan.keys, apart so that a search reads few cache
+// lines) is the first eight bytes of the quoted name, so a short name is
+// one comparison of a word.
+type member struct {
+	size int // quoted length
+	at   int // offset in plan.quoted
+	field
+}
+
+// key is the first eight bytes of a quoted member name, as a
+// little-endian word, and which of them count.
+type key struct{ head, mask uint64 }
+
+// find returns the index of the member whose name starts at b[i] (its
+// opening quote), comparing names in place and trying the predicted
+// member hint first, then the ones after it (a provider leaves out
+// members but rarely reorders them), then the ones before; -1 when none
+// matches.
+func (p *plan) find(b []byte, i, hint int) int {
+	if i+8 > len(b) {
+		for k := range p.members {
+			m := &p.members[k]
+			if e := i + m.size; e <= len(b) && string(b[i:e]) == string(p.quoted[m.at:m.at+m.size]) {
+				return k
+			}
+		}
+		return -1
+	}
+	w := binary.LittleEndian.Uint64(b[i:])
+	for k := hint; k < len(p.keys); k++ {
+		if w&p.keys[k].mask == p.keys[k].head && p.rest(k, b, i) {
+			return k
 		}
 	}
-	if i, ok := p.folded[strings.ToLower(string(key))]; ok {
-		return &p.byName[i], hint
+	for k := 0; k < hint && k < len(p.keys); k++ {
+		if w&p.keys[k].mask == p.keys[k].head && p.rest(k, b, i) {
+			return k
+		}
 	}
-	return nil, hint
+	return -1
+}
+
+// rest reports whether the bytes of member k's quoted name past its key
+// follow at b[i+8:].
+func (p *plan) rest(k int, b []byte, i int) bool {
+	m := &p.members[k]
+	if m.size <= 8 {
+		return true
+	}
+	e := i + m.size
+	return e <= len(b) && string(b[i+8:e]) == string(p.quoted[m.at+8:m.at+m.size])
+}
+
+// named finds the member named key (unquoted: a name the body spells
+// with escapes, or in another case), by exact name and then by
+// encoding/json's case-insensitive match; -1 when no field reads it.
+func (p *plan) named(key []byte) int {
+	for k := range p.members {
+		m := &p.members[k]
+		if m.size == len(key)+2 && string(p.quoted[m.at+1:m.at+m.size-1]) == string(key) {
+			return k
+		}
+	}
+	if k, ok := p.folded[strings.ToLower(string(key))]; ok {
+		return k
+	}
+	return -1
+}
+
+// compile lays out p's members from its fields' names in declaration
+// order.
+func (p *plan) compile(names []string, fields []field) {
+	p.members = make([]member, len(names))
+	p.keys = make([]key, len(names))
+	p.folded = make(map[string]int, len(names))
+	for k, n := range names {
+		// A body that escapes part of a name does not match here and
+		// is read by folding.
+		q := append(append([]byte{'"'}, n...), '"')
+		var word [8]byte
+		copy(word[:], q)
+		var mask uint64
+		for j := range min(len(q), 8) {
+			mask |= 0xff << (8 * j)
+		}
+		p.keys[k] = key{head: binary.LittleEndian.Uint64(word[:]), mask: mask}
+		p.members[k] = member{size: len(q), at: len(p.quoted), field: fields[k]}
+		p.quoted = append(p.quoted, q...)
+		if _, dup := p.folded[strings.ToLower(n)]; !dup {
+			p.folded[strings.ToLower(n)] = k
+		}
+	}
 }
 
 type field struct {
@@ -124,9 +207,11 @@ func build(t reflect.Type, building map[reflect.Type]*plan) *plan {
 	if p, ok := building[t]; ok {
 		return p
 	}
-	p := &plan{kind: reflect.Struct, typeName: t.Name(), fields: map[string]field{}, folded: map[string]int{}}
+	p := &plan{kind: reflect.Struct, typeName: t.Name(), fields: map[string]field{}}
 	building[t] = p
 	holds := false
+	var names []string
+	var byName []field
 	var add func(st reflect.Type, prefix []int)
 	add = func(st reflect.Type, prefix []int) {
 		for i := 0; i < st.NumField(); i++ {
@@ -139,11 +224,8 @@ func build(t reflect.Type, building map[reflect.Type]*plan) *plan {
 				for _, alias := range strings.Split(f.Tag.Get("extra"), ",") {
 					if alias != "" {
 						p.fields[alias] = field{}
-						if _, dup := p.folded[strings.ToLower(alias)]; !dup {
-							p.folded[strings.ToLower(alias)] = len(p.names)
-						}
-						p.names = append(p.names, alias)
-						p.byName = append(p.byName, field{})
+						names = append(names, alias)
+						byName = append(byName, field{})
 					}
 				}
 				continue
@@ -173,16 +255,14 @@ func build(t reflect.Type, building map[reflect.Type]*plan) *plan {
 				holds = true
 			}
 			if _, dup := p.fields[name]; !dup {
-				if _, dup := p.folded[strings.ToLower(name)]; !dup {
-					p.folded[strings.ToLower(name)] = len(p.names)
-				}
 				p.fields[name] = fp
-				p.names = append(p.names, name)
-				p.byName = append(p.byName, fp)
+				names = append(names, name)
+				byName = append(byName, fp)
 			}
 		}
 	}
 	add(t, nil)
+	p.compile(names, byName)
 	if !holds {
 		delete(building, t)
 		return nil
@@ -258,16 +338,13 @@ func (w *walker) object(i int, v reflect.Value, p *plan) int {
 	for i = ws(b, i+1); i < len(b) && b[i] == '"'; {
 		var key []byte
 		var f *field
-		if hint < len(p.names) {
-			n := p.names[hint]
-			if e := i + 1 + len(n); e < len(b) && b[e] == '"' && string(b[i+1:e]) == n {
-				f, i = &p.byName[hint], e+1
-				hint++
-			}
-		}
-		if f == nil {
+		if k := p.find(b, i, hint); k >= 0 {
+			f, i, hint = &p.members[k].field, i+p.members[k].size, k+1
+		} else {
 			key, i = w.key(i)
-			f, hint = p.lookup(key, hint)
+			if k := p.named(key); k >= 0 {
+				f = &p.members[k].field
+			}
 		}
 		if i = ws(b, i); i < len(b) && b[i] == ':' {
 			i = ws(b, i+1)
