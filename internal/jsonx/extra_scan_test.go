@@ -23,7 +23,7 @@ func TestSkipValueEndsWhereJSONDoes(t *testing.T) {
 	for _, v := range values {
 		text, err := json.Marshal(v)
 		require.NoError(t, err)
-		for _, after := range []string{",1", "}", "]", " ", "\n"} {
+		for _, after := range []string{",1", "}", "]", " ", "\n", "\t", "]]]]]]]]]]", ",\"aaaaaaaaaa\""} {
 			body := append(append([]byte(nil), text...), after...)
 			require.Equal(t, len(text), skipValue(body, 0), "%s", body)
 		}
@@ -34,5 +34,18 @@ func TestSkipValueEndsWhereJSONDoes(t *testing.T) {
 func TestScannersStopAtTheEnd(t *testing.T) {
 	for _, body := range []string{`"abc`, `"abcdefghij\`, `{"a":[1,"x`, `[[[`, `"`, `tru`} {
 		require.Equal(t, len(body), skipValue([]byte(body), 0), body)
+	}
+}
+
+func TestWSStopsAtTheFirstToken(t *testing.T) {
+	for n := 0; n < 20; n++ {
+		for _, token := range []string{"", "{", `"é"`, "1", "\x80"} {
+			body := []byte(strings.Repeat(" \t\r\n", 5)[:n] + token + "   ")
+			want := n
+			if token == "" {
+				want = len(body)
+			}
+			require.Equal(t, want, ws(body, 0), "%q", body)
+		}
 	}
 }
