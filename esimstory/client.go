@@ -54,8 +54,10 @@ type Options struct {
 	BaseURL string
 	// Sandbox selects SandboxURL when BaseURL is empty.
 	Sandbox bool
-	// AccessKey is sent as X-Esim-Story-Access-Key.
-	AccessKey string
+	// AccessKey is sent as X-Esim-Story-Access-Key. It is a credential
+	// like SecretKey, so it is a Secret: it prints, logs and records as
+	// [redacted].
+	AccessKey signing.Secret
 	// SecretKey is the base64 secret; its decoded bytes key the signature.
 	SecretKey signing.Secret
 	// Tracker, when set, records every order CreateOrder creates, so that
@@ -89,12 +91,8 @@ func (c *Client) Ledger() *ledger.Ledger {
 // New builds a Client. AccessKey and SecretKey (valid base64) are required;
 // without them New returns an error matching simkit.ErrNotConfigured.
 func New(optFns ...func(*Options)) (*Client, error) {
-	o := &Options{}
-	for _, fn := range optFns {
-		fn(o)
-	}
-	o.Shared = transport.SharedDefaults(o.Shared)
-	if o.AccessKey == "" || o.SecretKey.IsZero() {
+	o := transport.Configure(optFns, func(o *Options) *option.Shared { return &o.Shared })
+	if o.AccessKey.IsZero() || o.SecretKey.IsZero() {
 		return nil, apierror.NotConfigured(Provider)
 	}
 	if o.BaseURL == "" {
@@ -107,7 +105,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	if err != nil {
 		return nil, &apierror.Error{Provider: Provider, Message: "base URL is not a valid URL", Kind: apierror.ErrValidation, Err: err}
 	}
-	signer, err := signing.NewESIMStory(o.AccessKey, o.SecretKey)
+	signer, err := signing.NewESIMStory(o.AccessKey.Reveal(), o.SecretKey)
 	if err != nil {
 		return nil, &apierror.Error{Provider: Provider, Message: "secret key is not valid base64", Kind: apierror.ErrValidation, Err: err}
 	}
@@ -125,7 +123,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	o.Tracker.inheritObserver(o.Observer)
 	return &Client{
 		t: t, signer: signer, opts: o,
-		ledger: ledger.New(o.Store, Provider, o.AccessKey, func(lo *ledger.Options) { lo.Now = o.Now }),
+		ledger: ledger.New(o.Store, Provider, o.AccessKey.Reveal(), func(lo *ledger.Options) { lo.Now = o.Now }),
 	}, nil
 }
 

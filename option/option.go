@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/simkit/simkit/internal/callopt"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/retry"
 	"github.com/simkit/simkit/store"
@@ -66,6 +67,10 @@ type Shared struct {
 	// id in, shown in errors, logs and observer events. Empty means the
 	// provider's own (X-Request-Id for every provider today).
 	RequestIDHeader string
+	// Middleware wraps every attempt of every call, after signing and
+	// before the rate limiter and the wire (see Middleware); the first
+	// given is the outermost. A call's own WithMiddleware runs inside it.
+	Middleware []Middleware
 }
 
 // NoLimit is a Limiter that never waits, for turning client-side pacing off.
@@ -75,36 +80,23 @@ type noLimit struct{}
 
 func (noLimit) Wait(ctx context.Context) error { return ctx.Err() }
 
-// Call holds the per-call settings a CallOption changes.
-type Call struct {
-	// Timeout overrides Shared.Timeout for this call's attempts.
-	Timeout time.Duration
-	// Retry overrides the client's retry policy for this call, field by
-	// field (a zero field keeps the client's).
-	Retry *retry.Policy
-	// Header adds headers to this call (never overriding auth headers).
-	Header http.Header
-	// Response, when set, receives the last attempt's response metadata.
-	Response *Response
-}
-
 // CallOption changes one call's settings; every provider call accepts them.
-type CallOption func(*Call)
+type CallOption func(*callopt.Call)
 
 // WithTimeout bounds each attempt of this call.
 func WithTimeout(d time.Duration) CallOption {
-	return func(c *Call) { c.Timeout = d }
+	return func(c *callopt.Call) { c.Timeout = d }
 }
 
 // WithRetry changes the retry policy for this call: the fields p sets
 // replace the client's, a zero field keeps the client's.
 func WithRetry(p retry.Policy) CallOption {
-	return func(c *Call) { c.Retry = &p }
+	return func(c *callopt.Call) { c.Retry = &p }
 }
 
 // WithHeader adds a header to this call, e.g. a tracing id.
 func WithHeader(key, value string) CallOption {
-	return func(c *Call) {
+	return func(c *callopt.Call) {
 		if c.Header == nil {
 			c.Header = make(http.Header)
 		}
@@ -117,7 +109,7 @@ func WithHeader(key, value string) CallOption {
 // id and rate-limit state, every attempt, the look-ups a money call made
 // and whether its result was recovered.
 func WithResponse(r *Response) CallOption {
-	return func(c *Call) { c.Response = r }
+	return func(c *callopt.Call) { c.Response = r }
 }
 
 // Response describes a call: its last answer's metadata, and every

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -127,12 +126,7 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...o
 		JSON:        body,
 		Idempotency: transport.Idempotent,
 		Op:          opCreateOrder,
-		Sign: func(h http.Header, now time.Time) error {
-			ts := now.Unix()
-			h.Set(signing.HeaderTimestamp, strconv.FormatInt(ts, 10))
-			h.Set(signing.HeaderSignature, c.signer.PartnerOrder(ts, body.Item.SKUID, body.ExternalID))
-			return nil
-		},
+		Sign:        signedAt(c.signer, (*signing.Signer).PartnerOrder, body.Item.SKUID, body.ExternalID),
 	}
 	return c.placeOrder(ctx, placement{
 		req: req, externalID: p.ExternalID, subject: p.subject(c.ledger),

@@ -4,9 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
@@ -74,12 +72,7 @@ func (c *Client) TopupESIM(ctx context.Context, iccid string, p TopupESIMParams,
 		JSON:        body,
 		Idempotency: transport.Idempotent,
 		Op:          opTopupESIM,
-		Sign: func(h http.Header, now time.Time) error {
-			ts := now.Unix()
-			h.Set(signing.HeaderTimestamp, strconv.FormatInt(ts, 10))
-			h.Set(signing.HeaderSignature, c.signer.PartnerTopup(ts, iccid, body.ExternalID))
-			return nil
-		},
+		Sign:        signedAt(c.signer, (*signing.Signer).PartnerTopup, iccid, body.ExternalID),
 	}
 	return c.placeOrder(ctx, placement{
 		req: req, externalID: p.ExternalID,

@@ -26,5 +26,5 @@ type claims struct {
 
 func newClaims(st store.Store, token string) *claims {
 	sum := sha256.Sum256([]byte("simkit smsnumbers claims\x00" + token))
-	return &claims{st: st, prefix: "simkit:smsnumbers:" + hex.EncodeToString(sum[:8]) + ":"}
+	return &claims{st: st, prefix: "smsnumbers:" + hex.EncodeToString(sum[:8]) + ":"}
 }

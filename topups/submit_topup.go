@@ -2,7 +2,6 @@ package topups
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/jsonx"
 	"github.com/simkit/simkit/internal/money"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
@@ -115,7 +115,7 @@ func (c *Client) SubmitTopup(ctx context.Context, p SubmitTopupParams, opts ...o
 		if err != nil {
 			return nil, 0, err
 		}
-		b, err := json.Marshal(o)
+		b, err := jsonx.Marshal(o)
 		return b, submitMemory, err
 	})
 	if err != nil {
@@ -135,7 +135,7 @@ func (c *Client) SubmitTopup(ctx context.Context, p SubmitTopupParams, opts ...o
 		return nil, money.Mark(err, !errors.Is(err, apierror.ErrUnavailable), true)
 	}
 	o := &Order{}
-	if err := json.Unmarshal(v, o); err != nil {
+	if err := jsonx.Unmarshal(v, o); err != nil {
 		return nil, &apierror.Error{Provider: Provider, Op: submitOp, Message: "cannot decode remembered top-up", Kind: apierror.ErrBadResponse, Err: err}
 	}
 	return o, nil

@@ -1,6 +1,9 @@
 package money
 
-import "github.com/simkit/simkit/option"
+import (
+	"github.com/simkit/simkit/internal/callopt"
+	"github.com/simkit/simkit/option"
+)
 
 // Record makes option.WithResponse describe a whole money call: the money
 // call's own attempts in the Response's main fields, each look-up in
@@ -14,13 +17,14 @@ type Record struct {
 // NewRecord reads the caller's WithResponse target from opts and returns
 // the options for the money call itself, which capture its response.
 func NewRecord(opts []option.CallOption) (*Record, []option.CallOption) {
-	var c option.Call
+	var c callopt.Call
 	for _, o := range opts {
 		if o != nil {
 			o(&c)
 		}
 	}
-	r := &Record{user: c.Response}
+	user, _ := c.Response.(*option.Response)
+	r := &Record{user: user}
 	if r.user == nil {
 		return r, opts
 	}

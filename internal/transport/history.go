@@ -17,6 +17,13 @@ type history struct {
 	attempts []option.Attempt
 }
 
+// responseOf is the caller's *option.Response, which call options keep as
+// any (option imports the package that holds them).
+func responseOf(r any) *option.Response {
+	resp, _ := r.(*option.Response)
+	return resp
+}
+
 // add records one attempt: its answer, or the error it failed with.
 func (h *history) add(resp *Response, err error) {
 	if h.r == nil {
