@@ -341,10 +341,3 @@ func (p CreateOrderParams) validate() error {
 	}
 	return nil
 }
-
-// openNow reports whether the tracker holds this id's creation outcome as
-// open (an ambiguous attempt of some call with this id), as of now.
-func (t *Tracker) openNow(ctx context.Context, externalOrderID string) bool {
-	p, ok, err := t.pending(ctx, opTrack, externalOrderID)
-	return err == nil && ok && p.Ambiguous
-}
