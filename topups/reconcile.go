@@ -71,7 +71,7 @@ func (r *topupBooks) entries(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if e.Call != submitOp && e.Call != opRenewNumber {
+		if e.Call != opSubmitTopup && e.Call != opRenewNumber {
 			continue
 		}
 		r.rep.Entries++
@@ -190,7 +190,7 @@ func (r *topupBooks) order(ctx context.Context, o Order) error {
 			return err
 		}
 		for i := range entries {
-			if e := &entries[i]; e.Call == submitOp && e.State != ledger.StateFailed {
+			if e := &entries[i]; e.Call == opSubmitTopup && e.State != ledger.StateFailed {
 				held = e
 				if e.Holds(o.ID) {
 					break
