@@ -42,10 +42,7 @@ func (c *Client) Reconcile(ctx context.Context, p ReconcileParams, _ ...option.C
 		return nil, err
 	}
 	l := c.Ledger()
-	if !l.CanList() {
-		return nil, ledger.ErrCannotList
-	}
-	run := reconcile.Runner{Provider: Provider, Store: c.opts.Store, Now: c.opts.Now, Observer: c.opts.Observer}
+	run := reconcile.Runner{Provider: Provider, Store: c.opts.Store, Now: c.opts.Now, Observer: c.opts.Observer, Ledger: l}
 	return run.Run(ctx, p, func(ctx context.Context, p reconcile.Params, rep *reconcile.Report) error {
 		rep.Note("eSIM Story publishes no order history: orders made outside the fleet cannot be seen")
 		tr := c.opts.Tracker

@@ -46,10 +46,7 @@ func (c *Client) Reconcile(ctx context.Context, p ReconcileParams, opts ...optio
 		return nil, err
 	}
 	l := c.Ledger()
-	if !l.CanList() {
-		return nil, ledger.ErrCannotList
-	}
-	run := reconcile.Runner{Provider: Provider, Store: c.opts.Store, Now: c.opts.Now, Observer: c.opts.Observer}
+	run := reconcile.Runner{Provider: Provider, Store: c.opts.Store, Now: c.opts.Now, Observer: c.opts.Observer, Ledger: l}
 	return run.Run(ctx, p, func(ctx context.Context, p reconcile.Params, rep *reconcile.Report) error {
 		r := &partnerBooks{c: c, l: l, p: p, rep: rep, now: c.opts.Now(), opts: opts}
 		if err := r.entries(ctx); err != nil {

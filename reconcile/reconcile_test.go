@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/simkit/simkit/ledger"
+	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/reconcile"
 	"github.com/simkit/simkit/store"
 )
@@ -103,4 +105,52 @@ func TestRunnerHoldsTheLockForParamsLockTTL(t *testing.T) {
 		return nil
 	})
 	require.NoError(t, err)
+}
+
+// plainStore hides store.Memory's Indexer: a Store that cannot list.
+type plainStore struct{ store.Store }
+
+// reconcileEvents counts the runs reported to the observer.
+type reconcileEvents struct {
+	observe.Base
+	n int
+}
+
+func (o *reconcileEvents) Reconcile(context.Context, observe.Reconcile) { o.n++ }
+
+// TestRunnerRefusesALedgerThatCannotList: every provider's check lists its
+// ledger, so a run over a Store without listing is refused up front, with
+// nothing run: no lock taken, no check called, no observer event.
+func TestRunnerRefusesALedgerThatCannotList(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name    string
+		st      store.Store
+		wantErr error
+	}{
+		{"a Store that cannot list", plainStore{store.NewMemory()}, ledger.ErrCannotList},
+		{"a Store that lists", store.NewMemory(), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			obs := &reconcileEvents{}
+			lockStore := store.NewMemory()
+			r := reconcile.Runner{Provider: "partner", Store: lockStore, Observer: obs,
+				Ledger: ledger.New(tt.st, "partner", "token")}
+			checked := false
+			_, err := r.Run(ctx, reconcile.Params{}, func(context.Context, reconcile.Params, *reconcile.Report) error {
+				checked = true
+				return nil
+			})
+			if tt.wantErr != nil {
+				require.ErrorIs(t, err, tt.wantErr)
+				require.False(t, checked, "the check must not run")
+				require.Zero(t, obs.n, "nothing was run, so nothing is reported")
+				return
+			}
+			require.NoError(t, err)
+			require.True(t, checked)
+			require.Equal(t, 1, obs.n)
+		})
+	}
 }

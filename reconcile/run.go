@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/simkit/simkit/ledger"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/store"
 )
@@ -24,13 +25,21 @@ type Runner struct {
 	// LockTTL is the lock's lifetime when Params.LockTTL is zero; zero
 	// means DefaultLockTTL.
 	LockTTL time.Duration
+	// Ledger is the provider client's ledger, which every check reads by
+	// listing it: when set and its Store cannot list, Run answers
+	// ledger.ErrCannotList before anything else (no lock, no observer
+	// event: nothing was run).
+	Ledger *ledger.Ledger
 }
 
 // Run fills p's defaults, takes the provider's lock, runs check over a
 // fresh report, and reports the outcome to the observer. It returns the
 // report check filled, or the error that stopped it (ErrBusy when another
-// run holds the lock).
+// run holds the lock, ledger.ErrCannotList when Ledger cannot list).
 func (r Runner) Run(ctx context.Context, p Params, check func(ctx context.Context, p Params, rep *Report) error) (*Report, error) {
+	if r.Ledger != nil && !r.Ledger.CanList() {
+		return nil, ledger.ErrCannotList
+	}
 	now := r.Now
 	if now == nil {
 		now = time.Now

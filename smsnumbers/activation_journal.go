@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -114,4 +115,29 @@ func smsDigest(s SMS) string {
 	h.Write([]byte{0})
 	h.Write([]byte(s.Code))
 	return hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+// persist writes the journal entry (best effort: the order exists whatever
+// the Store says, and a sweep finds it in the orders history). open keeps
+// the activation in the journal's index of open activations; closed ones
+// leave it.
+func (a *Activation) persist(ctx context.Context, open bool) {
+	m := a.m
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), claimTimeout)
+	defer cancel()
+	a.mu.Lock()
+	e := a.entry
+	e.Events = slices.Clone(e.Events)
+	a.mu.Unlock()
+	err := m.st.save(ctx, &e)
+	if err == nil {
+		if open {
+			err = m.st.indexAdd(ctx, e.ID)
+		} else {
+			err = m.st.indexRemove(ctx, e.ID)
+		}
+	}
+	if err != nil {
+		m.c.t.Logger().WarnContext(ctx, "simkit: could not write the activation journal", "route", opActivation, "state", string(e.State), "error", err)
+	}
 }

@@ -66,9 +66,6 @@ func (c *Client) Reconcile(ctx context.Context, p ReconcileParams, opts ...optio
 		return nil, err
 	}
 	l := c.Ledger()
-	if !l.CanList() {
-		return nil, ledger.ErrCannotList
-	}
 	return c.reconcileRunner().Run(ctx, p, func(ctx context.Context, p reconcile.Params, rep *reconcile.Report) error {
 		r := &smsBooks{c: c, l: l, p: p, rep: rep, now: c.t.Now(), opts: opts,
 			candidates: map[string][]string{}, refunded: map[string]bool{}, must: map[string]bool{},

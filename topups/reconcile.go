@@ -44,10 +44,7 @@ func (c *Client) Reconcile(ctx context.Context, p ReconcileParams, opts ...optio
 		return nil, err
 	}
 	l := c.Ledger()
-	if !l.CanList() {
-		return nil, ledger.ErrCannotList
-	}
-	run := reconcile.Runner{Provider: Provider, Store: c.opts.Store, Now: c.opts.Now, Observer: c.opts.Observer}
+	run := reconcile.Runner{Provider: Provider, Store: c.opts.Store, Now: c.opts.Now, Observer: c.opts.Observer, Ledger: l}
 	return run.Run(ctx, p, func(ctx context.Context, p reconcile.Params, rep *reconcile.Report) error {
 		r := &topupBooks{c: c, l: l, p: p, rep: rep, now: c.opts.Now(), opts: opts}
 		if err := r.entries(ctx); err != nil {
@@ -71,7 +68,7 @@ func (r *topupBooks) entries(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if e.Call != submitOp && e.Call != opRenewNumber {
+		if e.Call != opSubmitTopup && e.Call != opRenewNumber {
 			continue
 		}
 		r.rep.Entries++
@@ -190,7 +187,7 @@ func (r *topupBooks) order(ctx context.Context, o Order) error {
 			return err
 		}
 		for i := range entries {
-			if e := &entries[i]; e.Call == submitOp && e.State != ledger.StateFailed {
+			if e := &entries[i]; e.Call == opSubmitTopup && e.State != ledger.StateFailed {
 				held = e
 				if e.Holds(o.ID) {
 					break
