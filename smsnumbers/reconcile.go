@@ -49,8 +49,14 @@ const maxOpenEntries = 1000
 //     paired in order, since which made which cannot be known and does
 //     not change the books); calls whose every candidate order was
 //     refunded since (refunded: no money moved in the end, whichever they
-//     made). Otherwise OutcomeUnknown, naming how many orders could be
-//     its;
+//     made). Lost withdrawals that pay the same amount the same way to
+//     the same receiver, whose requests can no longer be handled, settle
+//     as a group: when their windows hold k payments no other call can
+//     have made and k is at most their number, k of them made one each
+//     (recovered, each claiming one) and the rest nothing (failed), their
+//     entries' Meta["proof"] saying it was a group's; more payments than
+//     calls are reported unaccounted and the calls stay unknown.
+//     Otherwise OutcomeUnknown, naming how many orders could be its;
 //   - a payout (withdraw) no ledger entry holds: UnaccountedCharge. A
 //     withdrawal's answer names no payment, so done withdrawals take part
 //     in the same proof (each made exactly one), and the payment found is
@@ -115,6 +121,10 @@ type smsBooks struct {
 	// as settling a lost buy does (Options.SettleSkew); late is how long
 	// after its window a request it sent may still have been handled.
 	skew, late time.Duration
+	// capped is set when some open calls were left out of this run: a
+	// group may then not hold every call that could have made its
+	// payments, so none is settled as a group.
+	capped bool
 }
 
 // holdSpan is how long before an order's creation the call that made it
@@ -197,6 +207,7 @@ func (r *smsBooks) entries(ctx context.Context) error {
 			continue
 		}
 		if len(r.openBuys)+len(r.openPayouts) >= maxOpenEntries {
+			r.capped = true
 			if !unbound {
 				r.unknown(e, "not settled this run (too many open calls); the next run takes it")
 			}
@@ -421,6 +432,10 @@ func (r *smsBooks) settle(ctx context.Context) error {
 		}
 		pr := prove(ids, r.candidates, r.must)
 		explained := map[string]bool{}
+		excess := map[string]bool{}
+		if group.kind == "payment" && !r.capped {
+			excess = r.groups(&pr, byID)
+		}
 		for _, id := range pr.unknown {
 			if r.must[id] {
 				// Done: it made one of its candidates; which is not known.
@@ -445,7 +460,11 @@ func (r *smsBooks) settle(ctx context.Context) error {
 			r.unknown(*byID[id], fmt.Sprintf("%d unheld %ss in its window, shared with other open calls", len(r.candidates[id]), group.kind))
 		}
 		for _, id := range pr.none {
-			if err := r.finish(ctx, byID[id], ledger.Outcome{State: ledger.StateFailed}); err != nil {
+			out := ledger.Outcome{State: ledger.StateFailed}
+			if pr.grouped[id] {
+				out.Meta = map[string]string{"proof": groupProof}
+			}
+			if err := r.finish(ctx, byID[id], out); err != nil {
 				return err
 			}
 		}
@@ -479,14 +498,23 @@ func (r *smsBooks) settle(ctx context.Context) error {
 				// Which call of the group made which order is not known;
 				// that each made one is. Say so to whoever reads the entry.
 				out.Meta = map[string]string{"proof": "group: one of its group's orders, paired in order"}
+				if group.kind == "payment" {
+					out.Meta["proof"] = groupProof
+				}
 			}
 			if err := r.finish(ctx, e, out); err != nil {
 				return err
 			}
 		}
 		for _, o := range sortedKeys(r.pending[group.kind]) {
+			f := r.pending[group.kind][o]
+			if excess[o] {
+				f.Detail = "one of more payouts than the lost withdrawals whose window holds them: at least the extra ones were made outside the fleet, and which cannot be known"
+				r.rep.Add(f, r.now)
+				continue
+			}
 			if !explained[o] && !(group.kind == "order" && r.refunded[o]) {
-				r.rep.Add(r.pending[group.kind][o], r.now)
+				r.rep.Add(f, r.now)
 			}
 		}
 	}
@@ -503,4 +531,42 @@ func (r *smsBooks) finish(ctx context.Context, e *ledger.Entry, out ledger.Outco
 	}
 	r.rep.Settled++
 	return nil
+}
+
+// groupProof is the proof a withdrawal settled as one of a group records.
+const groupProof = "group: its group of lost withdrawals to one receiver made as many payouts as the history holds in their windows; which call made which cannot be known"
+
+// groups settles the withdrawals prove left unknown that are
+// interchangeable for the books (see groupSettle): it moves them from
+// pr.unknown to pr.made or pr.none, marked grouped, and returns the
+// payments of groups holding more payments than calls.
+func (r *smsBooks) groups(pr *proof, byID map[string]*ledger.Entry) map[string]bool {
+	key := map[string]string{}
+	for _, id := range pr.unknown {
+		e := byID[id]
+		switch {
+		case r.must[id]:
+			key[id] = mustKey
+		case e.State == ledger.StateUnknown && !e.WindowEnd.IsZero() && r.now.After(e.WindowEnd.Add(r.late)) &&
+			e.Meta["receiver"] != "" && e.Amount.Valid:
+			// Nothing it sent can still be handled, and it pays the same
+			// amount the same way to the same receiver as its group.
+			key[id] = e.Amount.Decimal.String() + "\x00" + e.Meta["method"] + "\x00" + e.Meta["fee"] + "\x00" + e.Meta["receiver"]
+		}
+	}
+	g := groupSettle(pr.unknown, pr.left, key)
+	for id, o := range g.made {
+		pr.made[id] = o
+		pr.grouped[id] = true
+	}
+	for _, id := range g.none {
+		pr.none = append(pr.none, id)
+		pr.grouped[id] = true
+	}
+	pr.unknown = g.still
+	excess := map[string]bool{}
+	for _, o := range g.excess {
+		excess[o] = true
+	}
+	return excess
 }

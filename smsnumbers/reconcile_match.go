@@ -15,6 +15,9 @@ type proof struct {
 	// grouped marks the calls of made paired within a group: each made
 	// one of the group's orders, but which one is not known.
 	grouped map[string]bool
+	// left holds, for the calls of unknown, the candidates no other call
+	// was proven to have made.
+	left map[string][]string
 }
 
 // prove settles open calls from the unheld orders their windows could
@@ -37,7 +40,7 @@ type proof struct {
 // known and does not matter to the books (every call of the group paid
 // for one), so they are paired in order. Everything else stays unknown.
 func prove(entries []string, cands map[string][]string, must map[string]bool) proof {
-	p := proof{made: map[string]string{}, grouped: map[string]bool{}}
+	p := proof{made: map[string]string{}, grouped: map[string]bool{}, left: map[string][]string{}}
 	left := map[string][]string{}
 	for _, e := range entries {
 		left[e] = slices.Clone(cands[e])
@@ -101,6 +104,9 @@ func prove(entries []string, cands map[string][]string, must map[string]bool) pr
 		sort.Strings(os)
 		if len(os) != len(es) || !closedGroup(os, es, left) {
 			p.unknown = append(p.unknown, es...)
+			for _, e := range es {
+				p.left[e] = left[e]
+			}
 			continue
 		}
 		for i, e := range es {

@@ -111,7 +111,10 @@ func (c *Client) Withdraw(ctx context.Context, p WithdrawParams, opts ...option.
 	rec, opts := money.NewRecord(opts)
 	e, err := money.Begin(ctx, c.ledger, ledger.Intent{
 		Call: opWithdraw, Reference: ref, Subject: "withdraw/" + p.Amount.String(),
-		Amount: decimal.NewNullDecimal(p.Amount), Meta: map[string]string{"method": string(p.Method), "fee": string(p.Fee)},
+		Amount: decimal.NewNullDecimal(p.Amount), Meta: map[string]string{"method": string(p.Method), "fee": string(p.Fee),
+			// Reconciliation settles lost payouts to one receiver as a
+			// group; only a keyed hash tells them apart from others.
+			"receiver": c.ledger.Hash("receiver\x00" + p.Receiver)},
 	})
 	if err != nil {
 		rec.Done(false)

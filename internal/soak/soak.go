@@ -245,6 +245,10 @@ func (r *run) client(t *testing.T, st store.Store) *simkit.Client {
 			// timeout is long enough that only the injected slow answers
 			// and a badly starved machine reach it).
 			o.SettleSkew = 100 * time.Millisecond
+			// The ledger and reconciliation read the fakes' clock too, so
+			// advancing it (see BooksClose) is time passing for both: the
+			// lost payouts' late answers can no longer arrive.
+			o.Now = env.Config.Clock.Now
 		}),
 		simkit.WithESIMStory(env.ESIMStoryOptions, func(o *esimstory.Options) { o.Retry = pol; o.Transport = r.inj }),
 		simkit.WithTopups(env.TopupsOptions, func(o *topups.Options) { o.Retry = pol; o.Transport = r.inj }),
