@@ -132,7 +132,7 @@ func (q *StreamQueue) Claim(ctx context.Context, consumer string, n int, now tim
 		return nil, q.wrap("claim", err)
 	}
 	msgs, err := q.claim(ctx, consumer, n, now, idle)
-	if err != nil && strings.HasPrefix(err.Error(), "NOGROUP") {
+	if err != nil && strings.Contains(err.Error(), "NOGROUP") {
 		// The stream was lost (a Redis without persistence restarted):
 		// recreate the group and try once more.
 		q.groupExists.Store(false)
@@ -144,54 +144,86 @@ func (q *StreamQueue) Claim(ctx context.Context, consumer string, n int, now tim
 	return msgs, q.wrap("claim", err)
 }
 
+// claimScript hands a consumer up to n messages in one round trip: idle
+// ones another consumer stopped renewing (XAUTOCLAIM), then new ones
+// (XREADGROUP). Due retries come first: while any is due it returns them
+// instead ({0, members}), the caller moves them to the stream and runs the
+// script again with the check off. KEYS delayed, stream; ARGV now ms, n,
+// group, consumer, idle ms, check due ("1" or "0"). Returns {1, entries}.
+var claimScript = redis.NewScript(`
+local n = tonumber(ARGV[2])
+if ARGV[6] == "1" then
+  local due = redis.call("ZRANGEBYSCORE", KEYS[1], "-inf", ARGV[1], "LIMIT", 0, n)
+  if #due > 0 then return {0, due} end
+end
+local out = {}
+local stale = redis.call("XAUTOCLAIM", KEYS[2], ARGV[3], ARGV[4], ARGV[5], "0-0", "COUNT", n)
+for _, e in ipairs(stale[2]) do
+  if e and e[2] then out[#out + 1] = e end
+end
+if #out < n then
+  local r = redis.call("XREADGROUP", "GROUP", ARGV[3], ARGV[4], "COUNT", n - #out, "STREAMS", KEYS[2], ">")
+  if r then
+    for _, e in ipairs(r[1][2]) do out[#out + 1] = e end
+  end
+end
+return {1, out}`)
+
 func (q *StreamQueue) claim(ctx context.Context, consumer string, n int, now time.Time, idle time.Duration) ([]inbox.Message, error) {
-	due, err := q.rdb.ZRangeArgs(ctx, redis.ZRangeArgs{Key: q.delayed, ByScore: true, Start: "-inf", Stop: strconv.FormatInt(now.UnixMilli(), 10), Count: int64(n)}).Result()
-	if err != nil {
-		return nil, err
-	}
-	for _, member := range due {
-		var r retryMember
-		if json.Unmarshal([]byte(member), &r) != nil {
-			_ = q.rdb.ZRem(ctx, q.delayed, member).Err() // not ours to read; drop it
-			continue
-		}
-		if err := promoteScript.Run(ctx, q.rdb, []string{q.delayed, q.stream}, member,
-			r.ID, r.Kind, r.Body, r.Received, r.Attempts, r.Error).Err(); err != nil {
+	checkDue := "1"
+	for {
+		res, err := claimScript.Run(ctx, q.rdb, []string{q.delayed, q.stream},
+			now.UnixMilli(), n, q.group, consumer, idle.Milliseconds(), checkDue).Slice()
+		if err != nil {
 			return nil, err
 		}
-	}
-	var out []inbox.Message
-	stale, _, err := q.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{
-		Stream: q.stream, Group: q.group, Consumer: consumer, MinIdle: idle, Start: "0-0", Count: int64(n),
-	}).Result()
-	if err != nil {
-		return nil, err
-	}
-	for _, x := range stale {
-		if m, ok := decodeEntry(x); ok {
-			out = append(out, m)
+		if len(res) != 2 {
+			return nil, fmt.Errorf("claim script answered %d values", len(res))
 		}
-	}
-	if len(out) >= n {
-		return out, nil
-	}
-	streams, err := q.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
-		Group: q.group, Consumer: consumer, Streams: []string{q.stream, ">"}, Count: int64(n - len(out)), Block: -1,
-	}).Result()
-	if errors.Is(err, redis.Nil) {
-		return out, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range streams {
-		for _, x := range s.Messages {
-			if m, ok := decodeEntry(x); ok {
-				out = append(out, m)
+		items, _ := res[1].([]any)
+		if kind, _ := res[0].(int64); kind == 1 {
+			out := make([]inbox.Message, 0, len(items))
+			for _, it := range items {
+				if m, ok := decodeEntry(scriptEntry(it)); ok {
+					out = append(out, m)
+				}
+			}
+			return out, nil
+		}
+		// Due retries: move each to the stream (once, whichever consumer
+		// gets there first), then claim with them in it.
+		for _, it := range items {
+			member, _ := it.(string)
+			var r retryMember
+			if json.Unmarshal([]byte(member), &r) != nil {
+				_ = q.rdb.ZRem(ctx, q.delayed, member).Err() // not ours to read; drop it
+				continue
+			}
+			if err := promoteScript.Run(ctx, q.rdb, []string{q.delayed, q.stream}, member,
+				r.ID, r.Kind, r.Body, r.Received, r.Attempts, r.Error).Err(); err != nil {
+				return nil, err
 			}
 		}
+		checkDue = "0"
 	}
-	return out, nil
+}
+
+// scriptEntry reads a stream entry as a script returns it: {id, {field,
+// value, ...}}.
+func scriptEntry(v any) redis.XMessage {
+	e, _ := v.([]any)
+	if len(e) != 2 {
+		return redis.XMessage{}
+	}
+	id, _ := e[0].(string)
+	fields, _ := e[1].([]any)
+	values := make(map[string]any, len(fields)/2)
+	for i := 0; i+1 < len(fields); i += 2 {
+		if k, ok := fields[i].(string); ok {
+			values[k] = fields[i+1]
+		}
+	}
+	return redis.XMessage{ID: id, Values: values}
 }
 
 func decodeEntry(x redis.XMessage) (inbox.Message, bool) {

@@ -1,0 +1,100 @@
+package redisstore
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/require"
+
+	"github.com/simkit/simkit/inbox"
+)
+
+// TestStreamQueueClaimsInOneRoundTrip: a claim with no retry due is one
+// script, whatever it takes over and reads; due retries add their moves.
+func TestStreamQueueClaimsInOneRoundTrip(t *testing.T) {
+	rdb := startRedis(t).client()
+	ctx := context.Background()
+	q := NewStreamQueue(rdb, "trips")
+	now := time.Unix(1768481903, 0)
+	for _, id := range []string{"a", "b", "c"} {
+		added, err := q.Add(ctx, inbox.Message{ID: id, Kind: "k", Body: []byte(id), Received: now}, time.Hour)
+		require.NoError(t, err)
+		require.True(t, added)
+	}
+	_, err := q.Claim(ctx, "w1", 1, now, time.Hour) // creates the group, loads the script
+	require.NoError(t, err)
+	trips := &countHook{}
+	rdb.AddHook(trips)
+
+	tests := []struct {
+		name     string
+		prepare  func()
+		consumer string
+		idle     time.Duration
+		want     []string
+		trips    int
+	}{
+		{"new messages", func() {}, "w1", time.Hour, []string{"b", "c"}, 1},
+		{"nothing left", func() {}, "w1", time.Hour, nil, 1},
+		{"idle messages taken over", func() {}, "w2", 0, []string{"a", "b"}, 1},
+		{"a due retry is moved first", func() {
+			m := inbox.Message{ID: "r", Kind: "k", Body: []byte("r"), Received: now}
+			added, err := q.Add(ctx, m, time.Hour)
+			require.NoError(t, err)
+			require.True(t, added)
+			got, err := q.Claim(ctx, "w3", 1, now, time.Hour)
+			require.NoError(t, err)
+			require.Len(t, got, 1)
+			require.NoError(t, q.Retry(ctx, got[0], now.Add(-time.Second)))
+		}, "w3", time.Hour, []string{"r"}, 4}, // claim, EVALSHA+EVAL (first use of the move), claim
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.prepare()
+			trips.n.Store(0)
+			got, err := q.Claim(ctx, tt.consumer, 2, now, tt.idle)
+			require.NoError(t, err)
+			var ids []string
+			for _, m := range got {
+				ids = append(ids, m.ID)
+			}
+			require.Equal(t, tt.want, ids)
+			require.Equal(t, int64(tt.trips), trips.n.Load(), "round trips")
+		})
+	}
+}
+
+// TestStreamQueueRecreatesLostGroup: a Redis without persistence restarted
+// loses the stream and its group; the next claim recreates them.
+func TestStreamQueueRecreatesLostGroup(t *testing.T) {
+	rdb := startRedis(t).client()
+	ctx := context.Background()
+	q := NewStreamQueue(rdb, "lost")
+	now := time.Unix(1768481903, 0)
+	_, err := q.Claim(ctx, "w", 1, now, time.Hour)
+	require.NoError(t, err)
+	require.NoError(t, rdb.FlushAll(ctx).Err())
+	added, err := q.Add(ctx, inbox.Message{ID: "a", Kind: "k", Body: []byte("a"), Received: now}, time.Hour)
+	require.NoError(t, err)
+	require.True(t, added)
+	got, err := q.Claim(ctx, "w", 1, now, time.Hour)
+	require.NoError(t, err)
+	require.Len(t, got, 1, "the group is recreated from the stream's start")
+	require.Equal(t, "a", got[0].ID)
+}
+
+// countHook counts round trips: every command one, every pipeline one.
+type countHook struct{ n atomic.Int64 }
+
+func (h *countHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h *countHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error { h.n.Add(1); return next(ctx, cmd) }
+}
+
+func (h *countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error { h.n.Add(1); return next(ctx, cmds) }
+}
