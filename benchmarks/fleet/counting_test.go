@@ -21,6 +21,7 @@ type countingStore struct {
 		store.Store
 		store.CompareAndDeleter
 		store.CompareAndSwapper
+		store.SetNXGetter
 	}
 	n atomic.Int64
 }
@@ -29,6 +30,7 @@ var (
 	_ store.Store             = (*countingStore)(nil)
 	_ store.CompareAndDeleter = (*countingStore)(nil)
 	_ store.CompareAndSwapper = (*countingStore)(nil)
+	_ store.SetNXGetter       = (*countingStore)(nil)
 )
 
 func (c *countingStore) Get(ctx context.Context, key string) ([]byte, bool, error) {
@@ -44,6 +46,11 @@ func (c *countingStore) Set(ctx context.Context, key string, value []byte, ttl t
 func (c *countingStore) SetNX(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error) {
 	c.n.Add(1)
 	return c.inner.SetNX(ctx, key, value, ttl)
+}
+
+func (c *countingStore) SetNXGet(ctx context.Context, key string, value []byte, ttl time.Duration) ([]byte, bool, error) {
+	c.n.Add(1)
+	return c.inner.SetNXGet(ctx, key, value, ttl)
 }
 
 func (c *countingStore) Delete(ctx context.Context, key string) error {
@@ -136,8 +143,11 @@ func cmdName(c redis.Cmder) string {
 	case "SET":
 		for _, a := range args[3:] {
 			if s, ok := a.(string); ok && strings.EqualFold(s, "nx") {
-				return "SET NX"
+				name += " NX"
 			}
+		}
+		if s, ok := args[len(args)-1].(string); ok && strings.EqualFold(s, "get") {
+			name += " GET"
 		}
 	case "EVALSHA", "EVAL":
 		return "script"

@@ -182,7 +182,7 @@ func tripKinds() []tripKind {
 		{
 			name: "webhook-first",
 			want: []trip{
-				{"SET NX", "the lease: only one replica runs the function for this idempotency_key"},
+				{"SET NX GET", "the lease: only one replica runs the function for this idempotency_key"},
 				{"SET", "the done mark: the provider's retries and replays answer 200 without running it again"},
 			},
 			setup: func(b *testing.B, r *fleetRig) func(context.Context, int) error {
@@ -199,8 +199,7 @@ func tripKinds() []tripKind {
 		{
 			name: "webhook-duplicate",
 			want: []trip{
-				{"SET NX", "the lease attempt, which finds the key taken"},
-				{"GET", "what holds it: done (answer 200) or a live lease (409, retry later)"},
+				{"SET NX GET", "the lease attempt, which finds the key taken and returns what holds it: done (answer 200) or a live lease (409, retry later)"},
 			},
 			setup: func(b *testing.B, r *fleetRig) func(context.Context, int) error {
 				h, ds := webhookRig(b, r)
