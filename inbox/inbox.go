@@ -217,8 +217,13 @@ func (in *Inbox) work(ctx context.Context, consumer string) (int, error) {
 		return 0, err
 	}
 	in.recovered()
+	// One goroutine per message but the last, which this one handles.
 	var wg sync.WaitGroup
-	for _, m := range msgs {
+	for i, m := range msgs {
+		if i == len(msgs)-1 {
+			in.process(ctx, consumer, m)
+			break
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -243,11 +248,11 @@ func (in *Inbox) process(ctx context.Context, consumer string, m Message) {
 	}
 	cancel()
 	stop()
-	log := in.o.Logger.With(slog.String("kind", m.Kind), slog.String("id", m.ID))
 	if err == nil {
-		in.ack(ctx, log, m)
+		in.ack(ctx, m)
 		return
 	}
+	log := in.logFor(m)
 	if ctx.Err() != nil {
 		// Shutting down: leave the claim to expire so another consumer
 		// takes the message over, without counting an attempt.
@@ -278,12 +283,17 @@ func (in *Inbox) recovered() {
 	}
 }
 
+// logFor is the logger of lines about m; built only when one is written.
+func (in *Inbox) logFor(m Message) *slog.Logger {
+	return in.o.Logger.With(slog.String("kind", m.Kind), slog.String("id", m.ID))
+}
+
 // ack removes a handled message, retrying while the queue is unreachable:
 // an ack that never lands lets another consumer run the function again,
 // so it keeps trying, at least every quarter of ClaimIdle so that it lands
 // within the grace period that follows an outage, and gives up only after
 // ten times ClaimIdle.
-func (in *Inbox) ack(ctx context.Context, log *slog.Logger, m Message) {
+func (in *Inbox) ack(ctx context.Context, m Message) {
 	bg := context.WithoutCancel(ctx)
 	give := time.Now().Add(10 * in.o.ClaimIdle)
 	delay := 10 * time.Millisecond
@@ -295,7 +305,7 @@ func (in *Inbox) ack(ctx context.Context, log *slog.Logger, m Message) {
 		}
 		in.outage.Store(true)
 		if !time.Now().Before(give) {
-			log.LogAttrs(ctx, slog.LevelError, "simkit: inbox ack failed; the message may be handled again", slog.String("error", err.Error()))
+			in.logFor(m).LogAttrs(ctx, slog.LevelError, "simkit: inbox ack failed; the message may be handled again", slog.String("error", err.Error()))
 			return
 		}
 		time.Sleep(delay)
@@ -303,25 +313,39 @@ func (in *Inbox) ack(ctx context.Context, log *slog.Logger, m Message) {
 	}
 }
 
-// extend renews the claim on m every third of ClaimIdle until stopped.
+// extend renews the claim on m every third of ClaimIdle until stopped;
+// stop waits for a renewal in progress. Renewals run on one timer, re-armed
+// after each, not a goroutine per message: most messages are handled
+// before the first renewal is due.
 func (in *Inbox) extend(ctx context.Context, consumer string, m Message) (stop func()) {
-	quit, exited := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(exited)
-		t := time.NewTicker(in.o.ClaimIdle / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-quit:
-				return
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				_ = in.q.Extend(ctx, consumer, m)
-			}
+	r := &renewal{}
+	every := in.o.ClaimIdle / 3
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.timer = time.AfterFunc(every, func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if r.stopped || ctx.Err() != nil {
+			return
 		}
-	}()
-	return func() { close(quit); <-exited }
+		_ = in.q.Extend(ctx, consumer, m)
+		r.timer.Reset(every)
+	})
+	return r.stop
+}
+
+// renewal is extend's state.
+type renewal struct {
+	mu      sync.Mutex
+	stopped bool
+	timer   *time.Timer
+}
+
+func (r *renewal) stop() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.stopped = true
+	r.timer.Stop()
 }
 
 // call runs h, turning a panic into an error so one bad message cannot

@@ -242,9 +242,9 @@ func tripKinds() []tripKind {
 			name: "inbox-dequeue-ack",
 			per:  inboxBatch,
 			want: []trip{
-				{"script", "one claim per batch: due retries checked, idle messages of dead workers taken over, new ones read"},
-				{"script", "ack and delete, per message, once its function returned: the message is never run again nor kept"},
-				{"script", "(ack)"}, {"script", "(ack)"}, {"script", "(ack)"},
+				{"pipeline(ZRANGE,XREADGROUP)", "one claim per batch: due retries checked, new messages read (idle ones of dead workers are looked for, and acked ones trimmed, in a script every quarter of ClaimIdle)"},
+				{"XACK", "per message, once its function returned: it is never handed out again"},
+				{"XACK", "(ack)"}, {"XACK", "(ack)"}, {"XACK", "(ack)"},
 			},
 			setup: func(b *testing.B, r *fleetRig) func(context.Context, int) error {
 				in := inboxRig(b, r, inboxBatch)

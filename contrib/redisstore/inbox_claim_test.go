@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -97,4 +98,54 @@ func (h *countHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 
 func (h *countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return func(ctx context.Context, cmds []redis.Cmder) error { h.n.Add(1); return next(ctx, cmds) }
+}
+
+// TestStreamQueueTrimsAcked: acked entries leave the stream at the next
+// look for idle messages, pending ones and unread ones stay.
+func TestStreamQueueTrimsAcked(t *testing.T) {
+	rdb := startRedis(t).client()
+	ctx := context.Background()
+	q := NewStreamQueue(rdb, "trim")
+	stream, _, _ := q.Keys()
+	now := time.Unix(1768481903, 0)
+	add := func(from, to int) {
+		for i := from; i < to; i++ {
+			_, err := q.Add(ctx, inbox.Message{ID: strconv.Itoa(i), Kind: "k", Body: []byte("x"), Received: now}, time.Hour)
+			require.NoError(t, err)
+		}
+	}
+	claim := func(n int) []inbox.Message {
+		q.lastTakeover.Store(0) // look for idle messages now
+		got, err := q.Claim(ctx, "w", n, now, time.Hour)
+		require.NoError(t, err)
+		return got
+	}
+	add(0, 300)
+	got := claim(300)
+	require.Len(t, got, 300)
+	for _, m := range got[:250] {
+		require.NoError(t, q.Ack(ctx, m))
+	}
+	add(300, 310) // unread
+	extra := claim(1)
+	require.Len(t, extra, 1)
+	left := rdb.XRange(ctx, stream, "-", "+").Val()
+	require.Less(t, len(left), 300, "acked entries are trimmed")
+	ids := map[string]bool{}
+	for _, x := range left {
+		ids[x.Values["id"].(string)] = true
+	}
+	for i := 250; i < 310; i++ {
+		require.True(t, ids[strconv.Itoa(i)], "pending or unread %d stays", i)
+	}
+	for _, m := range append(got[250:], extra...) {
+		require.NoError(t, q.Ack(ctx, m))
+	}
+	got = claim(10)
+	require.Len(t, got, 9)
+	for _, m := range got {
+		require.NoError(t, q.Ack(ctx, m))
+	}
+	require.Empty(t, claim(1))
+	require.LessOrEqual(t, rdb.XLen(ctx, stream).Val(), int64(100), "with nothing pending, all but the last node's acked entries go")
 }
