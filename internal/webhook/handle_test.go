@@ -108,12 +108,15 @@ func TestHandleCommitLater(t *testing.T) {
 	require.Equal(t, New, state)
 	require.Error(t, lease.Commit(context.Background()))
 	sleeps := 0
-	lease.commitLater(context.Background(), func(time.Duration) {
+	later := &Later{Sleep: func(context.Context, time.Duration) error {
 		sleeps++
 		if sleeps == 3 {
 			st.down.Store(false)
 		}
-	})
+		return nil
+	}}
+	require.True(t, later.Go(context.Background(), "a", time.Hour, lease.Commit))
+	require.NoError(t, later.Shutdown(context.Background()))
 	require.Equal(t, 3, sleeps, "it stops once the mark is written")
 	_, state, err = d.Begin(context.Background(), "a")
 	require.NoError(t, err)
