@@ -157,6 +157,11 @@ var seq atomic.Int64
 // req and reading the whole answer; it is judged by the server's CPU time
 // per request (its requests/s on one core is 1e9 / ns/op).
 func side(name string, s *server, hc *http.Client, req request) pair.Side {
+	return sideSized(name, s, hc, req, nil)
+}
+
+// sideSized is side, storing the size of an answer's body in size.
+func sideSized(name string, s *server, hc *http.Client, req request, size *atomic.Int64) pair.Side {
 	sd := pair.Parallel(name, fakesClients, func() func(int) error {
 		return func(int) error {
 			r, err := req(int(seq.Add(1)))
@@ -172,10 +177,11 @@ func side(name string, s *server, hc *http.Client, req request) pair.Side {
 				msg, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
 				return fmt.Errorf("%s %s: status %d: %s", r.Method, r.URL.Path, resp.StatusCode, msg)
 			}
-			if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-				return err
+			n, err := io.Copy(io.Discard, resp.Body)
+			if size != nil {
+				size.Store(n)
 			}
-			return nil
+			return err
 		}
 	})
 	sd.CPU = s.cpu
@@ -184,9 +190,10 @@ func side(name string, s *server, hc *http.Client, req request) pair.Side {
 
 // BenchmarkFakes measures `simkit fakes` under load beside stripe-mock,
 // Stripe's own published mock server, each a child process on one core
-// with 64 concurrent clients: a catalog read (Partner GET
-// /catalog/products, a page of 10; stripe-mock GET /v1/products?limit=10)
-// and an order (Partner POST /orders, signed, each with a new external_id,
+// with 64 concurrent clients: a catalog read (a list page of one product:
+// Partner GET /catalog/products?per_page=1; stripe-mock GET
+// /v1/products?limit=1, whose fixtures hold one product whatever the
+// limit) and an order (Partner POST /orders, signed, each with a new external_id,
 // charging a balance; stripe-mock POST /v1/payment_intents). A pair is
 // judged by the server's CPU time per request, so the load generator and
 // the rest of the machine stay out of it.
@@ -200,14 +207,14 @@ func BenchmarkFakes(b *testing.B) {
 	skus := []string{simkittest.PartnerSKUVoucher, simkittest.PartnerSKUESIM}
 
 	read := func(i int) (*http.Request, error) {
-		r, err := http.NewRequest(http.MethodGet, fk.url+"/catalog/products?per_page=10", nil)
+		r, err := http.NewRequest(http.MethodGet, fk.url+"/catalog/products?per_page=1", nil)
 		if err == nil {
 			r.Header.Set("Authorization", bearer)
 		}
 		return r, err
 	}
 	stripeRead := func(i int) (*http.Request, error) {
-		r, err := http.NewRequest(http.MethodGet, sm.url+"/v1/products?limit=10", nil)
+		r, err := http.NewRequest(http.MethodGet, sm.url+"/v1/products?limit=1", nil)
 		if err == nil {
 			r.SetBasicAuth("sk_test_123", "")
 		}
@@ -246,14 +253,17 @@ func BenchmarkFakes(b *testing.B) {
 		{"order", order, stripeOrder, true},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
+			sizes := map[string]int64{}
 			for _, s := range []struct {
 				name string
 				srv  *server
 				req  request
 			}{{"simkit", fk, tc.simkit}, {"stripe-mock", sm, tc.peer}} {
+				var size atomic.Int64
 				pair.MustPass(b, s.name, func(context.Context) error {
-					return side(s.name, s.srv, hc, s.req).Block(1)
+					return sideSized(s.name, s.srv, hc, s.req, &size).Block(1)
 				})
+				sizes[s.name] = size.Load()
 			}
 			sk := side("simkit", fk, hc, tc.simkit)
 			if tc.reset {
@@ -265,6 +275,9 @@ func BenchmarkFakes(b *testing.B) {
 			}
 			pair.Run(b, pair.Config{MinOps: 4 * fakesClients, Block: 20 * time.Millisecond},
 				sk, side("stripe-mock", sm, hc, tc.peer))
+			for name, n := range sizes {
+				b.ReportMetric(float64(n), name+"-resp-B")
+			}
 		})
 	}
 }
