@@ -41,7 +41,8 @@ type Options struct {
 	// Backoff is the wait before the attempt after the n-th failure (n
 	// from 1). Default: 1 s doubled per failure, capped at 10 minutes.
 	Backoff func(n int) time.Duration
-	// Timeout bounds one call of the function. Default DefaultTimeout.
+	// Timeout bounds one call of the function, counted from the claim of
+	// its batch (whose calls all start then). Default DefaultTimeout.
 	Timeout time.Duration
 	// ClaimIdle is how long a message may sit claimed by a consumer that
 	// stopped renewing it (it died) before another consumer takes it over;
@@ -212,37 +213,44 @@ func (in *Inbox) work(ctx context.Context, consumer string) (int, error) {
 		return 0, err
 	}
 	in.recovered()
+	if len(msgs) == 0 {
+		return 0, nil
+	}
+	// The batch's calls start together: one deadline and one renewal
+	// timer serve them all.
+	callCtx, cancel := context.WithTimeout(ctx, in.o.Timeout)
+	b := in.extend(callCtx, consumer, msgs)
 	// One goroutine per message but the last, which this one handles.
 	var wg sync.WaitGroup
 	for i, m := range msgs {
 		if i == len(msgs)-1 {
-			in.process(ctx, consumer, m)
+			in.process(ctx, callCtx, b, i, m)
 			break
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			in.process(ctx, consumer, m)
+			in.process(ctx, callCtx, b, i, m)
 		}()
 	}
 	wg.Wait()
+	b.stop()
+	cancel()
 	return len(msgs), nil
 }
 
-// process calls the handler for m, keeping the claim alive meanwhile, and
-// then acks, schedules a retry or buries it.
-func (in *Inbox) process(ctx context.Context, consumer string, m Message) {
+// process calls the handler for m (the i-th of batch b) with callCtx,
+// which ends Options.Timeout after the batch began, while b keeps its claim
+// alive, then acks, schedules a retry or buries it.
+func (in *Inbox) process(ctx, callCtx context.Context, b *batch, i int, m Message) {
 	in.mu.RLock()
 	h := in.kind[m.Kind]
 	in.mu.RUnlock()
-	callCtx, cancel := context.WithTimeout(ctx, in.o.Timeout)
-	stop := in.extend(callCtx, consumer, m)
 	err := ErrNoHandler
 	if h != nil {
 		err = call(callCtx, h, m)
 	}
-	cancel()
-	stop()
+	b.finished(i)
 	if err == nil {
 		in.ack(ctx, m)
 		return
@@ -308,39 +316,55 @@ func (in *Inbox) ack(ctx context.Context, m Message) {
 	}
 }
 
-// extend renews the claim on m every third of ClaimIdle until stopped;
-// stop waits for a renewal in progress. Renewals run on one timer, re-armed
-// after each, not a goroutine per message: most messages are handled
-// before the first renewal is due.
-func (in *Inbox) extend(ctx context.Context, consumer string, m Message) (stop func()) {
-	r := &renewal{}
+// extend renews the claims on a batch's messages every third of
+// ClaimIdle, each until its function returns (batch.finished) and all
+// until stop. Renewals run on one timer per batch, re-armed after each,
+// not a goroutine per message: most batches are handled before the first
+// renewal is due.
+func (in *Inbox) extend(ctx context.Context, consumer string, msgs []Message) *batch {
+	b := &batch{msgs: msgs, done: make([]bool, len(msgs))}
 	every := in.o.ClaimIdle / 3
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.timer = time.AfterFunc(every, func() {
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		if r.stopped || ctx.Err() != nil {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.timer = time.AfterFunc(every, func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if b.stopped || ctx.Err() != nil {
 			return
 		}
-		_ = in.q.Extend(ctx, consumer, m)
-		r.timer.Reset(every)
+		for i, m := range b.msgs {
+			if !b.done[i] {
+				_ = in.q.Extend(ctx, consumer, m)
+			}
+		}
+		b.timer.Reset(every)
 	})
-	return r.stop
+	return b
 }
 
-// renewal is extend's state.
-type renewal struct {
+// batch is the messages of one claim while their functions run.
+type batch struct {
 	mu      sync.Mutex
+	msgs    []Message
+	done    []bool // the i-th function returned: no more renewals
 	stopped bool
 	timer   *time.Timer
 }
 
-func (r *renewal) stop() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.stopped = true
-	r.timer.Stop()
+// finished stops renewing the i-th message, waiting for a renewal in
+// progress.
+func (b *batch) finished(i int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.done[i] = true
+}
+
+// stop ends the renewals, waiting for one in progress.
+func (b *batch) stop() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.stopped = true
+	b.timer.Stop()
 }
 
 // call runs h, turning a panic into an error so one bad message cannot
