@@ -206,9 +206,12 @@ func TestUnconfiguredProvidersAnswerNotConfigured(t *testing.T) {
 
 	_, err = c.Partner.Balance(ctx)
 	require.ErrorIs(t, err, simkit.ErrNotConfigured)
+	var errs []error
 	for _, err := range c.Partner.AllProducts(ctx, partner.ListProductsParams{}) {
-		require.ErrorIs(t, err, simkit.ErrNotConfigured)
+		errs = append(errs, err)
 	}
+	require.Len(t, errs, 1, "the iterator yields the error, once")
+	require.ErrorIs(t, errs[0], simkit.ErrNotConfigured)
 	_, err = c.SMS.Profile(ctx)
 	require.ErrorIs(t, err, simkit.ErrNotConfigured)
 	_, err = c.ESIMStory.CreateOrder(ctx, esimstory.CreateOrderParams{})

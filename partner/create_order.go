@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"strconv"
-	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -13,7 +11,6 @@ import (
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
-	"github.com/simkit/simkit/signing"
 )
 
 // CreateOrderParams is the input of CreateOrder: one purchase. ExternalID
@@ -125,12 +122,7 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...o
 		JSON:        body,
 		Idempotency: transport.Idempotent,
 		Op:          opCreateOrder,
-		Sign: func(h http.Header, now time.Time) error {
-			ts := now.Unix()
-			h.Set(signing.HeaderTimestamp, strconv.FormatInt(ts, 10))
-			h.Set(signing.HeaderSignature, c.signer.PartnerOrder(ts, body.Item.SKUID, body.ExternalID))
-			return nil
-		},
+		Sign:        signedAt(func(ts int64) string { return c.signer.PartnerOrder(ts, body.Item.SKUID, body.ExternalID) }),
 	}
 	return c.placeOrder(ctx, req, p.ExternalID, opts)
 }

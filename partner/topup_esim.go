@@ -4,14 +4,11 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
-	"time"
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
-	"github.com/simkit/simkit/signing"
 )
 
 // TopupESIMParams is the input of TopupESIM: which package to add to an
@@ -73,12 +70,7 @@ func (c *Client) TopupESIM(ctx context.Context, iccid string, p TopupESIMParams,
 		JSON:        body,
 		Idempotency: transport.Idempotent,
 		Op:          opTopupESIM,
-		Sign: func(h http.Header, now time.Time) error {
-			ts := now.Unix()
-			h.Set(signing.HeaderTimestamp, strconv.FormatInt(ts, 10))
-			h.Set(signing.HeaderSignature, c.signer.PartnerTopup(ts, iccid, body.ExternalID))
-			return nil
-		},
+		Sign:        signedAt(func(ts int64) string { return c.signer.PartnerTopup(ts, iccid, body.ExternalID) }),
 	}
 	return c.placeOrder(ctx, req, p.ExternalID, opts)
 }

@@ -66,7 +66,7 @@ func TestWebhookReportsEachDeliveryWithItsReason(t *testing.T) {
 			return r
 		}, nil, []string{"refused 413 too_large"}},
 		{"bad signature", func() *http.Request {
-			r, _ := signing.NewSigner([]byte("other")).NewPartnerWebhookRequest("http://h/", good, hookClock())
+			r, _ := webhookRequest(signing.NewSigner([]byte("other")), "http://h/", good, hookClock())
 			return r
 		}, nil, []string{"refused 401 signature"}},
 		{"stale timestamp", func() *http.Request { return signedRequest(t, good, hookClock().Add(-6*time.Minute)) }, nil,

@@ -42,7 +42,7 @@ func (a *Activation) close(ctx context.Context, action string, opts []option.Cal
 	case action == actionFinish && st == ActivationFinished, action == actionCancel && st == ActivationCanceled:
 		return nil
 	case !st.Open():
-		return &apierror.Error{Provider: Provider, Op: routeActivation, Kind: apierror.ErrConflict,
+		return &apierror.Error{Provider: Provider, Op: opActivation, Kind: apierror.ErrConflict,
 			Message: "activation already " + string(st)}
 	}
 	o, err := a.m.closeOrder(ctx, a.ID(), action, a.m.owner, opts...)
@@ -62,7 +62,7 @@ func (a *Activation) close(ctx context.Context, action string, opts []option.Cal
 			if action == actionFinish && st == ActivationFinished || action == actionCancel && st == ActivationCanceled {
 				return nil
 			}
-			return &apierror.Error{Provider: Provider, Op: routeActivation, Kind: apierror.ErrConflict,
+			return &apierror.Error{Provider: Provider, Op: opActivation, Kind: apierror.ErrConflict,
 				Message: "another owner closed the order: it is " + string(st), Err: ErrClaimed}
 		}
 	}

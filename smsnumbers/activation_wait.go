@@ -71,7 +71,7 @@ func (a *Activation) waitLoop(ctx context.Context, w *observe.Waiter, opts []opt
 			// A check that failed after the transport's retries: the
 			// order is still ours to watch until the deadline.
 			a.m.c.t.Logger().LogAttrs(ctx, slog.LevelWarn, "simkit: activation check failed",
-				slog.String("provider", Provider), slog.String("route", "GET /v1/user/check/{id}"), slog.String("error", err.Error()))
+				slog.String("provider", Provider), slog.String("route", opCheck), slog.String("error", err.Error()))
 		}
 		if wctx.Err() != nil {
 			return a.giveUp(ctx, opts)
@@ -180,7 +180,7 @@ func (a *Activation) endError(ctxErr, cancelErr error) error {
 	if cancelErr != nil {
 		errs = append(errs, cancelErr)
 	}
-	return &apierror.Error{Provider: Provider, Op: routeActivation, Message: msg, Err: errors.Join(errs...)}
+	return &apierror.Error{Provider: Provider, Op: opActivation, Message: msg, Err: errors.Join(errs...)}
 }
 
 // endState is the journal state of an order the provider closed.

@@ -8,6 +8,8 @@ import (
 	"github.com/simkit/simkit/option"
 )
 
+const opProfile = "GET /v1/user/profile"
+
 // Profile is the account's data: balance, rating and defaults. The vendor
 // endpoint answers with the same shape.
 type Profile struct {
@@ -54,5 +56,5 @@ func (c *Client) Profile(ctx context.Context, opts ...option.CallOption) (*Profi
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	return call[Profile](ctx, c, c.userRequest("GET /v1/user/profile", "/v1/user/profile", nil), opts)
+	return call[Profile](ctx, c, c.userRequest(opProfile, "/v1/user/profile", nil), opts)
 }

@@ -38,8 +38,6 @@ type WaitProgress struct {
 	Elapsed time.Duration
 }
 
-const opCheck = "GET /v1/user/check/{id}"
-
 // WaitForCode polls Check until the order has an SMS, reaches a final
 // status, or ctx ends. It checks at once, then every poll interval.
 //
