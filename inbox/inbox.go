@@ -217,40 +217,47 @@ func (in *Inbox) work(ctx context.Context, consumer string) (int, error) {
 		return 0, nil
 	}
 	// The batch's calls start together: one deadline and one renewal
-	// timer serve them all.
+	// timer serve them all. Each call runs on a goroutine of its own; this
+	// one settles each message (ack, retry or bury) as its call returns,
+	// so the calls' goroutines never grow their stacks through the queue's
+	// client, and a message is renewed until it is settled.
 	callCtx, cancel := context.WithTimeout(ctx, in.o.Timeout)
 	b := in.extend(callCtx, consumer, msgs)
-	// One goroutine per message but the last, which this one handles.
-	var wg sync.WaitGroup
+	results := make(chan result, len(msgs))
 	for i, m := range msgs {
-		if i == len(msgs)-1 {
-			in.process(ctx, callCtx, b, i, m)
-			break
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			in.process(ctx, callCtx, b, i, m)
-		}()
+		go func() { results <- result{i, in.run(callCtx, m)} }()
 	}
-	wg.Wait()
+	for range msgs {
+		r := <-results
+		in.settle(ctx, msgs[r.i], r.err)
+		b.finished(r.i)
+	}
 	b.stop()
 	cancel()
 	return len(msgs), nil
 }
 
-// process calls the handler for m (the i-th of batch b) with callCtx,
-// which ends Options.Timeout after the batch began, while b keeps its claim
-// alive, then acks, schedules a retry or buries it.
-func (in *Inbox) process(ctx, callCtx context.Context, b *batch, i int, m Message) {
+// result is how the call of a batch's i-th message ended.
+type result struct {
+	i   int
+	err error
+}
+
+// run calls the handler registered for m's kind with callCtx, which ends
+// Options.Timeout after the batch began.
+func (in *Inbox) run(callCtx context.Context, m Message) error {
 	in.mu.RLock()
 	h := in.kind[m.Kind]
 	in.mu.RUnlock()
-	err := ErrNoHandler
-	if h != nil {
-		err = call(callCtx, h, m)
+	if h == nil {
+		return ErrNoHandler
 	}
-	b.finished(i)
+	return call(callCtx, h, m)
+}
+
+// settle acks m when its call succeeded (err nil), and otherwise schedules
+// a retry or buries it.
+func (in *Inbox) settle(ctx context.Context, m Message, err error) {
 	if err == nil {
 		in.ack(ctx, m)
 		return
@@ -317,8 +324,8 @@ func (in *Inbox) ack(ctx context.Context, m Message) {
 }
 
 // extend renews the claims on a batch's messages every third of
-// ClaimIdle, each until its function returns (batch.finished) and all
-// until stop. Renewals run on one timer per batch, re-armed after each,
+// ClaimIdle, each until it is settled (batch.finished) and all until
+// stop. Renewals run on one timer per batch, re-armed after each,
 // not a goroutine per message: most batches are handled before the first
 // renewal is due.
 func (in *Inbox) extend(ctx context.Context, consumer string, msgs []Message) *batch {
@@ -351,8 +358,8 @@ type batch struct {
 	timer   *time.Timer
 }
 
-// finished stops renewing the i-th message, waiting for a renewal in
-// progress.
+// finished stops renewing the i-th message (settled), waiting for a
+// renewal in progress.
 func (b *batch) finished(i int) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
