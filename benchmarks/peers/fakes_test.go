@@ -69,7 +69,11 @@ func startFakes(b *testing.B) *server {
 	if err := os.WriteFile(seed, []byte(`{"partner":{"balance":"1000000000000.00"}}`), 0o600); err != nil {
 		b.Fatal(err)
 	}
-	cmd := start(b, build(b, "github.com/simkit/simkit/cmd/simkit"), "fakes", "--seed", seed)
+	bin := os.Getenv("SIMKIT_FAKES_BIN") // another build of the command, to compare
+	if bin == "" {
+		bin = build(b, "github.com/simkit/simkit/cmd/simkit")
+	}
+	cmd := start(b, bin, "fakes", "--seed", seed)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		b.Fatal(err)
