@@ -167,7 +167,17 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 		b.WriteString(e.Err.Error())
 	}
-	return b.String()
+	return oneLine(b.String())
+}
+
+// oneLine keeps an error on one line: errors.Join separates its errors
+// with newlines, and a provider's message may hold some, either of which
+// would split a log line in two.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }), "; ")
 }
 
 // Unwrap exposes both the classifying sentinel and the cause, so errors.Is

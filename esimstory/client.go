@@ -53,8 +53,10 @@ type Options struct {
 	BaseURL string
 	// Sandbox selects SandboxURL when BaseURL is empty.
 	Sandbox bool
-	// AccessKey is sent as X-Esim-Story-Access-Key.
-	AccessKey string
+	// AccessKey is sent as X-Esim-Story-Access-Key. It is a credential
+	// like SecretKey, so it is a Secret: it prints, logs and records as
+	// [redacted].
+	AccessKey signing.Secret
 	// SecretKey is the base64 secret; its decoded bytes key the signature.
 	SecretKey signing.Secret
 	// Tracker, when set, records every order CreateOrder creates, so that
@@ -80,7 +82,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 		fn(o)
 	}
 	o.Shared = transport.SharedDefaults(o.Shared)
-	if o.AccessKey == "" || o.SecretKey.IsZero() {
+	if o.AccessKey.IsZero() || o.SecretKey.IsZero() {
 		return nil, apierror.NotConfigured(Provider)
 	}
 	if o.BaseURL == "" {
@@ -93,7 +95,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	if err != nil {
 		return nil, &apierror.Error{Provider: Provider, Message: "base URL is not a valid URL", Kind: apierror.ErrValidation, Err: err}
 	}
-	signer, err := signing.NewESIMStory(o.AccessKey, o.SecretKey)
+	signer, err := signing.NewESIMStory(o.AccessKey.Reveal(), o.SecretKey)
 	if err != nil {
 		return nil, &apierror.Error{Provider: Provider, Message: "secret key is not valid base64", Kind: apierror.ErrValidation, Err: err}
 	}

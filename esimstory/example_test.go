@@ -59,7 +59,7 @@ func ExampleClient_CreateOrder() {
 	defer srv.Close()
 	c, err := esimstory.New(func(o *esimstory.Options) {
 		o.BaseURL = srv.URL + "/api" // production: leave empty (ProductionURL)
-		o.AccessKey = "AK-example"
+		o.AccessKey = signing.NewSecret("AK-example")
 		o.SecretKey = signing.NewSecret("c2VjcmV0") // base64, as eSIM Story issues it
 		o.Retry = retry.Policy{MaxAttempts: 3, BaseDelay: time.Millisecond}
 	})

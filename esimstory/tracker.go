@@ -22,7 +22,8 @@ const (
 	// deliveries recorded by another replica.
 	DefaultTrackerPoll = time.Second
 	// DefaultTrackerPrefix namespaces the tracker's keys in a shared store.
-	DefaultTrackerPrefix = "simkit:esimstory:track:"
+	// The Store adds its own namespace (redisstore.Options.Prefix).
+	DefaultTrackerPrefix = "esimstory:track:"
 )
 
 // Labels of the tracker's own errors (they come from the store, not from
@@ -360,8 +361,9 @@ func (t *Tracker) Progress(ctx context.Context, externalOrderID string) (deliver
 // *simkit.Error, so errors.Is(err, context.DeadlineExceeded) works) when
 // ctx ends first. Deliveries recorded in this process wake it at once;
 // those recorded by other replicas are seen at the next poll. An order
-// whose CreateOrder ended in simkit.ErrOutcomeUnknown is waited for too:
-// if it exists, its deliveries arrive and fill its units.
+// whose CreateOrder failed with its outcome open (the error's Ambiguous is
+// set; CreateOrder never answers ErrOutcomeUnknown) is waited for too: if
+// it exists, its deliveries arrive and fill its units.
 //
 // Each read of the order is reported to the Observer as a check, with the
 // units delivered and expected, and the wait's end as received or the
@@ -390,7 +392,7 @@ func (t *Tracker) Wait(ctx context.Context, externalOrderID string) ([]Delivery,
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			err := &apierror.Error{Provider: Provider, Op: opWait, Message: "wait ended by context", Err: ctx.Err()}
+			err := &apierror.Error{Provider: Provider, Op: opWait, Message: "wait ended by the caller's context", Err: ctx.Err()}
 			w.Done(ctx, "", "", err)
 			return nil, err
 		case <-ch:

@@ -18,7 +18,8 @@ import (
 )
 
 // DefaultDedupePrefix namespaces the webhook dedupe keys in a shared store.
-const DefaultDedupePrefix = "simkit:esimstory:webhook:"
+// The Store adds its own namespace (redisstore.Options.Prefix).
+const DefaultDedupePrefix = "esimstory:webhook:"
 
 // Authenticator decides whether a webhook request comes from eSIM Story.
 // The provider documents no webhook signature, so the secret is one you

@@ -1,7 +1,7 @@
 package simkittest
 
 import (
-	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -199,7 +199,7 @@ func (e *Env) serve(cfg *Config, h http.Handler) (string, error) {
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return "", errors.Join(errors.New("simkittest: cannot listen on loopback"), err)
+		return "", fmt.Errorf("simkittest: cannot listen on loopback: %w", err)
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	e.servers = append(e.servers, srv)
@@ -252,7 +252,7 @@ func (e *Env) ESIMStoryOptions(o *esimstory.Options) {
 	if e.Config.Transport != nil {
 		o.Transport = e.Config.Transport
 	}
-	o.AccessKey = e.Config.ESIMStoryAccessKey
+	o.AccessKey = signing.NewSecret(e.Config.ESIMStoryAccessKey)
 	o.SecretKey = signing.NewSecret(e.Config.ESIMStorySecretKey)
 }
 

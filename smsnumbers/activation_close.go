@@ -148,7 +148,9 @@ func (m *Activations) closeOrder(ctx context.Context, id int64, action, actor st
 	// the provider closed, or (for a cancel) an SMS that came.
 	cur, cerr := m.c.Check(dctx, id, opts...)
 	if cerr != nil {
-		return nil, errors.Join(err, cerr)
+		// Both causes stay matchable; the message keeps them on one line.
+		return nil, &apierror.Error{Provider: Provider, Op: route,
+			Message: "refused, and the order could not be read back", Err: errors.Join(err, cerr)}
 	}
 	if cur.Status.Final() {
 		return cur, nil

@@ -163,7 +163,13 @@ func (a *Activation) endError(ctxErr, cancelErr error) error {
 	st, status := a.entry.State, a.order.Status
 	a.mu.Unlock()
 	errs := []error{ErrNoCode}
-	msg := "no code before the deadline"
+	// Say which limit ended the wait: the activation's own deadline, or
+	// the caller's context (canceled, or its own deadline) before it.
+	msg := "no code before the activation's deadline"
+	if ctxErr != nil {
+		msg = "no code before the caller's context ended (" + ctxErr.Error() + ")"
+		errs = append(errs, ctxErr)
+	}
 	switch st {
 	case ActivationCanceled:
 		msg += "; the number was canceled and its money returned"
@@ -172,10 +178,6 @@ func (a *Activation) endError(ctxErr, cancelErr error) error {
 		errs = append(errs, ErrOrderEnded)
 	default:
 		msg += "; the number could not be canceled yet (a sweep will)"
-	}
-	if ctxErr != nil {
-		msg = "wait ended by context: " + msg
-		errs = append(errs, ctxErr)
 	}
 	if cancelErr != nil {
 		errs = append(errs, cancelErr)

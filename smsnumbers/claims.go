@@ -26,7 +26,7 @@ type claims struct {
 
 func newClaims(st store.Store, token string) *claims {
 	sum := sha256.Sum256([]byte("simkit smsnumbers claims\x00" + token))
-	return &claims{st: st, prefix: "simkit:smsnumbers:" + hex.EncodeToString(sum[:8]) + ":"}
+	return &claims{st: st, prefix: "smsnumbers:" + hex.EncodeToString(sum[:8]) + ":"}
 }
 
 // claim takes kind/id for this caller and reports whether it was free.

@@ -203,7 +203,7 @@ func storeError(op string, err error) error {
 		return err
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return &apierror.Error{Provider: Provider, Op: op, Message: "call ended by context", Err: err}
+		return &apierror.Error{Provider: Provider, Op: op, Message: "call ended by the caller's context", Err: err}
 	}
 	return &apierror.Error{Provider: Provider, Op: op, Message: "shared state unavailable", Kind: apierror.ErrUnavailable, Err: err}
 }

@@ -21,7 +21,7 @@ const usage = `simkit operates the simkit SDK.
 Usage:
   simkit fakes [flags]   serve the four stateful fake providers and an admin API
   simkit fakes trigger <provider> <event>   send a webhook from running fakes
-  simkit check [flags]   one read-only call per provider configured in SIMKIT_*
+  simkit check [flags]   verify the SIMKIT_* credentials without moving money
 
 Run "simkit <command> --help" for a command's flags.
 `

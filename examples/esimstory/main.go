@@ -21,6 +21,7 @@ import (
 
 	"github.com/simkit/simkit"
 	"github.com/simkit/simkit/esimstory"
+	"github.com/simkit/simkit/redact"
 	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/simkittest"
 )
@@ -56,7 +57,7 @@ func realMain(stdout, stderr io.Writer, lookup func(string) (string, bool)) int 
 	optFn := func(o *esimstory.Options) {
 		o.BaseURL = get(simkit.EnvESIMStoryBaseURL)
 		o.Sandbox = get(simkit.EnvESIMStorySandbox) == "1"
-		o.AccessKey = get(simkit.EnvESIMStoryAccessKey)
+		o.AccessKey = signing.NewSecret(get(simkit.EnvESIMStoryAccessKey))
 		o.SecretKey = signing.NewSecret(get(simkit.EnvESIMStorySecretKey))
 	}
 	option, buy := get("SIMKIT_QUICKSTART_ESIMSTORY_OPTION"), get("SIMKIT_QUICKSTART_BUY") == "1"
@@ -144,7 +145,7 @@ func run(ctx context.Context, w io.Writer, c *esimstory.Client, tracker *esimsto
 		return fmt.Errorf("wait for eSIMs: %w", err)
 	}
 	for _, d := range got {
-		fmt.Fprintf(w, "eSIM %s: %s\n", d.ICCID, d.LPA)
+		fmt.Fprintf(w, "eSIM %s: LPA %s\n", redact.Mask(d.ICCID), redact.Mask(d.LPA)) // customer data: masked
 	}
 	return nil
 }

@@ -98,9 +98,8 @@ func (c *Client) attempt(ctx context.Context, w *wire, attempt int) (*Response, 
 	resp.RequestID = resp.Header.Get(c.reqIDHdr)
 	resp.RateLimit = parseRateLimit(resp.Header, now, c.now)
 	if debug {
-		c.log.LogAttrs(ctx, slog.LevelDebug, "simkit: attempt",
-			slog.String("route", op), slog.Int("attempt", attempt), slog.Int("status", resp.StatusCode),
-			slog.String("request_id", resp.RequestID), slog.Duration("took", time.Since(start)))
+		c.log.LogAttrs(ctx, slog.LevelDebug, "simkit: attempt", answerAttrs(resp,
+			slog.String("route", op), slog.Int("attempt", attempt), slog.Duration("took", time.Since(start)))...)
 	}
 	return resp, nil
 }

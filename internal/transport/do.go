@@ -73,7 +73,7 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			// A caller that already gave up sends nothing.
-			return nil, attempt - 1, &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by context", Kind: contextKind(err), Err: err, Ambiguous: ambiguous}
+			return nil, attempt - 1, &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by the caller's context", Kind: contextKind(err), Err: err, Ambiguous: ambiguous}
 		}
 		actx, astart := c.startAttempt(ctx, req, op, attempt, waited)
 		resp, err := c.attempt(actx, &w, attempt)
@@ -86,7 +86,7 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 			if again {
 				wait, reason = policy.Backoff(attempt, false), observe.RetryNetwork
 			} else if final == nil {
-				final = &apierror.Error{Provider: c.provider, Op: op, Message: "request failed", Kind: apierror.ErrUnavailable, Err: err, Ambiguous: ambiguous}
+				final = &apierror.Error{Provider: c.provider, Op: op, Message: failedMessage(err, timeout), Kind: apierror.ErrUnavailable, Err: err, Ambiguous: ambiguous}
 			}
 			c.endAttempt(actx, req, op, attempt, astart, nil, errOr(final, err), reason, wait)
 			if !again {
