@@ -19,6 +19,7 @@ import (
 var readmeImports = map[string]string{
 	"context": "context", "errors": "errors", "fmt": "fmt", "slog": "log/slog",
 	"http": "net/http", "os": "os", "time": "time", "testing": "testing", "iter": "iter",
+	"json": "encoding/json", "url": "net/url",
 	"require":    "github.com/stretchr/testify/require",
 	"decimal":    "github.com/shopspring/decimal",
 	"simkit":     "github.com/simkit/simkit",

@@ -39,10 +39,6 @@ type createOrderBody struct {
 	Products        []OrderProductParams `json:"products"`
 }
 
-type createOrderAnswer struct {
-	Products []OrderedUnit `json:"products"`
-}
-
 // CreateOrder buys eSIMs (POST /v1/api_partner/orders), signed per attempt.
 // The answer holds one topup_id per unit; the eSIMs themselves arrive later,
 // one webhook per unit (see NewWebhookHandler).
@@ -103,12 +99,12 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...o
 			return nil, &apierror.Error{Provider: Provider, Op: opCreateOrder, Message: "tracker could not record the pending order", Err: err}
 		}
 	}
-	units2, err := c.postOrder(ctx, p, opts)
+	answer, err := c.postOrder(ctx, p, opts)
 	ambiguous := prior.Ambiguous || transport.Ambiguous(err) || upstreamFailure(err)
 	if err != nil && (errors.Is(err, apierror.ErrBadResponse) || errors.Is(err, apierror.ErrTooLarge)) && ctx.Err() == nil {
 		// The order was almost surely created but its answer is unreadable:
 		// ask again with the same id, and let the duplicate answer tell.
-		units2, err = c.postOrder(ctx, p, opts)
+		answer, err = c.postOrder(ctx, p, opts)
 		ambiguous = true
 	}
 
@@ -127,7 +123,7 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...o
 	var order *Order
 	switch {
 	case err == nil:
-		order = &Order{ExternalOrderID: ext, Units: units2}
+		order = &Order{ExternalOrderID: ext, Units: answer.Units, Extra: answer.Extra}
 	case ambiguous && conflict:
 		order = &Order{ExternalOrderID: ext, Units: units, Recovered: true}
 	case ambiguous:
@@ -158,10 +154,11 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...o
 	return order, nil
 }
 
-// postOrder sends the order and returns its units. A 2xx answer that lists
-// no units is unreadable as an order (and ambiguous: the order may exist).
-func (c *Client) postOrder(ctx context.Context, p CreateOrderParams, opts []option.CallOption) ([]OrderedUnit, error) {
-	var out createOrderAnswer
+// postOrder sends the order and returns the answer: its units, and the
+// members simkit does not model in Extra. A 2xx answer that lists no
+// units is unreadable as an order (and ambiguous: the order may exist).
+func (c *Client) postOrder(ctx context.Context, p CreateOrderParams, opts []option.CallOption) (*Order, error) {
+	var out Order
 	req := &transport.Request{
 		Method:      http.MethodPost,
 		Path:        ordersPath,
@@ -173,10 +170,10 @@ func (c *Client) postOrder(ctx context.Context, p CreateOrderParams, opts []opti
 	if err != nil {
 		return nil, err
 	}
-	if len(out.Products) == 0 {
+	if len(out.Units) == 0 {
 		return nil, c.t.Fail(resp, &apierror.Error{Message: "order answer lists no products", Kind: apierror.ErrBadResponse, Ambiguous: true})
 	}
-	return out.Products, nil
+	return &out, nil
 }
 
 // units lists one unit per quantity, with its option id and no topup_id:

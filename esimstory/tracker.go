@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/jsonx"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/store"
 )
@@ -267,7 +268,7 @@ func (t *Tracker) Record(ctx context.Context, d *Delivery) error {
 	if d == nil || d.TopupID == "" {
 		return apierror.Validation(Provider, opRecord, "delivery has no topup id")
 	}
-	b, err := json.Marshal(d)
+	b, err := jsonx.Marshal(d)
 	if err != nil {
 		return storeErr(opRecord, err)
 	}
@@ -452,7 +453,7 @@ func (t *Tracker) collect(ctx context.Context, op, externalOrderID string) ([]De
 			continue
 		}
 		var d Delivery
-		if err := json.Unmarshal(v, &d); err != nil {
+		if err := jsonx.Unmarshal(v, &d); err != nil {
 			return nil, 0, false, storeErr(op, err)
 		}
 		ds = append(ds, d)

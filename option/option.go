@@ -64,6 +64,10 @@ type Shared struct {
 	// id in, shown in errors, logs and observer events. Empty means the
 	// provider's own (X-Request-Id for every provider today).
 	RequestIDHeader string
+	// Middleware wraps every attempt of every call, after signing and
+	// before the rate limiter and the wire (see Middleware); the first
+	// given is the outermost. A call's own WithMiddleware runs inside it.
+	Middleware []Middleware
 }
 
 // NoLimit is a Limiter that never waits, for turning client-side pacing off.
@@ -83,6 +87,8 @@ type Call struct {
 	Header http.Header
 	// Response, when set, receives the last attempt's response metadata.
 	Response *Response
+	// Middleware wraps this call's attempts inside the client's own.
+	Middleware []Middleware
 }
 
 // CallOption changes one call's settings; every provider call accepts them.

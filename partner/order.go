@@ -28,6 +28,11 @@ type Order struct {
 	CreatedAt time.Time `json:"created_at"`
 	// Items are the order's lines with their deliveries.
 	Items []OrderItem `json:"items"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // orderFields is Order without its methods, so encoding/json decodes it
@@ -85,6 +90,11 @@ type OrderItem struct {
 	DeliveryData []Delivery `json:"delivery_data"`
 	// ErrorMessage says why the line failed ("" otherwise).
 	ErrorMessage string `json:"error_message"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // Delivery is one delivered unit: a voucher PIN, a serial, or an eSIM's
@@ -99,4 +109,9 @@ type Delivery struct {
 	ExpirationDate string `json:"expiration_date"`
 	// QRCode is an eSIM's LPA activation string ("" for vouchers).
 	QRCode string `json:"qr_code"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }

@@ -26,9 +26,9 @@ var providerRoutes = map[string][]string{
 	ProviderESIMStory: {"POST /api/v1/api_partner/orders"},
 	ProviderTopups: {
 		"POST /customer/v2/token", "GET /customer/v2/sims/{iccid}/topups", "POST /customer/v2/orders/topups",
-		"GET /customer/v2/sims/{iccid}/packages", "GET /customer/v2/orders",
+		"GET /customer/v2/sims/{iccid}/packages", "GET /customer/v2/orders", "GET /customer/v2/sims",
 		"POST /v2/token", "GET /v2/sims/{iccid}/topups", "POST /v2/orders/topups",
-		"GET /v2/sims/{iccid}/packages", "GET /v2/orders",
+		"GET /v2/sims/{iccid}/packages", "GET /v2/orders", "GET /v2/sims",
 		"POST /api/third-party/partner/renew-number/",
 	},
 }

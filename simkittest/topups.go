@@ -155,6 +155,7 @@ func (f *TopupsFake) routes() {
 		m.HandleFunc("POST "+p+"/orders/topups", f.authed(f.handleSubmitTopup))
 		m.HandleFunc("GET "+p+"/sims/{iccid}/packages", f.authed(f.handlePackageHistory))
 		m.HandleFunc("GET "+p+"/orders", f.authed(f.handleOrders))
+		m.HandleFunc("GET "+p+"/sims", f.authed(f.handleSims))
 	}
 	m.HandleFunc("POST /api/third-party/partner/renew-number/", f.handleRenew)
 	m.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {

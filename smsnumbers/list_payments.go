@@ -2,6 +2,7 @@ package smsnumbers
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -28,6 +29,11 @@ type Payment struct {
 	Balance decimal.Decimal `json:"Balance"`
 	// CreatedAt is when the payment was made.
 	CreatedAt time.Time `json:"CreatedAt"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // ListPaymentsParams selects one page of the account's payments history.

@@ -2,6 +2,7 @@ package smsnumbers
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -58,6 +59,11 @@ type Withdrawal struct {
 	// Payment is that history entry when Recovered, nil otherwise (the
 	// provider's answer to a payout carries no data).
 	Payment *Payment
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 type withdrawBody struct {

@@ -23,6 +23,11 @@ type RenewalResult struct {
 	Success bool `json:"success"`
 	// Data is whatever the provider attached (null on success), undecoded.
 	Data json.RawMessage `json:"data"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // RenewNumberParams says whose number to renew.

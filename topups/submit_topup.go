@@ -2,12 +2,12 @@ package topups
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"time"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/jsonx"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
@@ -110,14 +110,14 @@ func (c *Client) SubmitTopup(ctx context.Context, p SubmitTopupParams, opts ...o
 		if err != nil {
 			return nil, 0, err
 		}
-		b, err := json.Marshal(o)
+		b, err := jsonx.Marshal(o)
 		return b, submitMemory, err
 	})
 	if err != nil {
 		return nil, storeError(submitOp, err)
 	}
 	o := &Order{}
-	if err := json.Unmarshal(v, o); err != nil {
+	if err := jsonx.Unmarshal(v, o); err != nil {
 		return nil, &apierror.Error{Provider: Provider, Op: submitOp, Message: "cannot decode remembered top-up", Kind: apierror.ErrBadResponse, Err: err}
 	}
 	return o, nil

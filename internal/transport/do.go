@@ -37,6 +37,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 // returns how many attempts it sent.
 func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts []option.CallOption) (*Response, int, error) {
 	call := callOptions(opts)
+	ctx = withCallMiddleware(ctx, call.Middleware)
 	policy := c.policy
 	if call.Retry != nil {
 		// A per-call policy merges with the client's exactly as the
@@ -106,6 +107,9 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 		}
 		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 			derr := c.unwrapped(resp, out)
+			if derr == nil && out != nil {
+				c.KeepExtra(ctx, op, resp.Body, out)
+			}
 			c.endAttempt(actx, req, op, attempt, astart, resp, derr, "", 0)
 			return resp, attempt, derr
 		}

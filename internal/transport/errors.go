@@ -98,7 +98,7 @@ func mayHaveBeenSent(err error) bool {
 	}
 	var se *signError
 	var we *waitError
-	return !errors.As(err, &se) && !errors.As(err, &we)
+	return !errors.As(err, &se) && !errors.As(err, &we) && !notSent(err)
 }
 
 // Ambiguous reports whether err, from a call, leaves open whether the

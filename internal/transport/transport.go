@@ -141,6 +141,9 @@ func New(cfg Config) (*Client, error) {
 	if limited {
 		base = &limitedTransport{base: base, limiter: limiter, obs: sh.Observer, provider: cfg.Provider}
 	}
+	// Middleware runs above the limiter, so whatever it passes on is
+	// paced, and below resty, so it sees each attempt's final headers.
+	base = &middlewareTransport{base: base, mws: append([]option.Middleware(nil), sh.Middleware...)}
 	hc.Transport = base
 	hc.Jar = nil
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
