@@ -205,6 +205,10 @@ func conventionViolations(pkgs []sourcePackage) []string {
 			if last := exprString(ps[len(ps)-1]); last != "...option.CallOption" {
 				report(sp.name, name, "signature: Client.%s must take ...option.CallOption last, takes %s", name, last)
 			}
+			// lists: AllX is built by paging.All over ListX.
+			if strings.HasPrefix(name, "All") && !callsPagingAll(m.decl) {
+				report(sp.name, name, "lists: Client.%s must return paging.All(ctx, c.%s, ...)", name, base)
+			}
 			// XParams naming: a struct of the package passed in is
 			// named after the method (AllX takes ListXParams).
 			for _, p := range ps {
@@ -257,6 +261,24 @@ func conventionViolations(pkgs []sourcePackage) []string {
 	return bad
 }
 
+// callsPagingAll reports whether fd's body calls paging.All.
+func callsPagingAll(fd *ast.FuncDecl) bool {
+	found := false
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		if ce, ok := n.(*ast.CallExpr); ok {
+			fn := ce.Fun
+			if ix, ok := fn.(*ast.IndexListExpr); ok {
+				fn = ix.X
+			}
+			if exprString(fn) == "paging.All" {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
 var opName = regexp.MustCompile(`^op[A-Z]`)
 
 func checkConstName(pkg, name string, vs *ast.ValueSpec, i int, report func(pkg, key, format string, args ...any)) {
@@ -289,8 +311,10 @@ func TestConventionsCatchBreaks(t *testing.T) {
 	bad := conventionViolations(parseProviders(t, "testdata/conventions", []string{"broken"}))
 	require.Equal(t, []string{
 		"broken: XParams naming: Client.GetThing takes OtherParams, want GetThingParams",
+		"broken: file per endpoint: Client.AllThings is in things.go, want list_things.go",
 		"broken: file per endpoint: Client.GetThing is in things.go, want get_thing.go",
 		"broken: file per endpoint: Client.ListThings is in things.go, want list_things.go",
+		"broken: lists: Client.AllThings must return paging.All(ctx, c.ListThings, ...)",
 		"broken: route constant naming: const op inside GetThing; route labels are package-level opX constants",
 		"broken: route constant naming: routeThing; name route labels opX, after the call",
 		"broken: route constant naming: thingRoute = \"GET /things/{id}\"; name route templates opX, after the call",

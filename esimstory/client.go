@@ -77,11 +77,7 @@ type Client struct {
 // New builds a Client. AccessKey and SecretKey (valid base64) are required;
 // without them New returns an error matching simkit.ErrNotConfigured.
 func New(optFns ...func(*Options)) (*Client, error) {
-	o := &Options{}
-	for _, fn := range optFns {
-		fn(o)
-	}
-	o.Shared = transport.SharedDefaults(o.Shared)
+	o := transport.Configure(optFns, func(o *Options) *option.Shared { return &o.Shared })
 	if o.AccessKey.IsZero() || o.SecretKey.IsZero() {
 		return nil, apierror.NotConfigured(Provider)
 	}

@@ -3,6 +3,8 @@ package option
 import (
 	"errors"
 	"net/http"
+
+	"github.com/simkit/simkit/internal/callopt"
 )
 
 // MiddlewareNext sends an attempt on: to the next middleware, then through
@@ -38,5 +40,9 @@ var ErrResent = errors.New("simkit: middleware sent an at-most-once request twic
 // WithMiddleware wraps this call's attempts with mws, inside the client's
 // own middleware (Shared.Middleware): the first given is the outermost.
 func WithMiddleware(mws ...Middleware) CallOption {
-	return func(c *Call) { c.Middleware = append(c.Middleware, mws...) }
+	return func(c *callopt.Call) {
+		for _, mw := range mws {
+			c.Middleware = append(c.Middleware, mw)
+		}
+	}
 }

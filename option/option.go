@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/simkit/simkit/internal/callopt"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/retry"
 	"github.com/simkit/simkit/store"
@@ -77,36 +78,22 @@ type noLimit struct{}
 
 func (noLimit) Wait(ctx context.Context) error { return ctx.Err() }
 
-// Call holds the per-call settings a CallOption changes.
-type Call struct {
-	// Timeout overrides Shared.Timeout for this call's attempts.
-	Timeout time.Duration
-	// Retry overrides the client's retry policy for this call.
-	Retry *retry.Policy
-	// Header adds headers to this call (never overriding auth headers).
-	Header http.Header
-	// Response, when set, receives the last attempt's response metadata.
-	Response *Response
-	// Middleware wraps this call's attempts inside the client's own.
-	Middleware []Middleware
-}
-
 // CallOption changes one call's settings; every provider call accepts them.
-type CallOption func(*Call)
+type CallOption func(*callopt.Call)
 
 // WithTimeout bounds each attempt of this call.
 func WithTimeout(d time.Duration) CallOption {
-	return func(c *Call) { c.Timeout = d }
+	return func(c *callopt.Call) { c.Timeout = d }
 }
 
 // WithRetry replaces the retry policy for this call.
 func WithRetry(p retry.Policy) CallOption {
-	return func(c *Call) { c.Retry = &p }
+	return func(c *callopt.Call) { c.Retry = &p }
 }
 
 // WithHeader adds a header to this call, e.g. a tracing id.
 func WithHeader(key, value string) CallOption {
-	return func(c *Call) {
+	return func(c *callopt.Call) {
 		if c.Header == nil {
 			c.Header = make(http.Header)
 		}
@@ -118,7 +105,7 @@ func WithHeader(key, value string) CallOption {
 // attempts, rate-limit state) into r once the call returns, as go-github's
 // Response does.
 func WithResponse(r *Response) CallOption {
-	return func(c *Call) { c.Response = r }
+	return func(c *callopt.Call) { c.Response = r }
 }
 
 // Response is the metadata of the last attempt of a call.

@@ -79,13 +79,14 @@ func listPage[T any](ctx context.Context, c *Client, req *transport.Request, opt
 }
 
 // signedAt is the per-attempt signer of a money call: X-Timestamp is the
-// attempt's clock reading and X-Signature what sig makes of it, so a
-// retry carries a fresh pair.
-func signedAt(sig func(ts int64) string) func(http.Header, time.Time) error {
+// attempt's clock reading and X-Signature sig (a Signer method expression,
+// which costs no allocation) over it and the call's two signed fields, so
+// a retry carries a fresh pair.
+func signedAt(s *signing.Signer, sig func(*signing.Signer, int64, string, string) string, a, b string) func(http.Header, time.Time) error {
 	return func(h http.Header, now time.Time) error {
 		ts := now.Unix()
 		h.Set(signing.HeaderTimestamp, strconv.FormatInt(ts, 10))
-		h.Set(signing.HeaderSignature, sig(ts))
+		h.Set(signing.HeaderSignature, sig(s, ts, a, b))
 		return nil
 	}
 }

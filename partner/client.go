@@ -53,11 +53,7 @@ type Client struct {
 
 // New builds a Client. BaseURL, Token and Secret are required.
 func New(optFns ...func(*Options)) (*Client, error) {
-	o := &Options{}
-	for _, fn := range optFns {
-		fn(o)
-	}
-	o.Shared = transport.SharedDefaults(o.Shared)
+	o := transport.Configure(optFns, func(o *Options) *option.Shared { return &o.Shared })
 	if o.Token.IsZero() || o.Secret.IsZero() {
 		return nil, apierror.NotConfigured(Provider)
 	}

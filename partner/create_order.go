@@ -11,6 +11,7 @@ import (
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/signing"
 )
 
 // CreateOrderParams is the input of CreateOrder: one purchase. ExternalID
@@ -122,7 +123,7 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...o
 		JSON:        body,
 		Idempotency: transport.Idempotent,
 		Op:          opCreateOrder,
-		Sign:        signedAt(func(ts int64) string { return c.signer.PartnerOrder(ts, body.Item.SKUID, body.ExternalID) }),
+		Sign:        signedAt(c.signer, (*signing.Signer).PartnerOrder, body.Item.SKUID, body.ExternalID),
 	}
 	return c.placeOrder(ctx, req, p.ExternalID, opts)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/signing"
 )
 
 // TopupESIMParams is the input of TopupESIM: which package to add to an
@@ -70,7 +71,7 @@ func (c *Client) TopupESIM(ctx context.Context, iccid string, p TopupESIMParams,
 		JSON:        body,
 		Idempotency: transport.Idempotent,
 		Op:          opTopupESIM,
-		Sign:        signedAt(func(ts int64) string { return c.signer.PartnerTopup(ts, iccid, body.ExternalID) }),
+		Sign:        signedAt(c.signer, (*signing.Signer).PartnerTopup, iccid, body.ExternalID),
 	}
 	return c.placeOrder(ctx, req, p.ExternalID, opts)
 }

@@ -3,7 +3,6 @@ package partner
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/webhooktest"
 	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/store"
 )
@@ -59,28 +59,9 @@ func mustHook(t *testing.T, fn func(context.Context, *WebhookEvent) error, opts 
 // signedRequest builds the provider's POST of body signed at time at.
 func signedRequest(t *testing.T, body []byte, at time.Time) *http.Request {
 	t.Helper()
-	req, err := webhookRequest(signing.NewSigner([]byte(testSecret)), "http://hook.example/partner", body, at)
+	req, err := webhooktest.PartnerRequest(signing.NewSigner([]byte(testSecret)), "http://hook.example/partner", body, at)
 	require.NoError(t, err)
 	return req
-}
-
-// webhookRequest is simkittest.NewPartnerWebhookRequest, which this
-// package's own tests cannot import: a POST of body to url signed by s at
-// t over the body's event and idempotency_key.
-func webhookRequest(s *signing.Signer, url string, body []byte, t time.Time) (*http.Request, error) {
-	var head struct {
-		Event          string `json:"event"`
-		IdempotencyKey string `json:"idempotency_key"`
-	}
-	if err := json.Unmarshal(body, &head); err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header = s.PartnerWebhookHeaders(t, head.Event, head.IdempotencyKey)
-	return req, nil
 }
 
 func serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
@@ -155,7 +136,7 @@ func TestWebhookRefusals(t *testing.T) {
 			return r
 		}, http.StatusUnauthorized},
 		{"signed with another secret", func() *http.Request {
-			r, _ := webhookRequest(signing.NewSigner([]byte("other")), "http://h/", good, hookClock())
+			r, _ := webhooktest.PartnerRequest(signing.NewSigner([]byte("other")), "http://h/", good, hookClock())
 			return r
 		}, http.StatusUnauthorized},
 		{"event changed after signing", func() *http.Request {

@@ -1,11 +1,10 @@
 package simkittest
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"time"
 
+	"github.com/simkit/simkit/internal/webhooktest"
 	"github.com/simkit/simkit/signing"
 )
 
@@ -15,17 +14,5 @@ import (
 // event and idempotency_key are read from body, which must be a JSON
 // object holding them.
 func NewPartnerWebhookRequest(s *signing.Signer, url string, body []byte, t time.Time) (*http.Request, error) {
-	var head struct {
-		Event          string `json:"event"`
-		IdempotencyKey string `json:"idempotency_key"`
-	}
-	if err := json.Unmarshal(body, &head); err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header = s.PartnerWebhookHeaders(t, head.Event, head.IdempotencyKey)
-	return req, nil
+	return webhooktest.PartnerRequest(s, url, body, t)
 }

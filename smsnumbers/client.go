@@ -142,11 +142,7 @@ type Client struct {
 
 // New builds a Client. Token is required; guest calls work with any token.
 func New(optFns ...func(*Options)) (*Client, error) {
-	o := &Options{}
-	for _, fn := range optFns {
-		fn(o)
-	}
-	o.Shared = transport.SharedDefaults(o.Shared)
+	o := transport.Configure(optFns, func(o *Options) *option.Shared { return &o.Shared })
 	if o.Token.IsZero() {
 		return nil, apierror.NotConfigured(Provider)
 	}

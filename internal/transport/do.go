@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/callopt"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/option"
 )
@@ -59,7 +60,7 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 	if len(req.Query) > 0 {
 		u += "?" + req.Query.Encode()
 	}
-	w := wire{req: req, op: op, url: u, body: body, ctype: ctype, header: call.Header, timeout: timeout}
+	w := wire{op: op, url: u, body: body, ctype: ctype, header: call.Header, timeout: timeout}
 	attempts := 1
 	if req.retryable() {
 		attempts = policy.Attempts()
@@ -77,7 +78,7 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 			return nil, attempt - 1, &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by the caller's context", Kind: contextKind(err), Err: err, Ambiguous: ambiguous}
 		}
 		actx, astart := c.startAttempt(ctx, req, op, attempt, waited)
-		resp, err := c.attempt(actx, &w, attempt)
+		resp, err := c.attempt(actx, req, &w, attempt)
 		ambiguous = ambiguous || mayHaveActed(resp, err)
 		if err != nil {
 			final := c.attemptError(ctx, op, err, ambiguous)
@@ -102,8 +103,8 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 		resp.Op = op
 		resp.Attempts = attempt
 		resp.Ambiguous = ambiguous
-		if call.Response != nil {
-			*call.Response = resp.Response
+		if r, ok := call.Response.(*option.Response); ok && r != nil {
+			*r = resp.Response
 		}
 		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 			derr := c.unwrapped(resp, out)
@@ -140,11 +141,11 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 // callOptions applies opts. The Call goes to the heap only when there are
 // options: handing its address to the option functions makes it escape, an
 // allocation every call without options paid for nothing.
-func callOptions(opts []option.CallOption) option.Call {
+func callOptions(opts []option.CallOption) callopt.Call {
 	if len(opts) == 0 {
-		return option.Call{}
+		return callopt.Call{}
 	}
-	call := new(option.Call)
+	call := new(callopt.Call)
 	for _, o := range opts {
 		o(call)
 	}

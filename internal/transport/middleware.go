@@ -25,9 +25,17 @@ type middlewareTransport struct {
 type callMiddlewareKey struct{}
 
 // withCallMiddleware puts a call's middleware on ctx; nothing when none.
-func withCallMiddleware(ctx context.Context, mws []option.Middleware) context.Context {
-	if len(mws) == 0 {
+// Each element is an option.Middleware (callopt holds them as any: option
+// imports callopt).
+func withCallMiddleware(ctx context.Context, given []any) context.Context {
+	if len(given) == 0 {
 		return ctx
+	}
+	mws := make([]option.Middleware, 0, len(given))
+	for _, g := range given {
+		if mw, ok := g.(option.Middleware); ok && mw != nil {
+			mws = append(mws, mw)
+		}
 	}
 	return context.WithValue(ctx, callMiddlewareKey{}, mws)
 }

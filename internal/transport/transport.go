@@ -73,6 +73,19 @@ type Config struct {
 	LimitRetry func(retry.Policy) retry.Policy
 }
 
+// Configure is every provider's New prologue: it applies fns to a fresh
+// options value and fills the defaults of its embedded Shared (shared
+// points at it) that the pieces of one client must share.
+func Configure[O any, F ~func(*O)](fns []F, shared func(*O) *option.Shared) *O {
+	o := new(O)
+	for _, fn := range fns {
+		fn(o)
+	}
+	sh := shared(o)
+	*sh = SharedDefaults(*sh)
+	return o
+}
+
 // SharedDefaults returns a copy of s with the defaults that must be shared
 // between the pieces of one client filled in (the store and the clock, so
 // the default store expires keys on the client's clock); New fills the

@@ -4,6 +4,7 @@ package broken
 
 import (
 	"context"
+	"iter"
 
 	"github.com/simkit/simkit/option"
 )
@@ -29,3 +30,11 @@ func (c *Client) GetThing(ctx context.Context, p OtherParams, id string) error {
 func (c *Client) ListThings(id string, ctx context.Context, opts ...option.CallOption) error {
 	return nil
 }
+
+// AllThings walks the pages by hand.
+func (c *Client) AllThings(ctx context.Context, p ListThingsParams, opts ...option.CallOption) iter.Seq2[string, error] {
+	return func(func(string, error) bool) {}
+}
+
+// ListThingsParams selects a page of things.
+type ListThingsParams struct{}
