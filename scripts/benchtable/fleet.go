@@ -20,7 +20,15 @@ type trips struct {
 // isRatio reports whether a metric unit is a pair's ratio ("sdk/resty",
 // "redis/memory", "simkit/stripe-mock"), not a per-op figure.
 func isRatio(unit string) bool {
-	return strings.Count(unit, "/") == 1 && !strings.HasSuffix(unit, "/op") && unit != "ops/block"
+	if strings.Count(unit, "/") != 1 {
+		return false
+	}
+	for _, per := range []string{"/op", "/entry", "/block"} {
+		if strings.HasSuffix(unit, per) {
+			return false
+		}
+	}
+	return true
 }
 
 // sidePair is the first side's name and the second's, from a pair's ratio
