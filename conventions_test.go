@@ -14,12 +14,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/esimstory"
+	"github.com/simkit/simkit/ledger"
 	"github.com/simkit/simkit/partner"
 	"github.com/simkit/simkit/smsnumbers"
 	"github.com/simkit/simkit/topups"
@@ -377,6 +379,15 @@ func TestEveryClientMethodAnswersNotConfigured(t *testing.T) {
 						last.Call([]reflect.Value{yield})
 						require.Len(t, errs, 1)
 						require.ErrorIs(t, errs[0], apierror.ErrNotConfigured)
+					case last.Type() == reflect.TypeOf((*ledger.Ledger)(nil)):
+						// The ledger accessor: a client that is not
+						// configured has none, and a nil *ledger.Ledger
+						// records nothing and lists nothing.
+						require.True(t, last.IsNil(), "%s of a client that is not configured must be nil", meth.Name)
+						l, _ := last.Interface().(*ledger.Ledger)
+						for _, err := range l.Entries(context.Background(), time.Time{}, time.Time{}) {
+							require.Error(t, err, "a nil ledger yields no entry")
+						}
 					default:
 						// A handle whose calls report the error (Activations).
 						require.NotNil(t, last.Interface(), "%s returns neither an error nor an iterator", meth.Name)

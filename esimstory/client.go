@@ -33,6 +33,7 @@ import (
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
+	"github.com/simkit/simkit/ledger"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/signing"
 )
@@ -72,6 +73,19 @@ type Client struct {
 	t      *transport.Client
 	signer *signing.ESIMStory
 	opts   *Options
+	// ledger records every CreateOrder of this account in the Store, so
+	// a re-call with an external order id the fleet sent returns the order.
+	ledger *ledger.Ledger
+}
+
+// Ledger returns the ledger this client records its orders in: the
+// fleet's record in Options.Store, namespaced by a hash of the access key.
+// Reconciliation reads it.
+func (c *Client) Ledger() *ledger.Ledger {
+	if c == nil {
+		return nil
+	}
+	return c.ledger
 }
 
 // New builds a Client. AccessKey and SecretKey (valid base64) are required;
@@ -107,7 +121,10 @@ func New(optFns ...func(*Options)) (*Client, error) {
 		return nil, err
 	}
 	o.Tracker.inheritObserver(o.Observer)
-	return &Client{t: t, signer: signer, opts: o}, nil
+	return &Client{
+		t: t, signer: signer, opts: o,
+		ledger: ledger.New(o.Store, Provider, o.AccessKey.Reveal(), func(lo *ledger.Options) { lo.Now = o.Now }),
+	}, nil
 }
 
 func (c *Client) ready() error {

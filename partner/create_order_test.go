@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/ledger"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/retry"
 )
@@ -146,8 +147,18 @@ func TestCreateOrderTimeoutAfterServerCreatedOrder(t *testing.T) {
 	}
 }
 
-// TestCreateOrderDuplicateExternalIDReturnsExisting: an id already used
-// yields the existing order, not an error.
+// sentBefore records in the client's ledger that the fleet already sent
+// an order call with externalID for subject, as another replica's call
+// would have.
+func sentBefore(t *testing.T, c *Client, op, externalID, subject string) {
+	t.Helper()
+	e, err := c.Ledger().Begin(context.Background(), ledger.Intent{Call: op, Reference: externalID, Subject: subject})
+	require.NoError(t, err)
+	require.NoError(t, c.Ledger().Finish(context.Background(), e, ledger.Outcome{State: ledger.StateUnknown}))
+}
+
+// TestCreateOrderDuplicateExternalIDReturnsExisting: an id the fleet
+// already sent for the same item yields the existing order, not an error.
 func TestCreateOrderDuplicateExternalIDReturnsExisting(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
@@ -160,11 +171,13 @@ func TestCreateOrderDuplicateExternalIDReturnsExisting(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
+			sentBefore(t, h.c, opCreateOrder, "ORD-12345", orderParams().subject(h.c.Ledger()))
 			h.on(t, "POST", "/orders", tc.status, tc.fixture)
 			// the search also matches ORD-123456 first: only the exact id counts
 			h.on(t, "GET", "/orders", 200, "orders_by_external_id.json")
 			o, err := h.c.CreateOrder(context.Background(), orderParams())
 			require.NoError(t, err)
+			require.True(t, o.Recovered)
 			require.Equal(t, orderUUID, o.ID)
 			require.Equal(t, "ORD-12345", o.ExternalID)
 			require.Equal(t, 1, h.count("POST"), "a definitive answer is not retried")
@@ -172,9 +185,37 @@ func TestCreateOrderDuplicateExternalIDReturnsExisting(t *testing.T) {
 	}
 }
 
+// TestCreateOrderDuplicateWithoutFleetRecordIsConflict: a duplicate
+// answer for an id the fleet has no record of sending, or sent for another
+// SKU, is ErrConflict, without a look-up: the id was used for another
+// order.
+func TestCreateOrderDuplicateWithoutFleetRecordIsConflict(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		subject string
+	}{
+		{"no record", ""},
+		{"sent for another SKU", "order/00000000-0000-0000-0000-000000000000/0/0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			if tc.subject != "" {
+				sentBefore(t, h.c, opCreateOrder, "ORD-12345", tc.subject)
+			}
+			h.on(t, "POST", "/orders", 409, "error_conflict.json")
+			h.on(t, "GET", "/orders", 200, "orders_by_external_id.json")
+			_, err := h.c.CreateOrder(context.Background(), orderParams())
+			require.ErrorIs(t, err, apierror.ErrConflict)
+			require.False(t, apierror.MayHaveActed(err))
+			require.Equal(t, 0, h.count("GET"))
+		})
+	}
+}
+
 // TestTopupDuplicateExternalIDReturnsExisting: top-ups share the lookup path.
 func TestTopupDuplicateExternalIDReturnsExisting(t *testing.T) {
 	h := newHarness(t)
+	sentBefore(t, h.c, opTopupESIM, "ORD-12345", "esim-topup/"+h.c.Ledger().Hash(seedICCID)+"/")
 	h.on(t, "POST", "/services/esim/"+seedICCID+"/topup", 409, "error_conflict.json")
 	h.on(t, "GET", "/orders", 200, "orders_by_external_id.json")
 	o, err := h.c.TopupESIM(context.Background(), seedICCID, TopupESIMParams{ExternalID: "ORD-12345"})
@@ -194,17 +235,26 @@ func TestCreateOrderUnresolvedFailures(t *testing.T) {
 	}{
 		{"no answer, no order", func(*http.Request) (*http.Response, error) { return nil, errReset }, "orders_empty.json", 200, apierror.ErrUnavailable},
 		{"500, no order", func(*http.Request) (*http.Response, error) { return jsonResponse(500, []byte(`{}`)), nil }, "orders_empty.json", 200, apierror.ErrServer},
-		{"duplicate, lookup fails", func(*http.Request) (*http.Response, error) { return jsonResponse(409, []byte(`{}`)), nil }, "error_unauthorized.json", 401, apierror.ErrConflict},
-		{"duplicate, only a similar id", func(*http.Request) (*http.Response, error) { return jsonResponse(409, []byte(`{}`)), nil }, "orders_page1.json", 200, apierror.ErrConflict},
+		// A 409 for an id this fleet sent is that order: never ErrConflict,
+		// always ambiguous and safe to call again.
+		{"duplicate, lookup fails", func(*http.Request) (*http.Response, error) { return jsonResponse(409, []byte(`{}`)), nil }, "error_unauthorized.json", 401, apierror.ErrUnavailable},
+		{"duplicate, only a similar id", func(*http.Request) (*http.Response, error) { return jsonResponse(409, []byte(`{}`)), nil }, "orders_page1.json", 200, apierror.ErrUnavailable},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
+			sentBefore(t, h.c, opCreateOrder, "ORD-12345", orderParams().subject(h.c.Ledger()))
 			h.onFunc("POST", "/orders", tc.post)
 			h.on(t, "GET", "/orders", tc.lookupSt, tc.lookup)
 			o, err := h.c.CreateOrder(context.Background(), orderParams())
 			require.Nil(t, o)
 			require.ErrorIs(t, err, tc.want)
+			require.NotErrorIs(t, err, apierror.ErrConflict)
+			var e *apierror.Error
+			require.ErrorAs(t, err, &e)
+			require.True(t, e.Ambiguous)
+			require.True(t, apierror.MayHaveActed(err))
+			require.True(t, apierror.SafeToRetry(err), "the same external_id is safe to send again")
 			require.GreaterOrEqual(t, h.count("GET"), 1)
 		})
 	}

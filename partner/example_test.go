@@ -278,9 +278,9 @@ func ExampleClient_CreateOrder_unsettled() {
 	defer env.Close()
 	c := env.Client.Partner
 	// The order's answer is lost, and the look-up that would settle it
-	// fails too.
+	// fails too, every time it is tried (3 look-ups of 3 attempts).
 	env.Faults.Add(simkittest.Fault{Provider: simkittest.ProviderPartner, Method: "POST", Path: "/orders", Kind: simkittest.DropAfterHandling, Times: 1})
-	env.Faults.Add(simkittest.Fault{Provider: simkittest.ProviderPartner, Method: "GET", Path: "/orders", Kind: simkittest.Status, Status: 503, Times: 3})
+	env.Faults.Add(simkittest.Fault{Provider: simkittest.ProviderPartner, Method: "GET", Path: "/orders", Kind: simkittest.Status, Status: 503, Times: 9})
 
 	params := partner.CreateOrderParams{ExternalID: "ORD-777", Item: partner.OrderItemParams{SKUID: simkittest.PartnerSKUVoucher}}
 	_, err = c.CreateOrder(context.Background(), params)

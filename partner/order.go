@@ -14,6 +14,11 @@ import (
 type Order struct {
 	// ID is the provider's order UUID (GetOrder takes it).
 	ID string `json:"id"`
+	// Recovered is set by CreateOrder and TopupESIM when the order came
+	// from a look-up by external id (after a lost answer, or a duplicate
+	// answer to an id this fleet sent) rather than from the call's own
+	// answer. It is never sent by the provider.
+	Recovered bool `json:"-"`
 	// ExternalID is your own order id, unique forever per partner.
 	ExternalID string `json:"external_id"`
 	// Status is the order's state; Final says whether it will change.

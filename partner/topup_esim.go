@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
@@ -73,5 +74,8 @@ func (c *Client) TopupESIM(ctx context.Context, iccid string, p TopupESIMParams,
 		Op:          opTopupESIM,
 		Sign:        signedAt(c.signer, (*signing.Signer).PartnerTopup, iccid, body.ExternalID),
 	}
-	return c.placeOrder(ctx, req, p.ExternalID, opts)
+	return c.placeOrder(ctx, placement{
+		req: req, externalID: p.ExternalID,
+		subject: "esim-topup/" + c.ledger.Hash(iccid) + "/" + strings.ToLower(p.SKUUUID),
+	}, opts)
 }

@@ -15,7 +15,8 @@ import (
 type Call struct {
 	// Timeout overrides Shared.Timeout for this call's attempts.
 	Timeout time.Duration
-	// Retry overrides the client's retry policy for this call.
+	// Retry overrides the client's retry policy for this call, field by
+	// field (a zero field keeps the client's).
 	Retry *retry.Policy
 	// Header adds headers to this call (never overriding auth headers).
 	Header http.Header

@@ -19,12 +19,14 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 	op := req.op()
 	if c.obs == nil {
 		resp, _, err := c.do(ctx, req, op, out, opts)
+		markRepeat(req, err)
 		return resp, err
 	}
 	method := req.method()
 	start := time.Now()
 	ctx = c.obs.CallStart(ctx, observe.CallStart{Provider: c.provider, Method: method, Route: op, Start: start})
 	resp, attempts, err := c.do(ctx, req, op, out, opts)
+	markRepeat(req, err)
 	e := observe.CallEnd{Provider: c.provider, Method: method, Route: op, Start: start, End: time.Now(),
 		Attempts: attempts, Outcome: observe.Class(err), Err: err}
 	if resp != nil {
@@ -39,14 +41,13 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts []option.CallOption) (*Response, int, error) {
 	call := callOptions(opts)
 	ctx = withCallMiddleware(ctx, call.Middleware)
+	hist := history{r: responseOf(call.Response)}
+	defer hist.flush()
 	policy := c.policy
 	if call.Retry != nil {
 		// A per-call policy merges with the client's exactly as the
 		// client's merges with the provider's defaults.
 		policy = call.Retry.Or(c.policy)
-		if policy.Sleep == nil {
-			policy.Sleep = c.policy.Sleep
-		}
 	}
 	timeout := c.timeout
 	if call.Timeout > 0 {
@@ -81,6 +82,7 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 		resp, err := c.attempt(actx, req, &w, attempt)
 		ambiguous = ambiguous || mayHaveActed(resp, err)
 		if err != nil {
+			hist.add(nil, err)
 			final := c.attemptError(ctx, op, err, ambiguous)
 			again := final == nil && attempt < attempts && policy.ShouldRetry(nil, err)
 			var wait time.Duration
@@ -111,9 +113,11 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 			if derr == nil && out != nil {
 				c.KeepExtra(ctx, op, resp.Body, out)
 			}
+			hist.add(resp, derr)
 			c.endAttempt(actx, req, op, attempt, astart, resp, derr, "", 0)
 			return resp, attempt, derr
 		}
+		hist.add(resp, nil)
 		again := attempt < attempts && c.shouldRetryStatus(req, policy, resp)
 		var wait time.Duration
 		if again {

@@ -265,23 +265,18 @@ func hostPort(base string) (string, int) {
 	return u.Hostname(), port
 }
 
-// resolvePolicy picks the client's retry policy: the provider's own Retry
-// as given, else the fleet-wide DefaultRetry within the provider's safety
-// limits, else the provider's schedule; zero fields keep the defaults.
+// resolvePolicy picks the client's retry policy, merging field by field
+// (a zero field inherits): the provider's own Retry over the fleet-wide
+// DefaultRetry, held to the provider's safety limits, over the provider's
+// schedule over retry.Default. A policy that sets only Sleep keeps every
+// default with that sleeper.
 func resolvePolicy(sh option.Shared, cfg Config) retry.Policy {
-	def := cfg.DefaultRetry
-	if def.MaxAttempts == 0 {
-		def = retry.Default()
-	}
-	if sh.Retry.MaxAttempts == 0 && sh.DefaultRetry.MaxAttempts != 0 {
-		p := sh.DefaultRetry
-		if p.Sleep == nil {
-			p.Sleep = sh.Retry.Sleep
-		}
+	def := cfg.DefaultRetry.Or(retry.Default())
+	if !sh.DefaultRetry.IsZero() {
+		def = sh.DefaultRetry.Or(def)
 		if cfg.LimitRetry != nil {
-			p = cfg.LimitRetry(p)
+			def = cfg.LimitRetry(def)
 		}
-		return p
 	}
 	return sh.Retry.Or(def)
 }
