@@ -3,11 +3,9 @@ package redisstore
 import (
 	"context"
 	"strconv"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit/inbox"
@@ -85,19 +83,6 @@ func TestStreamQueueRecreatesLostGroup(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, got, 1, "the group is recreated from the stream's start")
 	require.Equal(t, "a", got[0].ID)
-}
-
-// countHook counts round trips: every command one, every pipeline one.
-type countHook struct{ n atomic.Int64 }
-
-func (h *countHook) DialHook(next redis.DialHook) redis.DialHook { return next }
-
-func (h *countHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error { h.n.Add(1); return next(ctx, cmd) }
-}
-
-func (h *countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error { h.n.Add(1); return next(ctx, cmds) }
 }
 
 // TestStreamQueueTrimsAcked: acked entries leave the stream at the next
