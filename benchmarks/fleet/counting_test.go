@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,6 +23,7 @@ type countingStore struct {
 		store.CompareAndDeleter
 		store.CompareAndSwapper
 		store.SetNXGetter
+		store.Indexer
 	}
 	n atomic.Int64
 }
@@ -31,6 +33,7 @@ var (
 	_ store.CompareAndDeleter = (*countingStore)(nil)
 	_ store.CompareAndSwapper = (*countingStore)(nil)
 	_ store.SetNXGetter       = (*countingStore)(nil)
+	_ store.Indexer           = (*countingStore)(nil)
 )
 
 func (c *countingStore) Get(ctx context.Context, key string) ([]byte, bool, error) {
@@ -51,6 +54,21 @@ func (c *countingStore) SetNX(ctx context.Context, key string, value []byte, ttl
 func (c *countingStore) SetNXGet(ctx context.Context, key string, value []byte, ttl time.Duration) ([]byte, bool, error) {
 	c.n.Add(1)
 	return c.inner.SetNXGet(ctx, key, value, ttl)
+}
+
+func (c *countingStore) Apply(ctx context.Context, w store.IndexWrite) error {
+	c.n.Add(1)
+	return c.inner.Apply(ctx, w)
+}
+
+func (c *countingStore) RangeIndex(ctx context.Context, index string, r store.IndexRange) ([]store.IndexMember, error) {
+	c.n.Add(1)
+	return c.inner.RangeIndex(ctx, index, r)
+}
+
+func (c *countingStore) GetMany(ctx context.Context, keys []string) ([][]byte, error) {
+	c.n.Add(1)
+	return c.inner.GetMany(ctx, keys)
 }
 
 func (c *countingStore) Delete(ctx context.Context, key string) error {
@@ -85,6 +103,7 @@ func (c *countingLimiter) Wait(ctx context.Context) error {
 // also keeps the commands' names, for the round-trip table.
 type tripHook struct {
 	n         atomic.Int64
+	ledger    atomic.Int64 // trips touching the money ledger's keys
 	mu        sync.Mutex
 	recording bool
 	cmds      []string
@@ -97,6 +116,9 @@ func (h *tripHook) DialHook(next redis.DialHook) redis.DialHook { return next }
 func (h *tripHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
 		h.n.Add(1)
+		if touchesLedger(cmd) {
+			h.ledger.Add(1)
+		}
 		h.record(cmdName(cmd))
 		return next(ctx, cmd)
 	}
@@ -106,10 +128,15 @@ func (h *tripHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pro
 	return func(ctx context.Context, cmds []redis.Cmder) error {
 		h.n.Add(1)
 		names := make([]string, len(cmds))
+		ledger := false
 		for i, c := range cmds {
 			names[i] = cmdName(c)
+			ledger = ledger || touchesLedger(c)
 		}
-		h.record("pipeline(" + strings.Join(names, ",") + ")")
+		if ledger {
+			h.ledger.Add(1)
+		}
+		h.record(pipelineName(names))
 		return next(ctx, cmds)
 	}
 }
@@ -132,6 +159,40 @@ func (h *tripHook) trace(fn func()) []string {
 	defer h.mu.Unlock()
 	h.recording = false
 	return h.cmds
+}
+
+// pipelineName names a pipeline by its commands, each with its count in
+// the order they first appear: "MULTI/EXEC(SET, 4 ZADD)".
+func pipelineName(names []string) string {
+	kind := "pipeline"
+	if len(names) >= 2 && names[0] == "MULTI" && names[len(names)-1] == "EXEC" {
+		kind, names = "MULTI/EXEC", names[1:len(names)-1]
+	}
+	count := map[string]int{}
+	var order []string
+	for _, n := range names {
+		if count[n] == 0 {
+			order = append(order, n)
+		}
+		count[n]++
+	}
+	for i, n := range order {
+		if count[n] > 1 {
+			order[i] = fmt.Sprintf("%d %s", count[n], n)
+		}
+	}
+	return kind + "(" + strings.Join(order, ", ") + ")"
+}
+
+// touchesLedger reports whether a command names one of the money
+// ledger's keys (all under "simkit:ledger:{provider:account}:").
+func touchesLedger(c redis.Cmder) bool {
+	for _, a := range c.Args() {
+		if s, ok := a.(string); ok && strings.Contains(s, "ledger:{") {
+			return true
+		}
+	}
+	return false
 }
 
 // cmdName names a command with the option that decides what it does

@@ -11,9 +11,11 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/shopspring/decimal"
 
 	"github.com/simkit/simkit/contrib/redisstore"
 	"github.com/simkit/simkit/esimstory"
+	"github.com/simkit/simkit/ledger"
 	"github.com/simkit/simkit/store"
 )
 
@@ -156,7 +158,39 @@ func memoryUsage(ctx context.Context, rdb *redis.Client) (bytes, keys int64, err
 }
 
 func growthKinds() []growthKind {
+	// The ledger of one partner account: each entry one order, begun and
+	// finished as CreateOrder writes it, on one of 50 SKUs.
+	ledgerOf := func(st store.Store) *ledger.Ledger { return ledger.New(st, "partner", "bench-token") }
 	return []growthKind{
+		{
+			name: "ledger",
+			fill: func(ctx context.Context, st store.Store, i int) error {
+				l := ledgerOf(st)
+				e, err := l.Begin(ctx, ledger.Intent{Call: "POST /orders", Reference: fmt.Sprintf("order-%08d", i),
+					Subject: fmt.Sprintf("order/sku-%02dx1", i%50)})
+				if err != nil {
+					return err
+				}
+				return l.Finish(ctx, e, ledger.Outcome{State: ledger.StateDone,
+					ProviderIDs: []string{fmt.Sprintf("7898e683-4e56-44a3-9782-%012d", i)},
+					Amount:      decimal.NewNullDecimal(decimal.New(2550, -2)), Currency: "USD"})
+			},
+			// The reconcile pass's walk: every entry, oldest first, page by
+			// page (Ledger.Entries).
+			pass: func(ctx context.Context, st store.Store, page func()) (int, error) {
+				n := 0
+				for _, err := range ledgerOf(st).Entries(ctx, time.Time{}, time.Time{}) {
+					if err != nil {
+						return n, err
+					}
+					n++
+					if n%200 == 0 {
+						page()
+					}
+				}
+				return n, nil
+			},
+		},
 		{
 			// One eSIM Story order of one unit, tracked when created and
 			// its delivery recorded by the webhook.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/shopspring/decimal"
 
 	"github.com/simkit/simkit"
 	"github.com/simkit/simkit/contrib/redisstore"
@@ -73,6 +74,9 @@ func (r *fleetRig) uncounted(fn func()) {
 func (r *fleetRig) fakes(b *testing.B) *simkittest.Env {
 	b.Helper()
 	return simkittest.New(b, func(c *simkittest.Config) {
+		// Balances no benchmark spends: money calls run hundreds of times.
+		c.Partner.Balance = decimal.NewFromInt(1_000_000_000)
+		c.SMS.Balance = decimal.NewFromInt(1_000_000_000)
 		c.ClientOptions = append(c.ClientOptions, simkit.WithStore(r.store),
 			simkit.WithSMS(func(o *smsnumbers.Options) { o.Limiter = r.limiter }),
 			simkit.WithTopups(func(o *topups.Options) { o.Limiter = r.topups }))
@@ -87,6 +91,9 @@ type tripKind struct {
 	per int
 	// want is the wire trace of one op call, in order.
 	want []trip
+	// ledger: a money call, whose trips to the ledger's keys are counted
+	// apart (the ledger's overhead).
+	ledger bool
 	// setup returns the operation; op(i) must be a fresh operation each i.
 	setup func(b *testing.B, r *fleetRig) (op func(ctx context.Context, i int) error)
 }
@@ -118,7 +125,7 @@ func BenchmarkTrips(b *testing.B) {
 				b.Fatalf("wire trace %v, the table says %v", got, k.want)
 			}
 			const n = 200
-			w0, s0, l0 := r.hook.n.Load(), r.store.n.Load(), r.limiter.n.Load()+r.topups.n.Load()
+			w0, s0, l0, g0 := r.hook.n.Load(), r.store.n.Load(), r.limiter.n.Load()+r.topups.n.Load(), r.hook.ledger.Load()
 			for range n {
 				if err := next(); err != nil {
 					b.Fatal(err)
@@ -128,6 +135,9 @@ func BenchmarkTrips(b *testing.B) {
 			b.ReportMetric(float64(r.hook.n.Load()-w0)/per, "redis-trips/op")
 			b.ReportMetric(float64(r.store.n.Load()-s0)/per, "store-calls/op")
 			b.ReportMetric(float64(r.limiter.n.Load()+r.topups.n.Load()-l0)/per, "limiter-waits/op")
+			if k.ledger {
+				b.ReportMetric(float64(r.hook.ledger.Load()-g0)/per, "ledger-trips/op")
+			}
 			b.ReportMetric(0, "ns/op")
 			fmt.Fprintf(os.Stdout, "trips: %s\t%s\n", b.Name(), describe(k.want))
 		})
@@ -196,6 +206,42 @@ func tripKinds() []tripKind {
 			},
 		},
 		{
+			name:   "partner-order-ledger",
+			ledger: true,
+			want: []trip{
+				{ledgerBegin, "the ledger entry, written before the order is sent, with its indexes (by time, subject, in-flight, external id) trimmed to the retention: every replica sees the call in flight, a lost answer is settled from it and a re-call with the same id is recognised"},
+				{ledgerFinish, "the outcome (order id, amount), the entry out of its subject's in-flight index: what reconciliation reads"},
+			},
+			setup: func(b *testing.B, r *fleetRig) func(context.Context, int) error {
+				env := r.fakes(b)
+				run := time.Now().UnixNano()
+				return func(ctx context.Context, i int) error {
+					_, err := env.Client.Partner.CreateOrder(ctx, partner.CreateOrderParams{
+						ExternalID: fmt.Sprintf("bench-%x-%d", run, i),
+						Item:       partner.OrderItemParams{SKUID: simkittest.PartnerSKUVoucher, Quantity: 1},
+					})
+					return err
+				}
+			},
+		},
+		{
+			name:   "sms-buy-ledger",
+			ledger: true,
+			want: []trip{
+				{ledgerBegin, "the ledger entry before the buy is sent: a settling call on the same product waits for it instead of taking its number"},
+				{"script", "the fleet-wide pace (one GCRA step)"},
+				{ledgerFinish, "the outcome (order id, price), out of the in-flight index"},
+			},
+			setup: func(b *testing.B, r *fleetRig) func(context.Context, int) error {
+				env := r.fakes(b)
+				return func(ctx context.Context, _ int) error {
+					_, err := env.Client.SMS.BuyActivation(ctx, smsnumbers.BuyActivationParams{
+						Country: "afghanistan", Operator: "virtual18", Product: "telegram"})
+					return err
+				}
+			},
+		},
+		{
 			name: "webhook-first",
 			want: []trip{
 				{"SET NX GET", "the lease: only one replica runs the function for this idempotency_key"},
@@ -258,7 +304,7 @@ func tripKinds() []tripKind {
 			name: "inbox-dequeue-ack",
 			per:  inboxBatch,
 			want: []trip{
-				{"pipeline(ZRANGE,XREADGROUP)", "one claim per batch: due retries checked, new messages read (idle ones of dead workers are looked for, and acked ones trimmed, in a script every quarter of ClaimIdle)"},
+				{"pipeline(ZRANGE, XREADGROUP)", "one claim per batch: due retries checked, new messages read (idle ones of dead workers are looked for, and acked ones trimmed, in a script every quarter of ClaimIdle)"},
 				{"XACK", "per message, once its function returned: it is never handed out again"},
 				{"XACK", ""}, {"XACK", ""}, {"XACK", ""},
 			},
@@ -291,6 +337,12 @@ func tripKinds() []tripKind {
 		},
 	}
 }
+
+// The ledger's two writes per money call, as the trip hook names them.
+const (
+	ledgerBegin  = "MULTI/EXEC(SET, 4 ZREMRANGEBYSCORE, 4 ZADD, 4 PEXPIRE)"
+	ledgerFinish = "MULTI/EXEC(SET, ZREM)"
+)
 
 // inboxBatch is how many messages one claim takes: the inbox's default
 // Workers.
