@@ -27,8 +27,9 @@
 //
 // # Key layout
 //
-// Every key of one account starts with "simkit:ledger:{<provider>:<ns>}:",
-// where ns is a hash of the account's credential; the {hashtag} keeps one
+// Every key of one account starts with "ledger:{<provider>:<ns>}:" (the
+// Store adds its own namespace, such as redisstore's "simkit:"), where ns
+// is a hash of the account's credential; the {hashtag} keeps one
 // account's keys in one Redis Cluster hash slot, so each write is one
 // atomic transaction:
 //

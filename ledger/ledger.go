@@ -78,7 +78,7 @@ func New(st store.Store, provider, account string, opts ...func(*Options)) *Ledg
 	l := &Ledger{
 		st:       st,
 		provider: provider,
-		prefix:   "simkit:ledger:{" + provider + ":" + hex.EncodeToString(ns[:8]) + "}:",
+		prefix:   "ledger:{" + provider + ":" + hex.EncodeToString(ns[:8]) + "}:",
 		hashKey:  key[:],
 		opts:     o,
 	}

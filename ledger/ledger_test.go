@@ -185,7 +185,7 @@ func TestNamespaceHidesTheCredential(t *testing.T) {
 	b := ledger.New(store.NewMemory(), "smsnumbers", "other-token")
 	require.NotContains(t, a.Prefix(), "token-secret")
 	require.NotEqual(t, a.Prefix(), b.Prefix(), "accounts never share keys")
-	require.True(t, strings.HasPrefix(a.Prefix(), "simkit:ledger:{smsnumbers:"))
+	require.True(t, strings.HasPrefix(a.Prefix(), "ledger:{smsnumbers:"))
 	require.NotEqual(t, a.Hash("79001234567"), b.Hash("79001234567"), "hashes are keyed per account")
 	require.Equal(t, a.Hash("79001234567"), a.Hash("79001234567"))
 	require.NotContains(t, a.Hash("79001234567"), "4567")
