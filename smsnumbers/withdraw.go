@@ -180,7 +180,8 @@ func (c *Client) settleWithdraw(ctx context.Context, p WithdrawParams, e *ledger
 	if err != nil || got == nil {
 		return nil, c.unknown(ctx, e, opWithdraw, ref, cause, why, err)
 	}
-	money.Finish(ctx, c.ledger, c.t.Logger(), e, ledger.Outcome{State: ledger.StateRecovered, ProviderIDs: []string{got.id}})
+	money.Finish(ctx, c.ledger, c.t.Logger(), e, ledger.Outcome{State: ledger.StateRecovered, ProviderIDs: []string{got.id},
+		Meta: map[string]string{"proof": got.proof}})
 	c.t.Logger().InfoContext(ctx, "simkit: lost answer settled from the history", "route", opWithdraw)
 	return &Withdrawal{Recovered: true, Payment: got.payment}, nil
 }
