@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -358,8 +359,8 @@ func tripKinds() []tripKind {
 			},
 			setup: func(b *testing.B, r *fleetRig) func(context.Context, int) error {
 				in := inboxRig(b, r, inboxBatch)
-				var handled int
-				if err := in.Handle("partner", func(context.Context, inbox.Message) error { handled++; return nil }); err != nil {
+				var handled atomic.Int64 // the batch's calls run concurrently
+				if err := in.Handle("partner", func(context.Context, inbox.Message) error { handled.Add(1); return nil }); err != nil {
 					b.Fatal(err)
 				}
 				return func(ctx context.Context, i int) error {
@@ -374,10 +375,10 @@ func tripKinds() []tripKind {
 					if err != nil {
 						return err
 					}
-					handled = 0
+					handled.Store(0)
 					n, err := in.Work(ctx)
-					if err == nil && (n != inboxBatch || handled != inboxBatch) {
-						err = fmt.Errorf("claimed %d, handled %d of %d", n, handled, inboxBatch)
+					if err == nil && (n != inboxBatch || handled.Load() != inboxBatch) {
+						err = fmt.Errorf("claimed %d, handled %d of %d", n, handled.Load(), inboxBatch)
 					}
 					return err
 				}
