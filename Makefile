@@ -3,7 +3,7 @@ STATICCHECK_VERSION ?= v0.8.2
 GO ?= go
 PKGS ?= ./...
 
-.PHONY: test lint cover bench fuzz ci examples
+.PHONY: test lint cover bench bench-fleet fuzz ci examples
 
 test:
 	$(GO) test -race -count=1 $(PKGS)
@@ -20,15 +20,31 @@ cover:
 
 # bench runs every pair of benchmarks/ (SDK, bare resty, raw net/http in
 # alternating blocks; each pair sizes its own blocks, hence -benchtime=1x),
-# then the peer SDKs of benchmarks/peers (a module of its own, so the core
-# go.mod never gains them), then prints the tables of BENCHMARKS.md
-# (scripts/benchtable). About 1.5 minutes on 2 cores. To check that two
-# runs agree: make bench BENCH_OUT=a.txt; make bench BENCH_OUT=b.txt;
+# then the peers of benchmarks/peers (other SDKs, and simkit fakes beside
+# stripe-mock: a module of its own, so the core go.mod never gains them),
+# then the fleet benchmarks of benchmarks/fleet (Redis round trips, pairs
+# against a real redis-server, growth: a module of its own for go-redis),
+# and prints every table of BENCHMARKS.md (scripts/benchtable) with the
+# commands, machine, Go and Redis versions. About 5 minutes on 2 cores.
+# bench-fleet runs the fleet benchmarks and the fakes only. To check that
+# two runs agree: make bench BENCH_OUT=a.txt; make bench BENCH_OUT=b.txt;
 # go run ./scripts/benchtable -compare a.txt b.txt
 BENCH_OUT ?= bench.txt
+BENCH_CORE = $(GO) test -run='^$$' -bench=. -benchtime=1x -timeout=10m ./benchmarks
+BENCH_PEERS = cd benchmarks/peers && GOWORK=off $(GO) test -run='^$$' -bench=. -benchtime=1x -timeout=10m .
+BENCH_FAKES = cd benchmarks/peers && GOWORK=off $(GO) test -run='^$$' -bench=Fakes -benchtime=1x -timeout=10m .
+BENCH_FLEET = cd benchmarks/fleet && $(GO) test -run='^$$' -bench=. -benchtime=1x -timeout=20m .
 bench:
-	$(GO) test -run='^$$' -bench=. -benchtime=1x -timeout=10m ./benchmarks > $(BENCH_OUT)
-	(cd benchmarks/peers && GOWORK=off $(GO) test -run='^$$' -bench=. -benchtime=1x -timeout=10m .) >> $(BENCH_OUT)
+	@printf 'command: %s\n' "make bench" "$(BENCH_CORE)" "($(BENCH_PEERS))" "($(BENCH_FLEET))" > $(BENCH_OUT)
+	$(BENCH_CORE) >> $(BENCH_OUT)
+	($(BENCH_PEERS)) >> $(BENCH_OUT)
+	($(BENCH_FLEET)) >> $(BENCH_OUT)
+	$(GO) run ./scripts/benchtable < $(BENCH_OUT)
+
+bench-fleet:
+	@printf 'command: %s\n' "make bench-fleet" "($(BENCH_FAKES))" "($(BENCH_FLEET))" > $(BENCH_OUT)
+	($(BENCH_FAKES)) >> $(BENCH_OUT)
+	($(BENCH_FLEET)) >> $(BENCH_OUT)
 	$(GO) run ./scripts/benchtable < $(BENCH_OUT)
 
 fuzz:

@@ -41,7 +41,8 @@ type Options struct {
 	// Backoff is the wait before the attempt after the n-th failure (n
 	// from 1). Default: 1 s doubled per failure, capped at 10 minutes.
 	Backoff func(n int) time.Duration
-	// Timeout bounds one call of the function. Default DefaultTimeout.
+	// Timeout bounds one call of the function, counted from the claim of
+	// its batch (whose calls all start then). Default DefaultTimeout.
 	Timeout time.Duration
 	// ClaimIdle is how long a message may sit claimed by a consumer that
 	// stopped renewing it (it died) before another consumer takes it over;
@@ -212,37 +213,56 @@ func (in *Inbox) work(ctx context.Context, consumer string) (int, error) {
 		return 0, err
 	}
 	in.recovered()
-	var wg sync.WaitGroup
-	for _, m := range msgs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			in.process(ctx, consumer, m)
-		}()
+	if len(msgs) == 0 {
+		return 0, nil
 	}
-	wg.Wait()
+	// The batch's calls start together: one deadline and one renewal
+	// timer serve them all. Each call runs on a goroutine of its own; this
+	// one settles each message (ack, retry or bury) as its call returns,
+	// so the calls' goroutines never grow their stacks through the queue's
+	// client, and a message is renewed until it is settled.
+	callCtx, cancel := context.WithTimeout(ctx, in.o.Timeout)
+	b := in.extend(callCtx, consumer, msgs)
+	results := make(chan result, len(msgs))
+	for i, m := range msgs {
+		go func() { results <- result{i, in.run(callCtx, m)} }()
+	}
+	for range msgs {
+		r := <-results
+		in.settle(ctx, msgs[r.i], r.err)
+		b.finished(r.i)
+	}
+	b.stop()
+	cancel()
 	return len(msgs), nil
 }
 
-// process calls the handler for m, keeping the claim alive meanwhile, and
-// then acks, schedules a retry or buries it.
-func (in *Inbox) process(ctx context.Context, consumer string, m Message) {
+// result is how the call of a batch's i-th message ended.
+type result struct {
+	i   int
+	err error
+}
+
+// run calls the handler registered for m's kind with callCtx, which ends
+// Options.Timeout after the batch began.
+func (in *Inbox) run(callCtx context.Context, m Message) error {
 	in.mu.RLock()
 	h := in.kind[m.Kind]
 	in.mu.RUnlock()
-	callCtx, cancel := context.WithTimeout(ctx, in.o.Timeout)
-	stop := in.extend(callCtx, consumer, m)
-	err := ErrNoHandler
-	if h != nil {
-		err = call(callCtx, h, m)
+	if h == nil {
+		return ErrNoHandler
 	}
-	cancel()
-	stop()
-	log := in.o.Logger.With(slog.String("kind", m.Kind), slog.String("id", m.ID))
+	return call(callCtx, h, m)
+}
+
+// settle acks m when its call succeeded (err nil), and otherwise schedules
+// a retry or buries it.
+func (in *Inbox) settle(ctx context.Context, m Message, err error) {
 	if err == nil {
-		in.ack(ctx, log, m)
+		in.ack(ctx, m)
 		return
 	}
+	log := in.logFor(m)
 	if ctx.Err() != nil {
 		// Shutting down: leave the claim to expire so another consumer
 		// takes the message over, without counting an attempt.
@@ -273,12 +293,17 @@ func (in *Inbox) recovered() {
 	}
 }
 
+// logFor is the logger of lines about m; built only when one is written.
+func (in *Inbox) logFor(m Message) *slog.Logger {
+	return in.o.Logger.With(slog.String("kind", m.Kind), slog.String("id", m.ID))
+}
+
 // ack removes a handled message, retrying while the queue is unreachable:
 // an ack that never lands lets another consumer run the function again,
 // so it keeps trying, at least every quarter of ClaimIdle so that it lands
 // within the grace period that follows an outage, and gives up only after
 // ten times ClaimIdle.
-func (in *Inbox) ack(ctx context.Context, log *slog.Logger, m Message) {
+func (in *Inbox) ack(ctx context.Context, m Message) {
 	bg := context.WithoutCancel(ctx)
 	give := time.Now().Add(10 * in.o.ClaimIdle)
 	delay := 10 * time.Millisecond
@@ -290,7 +315,7 @@ func (in *Inbox) ack(ctx context.Context, log *slog.Logger, m Message) {
 		}
 		in.outage.Store(true)
 		if !time.Now().Before(give) {
-			log.LogAttrs(ctx, slog.LevelError, "simkit: inbox ack failed; the message may be handled again", slog.String("error", err.Error()))
+			in.logFor(m).LogAttrs(ctx, slog.LevelError, "simkit: inbox ack failed; the message may be handled again", slog.String("error", err.Error()))
 			return
 		}
 		time.Sleep(delay)
@@ -298,25 +323,55 @@ func (in *Inbox) ack(ctx context.Context, log *slog.Logger, m Message) {
 	}
 }
 
-// extend renews the claim on m every third of ClaimIdle until stopped.
-func (in *Inbox) extend(ctx context.Context, consumer string, m Message) (stop func()) {
-	quit, exited := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(exited)
-		t := time.NewTicker(in.o.ClaimIdle / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-quit:
-				return
-			case <-ctx.Done():
-				return
-			case <-t.C:
+// extend renews the claims on a batch's messages every third of
+// ClaimIdle, each until it is settled (batch.finished) and all until
+// stop. Renewals run on one timer per batch, re-armed after each,
+// not a goroutine per message: most batches are handled before the first
+// renewal is due.
+func (in *Inbox) extend(ctx context.Context, consumer string, msgs []Message) *batch {
+	b := &batch{msgs: msgs, done: make([]bool, len(msgs))}
+	every := in.o.ClaimIdle / 3
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.timer = time.AfterFunc(every, func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if b.stopped || ctx.Err() != nil {
+			return
+		}
+		for i, m := range b.msgs {
+			if !b.done[i] {
 				_ = in.q.Extend(ctx, consumer, m)
 			}
 		}
-	}()
-	return func() { close(quit); <-exited }
+		b.timer.Reset(every)
+	})
+	return b
+}
+
+// batch is the messages of one claim while their functions run.
+type batch struct {
+	mu      sync.Mutex
+	msgs    []Message
+	done    []bool // the i-th function returned: no more renewals
+	stopped bool
+	timer   *time.Timer
+}
+
+// finished stops renewing the i-th message (settled), waiting for a
+// renewal in progress.
+func (b *batch) finished(i int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.done[i] = true
+}
+
+// stop ends the renewals, waiting for one in progress.
+func (b *batch) stop() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.stopped = true
+	b.timer.Stop()
 }
 
 // call runs h, turning a panic into an error so one bad message cannot

@@ -89,6 +89,22 @@ func (m *Memory) SetNX(_ context.Context, key string, value []byte, ttl time.Dur
 	return true, nil
 }
 
+// SetNXGet implements SetNXGetter.
+func (m *Memory) SetNXGet(_ context.Context, key string, value []byte, ttl time.Duration) ([]byte, bool, error) {
+	if ttl <= 0 {
+		return nil, false, ErrNoTTL
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.now()
+	m.sweepLocked(now)
+	if e, ok := m.items[key]; ok && now.Before(e.expires) {
+		return append([]byte(nil), e.value...), false, nil
+	}
+	m.items[key] = entry{value: append([]byte(nil), value...), expires: now.Add(ttl)}
+	return nil, true, nil
+}
+
 // Delete implements Store.
 func (m *Memory) Delete(_ context.Context, key string) error {
 	m.mu.Lock()

@@ -45,6 +45,11 @@ func (ix *memIndex) add(member string, score int64) {
 
 func (ix *memIndex) trim(below int64) {
 	i := sort.Search(len(ix.sorted), func(i int) bool { return ix.sorted[i].Score >= below })
+	if i == 0 {
+		// Nothing to drop: the usual case, since the ledger trims on every
+		// Begin. Copying the index anyway made each money call O(entries).
+		return
+	}
 	for _, m := range ix.sorted[:i] {
 		delete(ix.score, m.Member)
 	}

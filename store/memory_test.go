@@ -121,3 +121,35 @@ func TestMemoryCompareAndSwap(t *testing.T) {
 	ok, _ = m.CompareAndSwap(ctx, "k", []byte("b"), []byte("c"), time.Minute)
 	require.False(t, ok, "an expired key holds nothing")
 }
+
+func TestMemorySetNXGet(t *testing.T) {
+	now := time.Unix(0, 0)
+	m := NewMemory(func(o *MemoryOptions) { o.Now = func() time.Time { return now } })
+	ctx := context.Background()
+	var _ SetNXGetter = m
+	tests := []struct {
+		name     string
+		value    string
+		advance  time.Duration
+		wantSet  bool
+		wantHeld string
+	}{
+		{"absent: stored", "a", 0, true, ""},
+		{"taken: what it holds", "b", 0, false, "a"},
+		{"expired: stored", "c", time.Minute, true, ""},
+		{"taken again", "d", 0, false, "c"},
+	}
+	for _, tt := range tests {
+		now = now.Add(tt.advance)
+		held, set, err := m.SetNXGet(ctx, "k", []byte(tt.value), time.Minute)
+		require.NoError(t, err, tt.name)
+		require.Equal(t, tt.wantSet, set, tt.name)
+		require.Equal(t, tt.wantHeld, string(held), tt.name)
+	}
+	held, _, _ := m.SetNXGet(ctx, "k", []byte("x"), time.Minute)
+	held[0] = 'X'
+	v, _, _ := m.Get(ctx, "k")
+	require.Equal(t, "c", string(v), "held is a copy the caller owns")
+	_, _, err := m.SetNXGet(ctx, "k", nil, 0)
+	require.ErrorIs(t, err, ErrNoTTL)
+}

@@ -55,3 +55,14 @@ type CompareAndDeleter interface {
 type CompareAndSwapper interface {
 	CompareAndSwap(ctx context.Context, key string, old, new []byte, ttl time.Duration) (bool, error)
 }
+
+// SetNXGetter is an optional Store capability: SetNX that, when key is
+// taken, returns what it holds, in one atomic step. Webhook dedupe claims
+// deliveries with it, so a provider's retry of a handled delivery costs one
+// round trip to a shared store instead of a SetNX and then a Get. Stores
+// without it are used with SetNX, then Get.
+type SetNXGetter interface {
+	// SetNXGet stores value under key for ttl only if key is absent, and
+	// reports whether it did; when it did not, held is key's value.
+	SetNXGet(ctx context.Context, key string, value []byte, ttl time.Duration) (held []byte, set bool, err error)
+}

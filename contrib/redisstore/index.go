@@ -70,10 +70,17 @@ func (s *Store) RangeIndex(ctx context.Context, index string, r store.IndexRange
 				minScore = r.After.Score
 			}
 			offset := int64(0)
+			// The cursor's own member comes back first (the range starts
+			// at its score): ask for one more, so a page is one trip
+			// unless other members share the cursor's score.
+			count := int64(limit)
+			if r.After != nil {
+				count++
+			}
 			for len(out) < limit {
 				zs, err := s.rdb.ZRangeByScoreWithScores(ctx, s.opts.Prefix+index, &redis.ZRangeBy{
 					Min: strconv.FormatInt(minScore, 10), Max: strconv.FormatInt(r.Max, 10),
-					Offset: offset, Count: int64(limit),
+					Offset: offset, Count: count,
 				}).Result()
 				if err != nil {
 					return err
@@ -87,7 +94,7 @@ func (s *Store) RangeIndex(ctx context.Context, index string, r store.IndexRange
 						out = append(out, m)
 					}
 				}
-				if len(zs) < limit {
+				if int64(len(zs)) < count {
 					break
 				}
 				offset += int64(len(zs))

@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -24,12 +25,16 @@ type Store struct {
 	// unknownLogged makes the "unknown value version" warning a one-off: in a
 	// mixed-version rollout every read of a newer value would otherwise log.
 	unknownLogged atomic.Bool
+	// noSetGet is set once Redis refused SET NX GET (before 7.0):
+	// SetNXGet then runs setNXGet instead.
+	noSetGet atomic.Bool
 }
 
 var (
 	_ store.Store             = (*Store)(nil)
 	_ store.CompareAndDeleter = (*Store)(nil)
 	_ store.CompareAndSwapper = (*Store)(nil)
+	_ store.SetNXGetter       = (*Store)(nil)
 )
 
 // New returns a Store over rdb, which may be a *redis.Client, a
@@ -71,11 +76,7 @@ func (s *Store) Get(ctx context.Context, key string) ([]byte, bool, error) {
 			if err != nil {
 				return err
 			}
-			val, ok = decode(raw)
-			if !ok && s.unknownLogged.CompareAndSwap(false, true) {
-				s.opts.Logger.Warn("redisstore: value of an unknown version read as absent; a newer release may have written it",
-					"key", s.opts.Prefix+key, "version", versionOf(raw))
-			}
+			val, ok = s.decodeLogged(s.opts.Prefix+key, raw)
 			return nil
 		},
 		func() (err error) {
@@ -86,6 +87,17 @@ func (s *Store) Get(ctx context.Context, key string) ([]byte, bool, error) {
 		return nil, false, err
 	}
 	return val, ok, nil
+}
+
+// decodeLogged decodes a stored value; one of an unknown version reads as
+// absent, with a warning the first time.
+func (s *Store) decodeLogged(key string, raw []byte) ([]byte, bool) {
+	val, ok := decode(raw)
+	if !ok && s.unknownLogged.CompareAndSwap(false, true) {
+		s.opts.Logger.Warn("redisstore: value of an unknown version read as absent; a newer release may have written it",
+			"key", key, "version", versionOf(raw))
+	}
+	return val, ok
 }
 
 // Set implements store.Store; ttl must be positive.
@@ -128,6 +140,66 @@ func (s *Store) SetNX(ctx context.Context, key string, value []byte, ttl time.Du
 		return false, err
 	}
 	return won, nil
+}
+
+// setNXGet is SET NX that returns what a taken key holds, for Redis
+// before 7.0, where SET cannot combine NX with GET. KEYS key; ARGV value,
+// ttl ms.
+var setNXGet = redis.NewScript(`local v = redis.call("GET", KEYS[1]) if v then return v end redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2]) return false`)
+
+// SetNXGet implements store.SetNXGetter with one SET NX GET command (one
+// script before Redis 7.0): webhook dedupe learns in one round trip that
+// a delivery is new, or what holds it. A value of an unknown version is
+// returned as nil, held.
+func (s *Store) SetNXGet(ctx context.Context, key string, value []byte, ttl time.Duration) ([]byte, bool, error) {
+	if ttl <= 0 {
+		return nil, false, store.ErrNoTTL
+	}
+	var (
+		held []byte
+		set  bool
+	)
+	err := s.do(ctx, "setnxget",
+		func() error {
+			k, v, px := s.opts.Prefix+key, encode(value), redisTTL(ttl)
+			var raw []byte
+			var err error
+			if !s.noSetGet.Load() {
+				raw, err = s.rdb.SetArgs(ctx, k, v, redis.SetArgs{Mode: "NX", TTL: px, Get: true}).Bytes()
+				if err != nil && strings.Contains(err.Error(), "syntax error") {
+					s.noSetGet.Store(true)
+				}
+			}
+			if s.noSetGet.Load() {
+				var str string
+				str, err = setNXGet.Run(ctx, s.rdb, []string{k}, v, px.Milliseconds()).Text()
+				raw = []byte(str)
+			}
+			if errors.Is(err, redis.Nil) {
+				set = true
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			held, _ = s.decodeLogged(k, raw)
+			return nil
+		},
+		func() (err error) {
+			if sg, ok := s.fallback.(store.SetNXGetter); ok {
+				held, set, err = sg.SetNXGet(ctx, key, value, ttl)
+			} else if set, err = s.fallback.SetNX(ctx, key, value, ttl); err == nil && !set {
+				held, _, err = s.fallback.Get(ctx, key)
+			}
+			if set {
+				s.record(key, value, ttl, true)
+			}
+			return err
+		})
+	if err != nil {
+		return nil, false, err
+	}
+	return held, set, nil
 }
 
 // Delete implements store.Store; deleting a missing key is not an error.

@@ -140,6 +140,9 @@ func TestLeaseExpiresOnTheClock(t *testing.T) {
 		// The store's TTL runs on real time (Redis under a test clock): the
 		// expiry written in the value ends the lease.
 		{"value expiry", store.NewMemory()},
+		// Stores without SetNXGet: a SetNX, then a Get.
+		{"store TTL, SetNX then Get", noSetNXGet(store.NewMemory(func(o *store.MemoryOptions) { o.Now = clock }))},
+		{"value expiry, SetNX then Get", noSetNXGet(store.NewMemory())},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -199,6 +202,16 @@ func TestLeaseKeep(t *testing.T) {
 	_, state, _ = d.Begin(ctx, "k")
 	require.Equal(t, New, state, "once renewals stop it runs out (a timer firing after stop renews nothing)")
 }
+
+// swapsOnly hides the Memory store's SetNXGet and keeps its atomic swap
+// and delete.
+type swapsOnly struct {
+	store.Store
+	store.CompareAndSwapper
+	store.CompareAndDeleter
+}
+
+func noSetNXGet(m *store.Memory) swapsOnly { return swapsOnly{m, m, m} }
 
 // getSetOnly hides the Memory store's atomic extras.
 type getSetOnly struct{ store.Store }

@@ -135,16 +135,12 @@ func (d *Dedupe) Begin(ctx context.Context, id string) (*Lease, State, error) {
 	// The key can expire between SetNX and Get; try a few times, then call
 	// it in flight so the sender retries later.
 	for i := 0; i < 3; i++ {
-		ok, err := d.Store.SetNX(ctx, l.key, l.value, d.lease())
+		v, ok, found, err := d.claim(ctx, l)
 		if err != nil {
 			return nil, New, err
 		}
 		if ok {
 			return l, New, nil
-		}
-		v, found, err := d.Store.Get(ctx, l.key)
-		if err != nil {
-			return nil, New, err
 		}
 		if !found {
 			continue
@@ -172,6 +168,23 @@ func (d *Dedupe) Begin(ctx context.Context, id string) (*Lease, State, error) {
 		}
 	}
 	return nil, InFlight, nil
+}
+
+// claim writes l's lease unless the key exists (ok), and otherwise returns
+// what the key holds (found is false when it vanished meanwhile). A store
+// that can do both in one step (store.SetNXGetter) is asked once: a
+// duplicate delivery then costs one round trip to a shared store.
+func (d *Dedupe) claim(ctx context.Context, l *Lease) (held []byte, ok, found bool, err error) {
+	if sg, can := d.Store.(store.SetNXGetter); can {
+		held, ok, err = sg.SetNXGet(ctx, l.key, l.value, d.lease())
+		return held, ok, !ok, err
+	}
+	ok, err = d.Store.SetNX(ctx, l.key, l.value, d.lease())
+	if err != nil || ok {
+		return nil, ok, false, err
+	}
+	held, found, err = d.Store.Get(ctx, l.key)
+	return held, false, found, err
 }
 
 // encode writes the lease value "lease:<until, Unix ms>:<token>" in one

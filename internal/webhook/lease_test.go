@@ -22,6 +22,65 @@ func (c *countingSwaps) CompareAndSwap(ctx context.Context, key string, old, new
 	return c.Memory.CompareAndSwap(ctx, key, old, new, ttl)
 }
 
+// storeCalls counts every call on a Memory store.
+type storeCalls struct {
+	*store.Memory
+	n atomic.Int64
+}
+
+func (c *storeCalls) SetNX(ctx context.Context, k string, v []byte, ttl time.Duration) (bool, error) {
+	c.n.Add(1)
+	return c.Memory.SetNX(ctx, k, v, ttl)
+}
+
+func (c *storeCalls) SetNXGet(ctx context.Context, k string, v []byte, ttl time.Duration) ([]byte, bool, error) {
+	c.n.Add(1)
+	return c.Memory.SetNXGet(ctx, k, v, ttl)
+}
+
+func (c *storeCalls) Get(ctx context.Context, k string) ([]byte, bool, error) {
+	c.n.Add(1)
+	return c.Memory.Get(ctx, k)
+}
+
+func (c *storeCalls) Set(ctx context.Context, k string, v []byte, ttl time.Duration) error {
+	c.n.Add(1)
+	return c.Memory.Set(ctx, k, v, ttl)
+}
+
+// TestBeginAsksTheStoreOnce: with a store.SetNXGetter, a first delivery,
+// a retry of a handled one and one in flight each cost one store call (a
+// round trip on Redis); the handled one cost a second, its done mark.
+func TestBeginAsksTheStoreOnce(t *testing.T) {
+	ctx := context.Background()
+	st := &storeCalls{Memory: store.NewMemory()}
+	d := &Dedupe{Store: st}
+	tests := []struct {
+		name  string
+		id    string
+		state State
+	}{
+		{"first delivery", "a", New},
+		{"in flight", "a", InFlight},
+		{"second first delivery", "b", New},
+	}
+	for _, tt := range tests {
+		st.n.Store(0)
+		l, state, err := d.Begin(ctx, tt.id)
+		require.NoError(t, err, tt.name)
+		require.Equal(t, tt.state, state, tt.name)
+		require.Equal(t, int64(1), st.n.Load(), tt.name)
+		if tt.id == "b" {
+			st.n.Store(0)
+			require.NoError(t, l.Commit(ctx))
+			_, state, err = d.Begin(ctx, "b")
+			require.NoError(t, err)
+			require.Equal(t, Done, state)
+			require.Equal(t, int64(2), st.n.Load(), "the done mark, then the duplicate's one call")
+		}
+	}
+}
+
 // TestLeaseKeepRealTimer runs Keep on its real timer: it must renew again
 // and again (the one timer is re-armed after every renewal), and never
 // after stop returned.

@@ -42,12 +42,15 @@ type run struct {
 	byName map[string]*bench
 	cpu    string
 	goVer  string
+	redis  string           // the "redis:" line of benchmarks/fleet
+	trips  map[string]trips // the "trips:" lines, by benchmark name
+	cmds   []string         // the "command:" lines make bench writes
 }
 
 var procSuffix = regexp.MustCompile(`-\d+$`)
 
 func parse(in io.Reader) (*run, error) {
-	r := &run{byName: map[string]*bench{}}
+	r := &run{byName: map[string]*bench{}, trips: map[string]trips{}}
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
@@ -58,6 +61,20 @@ func parse(in io.Reader) (*run, error) {
 		}
 		if v, ok := strings.CutPrefix(line, "go: "); ok {
 			r.goVer = strings.TrimSpace(v)
+			continue
+		}
+		if v, ok := strings.CutPrefix(line, "redis: "); ok {
+			r.redis = strings.TrimSpace(v)
+			continue
+		}
+		if v, ok := strings.CutPrefix(line, "command: "); ok {
+			r.cmds = append(r.cmds, strings.TrimSpace(v))
+			continue
+		}
+		if v, ok := strings.CutPrefix(line, "trips: "); ok {
+			if f := strings.SplitN(v, "\t", 3); len(f) == 3 {
+				r.trips[strings.TrimPrefix(f[0], "Benchmark")] = trips{cmds: f[1], buys: f[2]}
+			}
 			continue
 		}
 		f := strings.Fields(line)
@@ -193,7 +210,14 @@ func main() {
 }
 
 func printTables(w io.Writer, r *run) {
-	fmt.Fprintf(w, "Machine: %s. Go: %s.\n", machine(r.cpu), runtime.Version())
+	for _, c := range r.cmds {
+		fmt.Fprintf(w, "Command: `%s`\n", c)
+	}
+	redis := ""
+	if r.redis != "" {
+		redis = " Redis: " + r.redis + "."
+	}
+	fmt.Fprintf(w, "Machine: %s. Go: %s.%s\n", machine(r.cpu), runtime.Version(), redis)
 	fmt.Fprintln(w, "Every figure is the median over rounds of alternating blocks (see benchmarks/internal/pair);")
 	fmt.Fprintln(w, "a ratio is the median of the per-round ratios, not a ratio of medians. ns/op is the process's")
 	fmt.Fprintln(w, "CPU time per operation (every thread) unless a table says wall; garbage is collected between")
@@ -278,6 +302,7 @@ func printTables(w io.Writer, r *run) {
 		fmt.Fprintf(w, "\nPeak live heap, 100k items / 10k items: **%.2fx**.\n", iterRatio(r))
 	}
 
+	printFleet(w, r)
 	printTargets(w, r)
 }
 
@@ -374,6 +399,7 @@ func printTargets(w io.Writer, r *run) {
 			row("overhead ratio below the peer's", s.name+" vs "+p.name, fmt.Sprintf("%.2fx vs %.2fx", a, c), a < c)
 		}
 	}
+	fleetTargets(r, row)
 }
 
 // printCompare prints every ratio of a beside b and the largest difference.
@@ -390,7 +416,7 @@ func printCompare(out io.Writer, a, b *run) {
 		}
 		var units []string
 		for u := range ba.metrics {
-			if strings.HasPrefix(u, "sdk/") {
+			if isRatio(u) {
 				units = append(units, u)
 			}
 		}
@@ -403,6 +429,17 @@ func printCompare(out io.Writer, a, b *run) {
 	}
 	if x, y := iterRatio(a), iterRatio(b); !math.IsNaN(x) && !math.IsNaN(y) {
 		pts = append(pts, pt{"IteratorHeap 100k/10k", x, y})
+	}
+	fa, fb := fleetRatios(a), fleetRatios(b)
+	var keys []string
+	for k := range fa {
+		if _, ok := fb[k]; ok {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		pts = append(pts, pt{k, fa[k], fb[k]})
 	}
 	w := bufio.NewWriter(out)
 	defer w.Flush()
