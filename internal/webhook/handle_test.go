@@ -102,7 +102,6 @@ func TestHandleCommitLater(t *testing.T) {
 	st := &flakyCommit{Memory: store.NewMemory()}
 	d := &Dedupe{Store: st}
 	st.down.Store(true)
-	w := httptest.NewRecorder()
 	lease, state, err := d.Begin(context.Background(), "a")
 	require.NoError(t, err)
 	require.Equal(t, New, state)
@@ -119,9 +118,24 @@ func TestHandleCommitLater(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, Done, state)
 
+	// Through Handle: the store dies after the function ran, then comes
+	// back. The provider's retry (its 200 was lost on the way) must find
+	// the delivery done, not run the function a second time.
+	calls := 0
+	deliver := func() int {
+		w := httptest.NewRecorder()
+		d.Handle(context.Background(), w, logx.Discard(), nil, "b", time.Second, func(context.Context) error { calls++; return nil })
+		return w.Code
+	}
 	st.down.Store(true)
-	d.Handle(context.Background(), w, logx.Discard(), nil, "b", time.Second, func(context.Context) error { return nil })
-	require.Equal(t, 200, w.Code, "the function succeeded")
+	require.Equal(t, 200, deliver(), "the function succeeded")
+	st.down.Store(false)
+	require.Eventually(t, func() bool {
+		_, state, err := d.Begin(context.Background(), "b")
+		return err == nil && state == Done
+	}, 5*time.Second, 5*time.Millisecond, "the done mark is written in the background once the store is back")
+	require.Equal(t, 200, deliver(), "the retry is acknowledged")
+	require.Equal(t, 1, calls, "and not handled twice")
 }
 
 func TestLeaseExpiresOnTheClock(t *testing.T) {
@@ -186,15 +200,17 @@ func TestLeaseKeep(t *testing.T) {
 		advance(time.Second)
 		next() // the timer fires: one renewal per third of the lease
 	}
-	stop()
-	next()
 	require.Equal(t, time.Second, every)
-	advance(2 * time.Second)
+	// Renewed last at +5 s, the lease holds until +8 s.
+	stop()
+	advance(time.Second)
+	next() // a timer firing after stop, at +6 s: renewing now would hold it until +9 s
+	advance(time.Second)
 	_, state, _ := d.Begin(ctx, "k")
-	require.Equal(t, InFlight, state, "renewed 5 s after it began, a 3 s lease still holds")
-	advance(2 * time.Second)
+	require.Equal(t, InFlight, state, "at +7 s the last renewal still holds")
+	advance(time.Second)
 	_, state, _ = d.Begin(ctx, "k")
-	require.Equal(t, New, state, "once renewals stop it runs out (a timer firing after stop renews nothing)")
+	require.Equal(t, New, state, "at +8 s it has run out: the timer firing after stop renewed nothing")
 }
 
 // getSetOnly hides the Memory store's atomic extras.

@@ -321,6 +321,16 @@ func isZero(e ast.Expr, zero string) bool {
 		return x.Name == "nil" || x.Name == zero
 	case *ast.BasicLit:
 		return x.Value == zero || x.Value == `""` || x.Value == "0"
+	case *ast.CompositeLit:
+		// T{} of a struct or array is its zero value; an empty slice or
+		// map is not nil.
+		switch t := x.Type.(type) {
+		case *ast.MapType, nil:
+			return false
+		case *ast.ArrayType:
+			return len(x.Elts) == 0 && t.Len != nil
+		}
+		return len(x.Elts) == 0
 	}
 	return false
 }
