@@ -103,6 +103,19 @@ func TestSubmitTopupReturnsExistingTopup(t *testing.T) {
 	require.Zero(t, e.calls(http.MethodPost, submitURL))
 }
 
+// A top-up with this reference on another eSIM is not this one: the
+// provider's ICCID filter matches substrings, so the look-up may return it.
+func TestSubmitTopupIgnoresTopupOfAnotherESIM(t *testing.T) {
+	e := newEnv(t)
+	var queries []url.Values
+	ordersAnswer(e, &queries, `{"id":"5","type":"topup","description":"ref-1","sims":[{"iccid":"`+testICCID+`1"}],"price":9.5}`)
+	e.mt.RegisterResponder(http.MethodPost, submitURL, jsonResponder(200, fixture(t, "submit_topup.json")))
+	o, err := e.c.SubmitTopup(context.Background(), SubmitTopupParams{PackageID: "p", ICCID: testICCID, Reference: "ref-1"})
+	require.NoError(t, err)
+	require.Equal(t, "9666", o.ID)
+	require.Equal(t, 1, e.calls(http.MethodPost, submitURL))
+}
+
 // Before submitting, a failed look-up sends nothing: the top-up might exist.
 func TestSubmitTopupLookupFailureSubmitsNothing(t *testing.T) {
 	e := newEnv(t)
@@ -164,6 +177,7 @@ func TestBadInputRefusedBeforeSending(t *testing.T) {
 		{"packages 16 digits", func() error { _, err := e.c.TopupPackages(ctx, "8985234123456789"); return err }},
 		{"packages letters", func() error { _, err := e.c.TopupPackages(ctx, "8985234123456789012X"); return err }},
 		{"submit empty package", submit(SubmitTopupParams{PackageID: " ", ICCID: testICCID, Reference: "r"})},
+		{"submit NUL package", submit(SubmitTopupParams{PackageID: "p\x00", ICCID: testICCID, Reference: "r"})},
 		{"submit bad iccid", submit(SubmitTopupParams{PackageID: "p", ICCID: "123", Reference: "r"})},
 		{"submit no reference", submit(SubmitTopupParams{PackageID: "p", ICCID: testICCID})},
 		{"submit huge reference", submit(SubmitTopupParams{PackageID: "p", ICCID: testICCID, Reference: strings.Repeat("x", 1<<20)})},
