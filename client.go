@@ -40,7 +40,7 @@ func New(opts ...Option) (*Client, error) {
 	for _, fn := range opts {
 		fn(o)
 	}
-	o.Shared = o.Shared.WithDefaults()
+	o.Shared = transport.SharedDefaults(o.Shared)
 	if o.HTTPClient == nil && o.Transport == nil {
 		o.Transport = transport.NewHTTPTransport()
 	}

@@ -70,9 +70,6 @@ type Client struct {
 	t      *transport.Client
 	signer *signing.ESIMStory
 	opts   *Options
-	// prefix is the base URL's path ("/api" in production): the signature
-	// covers the full path, so it must be prepended to each call's path.
-	prefix string
 }
 
 // New builds a Client. AccessKey and SecretKey (valid base64) are required;
@@ -82,7 +79,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	for _, fn := range optFns {
 		fn(o)
 	}
-	o.Shared = o.Shared.WithDefaults()
+	o.Shared = transport.SharedDefaults(o.Shared)
 	if o.AccessKey == "" || o.SecretKey.IsZero() {
 		return nil, apierror.NotConfigured(Provider)
 	}
@@ -100,17 +97,19 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	if err != nil {
 		return nil, &apierror.Error{Provider: Provider, Message: "secret key is not valid base64", Kind: apierror.ErrValidation, Err: err}
 	}
+	prefix := strings.TrimRight(u.EscapedPath(), "/")
 	t, err := transport.New(transport.Config{
 		Provider:    Provider,
 		BaseURL:     o.BaseURL,
 		Shared:      o.Shared,
 		DecodeError: decodeError,
+		Sign:        signAttempts(signer, prefix),
 	})
 	if err != nil {
 		return nil, err
 	}
 	o.Tracker.inheritObserver(o.Observer)
-	return &Client{t: t, signer: signer, opts: o, prefix: strings.TrimRight(u.EscapedPath(), "/")}, nil
+	return &Client{t: t, signer: signer, opts: o}, nil
 }
 
 func (c *Client) ready() error {

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit/esimstory"
+	"github.com/simkit/simkit/internal/fakeclock"
 	"github.com/simkit/simkit/retry"
 	"github.com/simkit/simkit/signing"
 )
@@ -29,25 +29,10 @@ const (
 // testSecret is the base64 secret key the provider would hand out.
 var testSecret = signing.NewSecret(base64.StdEncoding.EncodeToString([]byte(testRawSecret)))
 
-// fakeClock is a settable clock; retry sleeps advance it.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// fakeClock is the project's fake clock; retry sleeps advance it.
+type fakeClock = fakeclock.Clock
 
-func newClock() *fakeClock { return &fakeClock{t: time.Unix(1768478058, 0).UTC()} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+func newClock() *fakeClock { return fakeclock.At(time.Unix(1768478058, 0).UTC()) }
 
 // testClient builds a client over mt whose retry sleeps advance clock
 // instead of waiting.

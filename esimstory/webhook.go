@@ -11,7 +11,6 @@ import (
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/inbox"
-	"github.com/simkit/simkit/internal/logx"
 	"github.com/simkit/simkit/internal/webhook"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/signing"
@@ -167,12 +166,32 @@ func InsecureNoAuth() func(*WebhookOptions) {
 	return func(o *WebhookOptions) { o.Auth = noAuth{} }
 }
 
-type webhookHandler struct {
+// WebhookHandler serves eSIM Story's delivery webhook; build it with
+// NewWebhookHandler or Client.WebhookHandler. Its Shutdown (or Close)
+// stops the work it keeps doing after answering a delivery (a tracker
+// record or dedupe mark retried until the Store is back): call it after
+// http.Server.Shutdown.
+type WebhookHandler struct {
+	pl      *webhook.Pipeline[*Delivery]
 	fn      func(context.Context, *Delivery) error
-	opts    WebhookOptions
-	dedupe  *webhook.Dedupe
-	logger  *slog.Logger
 	tracker *Tracker
+	log     *slog.Logger
+}
+
+// ServeHTTP implements http.Handler.
+func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.pl.ServeHTTP(w, r) }
+
+// Shutdown lets the handler's follow-up work finish and starts no more;
+// when ctx ends first it stops that work and returns ctx's error. No
+// goroutine of the handler runs after it returns. Deliveries served after
+// Shutdown are still answered; a record they fail to write is logged, not
+// retried.
+func (h *WebhookHandler) Shutdown(ctx context.Context) error { return h.pl.Later.Shutdown(ctx) }
+
+// Close stops the handler's follow-up work at once and waits for it.
+func (h *WebhookHandler) Close() error {
+	h.pl.Later.Close()
+	return nil
 }
 
 // NewWebhookHandler returns the http.Handler for eSIM Story's delivery
@@ -193,66 +212,56 @@ type webhookHandler struct {
 // It returns an error matching simkit.ErrValidation when fn is nil or no
 // Authenticator is configured (apply InsecureNoAuth to opt out explicitly),
 // or when opts.Inbox already has an eSIM Story handler.
-func NewWebhookHandler(fn func(ctx context.Context, d *Delivery) error, opts ...func(*WebhookOptions)) (http.Handler, error) {
-	const op = "NewWebhookHandler"
+func NewWebhookHandler(fn func(ctx context.Context, d *Delivery) error, opts ...func(*WebhookOptions)) (*WebhookHandler, error) {
 	o := WebhookOptions{}
 	for _, f := range opts {
 		f(&o)
 	}
 	if fn == nil {
-		return nil, apierror.Validation(Provider, op, "a delivery function is required")
+		return nil, apierror.Validation(Provider, opNewWebhookHandler, "a delivery function is required")
 	}
 	if o.Auth == nil {
-		return nil, apierror.Validation(Provider, op, "webhook authentication is required: set WebhookOptions.Auth (TokenInURL, BasicAuth, AuthFunc) or apply InsecureNoAuth")
+		return nil, apierror.Validation(Provider, opNewWebhookHandler, "webhook authentication is required: set WebhookOptions.Auth (TokenInURL, BasicAuth, AuthFunc) or apply InsecureNoAuth")
 	}
 	if c, ok := o.Auth.(configChecker); ok {
 		if msg := c.configError(); msg != "" {
-			return nil, apierror.Validation(Provider, op, "%s", msg)
+			return nil, apierror.Validation(Provider, opNewWebhookHandler, "%s", msg)
 		}
 	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	if o.Store == nil {
-		o.Store = store.NewMemory(func(m *store.MemoryOptions) { m.Now = o.Now })
-	}
-	if o.DedupePrefix == "" {
-		o.DedupePrefix = DefaultDedupePrefix
-	}
-	if o.DedupeTTL <= 0 {
-		o.DedupeTTL = DefaultWebhookDedupeTTL
-	}
-	if o.Lease <= 0 {
-		o.Lease = DefaultWebhookLease
-	}
-	if o.Deadline <= 0 {
-		o.Deadline = DefaultWebhookDeadline
-	}
-	// A level no record reaches: logging costs nothing when unset.
-	logger := logx.Or(o.Logger)
-	h := &webhookHandler{
-		fn:      fn,
-		opts:    o,
-		dedupe:  &webhook.Dedupe{Store: o.Store, Prefix: o.DedupePrefix, Now: o.Now, Lease: o.Lease, Done: o.DedupeTTL},
-		logger:  logger.With(slog.String("provider", Provider)),
-		tracker: o.Tracker,
-	}
-	if o.Inbox != nil {
-		decode := func(b []byte) (*Delivery, error) {
+	s := webhook.Settings{Store: o.Store, Now: o.Now, MaxBody: o.MaxBody, Logger: o.Logger, Observer: o.Observer, Inbox: o.Inbox,
+		DedupePrefix: o.DedupePrefix, DedupeTTL: o.DedupeTTL, Lease: o.Lease, Deadline: o.Deadline}
+	s.Fill(webhook.Defaults{DedupePrefix: DefaultDedupePrefix, DedupeTTL: DefaultWebhookDedupeTTL,
+		Lease: DefaultWebhookLease, Deadline: DefaultWebhookDeadline})
+	h := &WebhookHandler{fn: fn, tracker: o.Tracker, log: s.Logger.With(slog.String("provider", Provider))}
+	p := webhook.Provider[*Delivery]{
+		Name:         Provider,
+		Authenticate: o.Auth.Authenticate,
+		Decode:       decodeDelivery,
+		ID:           func(d *Delivery) string { return d.TopupID },
+		Stored: func(b []byte) (*Delivery, error) {
 			var d Delivery
 			return &d, json.Unmarshal(b, &d)
-		}
-		if err := webhook.Register(o.Inbox, o.Observer, Provider, decode, nil, h.run); err != nil {
-			return nil, apierror.Validation(Provider, op, "%s", err.Error())
-		}
+		},
+		Run: h.run,
 	}
+	if o.Tracker != nil && o.Tracker.opts.RejectUnknown {
+		p.Admit = h.admit
+	}
+	pl, err := webhook.NewPipeline(p, s)
+	if err != nil {
+		return nil, apierror.Validation(Provider, opNewWebhookHandler, "%s", err.Error())
+	}
+	h.pl = pl
 	return h, nil
 }
+
+// opNewWebhookHandler labels the constructor's validation errors.
+const opNewWebhookHandler = "webhook handler"
 
 // WebhookHandler is NewWebhookHandler with the client's Store, clock,
 // logger, observer and Tracker; opts may override them (and must set Auth). A nil or
 // unconfigured client returns an error matching simkit.ErrNotConfigured.
-func (c *Client) WebhookHandler(fn func(ctx context.Context, d *Delivery) error, opts ...func(*WebhookOptions)) (http.Handler, error) {
+func (c *Client) WebhookHandler(fn func(ctx context.Context, d *Delivery) error, opts ...func(*WebhookOptions)) (*WebhookHandler, error) {
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
@@ -266,8 +275,35 @@ func (c *Client) WebhookHandler(fn func(ctx context.Context, d *Delivery) error,
 	return NewWebhookHandler(fn, append([]func(*WebhookOptions){base}, opts...)...)
 }
 
+// decodeDelivery is the eSIM Story part of the pipeline: the body must be
+// JSON with a topup_id (the provider documents no signature; the request
+// was authenticated before).
+func decodeDelivery(_ *http.Request, body []byte) (*Delivery, *webhook.Refusal) {
+	var d Delivery
+	if err := json.Unmarshal(body, &d); err != nil {
+		return nil, &webhook.Refusal{Status: http.StatusBadRequest, Reason: observe.ReasonMalformed, Message: "malformed JSON"}
+	}
+	if d.TopupID == "" {
+		return nil, &webhook.Refusal{Status: http.StatusBadRequest, Reason: observe.ReasonMalformed, Message: "topup_id is missing"}
+	}
+	return &d, nil
+}
+
+// admit refuses, with RejectUnknown, a delivery for a topup_id no tracked
+// order expects.
+func (h *WebhookHandler) admit(ctx context.Context, d *Delivery) (*webhook.Refusal, error) {
+	known, err := h.tracker.Known(ctx, d)
+	if err != nil || known {
+		return nil, err
+	}
+	return &webhook.Refusal{Status: http.StatusNotFound, Reason: observe.ReasonUnknown, Message: "unknown topup_id", Log: "unknown topup_id"}, nil
+}
+
+// recordLaterFor bounds how long a failed tracker record is retried.
+const recordLaterFor = 10 * time.Minute
+
 // run calls the user function and records the delivery in the tracker.
-func (h *webhookHandler) run(ctx context.Context, d *Delivery) error {
+func (h *WebhookHandler) run(ctx context.Context, d *Delivery) error {
 	if err := h.fn(ctx, d); err != nil {
 		return err
 	}
@@ -275,81 +311,12 @@ func (h *webhookHandler) run(ctx context.Context, d *Delivery) error {
 		if err := h.tracker.Record(ctx, d); err != nil {
 			// fn has handled the delivery: failing it now would hand the
 			// provider's retry to fn a second time. The record is written
-			// once the store is back instead (Record is idempotent).
-			h.logger.LogAttrs(ctx, slog.LevelWarn, "simkit: webhook tracker record failed; retrying in the background",
+			// once the store is back instead (Record is idempotent), by
+			// work the handler owns (see Shutdown).
+			h.log.LogAttrs(ctx, slog.LevelWarn, "simkit: webhook tracker record failed; retrying in the background",
 				slog.String("topup_id", d.TopupID), slog.String("error", err.Error()))
-			go h.recordLater(context.WithoutCancel(ctx), d, time.Sleep)
+			h.pl.Later.Go(ctx, d.TopupID, recordLaterFor, func(ctx context.Context) error { return h.tracker.Record(ctx, d) })
 		}
 	}
 	return nil
-}
-
-// recordLaterFor bounds how long a failed tracker record is retried.
-const recordLaterFor = 10 * time.Minute
-
-// recordLater retries Tracker.Record with capped backoff until it succeeds
-// or recordLaterFor has passed.
-func (h *webhookHandler) recordLater(ctx context.Context, d *Delivery, sleep func(time.Duration)) {
-	give := time.Now().Add(recordLaterFor)
-	for delay := 20 * time.Millisecond; time.Now().Before(give); delay = min(2*delay, 2*time.Second) {
-		sleep(delay)
-		if h.tracker.Record(ctx, d) == nil {
-			return
-		}
-	}
-	h.logger.LogAttrs(ctx, slog.LevelError, "simkit: webhook tracker record gave up", slog.String("topup_id", d.TopupID))
-}
-
-// ServeHTTP implements http.Handler.
-func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	// The deadline counts from the request's arrival, body read included.
-	ctx, cancel := context.WithTimeout(r.Context(), h.opts.Deadline)
-	defer cancel()
-	dl := observe.StartDelivery(h.opts.Observer, Provider)
-	if !webhook.PostOnly(w, r) {
-		dl.Refused(ctx, observe.ReasonMethod, http.StatusMethodNotAllowed)
-		return
-	}
-	if !h.opts.Auth.Authenticate(r) {
-		h.logger.LogAttrs(ctx, slog.LevelWarn, "simkit: webhook refused: authentication failed")
-		webhook.Reply(w, http.StatusUnauthorized, "unauthorized")
-		dl.Refused(ctx, observe.ReasonAuth, http.StatusUnauthorized)
-		return
-	}
-	body, ok := webhook.ReadOrReply(w, r, h.opts.MaxBody, dl)
-	if !ok {
-		return
-	}
-	var d Delivery
-	if err := json.Unmarshal(body, &d); err != nil {
-		webhook.Reply(w, http.StatusBadRequest, "malformed JSON")
-		dl.Refused(ctx, observe.ReasonMalformed, http.StatusBadRequest)
-		return
-	}
-	if d.TopupID == "" {
-		webhook.Reply(w, http.StatusBadRequest, "topup_id is missing")
-		dl.Refused(ctx, observe.ReasonMalformed, http.StatusBadRequest)
-		return
-	}
-	log := h.logger.With(slog.String("topup_id", d.TopupID))
-	if h.tracker != nil && h.tracker.opts.RejectUnknown {
-		known, err := h.tracker.Known(ctx, &d)
-		if err != nil {
-			log.LogAttrs(ctx, slog.LevelError, "simkit: webhook tracker lookup failed", slog.String("error", err.Error()))
-			webhook.Reply(w, http.StatusInternalServerError, "try again")
-			dl.Failed(ctx, http.StatusInternalServerError, err)
-			return
-		}
-		if !known {
-			log.LogAttrs(ctx, slog.LevelWarn, "simkit: webhook refused: unknown topup_id")
-			webhook.Reply(w, http.StatusNotFound, "unknown topup_id")
-			dl.Refused(ctx, observe.ReasonUnknown, http.StatusNotFound)
-			return
-		}
-	}
-	if h.opts.Inbox != nil {
-		webhook.Enqueue(ctx, w, log, dl, h.opts.Inbox, Provider, d.TopupID, body)
-		return
-	}
-	h.dedupe.Handle(ctx, w, log, dl, d.TopupID, h.opts.Deadline, func(ctx context.Context) error { return h.run(ctx, &d) })
 }

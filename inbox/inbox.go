@@ -2,8 +2,6 @@ package inbox
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"iter"
@@ -14,6 +12,7 @@ import (
 	"time"
 
 	"github.com/simkit/simkit/internal/logx"
+	"github.com/simkit/simkit/internal/randid"
 )
 
 // Defaults for Options' zero fields.
@@ -132,11 +131,7 @@ func defaultBackoff(n int) time.Duration {
 	return min(d, 10*time.Minute)
 }
 
-func randomSuffix() string {
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
+func randomSuffix() string { return randid.Hex(4) }
 
 // Handle registers h for messages of kind. Webhook handlers built with an
 // Inbox call it; registering a kind twice is an error, so two handlers

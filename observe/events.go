@@ -212,6 +212,11 @@ const (
 	WaitSMSCode = "sms_code"
 	// WaitESIMDelivery is the eSIM Story tracker's Wait.
 	WaitESIMDelivery = "esim_delivery"
+	// WaitWebhookFollowUp is a webhook handler's work after it answered: a
+	// write (a dedupe done mark, a tracker record) retried until the Store
+	// is back. Each try is a check with Status "retry"; the end is
+	// WaitReceived when the write went through, else the error's class.
+	WaitWebhookFollowUp = "webhook_follow_up"
 )
 
 // Outcomes of a finished wait (WaitProgress.Outcome, with Done set), next

@@ -142,16 +142,3 @@ type RateLimit struct {
 	// RetryAfter is the provider's Retry-After, when it sent one.
 	RetryAfter time.Duration
 }
-
-// WithDefaults returns a copy of s with the defaults that must be shared
-// between the pieces of one client filled in (the store and the clock); the
-// transport fills the rest.
-func (s Shared) WithDefaults() Shared {
-	if s.Store == nil {
-		s.Store = store.NewMemory(func(o *store.MemoryOptions) { o.Now = s.Now })
-	}
-	if s.Now == nil {
-		s.Now = time.Now
-	}
-	return s
-}

@@ -30,24 +30,36 @@ type meta struct {
 	NextCursor jsonx.String `json:"next_cursor"`
 }
 
-// call sends req and unwraps the envelope into data and meta. A 2xx answer
-// with success:false is an error too.
-func call[T any](ctx context.Context, c *Client, req *transport.Request, opts []option.CallOption) (T, meta, error) {
-	var env envelope[T]
-	resp, err := c.t.Do(ctx, req, &env, opts...)
-	if err != nil {
-		var zero T
-		return zero, meta{}, err
+// refused reports an answer that says success:false.
+func (e *envelope[T]) refused() bool { return e.Success != nil && !*e.Success }
+
+// unwrap is the transport's Unwrap hook: it decodes a 2xx answer into out
+// (an *envelope[T]). A 2xx answer with success:false is an error too: a
+// refusal without an error status, answered the same way again, so its
+// kind is ErrValidation unless the error body says otherwise.
+func unwrap(resp *transport.Response, out any) *apierror.Error {
+	if out == nil || len(resp.Body) == 0 {
+		return nil
 	}
-	if env.Success != nil && !*env.Success {
+	if err := json.Unmarshal(resp.Body, out); err != nil {
+		return &apierror.Error{Message: "cannot decode response", Kind: apierror.ErrBadResponse, Err: err}
+	}
+	if env, ok := out.(interface{ refused() bool }); ok && env.refused() {
 		e := decodeError(resp)
 		if e.Kind == nil {
-			// A refusal without an error status: the request was answered
-			// and will be answered the same way again.
 			e.Kind = apierror.ErrValidation
 		}
+		return e
+	}
+	return nil
+}
+
+// call sends req and returns the envelope's data and meta.
+func call[T any](ctx context.Context, c *Client, req *transport.Request, opts []option.CallOption) (T, meta, error) {
+	var env envelope[T]
+	if _, err := c.t.Do(ctx, req, &env, opts...); err != nil {
 		var zero T
-		return zero, meta{}, c.t.Fail(resp, e)
+		return zero, meta{}, err
 	}
 	return env.Data, env.Meta, nil
 }

@@ -57,7 +57,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	for _, fn := range optFns {
 		fn(o)
 	}
-	o.Shared = o.Shared.WithDefaults()
+	o.Shared = transport.SharedDefaults(o.Shared)
 	if o.Token.IsZero() || o.Secret.IsZero() {
 		return nil, apierror.NotConfigured(Provider)
 	}
@@ -67,6 +67,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 		Shared:      o.Shared,
 		Header:      http.Header{"Authorization": {"Bearer " + o.Token.Reveal()}},
 		DecodeError: decodeError,
+		Unwrap:      unwrap,
 	})
 	if err != nil {
 		return nil, err

@@ -8,7 +8,6 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
@@ -49,8 +48,8 @@ func (c *Client) GetESIMStatus(ctx context.Context, iccid string, opts ...option
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	if !validate.ICCID(iccid) {
-		return nil, apierror.Validation(Provider, opGetESIMStatus, "ICCID must be 17 to 22 digits")
+	if err := validate.CheckICCID(Provider, opGetESIMStatus, iccid); err != nil {
+		return nil, err
 	}
 	req := &transport.Request{Method: http.MethodGet, Path: "/services/esim/" + url.PathEscape(iccid) + "/status", Op: opGetESIMStatus}
 	st, _, err := call[*ESIMStatus](ctx, c, req, opts)

@@ -151,3 +151,40 @@ func TestIteratorStartsAtGivenCursor(t *testing.T) {
 	require.Equal(t, 2, n)
 	require.Equal(t, 1, h.mt.GetTotalCallCount())
 }
+
+// TestIteratorsRangeTwice: one iterator ranged twice yields the same items
+// from the same start, from the first page and from a given cursor alike.
+func TestIteratorsRangeTwice(t *testing.T) {
+	for _, ep := range pagedEndpoints() {
+		t.Run(ep.name, func(t *testing.T) {
+			h := newHarness(t)
+			servePages(t, h, ep)
+			seq := ep.walk(h.c)
+			first, second := collectIDs(t, seq), collectIDs(t, seq)
+			require.Len(t, first, 6)
+			require.Equal(t, first, second)
+			require.Len(t, h.requests(), 6, "each range fetches all three pages")
+		})
+	}
+	t.Run("orders from a cursor", func(t *testing.T) {
+		h := newHarness(t)
+		servePages(t, h, pagedEndpoints()[3])
+		p := ListOrdersParams{Cursor: "ord-cursor-2"}
+		seq := h.c.AllOrders(context.Background(), p)
+		first := collectIDs(t, ids(seq, func(v Order) string { return v.ID }))
+		second := collectIDs(t, ids(seq, func(v Order) string { return v.ID }))
+		require.Len(t, first, 4)
+		require.Equal(t, first, second)
+		require.Equal(t, "ord-cursor-2", p.Cursor)
+	})
+}
+
+func collectIDs(t *testing.T, seq iter.Seq2[string, error]) []string {
+	t.Helper()
+	var got []string
+	for id, err := range seq {
+		require.NoError(t, err)
+		got = append(got, id)
+	}
+	return got
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/paging"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
@@ -79,14 +80,5 @@ func (c *Client) ListOrders(ctx context.Context, p ListOrdersParams, opts ...opt
 // AllOrders walks every page of order history lazily, starting at
 // p.Cursor; a break stops it without fetching another page.
 func (c *Client) AllOrders(ctx context.Context, p ListOrdersParams, opts ...option.CallOption) iter.Seq2[Order, error] {
-	return page.Walk(ctx, func(ctx context.Context, cursor string) ([]Order, string, error) {
-		if cursor != "" {
-			p.Cursor = cursor
-		}
-		pg, err := c.ListOrders(ctx, p, opts...)
-		if err != nil {
-			return nil, "", err
-		}
-		return pg.Items, pg.Next, nil
-	})
+	return paging.All(ctx, c.ListOrders, p, func(p *ListOrdersParams) *string { return &p.Cursor }, opts)
 }

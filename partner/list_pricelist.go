@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/paging"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/page"
@@ -98,14 +99,5 @@ func (c *Client) ListPricelist(ctx context.Context, p ListPricelistParams, opts 
 // AllPricelist walks every page of the pricelist lazily, starting at
 // p.Cursor; a break stops it without fetching another page.
 func (c *Client) AllPricelist(ctx context.Context, p ListPricelistParams, opts ...option.CallOption) iter.Seq2[PricelistItem, error] {
-	return page.Walk(ctx, func(ctx context.Context, cursor string) ([]PricelistItem, string, error) {
-		if cursor != "" {
-			p.Cursor = cursor
-		}
-		pg, err := c.ListPricelist(ctx, p, opts...)
-		if err != nil {
-			return nil, "", err
-		}
-		return pg.Items, pg.Next, nil
-	})
+	return paging.All(ctx, c.ListPricelist, p, func(p *ListPricelistParams) *string { return &p.Cursor }, opts)
 }

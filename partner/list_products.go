@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/paging"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/page"
@@ -70,14 +71,5 @@ func (c *Client) ListProducts(ctx context.Context, p ListProductsParams, opts ..
 // AllProducts walks every page of the catalog lazily, starting at
 // p.Cursor; a break stops it without fetching another page.
 func (c *Client) AllProducts(ctx context.Context, p ListProductsParams, opts ...option.CallOption) iter.Seq2[Product, error] {
-	return page.Walk(ctx, func(ctx context.Context, cursor string) ([]Product, string, error) {
-		if cursor != "" {
-			p.Cursor = cursor
-		}
-		pg, err := c.ListProducts(ctx, p, opts...)
-		if err != nil {
-			return nil, "", err
-		}
-		return pg.Items, pg.Next, nil
-	})
+	return paging.All(ctx, c.ListProducts, p, func(p *ListProductsParams) *string { return &p.Cursor }, opts)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/simkit/simkit/internal/jsonx"
+	"github.com/simkit/simkit/internal/paging"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/page"
@@ -92,14 +93,5 @@ func (c *Client) ListTransactions(ctx context.Context, p ListTransactionsParams,
 // AllTransactions walks every page of balance history lazily, starting at
 // p.Cursor; a break stops it without fetching another page.
 func (c *Client) AllTransactions(ctx context.Context, p ListTransactionsParams, opts ...option.CallOption) iter.Seq2[Transaction, error] {
-	return page.Walk(ctx, func(ctx context.Context, cursor string) ([]Transaction, string, error) {
-		if cursor != "" {
-			p.Cursor = cursor
-		}
-		pg, err := c.ListTransactions(ctx, p, opts...)
-		if err != nil {
-			return nil, "", err
-		}
-		return pg.Items, pg.Next, nil
-	})
+	return paging.All(ctx, c.ListTransactions, p, func(p *ListTransactionsParams) *string { return &p.Cursor }, opts)
 }

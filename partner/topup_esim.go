@@ -48,8 +48,8 @@ func (c *Client) TopupESIM(ctx context.Context, iccid string, p TopupESIMParams,
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	if !validate.ICCID(iccid) {
-		return nil, apierror.Validation(Provider, opTopupESIM, "ICCID must be 17 to 22 digits")
+	if err := validate.CheckICCID(Provider, opTopupESIM, iccid); err != nil {
+		return nil, err
 	}
 	if why := checkExternalID(p.ExternalID); why != "" {
 		return nil, apierror.Validation(Provider, opTopupESIM, "external_id %s", why)

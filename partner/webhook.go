@@ -4,25 +4,37 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/simkit/simkit/apierror"
-	"github.com/simkit/simkit/internal/logx"
 	"github.com/simkit/simkit/internal/webhook"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/signing"
-	"github.com/simkit/simkit/store"
 )
 
-// webhookHandler serves Partner webhooks; see NewWebhookHandler.
-type webhookHandler struct {
-	signer *signing.Signer
-	fn     func(context.Context, *WebhookEvent) error
-	o      WebhookOptions
-	known  map[string]bool
-	dedupe *webhook.Dedupe
+// WebhookHandler serves Partner webhooks; build it with NewWebhookHandler
+// or Client.WebhookHandler. Its Shutdown (or Close) stops the work it keeps
+// doing after answering a delivery (a dedupe mark retried until the Store
+// is back): call it after http.Server.Shutdown.
+type WebhookHandler struct {
+	pl *webhook.Pipeline[*WebhookEvent]
+}
+
+// ServeHTTP implements http.Handler.
+func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.pl.ServeHTTP(w, r) }
+
+// Shutdown lets the handler's follow-up work finish and starts no more;
+// when ctx ends first it stops that work and returns ctx's error. No
+// goroutine of the handler runs after it returns. Deliveries served after
+// Shutdown are still answered; a dedupe mark they fail to write is logged,
+// not retried.
+func (h *WebhookHandler) Shutdown(ctx context.Context) error { return h.pl.Later.Shutdown(ctx) }
+
+// Close stops the handler's follow-up work at once and waits for it.
+func (h *WebhookHandler) Close() error {
+	h.pl.Later.Close()
+	return nil
 }
 
 // NewWebhookHandler returns the http.Handler for Partner webhooks. For each
@@ -50,72 +62,56 @@ type webhookHandler struct {
 // It returns an error matching simkit.ErrValidation when secret is empty
 // (anyone could sign) or fn is nil, or when opts.Inbox already has a
 // Partner handler.
-func NewWebhookHandler(secret signing.Secret, fn func(ctx context.Context, ev *WebhookEvent) error, opts ...func(*WebhookOptions)) (http.Handler, error) {
-	const op = "NewWebhookHandler"
+func NewWebhookHandler(secret signing.Secret, fn func(ctx context.Context, ev *WebhookEvent) error, opts ...func(*WebhookOptions)) (*WebhookHandler, error) {
 	var o WebhookOptions
 	for _, f := range opts {
 		f(&o)
 	}
 	if secret.IsZero() {
-		return nil, apierror.Validation(Provider, op, "the partner_secret is required to verify webhooks")
+		return nil, apierror.Validation(Provider, opNewWebhookHandler, "the partner_secret is required to verify webhooks")
 	}
 	if fn == nil {
-		return nil, apierror.Validation(Provider, op, "a webhook function is required")
+		return nil, apierror.Validation(Provider, opNewWebhookHandler, "a webhook function is required")
 	}
-	if o.Now == nil {
-		o.Now = time.Now
+	s := webhook.Settings{Store: o.Store, Now: o.Now, MaxBody: o.MaxBody, Logger: o.Logger, Observer: o.Observer, Inbox: o.Inbox,
+		DedupePrefix: o.DedupePrefix, DedupeTTL: o.DedupeTTL, Lease: o.Lease, Deadline: o.Deadline}
+	s.Fill(webhook.Defaults{DedupePrefix: DefaultWebhookDedupePrefix, DedupeTTL: DefaultWebhookDedupeTTL,
+		Lease: DefaultWebhookLease, Deadline: DefaultWebhookDeadline})
+	tolerance := o.Tolerance
+	if tolerance <= 0 {
+		tolerance = signing.PartnerWebhookTolerance
 	}
-	if o.Store == nil {
-		o.Store = store.NewMemory(func(m *store.MemoryOptions) { m.Now = o.Now })
-	}
-	if o.Tolerance <= 0 {
-		o.Tolerance = signing.PartnerWebhookTolerance
-	}
-	if o.MaxBody <= 0 {
-		o.MaxBody = webhook.MaxBody
-	}
-	o.Logger = logx.Or(o.Logger)
-	if o.DedupeTTL <= 0 {
-		o.DedupeTTL = DefaultWebhookDedupeTTL
-	}
-	if floor := minDedupeTTL(o.Tolerance); o.DedupeTTL < floor {
+	if floor := minDedupeTTL(tolerance); s.DedupeTTL < floor {
 		// A done mark that ends while a captured delivery is still
 		// correctly signed lets the capture run the function again.
-		return nil, apierror.Validation(Provider, op, "DedupeTTL %s is shorter than the replay window and retries (%s)", o.DedupeTTL, floor)
-	}
-	if o.DedupePrefix == "" {
-		o.DedupePrefix = DefaultWebhookDedupePrefix
-	}
-	if o.Lease <= 0 {
-		o.Lease = DefaultWebhookLease
-	}
-	if o.Deadline <= 0 {
-		o.Deadline = DefaultWebhookDeadline
+		return nil, apierror.Validation(Provider, opNewWebhookHandler, "DedupeTTL %s is shorter than the replay window and retries (%s)", s.DedupeTTL, floor)
 	}
 	known := map[string]bool{EventOrderStatusChanged: true}
 	for _, e := range o.Events {
 		known[e] = true
 	}
-	h := &webhookHandler{
-		signer: signing.NewSigner([]byte(secret.Reveal())),
-		fn:     fn,
-		o:      o,
-		known:  known,
-		dedupe: &webhook.Dedupe{Store: o.Store, Prefix: o.DedupePrefix, Now: o.Now, Lease: o.Lease, Done: o.DedupeTTL},
+	v := &verifier{signer: signing.NewSigner([]byte(secret.Reveal())), now: s.Now, tolerance: tolerance, known: known}
+	pl, err := webhook.NewPipeline(webhook.Provider[*WebhookEvent]{
+		Name:   Provider,
+		Decode: v.decode,
+		ID:     func(ev *WebhookEvent) string { return ev.IdempotencyKey },
+		Event:  func(ev *WebhookEvent) string { return ev.Event },
+		Stored: decodeEvent,
+		Run:    fn,
+	}, s)
+	if err != nil {
+		return nil, apierror.Validation(Provider, opNewWebhookHandler, "%s", err.Error())
 	}
-	if o.Inbox != nil {
-		eventName := func(ev *WebhookEvent) string { return ev.Event }
-		if err := webhook.Register(o.Inbox, o.Observer, Provider, decodeEvent, eventName, fn); err != nil {
-			return nil, apierror.Validation(Provider, op, "%s", err.Error())
-		}
-	}
-	return h, nil
+	return &WebhookHandler{pl: pl}, nil
 }
+
+// opNewWebhookHandler labels the constructor's validation errors.
+const opNewWebhookHandler = "webhook handler"
 
 // WebhookHandler is NewWebhookHandler with the client's partner_secret,
 // store, clock, logger and observer; opts may override them. A nil or unconfigured
 // client returns an error matching simkit.ErrNotConfigured.
-func (c *Client) WebhookHandler(fn func(ctx context.Context, ev *WebhookEvent) error, opts ...func(*WebhookOptions)) (http.Handler, error) {
+func (c *Client) WebhookHandler(fn func(ctx context.Context, ev *WebhookEvent) error, opts ...func(*WebhookOptions)) (*WebhookHandler, error) {
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
@@ -128,55 +124,36 @@ func (c *Client) WebhookHandler(fn func(ctx context.Context, ev *WebhookEvent) e
 	return NewWebhookHandler(c.opts.Secret, fn, append([]func(*WebhookOptions){base}, opts...)...)
 }
 
-// ServeHTTP implements http.Handler.
-func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	// The deadline counts from the request's arrival, body read included.
-	ctx, cancel := context.WithTimeout(r.Context(), h.o.Deadline)
-	defer cancel()
-	dl := observe.StartDelivery(h.o.Observer, Provider)
-	if !webhook.PostOnly(w, r) {
-		dl.Refused(ctx, observe.ReasonMethod, http.StatusMethodNotAllowed)
-		return
-	}
-	body, ok := webhook.ReadOrReply(w, r, h.o.MaxBody, dl)
-	if !ok {
-		return
-	}
-	// One pass over the body: only the two signed fields are typed before
-	// the signature is checked; timestamp and data stay raw (any JSON value
-	// is accepted here) and are interpreted only once the body is trusted.
+// verifier is the Partner part of the webhook pipeline: the signature over
+// X-Timestamp, event and idempotency_key, then the body's shape.
+type verifier struct {
+	signer    *signing.Signer
+	now       func() time.Time
+	tolerance time.Duration
+	known     map[string]bool
+}
+
+// decode verifies and decodes a delivery in one pass over the body: only
+// the two signed fields are typed before the signature is checked;
+// timestamp and data stay raw (any JSON value is accepted here) and are
+// interpreted only once the body is trusted.
+func (v *verifier) decode(r *http.Request, body []byte) (*WebhookEvent, *webhook.Refusal) {
 	var raw rawEvent
 	if err := json.Unmarshal(body, &raw); err != nil {
-		webhook.Reply(w, http.StatusBadRequest, "body is not a JSON object")
-		dl.Refused(ctx, observe.ReasonMalformed, http.StatusBadRequest)
-		return
+		return nil, &webhook.Refusal{Status: http.StatusBadRequest, Reason: observe.ReasonMalformed, Message: "body is not a JSON object"}
 	}
-	if err := h.signer.VerifyPartnerWebhook(r.Header.Get(signing.HeaderTimestamp), r.Header.Get(signing.HeaderSignature),
-		raw.Event, raw.IdempotencyKey, h.o.Now(), h.o.Tolerance); err != nil {
-		h.o.Logger.LogAttrs(ctx, slog.LevelWarn, "simkit: partner webhook refused", slog.String("reason", err.Error()))
-		webhook.Reply(w, http.StatusUnauthorized, "invalid signature")
-		dl.Refused(ctx, signatureReason(err), http.StatusUnauthorized)
-		return
+	if err := v.signer.VerifyPartnerWebhook(r.Header.Get(signing.HeaderTimestamp), r.Header.Get(signing.HeaderSignature),
+		raw.Event, raw.IdempotencyKey, v.now(), v.tolerance); err != nil {
+		return nil, &webhook.Refusal{Status: http.StatusUnauthorized, Reason: signatureReason(err), Message: "invalid signature", Log: err.Error()}
 	}
-	if !raw.pinned(h.known) {
-		h.o.Logger.LogAttrs(ctx, slog.LevelWarn, "simkit: partner webhook refused", slog.String("reason", errShape.Error()))
-		webhook.Reply(w, http.StatusBadRequest, errShape.Error())
-		dl.Refused(ctx, shapeReason(&raw, h.known), http.StatusBadRequest)
-		return
+	if !raw.pinned(v.known) {
+		return nil, &webhook.Refusal{Status: http.StatusBadRequest, Reason: shapeReason(&raw, v.known), Message: errShape.Error(), Log: errShape.Error()}
 	}
 	ev, err := raw.event()
 	if err != nil {
-		webhook.Reply(w, http.StatusBadRequest, "malformed event")
-		dl.Refused(ctx, observe.ReasonMalformed, http.StatusBadRequest)
-		return
+		return nil, &webhook.Refusal{Status: http.StatusBadRequest, Reason: observe.ReasonMalformed, Message: "malformed event"}
 	}
-	dl.Event = ev.Event
-	if h.o.Inbox != nil {
-		log := h.o.Logger.With(slog.String("provider", Provider), slog.String("id", ev.IdempotencyKey))
-		webhook.Enqueue(ctx, w, log, dl, h.o.Inbox, Provider, ev.IdempotencyKey, body)
-		return
-	}
-	h.dedupe.Handle(ctx, w, h.o.Logger, dl, ev.IdempotencyKey, h.o.Deadline, func(ctx context.Context) error { return h.fn(ctx, ev) })
+	return ev, nil
 }
 
 // minDedupeTTL is the shortest DedupeTTL that outlives every correctly

@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit/inbox"
+	"github.com/simkit/simkit/internal/fakeclock"
 	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/store"
 )
@@ -84,17 +84,9 @@ func FuzzWebhookResplit(f *testing.F) {
 	})
 }
 
-// movingClock is a test clock safe to read from the handler's goroutines.
-type movingClock struct{ ns atomic.Int64 }
-
-func newMovingClock(t time.Time) *movingClock {
-	c := &movingClock{}
-	c.ns.Store(t.UnixNano())
-	return c
-}
-
-func (c *movingClock) Now() time.Time          { return time.Unix(0, c.ns.Load()) }
-func (c *movingClock) Advance(d time.Duration) { c.ns.Add(int64(d)) }
+// newMovingClock is the project's fake clock at t, safe to read from the
+// handler's goroutines.
+func newMovingClock(t time.Time) *fakeclock.Clock { return fakeclock.At(t) }
 
 // TestWebhookReplicaDiesMidDelivery: the replica handling a delivery dies
 // (its function never returns, its lease is no longer renewed); the

@@ -1,58 +1,24 @@
 package simkittest
 
 import (
-	"sync"
 	"time"
+
+	"github.com/simkit/simkit/internal/fakeclock"
 )
 
 // Clock is a fake clock for fakes that serve real clients: it runs with the
 // wall clock, shifted by however far Advance has moved it. Unlike a frozen
 // clock, it keeps a long-running fakes server usable by applications that
 // sign requests with their own time.Now, while Advance still lets a test
-// jump past an order's expiry or a token's lifetime. It is safe for
-// concurrent use; the zero value runs at wall time.
-type Clock struct {
-	mu     sync.Mutex
-	offset time.Duration
-	// wall is the underlying time source; nil means time.Now.
-	wall func() time.Time
-}
+// jump past an order's expiry or a token's lifetime. Its methods: Now
+// (pass the method value as a fake's or Config's Now), Advance(d) (moves
+// it forward; a negative d is ignored) and Offset (how far Advance has
+// moved it). It is safe for concurrent use; the zero value runs at wall
+// time.
+type Clock = fakeclock.Clock
 
 // NewClock returns a clock at wall time over the time source wall (nil:
 // time.Now); tests pass a fixed source to get a deterministic clock.
 func NewClock(wall func() time.Time) *Clock {
-	return &Clock{wall: wall}
-}
-
-// Now returns the clock's current time. Pass the method value (c.Now) as a
-// fake's or Config's Now.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.wallNow().Add(c.offset)
-}
-
-// Advance moves the clock forward by d (a negative d is ignored: fake time
-// never runs backwards, as real time does not) and returns the new time.
-func (c *Clock) Advance(d time.Duration) time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if d > 0 {
-		c.offset += d
-	}
-	return c.wallNow().Add(c.offset)
-}
-
-// Offset returns how far Advance has moved the clock ahead of wall time.
-func (c *Clock) Offset() time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.offset
-}
-
-func (c *Clock) wallNow() time.Time {
-	if c.wall == nil {
-		return time.Now()
-	}
-	return c.wall()
+	return fakeclock.New(wall)
 }

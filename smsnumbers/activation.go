@@ -248,7 +248,7 @@ func (m *Activations) Activate(ctx context.Context, p ActivateParams, opts ...op
 // price up).
 func (m *Activations) preflight(p ActivateParams) (route, product string, reserve decimal.Decimal, err error) {
 	if p.Reuse != nil {
-		route, product = routeReuse, p.Reuse.Product
+		route, product = opReuse, p.Reuse.Product
 		if err := requireSegments(route, "product", p.Reuse.Product); err != nil {
 			return "", "", decimal.Zero, err
 		}
@@ -257,7 +257,7 @@ func (m *Activations) preflight(p ActivateParams) (route, product string, reserv
 		}
 		return route, product, p.ExpectedPrice, nil
 	}
-	route, product = routeBuyActivation, p.Buy.Product
+	route, product = opBuyActivation, p.Buy.Product
 	if err := requireSegments(route, "country", p.Buy.Country, "operator", p.Buy.Operator, "product", p.Buy.Product); err != nil {
 		return "", "", decimal.Zero, err
 	}

@@ -2,14 +2,14 @@ package smsnumbers
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"slices"
 	"strconv"
 	"time"
 
+	"github.com/simkit/simkit/internal/randid"
+	"github.com/simkit/simkit/internal/storelock"
 	"github.com/simkit/simkit/retry"
 	"github.com/simkit/simkit/store"
 )
@@ -156,21 +156,10 @@ func withLock(ctx context.Context, st store.Store, key string, fn func() error) 
 	return fn()
 }
 
-// compareAndDelete deletes key while it still holds value, where the store
-// can do it atomically; elsewhere it deletes key.
+// compareAndDelete releases the lock key while it still holds value.
 func compareAndDelete(ctx context.Context, st store.Store, key string, value []byte) {
-	if cad, ok := st.(store.CompareAndDeleter); ok {
-		_, _ = cad.CompareAndDelete(ctx, key, value)
-		return
-	}
-	if v, ok, err := st.Get(ctx, key); err == nil && ok && string(v) == string(value) {
-		_ = st.Delete(ctx, key)
-	}
+	_ = storelock.Release(ctx, st, key, value)
 }
 
 // randomID returns 16 random hex digits.
-func randomID() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
+func randomID() string { return randid.Hex(8) }

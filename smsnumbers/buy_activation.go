@@ -11,7 +11,7 @@ import (
 	"github.com/simkit/simkit/option"
 )
 
-const routeBuyActivation = "GET /v1/user/buy/activation/{country}/{operator}/{product}"
+const opBuyActivation = "GET /v1/user/buy/activation/{country}/{operator}/{product}"
 
 // BuyActivationParams says which activation number to buy.
 type BuyActivationParams struct {
@@ -62,23 +62,22 @@ func (c *Client) BuyActivation(ctx context.Context, p BuyActivationParams, opts 
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	const op = routeBuyActivation
-	if err := requireSegments(op, "country", p.Country, "operator", p.Operator, "product", p.Product); err != nil {
+	if err := requireSegments(opBuyActivation, "country", p.Country, "operator", p.Operator, "product", p.Product); err != nil {
 		return nil, err
 	}
 	if p.ForwardingNumber != "" && (len(p.ForwardingNumber) != 11 || !validate.Digits(p.ForwardingNumber)) {
-		return nil, apierror.Validation(Provider, op, "forwarding number must be 11 digits without +")
+		return nil, apierror.Validation(Provider, opBuyActivation, "forwarding number must be 11 digits without +")
 	}
 	if p.Ref != "" {
 		if why := validate.ID(p.Ref); why != "" {
-			return nil, apierror.Validation(Provider, op, "ref %s", why)
+			return nil, apierror.Validation(Provider, opBuyActivation, "ref %s", why)
 		}
 	}
 	if p.MaxPrice.IsNegative() {
-		return nil, apierror.Validation(Provider, op, "max price must not be negative, got %s", p.MaxPrice)
+		return nil, apierror.Validation(Provider, opBuyActivation, "max price must not be negative, got %s", p.MaxPrice)
 	}
 	if p.MaxPrice.IsPositive() && p.Operator != Any {
-		return nil, apierror.Validation(Provider, op, "max price needs operator %q, got another operator", Any)
+		return nil, apierror.Validation(Provider, opBuyActivation, "max price needs operator %q, got another operator", Any)
 	}
 	v := url.Values{}
 	if p.MaxPrice.IsPositive() {
@@ -101,7 +100,7 @@ func (c *Client) BuyActivation(ctx context.Context, p BuyActivationParams, opts 
 	}
 	path := segments("/v1/user/buy/activation", p.Country, p.Operator, p.Product)
 	return c.buy(ctx, purchase{
-		route: op, path: path, query: v, reference: "GET " + path,
+		route: opBuyActivation, path: path, query: v, reference: "GET " + path,
 		category: CategoryActivation, country: p.Country, operator: p.Operator, product: p.Product,
 	}, opts)
 }

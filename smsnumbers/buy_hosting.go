@@ -7,7 +7,7 @@ import (
 	"github.com/simkit/simkit/option"
 )
 
-const routeBuyHosting = "GET /v1/user/buy/hosting/{country}/{operator}/{product}"
+const opBuyHosting = "GET /v1/user/buy/hosting/{country}/{operator}/{product}"
 
 // HostingProduct is a rental period for a hosting number.
 type HostingProduct string
@@ -37,16 +37,15 @@ func (c *Client) BuyHosting(ctx context.Context, p BuyHostingParams, opts ...opt
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	const op = routeBuyHosting
-	if err := requireSegments(op, "country", p.Country, "operator", p.Operator); err != nil {
+	if err := requireSegments(opBuyHosting, "country", p.Country, "operator", p.Operator); err != nil {
 		return nil, err
 	}
 	if p.Product != Hosting3Hours && p.Product != Hosting1Day {
-		return nil, apierror.Validation(Provider, op, "hosting product must be %q or %q, got %q", Hosting3Hours, Hosting1Day, p.Product)
+		return nil, apierror.Validation(Provider, opBuyHosting, "hosting product must be %q or %q, got %q", Hosting3Hours, Hosting1Day, p.Product)
 	}
 	path := segments("/v1/user/buy/hosting", p.Country, p.Operator, string(p.Product))
 	return c.buy(ctx, purchase{
-		route: op, path: path, reference: "GET " + path,
+		route: opBuyHosting, path: path, reference: "GET " + path,
 		category: CategoryHosting, country: p.Country, operator: p.Operator, product: string(p.Product),
 	}, opts)
 }

@@ -25,30 +25,32 @@ func call[T any](ctx context.Context, c *Client, req *transport.Request, opts []
 }
 
 // send sends req and decodes its 2xx JSON body into out (nil: the body is
-// only checked for an error text). The body is inspected before decoding
-// because this API answers some errors ("no free phones" on a buy) with
-// status 200 and a plain-text body; decoding that as an order would hand
-// the caller an empty order instead of an error.
+// only checked for an error text), through unwrap.
 func (c *Client) send(ctx context.Context, req *transport.Request, out any, opts []option.CallOption) error {
-	resp, err := c.t.Do(ctx, req, nil, opts...)
-	if err != nil {
-		return err
-	}
+	_, err := c.t.Do(ctx, req, out, opts...)
+	return err
+}
+
+// unwrap is the transport's Unwrap hook. The body is inspected before
+// decoding because this API answers some errors ("no free phones" on a
+// buy) with status 200 and a plain-text body; decoding that as an order
+// would hand the caller an empty order instead of an error.
+func unwrap(resp *transport.Response, out any) *apierror.Error {
 	if msg := errorText(resp.Body); msg != "" {
 		kind := kindForText(msg)
 		if kind == nil {
 			kind = apierror.ErrBadResponse
 		}
-		return c.t.Fail(resp, &apierror.Error{Message: msg, Kind: kind})
+		return &apierror.Error{Message: msg, Kind: kind}
 	}
 	if out == nil {
 		return nil
 	}
 	if len(bytes.TrimSpace(resp.Body)) == 0 {
-		return c.t.Fail(resp, &apierror.Error{Message: "empty response", Kind: apierror.ErrBadResponse})
+		return &apierror.Error{Message: "empty response", Kind: apierror.ErrBadResponse}
 	}
 	if err := json.Unmarshal(resp.Body, out); err != nil {
-		return c.t.Fail(resp, &apierror.Error{Message: "cannot decode response", Kind: apierror.ErrBadResponse, Err: err})
+		return &apierror.Error{Message: "cannot decode response", Kind: apierror.ErrBadResponse, Err: err}
 	}
 	return nil
 }

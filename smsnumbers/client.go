@@ -146,7 +146,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	for _, fn := range optFns {
 		fn(o)
 	}
-	o.Shared = o.Shared.WithDefaults()
+	o.Shared = transport.SharedDefaults(o.Shared)
 	if o.Token.IsZero() {
 		return nil, apierror.NotConfigured(Provider)
 	}
@@ -165,6 +165,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 		Shared:         o.Shared,
 		DefaultLimiter: transport.NewLimiter(rps, 10),
 		DecodeError:    decodeError,
+		Unwrap:         unwrap,
 		DefaultRetry:   DefaultRetryPolicy(),
 		LimitRetry:     limitRetry,
 	})

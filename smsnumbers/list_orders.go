@@ -6,13 +6,14 @@ import (
 	"net/url"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/paging"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/page"
 )
 
 const (
-	routeListOrders       = "GET /v1/user/orders"
-	routeListVendorOrders = "GET /v1/vendor/orders"
+	opListOrders       = "GET /v1/user/orders"
+	opListVendorOrders = "GET /v1/vendor/orders"
 )
 
 // ListOrdersParams selects one page of the account's orders history.
@@ -38,20 +39,14 @@ func (c *Client) ListOrders(ctx context.Context, p ListOrdersParams, opts ...opt
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	return listOrders(ctx, c, routeListOrders, p.Category, pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, opts)
+	return listOrders(ctx, c, opListOrders, p.Category, pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, opts)
 }
 
 // AllOrders walks every page of the account's orders of a category lazily, starting at p.Cursor, one page
 // (p.Limit entries) at a time; a break stops it without fetching another
 // page, and an error is yielded once, last.
 func (c *Client) AllOrders(ctx context.Context, p ListOrdersParams, opts ...option.CallOption) iter.Seq2[Order, error] {
-	if err := c.ready(); err != nil {
-		return errSeq[Order](err)
-	}
-	return walk(ctx, p.Cursor, func(ctx context.Context, cursor string) (*page.Page[Order], error) {
-		p.Cursor = cursor
-		return c.ListOrders(ctx, p, opts...)
-	})
+	return paging.All(ctx, c.ListOrders, p, func(p *ListOrdersParams) *string { return &p.Cursor }, opts)
 }
 
 // ListVendorOrdersParams selects one page of the vendor's orders history;
@@ -76,20 +71,14 @@ func (c *Client) ListVendorOrders(ctx context.Context, p ListVendorOrdersParams,
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	return listOrders(ctx, c, routeListVendorOrders, p.Category, pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, opts)
+	return listOrders(ctx, c, opListVendorOrders, p.Category, pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, opts)
 }
 
 // AllVendorOrders walks every page of the vendor's orders of a category lazily, starting at p.Cursor, one page
 // (p.Limit entries) at a time; a break stops it without fetching another
 // page, and an error is yielded once, last.
 func (c *Client) AllVendorOrders(ctx context.Context, p ListVendorOrdersParams, opts ...option.CallOption) iter.Seq2[Order, error] {
-	if err := c.ready(); err != nil {
-		return errSeq[Order](err)
-	}
-	return walk(ctx, p.Cursor, func(ctx context.Context, cursor string) (*page.Page[Order], error) {
-		p.Cursor = cursor
-		return c.ListVendorOrders(ctx, p, opts...)
-	})
+	return paging.All(ctx, c.ListVendorOrders, p, func(p *ListVendorOrdersParams) *string { return &p.Cursor }, opts)
 }
 
 // listOrders serves both orders histories, which share parameters and

@@ -7,13 +7,14 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/simkit/simkit/internal/paging"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/page"
 )
 
 const (
-	routeListPayments       = "GET /v1/user/payments"
-	routeListVendorPayments = "GET /v1/vendor/payments"
+	opListPayments       = "GET /v1/user/payments"
+	opListVendorPayments = "GET /v1/vendor/payments"
 )
 
 // Payment is one movement of the account's (or the vendor's) balance.
@@ -51,20 +52,14 @@ func (c *Client) ListPayments(ctx context.Context, p ListPaymentsParams, opts ..
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	return listPage[Payment](ctx, c, routeListPayments, "/v1/user/payments", pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, nil, opts)
+	return listPage[Payment](ctx, c, opListPayments, "/v1/user/payments", pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, nil, opts)
 }
 
 // AllPayments walks every page of the account's payments lazily, starting at p.Cursor, one page
 // (p.Limit entries) at a time; a break stops it without fetching another
 // page, and an error is yielded once, last.
 func (c *Client) AllPayments(ctx context.Context, p ListPaymentsParams, opts ...option.CallOption) iter.Seq2[Payment, error] {
-	if err := c.ready(); err != nil {
-		return errSeq[Payment](err)
-	}
-	return walk(ctx, p.Cursor, func(ctx context.Context, cursor string) (*page.Page[Payment], error) {
-		p.Cursor = cursor
-		return c.ListPayments(ctx, p, opts...)
-	})
+	return paging.All(ctx, c.ListPayments, p, func(p *ListPaymentsParams) *string { return &p.Cursor }, opts)
 }
 
 // ListVendorPaymentsParams selects one page of the vendor's payments
@@ -87,18 +82,12 @@ func (c *Client) ListVendorPayments(ctx context.Context, p ListVendorPaymentsPar
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	return listPage[Payment](ctx, c, routeListVendorPayments, "/v1/vendor/payments", pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, nil, opts)
+	return listPage[Payment](ctx, c, opListVendorPayments, "/v1/vendor/payments", pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, nil, opts)
 }
 
 // AllVendorPayments walks every page of the vendor's payments lazily, starting at p.Cursor, one page
 // (p.Limit entries) at a time; a break stops it without fetching another
 // page, and an error is yielded once, last.
 func (c *Client) AllVendorPayments(ctx context.Context, p ListVendorPaymentsParams, opts ...option.CallOption) iter.Seq2[Payment, error] {
-	if err := c.ready(); err != nil {
-		return errSeq[Payment](err)
-	}
-	return walk(ctx, p.Cursor, func(ctx context.Context, cursor string) (*page.Page[Payment], error) {
-		p.Cursor = cursor
-		return c.ListVendorPayments(ctx, p, opts...)
-	})
+	return paging.All(ctx, c.ListVendorPayments, p, func(p *ListVendorPaymentsParams) *string { return &p.Cursor }, opts)
 }

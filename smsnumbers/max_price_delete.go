@@ -7,7 +7,7 @@ import (
 	"github.com/simkit/simkit/option"
 )
 
-const routeDeleteMaxPrice = "DELETE /v1/user/max-prices"
+const opDeleteMaxPrice = "DELETE /v1/user/max-prices"
 
 // DeleteMaxPriceParams names the price limit to remove.
 type DeleteMaxPriceParams struct {
@@ -22,11 +22,10 @@ func (c *Client) DeleteMaxPrice(ctx context.Context, p DeleteMaxPriceParams, opt
 	if err := c.ready(); err != nil {
 		return err
 	}
-	const op = routeDeleteMaxPrice
-	if err := requireSegments(op, "product", p.Product); err != nil {
+	if err := requireSegments(opDeleteMaxPrice, "product", p.Product); err != nil {
 		return err
 	}
-	req := c.userRequest(op, "/v1/user/max-prices", nil)
+	req := c.userRequest(opDeleteMaxPrice, "/v1/user/max-prices", nil)
 	req.Method = http.MethodDelete
 	req.JSON = maxPriceBody{ProductName: p.Product}
 	return c.send(ctx, req, nil, opts)

@@ -10,7 +10,7 @@ import (
 	"github.com/simkit/simkit/option"
 )
 
-const routeSetMaxPrice = "POST /v1/user/max-prices"
+const opSetMaxPrice = "POST /v1/user/max-prices"
 
 // SetMaxPriceParams is a price limit to create or replace.
 type SetMaxPriceParams struct {
@@ -43,15 +43,14 @@ func (c *Client) SetMaxPrice(ctx context.Context, p SetMaxPriceParams, opts ...o
 	if err := c.ready(); err != nil {
 		return err
 	}
-	const op = routeSetMaxPrice
-	if err := requireSegments(op, "product", p.Product); err != nil {
+	if err := requireSegments(opSetMaxPrice, "product", p.Product); err != nil {
 		return err
 	}
 	if !p.Price.IsPositive() {
-		return apierror.Validation(Provider, op, "price must be positive, got %s", p.Price)
+		return apierror.Validation(Provider, opSetMaxPrice, "price must be positive, got %s", p.Price)
 	}
 	price := jsonDecimal(p.Price)
-	req := c.userRequest(op, "/v1/user/max-prices", nil)
+	req := c.userRequest(opSetMaxPrice, "/v1/user/max-prices", nil)
 	req.Method = http.MethodPost
 	req.JSON = maxPriceBody{ProductName: p.Product, Price: &price}
 	return c.send(ctx, req, nil, opts)

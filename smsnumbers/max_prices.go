@@ -9,7 +9,7 @@ import (
 	"github.com/simkit/simkit/option"
 )
 
-const routeMaxPrices = "GET /v1/user/max-prices"
+const opMaxPrices = "GET /v1/user/max-prices"
 
 // MaxPrice is a price limit the account set for one product: buys of that
 // product with operator Any never pay more than Price.
@@ -31,7 +31,7 @@ func (c *Client) MaxPrices(ctx context.Context, opts ...option.CallOption) ([]Ma
 		return nil, err
 	}
 	var out []MaxPrice
-	if err := c.send(ctx, c.userRequest(routeMaxPrices, "/v1/user/max-prices", nil), &out, opts); err != nil {
+	if err := c.send(ctx, c.userRequest(opMaxPrices, "/v1/user/max-prices", nil), &out, opts); err != nil {
 		return nil, err
 	}
 	return out, nil

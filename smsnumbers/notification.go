@@ -16,20 +16,21 @@ const (
 	LangRU Lang = "ru"
 )
 
+const opNotification = "GET /v1/guest/flash/{lang}"
+
 // Notification returns the provider's current notice to its users in lang
 // (GET /v1/guest/flash/{lang}). No token is sent.
 func (c *Client) Notification(ctx context.Context, lang Lang, opts ...option.CallOption) (string, error) {
 	if err := c.ready(); err != nil {
 		return "", err
 	}
-	const op = "GET /v1/guest/flash/{lang}"
 	if lang != LangEN && lang != LangRU {
-		return "", apierror.Validation(Provider, op, "lang must be %q or %q, got %q", LangEN, LangRU, lang)
+		return "", apierror.Validation(Provider, opNotification, "lang must be %q or %q, got %q", LangEN, LangRU, lang)
 	}
 	var out struct {
 		Text string `json:"text"`
 	}
-	if err := c.send(ctx, guestRequest(op, segments("/v1/guest/flash", string(lang)), nil), &out, opts); err != nil {
+	if err := c.send(ctx, guestRequest(opNotification, segments("/v1/guest/flash", string(lang)), nil), &out, opts); err != nil {
 		return "", err
 	}
 	return out.Text, nil

@@ -2,7 +2,6 @@ package smsnumbers
 
 import (
 	"context"
-	"iter"
 	"net/url"
 	"strconv"
 
@@ -93,27 +92,4 @@ func listPage[T any](ctx context.Context, c *Client, route, path string, q pageQ
 		p.Next = strconv.Itoa(next)
 	}
 	return p, nil
-}
-
-// walk yields every item of a list from cursor on, one page at a time.
-func walk[T any](ctx context.Context, cursor string, list func(ctx context.Context, cursor string) (*page.Page[T], error)) iter.Seq2[T, error] {
-	first := true
-	return page.Walk(ctx, func(ctx context.Context, token string) ([]T, string, error) {
-		if first {
-			first, token = false, cursor
-		}
-		p, err := list(ctx, token)
-		if err != nil {
-			return nil, "", err
-		}
-		return p.Items, p.Next, nil
-	})
-}
-
-// errSeq yields err once, for an iterator that cannot start.
-func errSeq[T any](err error) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		var zero T
-		yield(zero, err)
-	}
 }

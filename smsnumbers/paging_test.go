@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"net/http"
 	"strconv"
 	"testing"
@@ -118,5 +119,57 @@ func TestOrderCodeAndStatus(t *testing.T) {
 		StatusTimeout: true, StatusFinished: true, StatusBanned: true,
 	} {
 		require.Equal(t, final, s.Final(), fmt.Sprint(s))
+	}
+}
+
+// TestIteratorsRangeTwice: every list iterator, ranged twice, yields the
+// same items from the same start (the params' Cursor).
+func TestIteratorsRangeTwice(t *testing.T) {
+	ctx := context.Background()
+	orderIDs := func(seq iter.Seq2[Order, error]) func(t *testing.T) []int64 {
+		return func(t *testing.T) []int64 {
+			var ids []int64
+			for o, err := range seq {
+				require.NoError(t, err)
+				ids = append(ids, o.ID)
+			}
+			return ids
+		}
+	}
+	paymentIDs := func(seq iter.Seq2[Payment, error]) func(t *testing.T) []int64 {
+		return func(t *testing.T) []int64 {
+			var ids []int64
+			for p, err := range seq {
+				require.NoError(t, err)
+				ids = append(ids, p.ID)
+			}
+			return ids
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		walk func(c *Client) func(t *testing.T) []int64
+	}{
+		{"orders", func(c *Client) func(t *testing.T) []int64 {
+			return orderIDs(c.AllOrders(ctx, ListOrdersParams{Category: CategoryActivation, Limit: 2, Cursor: "1"}))
+		}},
+		{"vendor orders", func(c *Client) func(t *testing.T) []int64 {
+			return orderIDs(c.AllVendorOrders(ctx, ListVendorOrdersParams{Category: CategoryHosting, Limit: 2, Cursor: "1"}))
+		}},
+		{"payments", func(c *Client) func(t *testing.T) []int64 {
+			return paymentIDs(c.AllPayments(ctx, ListPaymentsParams{Limit: 2, Cursor: "1"}))
+		}},
+		{"vendor payments", func(c *Client) func(t *testing.T) []int64 {
+			return paymentIDs(c.AllVendorPayments(ctx, ListVendorPaymentsParams{Limit: 2, Cursor: "1"}))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			pagedServer(h, 5, 2)
+			rangeOnce := tc.walk(h.c)
+			first, second := rangeOnce(t), rangeOnce(t)
+			require.Equal(t, []int64{2, 3, 4, 5}, first, "starts at the Cursor offset")
+			require.Equal(t, first, second)
+		})
 	}
 }

@@ -47,6 +47,8 @@ type priceEntry struct {
 // operator, where outer/middle are country/product or product/country.
 type priceTree map[string]map[string]map[string]priceEntry
 
+const opPrices = "GET /v1/guest/prices"
+
 // Prices returns the offers matching p as one flat list sorted by country,
 // product and operator (GET /v1/guest/prices?country=&product=). No token
 // is sent.
@@ -62,13 +64,12 @@ func (c *Client) Prices(ctx context.Context, p PricesParams, opts ...option.Call
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	const op = "GET /v1/guest/prices"
 	for _, f := range []struct{ name, value string }{{"country", p.Country}, {"product", p.Product}} {
 		if f.value == "" {
 			continue
 		}
 		if why := validate.Segment(f.value); why != "" {
-			return nil, apierror.Validation(Provider, op, "%s %s", f.name, why)
+			return nil, apierror.Validation(Provider, opPrices, "%s %s", f.name, why)
 		}
 	}
 	v := url.Values{}
@@ -79,7 +80,7 @@ func (c *Client) Prices(ctx context.Context, p PricesParams, opts ...option.Call
 		v.Set("product", p.Product)
 	}
 	var tree priceTree
-	if err := c.send(ctx, guestRequest(op, "/v1/guest/prices", v), &tree, opts); err != nil {
+	if err := c.send(ctx, guestRequest(opPrices, "/v1/guest/prices", v), &tree, opts); err != nil {
 		return nil, err
 	}
 	return flattenPrices(tree, productFirst(tree, p)), nil

@@ -30,6 +30,8 @@ type ProductsParams struct {
 	Operator string
 }
 
+const opProducts = "GET /v1/guest/products/{country}/{operator}"
+
 // Products lists the products available in a country through an operator,
 // keyed by product name (GET /v1/guest/products/{country}/{operator}). Pass
 // Any for either to widen the search. No token is sent.
@@ -37,12 +39,11 @@ func (c *Client) Products(ctx context.Context, p ProductsParams, opts ...option.
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	const op = "GET /v1/guest/products/{country}/{operator}"
-	if err := requireSegments(op, "country", p.Country, "operator", p.Operator); err != nil {
+	if err := requireSegments(opProducts, "country", p.Country, "operator", p.Operator); err != nil {
 		return nil, err
 	}
 	var out map[string]Product
-	if err := c.send(ctx, guestRequest(op, segments("/v1/guest/products", p.Country, p.Operator), nil), &out, opts); err != nil {
+	if err := c.send(ctx, guestRequest(opProducts, segments("/v1/guest/products", p.Country, p.Operator), nil), &out, opts); err != nil {
 		return nil, err
 	}
 	return out, nil

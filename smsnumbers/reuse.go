@@ -8,7 +8,7 @@ import (
 	"github.com/simkit/simkit/option"
 )
 
-const routeReuse = "GET /v1/user/reuse/{product}/{number}"
+const opReuse = "GET /v1/user/reuse/{product}/{number}"
 
 // ReuseParams says which number to buy again.
 type ReuseParams struct {
@@ -31,16 +31,15 @@ func (c *Client) Reuse(ctx context.Context, p ReuseParams, opts ...option.CallOp
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	const op = routeReuse
-	if err := requireSegments(op, "product", p.Product); err != nil {
+	if err := requireSegments(opReuse, "product", p.Product); err != nil {
 		return nil, err
 	}
 	if len(p.Number) < 4 || len(p.Number) > 15 || !validate.Digits(p.Number) {
 		// The number itself stays out of the error: it is customer data.
-		return nil, apierror.Validation(Provider, op, "number must be 4 to 15 digits without +")
+		return nil, apierror.Validation(Provider, opReuse, "number must be 4 to 15 digits without +")
 	}
 	return c.buy(ctx, purchase{
-		route: op, path: segments("/v1/user/reuse", p.Product, p.Number),
+		route: opReuse, path: segments("/v1/user/reuse", p.Product, p.Number),
 		reference: "GET " + segments("/v1/user/reuse", p.Product) + "/" + maskNumber(p.Number),
 		category:  CategoryActivation, product: p.Product, number: p.Number,
 	}, opts)

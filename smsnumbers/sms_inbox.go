@@ -36,15 +36,16 @@ type Inbox struct {
 	Total int `json:"Total"`
 }
 
+const opSMSInbox = "GET /v1/user/sms/inbox/{id}"
+
 // SMSInbox returns the messages received for an order, hosting orders
 // included (GET /v1/user/sms/inbox/{id}).
 func (c *Client) SMSInbox(ctx context.Context, id int64, opts ...option.CallOption) (*Inbox, error) {
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	const op = "GET /v1/user/sms/inbox/{id}"
-	if err := requireID(op, id); err != nil {
+	if err := requireID(opSMSInbox, id); err != nil {
 		return nil, err
 	}
-	return call[Inbox](ctx, c, c.userRequest(op, segments("/v1/user/sms/inbox", strconv.FormatInt(id, 10)), nil), opts)
+	return call[Inbox](ctx, c, c.userRequest(opSMSInbox, segments("/v1/user/sms/inbox", strconv.FormatInt(id, 10)), nil), opts)
 }

@@ -38,6 +38,8 @@ type WaitProgress struct {
 	Elapsed time.Duration
 }
 
+const opCheck = "GET /v1/user/check/{id}"
+
 // WaitForCode polls Check until the order has an SMS, reaches a final
 // status, or ctx ends. It checks at once, then every poll interval.
 //
@@ -61,12 +63,11 @@ func (c *Client) WaitForCode(ctx context.Context, id int64, p WaitForCodeParams,
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	const op = "GET /v1/user/check/{id}"
-	if err := requireID(op, id); err != nil {
+	if err := requireID(opCheck, id); err != nil {
 		return nil, err
 	}
 	if p.PollInterval < 0 {
-		return nil, apierror.Validation(Provider, op, "poll interval must not be negative, got %s", p.PollInterval)
+		return nil, apierror.Validation(Provider, opCheck, "poll interval must not be negative, got %s", p.PollInterval)
 	}
 	interval := p.PollInterval
 	if interval == 0 {
@@ -74,7 +75,7 @@ func (c *Client) WaitForCode(ctx context.Context, id int64, p WaitForCodeParams,
 	}
 	start := time.Now()
 	w := observe.StartWait(c.t.Observer(), Provider, observe.WaitSMSCode)
-	o, err := c.waitForCode(ctx, op, id, interval, start, w, p.OnCheck, opts)
+	o, err := c.waitForCode(ctx, opCheck, id, interval, start, w, p.OnCheck, opts)
 	status := ""
 	if o != nil {
 		status = string(o.Status)

@@ -34,7 +34,7 @@ const (
 	FeeUnitpay  WithdrawFee = "unitpay"
 )
 
-const routeWithdraw = "POST /v1/vendor/withdraw"
+const opWithdraw = "POST /v1/vendor/withdraw"
 
 // WithdrawParams is a vendor payout.
 type WithdrawParams struct {
@@ -80,25 +80,24 @@ func (c *Client) Withdraw(ctx context.Context, p WithdrawParams, opts ...option.
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	const op = routeWithdraw
 	if why := validate.ID(p.Receiver); why != "" {
-		return nil, apierror.Validation(Provider, op, "receiver %s", why)
+		return nil, apierror.Validation(Provider, opWithdraw, "receiver %s", why)
 	}
 	switch p.Method {
 	case MethodVisa, MethodQiwi, MethodYandex:
 	default:
-		return nil, apierror.Validation(Provider, op, "method must be visa, qiwi or yandex, got %q", p.Method)
+		return nil, apierror.Validation(Provider, opWithdraw, "method must be visa, qiwi or yandex, got %q", p.Method)
 	}
 	switch p.Fee {
 	case FeeFKWallet, FeePayeer, FeeUnitpay:
 	default:
-		return nil, apierror.Validation(Provider, op, "fee must be fkwallet, payeer or unitpay, got %q", p.Fee)
+		return nil, apierror.Validation(Provider, opWithdraw, "fee must be fkwallet, payeer or unitpay, got %q", p.Fee)
 	}
 	if !p.Amount.IsPositive() {
-		return nil, apierror.Validation(Provider, op, "amount must be positive, got %s", p.Amount)
+		return nil, apierror.Validation(Provider, opWithdraw, "amount must be positive, got %s", p.Amount)
 	}
 	started := c.t.Now()
-	req := c.userRequest(op, "/v1/vendor/withdraw", nil)
+	req := c.userRequest(opWithdraw, "/v1/vendor/withdraw", nil)
 	req.Method = http.MethodPost
 	req.Idempotency = transport.NotIdempotent
 	req.JSON = withdrawBody{Receiver: p.Receiver, Method: string(p.Method), Amount: p.Amount.String(), Fee: string(p.Fee)}
@@ -125,7 +124,7 @@ func (c *Client) settleWithdraw(ctx context.Context, p WithdrawParams, started t
 	scanned := 0
 	for pay, err := range c.AllVendorPayments(ctx, ListVendorPaymentsParams{Limit: settlePageSize, Order: "id", Reverse: true}) {
 		if err != nil {
-			return nil, outcomeUnknown(routeWithdraw, ref, started, cause, "the vendor payments history could not be read", err)
+			return nil, outcomeUnknown(opWithdraw, ref, started, cause, "the vendor payments history could not be read", err)
 		}
 		if pay.CreatedAt.Before(since) || scanned >= settleMaxScan {
 			break
@@ -137,13 +136,13 @@ func (c *Client) settleWithdraw(ctx context.Context, p WithdrawParams, started t
 		}
 		ok, err := c.claims.claim(ctx, "payment", pay.ID)
 		if err != nil {
-			return nil, outcomeUnknown(routeWithdraw, ref, started, cause, "a matching payment could not be claimed in the store", err)
+			return nil, outcomeUnknown(opWithdraw, ref, started, cause, "a matching payment could not be claimed in the store", err)
 		}
 		if !ok {
 			continue
 		}
-		c.t.Logger().InfoContext(ctx, "simkit: lost answer settled from the history", "route", routeWithdraw)
+		c.t.Logger().InfoContext(ctx, "simkit: lost answer settled from the history", "route", opWithdraw)
 		return &Withdrawal{Recovered: true, Payment: &pay}, nil
 	}
-	return nil, outcomeUnknown(routeWithdraw, ref, started, cause, "no matching payout in the vendor payments history yet", nil)
+	return nil, outcomeUnknown(opWithdraw, ref, started, cause, "no matching payout in the vendor payments history yet", nil)
 }

@@ -112,7 +112,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	for _, fn := range optFns {
 		fn(o)
 	}
-	o.Shared = o.Shared.WithDefaults()
+	o.Shared = transport.SharedDefaults(o.Shared)
 	if o.ClientID == "" || o.ClientSecret.IsZero() {
 		return nil, apierror.NotConfigured(Provider)
 	}
@@ -157,13 +157,8 @@ func New(optFns ...func(*Options)) (*Client, error) {
 }
 
 // checkICCID refuses an ICCID that is not 17 to 22 digits before any
-// request; the message never repeats the ICCID (customer data).
-func checkICCID(op, iccid string) error {
-	if !validate.ICCID(iccid) {
-		return apierror.Validation(Provider, op, "iccid must be 17 to 22 digits")
-	}
-	return nil
-}
+// request, in the wording every provider shares.
+func checkICCID(op, iccid string) error { return validate.CheckICCID(Provider, op, iccid) }
 
 func (c *Client) ready() error {
 	if c == nil || c.t == nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/require"
 
+	"github.com/simkit/simkit/internal/fakeclock"
 	"github.com/simkit/simkit/retry"
 	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/store"
@@ -26,23 +27,9 @@ const (
 	tokenURL    = testBase + "/customer/v2/token"
 )
 
-// clock is a settable clock shared by the client and its memory store.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// clock is the project's fake clock, shared by the client and its memory
+// store.
+type clock = fakeclock.Clock
 
 // env is one client wired to an httpmock transport, an injected clock and
 // a recording sleeper, so no test touches the network or waits.
@@ -56,7 +43,7 @@ type env struct {
 
 func newEnv(t *testing.T, extra ...func(*Options)) *env {
 	t.Helper()
-	e := &env{mt: httpmock.NewMockTransport(), clock: &clock{t: time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)}}
+	e := &env{mt: httpmock.NewMockTransport(), clock: fakeclock.At(time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC))}
 	var mu sync.Mutex
 	sleeps := []time.Duration{}
 	e.sleeps = &sleeps

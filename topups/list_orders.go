@@ -10,13 +10,14 @@ import (
 	"time"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/paging"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/page"
 )
 
-const ordersOp = "GET /customer/v2/orders"
+const opListOrders = "GET /customer/v2/orders"
 
 // Include names related data ListOrders can embed in each order.
 type Include string
@@ -66,7 +67,7 @@ func (p ListOrdersParams) query() (url.Values, error) {
 			switch inc {
 			case IncludeSIMs, IncludeUser, IncludeStatus:
 			default:
-				return nil, apierror.Validation(Provider, ordersOp, "unknown include %q (want sims, user or status)", inc)
+				return nil, apierror.Validation(Provider, opListOrders, "unknown include %q (want sims, user or status)", inc)
 			}
 			names[i] = string(inc)
 		}
@@ -75,9 +76,9 @@ func (p ListOrdersParams) query() (url.Values, error) {
 	switch {
 	case p.CreatedFrom.IsZero() && p.CreatedTo.IsZero():
 	case p.CreatedFrom.IsZero() || p.CreatedTo.IsZero():
-		return nil, apierror.Validation(Provider, ordersOp, "set both CreatedFrom and CreatedTo, or neither")
+		return nil, apierror.Validation(Provider, opListOrders, "set both CreatedFrom and CreatedTo, or neither")
 	case p.CreatedTo.Before(p.CreatedFrom):
-		return nil, apierror.Validation(Provider, ordersOp, "CreatedTo is before CreatedFrom")
+		return nil, apierror.Validation(Provider, opListOrders, "CreatedTo is before CreatedFrom")
 	default:
 		q.Set("filter[created_at]", p.CreatedFrom.Format(time.DateOnly)+" - "+p.CreatedTo.Format(time.DateOnly))
 	}
@@ -86,12 +87,12 @@ func (p ListOrdersParams) query() (url.Values, error) {
 			continue
 		}
 		if why := validate.ID(v); why != "" {
-			return nil, apierror.Validation(Provider, ordersOp, "%s %s", name, why)
+			return nil, apierror.Validation(Provider, opListOrders, "%s %s", name, why)
 		}
 		q.Set(name, v)
 	}
 	if p.ICCID != "" {
-		if err := checkICCID(ordersOp, p.ICCID); err != nil {
+		if err := checkICCID(opListOrders, p.ICCID); err != nil {
 			return nil, err
 		}
 		q.Set("filter[iccid]", p.ICCID)
@@ -101,14 +102,14 @@ func (p ListOrdersParams) query() (url.Values, error) {
 	case OrderTypeSIM, OrderTypeTopup:
 		q.Set("type", string(p.Type))
 	default:
-		return nil, apierror.Validation(Provider, ordersOp, "unknown order type %q (want sim or topup)", p.Type)
+		return nil, apierror.Validation(Provider, opListOrders, "unknown order type %q (want sim or topup)", p.Type)
 	}
 	if p.Limit < 0 || p.Limit > maxLimit {
-		return nil, apierror.Validation(Provider, ordersOp, "limit must be between 0 and %d", maxLimit)
+		return nil, apierror.Validation(Provider, opListOrders, "limit must be between 0 and %d", maxLimit)
 	}
 	if p.Cursor != "" {
 		if n, err := strconv.Atoi(p.Cursor); err != nil || n < 1 {
-			return nil, apierror.Validation(Provider, ordersOp, "cursor must come from Page.Next")
+			return nil, apierror.Validation(Provider, opListOrders, "cursor must come from Page.Next")
 		}
 		q.Set("page", p.Cursor)
 	}
@@ -140,7 +141,7 @@ func (c *Client) ListOrders(ctx context.Context, p ListOrdersParams, opts ...opt
 		Method: http.MethodGet,
 		Path:   "/customer/v2/orders",
 		Query:  q,
-		Op:     ordersOp,
+		Op:     opListOrders,
 	}, &out, opts...); err != nil {
 		return nil, err
 	}
@@ -164,16 +165,5 @@ func (c *Client) ListOrders(ctx context.Context, p ListOrdersParams, opts ...opt
 // to the last page, fetching a page only when the loop needs it. A break
 // stops it without further requests; an error is yielded once, last.
 func (c *Client) AllOrders(ctx context.Context, p ListOrdersParams, opts ...option.CallOption) iter.Seq2[Order, error] {
-	first := p.Cursor
-	return page.Walk(ctx, func(ctx context.Context, cursor string) ([]Order, string, error) {
-		p.Cursor = cursor
-		if cursor == "" {
-			p.Cursor = first
-		}
-		pg, err := c.ListOrders(ctx, p, opts...)
-		if err != nil {
-			return nil, "", err
-		}
-		return pg.Items, pg.Next, nil
-	})
+	return paging.All(ctx, c.ListOrders, p, func(p *ListOrdersParams) *string { return &p.Cursor }, opts)
 }

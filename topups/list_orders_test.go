@@ -147,3 +147,27 @@ func TestListOrdersMalformedAnswer(t *testing.T) {
 	var ae *apierror.Error
 	require.ErrorAs(t, err, &ae)
 }
+
+// TestAllOrdersRangesTwice: one iterator ranged twice yields the same
+// items from the same start, from the first page and from a given Cursor.
+func TestAllOrdersRangesTwice(t *testing.T) {
+	for _, tc := range []struct {
+		cursor string
+		want   []string
+	}{{"", []string{"1", "2", "3"}}, {"2", []string{"3"}}} {
+		t.Run("cursor="+tc.cursor, func(t *testing.T) {
+			e := newEnv(t)
+			var queries []url.Values
+			pagedOrders(t, e, &queries)
+			seq := e.c.AllOrders(context.Background(), ListOrdersParams{Limit: 2, Cursor: tc.cursor})
+			for range 2 {
+				var ids []string
+				for o, err := range seq {
+					require.NoError(t, err)
+					ids = append(ids, o.ID)
+				}
+				require.Equal(t, tc.want, ids)
+			}
+		})
+	}
+}

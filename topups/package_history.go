@@ -19,7 +19,7 @@ import (
 const HistoryWindow = 15 * time.Minute
 
 const (
-	historyOp         = "GET /customer/v2/sims/{iccid}/packages"
+	opPackageHistory  = "GET /customer/v2/sims/{iccid}/packages"
 	historyKeyPrefix  = "topups:history:"
 	historyGatePrefix = "topups:history-gate:"
 )
@@ -122,18 +122,18 @@ func (c *Client) PackageHistory(ctx context.Context, iccid string, opts ...optio
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	if err := checkICCID(historyOp, iccid); err != nil {
+	if err := checkICCID(opPackageHistory, iccid); err != nil {
 		return nil, err
 	}
 	v, _, err := c.flight.LoadNamed(ctx, "package_history", historyKeyPrefix+iccid, func(ctx context.Context) ([]byte, time.Duration, error) {
 		return c.fetchHistory(ctx, iccid, opts)
 	})
 	if err != nil {
-		return nil, storeError(historyOp, err)
+		return nil, storeError(opPackageHistory, err)
 	}
 	h := &PackageHistory{}
 	if err := json.Unmarshal(v, h); err != nil {
-		return nil, &apierror.Error{Provider: Provider, Op: historyOp, Message: "cannot decode cached package history", Kind: apierror.ErrBadResponse, Err: err}
+		return nil, &apierror.Error{Provider: Provider, Op: opPackageHistory, Message: "cannot decode cached package history", Kind: apierror.ErrBadResponse, Err: err}
 	}
 	return h, nil
 }
@@ -153,7 +153,7 @@ func (c *Client) fetchHistory(ctx context.Context, iccid string, opts []option.C
 		return nil, 0, err
 	}
 	if !ok {
-		return nil, 0, &apierror.Error{Provider: Provider, Op: historyOp, RetryAfter: wait, Kind: apierror.ErrRateLimited,
+		return nil, 0, &apierror.Error{Provider: Provider, Op: opPackageHistory, RetryAfter: wait, Kind: apierror.ErrRateLimited,
 			Message: "package history allows one request per eSIM per 15 minutes and no answer is cached"}
 	}
 	var out struct {
@@ -164,7 +164,7 @@ func (c *Client) fetchHistory(ctx context.Context, iccid string, opts []option.C
 		Method:      http.MethodGet,
 		Path:        "/customer/v2/sims/" + url.PathEscape(iccid) + "/packages",
 		Idempotency: transport.NotIdempotent,
-		Op:          historyOp,
+		Op:          opPackageHistory,
 	}, &out, opts...)
 	if err != nil {
 		switch {

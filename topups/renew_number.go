@@ -13,7 +13,7 @@ import (
 	"github.com/simkit/simkit/option"
 )
 
-const renewOp = "POST /api/third-party/partner/renew-number/"
+const opRenewNumber = "POST /api/third-party/partner/renew-number/"
 
 // RenewalResult is the renewal API's answer to a successful renewal.
 type RenewalResult struct {
@@ -53,13 +53,13 @@ func (c *Client) RenewNumber(ctx context.Context, p RenewNumberParams, opts ...o
 	}
 	if c.renewal == nil {
 		e := apierror.NotConfigured(Provider)
-		e.Op = renewOp
+		e.Op = opRenewNumber
 		e.Message = "renewal API not configured: set RenewalBaseURL and RenewalKey"
 		return nil, e
 	}
 	email := strings.TrimSpace(p.Email)
 	if !validate.Email(email) {
-		return nil, apierror.Validation(Provider, renewOp, "email is not a valid address")
+		return nil, apierror.Validation(Provider, opRenewNumber, "email is not a valid address")
 	}
 	started := c.renewal.Now()
 	out := &RenewalResult{}
@@ -68,7 +68,7 @@ func (c *Client) RenewNumber(ctx context.Context, p RenewNumberParams, opts ...o
 		Path:        "/api/third-party/partner/renew-number/",
 		JSON:        map[string]string{"email": email},
 		Idempotency: transport.NotIdempotent,
-		Op:          renewOp,
+		Op:          opRenewNumber,
 	}, out, opts...)
 	if err == nil && !hasSuccess(resp.Body) {
 		// A 2xx without the answer's success flag (no body, {}, null) does
@@ -77,7 +77,7 @@ func (c *Client) RenewNumber(ctx context.Context, p RenewNumberParams, opts ...o
 	}
 	if err != nil {
 		if transport.Ambiguous(err) {
-			return nil, &apierror.Error{Provider: Provider, Op: renewOp, Kind: apierror.ErrOutcomeUnknown, Err: opaque(err),
+			return nil, &apierror.Error{Provider: Provider, Op: opRenewNumber, Kind: apierror.ErrOutcomeUnknown, Err: opaque(err),
 				Message:   "renewal may or may not have happened; the renewal API cannot be asked",
 				Ambiguous: true, Reference: maskEmail(email), Started: started, StatusCode: statusOf(err)}
 		}

@@ -14,8 +14,8 @@ import (
 
 const (
 	tokenPath = "/customer/v2/token"
-	// tokenOp labels the token call: a constant, not built per call.
-	tokenOp = http.MethodPost + " " + tokenPath
+	// opToken labels the token call: a constant, not built per call.
+	opToken = http.MethodPost + " " + tokenPath
 	// defaultRefreshMargin is how early a token is replaced before expiry.
 	defaultRefreshMargin = time.Minute
 	// unknownTokenTTL caches a token whose answer gave no lifetime; a 401
@@ -44,13 +44,13 @@ func tokenKeyFor(o *Options) string {
 func (c *Client) token(ctx context.Context) (*bearer, error) {
 	if err := ctx.Err(); err != nil {
 		// Do not spend a rate-limited token fetch on a call already over.
-		return nil, storeError(tokenOp, err)
+		return nil, storeError(opToken, err)
 	}
 	v, _, err := c.flight.LoadNamed(ctx, "token", c.tokenKey, c.fetchToken)
 	if err != nil {
 		// A store failure or the caller's ctx ending while waiting is not
 		// yet an *apierror.Error.
-		return nil, storeError(tokenOp, err)
+		return nil, storeError(opToken, err)
 	}
 	return c.bearer.forToken(v), nil
 }
@@ -68,7 +68,7 @@ func (c *Client) fetchToken(ctx context.Context) ([]byte, time.Duration, error) 
 			"grant_type":    "client_credentials",
 		},
 		Idempotency: transport.Idempotent,
-		Op:          tokenOp,
+		Op:          opToken,
 	}
 	// Decode here rather than in Do: a malformed answer would otherwise be
 	// copied into the error's Raw field, token and all.

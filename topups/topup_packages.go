@@ -78,23 +78,24 @@ type TopupPackageList struct {
 	Pricing Pricing `json:"pricing"`
 }
 
+const opTopupPackages = "GET /customer/v2/sims/{iccid}/topups"
+
 // TopupPackages lists the top-ups available for the eSIM iccid right now
 // (GET /customer/v2/sims/{iccid}/topups).
 // The answer is never cached: the provider changes the list over time, even
 // for one eSIM, so call it right before every SubmitTopup.
 func (c *Client) TopupPackages(ctx context.Context, iccid string, opts ...option.CallOption) (*TopupPackageList, error) {
-	const op = "GET /customer/v2/sims/{iccid}/topups"
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	if err := checkICCID(op, iccid); err != nil {
+	if err := checkICCID(opTopupPackages, iccid); err != nil {
 		return nil, err
 	}
 	out := &TopupPackageList{}
 	if _, err := c.call(ctx, &transport.Request{
 		Method: http.MethodGet,
 		Path:   "/customer/v2/sims/" + url.PathEscape(iccid) + "/topups",
-		Op:     op,
+		Op:     opTopupPackages,
 	}, out, opts...); err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/simkit/simkit/inbox"
 	"github.com/simkit/simkit/partner"
 	"github.com/simkit/simkit/signing"
+	"github.com/simkit/simkit/simkittest"
 	"github.com/simkit/simkit/store"
 )
 
@@ -55,11 +56,11 @@ func (m fleetMode) String() string {
 	return [...]string{"memory (per replica)", "redis fail-closed", "redis fail-open", "redis streams inbox"}[m]
 }
 
-// fleetClock is the provider's and the handlers' clock.
-type fleetClock struct{ ns atomic.Int64 }
-
-func (c *fleetClock) Now() time.Time          { return time.Unix(0, c.ns.Load()) }
-func (c *fleetClock) Advance(d time.Duration) { c.ns.Add(int64(d)) }
+// newFleetClock is the provider's and the handlers' clock: the project's
+// fake clock, standing at t until a test advances it.
+func newFleetClock(t time.Time) *simkittest.Clock {
+	return simkittest.NewClock(func() time.Time { return t })
+}
 
 // fleetReplica is one process: its own Redis connection, store or inbox,
 // and handler. kill stops it the way a crash does: the Redis connection
@@ -96,8 +97,7 @@ type fleetResult struct {
 // fleetRun plays the whole scenario for one setup.
 func fleetRun(t *testing.T, mode fleetMode) fleetResult {
 	srv := startDurableRedis(t)
-	clock := &fleetClock{}
-	clock.ns.Store(time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC).UnixNano())
+	clock := newFleetClock(time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC))
 
 	var (
 		mu      sync.Mutex

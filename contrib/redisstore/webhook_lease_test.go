@@ -20,8 +20,7 @@ import (
 // before the provider's +10 s retry, which is then handled.
 func TestFailClosedRedisDiesDuringFailingHandler(t *testing.T) {
 	srv := startDurableRedis(t)
-	clock := &fleetClock{}
-	clock.ns.Store(time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC).UnixNano())
+	clock := newFleetClock(time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC))
 	st := New(srv.client(), func(o *Options) { o.RetryEvery = 10 * time.Millisecond })
 	var calls, handled atomic.Int32
 	h, err := partner.NewWebhookHandler(signing.NewSecret(fleetSecret), func(context.Context, *partner.WebhookEvent) error {

@@ -5,14 +5,14 @@ package flight
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/simkit/simkit/internal/randid"
+	"github.com/simkit/simkit/internal/storelock"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/retry"
 	"github.com/simkit/simkit/store"
@@ -60,9 +60,7 @@ func New(st store.Store, lockTTL, poll time.Duration, opts ...func(*Options)) *G
 	if poll <= 0 {
 		poll = 50 * time.Millisecond
 	}
-	var rnd [8]byte
-	_, _ = rand.Read(rnd[:])
-	g := &Group{store: st, lockTTL: lockTTL, poll: poll, id: hex.EncodeToString(rnd[:]) + ":", calls: make(map[string]*call)}
+	g := &Group{store: st, lockTTL: lockTTL, poll: poll, id: randid.Hex(8) + ":", calls: make(map[string]*call)}
 	for _, fn := range opts {
 		fn(&g.o)
 	}
@@ -186,12 +184,7 @@ func (g *Group) fetchLocked(ctx context.Context, key, lockKey string, token []by
 		// Release even if ctx ended, or other replicas wait out lockTTL;
 		// but only our own lock, in case a slow fetch outlived lockTTL and
 		// another replica holds it now.
-		rctx := context.WithoutCancel(ctx)
-		if cad, ok := g.store.(store.CompareAndDeleter); ok {
-			_, _ = cad.CompareAndDelete(rctx, lockKey, token)
-			return
-		}
-		_ = g.store.Delete(rctx, lockKey)
+		_ = storelock.Release(ctx, g.store, lockKey, token)
 	}()
 	// Another replica may have finished a whole load between our cache miss
 	// and our lock: read again before spending a fetch.

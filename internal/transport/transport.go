@@ -51,6 +51,16 @@ type Config struct {
 	// and kind. Fields it leaves empty are filled from the status and headers.
 	// Nil uses the status alone.
 	DecodeError func(resp *Response) *apierror.Error
+	// Sign signs every attempt of every request that has no Sign of its
+	// own, with that attempt's clock reading (a signature that covers a
+	// timestamp is made afresh for a retry). Nil sends requests unsigned.
+	Sign func(method, path string, h http.Header, now time.Time) error
+	// Unwrap reads a 2xx answer the provider's way into out (which may be
+	// nil): it unwraps the provider's envelope and turns a refusal sent
+	// with a 2xx status into an error. Fields the error leaves empty are
+	// filled as for DecodeError. Nil decodes a non-empty body as JSON into
+	// a non-nil out.
+	Unwrap func(resp *Response, out any) *apierror.Error
 	// RequestIDHeader names the provider's request id header; default
 	// X-Request-Id. Shared.RequestIDHeader, set by the user, wins.
 	RequestIDHeader string
@@ -61,6 +71,21 @@ type Config struct {
 	// from Shared.DefaultRetry (set for every provider at once). Nil keeps
 	// it as given.
 	LimitRetry func(retry.Policy) retry.Policy
+}
+
+// SharedDefaults returns a copy of s with the defaults that must be shared
+// between the pieces of one client filled in (the store and the clock, so
+// the default store expires keys on the client's clock); New fills the
+// rest.
+func SharedDefaults(s option.Shared) option.Shared {
+	if s.Store == nil {
+		now := s.Now
+		s.Store = store.NewMemory(func(o *store.MemoryOptions) { o.Now = now })
+	}
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	return s
 }
 
 // Client sends requests for one provider. It is safe for concurrent use.
@@ -75,6 +100,8 @@ type Client struct {
 	log      *slog.Logger
 	now      func() time.Time
 	decode   func(resp *Response) *apierror.Error
+	unwrap   func(resp *Response, out any) *apierror.Error
+	sign     func(method, path string, h http.Header, now time.Time) error
 	reqIDHdr string
 	obs      observe.Observer // nil: no hooks run
 	host     string           // base URL's host and port, for the observer
@@ -175,6 +202,8 @@ func New(cfg Config) (*Client, error) {
 		log:      logger,
 		now:      now,
 		decode:   cfg.DecodeError,
+		unwrap:   cfg.Unwrap,
+		sign:     cfg.Sign,
 		reqIDHdr: reqID,
 		obs:      sh.Observer,
 	}, nil

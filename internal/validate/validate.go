@@ -4,6 +4,8 @@ package validate
 
 import (
 	"strings"
+
+	"github.com/simkit/simkit/apierror"
 	"unicode"
 	"unicode/utf8"
 )
@@ -16,6 +18,16 @@ func ICCID(s string) bool {
 		return false
 	}
 	return Digits(s)
+}
+
+// CheckICCID refuses an ICCID that is not 17 to 22 digits with the one
+// wording every provider uses (ErrValidation, labelled provider and op);
+// the message never repeats the ICCID, which is customer data.
+func CheckICCID(provider, op, iccid string) error {
+	if !ICCID(iccid) {
+		return apierror.Validation(provider, op, "ICCID must be 17 to 22 digits")
+	}
+	return nil
 }
 
 // Digits reports whether s is non-empty and all ASCII digits.

@@ -94,7 +94,9 @@ func (d *Dedupe) Handle(ctx context.Context, w http.ResponseWriter, log *slog.Lo
 		// done mark is written as soon as the store is back, so a retry
 		// caused by a reply lost on the way is not handled twice.
 		log.LogAttrs(ctx, slog.LevelWarn, "simkit: webhook dedupe commit failed; retrying in the background", slog.String("id", id), slog.String("error", err.Error()))
-		go lease.commitLater(ctx, time.Sleep)
+		if d.Later != nil {
+			d.Later.Go(ctx, id, d.done(), lease.Commit)
+		}
 	}
 	Reply(w, http.StatusOK, "ok")
 	dl.Handled(ctx, http.StatusOK)
@@ -102,16 +104,3 @@ func (d *Dedupe) Handle(ctx context.Context, w http.ResponseWriter, log *slog.Lo
 
 // errPanicked is the failure reported for a webhook function that panicked.
 var errPanicked = errors.New("webhook: function panicked")
-
-// commitLater retries Commit with capped backoff until it succeeds or the
-// done mark would have expired anyway.
-func (l *Lease) commitLater(ctx context.Context, sleep func(time.Duration)) {
-	ctx = context.WithoutCancel(ctx)
-	give := time.Now().Add(l.d.done())
-	for delay := 20 * time.Millisecond; time.Now().Before(give); delay = min(2*delay, 2*time.Second) {
-		sleep(delay)
-		if l.Commit(ctx) == nil {
-			return
-		}
-	}
-}

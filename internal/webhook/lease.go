@@ -2,13 +2,13 @@ package webhook
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/simkit/simkit/internal/randid"
+	"github.com/simkit/simkit/internal/storelock"
 	"github.com/simkit/simkit/store"
 )
 
@@ -54,6 +54,9 @@ type Dedupe struct {
 	// Done is how long a handled id is remembered; it must outlast the
 	// provider's whole retry horizon.
 	Done time.Duration
+	// Later retries a done mark the Store refused after the function
+	// succeeded; nil only logs the failure.
+	Later *Later
 }
 
 // DefaultLease and DefaultDone are used when Dedupe's fields are zero;
@@ -298,22 +301,9 @@ func (l *Lease) Commit(ctx context.Context) error {
 // It deletes the lease only while it is still ours, so a handler whose
 // lease ran out cannot free the one a newer handler holds.
 func (l *Lease) Release(ctx context.Context) error {
-	ctx = context.WithoutCancel(ctx)
-	if cad, ok := l.d.Store.(store.CompareAndDeleter); ok {
-		_, err := cad.CompareAndDelete(ctx, l.key, l.value)
-		return err
-	}
-	v, found, err := l.d.Store.Get(ctx, l.key)
-	if err != nil || !found || string(v) != string(l.value) {
-		return err
-	}
-	return l.d.Store.Delete(ctx, l.key)
+	return storelock.Release(ctx, l.d.Store, l.key, l.value)
 }
 
 // newToken names one lease holder; 8 random bytes make two handlers'
 // tokens collide practically never.
-func newToken(dst *[16]byte) {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	hex.Encode(dst[:], b[:])
-}
+func newToken(dst *[16]byte) { randid.Fill(dst[:]) }
