@@ -1,10 +1,10 @@
 // Command mutate is the project's mutation tester: it makes one small wrong
 // change at a time to a file (a comparison turned around or moved off by
 // one, && for ||, a condition negated or one of its checks dropped, true
-// for false, + for -, a statement deleted, a returned value or error
-// replaced by its zero value, a context's WithoutCancel unwrapped), runs
-// that package's tests against it, and reports per file how many of those
-// changes some test noticed.
+// for false, + for -, a statement deleted, break for continue, a returned
+// value or error replaced by its zero value, a context's WithoutCancel
+// unwrapped), runs that package's tests against it, and reports per file
+// how many of those changes some test noticed.
 //
 //	go run ./scripts/mutate                       # every file of scripts/mutate/files.txt
 //	go run ./scripts/mutate internal/webhook/lease.go

@@ -242,7 +242,7 @@ func isString(e ast.Expr) bool {
 
 // statements adds the mutant that deletes each statement with an effect
 // of its own: a call, an assignment to something existing, a send, go,
-// defer, ++/--, break and continue.
+// defer, ++/--, break and continue; and turns a continue into a break.
 func (g *gen) statements(list []ast.Stmt) {
 	for _, s := range list {
 		switch x := s.(type) {
@@ -254,6 +254,10 @@ func (g *gen) statements(list []ast.Stmt) {
 		case *ast.BranchStmt:
 			if x.Tok != token.BREAK && x.Tok != token.CONTINUE {
 				continue
+			}
+			if x.Tok == token.CONTINUE && x.Label == nil {
+				// Stop the loop where it should only skip an entry.
+				g.replace("branch", x, "break")
 			}
 		default:
 			continue

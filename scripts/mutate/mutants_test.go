@@ -15,6 +15,9 @@ func f(ctx context.Context, a, b int, ok bool) (int, error) {
 	if a < b && ok {
 		a++
 	}
+	for range b {
+		continue
+	}
 	g(context.WithoutCancel(ctx))
 	if err := h(); err != nil {
 		return 0, err
