@@ -191,11 +191,17 @@ func TestCreateOrderUnresolvedFailures(t *testing.T) {
 		lookup   string
 		lookupSt int
 		want     error
+		// ambiguous: an attempt may have created the order, so the
+		// error says so (and that repeating with the external id is safe).
+		ambiguous bool
 	}{
-		{"no answer, no order", func(*http.Request) (*http.Response, error) { return nil, errReset }, "orders_empty.json", 200, apierror.ErrUnavailable},
-		{"500, no order", func(*http.Request) (*http.Response, error) { return jsonResponse(500, []byte(`{}`)), nil }, "orders_empty.json", 200, apierror.ErrServer},
-		{"duplicate, lookup fails", func(*http.Request) (*http.Response, error) { return jsonResponse(409, []byte(`{}`)), nil }, "error_unauthorized.json", 401, apierror.ErrConflict},
-		{"duplicate, only a similar id", func(*http.Request) (*http.Response, error) { return jsonResponse(409, []byte(`{}`)), nil }, "orders_page1.json", 200, apierror.ErrConflict},
+		{"no answer, no order", func(*http.Request) (*http.Response, error) { return nil, errReset }, "orders_empty.json", 200, apierror.ErrUnavailable, true},
+		{"500, no order", func(*http.Request) (*http.Response, error) { return jsonResponse(500, []byte(`{}`)), nil }, "orders_empty.json", 200, apierror.ErrServer, true},
+		{"2xx without an order, no order", func(*http.Request) (*http.Response, error) {
+			return jsonResponse(200, []byte(`{"success":true,"data":{}}`)), nil
+		}, "orders_empty.json", 200, apierror.ErrBadResponse, true},
+		{"duplicate, lookup fails", func(*http.Request) (*http.Response, error) { return jsonResponse(409, []byte(`{}`)), nil }, "error_unauthorized.json", 401, apierror.ErrConflict, false},
+		{"duplicate, only a similar id", func(*http.Request) (*http.Response, error) { return jsonResponse(409, []byte(`{}`)), nil }, "orders_page1.json", 200, apierror.ErrConflict, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -206,6 +212,10 @@ func TestCreateOrderUnresolvedFailures(t *testing.T) {
 			require.Nil(t, o)
 			require.ErrorIs(t, err, tc.want)
 			require.GreaterOrEqual(t, h.count("GET"), 1)
+			var ae *apierror.Error
+			require.ErrorAs(t, err, &ae)
+			require.Equal(t, tc.ambiguous, ae.Ambiguous)
+			require.Equal(t, orderParams().ExternalID, ae.Reference)
 		})
 	}
 }
