@@ -246,7 +246,11 @@ func isString(e ast.Expr) bool {
 func (g *gen) statements(list []ast.Stmt) {
 	for _, s := range list {
 		switch x := s.(type) {
-		case *ast.ExprStmt, *ast.SendStmt, *ast.GoStmt, *ast.DeferStmt, *ast.IncDecStmt:
+		case *ast.ExprStmt:
+			if isLog(x.X) {
+				continue
+			}
+		case *ast.SendStmt, *ast.GoStmt, *ast.DeferStmt, *ast.IncDecStmt:
 		case *ast.AssignStmt:
 			if x.Tok == token.DEFINE {
 				continue
@@ -374,4 +378,23 @@ func (g *gen) call(c *ast.CallExpr) {
 	if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "context" && sel.Sel.Name == "WithoutCancel" {
 		g.replace("unwrap", c, g.text(c.Args[0]))
 	}
+}
+
+// logMethods are slog's (and log's) writing methods: deleting a log line is
+// left out, as no money or webhook outcome depends on it and each costs a
+// full test run (the log lines that matter have tests of their own).
+var logMethods = map[string]bool{
+	"Log": true, "LogAttrs": true, "Debug": true, "Info": true, "Warn": true, "Error": true,
+	"DebugContext": true, "InfoContext": true, "WarnContext": true, "ErrorContext": true,
+	"Printf": true, "Println": true,
+}
+
+// isLog reports whether e is a call of a log method.
+func isLog(e ast.Expr) bool {
+	c, ok := e.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	return ok && logMethods[sel.Sel.Name]
 }
