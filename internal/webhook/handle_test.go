@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit/internal/logx"
+	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/store"
 )
 
@@ -40,16 +41,20 @@ func (f *flakyCommit) Set(ctx context.Context, k string, v []byte, ttl time.Dura
 func TestHandle(t *testing.T) {
 	ctx := context.Background()
 	d := &Dedupe{Store: store.NewMemory(), Prefix: "wh:"}
+	var body string
 	run := func(id string, fn func() error) int {
 		w := httptest.NewRecorder()
 		d.Handle(ctx, w, logx.Discard(), nil, id, time.Second, func(context.Context) error { return fn() })
+		body = strings.TrimSpace(w.Body.String())
 		return w.Code
 	}
 	calls := 0
 	ok := func() error { calls++; return nil }
 
 	require.Equal(t, 200, run("a", ok))
+	require.JSONEq(t, `{"message":"ok"}`, body)
 	require.Equal(t, 200, run("a", ok), "a duplicate is acknowledged")
+	require.JSONEq(t, `{"message":"already handled"}`, body, "and says so to whoever reads the provider's delivery log")
 	require.Equal(t, 1, calls, "and not handed over twice")
 
 	require.Equal(t, 500, run("b", func() error { return errors.New("boom") }))
@@ -247,17 +252,19 @@ func TestLeaseWithoutAtomicSwap(t *testing.T) {
 }
 
 func TestReadOrReply(t *testing.T) {
+	s := &steps{}
 	w := httptest.NewRecorder()
-	_, ok := ReadOrReply(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(strings.Repeat("x", 20))), 10, nil)
+	_, ok := ReadOrReply(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(strings.Repeat("x", 20))), 10, observe.StartDelivery(s, "partner"))
 	require.False(t, ok)
 	require.Equal(t, http.StatusRequestEntityTooLarge, w.Code)
 
 	w = httptest.NewRecorder()
 	r := httptest.NewRequest(http.MethodPost, "/", errReader{})
 	r.ContentLength = -1
-	_, ok = ReadOrReply(w, r, 10, nil)
+	_, ok = ReadOrReply(w, r, 10, observe.StartDelivery(s, "partner"))
 	require.False(t, ok)
 	require.Equal(t, http.StatusBadRequest, w.Code)
+	require.Equal(t, []string{"refused 413", "refused 400"}, s.got, "each refusal is reported")
 
 	b, ok := ReadOrReply(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", strings.NewReader("hi")), 10, nil)
 	require.True(t, ok)
