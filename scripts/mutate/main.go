@@ -21,14 +21,17 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"hash/fnv"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -69,7 +72,10 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	r, err := newRunner(cfg)
+	// An interrupted run stops its go test and removes its files.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	r, err := newRunner(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -78,6 +84,9 @@ func run() error {
 	var results []*fileResult
 	for _, t := range targets {
 		res, err := r.file(t, equiv)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", t.path, err)
 		}

@@ -32,6 +32,7 @@ var statusNames = [...]string{"killed", "SURVIVED", "SURVIVED (not covered)", "u
 func (s status) String() string { return statusNames[s] }
 
 type runner struct {
+	ctx    context.Context // ends when the run is interrupted
 	cfg    config
 	root   string // module root
 	module string // module path
@@ -52,7 +53,7 @@ type block struct {
 	count                                int
 }
 
-func newRunner(cfg config) (*runner, error) {
+func newRunner(ctx context.Context, cfg config) (*runner, error) {
 	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}} {{.Path}}").Output()
 	if err != nil {
 		return nil, fmt.Errorf("go list -m: %w", err)
@@ -62,7 +63,7 @@ func newRunner(cfg config) (*runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &runner{cfg: cfg, root: root, module: module, tmp: tmp, pkgs: map[string]*pkgInfo{}}, nil
+	return &runner{ctx: ctx, cfg: cfg, root: root, module: module, tmp: tmp, pkgs: map[string]*pkgInfo{}}, nil
 }
 
 func (r *runner) close() { os.RemoveAll(r.tmp) }
@@ -155,8 +156,9 @@ func (r *runner) baseline(pkg, run string) (*pkgInfo, error) {
 	}
 	args = append(args, pkg)
 	start := time.Now()
-	cmd := exec.Command("go", args...)
+	cmd := exec.CommandContext(r.ctx, "go", args...)
 	cmd.Dir = r.root
+	ownGroup(cmd)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return nil, fmt.Errorf("the tests fail without any mutant:\n%s", out)
@@ -254,10 +256,11 @@ func (r *runner) mutant(pkg string, t target, src []byte, m *mutant, timeout tim
 	}
 	args = append(args, pkg)
 	// The go command's own limit is the test timeout plus room to build.
-	ctx, cancel := context.WithTimeout(context.Background(), timeout+2*time.Minute)
+	ctx, cancel := context.WithTimeout(r.ctx, timeout+2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = r.root
+	ownGroup(cmd)
 	cmd.WaitDelay = 10 * time.Second
 	out, err := cmd.CombinedOutput()
 	switch {
@@ -265,6 +268,8 @@ func (r *runner) mutant(pkg string, t target, src []byte, m *mutant, timeout tim
 		return survived, nil
 	case bytes.Contains(out, []byte("[build failed]")) || bytes.Contains(out, []byte("[setup failed]")):
 		return unviable, nil
+	case r.ctx.Err() != nil:
+		return 0, r.ctx.Err()
 	case ctx.Err() != nil:
 		return killed, nil // the go command hung: the tests never ended
 	}
