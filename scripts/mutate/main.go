@@ -48,6 +48,7 @@ type config struct {
 	timeout   time.Duration
 	verbose   bool
 	list      bool
+	match     string
 }
 
 func run() error {
@@ -59,6 +60,8 @@ func run() error {
 	flag.DurationVar(&cfg.timeout, "timeout", 0, "per-mutant test timeout (0: ten times the package's clean run, at least 20s)")
 	flag.BoolVar(&cfg.verbose, "v", false, "print every mutant's outcome")
 	flag.BoolVar(&cfg.list, "list", false, "list the mutants without running them")
+	flag.StringVar(&cfg.match, "match", "", "run only the mutants whose ID contains this text")
+	runOnly := flag.String("run", "", "run only these tests (go test -run), over the list's choice")
 	flag.Parse()
 
 	targets, err := readTargets(*filesPath)
@@ -67,6 +70,11 @@ func run() error {
 	}
 	if flag.NArg() > 0 {
 		targets = pick(targets, flag.Args())
+	}
+	if *runOnly != "" {
+		for i := range targets {
+			targets[i].run = *runOnly
+		}
 	}
 	equiv, err := readEquivalent(*equivPath)
 	if err != nil {

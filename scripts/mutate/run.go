@@ -85,6 +85,15 @@ func (r *runner) file(t target, equiv map[string]string) (*fileResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	if r.cfg.match != "" {
+		var keep []*mutant
+		for _, m := range ms {
+			if strings.Contains(m.ID(), r.cfg.match) {
+				keep = append(keep, m)
+			}
+		}
+		ms = keep
+	}
 	res := &fileResult{path: t.path, equivWhy: map[int]string{}}
 	if r.cfg.list {
 		for _, m := range ms {
@@ -127,7 +136,7 @@ func (r *runner) file(t target, equiv map[string]string) (*fileResult, error) {
 		res.mutants = append(res.mutants, m)
 		res.statuses = append(res.statuses, st)
 	}
-	if r.cfg.sample == 0 {
+	if r.cfg.sample == 0 && r.cfg.match == "" {
 		ran := map[string]bool{}
 		for i, m := range res.mutants {
 			ran[m.ID()] = res.statuses[i] == equivalent
