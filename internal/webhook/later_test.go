@@ -87,14 +87,15 @@ func TestLaterGivesUpAtItsHorizon(t *testing.T) {
 func TestLaterOutlivesTheRequest(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	var sawEnded bool
+	var ran, sawEnded bool
 	l := &Later{}
 	l.Go(ctx, "a", time.Hour, func(ctx context.Context) error {
-		sawEnded = ctx.Err() != nil
+		ran, sawEnded = true, ctx.Err() != nil
 		return nil
 	})
 	require.NoError(t, l.Shutdown(context.Background()))
-	require.False(t, sawEnded, "the job's context is not the request's")
+	require.True(t, ran, "the job ran")
+	require.False(t, sawEnded, "on a context that is not the request's")
 }
 
 // TestLaterClose: Close stops a running job (reported as ErrClosed) and
