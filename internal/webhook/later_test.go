@@ -120,9 +120,14 @@ func TestLaterClose(t *testing.T) {
 	require.False(t, ran)
 }
 
-// TestLaterShutdownDeadline: Shutdown waits for running jobs; when its
-// context ends first it stops them and returns that context's error.
+// TestLaterShutdownDeadline: Shutdown starts no new job and waits for
+// running ones; when its context ends first it stops them and returns that
+// context's error.
 func TestLaterShutdownDeadline(t *testing.T) {
+	idle := &Later{}
+	require.NoError(t, idle.Shutdown(context.Background()))
+	require.False(t, idle.Go(context.Background(), "late", time.Hour, func(context.Context) error { return nil }), "no job starts after Shutdown")
+
 	l := &Later{}
 	l.Go(context.Background(), "a", time.Hour, func(context.Context) error { return errors.New("store down") })
 	ctx, cancel := context.WithCancel(context.Background())
