@@ -80,6 +80,12 @@ func TestLaterGivesUpAtItsHorizon(t *testing.T) {
 	l.Go(context.Background(), "b", 1260*time.Millisecond, func(context.Context) error { tries++; return errors.New("store down") })
 	require.NoError(t, l.Shutdown(context.Background()))
 	require.Equal(t, 6, tries, "a try exactly at the horizon is the last")
+
+	tries = 0
+	l = &Later{Sleep: func(context.Context, time.Duration) error { return nil }}
+	l.Go(context.Background(), "c", time.Nanosecond, func(context.Context) error { tries++; return errors.New("store down") })
+	require.NoError(t, l.Shutdown(context.Background()))
+	require.Equal(t, 1, tries, "on the default clock too")
 }
 
 // TestLaterOutlivesTheRequest: the job runs on after the context of the
