@@ -235,9 +235,27 @@ func (g *gen) binary(x *ast.BinaryExpr) {
 	}
 }
 
+// isString reports whether e is plainly a string: a literal, a sum with
+// one, or a call whose name says it returns one (String, Format*, Itoa,
+// EncodeToString). Swapping + for - there cannot compile, and each such
+// mutant would cost a build.
 func isString(e ast.Expr) bool {
-	b, ok := ast.Unparen(e).(*ast.BasicLit)
-	return ok && b.Kind == token.STRING
+	switch x := ast.Unparen(e).(type) {
+	case *ast.BasicLit:
+		return x.Kind == token.STRING
+	case *ast.BinaryExpr:
+		return x.Op == token.ADD && (isString(x.X) || isString(x.Y))
+	case *ast.CallExpr:
+		name := ""
+		switch f := x.Fun.(type) {
+		case *ast.SelectorExpr:
+			name = f.Sel.Name
+		case *ast.Ident:
+			name = f.Name
+		}
+		return name == "String" || name == "string" || name == "Itoa" || name == "EncodeToString" || strings.HasPrefix(name, "Format")
+	}
+	return false
 }
 
 // statements adds the mutant that deletes each statement with an effect

@@ -96,6 +96,9 @@ func (r *runner) file(t target, equiv map[string]string) (*fileResult, error) {
 	}
 	res := &fileResult{path: t.path, equivWhy: map[int]string{}}
 	if r.cfg.list {
+		if r.cfg.sample > 0 {
+			ms = byHash(ms) // the order a sample is drawn in
+		}
 		for _, m := range ms {
 			fmt.Printf("%s:%d\t%s\n", m.file, m.line, m.ID())
 		}
