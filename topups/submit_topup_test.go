@@ -253,3 +253,14 @@ func TestSubmitTopupSettlesAfterCallerDeadline(t *testing.T) {
 	require.Equal(t, "77", o.ID)
 	require.Equal(t, 1, e.calls(http.MethodPost, submitURL))
 }
+
+// A remembered top-up that cannot be read back is an error, never a zero
+// order: the caller would take it for a placed top-up with no id.
+func TestSubmitTopupCorruptMemory(t *testing.T) {
+	e := newEnv(t)
+	require.NoError(t, e.c.opts.Store.Set(context.Background(), submitKeyPrefix+testICCID+":ref-1", []byte("{"), time.Minute))
+	o, err := e.c.SubmitTopup(context.Background(), SubmitTopupParams{PackageID: "p", ICCID: testICCID, Reference: "ref-1"})
+	require.ErrorIs(t, err, apierror.ErrBadResponse)
+	require.Nil(t, o)
+	require.Zero(t, e.calls(http.MethodPost, submitURL))
+}
