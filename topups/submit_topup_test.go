@@ -131,17 +131,44 @@ func TestSubmitTopupAmbiguousNotFoundIsOutcomeUnknown(t *testing.T) {
 	e := newEnv(t)
 	var queries []url.Values
 	ordersAnswer(e, &queries, ``)
-	e.mt.RegisterResponder(http.MethodPost, submitURL, jsonResponder(503, `{"message":"Service Unavailable"}`))
+	e.mt.RegisterResponder(http.MethodPost, submitURL, func(*http.Request) (*http.Response, error) {
+		r := httpmock.NewStringResponse(503, `{"message":"Service Unavailable"}`)
+		r.Header.Set("X-Request-Id", "req-503")
+		return r, nil
+	})
 	_, err := e.c.SubmitTopup(context.Background(), SubmitTopupParams{PackageID: "p", ICCID: testICCID, Reference: "ref-9"})
 	require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
 	var ae *apierror.Error
 	require.ErrorAs(t, err, &ae)
+	require.Contains(t, ae.Message, "no top-up with this reference was found")
+	require.Equal(t, 503, ae.StatusCode, "the submit's answer, for support")
+	require.Equal(t, "req-503", ae.RequestID)
 	require.Equal(t, "ref-9", ae.Reference)
 	require.Equal(t, e.clock.Now(), ae.Started)
 	require.True(t, ae.Ambiguous)
 	require.Equal(t, 1, e.calls(http.MethodPost, submitURL))
 	require.Len(t, queries, 2, "looked up before and after")
 	require.Empty(t, *e.sleeps)
+}
+
+// An ambiguous submit whose settling look-up fails says the look-up
+// failed, not that no top-up exists.
+func TestSubmitTopupAmbiguousLookupFails(t *testing.T) {
+	e := newEnv(t)
+	lookups := 0
+	e.mt.RegisterResponder(http.MethodGet, ordersURL, func(*http.Request) (*http.Response, error) {
+		if lookups++; lookups == 1 {
+			return httpmock.NewStringResponse(200, `{"data":[],"meta":{"current_page":1,"last_page":1,"total":0}}`), nil
+		}
+		return httpmock.NewStringResponse(422, `{"meta":{"message":"bad"},"data":{}}`), nil
+	})
+	e.mt.RegisterResponder(http.MethodPost, submitURL, jsonResponder(503, `{"message":"Service Unavailable"}`))
+	_, err := e.c.SubmitTopup(context.Background(), SubmitTopupParams{PackageID: "p", ICCID: testICCID, Reference: "ref-9"})
+	require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
+	var ae *apierror.Error
+	require.ErrorAs(t, err, &ae)
+	require.Contains(t, ae.Message, "the look-up failed")
+	require.Equal(t, 2, lookups)
 }
 
 // A definite refusal means nothing was placed: no settling look-up.
