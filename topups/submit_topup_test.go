@@ -116,6 +116,19 @@ func TestSubmitTopupIgnoresTopupOfAnotherESIM(t *testing.T) {
 	require.Equal(t, 1, e.calls(http.MethodPost, submitURL))
 }
 
+// An eSIM order that carries the reference as its description is not the
+// top-up: only top-up orders count.
+func TestSubmitTopupIgnoresESIMOrderWithReference(t *testing.T) {
+	e := newEnv(t)
+	var queries []url.Values
+	ordersAnswer(e, &queries, `{"id":"5","type":"sim","description":"ref-1","sims":[{"iccid":"`+testICCID+`"}],"price":9.5}`)
+	e.mt.RegisterResponder(http.MethodPost, submitURL, jsonResponder(200, fixture(t, "submit_topup.json")))
+	o, err := e.c.SubmitTopup(context.Background(), SubmitTopupParams{PackageID: "p", ICCID: testICCID, Reference: "ref-1"})
+	require.NoError(t, err)
+	require.Equal(t, "9666", o.ID)
+	require.Equal(t, 1, e.calls(http.MethodPost, submitURL))
+}
+
 // Before submitting, a failed look-up sends nothing: the top-up might exist.
 func TestSubmitTopupLookupFailureSubmitsNothing(t *testing.T) {
 	e := newEnv(t)
@@ -141,6 +154,8 @@ func TestSubmitTopupAmbiguousNotFoundIsOutcomeUnknown(t *testing.T) {
 	var ae *apierror.Error
 	require.ErrorAs(t, err, &ae)
 	require.Contains(t, ae.Message, "no top-up with this reference was found")
+	require.NotNil(t, ae.Err, "the submit's failure is kept, as text")
+	require.Contains(t, ae.Err.Error(), "Service Unavailable")
 	require.Equal(t, 503, ae.StatusCode, "the submit's answer, for support")
 	require.Equal(t, "req-503", ae.RequestID)
 	require.Equal(t, "ref-9", ae.Reference)
