@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -200,6 +201,10 @@ func TestCreateOrderUnresolvedFailures(t *testing.T) {
 		{"2xx without an order, no order", func(*http.Request) (*http.Response, error) {
 			return jsonResponse(200, []byte(`{"success":true,"data":{}}`)), nil
 		}, "orders_empty.json", 200, apierror.ErrBadResponse, true},
+		{"2xx with null data, no order", func(*http.Request) (*http.Response, error) {
+			return jsonResponse(200, []byte(`{"success":true,"data":null}`)), nil
+		}, "orders_empty.json", 200, apierror.ErrBadResponse, true},
+		{"no answer, lookup fails", func(*http.Request) (*http.Response, error) { return nil, errReset }, "error_unauthorized.json", 401, apierror.ErrUnavailable, true},
 		{"duplicate, lookup fails", func(*http.Request) (*http.Response, error) { return jsonResponse(409, []byte(`{}`)), nil }, "error_unauthorized.json", 401, apierror.ErrConflict, false},
 		{"duplicate, only a similar id", func(*http.Request) (*http.Response, error) { return jsonResponse(409, []byte(`{}`)), nil }, "orders_page1.json", 200, apierror.ErrConflict, false},
 	}
@@ -216,6 +221,17 @@ func TestCreateOrderUnresolvedFailures(t *testing.T) {
 			require.ErrorAs(t, err, &ae)
 			require.Equal(t, tc.ambiguous, ae.Ambiguous)
 			require.Equal(t, orderParams().ExternalID, ae.Reference)
+			if tc.ambiguous {
+				require.Contains(t, ae.Message, "; calling again with the same external_id is safe")
+				require.False(t, strings.HasPrefix(ae.Message, ";"), ae.Message)
+				if tc.lookupSt != 200 {
+					require.Contains(t, ae.Message, "look-up by external_id failed ("+apierror.ErrUnauthorized.Error()+")")
+				}
+			}
+			// The attempt's own message comes first, when it had one.
+			if first := map[string]string{"no answer, no order": "request failed; ", "2xx with null data, no order": "response data missing or malformed; "}[tc.name]; first != "" {
+				require.True(t, strings.HasPrefix(ae.Message, first), ae.Message)
+			}
 		})
 	}
 }
