@@ -12,6 +12,7 @@ package simkit
 import (
 	"github.com/simkit/simkit/esimstory"
 	"github.com/simkit/simkit/internal/transport"
+	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/partner"
 	"github.com/simkit/simkit/smsnumbers"
 	"github.com/simkit/simkit/topups"
@@ -36,11 +37,7 @@ type Client struct {
 // retry policy) are applied to every configured provider, which share one
 // connection pool and one store unless told otherwise.
 func New(opts ...Option) (*Client, error) {
-	o := &Options{}
-	for _, fn := range opts {
-		fn(o)
-	}
-	o.Shared = transport.SharedDefaults(o.Shared)
+	o := transport.Configure(opts, func(o *Options) *option.Shared { return &o.Shared })
 	if o.HTTPClient == nil && o.Transport == nil {
 		o.Transport = transport.NewHTTPTransport()
 	}

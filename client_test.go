@@ -38,7 +38,7 @@ func allProviders() []simkit.Option {
 		}),
 		simkit.WithSMS(func(o *smsnumbers.Options) { o.Token = signing.NewSecret(smsToken) }),
 		simkit.WithESIMStory(func(o *esimstory.Options) {
-			o.AccessKey = "AK"
+			o.AccessKey = signing.NewSecret("AK")
 			o.SecretKey = signing.NewSecret(esimSecret)
 			o.Sandbox = true
 		}),
@@ -76,7 +76,10 @@ func TestNewRefusesIncompleteProviders(t *testing.T) {
 	}{
 		{"partner without secret", simkit.WithPartner(func(o *partner.Options) { o.BaseURL = "https://x"; o.Token = signing.NewSecret("t") }), simkit.ErrNotConfigured},
 		{"partner without base URL", simkit.WithPartner(func(o *partner.Options) { o.Token = signing.NewSecret("t"); o.Secret = signing.NewSecret("s") }), simkit.ErrNotConfigured},
-		{"esimstory with a key that is not base64", simkit.WithESIMStory(func(o *esimstory.Options) { o.AccessKey = "a"; o.SecretKey = signing.NewSecret("%%%") }), simkit.ErrValidation},
+		{"esimstory with a key that is not base64", simkit.WithESIMStory(func(o *esimstory.Options) {
+			o.AccessKey = signing.NewSecret("a")
+			o.SecretKey = signing.NewSecret("%%%")
+		}), simkit.ErrValidation},
 		{"topups without client secret", simkit.WithTopups(func(o *topups.Options) { o.BaseURL = "https://x"; o.ClientID = "c" }), simkit.ErrNotConfigured},
 		{"sms without token", simkit.WithSMS(func(o *smsnumbers.Options) {}), simkit.ErrNotConfigured},
 	}
@@ -206,9 +209,12 @@ func TestUnconfiguredProvidersAnswerNotConfigured(t *testing.T) {
 
 	_, err = c.Partner.Balance(ctx)
 	require.ErrorIs(t, err, simkit.ErrNotConfigured)
+	var errs []error
 	for _, err := range c.Partner.AllProducts(ctx, partner.ListProductsParams{}) {
-		require.ErrorIs(t, err, simkit.ErrNotConfigured)
+		errs = append(errs, err)
 	}
+	require.Len(t, errs, 1, "the iterator yields the error, once")
+	require.ErrorIs(t, errs[0], simkit.ErrNotConfigured)
 	_, err = c.SMS.Profile(ctx)
 	require.ErrorIs(t, err, simkit.ErrNotConfigured)
 	_, err = c.ESIMStory.CreateOrder(ctx, esimstory.CreateOrderParams{})

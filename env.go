@@ -92,7 +92,7 @@ func EnvOptions(lookup func(string) (string, bool)) ([]Option, error) {
 		out = append(out, WithESIMStory(func(o *esimstory.Options) {
 			o.BaseURL = get(EnvESIMStoryBaseURL)
 			o.Sandbox = sandbox
-			o.AccessKey = get(EnvESIMStoryAccessKey)
+			o.AccessKey = signing.NewSecret(get(EnvESIMStoryAccessKey))
 			o.SecretKey = signing.NewSecret(get(EnvESIMStorySecretKey))
 		}))
 	}

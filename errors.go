@@ -44,3 +44,12 @@ var (
 	ErrBadResponse         = apierror.ErrBadResponse
 	ErrOutcomeUnknown      = apierror.ErrOutcomeUnknown
 )
+
+// MayHaveActed reports whether the call that returned err may have been
+// carried out by the provider although it failed (see Error.MayHaveActed).
+func MayHaveActed(err error) bool { return apierror.MayHaveActed(err) }
+
+// SafeToRetry reports whether the call that returned err may be repeated
+// with the same arguments (external id, reference) without acting twice
+// (see Error.SafeToRetry).
+func SafeToRetry(err error) bool { return apierror.SafeToRetry(err) }

@@ -31,7 +31,7 @@ func TestNoFmtVerbPrintsASecret(t *testing.T) {
 	ctx := context.Background()
 	secrets := []string{
 		simkittest.FakePartnerToken, simkittest.FakePartnerSecret, simkittest.FakeSMSToken,
-		simkittest.FakeESIMStorySecretKey, simkittest.FakeTopupsClientSecret, simkittest.FakeRenewalKey,
+		simkittest.FakeESIMStoryAccessKey, simkittest.FakeESIMStorySecretKey, simkittest.FakeTopupsClientSecret, simkittest.FakeRenewalKey,
 	}
 	raw, err := base64.StdEncoding.DecodeString(simkittest.FakeESIMStorySecretKey)
 	require.NoError(t, err)

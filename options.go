@@ -71,7 +71,10 @@ func WithTimeout(d time.Duration) Option {
 	return func(o *Options) { o.Timeout = d }
 }
 
-// WithRetry sets the retry policy of every provider. A provider keeps its
+// WithRetry sets the retry policy of every provider, merged field by field
+// over each provider's schedule: a zero field inherits, so
+// WithRetry(retry.Policy{Sleep: f}) keeps every default and waits through
+// f (tests wait zero real time that way). A provider keeps its
 // own safety limits under it (the SMS client retries a rate-limited call at
 // most once, since that provider bans keys that keep hitting its limit); to
 // override one provider's policy as given, set Retry in its options.

@@ -112,6 +112,52 @@ type Error struct {
 	// Started is when the call began, by the client's clock; set on
 	// ErrOutcomeUnknown so the provider's history can be searched from then.
 	Started time.Time
+	// MayHaveActed answers the first half of "may I call again?": the
+	// provider may have carried the call out (created the order, moved the
+	// money) although it failed. False means it certainly did not: nothing
+	// was sent, or the provider refused it. Read it with the MayHaveActed
+	// function, which also answers for errors of other types.
+	MayHaveActed bool
+	// SafeToRetry answers the second half: calling again with the same
+	// arguments (for an order, the same external id; for a top-up, the
+	// same reference) cannot act twice. It says nothing about whether the
+	// repeat will succeed: a refused order is refused again. False after an
+	// ambiguous SMS buy, withdrawal or renewal, whose provider has no
+	// idempotency key: check the history (Reference, Started) first. Read
+	// it with the SafeToRetry function.
+	SafeToRetry bool
+}
+
+// MayHaveActed reports whether the call that returned err may have been
+// carried out by the provider (an order created, money moved) although it
+// failed: an ambiguous failure, or an outcome simkit could not settle. It
+// is false for nil, for errors raised before anything was sent, and for
+// refusals. An error that is not an *Error (a context error, a store
+// error) answers true: nothing proves the provider did not act.
+func MayHaveActed(err error) bool {
+	if err == nil {
+		return false
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.MayHaveActed
+	}
+	return true
+}
+
+// SafeToRetry reports whether the call that returned err may be called
+// again with the same arguments (the same external id or reference)
+// without acting twice, as aws-sdk-go-v2's retry.IsErrorRetryable answers
+// for its own retries. It is false for nil (a call that succeeded is not
+// repeated), for errors that are not an *Error, and after an ambiguous
+// failure of a call the provider cannot deduplicate (SMS buys, withdraw,
+// renewal).
+func SafeToRetry(err error) bool {
+	var e *Error
+	if err == nil || !errors.As(err, &e) {
+		return false
+	}
+	return e.SafeToRetry
 }
 
 // Error renders a one-line description; it never includes request headers,
@@ -167,7 +213,17 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 		b.WriteString(e.Err.Error())
 	}
-	return b.String()
+	return oneLine(b.String())
+}
+
+// oneLine keeps an error on one line: errors.Join separates its errors
+// with newlines, and a provider's message may hold some, either of which
+// would split a log line in two.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }), "; ")
 }
 
 // Unwrap exposes both the classifying sentinel and the cause, so errors.Is
@@ -186,13 +242,13 @@ func (e *Error) Unwrap() []error {
 // Validation returns the error for bad caller input detected before any
 // request is sent.
 func Validation(provider, op, format string, args ...any) *Error {
-	return &Error{Provider: provider, Op: op, Message: fmt.Sprintf(format, args...), Kind: ErrValidation}
+	return &Error{Provider: provider, Op: op, Message: fmt.Sprintf(format, args...), Kind: ErrValidation, SafeToRetry: true}
 }
 
 // NotConfigured returns the error every call of an unconfigured provider
 // answers with.
 func NotConfigured(provider string) *Error {
-	return &Error{Provider: provider, Message: "provider not configured: set its credentials in the options", Kind: ErrNotConfigured}
+	return &Error{Provider: provider, Message: "provider not configured: set its credentials in the options", Kind: ErrNotConfigured, SafeToRetry: true}
 }
 
 // KindForStatus maps an HTTP status to the sentinel it implies when the

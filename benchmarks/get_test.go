@@ -280,7 +280,7 @@ func esimSign(ts string) string {
 func esimCreateOrder(b *testing.B, tg target) trio {
 	c, err := esimstory.New(func(o *esimstory.Options) {
 		o.BaseURL = tg.base + "/api"
-		o.AccessKey = benchAccessKey
+		o.AccessKey = signing.NewSecret(benchAccessKey)
 		o.SecretKey = signing.NewSecret(base64.StdEncoding.EncodeToString(esimKey))
 		o.Shared.Transport = tg.rt()
 	})

@@ -33,6 +33,7 @@ import (
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
+	"github.com/simkit/simkit/ledger"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/signing"
 )
@@ -53,8 +54,10 @@ type Options struct {
 	BaseURL string
 	// Sandbox selects SandboxURL when BaseURL is empty.
 	Sandbox bool
-	// AccessKey is sent as X-Esim-Story-Access-Key.
-	AccessKey string
+	// AccessKey is sent as X-Esim-Story-Access-Key. It is a credential
+	// like SecretKey, so it is a Secret: it prints, logs and records as
+	// [redacted].
+	AccessKey signing.Secret
 	// SecretKey is the base64 secret; its decoded bytes key the signature.
 	SecretKey signing.Secret
 	// Tracker, when set, records every order CreateOrder creates, so that
@@ -70,17 +73,26 @@ type Client struct {
 	t      *transport.Client
 	signer *signing.ESIMStory
 	opts   *Options
+	// ledger records every CreateOrder of this account in the Store, so
+	// a re-call with an external order id the fleet sent returns the order.
+	ledger *ledger.Ledger
+}
+
+// Ledger returns the ledger this client records its orders in: the
+// fleet's record in Options.Store, namespaced by a hash of the access key.
+// Reconciliation reads it.
+func (c *Client) Ledger() *ledger.Ledger {
+	if c == nil {
+		return nil
+	}
+	return c.ledger
 }
 
 // New builds a Client. AccessKey and SecretKey (valid base64) are required;
 // without them New returns an error matching simkit.ErrNotConfigured.
 func New(optFns ...func(*Options)) (*Client, error) {
-	o := &Options{}
-	for _, fn := range optFns {
-		fn(o)
-	}
-	o.Shared = transport.SharedDefaults(o.Shared)
-	if o.AccessKey == "" || o.SecretKey.IsZero() {
+	o := transport.Configure(optFns, func(o *Options) *option.Shared { return &o.Shared })
+	if o.AccessKey.IsZero() || o.SecretKey.IsZero() {
 		return nil, apierror.NotConfigured(Provider)
 	}
 	if o.BaseURL == "" {
@@ -93,7 +105,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	if err != nil {
 		return nil, &apierror.Error{Provider: Provider, Message: "base URL is not a valid URL", Kind: apierror.ErrValidation, Err: err}
 	}
-	signer, err := signing.NewESIMStory(o.AccessKey, o.SecretKey)
+	signer, err := signing.NewESIMStory(o.AccessKey.Reveal(), o.SecretKey)
 	if err != nil {
 		return nil, &apierror.Error{Provider: Provider, Message: "secret key is not valid base64", Kind: apierror.ErrValidation, Err: err}
 	}
@@ -109,7 +121,10 @@ func New(optFns ...func(*Options)) (*Client, error) {
 		return nil, err
 	}
 	o.Tracker.inheritObserver(o.Observer)
-	return &Client{t: t, signer: signer, opts: o}, nil
+	return &Client{
+		t: t, signer: signer, opts: o,
+		ledger: ledger.New(o.Store, Provider, o.AccessKey.Reveal(), func(lo *ledger.Options) { lo.Now = o.Now }),
+	}, nil
 }
 
 func (c *Client) ready() error {

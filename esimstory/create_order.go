@@ -5,10 +5,15 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/money"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
+	"github.com/simkit/simkit/ledger"
 	"github.com/simkit/simkit/option"
 )
 
@@ -37,10 +42,6 @@ type CreateOrderParams struct {
 type createOrderBody struct {
 	ExternalOrderID string               `json:"external_order_id"`
 	Products        []OrderProductParams `json:"products"`
-}
-
-type createOrderAnswer struct {
-	Products []OrderedUnit `json:"products"`
 }
 
 // CreateOrder buys eSIMs (POST /v1/api_partner/orders), signed per attempt.
@@ -87,81 +88,199 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...o
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
+	rec, opts := money.NewRecord(opts)
 	started := c.t.Now()
 	units := p.units()
 	ext := p.ExternalOrderID
 	tr := c.opts.Tracker
-	// Tracker writes after the call use a context that cannot end: the
-	// order may exist, so its record must be kept even if ctx just expired.
 	bg := context.WithoutCancel(ctx)
+	log := c.t.Logger()
+	subject := p.subject()
+	e, berr := money.Begin(ctx, c.ledger, ledger.Intent{Call: opCreateOrder, Reference: ext, Subject: subject,
+		Meta: map[string]string{"units": strconv.Itoa(len(units))}})
+	if berr != nil {
+		// eSIM Story deduplicates by external order id, so the order
+		// stays exactly-once without the ledger; only a re-call's
+		// duplicate answer loses the fleet's record.
+		log.LogAttrs(ctx, slog.LevelWarn, "simkit: ledger could not record an order call", slog.String("route", opCreateOrder), slog.String("error", berr.Error()))
+	}
+	finish := func(o ledger.Outcome) { money.Finish(ctx, c.ledger, log, e, o) }
 	var prior pendingOrder
 	var hadPrior bool
 	if tr != nil {
-		// Mark the id pending first: a fast webhook may beat our answer.
 		var err error
 		if prior, hadPrior, err = tr.beginOrder(ctx, ext, len(units)); err != nil {
-			return nil, &apierror.Error{Provider: Provider, Op: opCreateOrder, Message: "tracker could not record the pending order", Err: err}
+			finish(ledger.Outcome{State: ledger.StateFailed})
+			rec.Done(false)
+			return nil, &apierror.Error{Provider: Provider, Op: opCreateOrder, Message: "tracker could not record the pending order", Err: err, SafeToRetry: true}
 		}
 	}
-	units2, err := c.postOrder(ctx, p, opts)
+	answer, err := c.postOrder(ctx, p, opts)
 	ambiguous := prior.Ambiguous || transport.Ambiguous(err) || upstreamFailure(err)
 	if err != nil && (errors.Is(err, apierror.ErrBadResponse) || errors.Is(err, apierror.ErrTooLarge)) && ctx.Err() == nil {
-		// The order was almost surely created but its answer is unreadable:
-		// ask again with the same id, and let the duplicate answer tell.
-		units2, err = c.postOrder(ctx, p, opts)
+		// A 2xx we could not read created the order: the repeat is
+		// refused as a duplicate, which settles it below.
+		answer, err = c.postOrder(ctx, p, opts)
 		ambiguous = true
 	}
 
 	conflict := errors.Is(err, apierror.ErrConflict)
-	if conflict && tr != nil && tr.settled(bg, ext) {
-		// The duplicate is an order the tracker already holds, not one a
-		// lost answer hid: the caller reused its id.
-		ambiguous = false
-	} else if err != nil && !ambiguous && tr != nil && tr.openNow(bg, ext) {
-		// An overlapping call with this id (here or on another replica)
-		// left the outcome open while we waited: a duplicate is that
-		// order, and a refusal of ours must not close it.
-		ambiguous = conflict
+	if err != nil && !ambiguous && tr != nil && tr.openNow(bg, ext) {
+		// Another call's attempt left this order open in the tracker: it
+		// may exist, so its pending record stays.
 		hadPrior = true
+		ambiguous = conflict
+	}
+	var fleetUnits []OrderedUnit
+	why := ""
+	if conflict {
+		// A duplicate answer is this fleet's order when a call sent the
+		// id for the same units (this one, or another replica's, in
+		// parallel or before); the ledger holds what that call learned.
+		fleetUnits, why = c.fleetOrder(ctx, ext, subject, e)
+		if why == "" {
+			ambiguous = true
+		}
+	}
+	if conflict && !ambiguous {
+		if why != "" {
+			var ae *apierror.Error
+			if errors.As(err, &ae) && errors.Is(ae.Kind, apierror.ErrConflict) {
+				ae.Message = conflictMessage(ext, ae.Message) + "; " + why
+			}
+		}
 	}
 	var order *Order
 	switch {
 	case err == nil:
-		order = &Order{ExternalOrderID: ext, Units: units2}
+		order = &Order{ExternalOrderID: ext, Units: answer.Units, Extra: answer.Extra}
+		finish(unitsOutcome(ledger.StateDone, answer.Units))
 	case ambiguous && conflict:
-		order = &Order{ExternalOrderID: ext, Units: units, Recovered: true}
+		got := units
+		if len(fleetUnits) == len(units) {
+			got = fleetUnits
+		}
+		order = &Order{ExternalOrderID: ext, Units: got, Recovered: true}
+		finish(unitsOutcome(ledger.StateRecovered, order.Units))
 	case ambiguous:
 		if tr != nil {
 			if terr := tr.keepOpen(bg, ext, len(units)); terr != nil {
-				// The pending mark from beginOrder still accepts its deliveries.
-				c.t.Logger().LogAttrs(ctx, slog.LevelError, "simkit: tracker could not keep the order open",
+				log.LogAttrs(ctx, slog.LevelError, "simkit: tracker could not keep the order open",
 					slog.String("route", opCreateOrder), slog.String("error", terr.Error()))
 			}
 		}
-		return nil, openOutcome(err, ext, started)
+		finish(ledger.Outcome{State: ledger.StateUnknown})
+		rec.Done(false)
+		return nil, money.Mark(openOutcome(err, ext, started), true, true)
 	default:
-		// A definite answer to every attempt: nothing was ordered now.
 		if tr != nil && !hadPrior {
 			tr.forgetPending(bg, ext)
 		}
-		var e *apierror.Error
-		if errors.As(err, &e) && errors.Is(e.Kind, apierror.ErrConflict) {
-			e.Message = conflictMessage(ext, e.Message)
-		}
-		return nil, err
+		finish(ledger.Outcome{State: ledger.StateFailed})
+		rec.Done(false)
+		return nil, money.Mark(err, false, true)
 	}
-	if tr != nil {
+	rec.Done(order.Recovered)
+	if tr != nil && !(order.Recovered && tr.settled(bg, ext)) {
+		// A re-call of an order the tracker already holds leaves its
+		// record (and the deliveries counted so far) alone.
 		if err := tr.Track(bg, order); err != nil {
-			return order, &apierror.Error{Provider: Provider, Op: opCreateOrder, Message: "order created but the tracker could not record it; call Tracker.Track", Err: err}
+			return order, &apierror.Error{Provider: Provider, Op: opCreateOrder, Message: "order created but the tracker could not record it; call Tracker.Track", Err: err, MayHaveActed: true, SafeToRetry: true}
 		}
 	}
 	return order, nil
 }
 
-// postOrder sends the order and returns its units. A 2xx answer that lists
-// no units is unreadable as an order (and ambiguous: the order may exist).
-func (c *Client) postOrder(ctx context.Context, p CreateOrderParams, opts []option.CallOption) ([]OrderedUnit, error) {
-	var out createOrderAnswer
+// fleetOrder reads the ledger for the calls this fleet sent with
+// externalOrderID. It returns "" when one of them was for the same units
+// (subject) and did not fail, with the units its answer named when it had
+// one; otherwise why the duplicate answer is not this fleet's order.
+func (c *Client) fleetOrder(ctx context.Context, externalOrderID, subject string, self *ledger.Entry) ([]OrderedUnit, string) {
+	entries, err := c.ledger.ByReference(ctx, externalOrderID)
+	if err != nil {
+		return nil, "the fleet's ledger could not be read (" + err.Error() + ")"
+	}
+	found, other := false, false
+	var units []OrderedUnit
+	for _, x := range entries {
+		if self != nil && x.ID == self.ID || x.Call != opCreateOrder {
+			continue
+		}
+		if x.Subject != subject {
+			other = true
+			continue
+		}
+		if x.State == ledger.StateFailed {
+			continue
+		}
+		found = true
+		if u := entryUnits(&x); len(u) > 0 {
+			units = u
+		}
+	}
+	switch {
+	case found:
+		return units, ""
+	case other:
+		return nil, "this fleet sent it for other products"
+	}
+	return nil, "this fleet has no record of sending it"
+}
+
+// subject names the order's units in the ledger: each option id with its
+// quantity, sorted, so the same units in another order read the same.
+func (p CreateOrderParams) subject() string {
+	qty := map[string]int{}
+	for _, pr := range p.Products {
+		qty[strings.ToLower(pr.OptionID)] += pr.Qty
+	}
+	keys := make([]string, 0, len(qty))
+	for k := range qty {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for i, k := range keys {
+		keys[i] = k + "x" + strconv.Itoa(qty[k])
+	}
+	return "options/" + strings.Join(keys, ",")
+}
+
+// unitsOutcome records the units' topup ids, with their option ids in
+// Meta, in the ledger.
+func unitsOutcome(s ledger.State, units []OrderedUnit) ledger.Outcome {
+	o := ledger.Outcome{State: s}
+	var opts []string
+	for _, u := range units {
+		if u.TopupID == "" {
+			return o
+		}
+		o.ProviderIDs = append(o.ProviderIDs, u.TopupID)
+		opts = append(opts, u.OptionID)
+	}
+	if len(opts) > 0 {
+		o.Meta = map[string]string{"option_ids": strings.Join(opts, ",")}
+	}
+	return o
+}
+
+// entryUnits reads back the units unitsOutcome recorded.
+func entryUnits(e *ledger.Entry) []OrderedUnit {
+	opts := strings.Split(e.Meta["option_ids"], ",")
+	if len(e.ProviderIDs) == 0 || len(opts) != len(e.ProviderIDs) {
+		return nil
+	}
+	out := make([]OrderedUnit, len(opts))
+	for i := range opts {
+		out[i] = OrderedUnit{TopupID: e.ProviderIDs[i], OptionID: opts[i]}
+	}
+	return out
+}
+
+// postOrder sends the order and returns the answer: its units, and the
+// members simkit does not model in Extra. A 2xx answer that lists no
+// units is unreadable as an order (and ambiguous: the order may exist).
+func (c *Client) postOrder(ctx context.Context, p CreateOrderParams, opts []option.CallOption) (*Order, error) {
+	var out Order
 	req := &transport.Request{
 		Method:      http.MethodPost,
 		Path:        ordersPath,
@@ -173,10 +292,10 @@ func (c *Client) postOrder(ctx context.Context, p CreateOrderParams, opts []opti
 	if err != nil {
 		return nil, err
 	}
-	if len(out.Products) == 0 {
+	if len(out.Units) == 0 {
 		return nil, c.t.Fail(resp, &apierror.Error{Message: "order answer lists no products", Kind: apierror.ErrBadResponse, Ambiguous: true})
 	}
-	return out.Products, nil
+	return &out, nil
 }
 
 // units lists one unit per quantity, with its option id and no topup_id:

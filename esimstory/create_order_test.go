@@ -175,10 +175,12 @@ func TestNewRequiresCredentials(t *testing.T) {
 		kind error
 	}{
 		{"no access key", func(o *esimstory.Options) { o.SecretKey = testSecret }, apierror.ErrNotConfigured},
-		{"no secret", func(o *esimstory.Options) { o.AccessKey = testAccessKey }, apierror.ErrNotConfigured},
-		{"secret not base64", func(o *esimstory.Options) { o.AccessKey, o.SecretKey = testAccessKey, signing.NewSecret("***") }, apierror.ErrValidation},
+		{"no secret", func(o *esimstory.Options) { o.AccessKey = signing.NewSecret(testAccessKey) }, apierror.ErrNotConfigured},
+		{"secret not base64", func(o *esimstory.Options) {
+			o.AccessKey, o.SecretKey = signing.NewSecret(testAccessKey), signing.NewSecret("***")
+		}, apierror.ErrValidation},
 		{"bad base URL", func(o *esimstory.Options) {
-			o.AccessKey, o.SecretKey, o.BaseURL = testAccessKey, testSecret, "http://bad host/%zz"
+			o.AccessKey, o.SecretKey, o.BaseURL = signing.NewSecret(testAccessKey), testSecret, "http://bad host/%zz"
 		}, apierror.ErrValidation},
 	}
 	for _, tt := range tests {

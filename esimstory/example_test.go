@@ -59,7 +59,7 @@ func ExampleClient_CreateOrder() {
 	defer srv.Close()
 	c, err := esimstory.New(func(o *esimstory.Options) {
 		o.BaseURL = srv.URL + "/api" // production: leave empty (ProductionURL)
-		o.AccessKey = "AK-example"
+		o.AccessKey = signing.NewSecret("AK-example")
 		o.SecretKey = signing.NewSecret("c2VjcmV0") // base64, as eSIM Story issues it
 		o.Retry = retry.Policy{MaxAttempts: 3, BaseDelay: time.Millisecond}
 	})
@@ -68,13 +68,21 @@ func ExampleClient_CreateOrder() {
 		return
 	}
 	ctx := context.Background()
-	for _, id := range []string{"ORDER-1", "ORDER-1", "ORDER-LOST"} {
+	for _, call := range []struct {
+		id  string
+		qty int
+	}{{"ORDER-1", 2}, {"ORDER-1", 2}, {"ORDER-1", 1}, {"ORDER-LOST", 2}} {
+		id := call.id
 		order, err := c.CreateOrder(ctx, esimstory.CreateOrderParams{
 			ExternalOrderID: id, // keep it with your order before calling
-			Products:        []esimstory.OrderProductParams{{OptionID: exampleOption, Qty: 2}},
+			Products:        []esimstory.OrderProductParams{{OptionID: exampleOption, Qty: call.qty}},
 		})
 		var e *simkit.Error
 		switch {
+		case err == nil && order.Recovered && len(order.TopupIDs()) > 0:
+			// Called again with the same id and products: the order this
+			// client (or a replica sharing its Store) made.
+			fmt.Println(id, "recovered:", order.TopupIDs())
 		case err == nil && order.Recovered:
 			// The first attempt created it; its answer was lost. The two
 			// topup_ids arrive with the deliveries.
@@ -86,7 +94,7 @@ func ExampleClient_CreateOrder() {
 			// same id is safe (eSIM Story never creates a second order).
 			fmt.Println(id, "open; call again with", e.Reference)
 		case errors.Is(err, simkit.ErrConflict):
-			// Used before by another order of yours: nothing was bought now.
+			// Used before for other products: nothing was bought now.
 			fmt.Println(id, "conflict")
 		default:
 			fmt.Println(err)
@@ -94,6 +102,7 @@ func ExampleClient_CreateOrder() {
 	}
 	// Output:
 	// ORDER-1 units: [T1 T2]
+	// ORDER-1 recovered: [T1 T2]
 	// ORDER-1 conflict
 	// ORDER-LOST recovered: 2 units
 }

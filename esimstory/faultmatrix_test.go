@@ -187,7 +187,7 @@ func TestFaultMatrix(t *testing.T) {
 			var mu sync.Mutex
 			client, err := esimstory.New(func(o *esimstory.Options) {
 				o.BaseURL = m.srv.URL + simkittest.ESIMStoryPrefix
-				o.AccessKey = simkittest.FakeESIMStoryAccessKey
+				o.AccessKey = signing.NewSecret(simkittest.FakeESIMStoryAccessKey)
 				o.SecretKey = signing.NewSecret(simkittest.FakeESIMStorySecretKey)
 				o.Transport = m.rt
 				o.Limiter = option.NoLimit

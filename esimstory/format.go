@@ -3,22 +3,27 @@ package esimstory
 import (
 	"fmt"
 	"io"
+
+	"github.com/simkit/simkit/signing"
 )
 
-// Format prints the client as "esimstory.Client{BaseURL: ..., AccessKey:
-// ...}" under every verb, with the secret key redacted: the client holds a
-// signer keyed with it, and fmt's fallback for a verb a field does not
-// support would otherwise walk into it. A value receiver, so a Client
-// value is covered as well as a pointer.
+// Format prints the client as "esimstory.Client{BaseURL: ...}" under every
+// verb, with the access key and the secret key redacted: the client holds
+// a signer keyed with the secret, and fmt's fallback for a verb a field
+// does not support would otherwise walk into it. The access key is
+// redacted too, as recordings and logs redact it: one rule for every
+// credential the provider issues. A value receiver, so a Client value is
+// covered as well as a pointer.
 func (c Client) Format(f fmt.State, _ rune) {
 	if c.opts == nil {
 		_, _ = io.WriteString(f, "esimstory.Client(nil)")
 		return
 	}
-	_, _ = fmt.Fprintf(f, "esimstory.Client{BaseURL: %q, AccessKey: %q, SecretKey: [redacted]}", c.opts.BaseURL, c.opts.AccessKey)
+	_, _ = fmt.Fprintf(f, "esimstory.Client{BaseURL: %q, AccessKey: %s, SecretKey: %s}", c.opts.BaseURL, signing.Redacted, signing.Redacted)
 }
 
-// Format prints the options with the secret key redacted under every verb.
+// Format prints the options with the access key and the secret key
+// redacted under every verb.
 func (o Options) Format(f fmt.State, _ rune) {
-	_, _ = fmt.Fprintf(f, "esimstory.Options{BaseURL: %q, Sandbox: %t, AccessKey: %q, SecretKey: [redacted]}", o.BaseURL, o.Sandbox, o.AccessKey)
+	_, _ = fmt.Fprintf(f, "esimstory.Options{BaseURL: %q, Sandbox: %t, AccessKey: %s, SecretKey: %s}", o.BaseURL, o.Sandbox, signing.Redacted, signing.Redacted)
 }

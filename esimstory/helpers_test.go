@@ -39,7 +39,7 @@ func newClock() *fakeClock { return fakeclock.At(time.Unix(1768478058, 0).UTC())
 func testClient(t *testing.T, mt *httpmock.MockTransport, clock *fakeClock, fns ...func(*esimstory.Options)) *esimstory.Client {
 	t.Helper()
 	base := []func(*esimstory.Options){func(o *esimstory.Options) {
-		o.AccessKey = testAccessKey
+		o.AccessKey = signing.NewSecret(testAccessKey)
 		o.SecretKey = testSecret
 		o.Transport = mt
 		o.Now = clock.Now

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/jsonx"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/store"
 )
@@ -22,7 +23,8 @@ const (
 	// deliveries recorded by another replica.
 	DefaultTrackerPoll = time.Second
 	// DefaultTrackerPrefix namespaces the tracker's keys in a shared store.
-	DefaultTrackerPrefix = "simkit:esimstory:track:"
+	// The Store adds its own namespace (redisstore.Options.Prefix).
+	DefaultTrackerPrefix = "esimstory:track:"
 )
 
 // Labels of the tracker's own errors (they come from the store, not from
@@ -266,7 +268,7 @@ func (t *Tracker) Record(ctx context.Context, d *Delivery) error {
 	if d == nil || d.TopupID == "" {
 		return apierror.Validation(Provider, opRecord, "delivery has no topup id")
 	}
-	b, err := json.Marshal(d)
+	b, err := jsonx.Marshal(d)
 	if err != nil {
 		return storeErr(opRecord, err)
 	}
@@ -360,8 +362,9 @@ func (t *Tracker) Progress(ctx context.Context, externalOrderID string) (deliver
 // *simkit.Error, so errors.Is(err, context.DeadlineExceeded) works) when
 // ctx ends first. Deliveries recorded in this process wake it at once;
 // those recorded by other replicas are seen at the next poll. An order
-// whose CreateOrder ended in simkit.ErrOutcomeUnknown is waited for too:
-// if it exists, its deliveries arrive and fill its units.
+// whose CreateOrder failed with its outcome open (the error's Ambiguous is
+// set; CreateOrder never answers ErrOutcomeUnknown) is waited for too: if
+// it exists, its deliveries arrive and fill its units.
 //
 // Each read of the order is reported to the Observer as a check, with the
 // units delivered and expected, and the wait's end as received or the
@@ -390,7 +393,7 @@ func (t *Tracker) Wait(ctx context.Context, externalOrderID string) ([]Delivery,
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			err := &apierror.Error{Provider: Provider, Op: opWait, Message: "wait ended by context", Err: ctx.Err()}
+			err := &apierror.Error{Provider: Provider, Op: opWait, Message: "wait ended by the caller's context", Err: ctx.Err()}
 			w.Done(ctx, "", "", err)
 			return nil, err
 		case <-ch:
@@ -450,7 +453,7 @@ func (t *Tracker) collect(ctx context.Context, op, externalOrderID string) ([]De
 			continue
 		}
 		var d Delivery
-		if err := json.Unmarshal(v, &d); err != nil {
+		if err := jsonx.Unmarshal(v, &d); err != nil {
 			return nil, 0, false, storeErr(op, err)
 		}
 		ds = append(ds, d)

@@ -349,14 +349,23 @@ func TestTrackerRepeatAfterOutcomeUnknown(t *testing.T) {
 		require.False(t, order.Recovered)
 		require.Equal(t, topups3, order.TopupIDs())
 	})
-	t.Run("without a tracker the repeat answers ErrConflict", func(t *testing.T) {
+	t.Run("without a tracker the ledger recovers the order", func(t *testing.T) {
 		mt, _ := sequence(t, 500, e500, 500, e500, 500, e500, 422, taken)
 		c := testClient(t, mt, newClock())
 		_, err := c.CreateOrder(ctx, order3())
 		require.True(t, transport.Ambiguous(err))
-		_, err = c.CreateOrder(ctx, order3())
+		order, err := c.CreateOrder(ctx, order3())
+		require.NoError(t, err)
+		require.True(t, order.Recovered)
+		require.Len(t, order.Units, 3)
+	})
+	t.Run("an id the fleet never sent answers ErrConflict", func(t *testing.T) {
+		mt, _ := sequence(t, 422, taken)
+		c := testClient(t, mt, newClock())
+		_, err := c.CreateOrder(ctx, order3())
 		require.ErrorIs(t, err, apierror.ErrConflict)
 		require.Contains(t, err.Error(), `"ORDER-123456"`)
+		require.False(t, apierror.MayHaveActed(err))
 	})
 }
 
@@ -504,16 +513,19 @@ func TestNilTrackerIsNotConfigured(t *testing.T) {
 	require.ErrorIs(t, err, apierror.ErrNotConfigured)
 }
 
-func TestTrackerReusedIDOfATrackedOrderStaysConflict(t *testing.T) {
+func TestTrackerRecallOfATrackedOrderReturnsIt(t *testing.T) {
 	ctx := context.Background()
 	tr := esimstory.NewTracker(nil)
 	c, _ := trackedClient(t, tr, 200, fixture(t, "order_qty3.json"), 500, fixture(t, "error_500.json"), 422, fixture(t, "error_422_taken.json"))
 	_, err := c.CreateOrder(ctx, order3())
 	require.NoError(t, err)
-	// The same id again, with a lost answer on the way: the duplicate is the
-	// order already tracked, not a new one to recover.
-	_, err = c.CreateOrder(ctx, order3())
-	require.ErrorIs(t, err, apierror.ErrConflict)
+	// The same id and units again, with a lost answer on the way: the
+	// duplicate is the order already made, returned with its topup_ids
+	// from the ledger, and the tracked order is not disturbed.
+	again, err := c.CreateOrder(ctx, order3())
+	require.NoError(t, err)
+	require.True(t, again.Recovered)
+	require.Equal(t, topups3, again.TopupIDs())
 	delivered, expected, err := tr.Progress(ctx, "ORDER-123456")
 	require.NoError(t, err)
 	require.Equal(t, [2]int{0, 3}, [2]int{delivered, expected})

@@ -26,6 +26,11 @@ type OrderedUnit struct {
 	TopupID string `json:"topup_id"`
 	// OptionID is the product option the unit was ordered as.
 	OptionID string `json:"option_id"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // Order is a created order: one OrderedUnit per unit of quantity, in the
@@ -42,6 +47,11 @@ type Order struct {
 	// unit count is the request's; the topup_ids are unknown and arrive
 	// with the deliveries, which a Tracker matches by external_order_id.
 	Recovered bool `json:"recovered,omitempty"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // TopupIDs returns the known topup_id of every unit, the ids its delivery
@@ -84,6 +94,11 @@ type Delivery struct {
 	ExpiredDate string `json:"expired_date"`
 	// ExternalOrderID is the id the order was created with.
 	ExternalOrderID string `json:"external_order_id"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // UnmarshalJSON decodes a delivery webhook body, parsing expired_date

@@ -4,13 +4,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/inbox"
+	"github.com/simkit/simkit/internal/jsonx"
 	"github.com/simkit/simkit/internal/webhook"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/signing"
@@ -18,7 +18,8 @@ import (
 )
 
 // DefaultDedupePrefix namespaces the webhook dedupe keys in a shared store.
-const DefaultDedupePrefix = "simkit:esimstory:webhook:"
+// The Store adds its own namespace (redisstore.Options.Prefix).
+const DefaultDedupePrefix = "esimstory:webhook:"
 
 // Authenticator decides whether a webhook request comes from eSIM Story.
 // The provider documents no webhook signature, so the secret is one you
@@ -240,7 +241,7 @@ func NewWebhookHandler(fn func(ctx context.Context, d *Delivery) error, opts ...
 		ID:           func(d *Delivery) string { return d.TopupID },
 		Stored: func(b []byte) (*Delivery, error) {
 			var d Delivery
-			return &d, json.Unmarshal(b, &d)
+			return &d, jsonx.Unmarshal(b, &d)
 		},
 		Run: h.run,
 	}
@@ -280,7 +281,7 @@ func (c *Client) WebhookHandler(fn func(ctx context.Context, d *Delivery) error,
 // was authenticated before).
 func decodeDelivery(_ *http.Request, body []byte) (*Delivery, *webhook.Refusal) {
 	var d Delivery
-	if err := json.Unmarshal(body, &d); err != nil {
+	if err := jsonx.Unmarshal(body, &d); err != nil {
 		return nil, &webhook.Refusal{Status: http.StatusBadRequest, Reason: observe.ReasonMalformed, Message: "malformed JSON"}
 	}
 	if d.TopupID == "" {

@@ -2,7 +2,6 @@ package observe_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -27,33 +26,6 @@ func (t *tape) Dedupe(_ context.Context, e observe.Dedupe) { t.dedupes = append(
 func (t *tape) WaitProgress(_ context.Context, e observe.WaitProgress) {
 	e.Elapsed, e.Err = 0, nil
 	t.waits = append(t.waits, e)
-}
-
-func TestDeliveryReportsEachStep(t *testing.T) {
-	ctx := context.Background()
-	tp := &tape{}
-	d := observe.StartDelivery(tp, "partner")
-	d.Event = "order.status_changed"
-	d.Accepted(ctx)
-	d.Handled(ctx, 200)
-	observe.StartDelivery(tp, "partner").Refused(ctx, observe.ReasonSignature, 401)
-	observe.StartDelivery(tp, "esimstory").Duplicate(ctx, true, 409)
-	observe.StartDelivery(tp, "esimstory").Failed(ctx, 500, errors.New("boom"))
-	require.Equal(t, []observe.Webhook{
-		{Provider: "partner", Event: "order.status_changed", Outcome: observe.WebhookAccepted},
-		{Provider: "partner", Event: "order.status_changed", Outcome: observe.WebhookHandled, Status: 200},
-		{Provider: "partner", Outcome: observe.WebhookRefused, Reason: "signature", Status: 401},
-		{Provider: "esimstory", Outcome: observe.WebhookDuplicate, Status: 409},
-		{Provider: "esimstory", Outcome: observe.WebhookFailed, Status: 500},
-	}, tp.webhooks)
-	require.Equal(t, []observe.Dedupe{{Provider: "esimstory", Name: "webhook", InFlight: true}}, tp.dedupes)
-
-	// No observer: nothing to call, nothing panics.
-	nd := observe.StartDelivery(nil, "partner")
-	nd.Accepted(ctx)
-	nd.Duplicate(ctx, false, 200)
-	var nilDelivery *observe.Delivery
-	nilDelivery.Handled(ctx, 200)
 }
 
 func TestWaiterCountsChecksAndClassifiesTheEnd(t *testing.T) {

@@ -39,6 +39,9 @@ type Observer interface {
 	// WaitProgress reports each check of a long wait (an SMS code, eSIM
 	// deliveries) and its end.
 	WaitProgress(ctx context.Context, e WaitProgress)
+	// UnknownFields reports members of an answer the typed result does
+	// not model (kept in its Extra field).
+	UnknownFields(ctx context.Context, e UnknownFields)
 
 	embedsBase()
 }
@@ -76,6 +79,9 @@ func (Base) Webhook(context.Context, Webhook) {}
 
 // WaitProgress does nothing.
 func (Base) WaitProgress(context.Context, WaitProgress) {}
+
+// UnknownFields does nothing.
+func (Base) UnknownFields(context.Context, UnknownFields) {}
 
 func (Base) embedsBase() {}
 

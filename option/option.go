@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/simkit/simkit/internal/callopt"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/retry"
 	"github.com/simkit/simkit/store"
@@ -29,15 +30,17 @@ type Shared struct {
 	// Timeout bounds each attempt (not the whole call with its retries).
 	// Zero means 30 s.
 	Timeout time.Duration
-	// Retry is this provider's retry policy, taken as given (a zero
-	// MaxAttempts means the provider's default schedule, keeping Sleep,
-	// Retryable and NoJitter).
+	// Retry is this provider's retry policy, taken as given: it merges
+	// field by field over DefaultRetry and the provider's own schedule (a
+	// zero field inherits), so a policy with only Sleep set keeps the
+	// default schedule with that sleeper.
 	Retry retry.Policy
 	// DefaultRetry is a policy set for every provider at once (the root
-	// simkit.WithRetry). Unlike Retry, a provider applies its safety limits
-	// to it: the SMS client never retries a rate-limited call more than
-	// once whatever it says, because that provider bans keys that hit its
-	// limit five times in ten minutes. Retry, when set, wins.
+	// simkit.WithRetry), merged field by field over the provider's
+	// schedule. Unlike Retry, a provider applies its safety limits to it:
+	// the SMS client never retries a rate-limited call more than once
+	// whatever it says, because that provider bans keys that hit its limit
+	// five times in ten minutes. Fields Retry sets win.
 	DefaultRetry retry.Policy
 	// Limiter paces requests (client-side rate limit). Nil means the
 	// provider's default pace; use NoLimit to disable pacing.
@@ -64,6 +67,10 @@ type Shared struct {
 	// id in, shown in errors, logs and observer events. Empty means the
 	// provider's own (X-Request-Id for every provider today).
 	RequestIDHeader string
+	// Middleware wraps every attempt of every call, after signing and
+	// before the rate limiter and the wire (see Middleware); the first
+	// given is the outermost. A call's own WithMiddleware runs inside it.
+	Middleware []Middleware
 }
 
 // NoLimit is a Limiter that never waits, for turning client-side pacing off.
@@ -73,34 +80,23 @@ type noLimit struct{}
 
 func (noLimit) Wait(ctx context.Context) error { return ctx.Err() }
 
-// Call holds the per-call settings a CallOption changes.
-type Call struct {
-	// Timeout overrides Shared.Timeout for this call's attempts.
-	Timeout time.Duration
-	// Retry overrides the client's retry policy for this call.
-	Retry *retry.Policy
-	// Header adds headers to this call (never overriding auth headers).
-	Header http.Header
-	// Response, when set, receives the last attempt's response metadata.
-	Response *Response
-}
-
 // CallOption changes one call's settings; every provider call accepts them.
-type CallOption func(*Call)
+type CallOption func(*callopt.Call)
 
 // WithTimeout bounds each attempt of this call.
 func WithTimeout(d time.Duration) CallOption {
-	return func(c *Call) { c.Timeout = d }
+	return func(c *callopt.Call) { c.Timeout = d }
 }
 
-// WithRetry replaces the retry policy for this call.
+// WithRetry changes the retry policy for this call: the fields p sets
+// replace the client's, a zero field keeps the client's.
 func WithRetry(p retry.Policy) CallOption {
-	return func(c *Call) { c.Retry = &p }
+	return func(c *callopt.Call) { c.Retry = &p }
 }
 
 // WithHeader adds a header to this call, e.g. a tracing id.
 func WithHeader(key, value string) CallOption {
-	return func(c *Call) {
+	return func(c *callopt.Call) {
 		if c.Header == nil {
 			c.Header = make(http.Header)
 		}
@@ -108,14 +104,16 @@ func WithHeader(key, value string) CallOption {
 	}
 }
 
-// WithResponse stores the call's response metadata (status, request id,
-// attempts, rate-limit state) into r once the call returns, as go-github's
-// Response does.
+// WithResponse stores the call's response metadata into r once the call
+// returns, as go-github's Response does: the last answer's status, request
+// id and rate-limit state, every attempt, the look-ups a money call made
+// and whether its result was recovered.
 func WithResponse(r *Response) CallOption {
-	return func(c *Call) { c.Response = r }
+	return func(c *callopt.Call) { c.Response = r }
 }
 
-// Response is the metadata of the last attempt of a call.
+// Response describes a call: its last answer's metadata, and every
+// attempt, look-up and recovery that led to the result.
 type Response struct {
 	// StatusCode is the HTTP status of the last answer.
 	StatusCode int
@@ -128,6 +126,44 @@ type Response struct {
 	Attempts int
 	// RateLimit is the provider's rate-limit state after the last answer.
 	RateLimit RateLimit
+	// History lists every attempt of the call, first to last (Attempts is
+	// its length): a retried order shows each answer it got.
+	History []Attempt
+	// Lookups lists the calls a money call made to settle its outcome
+	// after an ambiguous answer or a duplicate-id answer (an order found
+	// by its external id, the orders history read), in order. The fields
+	// above describe the money call itself, never a look-up.
+	Lookups []Lookup
+	// Recovered reports that the result was not the call's own answer but
+	// found by a look-up or recorded by the fleet (see the provider's
+	// Recovered fields).
+	Recovered bool
+}
+
+// Attempt is one request a call sent.
+type Attempt struct {
+	// StatusCode is the answer's HTTP status; 0 when none came (a timeout,
+	// a reset).
+	StatusCode int
+	// RequestID is the provider's request id of the answer, when sent.
+	RequestID string
+	// Err is why the attempt failed without a usable answer (a transport
+	// error, a 2xx body that could not be read); an error status shows in
+	// StatusCode.
+	Err error
+}
+
+// Lookup is one call a money call made to settle its outcome.
+type Lookup struct {
+	// Op is the look-up's call label, e.g. "GET /orders".
+	Op string
+	// Attempts counts its attempts; StatusCode and RequestID are its last
+	// answer's.
+	Attempts   int
+	StatusCode int
+	RequestID  string
+	// Err is why the look-up failed, when it did.
+	Err error
 }
 
 // RateLimit is the provider's rate-limit state as its headers reported it;

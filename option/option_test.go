@@ -7,12 +7,13 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/simkit/simkit/internal/callopt"
 	"github.com/simkit/simkit/retry"
 )
 
 func TestCallOptions(t *testing.T) {
 	var meta Response
-	var c Call
+	var c callopt.Call
 	for _, o := range []CallOption{
 		WithTimeout(3 * time.Second),
 		WithRetry(retry.Never()),
@@ -25,7 +26,7 @@ func TestCallOptions(t *testing.T) {
 	require.Equal(t, 3*time.Second, c.Timeout)
 	require.Equal(t, 1, c.Retry.Attempts())
 	require.Equal(t, []string{"a", "b"}, c.Header.Values("X-Trace"))
-	require.Same(t, &meta, c.Response)
+	require.Same(t, &meta, c.Response.(*Response))
 }
 
 func TestNoLimitNeverWaits(t *testing.T) {

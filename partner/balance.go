@@ -2,6 +2,7 @@ package partner
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 
 	"github.com/shopspring/decimal"
@@ -27,6 +28,11 @@ type Balance struct {
 	OverdraftLimit decimal.Decimal `json:"overdraft_limit"`
 	// IsOverdrafted is true while the balance is below zero.
 	IsOverdrafted bool `json:"is_overdrafted"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 const opBalance = "GET /balance"

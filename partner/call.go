@@ -3,12 +3,16 @@ package partner
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/jsonx"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/page"
+	"github.com/simkit/simkit/signing"
 )
 
 // envelope is the wrapper every Partner answer comes in. The error side is
@@ -72,4 +76,17 @@ func listPage[T any](ctx context.Context, c *Client, req *transport.Request, opt
 		return nil, err
 	}
 	return &page.Page[T]{Items: items, Next: string(m.NextCursor)}, nil
+}
+
+// signedAt is the per-attempt signer of a money call: X-Timestamp is the
+// attempt's clock reading and X-Signature sig (a Signer method expression,
+// which costs no allocation) over it and the call's two signed fields, so
+// a retry carries a fresh pair.
+func signedAt(s *signing.Signer, sig func(*signing.Signer, int64, string, string) string, a, b string) func(http.Header, time.Time) error {
+	return func(h http.Header, now time.Time) error {
+		ts := now.Unix()
+		h.Set(signing.HeaderTimestamp, strconv.FormatInt(ts, 10))
+		h.Set(signing.HeaderSignature, sig(s, ts, a, b))
+		return nil
+	}
 }

@@ -24,6 +24,11 @@ type Category struct {
 	ParentID int `json:"parent_id"`
 	// Attributes are kept raw: the docs do not fix their shape.
 	Attributes json.RawMessage `json:"attributes"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // CategoriesParams is the input of Categories: the language and

@@ -23,6 +23,7 @@ import (
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
+	"github.com/simkit/simkit/ledger"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/signing"
 )
@@ -49,15 +50,25 @@ type Client struct {
 	t      *transport.Client
 	signer *signing.Signer
 	opts   *Options
+	// ledger records every order and top-up of this account in the
+	// Store, so a re-call with an external id the fleet sent is told
+	// apart from an id used elsewhere.
+	ledger *ledger.Ledger
+}
+
+// Ledger returns the ledger this client records its money calls in
+// (CreateOrder, TopupESIM): the fleet's record in Options.Store,
+// namespaced by a hash of the token. Reconciliation reads it.
+func (c *Client) Ledger() *ledger.Ledger {
+	if c == nil {
+		return nil
+	}
+	return c.ledger
 }
 
 // New builds a Client. BaseURL, Token and Secret are required.
 func New(optFns ...func(*Options)) (*Client, error) {
-	o := &Options{}
-	for _, fn := range optFns {
-		fn(o)
-	}
-	o.Shared = transport.SharedDefaults(o.Shared)
+	o := transport.Configure(optFns, func(o *Options) *option.Shared { return &o.Shared })
 	if o.Token.IsZero() || o.Secret.IsZero() {
 		return nil, apierror.NotConfigured(Provider)
 	}
@@ -72,7 +83,10 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{t: t, signer: signing.NewSigner([]byte(o.Secret.Reveal())), opts: o}, nil
+	return &Client{
+		t: t, signer: signing.NewSigner([]byte(o.Secret.Reveal())), opts: o,
+		ledger: ledger.New(o.Store, Provider, o.Token.Reveal(), func(lo *ledger.Options) { lo.Now = o.Now }),
+	}, nil
 }
 
 // ready returns the not-configured error for a nil client, so a root

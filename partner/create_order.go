@@ -5,13 +5,14 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"time"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
+	"github.com/simkit/simkit/ledger"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/signing"
 )
@@ -125,12 +126,29 @@ func (c *Client) CreateOrder(ctx context.Context, p CreateOrderParams, opts ...o
 		JSON:        body,
 		Idempotency: transport.Idempotent,
 		Op:          opCreateOrder,
-		Sign: func(h http.Header, now time.Time) error {
-			ts := now.Unix()
-			h.Set(signing.HeaderTimestamp, strconv.FormatInt(ts, 10))
-			h.Set(signing.HeaderSignature, c.signer.PartnerOrder(ts, body.Item.SKUID, body.ExternalID))
-			return nil
-		},
+		Sign:        signedAt(c.signer, (*signing.Signer).PartnerOrder, body.Item.SKUID, body.ExternalID),
 	}
-	return c.placeOrder(ctx, req, p.ExternalID, opts)
+	return c.placeOrder(ctx, placement{
+		req: req, externalID: p.ExternalID, subject: p.subject(c.ledger),
+		fits: func(o *Order) bool {
+			for _, it := range o.Items {
+				if it.SKUID == p.Item.SKUID {
+					return true
+				}
+			}
+			return len(o.Items) == 0 // an order that lists no items is not ruled out
+		},
+	}, opts)
+}
+
+// subject names what the order is for in the ledger: the SKU, quantity
+// and amount, and a keyed hash of the fields (which may hold a phone
+// number or an account id).
+func (p CreateOrderParams) subject(l *ledger.Ledger) string {
+	s := "order/" + strings.ToLower(p.Item.SKUID) + "/" + strconv.Itoa(p.Item.Quantity) + "/" + p.Item.Amount.String()
+	if len(p.Item.Fields) > 0 {
+		b, _ := json.Marshal(p.Item.Fields) // maps marshal with sorted keys
+		s += "/" + l.Hash(string(b))
+	}
+	return s
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/ledger"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/retry"
 )
@@ -147,8 +148,18 @@ func TestCreateOrderTimeoutAfterServerCreatedOrder(t *testing.T) {
 	}
 }
 
-// TestCreateOrderDuplicateExternalIDReturnsExisting: an id already used
-// yields the existing order, not an error.
+// sentBefore records in the client's ledger that the fleet already sent
+// an order call with externalID for subject, as another replica's call
+// would have.
+func sentBefore(t *testing.T, c *Client, op, externalID, subject string) {
+	t.Helper()
+	e, err := c.Ledger().Begin(context.Background(), ledger.Intent{Call: op, Reference: externalID, Subject: subject})
+	require.NoError(t, err)
+	require.NoError(t, c.Ledger().Finish(context.Background(), e, ledger.Outcome{State: ledger.StateUnknown}))
+}
+
+// TestCreateOrderDuplicateExternalIDReturnsExisting: an id the fleet
+// already sent for the same item yields the existing order, not an error.
 func TestCreateOrderDuplicateExternalIDReturnsExisting(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
@@ -161,11 +172,13 @@ func TestCreateOrderDuplicateExternalIDReturnsExisting(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
+			sentBefore(t, h.c, opCreateOrder, "ORD-12345", orderParams().subject(h.c.Ledger()))
 			h.on(t, "POST", "/orders", tc.status, tc.fixture)
 			// the search also matches ORD-123456 first: only the exact id counts
 			h.on(t, "GET", "/orders", 200, "orders_by_external_id.json")
 			o, err := h.c.CreateOrder(context.Background(), orderParams())
 			require.NoError(t, err)
+			require.True(t, o.Recovered)
 			require.Equal(t, orderUUID, o.ID)
 			require.Equal(t, "ORD-12345", o.ExternalID)
 			require.Equal(t, 1, h.count("POST"), "a definitive answer is not retried")
@@ -173,9 +186,37 @@ func TestCreateOrderDuplicateExternalIDReturnsExisting(t *testing.T) {
 	}
 }
 
+// TestCreateOrderDuplicateWithoutFleetRecordIsConflict: a duplicate
+// answer for an id the fleet has no record of sending, or sent for another
+// SKU, is ErrConflict, without a look-up: the id was used for another
+// order.
+func TestCreateOrderDuplicateWithoutFleetRecordIsConflict(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		subject string
+	}{
+		{"no record", ""},
+		{"sent for another SKU", "order/00000000-0000-0000-0000-000000000000/0/0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			if tc.subject != "" {
+				sentBefore(t, h.c, opCreateOrder, "ORD-12345", tc.subject)
+			}
+			h.on(t, "POST", "/orders", 409, "error_conflict.json")
+			h.on(t, "GET", "/orders", 200, "orders_by_external_id.json")
+			_, err := h.c.CreateOrder(context.Background(), orderParams())
+			require.ErrorIs(t, err, apierror.ErrConflict)
+			require.False(t, apierror.MayHaveActed(err))
+			require.Equal(t, 0, h.count("GET"))
+		})
+	}
+}
+
 // TestTopupDuplicateExternalIDReturnsExisting: top-ups share the lookup path.
 func TestTopupDuplicateExternalIDReturnsExisting(t *testing.T) {
 	h := newHarness(t)
+	sentBefore(t, h.c, opTopupESIM, "ORD-12345", "esim-topup/"+h.c.Ledger().Hash(seedICCID)+"/")
 	h.on(t, "POST", "/services/esim/"+seedICCID+"/topup", 409, "error_conflict.json")
 	h.on(t, "GET", "/orders", 200, "orders_by_external_id.json")
 	o, err := h.c.TopupESIM(context.Background(), seedICCID, TopupESIMParams{ExternalID: "ORD-12345"})
@@ -192,45 +233,48 @@ func TestCreateOrderUnresolvedFailures(t *testing.T) {
 		lookup   string
 		lookupSt int
 		want     error
-		// ambiguous: an attempt may have created the order, so the
-		// error says so (and that repeating with the external id is safe).
-		ambiguous bool
 	}{
-		{"no answer, no order", func(*http.Request) (*http.Response, error) { return nil, errReset }, "orders_empty.json", 200, apierror.ErrUnavailable, true},
-		{"500, no order", func(*http.Request) (*http.Response, error) { return jsonResponse(500, []byte(`{}`)), nil }, "orders_empty.json", 200, apierror.ErrServer, true},
+		{"no answer, no order", func(*http.Request) (*http.Response, error) { return nil, errReset }, "orders_empty.json", 200, apierror.ErrUnavailable},
+		{"500, no order", func(*http.Request) (*http.Response, error) { return jsonResponse(500, []byte(`{}`)), nil }, "orders_empty.json", 200, apierror.ErrServer},
+		// A 409 for an id this fleet sent is that order: never ErrConflict,
+		// always ambiguous and safe to call again.
+		{"duplicate, lookup fails", func(*http.Request) (*http.Response, error) { return jsonResponse(409, []byte(`{}`)), nil }, "error_unauthorized.json", 401, apierror.ErrUnavailable},
+		{"duplicate, only a similar id", func(*http.Request) (*http.Response, error) { return jsonResponse(409, []byte(`{}`)), nil }, "orders_page1.json", 200, apierror.ErrUnavailable},
 		{"2xx without an order, no order", func(*http.Request) (*http.Response, error) {
 			return jsonResponse(200, []byte(`{"success":true,"data":{}}`)), nil
-		}, "orders_empty.json", 200, apierror.ErrBadResponse, true},
+		}, "orders_empty.json", 200, apierror.ErrBadResponse},
 		{"2xx with null data, no order", func(*http.Request) (*http.Response, error) {
 			return jsonResponse(200, []byte(`{"success":true,"data":null}`)), nil
-		}, "orders_empty.json", 200, apierror.ErrBadResponse, true},
-		{"no answer, lookup fails", func(*http.Request) (*http.Response, error) { return nil, errReset }, "error_unauthorized.json", 401, apierror.ErrUnavailable, true},
-		{"duplicate, lookup fails", func(*http.Request) (*http.Response, error) { return jsonResponse(409, []byte(`{}`)), nil }, "error_unauthorized.json", 401, apierror.ErrConflict, false},
-		{"duplicate, only a similar id", func(*http.Request) (*http.Response, error) { return jsonResponse(409, []byte(`{}`)), nil }, "orders_page1.json", 200, apierror.ErrConflict, false},
+		}, "orders_empty.json", 200, apierror.ErrBadResponse},
+		{"no answer, lookup fails", func(*http.Request) (*http.Response, error) { return nil, errReset }, "error_unauthorized.json", 401, apierror.ErrUnavailable},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
+			sentBefore(t, h.c, opCreateOrder, "ORD-12345", orderParams().subject(h.c.Ledger()))
 			h.onFunc("POST", "/orders", tc.post)
 			h.on(t, "GET", "/orders", tc.lookupSt, tc.lookup)
 			o, err := h.c.CreateOrder(context.Background(), orderParams())
 			require.Nil(t, o)
 			require.ErrorIs(t, err, tc.want)
+			require.NotErrorIs(t, err, apierror.ErrConflict)
+			var e *apierror.Error
+			require.ErrorAs(t, err, &e)
+			require.True(t, e.Ambiguous)
+			require.True(t, apierror.MayHaveActed(err))
+			require.True(t, apierror.SafeToRetry(err), "the same external_id is safe to send again")
 			require.GreaterOrEqual(t, h.count("GET"), 1)
-			var ae *apierror.Error
-			require.ErrorAs(t, err, &ae)
-			require.Equal(t, tc.ambiguous, ae.Ambiguous)
-			require.Equal(t, orderParams().ExternalID, ae.Reference)
-			if tc.ambiguous {
-				require.Contains(t, ae.Message, "; calling again with the same external_id is safe")
-				require.False(t, strings.HasPrefix(ae.Message, ";"), ae.Message)
-				if tc.lookupSt != 200 {
-					require.Contains(t, ae.Message, "look-up by external_id failed ("+apierror.ErrUnauthorized.Error()+")")
-				}
+			require.Equal(t, orderParams().ExternalID, e.Reference)
+			// The message says what happened and what to do: the attempt's
+			// own text first (when it had one), why the order is unknown
+			// (naming a failed look-up's class), then that a repeat is safe.
+			require.True(t, strings.HasSuffix(e.Message, "; calling again with the same external_id is safe"), e.Message)
+			require.False(t, strings.HasPrefix(e.Message, ";"), e.Message)
+			if tc.lookupSt != 200 {
+				require.Contains(t, e.Message, "the order look-up by external_id failed ("+apierror.ErrUnauthorized.Error()+")")
 			}
-			// The attempt's own message comes first, when it had one.
 			if first := map[string]string{"no answer, no order": "request failed; ", "2xx with null data, no order": "response data missing or malformed; "}[tc.name]; first != "" {
-				require.True(t, strings.HasPrefix(ae.Message, first), ae.Message)
+				require.True(t, strings.HasPrefix(e.Message, first), e.Message)
 			}
 		})
 	}

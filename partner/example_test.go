@@ -278,9 +278,9 @@ func ExampleClient_CreateOrder_unsettled() {
 	defer env.Close()
 	c := env.Client.Partner
 	// The order's answer is lost, and the look-up that would settle it
-	// fails too.
+	// fails too, every time it is tried (3 look-ups of 3 attempts).
 	env.Faults.Add(simkittest.Fault{Provider: simkittest.ProviderPartner, Method: "POST", Path: "/orders", Kind: simkittest.DropAfterHandling, Times: 1})
-	env.Faults.Add(simkittest.Fault{Provider: simkittest.ProviderPartner, Method: "GET", Path: "/orders", Kind: simkittest.Status, Status: 503, Times: 3})
+	env.Faults.Add(simkittest.Fault{Provider: simkittest.ProviderPartner, Method: "GET", Path: "/orders", Kind: simkittest.Status, Status: 503, Times: 9})
 
 	params := partner.CreateOrderParams{ExternalID: "ORD-777", Item: partner.OrderItemParams{SKUID: simkittest.PartnerSKUVoucher}}
 	_, err = c.CreateOrder(context.Background(), params)
@@ -363,7 +363,7 @@ func ExampleNewWebhookHandler() {
 	body := `{"event":"order.status_changed","timestamp":"2026-01-15T12:58:23+00:00",` +
 		`"idempotency_key":"550e8400-e29b-41d4-a716-446655440000","data":{"order":{"external_id":"ORD-12345","status":"completed"}}}`
 	for i := 0; i < 2; i++ { // the second delivery is a duplicate
-		req, _ := signing.NewSigner([]byte(secret.Reveal())).NewPartnerWebhookRequest(srv.URL, []byte(body), time.Now())
+		req, _ := simkittest.NewPartnerWebhookRequest(signing.NewSigner([]byte(secret.Reveal())), srv.URL, []byte(body), time.Now())
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			log.Fatal(err)

@@ -28,6 +28,11 @@ type ESIMStatus struct {
 	DataBalance DataBalance `json:"data_balance"`
 	// Coverage is kept raw: the docs list it without its item shape.
 	Coverage json.RawMessage `json:"coverage"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // DataBalance is the data left on an eSIM, in Unit (e.g. "MB", "GB").
@@ -38,6 +43,11 @@ type DataBalance struct {
 	Remaining decimal.Decimal `json:"remaining"`
 	// Unit of Total and Remaining.
 	Unit string `json:"unit"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 const opGetESIMStatus = "GET /services/esim/{iccid}/status"

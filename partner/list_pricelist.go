@@ -43,6 +43,11 @@ type PricelistItem struct {
 	MaxPerOrder int `json:"max_per_order"`
 	// Attributes are kept raw: their shape depends on the category.
 	Attributes json.RawMessage `json:"attributes"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // ListPricelistParams selects a page of the pricelist for ListPricelist and

@@ -46,6 +46,11 @@ type Transaction struct {
 	OriginalCurrency string `json:"original_currency"`
 	// ExchangeRate converted OriginalAmount into Currency.
 	ExchangeRate decimal.NullDecimal `json:"exchange_rate"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // UnmarshalJSON reads the untyped ids (a number or a string) and times in

@@ -24,6 +24,11 @@ type Partner struct {
 	IsActive bool `json:"is_active"`
 	// Balance is the money position, as Balance returns it.
 	Balance Balance `json:"balance"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 const opMe = "GET /me"
@@ -53,5 +58,6 @@ func (c *Client) Me(ctx context.Context, opts ...option.CallOption) (*Partner, e
 	if err := json.Unmarshal(raw, &p); err != nil {
 		return nil, badResponse(c, opMe, err)
 	}
+	c.t.KeepExtra(ctx, opMe, raw, &p)
 	return &p, nil
 }

@@ -14,6 +14,11 @@ import (
 type Order struct {
 	// ID is the provider's order UUID (GetOrder takes it).
 	ID string `json:"id"`
+	// Recovered is set by CreateOrder and TopupESIM when the order came
+	// from a look-up by external id (after a lost answer, or a duplicate
+	// answer to an id this fleet sent) rather than from the call's own
+	// answer. It is never sent by the provider.
+	Recovered bool `json:"-"`
 	// ExternalID is your own order id, unique forever per partner.
 	ExternalID string `json:"external_id"`
 	// Status is the order's state; Final says whether it will change.
@@ -28,6 +33,11 @@ type Order struct {
 	CreatedAt time.Time `json:"created_at"`
 	// Items are the order's lines with their deliveries.
 	Items []OrderItem `json:"items"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // orderFields is Order without its methods, so encoding/json decodes it
@@ -85,6 +95,11 @@ type OrderItem struct {
 	DeliveryData []Delivery `json:"delivery_data"`
 	// ErrorMessage says why the line failed ("" otherwise).
 	ErrorMessage string `json:"error_message"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // Delivery is one delivered unit: a voucher PIN, a serial, or an eSIM's
@@ -99,4 +114,9 @@ type Delivery struct {
 	ExpirationDate string `json:"expiration_date"`
 	// QRCode is an eSIM's LPA activation string ("" for vouchers).
 	QRCode string `json:"qr_code"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }

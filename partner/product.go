@@ -29,6 +29,11 @@ type Product struct {
 	Attributes json.RawMessage `json:"attributes"`
 	// SKUs are the orderable variants.
 	SKUs []SKU `json:"skus"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // CategoryRef names the category a product belongs to.
@@ -37,6 +42,11 @@ type CategoryRef struct {
 	ID int `json:"id"`
 	// Name is the category's name in the requested locale.
 	Name string `json:"name"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // SKU is one orderable variant of a product.
@@ -59,4 +69,9 @@ type SKU struct {
 	Image string `json:"image"`
 	// Attributes are kept raw: their shape depends on the category.
 	Attributes json.RawMessage `json:"attributes"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }

@@ -4,8 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
-	"time"
+	"strings"
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
@@ -73,12 +72,10 @@ func (c *Client) TopupESIM(ctx context.Context, iccid string, p TopupESIMParams,
 		JSON:        body,
 		Idempotency: transport.Idempotent,
 		Op:          opTopupESIM,
-		Sign: func(h http.Header, now time.Time) error {
-			ts := now.Unix()
-			h.Set(signing.HeaderTimestamp, strconv.FormatInt(ts, 10))
-			h.Set(signing.HeaderSignature, c.signer.PartnerTopup(ts, iccid, body.ExternalID))
-			return nil
-		},
+		Sign:        signedAt(c.signer, (*signing.Signer).PartnerTopup, iccid, body.ExternalID),
 	}
-	return c.placeOrder(ctx, req, p.ExternalID, opts)
+	return c.placeOrder(ctx, placement{
+		req: req, externalID: p.ExternalID,
+		subject: "esim-topup/" + c.ledger.Hash(iccid) + "/" + strings.ToLower(p.SKUUUID),
+	}, opts)
 }

@@ -85,6 +85,9 @@ func (raw *rawEvent) event() (*WebhookEvent, error) {
 		}
 		if data.Order != nil {
 			ev.Order = data.Order.order()
+			jsonx.KeepExtra(raw.Data, &struct {
+				Order *Order `json:"order"`
+			}{ev.Order}, false)
 		}
 	}
 	return ev, nil

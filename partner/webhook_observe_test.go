@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit/inbox"
+	"github.com/simkit/simkit/internal/webhooktest"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/signing"
 )
@@ -66,7 +67,7 @@ func TestWebhookReportsEachDeliveryWithItsReason(t *testing.T) {
 			return r
 		}, nil, []string{"refused 413 too_large"}},
 		{"bad signature", func() *http.Request {
-			r, _ := signing.NewSigner([]byte("other")).NewPartnerWebhookRequest("http://h/", good, hookClock())
+			r, _ := webhooktest.PartnerRequest(signing.NewSigner([]byte("other")), "http://h/", good, hookClock())
 			return r
 		}, nil, []string{"refused 401 signature"}},
 		{"stale timestamp", func() *http.Request { return signedRequest(t, good, hookClock().Add(-6*time.Minute)) }, nil,

@@ -30,7 +30,9 @@ const (
 	// a manual resend.
 	DefaultWebhookDedupeTTL = 24 * time.Hour
 	// DefaultWebhookDedupePrefix namespaces dedupe keys in a shared store.
-	DefaultWebhookDedupePrefix = "simkit:partner:webhook:"
+	// It does not repeat "simkit:": the Store owns that namespace (see
+	// redisstore.Options.Prefix).
+	DefaultWebhookDedupePrefix = "partner:webhook:"
 )
 
 // WebhookRetryDelays are the provider's documented waits between delivery

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/webhooktest"
 	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/store"
 )
@@ -58,7 +59,7 @@ func mustHook(t *testing.T, fn func(context.Context, *WebhookEvent) error, opts 
 // signedRequest builds the provider's POST of body signed at time at.
 func signedRequest(t *testing.T, body []byte, at time.Time) *http.Request {
 	t.Helper()
-	req, err := signing.NewSigner([]byte(testSecret)).NewPartnerWebhookRequest("http://hook.example/partner", body, at)
+	req, err := webhooktest.PartnerRequest(signing.NewSigner([]byte(testSecret)), "http://hook.example/partner", body, at)
 	require.NoError(t, err)
 	return req
 }
@@ -135,7 +136,7 @@ func TestWebhookRefusals(t *testing.T) {
 			return r
 		}, http.StatusUnauthorized},
 		{"signed with another secret", func() *http.Request {
-			r, _ := signing.NewSigner([]byte("other")).NewPartnerWebhookRequest("http://h/", good, hookClock())
+			r, _ := webhooktest.PartnerRequest(signing.NewSigner([]byte("other")), "http://h/", good, hookClock())
 			return r
 		}, http.StatusUnauthorized},
 		{"event changed after signing", func() *http.Request {

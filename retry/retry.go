@@ -176,19 +176,39 @@ func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 	return d, true
 }
 
-// Or returns p when the caller set it (MaxAttempts != 0) and otherwise def,
-// keeping p's Sleep, Retryable and NoJitter: a test that injects only a
-// sleeper still gets the provider's default schedule.
+// Or merges p over def field by field: each field p leaves zero (a nil
+// func, a zero count or duration) is taken from def, NoJitter is set when
+// either sets it. A policy that sets only Sleep therefore keeps def's whole
+// schedule with that sleeper (tests inject one and wait zero real time),
+// and one that sets only MaxAttempts keeps def's delays.
 func (p Policy) Or(def Policy) Policy {
-	if p.MaxAttempts != 0 {
-		return p
+	if p.MaxAttempts == 0 {
+		p.MaxAttempts = def.MaxAttempts
 	}
-	if p.Sleep != nil {
-		def.Sleep = p.Sleep
+	if p.BaseDelay == 0 {
+		p.BaseDelay = def.BaseDelay
 	}
-	if p.Retryable != nil {
-		def.Retryable = p.Retryable
+	if p.MaxDelay == 0 {
+		p.MaxDelay = def.MaxDelay
 	}
-	def.NoJitter = def.NoJitter || p.NoJitter
-	return def
+	if p.RateLimitDelay == 0 {
+		p.RateLimitDelay = def.RateLimitDelay
+	}
+	if p.MaxRetryAfter == 0 {
+		p.MaxRetryAfter = def.MaxRetryAfter
+	}
+	if p.Retryable == nil {
+		p.Retryable = def.Retryable
+	}
+	if p.Sleep == nil {
+		p.Sleep = def.Sleep
+	}
+	p.NoJitter = p.NoJitter || def.NoJitter
+	return p
+}
+
+// IsZero reports whether p sets nothing, so it inherits every field.
+func (p Policy) IsZero() bool {
+	return p.MaxAttempts == 0 && p.BaseDelay == 0 && p.MaxDelay == 0 && p.RateLimitDelay == 0 &&
+		p.MaxRetryAfter == 0 && !p.NoJitter && p.Retryable == nil && p.Sleep == nil
 }

@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"math"
 	"net/http"
@@ -185,23 +184,6 @@ func TestVerifyPartnerWebhook(t *testing.T) {
 			require.Equal(t, "partner", ae.Provider, "every refusal names the provider")
 		})
 	}
-}
-
-func TestNewPartnerWebhookRequest(t *testing.T) {
-	s := NewSigner([]byte(testSecret))
-	now := time.Unix(1768478058, 0)
-	body := []byte(`{"event":"order.status_changed","idempotency_key":"k-1","data":{}}`)
-	req, err := s.NewPartnerWebhookRequest("http://example.test/hook", body, now)
-	require.NoError(t, err)
-	require.Equal(t, "POST", req.Method)
-	require.NoError(t, s.VerifyPartnerWebhook(req.Header.Get(HeaderTimestamp), req.Header.Get(HeaderSignature), "order.status_changed", "k-1", now, PartnerWebhookTolerance))
-	got, _ := io.ReadAll(req.Body)
-	require.Equal(t, body, got)
-
-	_, err = s.NewPartnerWebhookRequest("http://example.test/hook", []byte(`not json`), now)
-	require.Error(t, err)
-	_, err = s.NewPartnerWebhookRequest("://bad url", body, now)
-	require.Error(t, err)
 }
 
 func TestSecretIsRedactedEverywhere(t *testing.T) {

@@ -1,8 +1,6 @@
 package signing
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -27,23 +25,4 @@ func (s *Signer) PartnerWebhookHeaders(t time.Time, event, idempotencyKey string
 	h.Set(HeaderSignature, s.PartnerWebhook(ts, event, idempotencyKey))
 	h.Set("Content-Type", "application/json")
 	return h
-}
-
-// NewPartnerWebhookRequest builds a signed POST of body to url as the
-// provider would send it at time t; event and idempotency_key are read from
-// body, which must be a JSON object holding them.
-func (s *Signer) NewPartnerWebhookRequest(url string, body []byte, t time.Time) (*http.Request, error) {
-	var head struct {
-		Event          string `json:"event"`
-		IdempotencyKey string `json:"idempotency_key"`
-	}
-	if err := json.Unmarshal(body, &head); err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header = s.PartnerWebhookHeaders(t, head.Event, head.IdempotencyKey)
-	return req, nil
 }

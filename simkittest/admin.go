@@ -13,20 +13,9 @@ import (
 
 // AdminHandler is the JSON admin API of a Server, for test drivers in any
 // language (curl works). Every answer is JSON; errors are
-// {"error": "..."} with a 4xx status.
-//
-//	GET    /                          URLs, env and clocks
-//	POST   /reset                     fresh fakes, no faults
-//	GET    /faults                    {"hits": n}
-//	POST   /faults                    add a fault (see adminFault)
-//	DELETE /faults                    remove every fault
-//	POST   /clock/advance             {"by": "16m", "provider": "smsnumbers"} (no provider: all)
-//	PUT    /webhooks/{provider}       {"url": "http://..."}: partner or esimstory webhooks go there
-//	GET    /webhooks                  attempts and deliveries so far
-//	POST   /partner/orders/{id}/complete   complete a processing order (sends its webhook)
-//	POST   /partner/orders/{id}/fail       {"message": "..."}
-//	POST   /esimstory/deliver         {"topup_id": "..."} or {"external_order_id": "..."}
-//	POST   /sms/deliver               {"order_id": 1, "text": "Your code is 1", "code": "1"}
+// {"error": "..."} with a 4xx status. When the Server has an admin token,
+// every route needs "Authorization: Bearer <token>" (401 without). GET /
+// lists the routes and what each does.
 func AdminHandler(s *Server) http.Handler {
 	a := &admin{s: s}
 	m := http.NewServeMux()
@@ -42,10 +31,21 @@ func AdminHandler(s *Server) http.Handler {
 	m.HandleFunc("POST /partner/orders/{id}/fail", a.failOrder)
 	m.HandleFunc("POST /esimstory/deliver", a.esimDeliver)
 	m.HandleFunc("POST /sms/deliver", a.smsDeliver)
+	a.more(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusNotFound, fmt.Sprintf("no admin route %s %s; GET / lists them", r.Method, r.URL.Path))
 	})
-	return m
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if tok := s.AdminToken(); tok != "" {
+			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if !ok || !constantEqual(got, tok) {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="simkit fakes admin"`)
+				adminError(w, http.StatusUnauthorized, "the admin API needs Authorization: Bearer <admin token>")
+				return
+			}
+		}
+		m.ServeHTTP(w, r)
+	})
 }
 
 type admin struct{ s *Server }
@@ -59,13 +59,58 @@ type adminFault struct {
 	Times    int    `json:"times"`
 	Kind     string `json:"kind"`
 	Delay    string `json:"delay"`
-	Status   int    `json:"status"`
-	Body     string `json:"body"`
+	Status   int    `json:"status,omitempty"`
+	Body     string `json:"body,omitempty"`
+	// RetryAfter is sent as the Retry-After header of a status answer.
+	RetryAfter string `json:"retry_after,omitempty"`
 }
 
-var faultKinds = map[string]FaultKind{
-	"latency": Latency, "status": Status, "drop_before": DropBeforeHandling,
-	"drop_after": DropAfterHandling, "malformed": MalformedBody,
+// faultKinds reads a kind's name (the journal's names).
+var faultKinds = func() map[string]FaultKind {
+	m := map[string]FaultKind{}
+	for k, n := range faultNames {
+		m[n] = k
+	}
+	return m
+}()
+
+// fault turns the JSON form into a Fault; msg says what is wrong.
+func (in adminFault) fault() (Fault, string) {
+	kind, ok := faultKinds[in.Kind]
+	if !ok {
+		return Fault{}, `kind must be one of latency, status, status_after, drop_before, drop_after, malformed, truncated, hang`
+	}
+	if in.Provider != "" && !knownProviders[in.Provider] {
+		return Fault{}, "provider must be partner, smsnumbers, esimstory, topups or empty (all)"
+	}
+	if in.Status != 0 && (in.Status < 100 || in.Status > 599) {
+		return Fault{}, "status must be an HTTP status code (100-599)"
+	}
+	if in.Times < 0 {
+		return Fault{}, "times must be 0 (every request) or more"
+	}
+	f := Fault{Provider: in.Provider, Method: in.Method, Path: in.Path, Times: in.Times, Kind: kind, Status: in.Status, Body: in.Body}
+	if in.Delay != "" {
+		d, err := time.ParseDuration(in.Delay)
+		if err != nil || d < 0 {
+			return Fault{}, `delay must be a Go duration such as "250ms"`
+		}
+		f.Delay = d
+	}
+	if in.RetryAfter != "" {
+		f.Header = http.Header{"Retry-After": {in.RetryAfter}}
+	}
+	return f, ""
+}
+
+// faultJSON is the JSON form of f.
+func faultJSON(f Fault) adminFault {
+	out := adminFault{Provider: f.Provider, Method: f.Method, Path: f.Path, Times: f.Times, Kind: faultNames[f.Kind], Status: f.Status, Body: f.Body}
+	if f.Delay > 0 {
+		out.Delay = f.Delay.String()
+	}
+	out.RetryAfter = f.Header.Get("Retry-After")
+	return out
 }
 
 var knownProviders = map[string]bool{ProviderPartner: true, ProviderSMS: true, ProviderESIMStory: true, ProviderTopups: true}
@@ -96,7 +141,7 @@ func (a *admin) info(w http.ResponseWriter, _ *http.Request) {
 	for p, c := range a.s.Clocks {
 		clocks[p] = c.Now().UTC().Format(time.RFC3339Nano)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"env": env, "clocks": clocks, "faults": a.s.Faults.Hits()})
+	writeJSON(w, http.StatusOK, map[string]any{"env": env, "clocks": clocks, "faults": a.s.Faults.Hits(), "routes": adminRoutes})
 }
 
 func (a *admin) reset(w http.ResponseWriter, _ *http.Request) {
@@ -104,8 +149,22 @@ func (a *admin) reset(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]bool{"reset": true})
 }
 
+// faultHits lists the faults in force, the chaos in force and the hits.
 func (a *admin) faultHits(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]int{"hits": a.s.Faults.Hits()})
+	type inForce struct {
+		adminFault
+		Hits int `json:"hits"`
+		Left int `json:"left"`
+	}
+	list := []inForce{}
+	for _, f := range a.s.Faults.InForce() {
+		list = append(list, inForce{faultJSON(f.Fault), f.Hits, f.Left})
+	}
+	out := map[string]any{"hits": a.s.Faults.Hits(), "faults": list, "chaos": nil}
+	if c, hits, ok := a.s.Faults.ChaosInForce(); ok {
+		out["chaos"] = chaosJSON(c, hits)
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (a *admin) addFault(w http.ResponseWriter, r *http.Request) {
@@ -113,26 +172,13 @@ func (a *admin) addFault(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &in) {
 		return
 	}
-	kind, ok := faultKinds[in.Kind]
-	if !ok {
-		adminError(w, http.StatusBadRequest, `kind must be one of latency, status, drop_before, drop_after, malformed`)
+	f, msg := in.fault()
+	if msg != "" {
+		adminError(w, http.StatusBadRequest, msg)
 		return
-	}
-	if in.Provider != "" && !knownProviders[in.Provider] {
-		adminError(w, http.StatusBadRequest, "provider must be partner, smsnumbers, esimstory, topups or empty (all)")
-		return
-	}
-	f := Fault{Provider: in.Provider, Method: in.Method, Path: in.Path, Times: in.Times, Kind: kind, Status: in.Status, Body: in.Body}
-	if in.Delay != "" {
-		d, err := time.ParseDuration(in.Delay)
-		if err != nil || d < 0 {
-			adminError(w, http.StatusBadRequest, `delay must be a Go duration such as "250ms"`)
-			return
-		}
-		f.Delay = d
 	}
 	a.s.Faults.Add(f)
-	writeJSON(w, http.StatusCreated, in)
+	writeJSON(w, http.StatusCreated, faultJSON(f))
 }
 
 func (a *admin) clearFaults(w http.ResponseWriter, _ *http.Request) {
@@ -163,6 +209,10 @@ func (a *admin) advance(w http.ResponseWriter, r *http.Request) {
 			out[p] = c.Advance(d).UTC().Format(time.RFC3339Nano)
 		}
 	}
+	// Expired SMS orders are refunded now, so the next balance read (by
+	// any client) shows it; webhook retries and deliveries that fell due
+	// fire from the clocks themselves.
+	a.s.SMS().Sweep()
 	writeJSON(w, http.StatusOK, map[string]any{"clocks": out})
 }
 

@@ -12,9 +12,11 @@ import (
 // sign requests with their own time.Now, while Advance still lets a test
 // jump past an order's expiry or a token's lifetime. Its methods: Now
 // (pass the method value as a fake's or Config's Now), Advance(d) (moves
-// it forward; a negative d is ignored) and Offset (how far Advance has
-// moved it). It is safe for concurrent use; the zero value runs at wall
-// time.
+// it forward; a negative d is ignored, and timers it passes fire), After(d)
+// (a channel that fires after d of this clock's time: the fakes' webhook
+// retries and automatic deliveries wait on it) and Offset (how far
+// Advance has moved it). It is safe for concurrent use; the zero value
+// runs at wall time.
 type Clock = fakeclock.Clock
 
 // NewClock returns a clock at wall time over the time source wall (nil:

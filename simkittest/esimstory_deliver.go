@@ -14,8 +14,8 @@ import (
 // issued, and by DeliverAll for an unknown external_order_id.
 var ErrUnknownTopup = errors.New("simkittest: unknown eSIM Story topup or order")
 
-// ErrNoWebhookTarget is returned by Deliver when no webhook URL or handler
-// is configured.
+// ErrNoWebhookTarget is returned by the eSIM Story fake's Deliver and the
+// Partner fake's Announce when no webhook URL or handler is configured.
 var ErrNoWebhookTarget = errors.New("simkittest: no webhook URL or handler configured")
 
 // esimDeliveryBody is the documented delivery webhook body, fields in the
@@ -111,7 +111,7 @@ func (f *ESIMStoryFake) DeliverAll(externalOrderID string) error {
 	units, ok := f.orders[externalOrderID]
 	var ids []string
 	for _, u := range units {
-		if !u.Delivered {
+		if !u.Delivered && !u.withheld {
 			ids = append(ids, u.TopupID)
 		}
 	}
@@ -134,10 +134,12 @@ func (f *ESIMStoryFake) autoDeliver(externalOrderID string) {
 	f.wg.Add(1)
 	go func() {
 		defer f.wg.Done()
-		t := time.NewTimer(f.cfg.DeliveryDelay)
-		defer t.Stop()
+		after := f.cfg.After
+		if after == nil {
+			after = time.After
+		}
 		select {
-		case <-t.C:
+		case <-after(f.cfg.DeliveryDelay):
 			_ = f.DeliverAll(externalOrderID)
 		case <-f.done:
 		}

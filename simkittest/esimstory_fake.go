@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/simkit/simkit/internal/jsonx"
 	"github.com/simkit/simkit/signing"
 )
 
@@ -47,6 +46,9 @@ type ESIMStoryFakeConfig struct {
 	// otherwise deliveries happen on Deliver / DeliverAll.
 	AutoDeliver   bool
 	DeliveryDelay time.Duration
+	// After waits for DeliveryDelay on the fake's clock; default
+	// time.After. Pass a Clock's After so advancing the clock delivers.
+	After func(time.Duration) <-chan time.Time
 	// WebhookClient sends webhooks to WebhookURL (default 10 s timeout).
 	WebhookClient *http.Client
 }
@@ -58,6 +60,8 @@ type ESIMStoryUnit struct {
 	ICCID, SMDP, ActivateCode, DownloadLink string
 	QRCodeImgURL, ExpiredDate               string
 	Delivered                               bool
+	// withheld units are never delivered by DeliverAll or automatically.
+	withheld bool
 }
 
 // ESIMStoryDelivery records one webhook sent for a unit.
@@ -237,7 +241,7 @@ func readOrder(r *http.Request) (esimOrderRequest, int, string) {
 	if err := json.Unmarshal(raw, &body); err != nil || body == nil {
 		return req, http.StatusBadRequest, ""
 	}
-	ext, err := jsonx.Scalar(body["external_order_id"])
+	ext, err := jsonScalar(body["external_order_id"])
 	if err != nil || strings.TrimSpace(ext) == "" {
 		return req, http.StatusUnprocessableEntity, "External order id can't be blank"
 	}
@@ -252,18 +256,25 @@ func readOrder(r *http.Request) (esimOrderRequest, int, string) {
 	if len(products) == 0 {
 		return req, http.StatusUnprocessableEntity, "Products can't be blank"
 	}
+	units := 0
 	for _, p := range products {
 		var option string
 		var qty int
 		if json.Unmarshal(p["option_id"], &option) != nil || option == "" ||
-			json.Unmarshal(p["qty"], &qty) != nil || qty < 1 {
+			json.Unmarshal(p["qty"], &qty) != nil || qty < 1 || qty > esimMaxUnits-units {
 			return req, http.StatusUnprocessableEntity, "Products is invalid"
 		}
+		units += qty
 		req.Options = append(req.Options, option)
 		req.Qtys = append(req.Qtys, qty)
 	}
 	return req, 0, ""
 }
+
+// esimMaxUnits bounds the units of one order. The provider documents no
+// limit; it surely has one, and a fake that minted a unit per qty for any
+// integer would hang on qty 9223372036854775807 instead of refusing it.
+const esimMaxUnits = 1000
 
 func (f *ESIMStoryFake) createOrder(w http.ResponseWriter, r *http.Request) {
 	body, status, msg := readOrder(r)
@@ -315,6 +326,12 @@ func (f *ESIMStoryFake) createOrder(w http.ResponseWriter, r *http.Request) {
 			f.units[u.TopupID] = u
 			out.Products = append(out.Products, esimUnitAnswer{TopupID: u.TopupID, OptionID: u.OptionID})
 		}
+	}
+	// OrderOutside asks for the last units to be withheld (never in a
+	// client's request: the key is not reachable from the wire).
+	n, _ := r.Context().Value(withholdKey{}).(int)
+	for i := len(units) - n; i >= 0 && i < len(units); i++ {
+		units[i].withheld = true
 	}
 	f.orders[body.ExternalOrderID] = units
 	f.mu.Unlock()

@@ -84,6 +84,7 @@ type Fault struct {
 type Faults struct {
 	mu     sync.Mutex
 	faults []*activeFault
+	chaos  *chaosState
 }
 
 type activeFault struct {
@@ -98,11 +99,12 @@ func (fs *Faults) Add(f Fault) {
 	fs.faults = append(fs.faults, &activeFault{Fault: f})
 }
 
-// Clear removes every fault.
+// Clear removes every fault and stops chaos.
 func (fs *Faults) Clear() {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	fs.faults = nil
+	fs.chaos = nil
 }
 
 // Hits returns how many requests the faults have hit so far, so a test can
@@ -155,95 +157,104 @@ func (fs *Faults) Wrap(provider, prefix string, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f := fs.take(provider, prefix, r)
 		if f == nil {
+			f = fs.chaosPick(provider, prefix, r)
+		}
+		if f == nil {
 			h.ServeHTTP(w, r)
 			return
 		}
-		switch f.Kind {
-		case Latency:
-			// Read the body first: only then does the server watch the
-			// connection and cancel r.Context() when the client gives up.
-			body, err := io.ReadAll(r.Body)
-			if err != nil {
-				return
-			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			t := time.NewTimer(f.Delay)
-			defer t.Stop()
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				return
-			}
-			h.ServeHTTP(w, r)
-		case Status:
-			writeStatus(w, f, http.StatusServiceUnavailable)
-		case StatusAfterHandling:
-			h.ServeHTTP(httptest.NewRecorder(), r)
-			writeStatus(w, f, http.StatusInternalServerError)
-		case TruncatedBody:
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, r)
-			full := rec.Body.Bytes()
-			for k, v := range rec.Header() {
-				w.Header()[k] = v
-			}
-			w.Header().Set("Content-Length", strconv.Itoa(len(full)))
-			w.WriteHeader(rec.Code)
-			_, _ = w.Write(full[:len(full)/2])
-			if fl, ok := w.(http.Flusher); ok {
-				fl.Flush()
-			}
-			drop(w)
-		case HangAfterHandling:
-			// Read the body first, as for Latency, so the server notices
-			// the client giving up.
-			body, err := io.ReadAll(r.Body)
-			if err != nil {
-				return
-			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, r)
-			hold := f.Delay
-			if hold <= 0 {
-				hold = 5 * time.Second
-			}
-			t := time.NewTimer(hold)
-			defer t.Stop()
-			select {
-			case <-t.C:
-				for k, v := range rec.Header() {
-					w.Header()[k] = v
-				}
-				w.WriteHeader(rec.Code)
-				_, _ = w.Write(rec.Body.Bytes())
-			case <-r.Context().Done():
-			}
-		case DropBeforeHandling:
-			drop(w)
-		case DropAfterHandling:
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, r)
-			drop(w)
-		case MalformedBody:
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, r)
-			body := []byte(f.Body)
-			if f.Body == "" {
-				// Half of the real answer: valid start, broken end.
-				full := bytes.TrimSpace(rec.Body.Bytes())
-				body = append(full[:len(full)/2:len(full)/2], "\x00{"...)
-			}
-			for k, v := range rec.Header() {
-				w.Header()[k] = v
-			}
-			w.Header().Del("Content-Length")
-			w.WriteHeader(rec.Code)
-			_, _ = w.Write(body)
-		default:
-			h.ServeHTTP(w, r)
-		}
+		serveFault(f, w, r, h)
 	})
+}
+
+// serveFault answers r as f says, calling h where the kind lets the fake
+// do its work.
+func serveFault(f *Fault, w http.ResponseWriter, r *http.Request, h http.Handler) {
+	switch f.Kind {
+	case Latency:
+		// Read the body first: only then does the server watch the
+		// connection and cancel r.Context() when the client gives up.
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		t := time.NewTimer(f.Delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			return
+		}
+		h.ServeHTTP(w, r)
+	case Status:
+		writeStatus(w, f, http.StatusServiceUnavailable)
+	case StatusAfterHandling:
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		writeStatus(w, f, http.StatusInternalServerError)
+	case TruncatedBody:
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		full := rec.Body.Bytes()
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(full)))
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(full[:len(full)/2])
+		if fl, ok := w.(http.Flusher); ok {
+			fl.Flush()
+		}
+		drop(w)
+	case HangAfterHandling:
+		// Read the body first, as for Latency, so the server notices
+		// the client giving up.
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		hold := f.Delay
+		if hold <= 0 {
+			hold = 5 * time.Second
+		}
+		t := time.NewTimer(hold)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(rec.Body.Bytes())
+		case <-r.Context().Done():
+		}
+	case DropBeforeHandling:
+		drop(w)
+	case DropAfterHandling:
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		drop(w)
+	case MalformedBody:
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		body := []byte(f.Body)
+		if f.Body == "" {
+			// Half of the real answer: valid start, broken end.
+			full := bytes.TrimSpace(rec.Body.Bytes())
+			body = append(full[:len(full)/2:len(full)/2], "\x00{"...)
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.Header().Del("Content-Length")
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body)
+	default:
+		h.ServeHTTP(w, r)
+	}
 }
 
 // writeStatus answers f's status (def when unset), headers and body.
@@ -274,4 +285,32 @@ func drop(w http.ResponseWriter) {
 		panic(http.ErrAbortHandler)
 	}
 	_ = conn.Close()
+}
+
+// FaultInForce is a fault that still has hits left, and how often it hit.
+type FaultInForce struct {
+	Fault
+	// Hits is how many requests it has hit so far.
+	Hits int
+	// Left is how many more requests it will hit; -1 means no limit.
+	Left int
+}
+
+// InForce lists the faults that still have hits left, in the order they
+// apply; ChaosInForce reports chaos.
+func (fs *Faults) InForce() []FaultInForce {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	var out []FaultInForce
+	for _, f := range fs.faults {
+		left := -1
+		if f.Times > 0 {
+			left = f.Times - f.hits
+			if left <= 0 {
+				continue
+			}
+		}
+		out = append(out, FaultInForce{Fault: f.Fault, Hits: f.hits, Left: left})
+	}
+	return out
 }

@@ -76,6 +76,6 @@ func (f *PartnerFake) handleTopup(w http.ResponseWriter, r *http.Request) {
 	case !canRenew:
 		partnerError(w, http.StatusUnprocessableEntity, "This eSIM cannot be renewed.")
 	default:
-		f.place(w, ext, sku, 1, decimal.NullDecimal{}, nil, iccid, "Top-up order created successfully")
+		f.place(w, ext, sku, 1, decimal.NullDecimal{}, nil, iccid, "Top-up order created successfully", false)
 	}
 }

@@ -48,6 +48,10 @@ type PartnerFakeConfig struct {
 	// WebhookRetryDelays are the waits between delivery attempts (default
 	// 10 s, 100 s as the provider documents; tests pass milliseconds).
 	WebhookRetryDelays []time.Duration
+	// After waits for a webhook retry's delay on the fake's clock; default
+	// time.After. Pass a Clock's After so advancing the clock fires the
+	// retries that are due.
+	After func(time.Duration) <-chan time.Time
 	// WebhookClient sends webhooks to WebhookURL (default: 10 s timeout,
 	// the provider's answer deadline).
 	WebhookClient *http.Client
@@ -71,7 +75,9 @@ type PartnerFakeConfig struct {
 //
 // What it does not model: locales (texts are English whatever locale is
 // asked), reserved amounts (always 0), the pricelist's undocumented extra
-// fields beyond the SKU's, rate limits, and partial completion.
+// fields beyond the SKU's, rate limits, and partial completion of orders
+// placed through the API (PlaceOutsideOrder can leave an order partially
+// completed).
 type PartnerFake struct {
 	cfg    PartnerFakeConfig
 	now    func() time.Time
@@ -109,6 +115,9 @@ func NewPartnerFake(cfg PartnerFakeConfig) *PartnerFake {
 	}
 	if cfg.WebhookRetryDelays == nil {
 		cfg.WebhookRetryDelays = []time.Duration{10 * time.Second, 100 * time.Second}
+	}
+	if cfg.After == nil {
+		cfg.After = time.After
 	}
 	if cfg.WebhookClient == nil {
 		cfg.WebhookClient = &http.Client{Timeout: 10 * time.Second}

@@ -311,11 +311,12 @@ func (f *PartnerFake) handleCreateOrder(w http.ResponseWriter, r *http.Request) 
 		validationError(w, "metadata", "The metadata must be an object.")
 		return
 	}
-	f.place(w, ext, sku, qty, amount, meta, "", "Order created successfully")
+	f.place(w, ext, sku, qty, amount, meta, "", "Order created successfully", false)
 }
 
 // place validates and charges one order; shared by create and top-up.
-func (f *PartnerFake) place(w http.ResponseWriter, externalID, skuID string, qty int, amount decimal.NullDecimal, meta json.RawMessage, iccid, okMsg string) {
+// hold leaves the order processing whatever ManualCompletion says.
+func (f *PartnerFake) place(w http.ResponseWriter, externalID, skuID string, qty int, amount decimal.NullDecimal, meta json.RawMessage, iccid, okMsg string, hold bool) {
 	f.mu.Lock()
 	if _, dup := f.byExternal[externalID]; dup {
 		f.mu.Unlock()
@@ -367,7 +368,7 @@ func (f *PartnerFake) place(w http.ResponseWriter, externalID, skuID string, qty
 	f.byID[o.ID] = o
 	f.byExternal[externalID] = o
 	f.txs = append(f.txs, f.transaction("charge", total, o.ID))
-	complete := !f.cfg.ManualCompletion
+	complete := !f.cfg.ManualCompletion && !hold
 	if complete {
 		f.deliverLocked(o)
 	}

@@ -3,7 +3,6 @@ package simkittest
 import (
 	"encoding/json"
 	"net/http"
-	"time"
 )
 
 // PartnerWebhookAttempt records one delivery attempt of an
@@ -50,13 +49,14 @@ func (f *PartnerFake) Flush() { f.wg.Wait() }
 
 // notify sends order.status_changed for the order snapshot in the
 // background, retrying on non-2xx or transport errors with the configured
-// delays. Each attempt is signed afresh with the same idempotency key.
-func (f *PartnerFake) notify(order map[string]any) {
+// delays. Each attempt is signed afresh with the same idempotency key,
+// which it returns ("" when no target is set).
+func (f *PartnerFake) notify(order map[string]any) string {
 	f.mu.Lock()
 	target := f.hook
 	f.mu.Unlock()
 	if target.empty() {
-		return
+		return ""
 	}
 	key := randomUUID()
 	body, _ := json.Marshal(map[string]any{
@@ -81,13 +81,39 @@ func (f *PartnerFake) notify(order map[string]any) {
 			if err == nil && code >= 200 && code < 300 || attempt > len(f.cfg.WebhookRetryDelays) {
 				return
 			}
-			t := time.NewTimer(f.cfg.WebhookRetryDelays[attempt-1])
 			select {
-			case <-t.C:
+			case <-f.cfg.After(f.cfg.WebhookRetryDelays[attempt-1]):
 			case <-ctx.Done():
-				t.Stop()
 				return
 			}
 		}
 	}()
+	return key
+}
+
+func (f *PartnerFake) hasTarget() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return !f.hook.empty()
+}
+
+// Announce sends order.status_changed for an order's current status now,
+// as a new event (a fresh idempotency key, correctly signed, retried on
+// failure like every delivery), and returns its idempotency key.
+func (f *PartnerFake) Announce(orderID string) (string, error) {
+	f.mu.Lock()
+	o, ok := f.byID[orderID]
+	var snap map[string]any
+	if ok {
+		snap = o.json()
+	}
+	empty := f.hook.empty()
+	f.mu.Unlock()
+	switch {
+	case !ok:
+		return "", ErrNoOrder
+	case empty:
+		return "", ErrNoWebhookTarget
+	}
+	return f.notify(snap), nil
 }

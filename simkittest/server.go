@@ -2,11 +2,14 @@ package simkittest
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -29,6 +32,19 @@ type ServerConfig struct {
 	Fakes Config
 	// Wall is the time source under the fakes' clocks; nil means time.Now.
 	Wall func() time.Time
+	// TLS serves every port (the admin API too) over HTTPS with a
+	// certificate made at start; HTTP2 also offers HTTP/2 on it (and
+	// implies TLS). CertFile, when set, is where the certificate's PEM is
+	// written for clients to trust (the key is never written).
+	TLS, HTTP2 bool
+	CertFile   string
+	// AdminToken, when set, is required as "Authorization: Bearer <token>"
+	// on every admin call. An AdminAddr off loopback always requires one:
+	// without AdminToken the server makes a random one (see AdminToken).
+	// An empty AdminAddr listens on 127.0.0.1 whatever Host says, so the
+	// admin API (which reads credentials and moves webhooks) is never
+	// exposed by accident.
+	AdminToken string
 }
 
 // Server runs the four fakes on network ports for programs in any
@@ -36,21 +52,27 @@ type ServerConfig struct {
 // webhooks, deliver SMS, move the fake clocks and reset state. Unlike Env
 // it builds no Go client; Env tells a program where everything is.
 type Server struct {
-	// Faults injects failures into every fake's routes; Reset clears it.
+	// Faults injects failures (and chaos) into every fake's routes; Reset
+	// clears it.
 	Faults *Faults
+	// Journal records every request the fakes served.
+	Journal *Journal
 	// Clocks are the fakes' clocks by provider name (ProviderPartner, ...).
 	// Each fake has its own, so moving one provider's time (to expire SMS
 	// orders) does not put another's signature window out of reach.
 	Clocks map[string]*Clock
 
-	cfg     Config
-	urls    map[string]string
-	admin   string
-	fakes   atomic.Pointer[fakeSet]
-	reqID   atomic.Uint64
-	mu      sync.Mutex // serializes Reset and Shutdown
-	servers []*http.Server
-	lns     []net.Listener
+	cfg        Config
+	urls       map[string]string
+	admin      string
+	adminToken string
+	certPEM    []byte
+	certFile   string
+	fakes      atomic.Pointer[fakeSet]
+	reqID      atomic.Uint64
+	mu         sync.Mutex // serializes Reset and Shutdown
+	servers    []*http.Server
+	lns        []net.Listener
 }
 
 // fakeSet is one generation of fakes; Reset swaps in a new one.
@@ -69,7 +91,7 @@ func (s *fakeSet) close() {
 // NewServer binds every listener and starts serving; call Shutdown when
 // done. An address that cannot be bound is an error naming the fake.
 func NewServer(sc ServerConfig) (*Server, error) {
-	s := &Server{Faults: &Faults{}, Clocks: map[string]*Clock{}, urls: map[string]string{}}
+	s := &Server{Faults: &Faults{}, Journal: &Journal{}, Clocks: map[string]*Clock{}, urls: map[string]string{}}
 	for _, p := range []string{ProviderPartner, ProviderSMS, ProviderESIMStory, ProviderTopups} {
 		s.Clocks[p] = NewClock(sc.Wall)
 	}
@@ -78,6 +100,8 @@ func NewServer(sc ServerConfig) (*Server, error) {
 	s.cfg.SMS.Now = s.Clocks[ProviderSMS].Now
 	s.cfg.ESIMStory.Now = s.Clocks[ProviderESIMStory].Now
 	s.cfg.Topups.Now = s.Clocks[ProviderTopups].Now
+	s.cfg.Partner.After = s.Clocks[ProviderPartner].After
+	s.cfg.ESIMStory.After = s.Clocks[ProviderESIMStory].After
 	s.fakes.Store(s.newFakes())
 
 	host := sc.Host
@@ -90,6 +114,29 @@ func NewServer(sc ServerConfig) (*Server, error) {
 		}
 		return addr
 	}
+	adminAddr := sc.AdminAddr
+	if adminAddr == "" {
+		adminAddr = "127.0.0.1:0"
+	}
+	s.adminToken = sc.AdminToken
+	if s.adminToken == "" && !loopbackAddr(adminAddr) {
+		s.adminToken = randomToken()
+	}
+	scheme := "http://"
+	var tlsCfg *tls.Config
+	if sc.TLS || sc.HTTP2 {
+		cert, certPEM, err := serverCert(host, sc.PublicHost)
+		if err != nil {
+			return nil, fmt.Errorf("simkittest: cannot make a TLS certificate: %w", err)
+		}
+		if sc.CertFile != "" {
+			if err := writeCert(sc.CertFile, certPEM); err != nil {
+				return nil, err
+			}
+		}
+		s.certPEM, s.certFile, scheme = certPEM, sc.CertFile, "https://"
+		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
 	for _, l := range []struct {
 		name, addr, prefix string
 		h                  http.Handler
@@ -98,16 +145,25 @@ func NewServer(sc ServerConfig) (*Server, error) {
 		{ProviderSMS, or(sc.SMSAddr), "", s.provider(ProviderSMS, "", func(f *fakeSet) http.Handler { return f.sms })},
 		{ProviderESIMStory, or(sc.ESIMStoryAddr), ESIMStoryPrefix, s.provider(ProviderESIMStory, ESIMStoryPrefix, func(f *fakeSet) http.Handler { return f.esimstory })},
 		{ProviderTopups, or(sc.TopupsAddr), "", s.provider(ProviderTopups, "", func(f *fakeSet) http.Handler { return f.topups })},
-		{"admin", or(sc.AdminAddr), "", AdminHandler(s)},
+		{"admin", adminAddr, "", AdminHandler(s)},
 	} {
 		ln, err := net.Listen("tcp", l.addr)
 		if err != nil {
 			_ = s.Shutdown(context.Background())
 			return nil, fmt.Errorf("simkittest: %s fake cannot listen on %s: %w", l.name, l.addr, err)
 		}
+		srv := &http.Server{Handler: l.h, ReadHeaderTimeout: 10 * time.Second}
+		if tlsCfg != nil {
+			srv.TLSConfig = tlsCfg.Clone()
+			if !sc.HTTP2 {
+				// A non-nil empty map turns off the HTTP/2 that
+				// ServeTLS would otherwise offer.
+				srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){}
+			}
+		}
 		s.lns = append(s.lns, ln)
-		s.servers = append(s.servers, &http.Server{Handler: l.h, ReadHeaderTimeout: 10 * time.Second})
-		base := "http://" + publicAddr(ln.Addr().String(), sc.PublicHost)
+		s.servers = append(s.servers, srv)
+		base := scheme + publicAddr(ln.Addr().String(), sc.PublicHost)
 		if l.name == "admin" {
 			s.admin = base
 		} else {
@@ -116,7 +172,11 @@ func NewServer(sc ServerConfig) (*Server, error) {
 	}
 	// Serve only once every URL is known: the admin API reports them.
 	for i, srv := range s.servers {
-		go func() { _ = srv.Serve(s.lns[i]) }()
+		if tlsCfg != nil {
+			go func() { _ = srv.ServeTLS(s.lns[i], "", "") }()
+		} else {
+			go func() { _ = srv.Serve(s.lns[i]) }()
+		}
 	}
 	return s, nil
 }
@@ -168,18 +228,54 @@ func (s *Server) newFakes() *fakeSet {
 	}
 }
 
-// provider serves the current generation's fake for name with the faults
-// applied and a request id on every answer, as real APIs send one for
-// support tickets (clients show it; `simkit check` prints it).
+// provider serves the current generation's fake for name behind the
+// front: request ids, faults, chaos and the journal.
 func (s *Server) provider(name, prefix string, pick func(*fakeSet) http.Handler) http.Handler {
 	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		pick(s.fakes.Load()).ServeHTTP(w, r)
 	})
-	wrapped := s.Faults.Wrap(name, prefix, inner)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Request-Id", "fake-"+name+"-"+strconv.FormatUint(s.reqID.Add(1), 10))
-		wrapped.ServeHTTP(w, r)
-	})
+	return newFront(name, prefix, s.Faults, s.Journal, s.Clocks[name].Now, &s.reqID, inner)
+}
+
+// loopbackAddr reports whether a listen address stays on this machine.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// randomToken returns 128 random bits as hex, for an admin token.
+func randomToken() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// AdminToken returns the token the admin API requires ("" when it
+// requires none: it listens on loopback and none was given).
+func (s *Server) AdminToken() string { return s.adminToken }
+
+// CertPEM returns the TLS certificate the server presents, PEM-encoded,
+// or nil without TLS.
+func (s *Server) CertPEM() []byte { return s.certPEM }
+
+// Transport returns an HTTP transport that trusts the server's
+// certificate (and speaks HTTP/2 when the server offers it), for Go
+// clients of a TLS server; without TLS it is a plain transport.
+func (s *Server) Transport() *http.Transport {
+	rt := http.DefaultTransport.(*http.Transport).Clone()
+	if s.certPEM != nil {
+		pool := x509.NewCertPool()
+		pool.AppendCertsFromPEM(s.certPEM)
+		rt.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	return rt
 }
 
 // URL returns the base URL of the fake for provider (ProviderPartner, ...),
@@ -190,11 +286,13 @@ func (s *Server) URL(provider string) string { return s.urls[provider] }
 func (s *Server) AdminURL() string { return s.admin }
 
 // Env returns the SIMKIT_* variables (as read by simkit.FromEnv) that point
-// a client at the fakes, in a stable order, plus SIMKIT_FAKES_ADMIN_URL.
-// The credentials are the fakes' own, never real secrets.
+// a client at the fakes, in a stable order: SIMKIT_FAKES_CA_FILE (the
+// certificate to trust) with TLS, and SIMKIT_FAKES_ADMIN_URL last. The
+// credentials are the fakes' own, never real secrets; the admin token is
+// not among them.
 func (s *Server) Env() [][2]string {
 	c := s.cfg
-	return [][2]string{
+	env := [][2]string{
 		{"SIMKIT_PARTNER_BASE_URL", s.urls[ProviderPartner]},
 		{"SIMKIT_PARTNER_TOKEN", c.PartnerToken},
 		{"SIMKIT_PARTNER_SECRET", c.PartnerSecret},
@@ -208,8 +306,12 @@ func (s *Server) Env() [][2]string {
 		{"SIMKIT_TOPUPS_CLIENT_SECRET", c.TopupsClientSecret},
 		{"SIMKIT_RENEWAL_BASE_URL", s.urls[ProviderTopups]},
 		{"SIMKIT_RENEWAL_KEY", c.RenewalKey},
-		{"SIMKIT_FAKES_ADMIN_URL", s.admin},
 	}
+	// The admin URL comes last: scripts read the lines up to it.
+	if s.certFile != "" {
+		env = append(env, [2]string{"SIMKIT_FAKES_CA_FILE", s.certFile})
+	}
+	return append(env, [2]string{"SIMKIT_FAKES_ADMIN_URL", s.admin})
 }
 
 // Partner returns the current Partner fake (a new one after Reset).

@@ -1,10 +1,11 @@
 package simkittest
 
 import (
-	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -34,6 +35,10 @@ type Config struct {
 	RenewalKey                             string
 	// Now is the clock of every fake and of Client (default time.Now).
 	Now func() time.Time
+	// Clock, when set, is the clock of every fake and of Client (it
+	// replaces Now): advancing it also fires the fakes' scheduled webhook
+	// retries and automatic deliveries.
+	Clock *Clock
 	// Retry is Client's retry policy; default 3 attempts with millisecond
 	// waits, so tests of retries stay fast.
 	Retry retry.Policy
@@ -64,11 +69,14 @@ type Env struct {
 	SMS       *SMSFake
 	ESIMStory *ESIMStoryFake
 	Topups    *TopupsFake
-	// Faults injects failures into every fake's routes.
+	// Faults injects failures (and chaos) into every fake's routes.
 	Faults *Faults
+	// Journal records every request the fakes served.
+	Journal *Journal
 
 	servers    []*http.Server
 	tlsServers []*httptest.Server
+	reqID      atomic.Uint64
 }
 
 // New starts the four fakes for the test and stops them when it ends. It
@@ -101,6 +109,14 @@ func Start(opts ...func(*Config)) (*Env, error) {
 	if cfg.HTTP2 {
 		cfg.TLS = true
 	}
+	if cfg.Clock != nil {
+		cfg.Now = cfg.Clock.Now
+		for _, after := range []*func(time.Duration) <-chan time.Time{&cfg.Partner.After, &cfg.ESIMStory.After} {
+			if *after == nil {
+				*after = cfg.Clock.After
+			}
+		}
+	}
 	cfg.Partner.Token, cfg.Partner.Secret = cfg.PartnerToken, cfg.PartnerSecret
 	cfg.SMS.Token = cfg.SMSToken
 	cfg.ESIMStory.AccessKey, cfg.ESIMStory.SecretKey = cfg.ESIMStoryAccessKey, cfg.ESIMStorySecretKey
@@ -114,6 +130,7 @@ func Start(opts ...func(*Config)) (*Env, error) {
 	}
 	env := &Env{
 		Faults:    &Faults{},
+		Journal:   &Journal{},
 		Partner:   NewPartnerFake(cfg.Partner),
 		SMS:       NewSMSFake(cfg.SMS),
 		ESIMStory: NewESIMStoryFake(cfg.ESIMStory),
@@ -129,7 +146,8 @@ func Start(opts ...func(*Config)) (*Env, error) {
 		{ProviderESIMStory, ESIMStoryPrefix, env.ESIMStory, &cfg.ESIMStoryURL},
 		{ProviderTopups, "", env.Topups, &cfg.TopupsURL},
 	} {
-		base, err := env.serve(&cfg, env.Faults.Wrap(s.provider, s.prefix, s.h))
+		now := map[string]func() time.Time{ProviderPartner: cfg.Partner.Now, ProviderSMS: cfg.SMS.Now, ProviderESIMStory: cfg.ESIMStory.Now, ProviderTopups: cfg.Topups.Now}[s.provider]
+		base, err := env.serve(&cfg, newFront(s.provider, s.prefix, env.Faults, env.Journal, now, &env.reqID, s.h))
 		if err != nil {
 			env.Close()
 			return nil, err
@@ -181,7 +199,7 @@ func (e *Env) serve(cfg *Config, h http.Handler) (string, error) {
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return "", errors.Join(errors.New("simkittest: cannot listen on loopback"), err)
+		return "", fmt.Errorf("simkittest: cannot listen on loopback: %w", err)
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	e.servers = append(e.servers, srv)
@@ -234,7 +252,7 @@ func (e *Env) ESIMStoryOptions(o *esimstory.Options) {
 	if e.Config.Transport != nil {
 		o.Transport = e.Config.Transport
 	}
-	o.AccessKey = e.Config.ESIMStoryAccessKey
+	o.AccessKey = signing.NewSecret(e.Config.ESIMStoryAccessKey)
 	o.SecretKey = signing.NewSecret(e.Config.ESIMStorySecretKey)
 }
 

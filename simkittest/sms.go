@@ -173,6 +173,13 @@ func (f *SMSFake) routes() {
 	m.HandleFunc("GET /v1/guest/prices", f.handlePrices)
 	m.HandleFunc("GET /v1/guest/countries", f.handleCountries)
 	m.HandleFunc("GET /v1/guest/flash/{lang}", f.handleFlash)
+	// The 404 page itself answers 404: a client that follows the redirect
+	// below stops here instead of looping.
+	m.HandleFunc("/404.html", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte("<!DOCTYPE html><title>404</title><h1>Page not found</h1>\n"))
+	})
 	// 5sim answers any unknown path with a redirect to its 404 page.
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Location", "/404.html")
@@ -204,6 +211,7 @@ func (f *SMSFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.deliverDue()
+	f.sweepLocked()
 	f.mux.ServeHTTP(w, r)
 }
 
@@ -269,11 +277,30 @@ func (f *SMSFake) ForceError(path, text string) {
 	f.forced[path] = append(f.forced[path], text)
 }
 
-// Balance returns the user's current balance.
+// Balance returns the user's current balance, after refunding the orders
+// that expired by the fake's clock.
 func (f *SMSFake) Balance() decimal.Decimal {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.sweepLocked()
 	return f.balance
+}
+
+// Sweep applies what the fake's clock says happened since: orders past
+// their lifetime time out and are refunded (or finish, with an SMS),
+// automatic SMS arrive. The provider does this on its own schedule; the
+// fake does it on every request, and the admin API's clock advance calls
+// it, so a balance read right after moving the clock shows the refunds.
+func (f *SMSFake) Sweep() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sweepLocked()
+}
+
+func (f *SMSFake) sweepLocked() {
+	for _, o := range f.orders {
+		f.advance(o)
+	}
 }
 
 // SetBalance sets the user's balance, e.g. to zero to test "not enough user balance".

@@ -45,8 +45,8 @@ var smsCountries = map[string]smsCountry{
 
 // smsSeedOffers returns the catalog of the documented samples: prices by
 // country (1688), by product (telegram in afghanistan), by country and product
-// (telegram in russia, all out of stock), and the products sample (vkontakte,
-// 1day). 3hours is the API's second hosting product.
+// (telegram in russia, out of stock there; here three operators have
+// some), and the products sample (vkontakte, 1day). 3hours is the API's second hosting product.
 func smsSeedOffers() []*smsOffer {
 	d := decimal.NewFromInt
 	rate := decimal.RequireFromString("99.99")
@@ -65,8 +65,12 @@ func smsSeedOffers() []*smsOffer {
 		o("russia", "beeline", "1day", smsHosting, d(80), 14),
 		o("russia", "beeline", "3hours", smsHosting, d(40), 14),
 	}
+	// The sample caught Russian Telegram numbers sold out; the provider
+	// usually has some, so three operators have stock and the README's
+	// journey (russia, any operator, telegram, at most 12) can be bought.
+	stock := map[string]int{"beeline": 412, "megafon": 187, "tele2": 95}
 	for _, op := range []string{"beeline", "matrix", "megafon", "mts", "rostelecom", "tele2", "virtual15", "yota"} {
-		out = append(out, o("russia", op, "telegram", smsActivation, d(8), 0))
+		out = append(out, o("russia", op, "telegram", smsActivation, d(8), stock[op]))
 	}
 	return out
 }

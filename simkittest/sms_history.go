@@ -46,19 +46,32 @@ func (f *SMSFake) handleProfile(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, f.smsProfile())
 }
 
-// smsPage reads limit and offset (limit default 15, as in the documented examples)
-// and returns the [lo, hi) window of n items.
-func smsPage(q url.Values, n int) (lo, hi int) {
-	limit, err := strconv.Atoi(q.Get("limit"))
-	if err != nil || limit <= 0 {
-		limit = 15
+// smsPage reads limit and offset (limit default 15, as in the documented
+// examples) and returns the [lo, hi) window of n items. A limit or offset
+// that is not a whole number in range (negative, or beyond what an int
+// holds) is bad input: msg is the plain-text error to answer, never a
+// silent default. Huge but valid values clamp to the list, never overflow.
+func smsPage(q url.Values, n int) (lo, hi int, msg string) {
+	limit := 15
+	if s := q.Get("limit"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 0 {
+			return 0, 0, "bad limit"
+		}
+		if v > 0 {
+			limit = v
+		}
 	}
-	off, err := strconv.Atoi(q.Get("offset"))
-	if err != nil || off < 0 {
-		off = 0
+	off := 0
+	if s := q.Get("offset"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 0 {
+			return 0, 0, "bad offset"
+		}
+		off = v
 	}
 	lo = min(off, n)
-	return lo, min(lo+limit, n)
+	return lo, lo + min(limit, n-lo), ""
 }
 
 // smsReverse reports whether the history is requested newest first.
@@ -101,7 +114,11 @@ func (f *SMSFake) handleOrders(w http.ResponseWriter, r *http.Request) {
 			list[i], list[j] = list[j], list[i]
 		}
 	}
-	lo, hi := smsPage(q, len(list))
+	lo, hi, msg := smsPage(q, len(list))
+	if msg != "" {
+		smsError(w, msg)
+		return
+	}
 	data := make([]map[string]any, 0, hi-lo)
 	for _, o := range list[lo:hi] {
 		data = append(data, o.view(smsViewHistory))
@@ -111,7 +128,7 @@ func (f *SMSFake) handleOrders(w http.ResponseWriter, r *http.Request) {
 
 // smsPaymentsPage renders a payments history page with the name lists the
 // provider sends beside it.
-func smsPaymentsPage(q url.Values, all []smsPayment, vendor bool) map[string]any {
+func smsPaymentsPage(q url.Values, all []smsPayment, vendor bool) (map[string]any, string) {
 	list := append([]smsPayment(nil), all...)
 	if smsReverse(q) {
 		for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
@@ -131,7 +148,10 @@ func smsPaymentsPage(q url.Values, all []smsPayment, vendor bool) map[string]any
 		}
 		return out
 	}
-	lo, hi := smsPage(q, len(list))
+	lo, hi, msg := smsPage(q, len(list))
+	if msg != "" {
+		return nil, msg
+	}
 	data := make([]map[string]any, 0, hi-lo)
 	for _, p := range list[lo:hi] {
 		data = append(data, p.view(vendor))
@@ -145,9 +165,19 @@ func smsPaymentsPage(q url.Values, all []smsPayment, vendor bool) map[string]any
 	if vendor {
 		out["PaymentStatuses"] = names(func(p smsPayment) string { return p.Status })
 	}
-	return out
+	return out, ""
 }
 
 func (f *SMSFake) handlePayments(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, smsPaymentsPage(r.URL.Query(), f.payments, false))
+	page, msg := smsPaymentsPage(r.URL.Query(), f.payments, false)
+	writeSMSPage(w, page, msg)
+}
+
+// writeSMSPage answers a history page, or its bad-input text.
+func writeSMSPage(w http.ResponseWriter, page map[string]any, msg string) {
+	if msg != "" {
+		smsError(w, msg)
+		return
+	}
+	writeJSON(w, http.StatusOK, page)
 }

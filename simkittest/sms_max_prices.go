@@ -66,7 +66,7 @@ func (f *SMSFake) handleSetMaxPrice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	price, err := smsLooseDecimal(in.Price)
-	if err != nil || !price.IsPositive() {
+	if err != nil || !price.IsPositive() || price.GreaterThan(smsMaxAmount) {
 		smsError(w, "bad price")
 		return
 	}
@@ -121,21 +121,52 @@ func (f *SMSFake) knownProduct(product string) bool {
 // priceCap is the most a buy may cost: the request's maxPrice and the
 // account's limit for the product, both honoured only with operator "any"
 // (the provider picks the operator by price). ok is false without a cap.
-func (f *SMSFake) priceCap(operator, product string, r *http.Request) (decimal.Decimal, bool) {
-	if operator != "any" {
-		return decimal.Zero, false
-	}
-	var limit decimal.Decimal
-	has := false
-	if q := r.URL.Query().Get("maxPrice"); q != "" {
-		if d, err := decimal.NewFromString(q); err == nil && d.IsPositive() {
-			limit, has = d, true
+// A maxPrice that is not a plain positive amount (NaN, Inf, 1e400, -1, a
+// word) is bad input: msg is the error text, and nothing is bought.
+func (f *SMSFake) priceCap(operator, product string, r *http.Request) (limit decimal.Decimal, ok bool, msg string) {
+	var has bool
+	if q, set := r.URL.Query()["maxPrice"]; set {
+		d, valid := smsPrice(q[0])
+		if !valid {
+			return decimal.Zero, false, "bad maxPrice"
 		}
+		limit, has = d, true
+	}
+	if operator != "any" {
+		return decimal.Zero, false, ""
 	}
 	if m, ok := f.ext.maxPrices[product]; ok && (!has || m.price.LessThan(limit)) {
 		limit, has = m.price, true
 	}
-	return limit, has
+	return limit, has, ""
+}
+
+// smsMaxAmount bounds a price: no SMS costs more, and a bigger figure is a
+// client's mistake (or an attempt to make the limit meaningless).
+var smsMaxAmount = decimal.NewFromInt(1_000_000)
+
+// smsPrice reads a price as the provider's users write one: digits with
+// an optional fraction ("12", "12.5"), positive and at most smsMaxAmount.
+// Exponents, NaN and Inf are refused rather than read as some number.
+func smsPrice(s string) (decimal.Decimal, bool) {
+	if s == "" || len(s) > 32 {
+		return decimal.Zero, false
+	}
+	dot := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+		case c == '.' && !dot && i > 0 && i < len(s)-1:
+			dot = true
+		default:
+			return decimal.Zero, false
+		}
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil || !d.IsPositive() || d.GreaterThan(smsMaxAmount) {
+		return decimal.Zero, false
+	}
+	return d, true
 }
 
 // MaxPrices returns the account's price limits per product, as set through

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
-
-	"github.com/simkit/simkit/internal/validate"
 )
 
 // SMS order statuses, as the API names them.
@@ -53,6 +51,9 @@ type smsOrder struct {
 	// over from the number's earlier orders (SetReuseKeepsSMS); they do
 	// not count as this order's SMS.
 	carried int
+	// stuck keeps the order open past its expiry, neither timed out nor
+	// refunded (an anomaly reconciliation must find).
+	stuck bool
 }
 
 func (f *SMSFake) handleBuy(category string) http.HandlerFunc {
@@ -78,7 +79,11 @@ func (f *SMSFake) handleBuy(category string) http.HandlerFunc {
 		}
 		// "any" buys the cheapest line in stock, like the provider's default.
 		sort.SliceStable(cands, func(i, j int) bool { return cands[i].Cost.LessThan(cands[j].Cost) })
-		limit, capped := f.priceCap(operator, product, r)
+		limit, capped, msg := f.priceCap(operator, product, r)
+		if msg != "" {
+			smsError(w, msg)
+			return
+		}
 		var pick *smsOffer
 		for _, x := range cands {
 			if x.Count > 0 && (!capped || !x.Cost.GreaterThan(limit)) {
@@ -133,7 +138,7 @@ func (f *SMSFake) newOrder(country, operator, product, category string, price de
 
 func (f *SMSFake) handleReuse(w http.ResponseWriter, r *http.Request) {
 	product, number := r.PathValue("product"), r.PathValue("number")
-	if !validate.Digits(number) || len(number) < 4 || len(number) > 15 {
+	if !allDigits(number) || len(number) < 4 || len(number) > 15 {
 		smsError(w, "reuse not possible")
 		return
 	}
@@ -188,6 +193,9 @@ func (f *SMSFake) find(id int64) *smsOrder {
 // the configured automatic SMS, then expiry (PENDING -> TIMEOUT with a refund,
 // RECEIVED -> FINISHED as the provider auto-finishes).
 func (f *SMSFake) advance(o *smsOrder) {
+	if o.stuck {
+		return
+	}
 	now := f.cfg.Now()
 	if f.cfg.DeliverAfter > 0 && !o.autoDelivered && (o.status == SMSPending || o.status == SMSReceived) {
 		at := o.createdAt.Add(f.cfg.DeliverAfter)

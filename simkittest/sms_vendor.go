@@ -27,11 +27,16 @@ func (f *SMSFake) handleVendorOrders(w http.ResponseWriter, r *http.Request) {
 		smsError(w, "bad category")
 		return
 	}
+	if _, _, msg := smsPage(r.URL.Query(), 0); msg != "" {
+		smsError(w, msg)
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"Data": []any{}, "ProductNames": []any{}, "Statuses": []any{}, "Total": 0})
 }
 
 func (f *SMSFake) handleVendorPayments(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, smsPaymentsPage(r.URL.Query(), f.vendor, true))
+	page, msg := smsPaymentsPage(r.URL.Query(), f.vendor, true)
+	writeSMSPage(w, page, msg)
 }
 
 // smsWithdrawMethods are the payout methods the API lists for withdraw.

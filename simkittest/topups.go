@@ -62,9 +62,10 @@ type TopupsFakeConfig struct {
 // The top-up API has the shape of the Airalo partner API v2, and the fake
 // answers in the shapes of Airalo's published v2 examples (retail price in
 // "price", net price in "net_price", nested package history, status
-// objects under include=status, the discount pricing fields), with one
-// deliberate difference: its paths start with /customer/v2 where Airalo's
-// start with /v2, as the top-up provider serves them. Requests are
+// objects under include=status, the discount pricing fields). Its paths
+// start with /customer/v2, as the top-up provider serves them, and the
+// same routes answer under Airalo's /v2, so the official Airalo SDKs work
+// against it with only their base URL changed. Requests are
 // accepted as multipart/form-data (the docs' curl), as
 // application/x-www-form-urlencoded and as JSON, as the real API does.
 //
@@ -146,11 +147,16 @@ func NewTopupsFake(cfg TopupsFakeConfig) *TopupsFake {
 
 func (f *TopupsFake) routes() {
 	m := http.NewServeMux()
-	m.HandleFunc("POST /customer/v2/token", f.handleToken)
-	m.HandleFunc("GET /customer/v2/sims/{iccid}/topups", f.authed(f.handleTopupPackages))
-	m.HandleFunc("POST /customer/v2/orders/topups", f.authed(f.handleSubmitTopup))
-	m.HandleFunc("GET /customer/v2/sims/{iccid}/packages", f.authed(f.handlePackageHistory))
-	m.HandleFunc("GET /customer/v2/orders", f.authed(f.handleOrders))
+	// The same API under the seed's /customer/v2 and under /v2, where the
+	// official Airalo SDKs (whose shapes it shares) send their requests.
+	for _, p := range []string{"/customer/v2", "/v2"} {
+		m.HandleFunc("POST "+p+"/token", f.handleToken)
+		m.HandleFunc("GET "+p+"/sims/{iccid}/topups", f.authed(f.handleTopupPackages))
+		m.HandleFunc("POST "+p+"/orders/topups", f.authed(f.handleSubmitTopup))
+		m.HandleFunc("GET "+p+"/sims/{iccid}/packages", f.authed(f.handlePackageHistory))
+		m.HandleFunc("GET "+p+"/orders", f.authed(f.handleOrders))
+		m.HandleFunc("GET "+p+"/sims", f.authed(f.handleSims))
+	}
 	m.HandleFunc("POST /api/third-party/partner/renew-number/", f.handleRenew)
 	m.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusNotFound, topupsMeta("Not found.", nil))

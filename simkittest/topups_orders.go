@@ -139,8 +139,13 @@ func (f *TopupsFake) handleOrders(w http.ResponseWriter, r *http.Request) {
 	}
 	total := len(list)
 	last := max(1, int(math.Ceil(float64(total)/float64(limit))))
-	lo := min((page-1)*limit, total)
-	hi := min(lo+limit, total)
+	// A page past the end is empty; compare before multiplying so a huge
+	// page number cannot overflow into a negative offset.
+	lo := total
+	if page-1 <= total/limit {
+		lo = min((page-1)*limit, total)
+	}
+	hi := lo + min(limit, total-lo)
 	data := make([]map[string]any, 0, hi-lo)
 	for _, o := range list[lo:hi] {
 		data = append(data, o.view(include))

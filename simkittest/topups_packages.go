@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
-
-	"github.com/simkit/simkit/internal/validate"
 )
 
 // TopupPackage is one top-up package offered for an eSIM, with the fields
@@ -69,7 +67,7 @@ func (f *TopupsFake) addSIM(iccid string, pkgs []TopupPackage) *topupsSIM {
 // sim returns the eSIM for a path ICCID, registering it on first sight unless
 // StrictSIMs; nil means the ICCID is refused.
 func (f *TopupsFake) sim(iccid string) *topupsSIM {
-	if !validate.ICCID(iccid) {
+	if !providerICCID(iccid) {
 		return nil
 	}
 	if s, ok := f.sims[iccid]; ok {

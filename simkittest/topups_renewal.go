@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-
-	"github.com/simkit/simkit/internal/validate"
 )
 
 type topupsRenewalUser struct {
@@ -32,7 +30,7 @@ func (f *TopupsFake) handleRenew(w http.ResponseWriter, r *http.Request) {
 		renewalReply(w, http.StatusBadRequest, false, "Invalid JSON body.", nil)
 		return
 	}
-	if !validate.Email(in.Email) {
+	if !providerEmail(in.Email) {
 		renewalReply(w, http.StatusUnprocessableEntity, false, "A valid email is required.", map[string][]string{"email": {"Enter a valid email address."}})
 		return
 	}

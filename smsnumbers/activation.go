@@ -33,8 +33,8 @@ const (
 	closeTimeout = 30 * time.Second
 )
 
-// routeActivation labels errors raised by the activation handle itself.
-const routeActivation = "activation"
+// opActivation labels errors raised by the activation handle itself.
+const opActivation = "activation"
 
 // ErrNoCode is wrapped by Activation.WaitForCode's error when no new SMS
 // arrived before the deadline or before ctx ended; the number was canceled
@@ -123,7 +123,8 @@ func (c *Client) Activations(optFns ...func(*ActivationsOptions)) *Activations {
 		o.SpendPeriod = DefaultSpendPeriod
 	}
 	m := &Activations{c: c, owner: o.Owner, lease: o.Lease, poll: o.PollInterval}
-	if c != nil {
+	if c != nil && c.claims != nil {
+		// A zero Client has no store; its calls answer ErrNotConfigured.
 		m.st = activationStore{st: c.claims.st, prefix: c.claims.prefix}
 	}
 	m.guard = guard{m: m, minRating: o.MinRating, ratingTTL: o.RatingCacheTTL, spendLimit: o.SpendLimit, spendPeriod: o.SpendPeriod}
@@ -198,7 +199,7 @@ func (m *Activations) Activate(ctx context.Context, p ActivateParams, opts ...op
 		return nil, err
 	}
 	if p.Deadline < 0 {
-		return nil, apierror.Validation(Provider, routeActivation, "deadline must not be negative, got %s", p.Deadline)
+		return nil, apierror.Validation(Provider, opActivation, "deadline must not be negative, got %s", p.Deadline)
 	}
 	route, product, reserve, err := m.preflight(p)
 	if err != nil {
@@ -308,6 +309,6 @@ func (a *Activation) persist(ctx context.Context, open bool) {
 		}
 	}
 	if err != nil {
-		m.c.t.Logger().WarnContext(ctx, "simkit: could not write the activation journal", "route", routeActivation, "state", string(e.State), "error", err)
+		m.c.t.Logger().WarnContext(ctx, "simkit: could not write the activation journal", "route", opActivation, "state", string(e.State), "error", err)
 	}
 }

@@ -42,7 +42,7 @@ func (a *Activation) close(ctx context.Context, action string, opts []option.Cal
 	case action == actionFinish && st == ActivationFinished, action == actionCancel && st == ActivationCanceled:
 		return nil
 	case !st.Open():
-		return &apierror.Error{Provider: Provider, Op: routeActivation, Kind: apierror.ErrConflict,
+		return &apierror.Error{Provider: Provider, Op: opActivation, Kind: apierror.ErrConflict,
 			Message: "activation already " + string(st)}
 	}
 	o, err := a.m.closeOrder(ctx, a.ID(), action, a.m.owner, opts...)
@@ -62,7 +62,7 @@ func (a *Activation) close(ctx context.Context, action string, opts []option.Cal
 			if action == actionFinish && st == ActivationFinished || action == actionCancel && st == ActivationCanceled {
 				return nil
 			}
-			return &apierror.Error{Provider: Provider, Op: routeActivation, Kind: apierror.ErrConflict,
+			return &apierror.Error{Provider: Provider, Op: opActivation, Kind: apierror.ErrConflict,
 				Message: "another owner closed the order: it is " + string(st), Err: ErrClaimed}
 		}
 	}
@@ -148,7 +148,9 @@ func (m *Activations) closeOrder(ctx context.Context, id int64, action, actor st
 	// the provider closed, or (for a cancel) an SMS that came.
 	cur, cerr := m.c.Check(dctx, id, opts...)
 	if cerr != nil {
-		return nil, errors.Join(err, cerr)
+		// Both causes stay matchable; the message keeps them on one line.
+		return nil, &apierror.Error{Provider: Provider, Op: route,
+			Message: "refused, and the order could not be read back", Err: errors.Join(err, cerr)}
 	}
 	if cur.Status.Final() {
 		return cur, nil

@@ -104,6 +104,19 @@ var vk = smsnumbers.BuyActivationParams{Country: "russia", Operator: smsnumbers.
 
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
+// advanceAfterCheck moves the fake clock by d as soon as the handle has
+// sent one more check than so far: the wait is under way, whatever the
+// machine's speed.
+func (e *actEnv) advanceAfterCheck(d time.Duration) {
+	base := e.count("check")
+	go func() {
+		for e.count("check") <= base {
+			time.Sleep(time.Millisecond)
+		}
+		e.clock.Advance(d)
+	}()
+}
+
 func TestActivationCodeInTimeIsReturnedAndFinished(t *testing.T) {
 	for _, auto := range []bool{true, false} {
 		t.Run(map[bool]string{true: "auto finish", false: "explicit finish"}[auto], func(t *testing.T) {
@@ -113,8 +126,8 @@ func TestActivationCodeInTimeIsReturnedAndFinished(t *testing.T) {
 			a, err := m.Activate(ctx, smsnumbers.ActivateParams{Buy: vk, Deadline: time.Minute, AutoFinish: auto})
 			require.NoError(t, err)
 			require.NoError(t, e.fake.ScheduleSMS(a.ID(), time.Second, "VK: 4242", "4242"))
-			// The SMS arrives on the fake clock while the handle polls.
-			go func() { time.Sleep(5 * time.Millisecond); e.clock.Advance(2 * time.Second) }()
+			// The SMS arrives on the fake clock once the handle has polled.
+			e.advanceAfterCheck(2 * time.Second)
 			s, err := a.WaitForCode(ctx)
 			require.NoError(t, err)
 			require.Equal(t, "4242", s.Code)
@@ -250,7 +263,7 @@ func TestActivationReBuyIgnoresTheOldCode(t *testing.T) {
 	c, err := m.Activate(ctx, smsnumbers.ActivateParams{Reuse: rebuy, Deadline: time.Minute})
 	require.NoError(t, err)
 	require.NoError(t, e.fake.ScheduleSMS(c.ID(), time.Second, "VK: 2222", "2222"))
-	go func() { time.Sleep(5 * time.Millisecond); e.clock.Advance(2 * time.Second) }()
+	e.advanceAfterCheck(2 * time.Second)
 	s, err = c.WaitForCode(ctx)
 	require.NoError(t, err)
 	require.Equal(t, "2222", s.Code)

@@ -71,7 +71,7 @@ func (a *Activation) waitLoop(ctx context.Context, w *observe.Waiter, opts []opt
 			// A check that failed after the transport's retries: the
 			// order is still ours to watch until the deadline.
 			a.m.c.t.Logger().LogAttrs(ctx, slog.LevelWarn, "simkit: activation check failed",
-				slog.String("provider", Provider), slog.String("route", "GET /v1/user/check/{id}"), slog.String("error", err.Error()))
+				slog.String("provider", Provider), slog.String("route", opCheck), slog.String("error", err.Error()))
 		}
 		if wctx.Err() != nil {
 			return a.giveUp(ctx, opts)
@@ -163,7 +163,13 @@ func (a *Activation) endError(ctxErr, cancelErr error) error {
 	st, status := a.entry.State, a.order.Status
 	a.mu.Unlock()
 	errs := []error{ErrNoCode}
-	msg := "no code before the deadline"
+	// Say which limit ended the wait: the activation's own deadline, or
+	// the caller's context (canceled, or its own deadline) before it.
+	msg := "no code before the activation's deadline"
+	if ctxErr != nil {
+		msg = "no code before the caller's context ended (" + ctxErr.Error() + ")"
+		errs = append(errs, ctxErr)
+	}
 	switch st {
 	case ActivationCanceled:
 		msg += "; the number was canceled and its money returned"
@@ -173,14 +179,10 @@ func (a *Activation) endError(ctxErr, cancelErr error) error {
 	default:
 		msg += "; the number could not be canceled yet (a sweep will)"
 	}
-	if ctxErr != nil {
-		msg = "wait ended by context: " + msg
-		errs = append(errs, ctxErr)
-	}
 	if cancelErr != nil {
 		errs = append(errs, cancelErr)
 	}
-	return &apierror.Error{Provider: Provider, Op: routeActivation, Message: msg, Err: errors.Join(errs...)}
+	return &apierror.Error{Provider: Provider, Op: opActivation, Message: msg, Err: errors.Join(errs...)}
 }
 
 // endState is the journal state of an order the provider closed.

@@ -24,12 +24,24 @@
 //     with Order.Recovered set; when it cannot find it, the error matches
 //     simkit.ErrOutcomeUnknown (see Settling below). Withdraw works the same
 //     way against the vendor payments history.
-//   - Settling: the look-up takes the newest orders created since the call
-//     began (less SettleSkew, for clock differences with the provider) that
-//     match the country, operator and product asked for (or the number, for
-//     Reuse). Every order a buy returns is claimed in Options.Store for a
-//     day, so two buys on one account never return the same order, across
-//     replicas too when the Store is shared (see contrib/redisstore).
+//   - Settling: every buy and withdrawal records itself in a ledger in
+//     Options.Store before it sends and its outcome after (see Client.Ledger
+//     and package ledger), so replicas sharing the Store see each other's
+//     calls in flight. A call whose answer was lost reads the history for
+//     entries created within its own attempts' window (widened by
+//     SettleSkew for the provider's clock) that match what it asked for
+//     (country, operator and product, or the number for Reuse), waits
+//     (at most SettleWait) for the other calls that could have made one of
+//     them to record their answer, and takes the one entry that no other
+//     call holds or could have made; it claims it in the ledger, so no
+//     order is ever handed to two callers and no call ever takes an order
+//     created outside its own attempts. When that cannot be proven (another
+//     lost answer could have made the same order, a call never recorded
+//     its outcome, an order no call accounts for, a Store without the
+//     store.Indexer capability), the answer is simkit.ErrOutcomeUnknown,
+//     never a guess. These guarantees need every buyer on the account to go
+//     through simkit with one Store (the history has no caller reference):
+//     an order bought elsewhere can be taken for a lost one.
 //   - Finish, Cancel and Ban are retried like any GET: they move one order
 //     to a final state, so a repeat cannot change more than the first
 //     attempt did. A repeat whose first attempt already landed may answer
@@ -59,6 +71,7 @@ import (
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
+	"github.com/simkit/simkit/ledger"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/retry"
 	"github.com/simkit/simkit/signing"
@@ -110,10 +123,10 @@ func limitRetry(p retry.Policy) retry.Policy {
 	return p
 }
 
-// SettleSkew widens the orders-history look-up after an ambiguous buy or
-// withdrawal to entries created up to this long before the call began, for
-// a difference between this machine's clock and the provider's.
-const SettleSkew = time.Minute
+// SettleSkew is the default Options.SettleSkew: the most this machine's
+// clock (and every replica's) may differ from the provider's, plus how
+// late the provider may still act on a request its client gave up on.
+const SettleSkew = 2 * time.Second
 
 // Options configures a Client. Set fields inside the functions passed to New.
 type Options struct {
@@ -125,16 +138,34 @@ type Options struct {
 	// RatePerSecond paces requests; 0 means DefaultRatePerSecond. A
 	// Shared.Limiter, when set, replaces this pacing.
 	RatePerSecond float64
+	// SettleSkew is how far the provider's clock may be from this
+	// machine's, plus how long after a client gave up on a request the
+	// provider may still act on it: settling a lost answer widens every
+	// call's attempts' window by it on both sides when it compares them
+	// with the history's creation times. Wider is safer and settles fewer
+	// lost answers (more calls' windows overlap); it must exceed the real
+	// difference. Zero means SettleSkew; negative means none (a test whose
+	// fake shares the clock and answers at once).
+	SettleSkew time.Duration
+	// SettleWait bounds how long a call whose answer was lost waits for the
+	// other buys in flight on the same product to record their outcome
+	// before it settles (see Settling). Zero means DefaultSettleWait.
+	SettleWait time.Duration
 }
 
 // Client calls the SMS numbers API. It is safe for concurrent use. A nil
 // *Client answers every call with an error matching simkit.ErrNotConfigured.
 type Client struct {
 	t *transport.Client
-	// claims records which orders and payments a call of this account has
-	// returned, so settling never hands one to two callers. A pointer, so
-	// fmt prints an address rather than the key prefix.
+	// claims holds the key prefix of this account's activation journal. A
+	// pointer, so fmt prints an address rather than the key prefix.
 	claims *claims
+	// ledger records every buy and withdrawal of this account in the
+	// Store, so settling never hands one order to two callers.
+	ledger *ledger.Ledger
+	// settleSkew and settleWait are Options.SettleSkew and SettleWait
+	// with their defaults.
+	settleSkew, settleWait time.Duration
 	// authHeader is built once per client. It sits behind a pointer
 	// because fmt prints a nested pointer as an address, never the token.
 	authHeader *http.Header
@@ -142,11 +173,7 @@ type Client struct {
 
 // New builds a Client. Token is required; guest calls work with any token.
 func New(optFns ...func(*Options)) (*Client, error) {
-	o := &Options{}
-	for _, fn := range optFns {
-		fn(o)
-	}
-	o.Shared = transport.SharedDefaults(o.Shared)
+	o := transport.Configure(optFns, func(o *Options) *option.Shared { return &o.Shared })
 	if o.Token.IsZero() {
 		return nil, apierror.NotConfigured(Provider)
 	}
@@ -172,9 +199,23 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	skew := o.SettleSkew
+	switch {
+	case skew == 0:
+		skew = SettleSkew
+	case skew < 0:
+		skew = 0
+	}
+	wait := o.SettleWait
+	if wait <= 0 {
+		wait = DefaultSettleWait
+	}
 	return &Client{
 		t:          t,
 		claims:     newClaims(o.Store, o.Token.Reveal()),
+		ledger:     ledger.New(o.Store, Provider, o.Token.Reveal(), func(lo *ledger.Options) { lo.Now = o.Now }),
+		settleSkew: skew,
+		settleWait: wait,
 		authHeader: &http.Header{"Authorization": []string{"Bearer " + o.Token.Reveal()}[:1:1]},
 	}, nil
 }

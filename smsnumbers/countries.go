@@ -8,6 +8,8 @@ import (
 	"github.com/simkit/simkit/option"
 )
 
+const opCountries = "GET /v1/guest/countries"
+
 // Country is one country numbers can be bought in, with its operators.
 type Country struct {
 	Name     string   // the API's country key, e.g. "afghanistan"
@@ -43,7 +45,7 @@ func (c *Client) Countries(ctx context.Context, opts ...option.CallOption) ([]Co
 		return nil, err
 	}
 	var raw map[string]map[string]json.RawMessage
-	if err := c.send(ctx, guestRequest("GET /v1/guest/countries", "/v1/guest/countries", nil), &raw, opts); err != nil {
+	if err := c.send(ctx, guestRequest(opCountries, "/v1/guest/countries", nil), &raw, opts); err != nil {
 		return nil, err
 	}
 	out := make([]Country, 0, len(raw))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/transport"
+	"github.com/simkit/simkit/retry"
 )
 
 // TestErrorTexts pins every plain-text error the API sends to its
@@ -153,7 +154,9 @@ func TestRateLimitBacksOff(t *testing.T) {
 		require.Greater(t, sleeps[1], sleeps[0])
 	})
 	t.Run("default policy retries a 429 once, after 2 s", func(t *testing.T) {
-		h := newHarness(t, func(o *Options) { o.Retry.MaxAttempts = 0 }) // keep only the recording sleeper
+		// Keep only the recording sleeper: every other field inherits the
+		// provider's default.
+		h := newHarness(t, func(o *Options) { o.Retry = retry.Policy{Sleep: o.Retry.Sleep, NoJitter: true} })
 		h.reply(text(http.StatusTooManyRequests, ""))
 		_, err := h.c.Profile(context.Background())
 		require.ErrorIs(t, err, apierror.ErrRateLimited)

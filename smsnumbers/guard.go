@@ -157,7 +157,7 @@ func (g *guard) add(ctx context.Context, window int64, delta decimal.Decimal) {
 		return decimal.Max(decimal.Zero, cur.Add(delta)), true
 	})
 	if err != nil {
-		g.m.c.t.Logger().WarnContext(ctx, "simkit: could not update the spend count", "route", routeActivation, "error", err)
+		g.m.c.t.Logger().WarnContext(ctx, "simkit: could not update the spend count", "route", opActivation, "error", err)
 	}
 }
 

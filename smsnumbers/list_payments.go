@@ -2,6 +2,7 @@ package smsnumbers
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
 
@@ -12,10 +13,7 @@ import (
 	"github.com/simkit/simkit/page"
 )
 
-const (
-	opListPayments       = "GET /v1/user/payments"
-	opListVendorPayments = "GET /v1/vendor/payments"
-)
+const opListPayments = "GET /v1/user/payments"
 
 // Payment is one movement of the account's (or the vendor's) balance.
 type Payment struct {
@@ -31,6 +29,11 @@ type Payment struct {
 	Balance decimal.Decimal `json:"Balance"`
 	// CreatedAt is when the payment was made.
 	CreatedAt time.Time `json:"CreatedAt"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // ListPaymentsParams selects one page of the account's payments history.
@@ -60,34 +63,4 @@ func (c *Client) ListPayments(ctx context.Context, p ListPaymentsParams, opts ..
 // page, and an error is yielded once, last.
 func (c *Client) AllPayments(ctx context.Context, p ListPaymentsParams, opts ...option.CallOption) iter.Seq2[Payment, error] {
 	return paging.All(ctx, c.ListPayments, p, func(p *ListPaymentsParams) *string { return &p.Cursor }, opts)
-}
-
-// ListVendorPaymentsParams selects one page of the vendor's payments
-// history; its fields mean what ListPaymentsParams' do.
-type ListVendorPaymentsParams struct {
-	// Limit is the page size; 0 means the provider's default.
-	Limit int
-	// Cursor is the page to fetch: "" for the first, else a Page.Next of
-	// this list.
-	Cursor string
-	// Order is the field to sort by, e.g. "id".
-	Order string
-	// Reverse sorts in descending order.
-	Reverse bool
-}
-
-// ListVendorPayments returns one page of the vendor's payments, payouts
-// included (GET /v1/vendor/payments).
-func (c *Client) ListVendorPayments(ctx context.Context, p ListVendorPaymentsParams, opts ...option.CallOption) (*page.Page[Payment], error) {
-	if err := c.ready(); err != nil {
-		return nil, err
-	}
-	return listPage[Payment](ctx, c, opListVendorPayments, "/v1/vendor/payments", pageQuery{p.Limit, p.Cursor, p.Order, p.Reverse}, nil, opts)
-}
-
-// AllVendorPayments walks every page of the vendor's payments lazily, starting at p.Cursor, one page
-// (p.Limit entries) at a time; a break stops it without fetching another
-// page, and an error is yielded once, last.
-func (c *Client) AllVendorPayments(ctx context.Context, p ListVendorPaymentsParams, opts ...option.CallOption) iter.Seq2[Payment, error] {
-	return paging.All(ctx, c.ListVendorPayments, p, func(p *ListVendorPaymentsParams) *string { return &p.Cursor }, opts)
 }

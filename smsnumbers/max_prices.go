@@ -2,6 +2,7 @@ package smsnumbers
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -22,6 +23,11 @@ type MaxPrice struct {
 	Price decimal.Decimal `json:"price"`
 	// CreatedAt is when the limit was set.
 	CreatedAt time.Time `json:"created_at"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // MaxPrices returns the account's price limits, one per product

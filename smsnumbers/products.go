@@ -2,6 +2,7 @@ package smsnumbers
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/shopspring/decimal"
 
@@ -20,6 +21,11 @@ type Product struct {
 	Qty int `json:"Qty"`
 	// Price is the price of one number.
 	Price decimal.Decimal `json:"Price"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // ProductsParams says where to list products.

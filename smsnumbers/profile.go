@@ -2,11 +2,14 @@ package smsnumbers
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/simkit/simkit/option"
 )
+
+const opProfile = "GET /v1/user/profile"
 
 // Profile is the account's data: balance, rating and defaults. The vendor
 // endpoint answers with the same shape.
@@ -30,6 +33,11 @@ type Profile struct {
 	DefaultCountry CountryRef `json:"default_country"`
 	// DefaultOperator is the operator buys default to ("" for any).
 	DefaultOperator OperatorRef `json:"default_operator"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // CountryRef names a country as the profile reports it.
@@ -40,12 +48,22 @@ type CountryRef struct {
 	ISO string `json:"iso"`
 	// Prefix is the dialling prefix, e.g. "+7".
 	Prefix string `json:"prefix"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // OperatorRef names an operator as the profile reports it ("" for any).
 type OperatorRef struct {
 	// Name is the operator's key.
 	Name string `json:"name"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // Profile returns the account's email, balance and rating
@@ -54,5 +72,5 @@ func (c *Client) Profile(ctx context.Context, opts ...option.CallOption) (*Profi
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	return call[Profile](ctx, c, c.userRequest("GET /v1/user/profile", "/v1/user/profile", nil), opts)
+	return call[Profile](ctx, c, c.userRequest(opProfile, "/v1/user/profile", nil), opts)
 }

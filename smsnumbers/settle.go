@@ -3,12 +3,17 @@ package smsnumbers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/money"
 	"github.com/simkit/simkit/internal/transport"
+	"github.com/simkit/simkit/ledger"
 	"github.com/simkit/simkit/option"
 )
 
@@ -21,8 +26,6 @@ const (
 	// settleTimeout bounds a look-up made after the caller's context ended:
 	// the money may be spent, so the SDK still tries to say so.
 	settleTimeout = 15 * time.Second
-	// claimTimeout bounds the store write that claims a call's own order.
-	claimTimeout = 5 * time.Second
 )
 
 // purchase is one buy: what to send, and what its order looks like in the
@@ -62,13 +65,26 @@ func wildcard(want, got string) bool {
 // purchase (or a new buy parameter, such as a price limit) gets the same
 // guarantee by describing itself as a purchase: route, path, query, and
 // what its order looks like in the history.
+//
+// Before it sends, the buy records itself in the ledger, so that every
+// other call settling a lost answer on the same product sees it in flight
+// and waits for its order instead of taking it. When the ledger cannot be
+// written, nothing is sent: a buy the fleet cannot see could have its
+// order handed to another caller.
 func (c *Client) buy(ctx context.Context, p purchase, opts []option.CallOption) (*Order, error) {
-	started := c.t.Now()
+	rec, opts := money.NewRecord(opts)
+	e, err := money.Begin(ctx, c.ledger, p.intent(c.ledger))
+	if err != nil {
+		rec.Done(false)
+		return nil, ledgerRefused(p.route, err)
+	}
 	req := c.userRequest(p.route, p.path, p.query)
 	req.Idempotency = transport.NotIdempotent
 	o, err := call[Order](ctx, c, req, opts)
 	if err == nil && o.ID > 0 {
-		c.claimOwn(ctx, p.route, "order", o.ID)
+		money.Finish(ctx, c.ledger, c.t.Logger(), e, ledger.Outcome{
+			State: ledger.StateDone, ProviderIDs: []string{strconv.FormatInt(o.ID, 10)}, Amount: nullPrice(o.Price)})
+		rec.Done(false)
 		return o, nil
 	}
 	if err == nil {
@@ -78,60 +94,455 @@ func (c *Client) buy(ctx context.Context, p purchase, opts []option.CallOption) 
 		err = &apierror.Error{Provider: Provider, Op: p.route, Message: "buy answer names no order", Kind: apierror.ErrBadResponse, Ambiguous: true}
 	}
 	if !transport.Ambiguous(err) {
-		return nil, err
+		money.Finish(ctx, c.ledger, c.t.Logger(), e, ledger.Outcome{State: ledger.StateFailed})
+		rec.Done(false)
+		return nil, money.Mark(err, false, true)
 	}
-	return c.settleBuy(ctx, p, started, err)
+	o, err = c.settleBuy(ctx, p, e, err, rec)
+	rec.Done(err == nil)
+	return o, err
 }
 
-// claimOwn records that a call's own answer handed out this order or
-// payment, so another call settling a lost answer never takes it. It is
-// best effort: the order is the caller's whatever the store says.
-func (c *Client) claimOwn(ctx context.Context, route, kind string, id int64) {
-	// The order is bought: claim it even if the caller gives up now, but
-	// never wait long on a slow store for it.
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), claimTimeout)
-	defer cancel()
-	ok, err := c.claims.claim(cctx, kind, id)
-	if err != nil || !ok {
-		// !ok: a look-up elsewhere took this order before our answer came.
-		// The order is ours; the other call's caller holds a wrong answer.
-		c.t.Logger().WarnContext(ctx, "simkit: could not claim an order this call received",
-			"route", route, "taken_elsewhere", err == nil && !ok)
+// ledgerRefused is the error of a money call that sent nothing because the
+// ledger could not record it.
+func ledgerRefused(route string, err error) error {
+	return &apierror.Error{
+		Provider: Provider, Op: route, Kind: apierror.ErrUnavailable, Err: err, SafeToRetry: true,
+		Message: "the ledger could not record the call in the Store, so nothing was sent",
 	}
 }
 
-// settleBuy looks for the order of a purchase whose answer was lost: the
-// newest entries of the orders history created since the call began, the
-// first matching one not yet claimed.
-func (c *Client) settleBuy(ctx context.Context, p purchase, started time.Time, cause error) (*Order, error) {
+// settleBuy finds the order of a purchase whose answer was lost (see
+// settle).
+func (c *Client) settleBuy(ctx context.Context, p purchase, e *ledger.Entry, cause error, rec *money.Record) (*Order, error) {
 	ctx, cancel := settleContext(ctx)
 	defer cancel()
-	since := started.Add(-SettleSkew)
+	if err := money.Lost(ctx, c.ledger, e, c.t.Now()); err != nil {
+		return nil, c.unknown(ctx, e, p.route, p.reference, cause, "the ledger could not record the lost answer", err)
+	}
+	if !c.ledger.CanList() {
+		return nil, c.unknown(ctx, e, p.route, p.reference, cause, "the Store cannot list the fleet's calls (store.Indexer), so no order can be proven this call's", nil)
+	}
+	from := e.WindowStart.Add(-c.settleSkew)
 	params := ListOrdersParams{Category: p.category, Limit: settlePageSize, Order: "id", Reverse: true}
-	scanned := 0
-	for o, err := range c.AllOrders(ctx, params) {
+	read := func() ([]candidate, error) {
+		lopts, done := rec.Lookup(opListOrders, nil)
+		var cands []candidate
+		scanned := 0
+		for o, err := range c.AllOrders(ctx, params, lopts...) {
+			if err != nil {
+				done(err)
+				return nil, err
+			}
+			if o.CreatedAt.Before(from) || scanned >= settleMaxScan {
+				break
+			}
+			scanned++
+			if !p.matches(&o) {
+				continue
+			}
+			o := o
+			cands = append(cands, candidate{
+				id: strconv.FormatInt(o.ID, 10), created: o.CreatedAt, order: &o,
+				fits: func(x *ledger.Entry) bool { return couldMake(c.ledger, x, &o) },
+			})
+		}
+		done(nil)
+		return cands, nil
+	}
+	got, why, err := c.settle(ctx, e, "order", read)
+	if err != nil || got == nil {
+		return nil, c.unknown(ctx, e, p.route, p.reference, cause, why, err)
+	}
+	got.order.Recovered = true
+	money.Finish(ctx, c.ledger, c.t.Logger(), e, ledger.Outcome{
+		State: ledger.StateRecovered, ProviderIDs: []string{got.id}, Amount: nullPrice(got.order.Price)})
+	c.t.Logger().InfoContext(ctx, "simkit: lost answer settled from the history", "route", p.route)
+	return got.order, nil
+}
+
+// candidate is a history entry (an order, a payment) that may be the
+// result of a money call whose answer was lost.
+type candidate struct {
+	id      string
+	created time.Time
+	// fits reports whether the call an entry records could have made it.
+	fits    func(e *ledger.Entry) bool
+	order   *Order
+	payment *Payment
+}
+
+// settle finds the history entry (order or payment) that the lost call e
+// accounts for, or says why none can be proven. It reads the history
+// (read) and then the ledger, in that order: every call that made an
+// entry the history shows recorded itself before it sent, so the ledger
+// read after shows it. Given that every money call on the account goes
+// through simkit with this Store:
+//
+//   - an entry created outside a call's attempts' window (widened by the
+//     settle skew, for the provider's clock) is not that call's;
+//   - an entry that a call's answer named (or a settled call took) is
+//     held: no other call takes it;
+//   - while a call that could have made an unheld entry still waits for
+//     its answer, e waits for it (bounded by the settle wait), since that
+//     answer may name it;
+//   - each call makes at most one entry, and every entry was made by a
+//     fleet call; so for a set q of calls whose answers were lost (e,
+//     others settling, others whose outcome stayed unknown, payouts whose
+//     answer named no payment) and the unheld entries only calls in q
+//     could have made, as many entries as calls prove that every call in
+//     q made one of them. e tries the smallest such set first (e alone;
+//     e with the calls that could have made its candidates; its whole
+//     group), and a canonical matching (the same on every replica) hands
+//     e one entry within its own window. Otherwise (a call that may have
+//     made none, an entry no call accounts for) e cannot be told its
+//     outcome: ErrOutcomeUnknown, which names its window.
+//
+// The entry taken is claimed in the ledger, so no other call ever takes it
+// too, whatever it read.
+func (c *Client) settle(ctx context.Context, e *ledger.Entry, kind string, read func() ([]candidate, error)) (*candidate, string, error) {
+	deadline := c.t.Now().Add(c.settleWait)
+	maxPolls := int(c.settleWait/settlePollEvery) + 1
+	wait := settlePollEvery
+	var lastRivals string
+	for poll := 0; ; poll++ {
+		cands, err := read()
 		if err != nil {
-			return nil, outcomeUnknown(p.route, p.reference, started, cause, "the orders history could not be read", err)
+			return nil, "the history could not be read", err
 		}
-		if o.CreatedAt.Before(since) || scanned >= settleMaxScan {
-			break
+		entries, err := c.fleet(ctx, e)
+		if err != nil {
+			return nil, "the ledger could not be read", err
 		}
-		scanned++
-		if !p.matches(&o) {
+		v := c.verdict(e, cands, entries)
+		again := v.pending > 0 || (v.take == nil && v.rivals != "" && v.rivals != lastRivals)
+		lastRivals = v.rivals
+		if !again {
+			if v.take == nil {
+				return nil, v.why, nil
+			}
+			ok, err := c.ledger.Claim(ctx, kind, v.take.id, e.ID)
+			if err != nil {
+				return nil, "the " + kind + " could not be claimed in the ledger", err
+			}
+			if !ok {
+				return nil, "the " + kind + " matched to this call is claimed by another call", nil
+			}
+			return v.take, "", nil
+		}
+		if poll >= maxPolls || !c.t.Now().Before(deadline) {
+			if v.pending > 0 {
+				return nil, fmt.Sprintf("%d other call(s) that could have made a matching %s did not record their outcome within %s", v.pending, kind, c.settleWait), nil
+			}
+			return nil, v.why, nil
+		}
+		if err := c.t.Sleep(ctx, wait); err != nil {
+			return nil, "the wait for other calls in flight ended", err
+		}
+		if wait < time.Second {
+			wait *= 2
+		}
+	}
+}
+
+// lostCall is a call that could have made an entry without its answer
+// naming it, with the end of the window in which it could have.
+type lostCall struct {
+	entry *ledger.Entry
+	end   time.Time
+}
+
+type verdict struct {
+	take *candidate
+	// pending counts the calls waiting for an answer that could name one
+	// of the group's entries.
+	pending int
+	// rivals lists the other lost calls in e's group, so a changed group
+	// is read again.
+	rivals string
+	why    string
+}
+
+// verdict applies the proof in settle to the history and the fleet's
+// entries as read now.
+func (c *Client) verdict(e *ledger.Entry, cands []candidate, entries []ledger.Entry) verdict {
+	now := c.t.Now()
+	skew := c.settleSkew
+	stale := 2*c.t.Timeout() + c.settleWait
+
+	// The unheld entries.
+	var free []candidate
+	for _, x := range cands {
+		held := false
+		for j := range entries {
+			if entries[j].ID != e.ID && entries[j].Holds(x.id) {
+				held = true
+				break
+			}
+		}
+		if !held {
+			free = append(free, x)
+		}
+	}
+	// The calls whose answer was lost (e first), each with the end of the
+	// window in which it could have made an entry; and those still waiting
+	// for an answer.
+	calls := []lostCall{{e, e.WindowEnd}}
+	var waiting []lostCall
+	for j := range entries {
+		o := &entries[j]
+		if o.ID == e.ID {
 			continue
 		}
-		ok, err := c.claims.claim(ctx, "order", o.ID)
-		if err != nil {
-			return nil, outcomeUnknown(p.route, p.reference, started, cause, "a matching order could not be claimed in the store", err)
+		switch {
+		case o.State == ledger.StateUnknown:
+			calls = append(calls, lostCall{o, o.WindowEnd})
+		case o.State == ledger.StateDone && len(o.ProviderIDs) == 0:
+			// Its answer said it was done without naming what it made (a
+			// payout's answer carries no payment id): it made exactly one
+			// entry within its window, which one is not known, so it takes
+			// part in the matching like a lost call.
+			calls = append(calls, lostCall{o, o.WindowEnd})
+		case o.State != ledger.StateInFlight:
+			// Done, recovered, failed: it made what it holds, or nothing.
+		case o.Ambiguous:
+			calls = append(calls, lostCall{o, o.WindowEnd})
+		case now.Sub(o.Started) > stale:
+			// Its outcome never reached the ledger (its process died, or
+			// the Store failed it): it may hold an entry, and never say.
+			calls = append(calls, lostCall{o, o.Started.Add(stale)})
+		default:
+			waiting = append(waiting, lostCall{o, now})
 		}
-		if !ok {
-			continue // another call's order
-		}
-		o.Recovered = true
-		c.t.Logger().InfoContext(ctx, "simkit: lost answer settled from the history", "route", p.route)
-		return &o, nil
 	}
-	return nil, outcomeUnknown(p.route, p.reference, started, cause, "no matching order in the orders history yet", nil)
+	could := func(l lostCall, x *candidate) bool {
+		return l.entry.Covers(x.created, skew, l.end) && (l.entry == e || x.fits(l.entry))
+	}
+	// creators[k] lists the lost calls that could have made free[k].
+	creators := make([][]int, len(free))
+	for k := range free {
+		for i := range calls {
+			if could(calls[i], &free[k]) {
+				creators[k] = append(creators[k], i)
+			}
+		}
+	}
+	// closed returns the free entries every possible creator of which is
+	// in q (and that some call in q could have made).
+	closed := func(q map[int]bool) []int {
+		var out []int
+		for k := range free {
+			in := len(creators[k]) > 0
+			for _, i := range creators[k] {
+				if !q[i] {
+					in = false
+					break
+				}
+			}
+			if in {
+				out = append(out, k)
+			}
+		}
+		return out
+	}
+	var mine []int
+	for k := range free {
+		if could(calls[0], &free[k]) {
+			mine = append(mine, k)
+		}
+	}
+	if len(mine) == 0 {
+		return verdict{why: "no matching entry that no other call holds was created within this call's attempts"}
+	}
+	// Try ever larger sets of lost calls around e: e alone; e and every
+	// call that could have made one of e's candidates; e's whole group (the
+	// calls and entries linked by "could have made"). A set q whose closed
+	// entries number exactly len(q), each matched to a call in q that
+	// could have made it, proves every call in q made one of them (each
+	// makes at most one, and none of them has a creator outside q).
+	sets := []map[int]bool{{0: true}}
+	ring := map[int]bool{0: true}
+	for _, k := range mine {
+		for _, i := range creators[k] {
+			ring[i] = true
+		}
+	}
+	sets = append(sets, ring)
+	group := map[int]bool{0: true}
+	for changed := true; changed; {
+		changed = false
+		for k := range free {
+			touches := false
+			for _, i := range creators[k] {
+				if group[i] {
+					touches = true
+					break
+				}
+			}
+			if !touches {
+				continue
+			}
+			for _, i := range creators[k] {
+				if !group[i] {
+					group[i], changed = true, true
+				}
+			}
+		}
+	}
+	sets = append(sets, group)
+	var rivals []string
+	for i := range group {
+		if i > 0 {
+			rivals = append(rivals, calls[i].entry.ID)
+		}
+	}
+	sort.Strings(rivals)
+	v := verdict{rivals: strings.Join(rivals, ",")}
+	// A call still waiting for its answer that could have made one of the
+	// entries in question may hold it: wait for it.
+	for _, w := range waiting {
+		for k := range free {
+			if group[firstCreator(creators[k])] && could(w, &free[k]) {
+				v.pending++
+				break
+			}
+		}
+	}
+	if v.pending > 0 {
+		return v
+	}
+	for _, q := range sets {
+		f := closed(q)
+		if len(f) > len(q) {
+			v.why = fmt.Sprintf("%d matching entries no call holds could only have been made by %d call(s) whose answers were lost: bought outside simkit or outside this Store?", len(f), len(q))
+			return v
+		}
+		if len(f) != len(q) {
+			continue
+		}
+		if k, ok := c.matchOf(calls, q, f, free, could); ok {
+			x := free[k]
+			v.take = &x
+			return v
+		}
+	}
+	v.why = fmt.Sprintf("%d call(s) whose answers were lost could have made the %d matching entr%s no call holds", len(group), len(closed(group)), plural(len(closed(group))))
+	return v
+}
+
+// firstCreator is the first of a free entry's possible creators, or -1.
+func firstCreator(cs []int) int {
+	if len(cs) == 0 {
+		return -1
+	}
+	return cs[0]
+}
+
+// matchOf matches every call in q to one of the entries f it could have
+// made (a canonical matching: calls by window start then id, entries by
+// creation then id, augmenting paths in that order, so every replica
+// reading the same ledger computes the same one) and returns e's entry
+// (call index 0).
+func (c *Client) matchOf(calls []lostCall, q map[int]bool, f []int, free []candidate, could func(lostCall, *candidate) bool) (int, bool) {
+	var qs []int
+	for i := range q {
+		qs = append(qs, i)
+	}
+	sort.Slice(qs, func(a, b int) bool {
+		x, y := calls[qs[a]].entry, calls[qs[b]].entry
+		if !x.WindowStart.Equal(y.WindowStart) {
+			return x.WindowStart.Before(y.WindowStart)
+		}
+		return x.ID < y.ID
+	})
+	fs := append([]int(nil), f...)
+	sort.Slice(fs, func(a, b int) bool {
+		x, y := free[fs[a]], free[fs[b]]
+		if !x.created.Equal(y.created) {
+			return x.created.Before(y.created)
+		}
+		return x.id < y.id
+	})
+	owner := make(map[int]int) // free index -> call index
+	var try func(ci int, seen map[int]bool) bool
+	try = func(ci int, seen map[int]bool) bool {
+		for _, k := range fs {
+			if seen[k] || !could(calls[ci], &free[k]) {
+				continue
+			}
+			seen[k] = true
+			if prev, ok := owner[k]; !ok || try(prev, seen) {
+				owner[k] = ci
+				return true
+			}
+		}
+		return false
+	}
+	for _, ci := range qs {
+		if !try(ci, map[int]bool{}) {
+			return 0, false
+		}
+	}
+	for k, ci := range owner {
+		if ci == 0 {
+			return k, true
+		}
+	}
+	return 0, false
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return "y"
+	}
+	return "ies"
+}
+
+// fleet returns the ledger's entries that could rival e or hold one of
+// its candidates: every call on e's subject that began after the oldest
+// start whose window could still reach a candidate (they were all created
+// after e's window began, less the skew), up to now, plus every call
+// still in flight on it.
+func (c *Client) fleet(ctx context.Context, e *ledger.Entry) ([]ledger.Entry, error) {
+	lookback := 2*c.t.Timeout() + c.settleWait + 2*c.settleSkew
+	from := e.WindowStart.Add(-lookback)
+	seen := map[string]bool{}
+	var out []ledger.Entry
+	for x, err := range c.ledger.Subject(ctx, e.Subject, from, time.Time{}) {
+		if err != nil {
+			return nil, err
+		}
+		seen[x.ID] = true
+		out = append(out, x)
+	}
+	inflight, err := c.ledger.InFlight(ctx, e.Subject)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range inflight {
+		if !seen[x.ID] {
+			out = append(out, x)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Started.Before(out[j].Started) })
+	return out, nil
+}
+
+// unknown records e's outcome as unknown and returns the caller's
+// ErrOutcomeUnknown, which names the call (Reference) and its window
+// (Started; the message gives the end) so the order it may have made can
+// be found.
+func (c *Client) unknown(ctx context.Context, e *ledger.Entry, route, reference string, cause error, why string, lookErr error) error {
+	started := c.t.Now()
+	if e != nil {
+		started = e.Started
+		money.Finish(ctx, c.ledger, c.t.Logger(), e, ledger.Outcome{State: ledger.StateUnknown})
+	}
+	err := outcomeUnknown(route, reference, started, cause, why, lookErr)
+	if e != nil {
+		err.Message = apierror.CapMessage(err.Message + "; attempts from " + e.WindowStart.UTC().Format(time.RFC3339Nano) + " to " + e.WindowEnd.UTC().Format(time.RFC3339Nano))
+	}
+	return err
 }
 
 // settleContext returns ctx, or a short detached one when ctx already
@@ -150,7 +561,7 @@ func settleContext(ctx context.Context) (context.Context, context.CancelFunc) {
 func outcomeUnknown(route, reference string, started time.Time, cause error, why string, lookErr error) *apierror.Error {
 	e := &apierror.Error{
 		Provider: Provider, Op: route, Kind: apierror.ErrOutcomeUnknown, Ambiguous: true,
-		Reference: reference, Started: started,
+		Reference: reference, Started: started, MayHaveActed: true,
 	}
 	msg := "outcome unknown: " + why
 	var ce *apierror.Error

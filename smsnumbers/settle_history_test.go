@@ -109,10 +109,10 @@ func lostAnswerClient(t *testing.T, p *lostAnswers, st store.Store) *smsnumbers.
 var buyRU = smsnumbers.BuyActivationParams{Country: "russia", Operator: "beeline", Product: "vkontakte"}
 
 // TestSettleBuyPicksItsOwnOrder: a buy whose answer was lost takes the
-// newest order of the history that is its own: bought since the call
-// began (less SettleSkew), for its product, country and operator, and not
-// claimed by another call. Everything else in the history is passed over,
-// wherever it stands.
+// order of the history that is its own: bought since the call began (less
+// SettleSkew), for its product, country and operator, and not claimed by
+// another call; when more such orders than lost answers remain, it takes
+// none. Everything else in the history is passed over, wherever it stands.
 func TestSettleBuyPicksItsOwnOrder(t *testing.T) {
 	old := -smsnumbers.SettleSkew - time.Minute
 	tests := []struct {
@@ -121,8 +121,14 @@ func TestSettleBuyPicksItsOwnOrder(t *testing.T) {
 		claimed []int64          // orders another call of this account returned
 		want    int64            // 0: outcome unknown
 	}{
-		{"newest of two matching", []map[string]any{
+		// Two unclaimed matches for one lost answer: which is ours cannot
+		// be told, so neither is taken.
+		{"two matching", []map[string]any{
 			order(1, -time.Second, "russia", "beeline", "vkontakte"),
+			order(2, 0, "russia", "beeline", "vkontakte"),
+		}, nil, 0},
+		{"past an older matching order from before the call", []map[string]any{
+			order(1, old, "russia", "beeline", "vkontakte"),
 			order(2, 0, "russia", "beeline", "vkontakte"),
 		}, nil, 2},
 		{"past newer orders of other products, countries and operators", []map[string]any{
@@ -214,9 +220,9 @@ func TestSettleStoreFailureIsOutcomeUnknown(t *testing.T) {
 var smsPayout = smsnumbers.WithdrawParams{Receiver: "4111111111111111", Method: smsnumbers.MethodVisa, Amount: decimal.NewFromInt(10), Fee: smsnumbers.FeePayeer}
 
 // TestSettleWithdrawPicksItsOwnPayout: a payout whose answer was lost
-// takes the newest unclaimed payment of its amount made since the call
-// began; older payouts of the same amount and payouts of other amounts are
-// not it.
+// takes the unclaimed payment of its amount made since the call began, and
+// none when two could be it; older payouts of the same amount and payouts
+// of other amounts are not it.
 func TestSettleWithdrawPicksItsOwnPayout(t *testing.T) {
 	old := -smsnumbers.SettleSkew - time.Minute
 	tests := []struct {
@@ -224,7 +230,8 @@ func TestSettleWithdrawPicksItsOwnPayout(t *testing.T) {
 		rows []map[string]any // oldest first
 		want int64            // 0: outcome unknown
 	}{
-		{"newest of two", []map[string]any{payment(1, -time.Second, "-10"), payment(2, 0, "-10")}, 2},
+		{"two of the amount", []map[string]any{payment(1, -time.Second, "-10"), payment(2, 0, "-10")}, 0},
+		{"past an older payout of the amount", []map[string]any{payment(1, old, "-10"), payment(2, 0, "-10")}, 2},
 		{"past a newer payout of another amount", []map[string]any{payment(1, 0, "-10"), payment(2, 0, "-15")}, 1},
 		{"recorded as a positive amount", []map[string]any{payment(1, 0, "10")}, 1},
 		{"only another amount", []map[string]any{payment(1, 0, "-15"), payment(2, 0, "-1")}, 0},

@@ -2,6 +2,7 @@ package smsnumbers
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"time"
 
@@ -26,6 +27,11 @@ type InboxSMS struct {
 	IsWave bool `json:"is_wave"`
 	// WaveUUID identifies the voice message's recording.
 	WaveUUID string `json:"wave_uuid"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // Inbox is every SMS an order received.
@@ -34,6 +40,11 @@ type Inbox struct {
 	Data []InboxSMS `json:"Data"`
 	// Total is the number of messages.
 	Total int `json:"Total"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 const opSMSInbox = "GET /v1/user/sms/inbox/{id}"

@@ -83,6 +83,9 @@ type SweepFailure struct {
 	Err error
 }
 
+// opSweep labels the errors of Sweep.
+const opSweep = "sweep"
+
 // Sweep closes the activations a dead process left open, found in the
 // journal and in the orders history (PENDING or RECEIVED orders whose
 // owner's lease lapsed, or that no manager journaled): it cancels those
@@ -96,7 +99,6 @@ func (m *Activations) Sweep(ctx context.Context, p SweepParams) (*SweepReport, e
 	if err := m.c.ready(); err != nil {
 		return nil, err
 	}
-	const op = "sweep"
 	if p.Pending == "" {
 		p.Pending = SweepCancel
 	}
@@ -104,10 +106,10 @@ func (m *Activations) Sweep(ctx context.Context, p SweepParams) (*SweepReport, e
 		p.Received = SweepFinish
 	}
 	if p.Pending != SweepCancel && p.Pending != SweepLeave {
-		return nil, apierror.Validation(Provider, op, "pending action must be cancel or leave, got %q", p.Pending)
+		return nil, apierror.Validation(Provider, opSweep, "pending action must be cancel or leave, got %q", p.Pending)
 	}
 	if p.Received != SweepFinish && p.Received != SweepLeave {
-		return nil, apierror.Validation(Provider, op, "received action must be finish or leave, got %q", p.Received)
+		return nil, apierror.Validation(Provider, opSweep, "received action must be finish or leave, got %q", p.Received)
 	}
 	if p.Grace <= 0 {
 		p.Grace = m.lease
@@ -118,7 +120,7 @@ func (m *Activations) Sweep(ctx context.Context, p SweepParams) (*SweepReport, e
 	seen := map[int64]*Order{}
 	journaled, err := m.st.index(ctx)
 	if err != nil {
-		return nil, &apierror.Error{Provider: Provider, Op: op, Message: "could not read the journal", Err: err}
+		return nil, &apierror.Error{Provider: Provider, Op: opSweep, Message: "could not read the journal", Err: err}
 	}
 	for _, id := range journaled {
 		if _, ok := seen[id]; !ok {
@@ -152,7 +154,7 @@ func (m *Activations) Sweep(ctx context.Context, p SweepParams) (*SweepReport, e
 		m.sweepOne(ctx, id, seen[id], p, now, rep)
 	}
 	if histErr != nil {
-		return rep, &apierror.Error{Provider: Provider, Op: op, Message: "the orders history could not be read", Err: histErr}
+		return rep, &apierror.Error{Provider: Provider, Op: opSweep, Message: "the orders history could not be read", Err: histErr}
 	}
 	return rep, nil
 }

@@ -1,6 +1,7 @@
 package smsnumbers
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -56,6 +57,11 @@ type SMS struct {
 	// Code is the activation code the provider extracted from Text ("" when
 	// it found none).
 	Code string `json:"code"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // Order is a bought number with its state and the SMS it received. Buy,
@@ -90,6 +96,11 @@ type Order struct {
 	// found in the orders history instead (see BuyActivation). It is never
 	// sent by the provider.
 	Recovered bool `json:"-"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // Code returns the code of the latest SMS that carries one, or "".

@@ -8,6 +8,8 @@ import (
 	"github.com/simkit/simkit/option"
 )
 
+const opWallets = "GET /v1/vendor/wallets"
+
 // Wallets returns the vendor's reserves per payment system, e.g.
 // "fkwallet", "payeer", "unitpay" (GET /v1/vendor/wallets).
 func (c *Client) Wallets(ctx context.Context, opts ...option.CallOption) (map[string]decimal.Decimal, error) {
@@ -15,7 +17,7 @@ func (c *Client) Wallets(ctx context.Context, opts ...option.CallOption) (map[st
 		return nil, err
 	}
 	var out map[string]decimal.Decimal
-	if err := c.send(ctx, c.userRequest("GET /v1/vendor/wallets", "/v1/vendor/wallets", nil), &out, opts); err != nil {
+	if err := c.send(ctx, c.userRequest(opWallets, "/v1/vendor/wallets", nil), &out, opts); err != nil {
 		return nil, err
 	}
 	return out, nil

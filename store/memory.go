@@ -24,6 +24,8 @@ type Memory struct {
 	now       func() time.Time
 	items     map[string]entry
 	nextSweep time.Time
+	// indexes are the sorted indexes of the Indexer capability.
+	indexes map[string]*memIndex
 }
 
 type entry struct {
@@ -140,6 +142,11 @@ func (m *Memory) sweepLocked(now time.Time) {
 	for k, e := range m.items {
 		if !now.Before(e.expires) {
 			delete(m.items, k)
+		}
+	}
+	for k, ix := range m.indexes {
+		if !now.Before(ix.expires) {
+			delete(m.indexes, k)
 		}
 	}
 	m.nextSweep = now.Add(sweepEvery)

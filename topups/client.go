@@ -53,6 +53,7 @@ import (
 	"github.com/simkit/simkit/internal/flight"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
+	"github.com/simkit/simkit/ledger"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/signing"
 )
@@ -101,6 +102,9 @@ type Client struct {
 	forgetMu *sync.Mutex
 	// tokenKey names the cached token in the Store (see tokenKeyFor).
 	tokenKey string
+	// ledger records every top-up and renewal of this account in the
+	// Store.
+	ledger *ledger.Ledger
 	// bearer keeps the Authorization header prepared for the token the
 	// Store holds, so calls do not rebuild it.
 	bearer *bearerCache
@@ -108,11 +112,7 @@ type Client struct {
 
 // New builds a Client. BaseURL, ClientID and ClientSecret are required.
 func New(optFns ...func(*Options)) (*Client, error) {
-	o := &Options{}
-	for _, fn := range optFns {
-		fn(o)
-	}
-	o.Shared = transport.SharedDefaults(o.Shared)
+	o := transport.Configure(optFns, func(o *Options) *option.Shared { return &o.Shared })
 	if o.ClientID == "" || o.ClientSecret.IsZero() {
 		return nil, apierror.NotConfigured(Provider)
 	}
@@ -140,6 +140,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 			g.Observer, g.Provider, g.Name = o.Observer, Provider, "package_history"
 		}),
 		tokenKey: tokenKeyFor(o),
+		ledger:   ledger.New(o.Store, Provider, o.ClientID+"\x00"+o.BaseURL, func(lo *ledger.Options) { lo.Now = o.Now }),
 	}
 	if o.RenewalBaseURL != "" && !o.RenewalKey.IsZero() {
 		c.renewal, err = transport.New(transport.Config{
@@ -159,6 +160,16 @@ func New(optFns ...func(*Options)) (*Client, error) {
 // checkICCID refuses an ICCID that is not 17 to 22 digits before any
 // request, in the wording every provider shares.
 func checkICCID(op, iccid string) error { return validate.CheckICCID(Provider, op, iccid) }
+
+// Ledger returns the ledger this client records its money calls in
+// (SubmitTopup, RenewNumber): the fleet's record in Options.Store,
+// namespaced by a hash of the client id. Reconciliation reads it.
+func (c *Client) Ledger() *ledger.Ledger {
+	if c == nil {
+		return nil
+	}
+	return c.ledger
+}
 
 func (c *Client) ready() error {
 	if c == nil || c.t == nil {

@@ -63,6 +63,11 @@ type Order struct {
 	// IncludeSIMs in the list); User is set with IncludeUser.
 	SIMs []SIM `json:"sims"`
 	User *User `json:"user"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-" extra:"order_id"`
 }
 
 // UnmarshalJSON accepts the id under "id" or "order_id", numbers sent as

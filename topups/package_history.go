@@ -43,6 +43,11 @@ type HistoryPackage struct {
 	// Package is the package itself: id, type, prices, amount, validity,
 	// is_unlimited, title.
 	Package Package `json:"package"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-" extra:"package_id,data"`
 }
 
 // UnmarshalJSON accepts numbers sent as strings, the API's time layouts,
@@ -132,7 +137,7 @@ func (c *Client) PackageHistory(ctx context.Context, iccid string, opts ...optio
 		return nil, storeError(opPackageHistory, err)
 	}
 	h := &PackageHistory{}
-	if err := json.Unmarshal(v, h); err != nil {
+	if err := jsonx.Unmarshal(v, h); err != nil {
 		return nil, &apierror.Error{Provider: Provider, Op: opPackageHistory, Message: "cannot decode cached package history", Kind: apierror.ErrBadResponse, Err: err}
 	}
 	return h, nil
@@ -188,7 +193,7 @@ func (c *Client) fetchHistory(ctx context.Context, iccid string, opts []option.C
 		// provider counted the request, so the window stays closed.
 		return nil, 0, c.t.Fail(resp, &apierror.Error{Message: "package history answer has no data", Kind: apierror.ErrBadResponse, RetryAfter: HistoryWindow})
 	}
-	b, err := json.Marshal(&PackageHistory{ICCID: iccid, Packages: out.Data, Pricing: out.Pricing, FetchedAt: c.t.Now()})
+	b, err := jsonx.Marshal(&PackageHistory{ICCID: iccid, Packages: out.Data, Pricing: out.Pricing, FetchedAt: c.t.Now()})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -203,7 +208,7 @@ func storeError(op string, err error) error {
 		return err
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return &apierror.Error{Provider: Provider, Op: op, Message: "call ended by context", Err: err}
+		return &apierror.Error{Provider: Provider, Op: op, Message: "call ended by the caller's context", Err: err}
 	}
 	return &apierror.Error{Provider: Provider, Op: op, Message: "shared state unavailable", Kind: apierror.ErrUnavailable, Err: err}
 }

@@ -103,7 +103,9 @@ func TestPackageHistoryConcurrentCallsSendOneRequest(t *testing.T) {
 		}()
 	}
 	started.Wait()
-	time.Sleep(10 * time.Millisecond) // let callers queue on the flight; not asserted on
+	// Every caller but the leader is queued on the flight before the
+	// answer is released.
+	require.Eventually(t, func() bool { return e.c.flight.Waiting(historyKeyPrefix+testICCID) == n-1 }, 10*time.Second, time.Millisecond)
 	close(release)
 	wg.Wait()
 	close(errs)

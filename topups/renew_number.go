@@ -4,12 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/money"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
+	"github.com/simkit/simkit/ledger"
 	"github.com/simkit/simkit/option"
 )
 
@@ -23,6 +27,11 @@ type RenewalResult struct {
 	Success bool `json:"success"`
 	// Data is whatever the provider attached (null on success), undecoded.
 	Data json.RawMessage `json:"data"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // RenewNumberParams says whose number to renew.
@@ -62,6 +71,17 @@ func (c *Client) RenewNumber(ctx context.Context, p RenewNumberParams, opts ...o
 		return nil, apierror.Validation(Provider, opRenewNumber, "email is not a valid address")
 	}
 	started := c.renewal.Now()
+	e, berr := money.Begin(ctx, c.ledger, ledger.Intent{Call: opRenewNumber, Subject: "renew/" + c.ledger.Hash(strings.ToLower(email))})
+	if berr != nil {
+		c.renewal.Logger().LogAttrs(ctx, slog.LevelWarn, "simkit: ledger could not record a renewal", slog.String("route", opRenewNumber), slog.String("error", berr.Error()))
+	}
+	res, err := c.renew(ctx, email, started, opts)
+	money.Finish(ctx, c.ledger, c.renewal.Logger(), e, ledger.Outcome{State: money.StateOf(err)})
+	return res, err
+}
+
+// renew sends the renewal and classifies its answer.
+func (c *Client) renew(ctx context.Context, email string, started time.Time, opts []option.CallOption) (*RenewalResult, error) {
 	out := &RenewalResult{}
 	resp, err := c.renewal.Do(ctx, &transport.Request{
 		Method:      http.MethodPost,
@@ -79,7 +99,8 @@ func (c *Client) RenewNumber(ctx context.Context, p RenewNumberParams, opts ...o
 		if transport.Ambiguous(err) {
 			return nil, &apierror.Error{Provider: Provider, Op: opRenewNumber, Kind: apierror.ErrOutcomeUnknown, Err: opaque(err),
 				Message:   "renewal may or may not have happened; the renewal API cannot be asked",
-				Ambiguous: true, Reference: maskEmail(email), Started: started, StatusCode: statusOf(err)}
+				Ambiguous: true, Reference: maskEmail(email), Started: started, StatusCode: statusOf(err),
+				MayHaveActed: true}
 		}
 		markRefusal(resp, err)
 		return nil, err

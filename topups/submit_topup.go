@@ -2,14 +2,19 @@ package topups
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/jsonx"
+	"github.com/simkit/simkit/internal/money"
 	"github.com/simkit/simkit/internal/transport"
 	"github.com/simkit/simkit/internal/validate"
+	"github.com/simkit/simkit/ledger"
 	"github.com/simkit/simkit/option"
 )
 
@@ -110,14 +115,27 @@ func (c *Client) SubmitTopup(ctx context.Context, p SubmitTopupParams, opts ...o
 		if err != nil {
 			return nil, 0, err
 		}
-		b, err := json.Marshal(o)
+		b, err := jsonx.Marshal(o)
 		return b, submitMemory, err
 	})
 	if err != nil {
-		return nil, storeError(submitOp, err)
+		// Whatever failed, the reference keeps a repeat from submitting a
+		// second top-up: the repeat looks for this one first.
+		var ae *apierror.Error
+		if errors.As(err, &ae) {
+			// Concurrent callers of one reference share this error: copy
+			// it before marking.
+			cp := *ae
+			cp.SafeToRetry = true
+			return nil, &cp
+		}
+		err = storeError(submitOp, err)
+		// A caller that stopped waiting may leave a submit running (here
+		// or on another replica); a store failure sent nothing.
+		return nil, money.Mark(err, !errors.Is(err, apierror.ErrUnavailable), true)
 	}
 	o := &Order{}
-	if err := json.Unmarshal(v, o); err != nil {
+	if err := jsonx.Unmarshal(v, o); err != nil {
 		return nil, &apierror.Error{Provider: Provider, Op: submitOp, Message: "cannot decode remembered top-up", Kind: apierror.ErrBadResponse, Err: err}
 	}
 	return o, nil
@@ -126,10 +144,58 @@ func (c *Client) SubmitTopup(ctx context.Context, p SubmitTopupParams, opts ...o
 // submitOnce looks for the top-up, submits it when there is none, and
 // settles an ambiguous submit.
 func (c *Client) submitOnce(ctx context.Context, p SubmitTopupParams, started time.Time, opts []option.CallOption) (*Order, error) {
-	if o, err := c.findTopup(ctx, p, opts); err != nil || o != nil {
-		// Found: that is this top-up. Failed: submitting now could place a
-		// second one, so nothing is sent and nothing was charged.
-		return o, err
+	rec, opts := money.NewRecord(opts)
+	e, berr := money.Begin(ctx, c.ledger, ledger.Intent{
+		Call: submitOp, Reference: p.Reference, Subject: "topup/" + p.PackageID + "/" + c.ledger.Hash(p.ICCID),
+	})
+	if berr != nil {
+		// The reference keeps the top-up exactly-once without the ledger.
+		c.t.Logger().LogAttrs(ctx, slog.LevelWarn, "simkit: ledger could not record a top-up", slog.String("route", submitOp), slog.String("error", berr.Error()))
+	}
+	o, err := c.submitRecorded(ctx, p, started, rec, opts)
+	switch {
+	case err == nil && o.recovered:
+		money.Finish(ctx, c.ledger, c.t.Logger(), e, topupOutcome(ledger.StateRecovered, &o.Order))
+	case err == nil:
+		money.Finish(ctx, c.ledger, c.t.Logger(), e, topupOutcome(ledger.StateDone, &o.Order))
+	default:
+		money.Finish(ctx, c.ledger, c.t.Logger(), e, ledger.Outcome{State: money.StateOf(err)})
+	}
+	rec.Done(err == nil && o.recovered)
+	if err != nil {
+		return nil, err
+	}
+	return &o.Order, nil
+}
+
+// found is a top-up order and whether it came from a look-up.
+type found struct {
+	Order
+	recovered bool
+}
+
+func topupOutcome(s ledger.State, o *Order) ledger.Outcome {
+	out := ledger.Outcome{State: s, ProviderIDs: []string{o.ID}, Currency: o.Currency}
+	if !o.Price.IsZero() {
+		out.Amount = decimal.NewNullDecimal(o.Price)
+	}
+	return out
+}
+
+// submitRecorded looks for the reference's top-up, submits it when none
+// exists, and settles an ambiguous submit by looking again.
+func (c *Client) submitRecorded(ctx context.Context, p SubmitTopupParams, started time.Time, rec *money.Record, opts []option.CallOption) (*found, error) {
+	lopts, done := rec.Lookup(opListOrders, opts)
+	o, err := c.findTopup(ctx, p, lopts)
+	done(err)
+	if err != nil {
+		// Submitting now could place a second top-up, so nothing is sent
+		// and nothing was charged.
+		return nil, money.Mark(err, false, true)
+	}
+	if o != nil {
+		// Found: that is this top-up.
+		return &found{*o, true}, nil
 	}
 	var out struct {
 		Data Order `json:"data"`
@@ -146,7 +212,7 @@ func (c *Client) submitOnce(ctx context.Context, p SubmitTopupParams, started ti
 		Op:          submitOp,
 	}, &out, opts...)
 	if err == nil && out.Data.ID != "" {
-		return &out.Data, nil
+		return &found{out.Data, false}, nil
 	}
 	if err == nil {
 		// A 2xx that names no top-up (empty, null or id-less data): it was
@@ -154,9 +220,15 @@ func (c *Client) submitOnce(ctx context.Context, p SubmitTopupParams, started ti
 		err = c.t.Fail(resp, &apierror.Error{Message: "top-up answer names no order", Kind: apierror.ErrBadResponse, Ambiguous: true})
 	}
 	if !transport.Ambiguous(err) {
+		return nil, money.Mark(err, false, true)
+	}
+	lopts, done = rec.Lookup(opListOrders, opts)
+	o, err = c.settleTopup(ctx, p, started, err, lopts)
+	done(nil)
+	if err != nil {
 		return nil, err
 	}
-	return c.settleTopup(ctx, p, started, err, opts)
+	return &found{*o, true}, nil
 }
 
 // settleTopup decides an ambiguous submit by looking the top-up up.
@@ -189,6 +261,10 @@ func (c *Client) settleTopup(ctx context.Context, p SubmitTopupParams, started t
 		Ambiguous: true,
 		Reference: p.Reference,
 		Started:   started,
+		// Calling again with the same reference looks for this top-up
+		// before submitting: it never submits a second one.
+		MayHaveActed: true,
+		SafeToRetry:  true,
 	}
 	var ae *apierror.Error
 	if errors.As(cause, &ae) {

@@ -49,7 +49,9 @@ func TestTokenOneFetchForConcurrentFirstCalls(t *testing.T) {
 		}()
 	}
 	started.Wait()
-	time.Sleep(10 * time.Millisecond) // let the callers reach the single flight; not asserted on
+	// Every caller but the leader waits on the leader's fetch before it
+	// is released: the test exercises the single flight, not the cache.
+	require.Eventually(t, func() bool { return e.c.flight.Waiting(e.c.tokenKey) == n-1 }, 10*time.Second, time.Millisecond)
 	close(release)
 	wg.Wait()
 	close(errs)

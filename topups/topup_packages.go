@@ -47,6 +47,11 @@ type Package struct {
 	// Voice minutes and Text messages included (0 when none).
 	Voice int `json:"voice"`
 	Text  int `json:"text"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // UnmarshalJSON accepts numbers sent as strings, numeric ids and nulls.
@@ -76,6 +81,11 @@ type TopupPackageList struct {
 	Packages []Package `json:"data"`
 	// Pricing is the account's pricing model, when the API reports it.
 	Pricing Pricing `json:"pricing"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 const opTopupPackages = "GET /customer/v2/sims/{iccid}/topups"

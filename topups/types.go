@@ -66,6 +66,11 @@ type Pricing struct {
 	// DiscountPercentage is the discount off the retail price under
 	// DiscountPricing; not Valid when not given.
 	DiscountPercentage decimal.NullDecimal `json:"discount_percentage"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // Prices are a package's prices per currency code ("USD", "EUR", ...).
@@ -75,6 +80,11 @@ type Prices struct {
 	NetPrice map[string]decimal.Decimal `json:"net_price"`
 	// RecommendedRetailPrice is the suggested price to your customers.
 	RecommendedRetailPrice map[string]decimal.Decimal `json:"recommended_retail_price"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // OrderStatus is an order's status. The API sends a plain string or, with
@@ -84,6 +94,11 @@ type OrderStatus struct {
 	Name string `json:"name"`
 	// Slug is the machine name ("completed", "failed", "refunded").
 	Slug string `json:"slug"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // UnmarshalJSON accepts "completed" as well as {"name":"Completed","slug":"completed"}.
@@ -120,6 +135,11 @@ type SIM struct {
 	MSISDN string `json:"msisdn"`
 	// CreatedAt is when the eSIM was created.
 	CreatedAt time.Time `json:"created_at"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // UnmarshalJSON accepts numeric ids and the API's time layouts.
@@ -149,6 +169,11 @@ type User struct {
 	Company string `json:"company"`
 	// CreatedAt is when the user was created.
 	CreatedAt time.Time `json:"created_at"`
+	// Extra holds the members of the provider's object this type does
+	// not model, by JSON name, exactly as sent; nil when there were
+	// none. New provider fields are readable here before simkit
+	// types them.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // UnmarshalJSON accepts numeric ids and the API's time layouts.

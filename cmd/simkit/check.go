@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,22 +10,34 @@ import (
 	"time"
 
 	"github.com/simkit/simkit"
-	"github.com/simkit/simkit/option"
-	"github.com/simkit/simkit/retry"
-	"github.com/simkit/simkit/topups"
 )
 
 const checkHelp = `Usage: simkit check [flags]
 
-Reads the SIMKIT_* variables (as simkit.FromEnv does), makes one read-only
-call per configured provider and prints a table of provider, result,
-latency and request id. It exits 1 when any call fails, naming the
-provider; secrets are never printed.
+Reads the SIMKIT_* variables (as simkit.FromEnv does) and verifies every
+credential of every configured provider without moving money
+(simkit.Check), then prints a table of provider, result, credential,
+latency, request id and how it was checked. Each call is tried once;
+secrets are never printed.
 
-  partner     GET /balance
-  smsnumbers  GET /v1/user/profile
-  esimstory   none: its only call creates an order, so it is shown as skipped
-  topups      a token, then GET /customer/v2/orders
+  partner     token: GET /balance
+              secret: an order for a product that does not exist, signed
+              first with a random secret (it must be refused for its
+              signature) and then with yours (it must be refused as
+              invalid, not for its signature). If the provider does not
+              check signatures first, the secret is shown as unverified.
+  smsnumbers  token: GET /v1/user/profile
+  esimstory   access key and secret key: the same pair of orders, for an
+              option that does not exist (the API has no read-only call)
+  topups      client id and secret: one token, then GET /customer/v2/orders
+              (never a second token in one run: the provider issues 3 a
+              minute to the whole account); renewal key: unverified, its
+              only call renews a subscription
+
+Exit status: 0 when nothing failed, 1 when a credential failed (or, with
+--strict, could not be verified), 2 for bad usage. A deploy check next to
+live replicas should call simkit.Check with the fleet's options instead,
+so it uses the top-ups token the fleet shares through its Store.
 
 A provider is configured when any of its variables is set; it then needs
 all of them (simkit check names the missing ones):
@@ -41,51 +52,12 @@ all of them (simkit check names the missing ones):
 Flags:
 `
 
-// providerCheck is one provider's row: whether the environment configured
-// it, and its read-only call.
-type providerCheck struct {
-	name       string
-	configured func(c *simkit.Client) bool
-	call       func(ctx context.Context, c *simkit.Client, resp *option.Response) error
-}
-
-// errSkipped marks a provider that has no read-only call to make.
-var errSkipped = errors.New("skipped")
-
-// providerChecks lists the checks in table order.
-func providerChecks() []providerCheck {
-	return []providerCheck{
-		{"partner", func(c *simkit.Client) bool { return c.Partner != nil }, func(ctx context.Context, c *simkit.Client, r *option.Response) error {
-			_, err := c.Partner.Balance(ctx, option.WithResponse(r))
-			return err
-		}},
-		{"smsnumbers", func(c *simkit.Client) bool { return c.SMS != nil }, func(ctx context.Context, c *simkit.Client, r *option.Response) error {
-			_, err := c.SMS.Profile(ctx, option.WithResponse(r))
-			return err
-		}},
-		{"esimstory", func(c *simkit.Client) bool { return c.ESIMStory != nil }, func(context.Context, *simkit.Client, *option.Response) error {
-			// Its only call creates (and charges) an order.
-			return fmt.Errorf("%w: eSIM Story has no read-only call, credentials not checked", errSkipped)
-		}},
-		{"topups", func(c *simkit.Client) bool { return c.Topups != nil }, func(ctx context.Context, c *simkit.Client, r *option.Response) error {
-			// Listing orders fetches a token first, so both the client
-			// credentials and the token's use are checked.
-			_, err := c.Topups.ListOrders(ctx, topups.ListOrdersParams{}, option.WithResponse(r))
-			return err
-		}},
-	}
-}
-
-// checkRow is one line of the table.
-type checkRow struct {
-	provider, result, requestID string
-	latency                     time.Duration
-	failed                      bool
-}
-
-func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, lookup lookupFunc) int {
+// runCheck is `simkit check`. extra options are applied after the
+// environment's (tests share a Store across runs with them).
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, lookup lookupFunc, extra ...simkit.Option) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	timeout := fs.Duration("timeout", 10*time.Second, "deadline of each provider's call")
+	timeout := fs.Duration("timeout", 10*time.Second, "deadline of each call")
+	strict := fs.Bool("strict", false, "exit 1 when a credential could not be verified")
 	if code, done := parseFlags(fs, args, stdout, stderr, checkHelp); done {
 		return code
 	}
@@ -96,87 +68,68 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, look
 		fmt.Fprintf(stderr, "simkit check: %v\n", err)
 		return exitUsage
 	}
-	// One attempt each: the check reports what one call does, and a
-	// closed port should fail fast rather than after backoff.
-	client, err := simkit.New(append(envOpts, simkit.WithRetry(retry.Policy{MaxAttempts: 1}))...)
-	if err != nil {
-		fmt.Fprintf(stderr, "simkit check: %v\n", err)
-		return exitUsage
-	}
-	var active []providerCheck
-	for _, pc := range providerChecks() {
-		if pc.configured(client) {
-			active = append(active, pc)
-		}
-	}
-	if len(active) == 0 {
+	if len(envOpts) == 0 {
 		fmt.Fprintf(stderr, "simkit check: no provider configured; set the variables of at least one (%s and %s for partner, %s for smsnumbers, %s, %s and %s or %s for esimstory, %s, %s and %s for topups)\n",
 			simkit.EnvPartnerToken, simkit.EnvPartnerSecret, simkit.EnvSMSToken,
 			simkit.EnvESIMStoryAccessKey, simkit.EnvESIMStorySecretKey, simkit.EnvESIMStorySandbox, simkit.EnvESIMStoryBaseURL,
 			simkit.EnvTopupsBaseURL, simkit.EnvTopupsClientID, simkit.EnvTopupsClientSecret)
 		return exitUsage
 	}
-	rows := make([]checkRow, 0, len(active))
-	for _, pc := range active {
-		rows = append(rows, checkOne(ctx, client, pc, *timeout))
+	opts := append(append(envOpts, simkit.WithTimeout(*timeout)), extra...)
+	results, err := simkit.Check(ctx, opts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "simkit check: %v\n", err)
+		return exitUsage
 	}
-	printTable(stdout, rows)
-	var failed []string
-	for _, r := range rows {
-		if r.failed {
-			failed = append(failed, r.provider)
+	printTable(stdout, results)
+	var failed, unverified []string
+	for _, r := range results {
+		switch r.Status {
+		case simkit.CheckFailed:
+			failed = append(failed, r.Provider+" "+r.Credential)
+		case simkit.CheckUnverified:
+			unverified = append(unverified, r.Provider+" "+r.Credential)
 		}
+	}
+	if len(unverified) > 0 {
+		fmt.Fprintf(stderr, "simkit check: not verified: %s\n", strings.Join(unverified, ", "))
 	}
 	if len(failed) > 0 {
 		fmt.Fprintf(stderr, "simkit check: failed: %s\n", strings.Join(failed, ", "))
 		return exitFail
 	}
+	if *strict && len(unverified) > 0 {
+		return exitFail
+	}
 	return exitOK
 }
 
-// checkOne times one provider's call.
-func checkOne(ctx context.Context, c *simkit.Client, pc providerCheck, timeout time.Duration) checkRow {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	var resp option.Response
-	start := time.Now()
-	err := pc.call(ctx, c, &resp)
-	row := checkRow{provider: pc.name, latency: time.Since(start), requestID: resp.RequestID, result: "ok"}
-	var apiErr *simkit.Error
-	switch {
-	case errors.Is(err, errSkipped):
-		row.result, row.latency = err.Error(), 0
-	case err != nil:
-		row.failed, row.result = true, "FAIL: "+oneLine(err.Error())
-		if errors.As(err, &apiErr) && row.requestID == "" {
-			row.requestID = apiErr.RequestID
-		}
-	}
-	return row
-}
-
-// oneLine keeps an error on one table row. SDK errors never carry
+// oneLine keeps a detail on one table row. SDK errors never carry
 // secrets or bodies, so the text is safe to print.
 func oneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 160 {
-		s = s[:157] + "..."
+	if len(s) > 200 {
+		s = s[:197] + "..."
 	}
 	return s
 }
 
-func printTable(w io.Writer, rows []checkRow) {
+func printTable(w io.Writer, rows []simkit.CheckResult) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROVIDER\tRESULT\tLATENCY\tREQUEST ID")
+	fmt.Fprintln(tw, "PROVIDER\tRESULT\tCREDENTIAL\tLATENCY\tREQUEST ID\tHOW")
 	for _, r := range rows {
-		lat, id := "-", r.requestID
-		if r.latency > 0 {
-			lat = fmt.Sprintf("%.1fms", float64(r.latency.Microseconds())/1000)
+		lat, id := "-", r.RequestID
+		if r.Latency > 0 {
+			lat = fmt.Sprintf("%.1fms", float64(r.Latency.Microseconds())/1000)
 		}
 		if id == "" {
 			id = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.provider, r.result, lat, id)
+		result := string(r.Status)
+		if r.Status == simkit.CheckFailed {
+			result = "FAIL"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Provider, result, r.Credential, lat, id, oneLine(r.Detail))
 	}
 	_ = tw.Flush()
 }

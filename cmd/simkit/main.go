@@ -1,7 +1,8 @@
 // Command simkit operates the simkit SDK from a shell: `simkit fakes`
 // serves the stateful fake providers on local ports for programs in any
-// language, and `simkit check` makes one read-only call per provider
-// configured in the SIMKIT_* environment to prove its credentials work.
+// language, and `simkit check` verifies every credential of every provider
+// configured in the SIMKIT_* environment without moving money, naming
+// those it could not verify.
 //
 //	go run github.com/simkit/simkit/cmd/simkit fakes
 //	go run github.com/simkit/simkit/cmd/simkit check

@@ -20,7 +20,8 @@ const usage = `simkit operates the simkit SDK.
 
 Usage:
   simkit fakes [flags]   serve the four stateful fake providers and an admin API
-  simkit check [flags]   one read-only call per provider configured in SIMKIT_*
+  simkit fakes trigger <provider> <event>   send a webhook from running fakes
+  simkit check [flags]   verify the SIMKIT_* credentials without moving money
 
 Run "simkit <command> --help" for a command's flags.
 `
@@ -38,7 +39,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, lookup lo
 	}
 	switch args[0] {
 	case "fakes":
-		return runFakes(ctx, args[1:], stdout, stderr)
+		return runFakes(ctx, args[1:], stdout, stderr, lookup)
 	case "check":
 		return runCheck(ctx, args[1:], stdout, stderr, lookup)
 	case "help", "-h", "-help", "--help":
@@ -54,18 +55,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, lookup lo
 // for --help. done is true when the caller should return code at once.
 func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer, help string) (code int, done bool) {
 	fs.SetOutput(stderr)
-	fs.Usage = func() {
+	usage := func() {
 		fmt.Fprint(fs.Output(), help)
 		fs.PrintDefaults()
 	}
+	// flag calls Usage itself on -h and on a bad flag; printing it here
+	// instead, once, keeps --help to one copy on stdout.
+	fs.Usage = func() {}
 	err := fs.Parse(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		fs.SetOutput(stdout)
-		fs.Usage()
+		usage()
 		return exitOK, true
 	case err != nil:
-		// flag already printed the error and the usage.
+		// flag already printed the error; the usage follows it.
+		usage()
 		return exitUsage, true
 	case fs.NArg() > 0:
 		fmt.Fprintf(stderr, "simkit %s: unexpected argument %q (flags only; see --help)\n", fs.Name(), fs.Arg(0))

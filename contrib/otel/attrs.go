@@ -37,6 +37,7 @@ const (
 	keyDelivered    = attribute.Key("simkit.wait.delivered")
 	keyExpected     = attribute.Key("simkit.wait.expected")
 	keyElapsed      = attribute.Key("simkit.wait.elapsed_s")
+	keyField        = attribute.Key("simkit.field")
 )
 
 // spanName is "<provider> <METHOD> <route template>". Routes already start

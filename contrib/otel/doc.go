@@ -37,6 +37,9 @@
 //     simkit.webhook.reason.
 //   - simkit.wait.outcomes: finished long waits (SMS codes, eSIM
 //     deliveries) by simkit.wait and simkit.outcome; simkit.wait.duration (s).
+//   - simkit.client.unknown_fields: members of answers simkit does not
+//     model (kept in the results' Extra), by simkit.route and simkit.field
+//     ("Order.loyalty_tier"): a provider's API drifting.
 //
 // Every metric carries simkit.provider.
 package simkitotel

@@ -19,6 +19,7 @@ type instruments struct {
 	webhooks        metric.Int64Counter
 	waits           metric.Int64Counter
 	waitDuration    metric.Float64Histogram
+	unknownFields   metric.Int64Counter
 }
 
 func newInstruments(m metric.Meter) (instruments, error) {
@@ -45,5 +46,6 @@ func newInstruments(m metric.Meter) (instruments, error) {
 	c(&in.webhooks, "simkit.webhook.deliveries", "{delivery}", "Webhook delivery steps, by outcome.")
 	c(&in.waits, "simkit.wait.outcomes", "{wait}", "Finished long waits (SMS codes, eSIM deliveries), by outcome.")
 	f(&in.waitDuration, "simkit.wait.duration", "Duration of finished long waits.")
+	c(&in.unknownFields, "simkit.client.unknown_fields", "{field}", "Members of provider answers simkit does not model, by route and field.")
 	return in, errors.Join(errs...)
 }

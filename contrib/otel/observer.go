@@ -1,7 +1,7 @@
 package simkitotel
 
 import (
-	"errors"
+	"fmt"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/metric"
@@ -45,7 +45,7 @@ func New(opts ...func(*Options)) (*Observer, error) {
 	}
 	m, err := newInstruments(o.MeterProvider.Meter(ScopeName))
 	if err != nil {
-		return nil, errors.Join(errors.New("simkitotel: cannot create instruments"), err)
+		return nil, fmt.Errorf("simkitotel: cannot create instruments: %w", err)
 	}
 	return &Observer{tracer: o.TracerProvider.Tracer(ScopeName), m: m}, nil
 }

@@ -57,7 +57,7 @@ func TestWebhookThroughThePartnerHandler(t *testing.T) {
 
 	body := []byte(`{"event":"order.status_changed","timestamp":"2026-01-15T12:58:23Z","idempotency_key":"7c9e6679-7425-40de-944b-e07fc1f90ae7","data":{"order":{"id":"o-1","status":"completed"}}}`)
 	send := func(secret string) int {
-		req, err := signing.NewSigner([]byte(secret)).NewPartnerWebhookRequest("http://hook.example/webhooks/partner", body, time.Now())
+		req, err := simkittest.NewPartnerWebhookRequest(signing.NewSigner([]byte(secret)), "http://hook.example/webhooks/partner", body, time.Now())
 		require.NoError(t, err)
 		rec := httptest.NewRecorder()
 		srv.ServeHTTP(rec, req)

@@ -16,6 +16,7 @@ import (
 	"github.com/simkit/simkit/inbox"
 	"github.com/simkit/simkit/partner"
 	"github.com/simkit/simkit/signing"
+	"github.com/simkit/simkit/simkittest"
 )
 
 // TestInboxSurvivesRestart: a process accepts deliveries into the stream
@@ -32,7 +33,7 @@ func TestInboxSurvivesRestart(t *testing.T) {
 	poison := keys[5]
 	signer := signing.NewSigner([]byte(fleetSecret))
 	deliver := func(h http.Handler, key string) int {
-		req, err := signer.NewPartnerWebhookRequest("http://inbox.invalid/hook", webhookBody(key), time.Now())
+		req, err := simkittest.NewPartnerWebhookRequest(signer, "http://inbox.invalid/hook", webhookBody(key), time.Now())
 		require.NoError(t, err)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)

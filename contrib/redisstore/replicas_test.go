@@ -94,8 +94,7 @@ func webhookBody(key string) []byte {
 // a replica, and returns the status the replica answered.
 func deliver(t *testing.T, h http.Handler, body []byte, sentAt time.Time) int {
 	t.Helper()
-	req, err := signing.NewSigner([]byte(simkittest.FakePartnerSecret)).
-		NewPartnerWebhookRequest("http://replica.invalid/webhooks/partner", body, sentAt)
+	req, err := simkittest.NewPartnerWebhookRequest(signing.NewSigner([]byte(simkittest.FakePartnerSecret)), "http://replica.invalid/webhooks/partner", body, sentAt)
 	require.NoError(t, err)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)

@@ -185,7 +185,7 @@ func fleetRun(t *testing.T, mode fleetMode) fleetResult {
 		if r.killed.Load() {
 			return false // connection refused
 		}
-		req, err := signer.NewPartnerWebhookRequest("http://fleet.invalid/hook", webhookBody(keys[event]), clock.Now())
+		req, err := simkittest.NewPartnerWebhookRequest(signer, "http://fleet.invalid/hook", webhookBody(keys[event]), clock.Now())
 		if err != nil {
 			return false
 		}
@@ -339,7 +339,7 @@ func TestFailOpenDoubleBound(t *testing.T) {
 	a, b := replica(), replica()
 	signer := signing.NewSigner([]byte(fleetSecret))
 	deliver := func(h http.Handler, key string) int {
-		req, err := signer.NewPartnerWebhookRequest("http://fleet.invalid/hook", webhookBody(key), time.Now())
+		req, err := simkittest.NewPartnerWebhookRequest(signer, "http://fleet.invalid/hook", webhookBody(key), time.Now())
 		require.NoError(t, err)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/simkit/simkit/partner"
 	"github.com/simkit/simkit/signing"
+	"github.com/simkit/simkit/simkittest"
 )
 
 // TestFailClosedRedisDiesDuringFailingHandler: the function fails while
@@ -34,7 +35,7 @@ func TestFailClosedRedisDiesDuringFailingHandler(t *testing.T) {
 	require.NoError(t, err)
 	signer := signing.NewSigner([]byte(fleetSecret))
 	deliver := func() int {
-		req, err := signer.NewPartnerWebhookRequest("http://h.invalid/", webhookBody("dead0000-0000-4000-8000-000000000001"), clock.Now())
+		req, err := simkittest.NewPartnerWebhookRequest(signer, "http://h.invalid/", webhookBody("dead0000-0000-4000-8000-000000000001"), clock.Now())
 		require.NoError(t, err)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)

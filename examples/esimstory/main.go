@@ -21,6 +21,7 @@ import (
 
 	"github.com/simkit/simkit"
 	"github.com/simkit/simkit/esimstory"
+	"github.com/simkit/simkit/redact"
 	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/simkittest"
 )
@@ -56,7 +57,7 @@ func realMain(stdout, stderr io.Writer, lookup func(string) (string, bool)) int 
 	optFn := func(o *esimstory.Options) {
 		o.BaseURL = get(simkit.EnvESIMStoryBaseURL)
 		o.Sandbox = get(simkit.EnvESIMStorySandbox) == "1"
-		o.AccessKey = get(simkit.EnvESIMStoryAccessKey)
+		o.AccessKey = signing.NewSecret(get(simkit.EnvESIMStoryAccessKey))
 		o.SecretKey = signing.NewSecret(get(simkit.EnvESIMStorySecretKey))
 	}
 	option, buy := get("SIMKIT_QUICKSTART_ESIMSTORY_OPTION"), get("SIMKIT_QUICKSTART_BUY") == "1"
@@ -126,11 +127,20 @@ func run(ctx context.Context, w io.Writer, c *esimstory.Client, tracker *esimsto
 		fmt.Fprintf(w, "order %s: topup_ids %v\n", order.ExternalOrderID, order.TopupIDs())
 	}
 
-	// The same id again is refused: eSIM Story accepts each id once, ever.
-	if _, err := c.CreateOrder(ctx, params); !errors.Is(err, simkit.ErrConflict) {
-		return fmt.Errorf("order again: want ErrConflict, got %v", err)
+	// The same id again is this order: eSIM Story accepts each id once,
+	// ever, and simkit answers its duplicate with the order it names.
+	again, err := c.CreateOrder(ctx, params)
+	if err != nil || !again.Recovered {
+		return fmt.Errorf("order again: want the same order, got %v", err)
 	}
-	fmt.Fprintln(w, "same external_order_id again: refused with ErrConflict, nothing bought twice")
+	fmt.Fprintln(w, "same external_order_id again: the same order, nothing bought twice")
+	// The same id for other products is refused.
+	other := params
+	other.Products = []esimstory.OrderProductParams{{OptionID: option, Qty: 1}}
+	if _, err := c.CreateOrder(ctx, other); !errors.Is(err, simkit.ErrConflict) {
+		return fmt.Errorf("order again for other products: want ErrConflict, got %v", err)
+	}
+	fmt.Fprintln(w, "same external_order_id for other products: refused with ErrConflict")
 
 	if deliver == nil {
 		fmt.Fprintln(w, "the eSIMs arrive at your webhook URL; Tracker.Wait there (or on any replica sharing its store)")
@@ -144,7 +154,7 @@ func run(ctx context.Context, w io.Writer, c *esimstory.Client, tracker *esimsto
 		return fmt.Errorf("wait for eSIMs: %w", err)
 	}
 	for _, d := range got {
-		fmt.Fprintf(w, "eSIM %s: %s\n", d.ICCID, d.LPA)
+		fmt.Fprintf(w, "eSIM %s: LPA %s\n", redact.Mask(d.ICCID), redact.Mask(d.LPA)) // customer data: masked
 	}
 	return nil
 }

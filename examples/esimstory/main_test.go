@@ -23,7 +23,9 @@ func TestExampleAgainstFake(t *testing.T) {
 		require.Contains(t, s, want)
 	}
 	require.Equal(t, 2, strings.Count(s, "webhook: unit "), "one delivery per unit through the handler")
-	require.Equal(t, 2, strings.Count(s, ": LPA:1$"), "the tracker returned both eSIMs")
+	require.Equal(t, 2, strings.Count(s, ": LPA ****"), "the tracker returned both eSIMs")
+	require.NotContains(t, s, "LPA:1$", "LPA codes are masked")
+	require.NotRegexp(t, `\b89\d{15,20}\b`, s, "ICCIDs are masked")
 }
 
 func TestExampleRealModeReadOnly(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/simkit/simkit"
 	"github.com/simkit/simkit/partner"
+	"github.com/simkit/simkit/redact"
 	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/simkittest"
 )
@@ -125,7 +126,7 @@ func run(ctx context.Context, w io.Writer, c *partner.Client, sku string, buy bo
 	for _, it := range order.Items {
 		for _, d := range it.DeliveryData {
 			// A PIN is what the customer paid for: never print or log it whole.
-			fmt.Fprintf(w, "delivered: PIN ending %s\n", last4(d.PIN))
+			fmt.Fprintf(w, "delivered: PIN %s\n", redact.Mask(d.PIN))
 		}
 	}
 	// A timeout above would be resolved by calling again with extID: the
@@ -136,12 +137,4 @@ func run(ctx context.Context, w io.Writer, c *partner.Client, sku string, buy bo
 	}
 	fmt.Fprintf(w, "same external_id again: order %s (same: %t)\n", again.ID, again.ID == order.ID)
 	return nil
-}
-
-// last4 masks all but the last four characters of a secret.
-func last4(s string) string {
-	if len(s) <= 4 {
-		return "****"
-	}
-	return "****" + s[len(s)-4:]
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/simkit/simkit/esimstory"
+	"github.com/simkit/simkit/redact"
 )
 
 // esimStoryJourney: an order of two eSIMs, both delivered by webhook
@@ -52,7 +53,8 @@ func esimStoryJourney(ctx context.Context, j *journey) error {
 	}
 	j.out.step(p, "tracker: all %d eSIMs of order %s delivered", len(got), extID)
 	for _, d := range got {
-		j.out.step(p, "eSIM ICCID %s LPA %s", d.ICCID, d.LPA)
+		// ICCIDs and LPA codes are the customer's: never print them whole.
+		j.out.step(p, "eSIM ICCID %s LPA %s", redact.Mask(d.ICCID), redact.Mask(d.LPA))
 	}
 	return nil
 }

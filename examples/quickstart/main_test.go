@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit"
+	"github.com/simkit/simkit/redact"
 	"github.com/simkit/simkit/simkittest"
 )
 
@@ -71,12 +72,12 @@ func TestFakeJourneys(t *testing.T) {
 		"[topups]     package ",
 		"[topups]     top-up order ",
 		"[topups]     package history again: from cache",
-		"[topups]     renewal of user@example.com: ",
+		"[topups]     renewal of u***@example.com: ",
 	} {
 		require.Contains(t, out, want)
 	}
 	require.Equal(t, 3, strings.Count(out, "[partner]    catalog: "), "the catalog step prints three products")
-	require.Equal(t, 2, strings.Count(out, "LPA LPA:1$"), "both eSIMs printed with their LPA")
+	require.Equal(t, 2, strings.Count(out, " LPA ****"), "both eSIMs printed with their LPA, masked")
 	require.NotContains(t, out, "skipped")
 
 	// Exactly once: two CreateOrder calls, one order, one webhook.
@@ -94,6 +95,17 @@ func TestFakeJourneys(t *testing.T) {
 	require.Equal(t, 1, env.Topups.OrderCount())
 	require.Equal(t, 1, env.Topups.HistoryRequests(simkittest.TopupsSeedICCID), "second history call served from cache")
 	require.Equal(t, 1, env.Topups.Renewals("user@example.com"))
+
+	// Customer data is masked: no ICCID, LPA code, phone number or e-mail
+	// is printed whole.
+	o, err := env.Client.SMS.Check(testCtx(t), ids[0])
+	require.NoError(t, err)
+	require.NotEmpty(t, o.Phone)
+	require.NotContains(t, out, strings.TrimPrefix(o.Phone, "+"), "the bought number")
+	require.Contains(t, out, redact.Mask(o.Phone))
+	require.NotContains(t, out, "LPA:1$")
+	require.NotContains(t, out, "user@example.com")
+	require.NotRegexp(t, `\b89\d{15,20}\b`, out, "an ICCID")
 }
 
 // TestRunWithoutCredentials is `go run ./examples/quickstart` on a fresh
@@ -102,7 +114,7 @@ func TestRunWithoutCredentials(t *testing.T) {
 	var buf bytes.Buffer
 	require.NoError(t, run(context.Background(), &buf, lookupMap(nil)))
 	require.Contains(t, buf.String(), "starting the simkittest fakes")
-	require.Contains(t, buf.String(), "[topups]     renewal of user@example.com")
+	require.Contains(t, buf.String(), "[topups]     renewal of u***@example.com")
 }
 
 // TestRealModeReadOnly: with credentials but without the buy flag, nothing

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/simkit/simkit"
+	"github.com/simkit/simkit/redact"
 	"github.com/simkit/simkit/smsnumbers"
 )
 
@@ -38,15 +39,17 @@ func smsJourney(ctx context.Context, j *journey) error {
 	if err != nil {
 		return fmt.Errorf("smsnumbers: buy %s: %w", req.Product, err)
 	}
-	j.out.step(p, "bought: order %d, number %s, price %s, status %s", order.ID, order.Phone, order.Price.String(), order.Status)
+	j.out.step(p, "bought: order %d, number %s, price %s, status %s", order.ID, redact.Mask(order.Phone), order.Price.String(), order.Status)
 
 	if j.fake != nil {
 		// Play the service that sends the code to the number.
 		if err := j.fake.SMS.DeliverSMS(order.ID, "Your code is 424242", "424242"); err != nil {
 			return fmt.Errorf("smsnumbers: fake SMS delivery: %w", err)
 		}
-		j.out.step(p, "fake: SMS sent to %s", order.Phone)
+		j.out.step(p, "fake: SMS sent to %s", redact.Mask(order.Phone))
 	} else {
+		// The one place the whole number is printed: you need it to
+		// request the code, and it is the number you just bought.
 		j.out.step(p, "waiting for an SMS to %s: request the code from %s now", order.Phone, req.Product)
 	}
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/simkit/simkit/redact"
 	"github.com/simkit/simkit/topups"
 )
 
@@ -36,7 +37,7 @@ func topupsJourney(ctx context.Context, j *journey) error {
 	if err != nil {
 		return fmt.Errorf("topups: renew %s: %w", j.cfg.RenewEmail, err)
 	}
-	j.out.step(p, "renewal of %s: %s", j.cfg.RenewEmail, res.Message)
+	j.out.step(p, "renewal of %s: %s", redact.Mask(j.cfg.RenewEmail), res.Message)
 	return nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 	"github.com/simkit/simkit"
 	"github.com/simkit/simkit/esimstory"
 	"github.com/simkit/simkit/partner"
+	"github.com/simkit/simkit/redact"
 	"github.com/simkit/simkit/signing"
 )
 
@@ -114,13 +114,13 @@ func (h *webhooks) waitPartnerEvent(ctx context.Context, orderID string) error {
 		select {
 		case <-changed:
 		case <-ctx.Done():
-			return errors.Join(errors.New("no order.status_changed webhook arrived"), ctx.Err())
+			return fmt.Errorf("no order.status_changed webhook arrived: %w", ctx.Err())
 		}
 	}
 }
 
 // onESIM is the eSIM Story webhook function: called once per unit.
 func (h *webhooks) onESIM(_ context.Context, d *esimstory.Delivery) error {
-	h.out.step("esimstory", "webhook: unit %s delivered (ICCID %s)", d.TopupID, d.ICCID)
+	h.out.step("esimstory", "webhook: unit %s delivered (ICCID %s)", d.TopupID, redact.Mask(d.ICCID))
 	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/simkit/simkit"
+	"github.com/simkit/simkit/redact"
 	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/simkittest"
 	"github.com/simkit/simkit/topups"
@@ -146,6 +147,6 @@ func run(ctx context.Context, w io.Writer, c *topups.Client, iccid, email string
 	if err != nil {
 		return fmt.Errorf("renewal of %s: %w", email, err)
 	}
-	fmt.Fprintf(w, "renewal of %s: %s\n", email, res.Message)
+	fmt.Fprintf(w, "renewal of %s: %s\n", redact.Mask(email), res.Message)
 	return nil
 }

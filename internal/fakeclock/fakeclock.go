@@ -19,6 +19,16 @@ type Clock struct {
 	offset time.Duration
 	// wall is the underlying time source; nil means time.Now.
 	wall func() time.Time
+	// timers wait for a time on this clock (After); Advance fires the
+	// ones it moves past, the wall clock the rest.
+	timers []*timer
+}
+
+// timer is one After channel and the clock time it fires at.
+type timer struct {
+	at   time.Time
+	ch   chan time.Time
+	wall *time.Timer
 }
 
 // New returns a clock at wall time over the time source wall (nil:
@@ -48,7 +58,45 @@ func (c *Clock) Advance(d time.Duration) time.Time {
 	if d > 0 {
 		c.offset += d
 	}
-	return c.wallNow().Add(c.offset)
+	now := c.wallNow().Add(c.offset)
+	c.fireLocked(now)
+	return now
+}
+
+// After returns a channel that receives the clock's time once d has
+// passed on this clock: by waiting, or at once when Advance moves past
+// it. The fakes schedule webhook retries and automatic deliveries with
+// it, so a test that advances the clock makes them fire.
+func (c *Clock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := &timer{at: c.wallNow().Add(c.offset).Add(d), ch: make(chan time.Time, 1)}
+	if d <= 0 {
+		t.ch <- t.at
+		return t.ch
+	}
+	c.timers = append(c.timers, t)
+	t.wall = time.AfterFunc(d, func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.fireLocked(c.wallNow().Add(c.offset))
+	})
+	return t.ch
+}
+
+// fireLocked sends on every timer due at now and forgets it.
+func (c *Clock) fireLocked(now time.Time) {
+	keep := c.timers[:0]
+	for _, t := range c.timers {
+		if now.Before(t.at) {
+			keep = append(keep, t)
+			continue
+		}
+		t.wall.Stop()
+		t.ch <- now
+	}
+	clear(c.timers[len(keep):])
+	c.timers = keep
 }
 
 // Offset returns how far Advance has moved the clock ahead of wall time.

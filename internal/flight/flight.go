@@ -48,6 +48,8 @@ type call struct {
 	val     []byte
 	fetched bool
 	err     error
+	// waiters counts the callers blocked on this load; g.mu guards it.
+	waiters int
 }
 
 // New returns a Group over st. lockTTL bounds how long one replica may hold
@@ -90,14 +92,17 @@ func (g *Group) LoadNamed(ctx context.Context, name, key string, fetch func(cont
 	for {
 		g.mu.Lock()
 		if c, ok := g.calls[key]; ok {
+			c.waiters++
 			g.mu.Unlock()
 			start := time.Now()
 			select {
 			case <-c.done:
 			case <-ctx.Done():
+				g.unwait(c)
 				g.joined(ctx, name, start, false, ctx.Err())
 				return nil, false, ctx.Err()
 			}
+			g.unwait(c)
 			// The leader's own cancellation is not ours: try again.
 			if c.err != nil && isContextErr(c.err) && ctx.Err() == nil {
 				continue
@@ -126,6 +131,25 @@ func (g *Group) LoadNamed(ctx context.Context, name, key string, fetch func(cont
 		close(c.done)
 		return c.val, c.fetched, c.err
 	}
+}
+
+// unwait counts a waiter of c out.
+func (g *Group) unwait(c *call) {
+	g.mu.Lock()
+	c.waiters--
+	g.mu.Unlock()
+}
+
+// Waiting returns how many callers in this process are blocked on the
+// load of key another caller is running: tests wait for it instead of
+// sleeping and hoping the callers got there.
+func (g *Group) Waiting(key string) int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if c, ok := g.calls[key]; ok {
+		return c.waiters
+	}
+	return 0
 }
 
 // Forget drops the cached value under key, so the next Load fetches anew

@@ -47,7 +47,15 @@ func TestLoadFetchesOnceForConcurrentCallers(t *testing.T) {
 					results <- string(v)
 				}(groups[i%tt.replicas])
 			}
-			time.Sleep(20 * time.Millisecond) // let every caller queue up behind the first
+			// Every caller but one leader per replica queues behind its
+			// replica's leader before the fetch is released.
+			require.Eventually(t, func() bool {
+				waiting := 0
+				for _, g := range groups {
+					waiting += g.Waiting("tok")
+				}
+				return waiting == 100-tt.replicas
+			}, 10*time.Second, time.Millisecond)
 			close(release)
 			wg.Wait()
 			close(results)
@@ -144,7 +152,8 @@ func TestLeaderCancellationDoesNotFailFollowers(t *testing.T) {
 		})
 		done <- result{string(v), err}
 	}()
-	time.Sleep(10 * time.Millisecond)
+	// The second caller waits on the leader when the leader gives up.
+	require.Eventually(t, func() bool { return g.Waiting("k") == 1 }, 10*time.Second, time.Millisecond)
 	cancelLeader()
 	r := <-done
 	require.NoError(t, r.err)

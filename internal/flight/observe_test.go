@@ -3,6 +3,7 @@ package flight
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -63,7 +64,7 @@ func TestObserverSeesCacheHitsAndJoins(t *testing.T) {
 	}()
 	// The joiner is queued once it holds the in-process call; wait for it
 	// through the Group's own state rather than by sleeping a guess.
-	require.Eventually(t, func() bool { return joinersWaiting(g, "k") }, time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return g.Waiting("k") == 1 }, 10*time.Second, time.Millisecond)
 	close(release)
 	require.NoError(t, <-errs)
 	require.NoError(t, <-errs)
@@ -81,7 +82,7 @@ func TestObserverSeesCacheHitsAndJoins(t *testing.T) {
 
 func TestObserverSeesWaitsOnAnotherReplica(t *testing.T) {
 	obs := &counts{names: map[string]bool{}}
-	shared := store.NewMemory()
+	shared := &lockTries{Memory: store.NewMemory()}
 	leader := New(shared, time.Second, time.Millisecond)
 	follower := New(shared, time.Second, time.Millisecond, func(o *Options) { o.Observer, o.Provider = obs, "topups" })
 	entered, release := make(chan struct{}), make(chan struct{})
@@ -99,7 +100,8 @@ func TestObserverSeesWaitsOnAnotherReplica(t *testing.T) {
 		_, _, err := follower.LoadNamed(context.Background(), "package_history", "k", nil)
 		errs <- err
 	}()
-	time.Sleep(20 * time.Millisecond) // let the follower poll the held lock at least once
+	// The follower finds the lock held (the leader's try, then its own).
+	require.Eventually(t, func() bool { return shared.tries.Load() >= 2 }, 10*time.Second, time.Millisecond)
 	close(release)
 	require.NoError(t, <-errs)
 	require.NoError(t, <-errs)
@@ -109,14 +111,13 @@ func TestObserverSeesWaitsOnAnotherReplica(t *testing.T) {
 	require.Equal(t, 1, obs.hits, "served the leader's value, fetched nothing")
 }
 
-func joinersWaiting(g *Group, key string) bool {
-	// A joiner has no marker of its own; it suffices that the leader's
-	// call is registered and a second goroutine had time to find it.
-	g.mu.Lock()
-	_, ok := g.calls[key]
-	g.mu.Unlock()
-	if ok {
-		time.Sleep(20 * time.Millisecond)
-	}
-	return ok
+// lockTries counts SetNX calls: the lock tries of every replica.
+type lockTries struct {
+	*store.Memory
+	tries atomic.Int32
+}
+
+func (s *lockTries) SetNX(ctx context.Context, key string, v []byte, ttl time.Duration) (bool, error) {
+	s.tries.Add(1)
+	return s.Memory.SetNX(ctx, key, v, ttl)
 }

@@ -8,10 +8,11 @@ import (
 	"time"
 )
 
-// wire is what every attempt of one call sends: the request, its label,
-// the full URL, the encoded body and the call's own headers and timeout.
+// wire is what every attempt of one call sends besides the request: its
+// label, the full URL, the encoded body and the call's own headers and
+// timeout. The request stays a parameter of its own: inside the struct it
+// would share the body's escape and cost a request copy on the heap.
 type wire struct {
-	req     *Request
 	op      string
 	url     string
 	body    []byte
@@ -21,8 +22,8 @@ type wire struct {
 }
 
 // attempt sends one request with its own deadline and signature.
-func (c *Client) attempt(ctx context.Context, w *wire, attempt int) (*Response, error) {
-	req, op, body, ctype, timeout := w.req, w.op, w.body, w.ctype, w.timeout
+func (c *Client) attempt(ctx context.Context, req *Request, w *wire, attempt int) (*Response, error) {
+	op, body, ctype, timeout := w.op, w.body, w.ctype, w.timeout
 	actx := ctx
 	if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > timeout {
 		// When the caller's own deadline comes first it already bounds
@@ -98,9 +99,8 @@ func (c *Client) attempt(ctx context.Context, w *wire, attempt int) (*Response, 
 	resp.RequestID = resp.Header.Get(c.reqIDHdr)
 	resp.RateLimit = parseRateLimit(resp.Header, now, c.now)
 	if debug {
-		c.log.LogAttrs(ctx, slog.LevelDebug, "simkit: attempt",
-			slog.String("route", op), slog.Int("attempt", attempt), slog.Int("status", resp.StatusCode),
-			slog.String("request_id", resp.RequestID), slog.Duration("took", time.Since(start)))
+		c.log.LogAttrs(ctx, slog.LevelDebug, "simkit: attempt", answerAttrs(resp,
+			slog.String("route", op), slog.Int("attempt", attempt), slog.Duration("took", time.Since(start)))...)
 	}
 	return resp, nil
 }

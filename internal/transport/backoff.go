@@ -14,15 +14,10 @@ import (
 // typed error if the caller gives up meanwhile. resp is the answer being
 // retried, nil when none came.
 func (c *Client) backoff(ctx context.Context, policy retry.Policy, op string, attempt int, resp *Response, wait time.Duration, ambiguous bool) error {
-	status, reqID := 0, ""
-	if resp != nil {
-		status, reqID = resp.StatusCode, resp.RequestID
-	}
-	c.log.LogAttrs(ctx, slog.LevelWarn, "simkit: retrying",
-		slog.String("route", op), slog.Int("attempt", attempt), slog.Int("status", status),
-		slog.String("request_id", reqID), slog.Duration("wait", wait))
+	c.log.LogAttrs(ctx, slog.LevelWarn, "simkit: retrying", answerAttrs(resp,
+		slog.String("route", op), slog.Int("attempt", attempt), slog.Duration("wait", wait))...)
 	if err := policy.Wait(ctx, wait); err != nil {
-		return &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by context during backoff", Kind: contextKind(err), Err: err, Ambiguous: ambiguous}
+		return &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by the caller's context during backoff", Kind: contextKind(err), Err: err, Ambiguous: ambiguous}
 	}
 	return nil
 }

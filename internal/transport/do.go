@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/callopt"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/option"
 )
@@ -18,12 +19,14 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 	op := req.op()
 	if c.obs == nil {
 		resp, _, err := c.do(ctx, req, op, out, opts)
+		markRepeat(req, err)
 		return resp, err
 	}
 	method := req.method()
 	start := time.Now()
 	ctx = c.obs.CallStart(ctx, observe.CallStart{Provider: c.provider, Method: method, Route: op, Start: start})
 	resp, attempts, err := c.do(ctx, req, op, out, opts)
+	markRepeat(req, err)
 	e := observe.CallEnd{Provider: c.provider, Method: method, Route: op, Start: start, End: time.Now(),
 		Attempts: attempts, Outcome: observe.Class(err), Err: err}
 	if resp != nil {
@@ -37,14 +40,14 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...option.C
 // returns how many attempts it sent.
 func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts []option.CallOption) (*Response, int, error) {
 	call := callOptions(opts)
+	ctx = withCallMiddleware(ctx, call.Middleware)
+	hist := history{r: responseOf(call.Response)}
+	defer hist.flush()
 	policy := c.policy
 	if call.Retry != nil {
 		// A per-call policy merges with the client's exactly as the
 		// client's merges with the provider's defaults.
 		policy = call.Retry.Or(c.policy)
-		if policy.Sleep == nil {
-			policy.Sleep = c.policy.Sleep
-		}
 	}
 	timeout := c.timeout
 	if call.Timeout > 0 {
@@ -58,7 +61,7 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 	if len(req.Query) > 0 {
 		u += "?" + req.Query.Encode()
 	}
-	w := wire{req: req, op: op, url: u, body: body, ctype: ctype, header: call.Header, timeout: timeout}
+	w := wire{op: op, url: u, body: body, ctype: ctype, header: call.Header, timeout: timeout}
 	attempts := 1
 	if req.retryable() {
 		attempts = policy.Attempts()
@@ -73,12 +76,13 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			// A caller that already gave up sends nothing.
-			return nil, attempt - 1, &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by context", Kind: contextKind(err), Err: err, Ambiguous: ambiguous}
+			return nil, attempt - 1, &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by the caller's context", Kind: contextKind(err), Err: err, Ambiguous: ambiguous}
 		}
 		actx, astart := c.startAttempt(ctx, req, op, attempt, waited)
-		resp, err := c.attempt(actx, &w, attempt)
+		resp, err := c.attempt(actx, req, &w, attempt)
 		ambiguous = ambiguous || mayHaveActed(resp, err)
 		if err != nil {
+			hist.add(nil, err)
 			final := c.attemptError(ctx, op, err, ambiguous)
 			again := final == nil && attempt < attempts && policy.ShouldRetry(nil, err)
 			var wait time.Duration
@@ -86,7 +90,7 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 			if again {
 				wait, reason = policy.Backoff(attempt, false), observe.RetryNetwork
 			} else if final == nil {
-				final = &apierror.Error{Provider: c.provider, Op: op, Message: "request failed", Kind: apierror.ErrUnavailable, Err: err, Ambiguous: ambiguous}
+				final = &apierror.Error{Provider: c.provider, Op: op, Message: failedMessage(err, timeout), Kind: apierror.ErrUnavailable, Err: err, Ambiguous: ambiguous}
 			}
 			c.endAttempt(actx, req, op, attempt, astart, nil, errOr(final, err), reason, wait)
 			if !again {
@@ -101,14 +105,19 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 		resp.Op = op
 		resp.Attempts = attempt
 		resp.Ambiguous = ambiguous
-		if call.Response != nil {
-			*call.Response = resp.Response
+		if r, ok := call.Response.(*option.Response); ok && r != nil {
+			*r = resp.Response
 		}
 		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 			derr := c.unwrapped(resp, out)
+			if derr == nil && out != nil {
+				c.KeepExtra(ctx, op, resp.Body, out)
+			}
+			hist.add(resp, derr)
 			c.endAttempt(actx, req, op, attempt, astart, resp, derr, "", 0)
 			return resp, attempt, derr
 		}
+		hist.add(resp, nil)
 		again := attempt < attempts && c.shouldRetryStatus(req, policy, resp)
 		var wait time.Duration
 		if again {
@@ -136,11 +145,11 @@ func (c *Client) do(ctx context.Context, req *Request, op string, out any, opts 
 // callOptions applies opts. The Call goes to the heap only when there are
 // options: handing its address to the option functions makes it escape, an
 // allocation every call without options paid for nothing.
-func callOptions(opts []option.CallOption) option.Call {
+func callOptions(opts []option.CallOption) callopt.Call {
 	if len(opts) == 0 {
-		return option.Call{}
+		return callopt.Call{}
 	}
-	call := new(option.Call)
+	call := new(callopt.Call)
 	for _, o := range opts {
 		o(call)
 	}

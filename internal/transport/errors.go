@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/go-resty/resty/v2"
 
@@ -23,7 +24,7 @@ var ErrBadResponse = apierror.ErrBadResponse
 // the policy may retry.
 func (c *Client) attemptError(ctx context.Context, op string, err error, ambiguous bool) error {
 	if ctx.Err() != nil {
-		return &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by context", Kind: contextKind(ctx.Err()), Err: ctx.Err(), Ambiguous: ambiguous}
+		return &apierror.Error{Provider: c.provider, Op: op, Message: "call ended by the caller's context", Kind: contextKind(ctx.Err()), Err: ctx.Err(), Ambiguous: ambiguous}
 	}
 	var se *signError
 	if errors.As(err, &se) {
@@ -48,6 +49,16 @@ func errOr(typed error, raw error) error {
 		return typed
 	}
 	return raw
+}
+
+// failedMessage says which limit ended a failed attempt when it was the
+// per-attempt Timeout (the caller's context was still live), so it is not
+// read as the caller's own deadline.
+func failedMessage(err error, timeout time.Duration) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "attempt timed out after " + timeout.String() + " (the per-attempt Timeout)"
+	}
+	return "request failed"
 }
 
 // contextKind classifies a context end: a deadline is a timeout the
@@ -87,7 +98,7 @@ func mayHaveBeenSent(err error) bool {
 	}
 	var se *signError
 	var we *waitError
-	return !errors.As(err, &se) && !errors.As(err, &we)
+	return !errors.As(err, &se) && !errors.As(err, &we) && !notSent(err)
 }
 
 // Ambiguous reports whether err, from a call, leaves open whether the

@@ -20,3 +20,17 @@ func (r restyLogger) Warnf(format string, v ...any) {
 func (r restyLogger) Debugf(format string, v ...any) {
 	r.l.Debug("resty: " + fmt.Sprintf(format, v...))
 }
+
+// answerAttrs appends to attrs what an answer told us: its status, and its
+// request id when it had one. A retry after a transport error had no
+// answer, so it logs neither (a status=0 would read as if one came).
+func answerAttrs(resp *Response, attrs ...slog.Attr) []slog.Attr {
+	if resp == nil {
+		return attrs
+	}
+	attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	if resp.RequestID != "" {
+		attrs = append(attrs, slog.String("request_id", resp.RequestID))
+	}
+	return attrs
+}

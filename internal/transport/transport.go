@@ -73,6 +73,19 @@ type Config struct {
 	LimitRetry func(retry.Policy) retry.Policy
 }
 
+// Configure is every provider's New prologue: it applies fns to a fresh
+// options value and fills the defaults of its embedded Shared (shared
+// points at it) that the pieces of one client must share.
+func Configure[O any, F ~func(*O)](fns []F, shared func(*O) *option.Shared) *O {
+	o := new(O)
+	for _, fn := range fns {
+		fn(o)
+	}
+	sh := shared(o)
+	*sh = SharedDefaults(*sh)
+	return o
+}
+
 // SharedDefaults returns a copy of s with the defaults that must be shared
 // between the pieces of one client filled in (the store and the clock, so
 // the default store expires keys on the client's clock); New fills the
@@ -141,6 +154,9 @@ func New(cfg Config) (*Client, error) {
 	if limited {
 		base = &limitedTransport{base: base, limiter: limiter, obs: sh.Observer, provider: cfg.Provider}
 	}
+	// Middleware runs above the limiter, so whatever it passes on is
+	// paced, and below resty, so it sees each attempt's final headers.
+	base = &middlewareTransport{base: base, mws: append([]option.Middleware(nil), sh.Middleware...)}
 	hc.Transport = base
 	hc.Jar = nil
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -249,23 +265,18 @@ func hostPort(base string) (string, int) {
 	return u.Hostname(), port
 }
 
-// resolvePolicy picks the client's retry policy: the provider's own Retry
-// as given, else the fleet-wide DefaultRetry within the provider's safety
-// limits, else the provider's schedule; zero fields keep the defaults.
+// resolvePolicy picks the client's retry policy, merging field by field
+// (a zero field inherits): the provider's own Retry over the fleet-wide
+// DefaultRetry, held to the provider's safety limits, over the provider's
+// schedule over retry.Default. A policy that sets only Sleep keeps every
+// default with that sleeper.
 func resolvePolicy(sh option.Shared, cfg Config) retry.Policy {
-	def := cfg.DefaultRetry
-	if def.MaxAttempts == 0 {
-		def = retry.Default()
-	}
-	if sh.Retry.MaxAttempts == 0 && sh.DefaultRetry.MaxAttempts != 0 {
-		p := sh.DefaultRetry
-		if p.Sleep == nil {
-			p.Sleep = sh.Retry.Sleep
-		}
+	def := cfg.DefaultRetry.Or(retry.Default())
+	if !sh.DefaultRetry.IsZero() {
+		def = sh.DefaultRetry.Or(def)
 		if cfg.LimitRetry != nil {
-			p = cfg.LimitRetry(p)
+			def = cfg.LimitRetry(def)
 		}
-		return p
 	}
 	return sh.Retry.Or(def)
 }

@@ -25,7 +25,7 @@ func PostOnly(w http.ResponseWriter, r *http.Request) bool {
 // retry), 500 when the inbox fails (the provider retries later). The
 // inbox's workers run it. dl (which may be nil) is told accepted, duplicate
 // or failed; the worker reports the rest (see Register).
-func Enqueue(ctx context.Context, w http.ResponseWriter, log *slog.Logger, dl *observe.Delivery, in *inbox.Inbox, provider, id string, body []byte) {
+func Enqueue(ctx context.Context, w http.ResponseWriter, log *slog.Logger, dl *Delivery, in *inbox.Inbox, provider, id string, body []byte) {
 	added, err := in.Add(ctx, provider, id, body)
 	switch {
 	case err != nil:
@@ -49,7 +49,7 @@ func Enqueue(ctx context.Context, w http.ResponseWriter, log *slog.Logger, dl *o
 func Register[T any](in *inbox.Inbox, obs observe.Observer, provider string, decode func([]byte) (T, error), event func(T) string,
 	fn func(context.Context, T) error) error {
 	return in.Handle(provider, func(ctx context.Context, m inbox.Message) error {
-		dl := observe.StartDelivery(obs, provider)
+		dl := StartDelivery(obs, provider)
 		v, err := decode(m.Body)
 		if err == nil {
 			if event != nil {

@@ -14,7 +14,7 @@ import (
 // ReadOrReply reads r's capped body; on failure it answers the sender
 // (413 for a body over the cap, 400 otherwise), reports the refusal to dl
 // (which may be nil) and returns false.
-func ReadOrReply(w http.ResponseWriter, r *http.Request, max int64, dl *observe.Delivery) ([]byte, bool) {
+func ReadOrReply(w http.ResponseWriter, r *http.Request, max int64, dl *Delivery) ([]byte, bool) {
 	body, err := ReadBody(r, max)
 	if err == nil {
 		return body, true
@@ -44,7 +44,7 @@ func ReadOrReply(w http.ResponseWriter, r *http.Request, max int64, dl *observe.
 // before the provider gives up; the lease is renewed until fn returns or
 // that context ends, whichever comes first, so a function that ignores its
 // context cannot hold the delivery past its lease.
-func (d *Dedupe) Handle(ctx context.Context, w http.ResponseWriter, log *slog.Logger, dl *observe.Delivery, id string, deadline time.Duration, fn func(context.Context) error) {
+func (d *Dedupe) Handle(ctx context.Context, w http.ResponseWriter, log *slog.Logger, dl *Delivery, id string, deadline time.Duration, fn func(context.Context) error) {
 	fnCtx, cancel := withTimeout(ctx, deadline)
 	defer cancel()
 	lease, state, err := d.Begin(fnCtx, id)

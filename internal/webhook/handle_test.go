@@ -13,7 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit/internal/logx"
-	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/store"
 )
 
@@ -254,14 +253,14 @@ func TestLeaseWithoutAtomicSwap(t *testing.T) {
 func TestReadOrReply(t *testing.T) {
 	s := &steps{}
 	w := httptest.NewRecorder()
-	_, ok := ReadOrReply(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(strings.Repeat("x", 20))), 10, observe.StartDelivery(s, "partner"))
+	_, ok := ReadOrReply(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(strings.Repeat("x", 20))), 10, StartDelivery(s, "partner"))
 	require.False(t, ok)
 	require.Equal(t, http.StatusRequestEntityTooLarge, w.Code)
 
 	w = httptest.NewRecorder()
 	r := httptest.NewRequest(http.MethodPost, "/", errReader{})
 	r.ContentLength = -1
-	_, ok = ReadOrReply(w, r, 10, observe.StartDelivery(s, "partner"))
+	_, ok = ReadOrReply(w, r, 10, StartDelivery(s, "partner"))
 	require.False(t, ok)
 	require.Equal(t, http.StatusBadRequest, w.Code)
 	require.Equal(t, []string{"refused 413", "refused 400"}, s.got, "each refusal is reported")

@@ -3,141 +3,89 @@ package webhook
 import (
 	"context"
 	"errors"
-	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/simkit/simkit/internal/fakeclock"
 	"github.com/simkit/simkit/observe"
 )
 
-// waits records follow-up progress: "retry" per try, then the outcome and
-// the error's text.
-type waits struct {
+// waitTape records follow-up waits.
+type waitTape struct {
 	observe.Base
-	mu  sync.Mutex
-	got []string
+	mu    sync.Mutex
+	waits []observe.WaitProgress
 }
 
-func (w *waits) WaitProgress(_ context.Context, e observe.WaitProgress) {
+func (w *waitTape) WaitProgress(_ context.Context, e observe.WaitProgress) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if !e.Done {
-		w.got = append(w.got, e.Status)
-		return
-	}
-	step := "done " + e.Outcome
-	if e.Err != nil {
-		step += " (" + e.Err.Error() + ")"
-	}
-	w.got = append(w.got, step)
+	w.waits = append(w.waits, e)
 }
 
-func (w *waits) steps() []string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return append([]string(nil), w.got...)
-}
+var errDown = errors.New("store down")
 
-// TestLaterBacksOffOnItsClock: a job retries with a delay doubling from
-// 20 ms to at most 2 s, each try reported, until a try succeeds.
-func TestLaterBacksOffOnItsClock(t *testing.T) {
-	obs := &waits{}
-	var slept []time.Duration
-	l := &Later{Observer: obs, Sleep: func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }}
+// TestLaterGivesUpOnItsClock: the horizon is judged by the injected clock,
+// each try is a check and the end is reported with the error's class.
+func TestLaterGivesUpOnItsClock(t *testing.T) {
+	clock := fakeclock.At(time.Unix(1768478058, 0))
+	tp := &waitTape{}
 	tries := 0
-	require.True(t, l.Go(context.Background(), "a", time.Hour, func(context.Context) error {
-		if tries++; tries < 10 {
-			return errors.New("store down")
+	l := &Later{Provider: "partner", Now: clock.Now, Observer: tp, Sleep: func(context.Context, time.Duration) error {
+		clock.Advance(time.Minute) // each backoff is a minute on the handler's clock
+		return nil
+	}}
+	require.True(t, l.Go(context.Background(), "id", 3*time.Minute, func(context.Context) error { tries++; return errDown }))
+	require.NoError(t, l.Shutdown(context.Background()))
+	require.Equal(t, 3, tries, "gives up once the horizon has passed on the clock")
+	require.Len(t, tp.waits, 4)
+	require.Equal(t, observe.WaitWebhookFollowUp, tp.waits[0].Wait)
+	require.Equal(t, 3, tp.waits[2].Check)
+	require.True(t, tp.waits[3].Done)
+	require.ErrorIs(t, tp.waits[3].Err, errDown)
+}
+
+// TestLaterCloseStopsAJobAndRefusesNewOnes: Close ends a job that would
+// otherwise run for its whole horizon and waits for it; after it, Go runs
+// nothing.
+func TestLaterCloseStopsAJobAndRefusesNewOnes(t *testing.T) {
+	tp := &waitTape{}
+	l := &Later{Provider: "esimstory", Observer: tp}
+	var tries atomic.Int32
+	require.True(t, l.Go(context.Background(), "id", time.Hour, func(context.Context) error { tries.Add(1); return errDown }))
+	require.Eventually(t, func() bool { return tries.Load() >= 1 }, 10*time.Second, time.Millisecond)
+	l.Close()
+	n := tries.Load()
+	tp.mu.Lock()
+	last := tp.waits[len(tp.waits)-1]
+	tp.mu.Unlock()
+	require.True(t, last.Done, "the job's end is reported")
+	require.ErrorIs(t, last.Err, ErrClosed)
+	require.False(t, l.Go(context.Background(), "id2", time.Hour, func(context.Context) error { return nil }))
+	require.Equal(t, n, tries.Load(), "nothing runs after Close")
+	l.Close() // twice is fine
+}
+
+// TestLaterShutdownLetsAJobFinish: Shutdown waits for a job that ends on
+// its own, and reports success.
+func TestLaterShutdownLetsAJobFinish(t *testing.T) {
+	tp := &waitTape{}
+	l := &Later{Observer: tp, Sleep: func(context.Context, time.Duration) error { return nil }}
+	n := 0
+	l.Go(context.Background(), "id", time.Hour, func(context.Context) error {
+		n++
+		if n < 3 {
+			return errDown
 		}
 		return nil
-	}))
-	require.NoError(t, l.Shutdown(context.Background()))
-	ms := time.Millisecond
-	require.Equal(t, []time.Duration{20 * ms, 40 * ms, 80 * ms, 160 * ms, 320 * ms, 640 * ms, 1280 * ms, 2 * time.Second, 2 * time.Second, 2 * time.Second}, slept)
-	want := append(strings.Split(strings.Repeat("retry ", 10), " ")[:10], "done received")
-	require.Equal(t, want, obs.steps())
-}
-
-// TestLaterGivesUpAtItsHorizon: a job that keeps failing stops once its
-// horizon has passed on the handler's clock, and reports the last error.
-func TestLaterGivesUpAtItsHorizon(t *testing.T) {
-	obs := &waits{}
-	clock := newClock()
-	l := &Later{Observer: obs, Now: clock.now, Sleep: func(_ context.Context, d time.Duration) error { clock.advance(d); return nil }}
-	tries := 0
-	l.Go(context.Background(), "a", time.Second+200*time.Millisecond, func(context.Context) error { tries++; return errors.New("store down") })
-	require.NoError(t, l.Shutdown(context.Background()))
-	// Tries at 20, 60, 140, 300, 620 and 1260 ms: the last is the first at
-	// or past the 1.2 s horizon.
-	require.Equal(t, 6, tries)
-	require.Equal(t, "done error (store down)", obs.steps()[len(obs.steps())-1])
-
-	tries = 0
-	l = &Later{Now: clock.now, Sleep: func(_ context.Context, d time.Duration) error { clock.advance(d); return nil }}
-	l.Go(context.Background(), "b", 1260*time.Millisecond, func(context.Context) error { tries++; return errors.New("store down") })
-	require.NoError(t, l.Shutdown(context.Background()))
-	require.Equal(t, 6, tries, "a try exactly at the horizon is the last")
-
-	tries = 0
-	l = &Later{Sleep: func(context.Context, time.Duration) error { return nil }}
-	l.Go(context.Background(), "c", time.Nanosecond, func(context.Context) error { tries++; return errors.New("store down") })
-	require.NoError(t, l.Shutdown(context.Background()))
-	require.Equal(t, 1, tries, "on the default clock too")
-}
-
-// TestLaterOutlivesTheRequest: the job runs on after the context of the
-// request that started it ended (the answer went out).
-func TestLaterOutlivesTheRequest(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	var ran, sawEnded bool
-	l := &Later{}
-	l.Go(ctx, "a", time.Hour, func(ctx context.Context) error {
-		ran, sawEnded = true, ctx.Err() != nil
-		return nil
 	})
 	require.NoError(t, l.Shutdown(context.Background()))
-	require.True(t, ran, "the job ran")
-	require.False(t, sawEnded, "on a context that is not the request's")
-}
-
-// TestLaterClose: Close stops a running job (reported as ErrClosed) and
-// waits for it; a job offered afterwards never runs.
-func TestLaterClose(t *testing.T) {
-	obs := &waits{}
-	started := make(chan struct{})
-	var once sync.Once
-	l := &Later{Observer: obs}
-	l.Go(context.Background(), "a", time.Hour, func(context.Context) error {
-		once.Do(func() { close(started) })
-		return errors.New("store down")
-	})
-	<-started
-	l.Close()
-	got := obs.steps()
-	require.Equal(t, "done "+observe.Class(ErrClosed)+" ("+ErrClosed.Error()+")", got[len(got)-1])
-
-	ran := false
-	require.False(t, l.Go(context.Background(), "b", time.Hour, func(context.Context) error { ran = true; return nil }))
-	l.Close()
-	require.False(t, ran)
-}
-
-// TestLaterShutdownDeadline: Shutdown starts no new job and waits for
-// running ones; when its context ends first it stops them and returns that
-// context's error.
-func TestLaterShutdownDeadline(t *testing.T) {
-	idle := &Later{}
-	require.NoError(t, idle.Shutdown(context.Background()))
-	require.False(t, idle.Go(context.Background(), "late", time.Hour, func(context.Context) error { return nil }), "no job starts after Shutdown")
-
-	l := &Later{}
-	l.Go(context.Background(), "a", time.Hour, func(context.Context) error { return errors.New("store down") })
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	require.ErrorIs(t, l.Shutdown(ctx), context.Canceled)
-	require.False(t, l.Go(context.Background(), "b", time.Hour, func(context.Context) error { return nil }))
+	require.Equal(t, 3, n)
+	last := tp.waits[len(tp.waits)-1]
+	require.True(t, last.Done)
+	require.Equal(t, observe.WaitReceived, last.Outcome)
 }

@@ -2,7 +2,6 @@ package webhook
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -22,8 +21,6 @@ type brokenStore struct {
 	*store.Memory
 	get, set, setNX, swap, del atomic.Bool
 }
-
-var errDown = errors.New("store down")
 
 func check(ctx context.Context, down *atomic.Bool) error {
 	if err := ctx.Err(); err != nil {

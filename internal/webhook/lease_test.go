@@ -28,9 +28,9 @@ func (c *countingSwaps) CompareAndSwap(ctx context.Context, key string, old, new
 func TestLeaseKeepRealTimer(t *testing.T) {
 	ctx := context.Background()
 	st := &countingSwaps{Memory: store.NewMemory()}
-	// A renewal every 50 ms; the lease survives a timer 100 ms late, as on
-	// a loaded machine under -race (at 30 ms a late tick lost the lease).
-	d := &Dedupe{Store: st, Lease: 150 * time.Millisecond}
+	// A lease long enough that a loaded machine's late timer still renews
+	// it before it ends (a renewal comes every third of it).
+	d := &Dedupe{Store: st, Lease: 300 * time.Millisecond}
 	l, state, err := d.Begin(ctx, "k")
 	require.NoError(t, err)
 	require.Equal(t, New, state)
@@ -42,7 +42,7 @@ func TestLeaseKeepRealTimer(t *testing.T) {
 	stop()
 	renewed := st.swaps.Load()
 	require.GreaterOrEqual(t, renewed, int64(3), "the timer is re-armed after each renewal")
-	time.Sleep(200 * time.Millisecond) // four renewal periods
+	time.Sleep(400 * time.Millisecond) // four renewal periods: none may come
 	require.Equal(t, renewed, st.swaps.Load(), "no renewal after stop")
 	require.NoError(t, l.Commit(ctx))
 	_, state, err = d.Begin(ctx, "k")

@@ -63,7 +63,7 @@ func TestHandleReportsEachDelivery(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := &steps{}
 			w := httptest.NewRecorder()
-			tt.dedupe.Handle(ctx, w, logx.Discard(), observe.StartDelivery(s, "partner"), tt.id, time.Second,
+			tt.dedupe.Handle(ctx, w, logx.Discard(), StartDelivery(s, "partner"), tt.id, time.Second,
 				func(context.Context) error { return tt.fn() })
 			require.Equal(t, tt.want, s.got)
 		})
@@ -71,7 +71,7 @@ func TestHandleReportsEachDelivery(t *testing.T) {
 
 	s := &steps{}
 	require.Panics(t, func() {
-		d.Handle(ctx, httptest.NewRecorder(), logx.Discard(), observe.StartDelivery(s, "partner"), "p", time.Second,
+		d.Handle(ctx, httptest.NewRecorder(), logx.Discard(), StartDelivery(s, "partner"), "p", time.Second,
 			func(context.Context) error { panic("bug") })
 	})
 	require.Equal(t, []string{"accepted", "failed 500 (webhook: function panicked)"}, s.got)

@@ -132,7 +132,7 @@ func NewPipeline[T any](p Provider[T], s Settings) (*Pipeline[T], error) {
 }
 
 // refuse answers a refusal and reports it.
-func (pl *Pipeline[T]) refuse(ctx context.Context, w http.ResponseWriter, dl *observe.Delivery, r *Refusal) {
+func (pl *Pipeline[T]) refuse(ctx context.Context, w http.ResponseWriter, dl *Delivery, r *Refusal) {
 	if r.Log != "" {
 		pl.log.LogAttrs(ctx, slog.LevelWarn, "simkit: webhook refused", slog.String("reason", r.Log))
 	}
@@ -145,7 +145,7 @@ func (pl *Pipeline[T]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The deadline counts from the request's arrival, body read included.
 	ctx, cancel := context.WithTimeout(r.Context(), pl.s.Deadline)
 	defer cancel()
-	dl := observe.StartDelivery(pl.s.Observer, pl.p.Name)
+	dl := StartDelivery(pl.s.Observer, pl.p.Name)
 	if !PostOnly(w, r) {
 		dl.Refused(ctx, observe.ReasonMethod, http.StatusMethodNotAllowed)
 		return
@@ -167,11 +167,10 @@ func (pl *Pipeline[T]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		dl.Event = pl.p.Event(v)
 	}
 	id := pl.p.ID(v)
-	log := pl.log.With(slog.String("id", id))
 	if pl.p.Admit != nil {
 		refused, err := pl.p.Admit(ctx, v)
 		if err != nil {
-			log.LogAttrs(ctx, slog.LevelError, "simkit: webhook admission failed", slog.String("error", err.Error()))
+			pl.log.LogAttrs(ctx, slog.LevelError, "simkit: webhook admission failed", slog.String("id", id), slog.String("error", err.Error()))
 			Reply(w, http.StatusInternalServerError, "try again")
 			dl.Failed(ctx, http.StatusInternalServerError, err)
 			return
@@ -182,7 +181,7 @@ func (pl *Pipeline[T]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if pl.s.Inbox != nil {
-		Enqueue(ctx, w, log, dl, pl.s.Inbox, pl.p.Name, id, body)
+		Enqueue(ctx, w, pl.log.With(slog.String("id", id)), dl, pl.s.Inbox, pl.p.Name, id, body)
 		return
 	}
 	pl.dedupe.Handle(ctx, w, pl.log, dl, id, pl.s.Deadline, func(ctx context.Context) error { return pl.p.Run(ctx, v) })

@@ -38,8 +38,6 @@ type WaitProgress struct {
 	Elapsed time.Duration
 }
 
-const opCheck = "GET /v1/user/check/{id}"
-
 // WaitForCode polls Check until the order has an SMS, reaches a final
 // status, or ctx ends. It checks at once, then every poll interval.
 //
@@ -139,7 +137,7 @@ func (c *Client) waitForCode(ctx context.Context, op string, id int64, interval 
 // deadline also matches simkit.ErrUnavailable, and errors.Is finds the
 // context's own error either way.
 func ctxError(op string, err error) error {
-	e := &apierror.Error{Provider: Provider, Op: op, Message: "wait ended by context", Err: err}
+	e := &apierror.Error{Provider: Provider, Op: op, Message: "wait ended by the caller's context", Err: err}
 	if errors.Is(err, context.DeadlineExceeded) {
 		e.Kind = apierror.ErrUnavailable
 	}

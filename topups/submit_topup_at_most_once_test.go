@@ -108,7 +108,9 @@ func TestSubmitTopupWaiterNeverResubmitsAfterLeaderCancelledMidFlight(t *testing
 				_, waiterErr = e.c.SubmitTopup(context.Background(), p)
 			}()
 			<-sig.seen
-			time.Sleep(10 * time.Millisecond) // the waiter joins the flight
+			// The waiter is blocked on the leader's flight before the leader ends.
+			key := submitKeyPrefix + p.ICCID + ":" + p.Reference
+			require.Eventually(t, func() bool { return e.c.submits.Waiting(key) == 1 }, 10*time.Second, time.Millisecond)
 			tt.end(cancel)
 			wg.Wait()
 

@@ -1,0 +1,222 @@
+package ledger_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+
+	"github.com/simkit/simkit/ledger"
+	"github.com/simkit/simkit/store"
+)
+
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func newLedger(t *testing.T, st store.Store, c *clock, page int) *ledger.Ledger {
+	t.Helper()
+	return ledger.New(st, "smsnumbers", "token-secret", func(o *ledger.Options) {
+		o.Now = c.now
+		o.PageSize = page
+		o.Retention = 48 * time.Hour
+	})
+}
+
+func TestBeginFinishGet(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{time.Unix(1_700_000_000, 0).UTC()}
+	st := store.NewMemory(func(o *store.MemoryOptions) { o.Now = c.now })
+	l := newLedger(t, st, c, 0)
+
+	e, err := l.Begin(ctx, ledger.Intent{Call: "GET /v1/user/buy/activation/{country}/{operator}/{product}", Subject: "activation/russia/any/telegram", Reference: "GET /v1/user/buy/activation/russia/any/telegram"})
+	require.NoError(t, err)
+	require.Equal(t, ledger.StateInFlight, e.State)
+	require.Equal(t, c.t, e.WindowStart)
+	require.True(t, e.WindowEnd.IsZero())
+
+	inflight, err := l.InFlight(ctx, "activation/russia/any/telegram")
+	require.NoError(t, err)
+	require.Len(t, inflight, 1)
+	require.Equal(t, e.ID, inflight[0].ID)
+
+	c.t = c.t.Add(time.Second)
+	require.NoError(t, l.Finish(ctx, e, ledger.Outcome{State: ledger.StateDone, ProviderIDs: []string{"42"}, Amount: decimal.NewNullDecimal(decimal.RequireFromString("1.50")), Currency: "RUB"}))
+	got, ok, err := l.Get(ctx, e.ID)
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, ledger.StateDone, got.State)
+	require.Equal(t, []string{"42"}, got.ProviderIDs)
+	require.Equal(t, "1.5", got.Amount.Decimal.String())
+	require.Equal(t, c.t, got.WindowEnd)
+	require.True(t, got.Holds("42"))
+
+	inflight, err = l.InFlight(ctx, "activation/russia/any/telegram")
+	require.NoError(t, err)
+	require.Empty(t, inflight, "a finished call leaves the in-flight list")
+
+	subj, err := collect(l.Subject(ctx, "activation/russia/any/telegram", time.Time{}, time.Time{}))
+	require.NoError(t, err)
+	require.Len(t, subj, 1, "the subject keeps finished calls")
+
+	refs, err := l.ByReference(ctx, "GET /v1/user/buy/activation/russia/any/telegram")
+	require.NoError(t, err)
+	require.Len(t, refs, 1)
+}
+
+func collect(seq func(func(ledger.Entry, error) bool)) ([]ledger.Entry, error) {
+	var out []ledger.Entry
+	for e, err := range seq {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func TestEntriesPagesByTimeWindow(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{time.Unix(1_700_000_000, 0).UTC()}
+	st := store.NewMemory(func(o *store.MemoryOptions) { o.Now = c.now })
+	l := newLedger(t, st, c, 7)
+	start := c.t
+	const n = 100
+	for i := range n {
+		// Several calls share a millisecond: the cursor must not lose any.
+		c.t = start.Add(time.Duration(i/3) * time.Millisecond)
+		_, err := l.Begin(ctx, ledger.Intent{Call: "POST /orders", Reference: fmt.Sprint("ORD-", i)})
+		require.NoError(t, err)
+	}
+	all, err := collect(l.Entries(ctx, time.Time{}, time.Time{}))
+	require.NoError(t, err)
+	require.Len(t, all, n)
+	seen := map[string]bool{}
+	for i, e := range all {
+		require.False(t, seen[e.ID])
+		seen[e.ID] = true
+		if i > 0 {
+			require.False(t, e.Started.Before(all[i-1].Started), "oldest first")
+		}
+	}
+	window, err := collect(l.Entries(ctx, start.Add(10*time.Millisecond), start.Add(19*time.Millisecond)))
+	require.NoError(t, err)
+	require.Len(t, window, 30, "both ends inclusive, 3 calls per millisecond")
+
+	// Break stops the walk.
+	count := 0
+	for range l.Entries(ctx, time.Time{}, time.Time{}) {
+		count++
+		if count == 10 {
+			break
+		}
+	}
+	require.Equal(t, 10, count)
+}
+
+func TestRetentionTrimsIndexes(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{time.Unix(1_700_000_000, 0).UTC()}
+	st := store.NewMemory(func(o *store.MemoryOptions) { o.Now = c.now })
+	l := newLedger(t, st, c, 0)
+	_, err := l.Begin(ctx, ledger.Intent{Call: "POST /orders", Subject: "s"})
+	require.NoError(t, err)
+	c.t = c.t.Add(72 * time.Hour)
+	_, err = l.Begin(ctx, ledger.Intent{Call: "POST /orders", Subject: "s"})
+	require.NoError(t, err)
+	all, err := collect(l.Entries(ctx, time.Time{}, time.Time{}))
+	require.NoError(t, err)
+	require.Len(t, all, 1)
+	require.Equal(t, 1, st.Len(), "the old entry expired")
+	subj, err := collect(l.Subject(ctx, "s", time.Time{}, time.Time{}))
+	require.NoError(t, err)
+	require.Len(t, subj, 1)
+	inflight, err := l.InFlight(ctx, "s")
+	require.NoError(t, err)
+	require.Len(t, inflight, 1, "the old call's in-flight member was trimmed")
+}
+
+func TestClaimIsExclusive(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{time.Unix(1_700_000_000, 0)}
+	l := newLedger(t, store.NewMemory(), c, 0)
+	ok, err := l.Claim(ctx, "order", "7", "entry-a")
+	require.NoError(t, err)
+	require.True(t, ok)
+	ok, err = l.Claim(ctx, "order", "7", "entry-b")
+	require.NoError(t, err)
+	require.False(t, ok)
+	who, ok, err := l.Claimant(ctx, "order", "7")
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, "entry-a", who)
+}
+
+// plainStore is a Store without the Indexer capability.
+type plainStore struct{ store.Store }
+
+func TestStoreWithoutIndexerCannotList(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{time.Unix(1_700_000_000, 0)}
+	l := newLedger(t, plainStore{store.NewMemory()}, c, 0)
+	require.False(t, l.CanList())
+	e, err := l.Begin(ctx, ledger.Intent{Call: "POST /orders", Subject: "s", Reference: "r"})
+	require.NoError(t, err)
+	require.NoError(t, l.Finish(ctx, e, ledger.Outcome{State: ledger.StateFailed}))
+	got, ok, err := l.Get(ctx, e.ID)
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, ledger.StateFailed, got.State)
+
+	_, err = l.InFlight(ctx, "s")
+	require.ErrorIs(t, err, ledger.ErrCannotList)
+	_, err = l.ByReference(ctx, "r")
+	require.ErrorIs(t, err, ledger.ErrCannotList)
+	_, err = collect(l.Entries(ctx, time.Time{}, time.Time{}))
+	require.ErrorIs(t, err, ledger.ErrCannotList)
+}
+
+func TestNamespaceHidesTheCredential(t *testing.T) {
+	a := ledger.New(store.NewMemory(), "smsnumbers", "token-secret")
+	b := ledger.New(store.NewMemory(), "smsnumbers", "other-token")
+	require.NotContains(t, a.Prefix(), "token-secret")
+	require.NotEqual(t, a.Prefix(), b.Prefix(), "accounts never share keys")
+	require.True(t, strings.HasPrefix(a.Prefix(), "ledger:{smsnumbers:"))
+	require.NotEqual(t, a.Hash("79001234567"), b.Hash("79001234567"), "hashes are keyed per account")
+	require.Equal(t, a.Hash("79001234567"), a.Hash("79001234567"))
+	require.NotContains(t, a.Hash("79001234567"), "4567")
+}
+
+func TestNilLedgerRecordsNothing(t *testing.T) {
+	ctx := context.Background()
+	var l *ledger.Ledger
+	e, err := l.Begin(ctx, ledger.Intent{Call: "x"})
+	require.NoError(t, err)
+	require.Nil(t, e)
+	require.NoError(t, l.Finish(ctx, e, ledger.Outcome{State: ledger.StateDone}))
+	require.False(t, l.CanList())
+	ok, err := l.Claim(ctx, "order", "1", "")
+	require.NoError(t, err)
+	require.True(t, ok)
+}
+
+func TestCovers(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	e := ledger.Entry{WindowStart: t0, WindowEnd: t0.Add(time.Second)}
+	for _, tc := range []struct {
+		at   time.Duration
+		skew time.Duration
+		want bool
+	}{
+		{0, 0, true}, {time.Second, 0, true}, {-time.Millisecond, 0, false},
+		{time.Second + time.Millisecond, 0, false}, {-time.Millisecond, time.Millisecond, true},
+	} {
+		require.Equal(t, tc.want, e.Covers(t0.Add(tc.at), tc.skew, t0.Add(time.Hour)), "at %v skew %v", tc.at, tc.skew)
+	}
+	open := ledger.Entry{WindowStart: t0}
+	require.True(t, open.Covers(t0.Add(time.Minute), 0, t0.Add(time.Hour)), "an open window reaches to now")
+}
