@@ -136,6 +136,8 @@ func TestSubmitTopupLookupFailureSubmitsNothing(t *testing.T) {
 	_, err := e.c.SubmitTopup(context.Background(), SubmitTopupParams{PackageID: "p", ICCID: testICCID, Reference: "ref-1"})
 	require.ErrorIs(t, err, apierror.ErrValidation)
 	require.Zero(t, e.calls(http.MethodPost, submitURL))
+	require.False(t, apierror.MayHaveActed(err), "nothing was sent")
+	require.True(t, apierror.SafeToRetry(err), "so calling again cannot top up twice")
 }
 
 // A 503 may come after the work: never retried, settled by look-up, and
