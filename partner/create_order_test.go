@@ -254,8 +254,13 @@ func TestCreateOrderUnresolvedFailures(t *testing.T) {
 			sentBefore(t, h.c, opCreateOrder, "ORD-12345", orderParams().subject(h.c.Ledger()))
 			h.onFunc("POST", "/orders", tc.post)
 			h.on(t, "GET", "/orders", tc.lookupSt, tc.lookup)
-			o, err := h.c.CreateOrder(context.Background(), orderParams())
+			// A Response reused from an earlier call: every field is this call's.
+			meta := option.Response{Recovered: true, StatusCode: 201}
+			o, err := h.c.CreateOrder(context.Background(), orderParams(), option.WithResponse(&meta))
 			require.Nil(t, o)
+			require.False(t, meta.Recovered, "nothing was recovered")
+			require.NotEqual(t, 201, meta.StatusCode)
+			require.NotEmpty(t, meta.Lookups, "the look-up is listed")
 			require.ErrorIs(t, err, tc.want)
 			require.NotErrorIs(t, err, apierror.ErrConflict)
 			var e *apierror.Error
