@@ -205,8 +205,10 @@ func TestCreateOrderDuplicateWithoutFleetRecordIsConflict(t *testing.T) {
 			}
 			h.on(t, "POST", "/orders", 409, "error_conflict.json")
 			h.on(t, "GET", "/orders", 200, "orders_by_external_id.json")
-			_, err := h.c.CreateOrder(context.Background(), orderParams())
+			meta := option.Response{Recovered: true} // reused from an earlier call
+			_, err := h.c.CreateOrder(context.Background(), orderParams(), option.WithResponse(&meta))
 			require.ErrorIs(t, err, apierror.ErrConflict)
+			require.False(t, meta.Recovered)
 			require.False(t, apierror.MayHaveActed(err))
 			require.Equal(t, 0, h.count("GET"))
 		})
@@ -306,8 +308,12 @@ func TestCreateOrderDefinitiveErrorsNoLookup(t *testing.T) {
 			h := newHarness(t)
 			h.on(t, "POST", "/orders", tc.status, tc.fixture)
 			h.on(t, "GET", "/orders", 200, "orders_by_external_id.json")
-			_, err := h.c.CreateOrder(context.Background(), orderParams())
+			meta := option.Response{Recovered: true} // reused from an earlier call
+			_, err := h.c.CreateOrder(context.Background(), orderParams(), option.WithResponse(&meta))
 			require.ErrorIs(t, err, tc.want)
+			require.False(t, meta.Recovered, "a refusal recovered nothing")
+			require.False(t, apierror.MayHaveActed(err), "a refusal of every attempt ordered nothing")
+			require.True(t, apierror.SafeToRetry(err))
 			require.Equal(t, 0, h.count("GET"))
 			require.Equal(t, 1, h.count("POST"))
 			require.NotContains(t, err.Error(), testSecret)
@@ -326,8 +332,10 @@ func TestCreateOrderCallerCancelled(t *testing.T) {
 		return nil, errReset
 	})
 	h.on(t, "GET", "/orders", 200, "orders_by_external_id.json")
-	_, err := h.c.CreateOrder(ctx, orderParams())
+	meta := option.Response{Recovered: true} // reused from an earlier call
+	_, err := h.c.CreateOrder(ctx, orderParams(), option.WithResponse(&meta))
 	require.ErrorIs(t, err, context.Canceled)
+	require.False(t, meta.Recovered)
 	require.Equal(t, 0, h.count("GET"))
 	var e *apierror.Error
 	require.ErrorAs(t, err, &e)
