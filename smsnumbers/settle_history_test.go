@@ -1,6 +1,7 @@
 package smsnumbers_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -32,6 +33,8 @@ type lostAnswers struct {
 	orders   []map[string]any
 	payments []map[string]any
 	served   int // history rows served
+	// withdraw answers the payout with this status instead of 502.
+	withdraw int
 }
 
 func (p *lostAnswers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -43,6 +46,9 @@ func (p *lostAnswers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rows = p.orders
 	case "/v1/vendor/payments":
 		rows = p.payments
+	case "/v1/vendor/withdraw":
+		w.WriteHeader(cmp.Or(p.withdraw, http.StatusBadGateway))
+		return
 	default:
 		w.WriteHeader(http.StatusBadGateway)
 		return
@@ -263,4 +269,32 @@ func TestSettleWithdrawReadsABoundedHistory(t *testing.T) {
 	_, err := lostAnswerClient(t, p, store.NewMemory()).Withdraw(context.Background(), smsPayout)
 	require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
 	require.LessOrEqual(t, p.rowsServed(), 250)
+}
+
+// TestWithdrawResponseIsThisCalls: WithResponse describes this payout
+// whatever became of it, even in a Response reused from an earlier call.
+func TestWithdrawResponseIsThisCalls(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		status    int
+		rows      []map[string]any
+		recovered bool
+	}{
+		{"paid out", 200, nil, false},
+		{"refused", 400, nil, false},
+		{"answer lost, payout found", 502, []map[string]any{payment(1, 0, "-10")}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := lostAnswerClient(t, &lostAnswers{withdraw: tc.status, payments: tc.rows}, store.NewMemory())
+			meta := option.Response{Recovered: !tc.recovered, StatusCode: 201}
+			_, err := c.Withdraw(context.Background(), smsPayout, option.WithResponse(&meta))
+			require.Equal(t, tc.status == 400, err != nil, "%v", err)
+			require.Equal(t, tc.status, meta.StatusCode)
+			require.Equal(t, tc.recovered, meta.Recovered)
+			if tc.status == 400 {
+				require.False(t, apierror.MayHaveActed(err), "a refused payout moved nothing")
+				require.True(t, apierror.SafeToRetry(err))
+			}
+		})
+	}
 }
