@@ -382,3 +382,18 @@ func TestTopupCheckCanRenew(t *testing.T) {
 		})
 	}
 }
+
+// TestCreateOrderLookupFindsAnotherSKU: after an ambiguous attempt, an order
+// found by the external id but for another SKU is not this order: the id
+// was used for something else, and this call ordered nothing.
+func TestCreateOrderLookupFindsAnotherSKU(t *testing.T) {
+	h := newHarness(t)
+	h.onFunc("POST", "/orders", func(*http.Request) (*http.Response, error) { return nil, errReset })
+	h.on(t, "GET", "/orders", 200, "orders_by_external_id.json")
+	p := orderParams()
+	p.Item.SKUID = "019bc0dd-8562-7173-afd9-000000000000"
+	o, err := h.c.CreateOrder(context.Background(), p)
+	require.Nil(t, o)
+	require.ErrorContains(t, err, "the order with this external_id is for another SKU")
+	require.False(t, apierror.MayHaveActed(err))
+}
