@@ -52,3 +52,37 @@ func TestFailureBeforeSendingIsNotAmbiguous(t *testing.T) {
 		})
 	}
 }
+
+// TestAnswerClassification: what a money call reads from each kind of
+// answer: a 5xx may have acted, a 4xx did not; a 429's Retry-After is
+// kept; a failure after sending says the request failed, not that it
+// timed out; any bad-response error counts as ambiguous, whoever made it.
+func TestAnswerClassification(t *testing.T) {
+	f := newFixture(t)
+	post := func(path string) *apierror.Error {
+		t.Helper()
+		_, err := f.c.Do(context.Background(), &Request{Method: http.MethodPost, Path: path, Body: []byte(`{}`), Idempotency: NotIdempotent}, nil)
+		var e *apierror.Error
+		require.ErrorAs(t, err, &e)
+		return e
+	}
+	f.mt.RegisterResponder(http.MethodPost, base+"/500", httpmock.NewStringResponder(500, ``))
+	require.True(t, post("/500").Ambiguous, "a 5xx may come after the work")
+	f.mt.RegisterResponder(http.MethodPost, base+"/499", httpmock.NewStringResponder(499, ``))
+	require.False(t, post("/499").Ambiguous)
+
+	f.mt.RegisterResponder(http.MethodPost, base+"/429", func(*http.Request) (*http.Response, error) {
+		r := httpmock.NewStringResponse(429, ``)
+		r.Header.Set("Retry-After", "7")
+		return r, nil
+	})
+	require.Equal(t, "7s", post("/429").RetryAfter.String())
+
+	f.mt.RegisterResponder(http.MethodPost, base+"/reset", httpmock.NewErrorResponder(errors.New("connection reset by peer")))
+	e := post("/reset")
+	require.Contains(t, e.Message, "request failed")
+	require.NotContains(t, e.Message, "timed out")
+
+	require.True(t, Ambiguous(&apierror.Error{Kind: apierror.ErrBadResponse}), "a provider's own unreadable-answer error")
+	require.False(t, Ambiguous(errors.New("not an apierror")))
+}
