@@ -392,8 +392,10 @@ func TestCreateOrderLookupFindsAnotherSKU(t *testing.T) {
 	h.on(t, "GET", "/orders", 200, "orders_by_external_id.json")
 	p := orderParams()
 	p.Item.SKUID = "019bc0dd-8562-7173-afd9-000000000000"
-	o, err := h.c.CreateOrder(context.Background(), p)
+	meta := option.Response{Recovered: true} // reused from an earlier call
+	o, err := h.c.CreateOrder(context.Background(), p, option.WithResponse(&meta))
 	require.Nil(t, o)
+	require.False(t, meta.Recovered, "the order found is not recovered as this one")
 	require.ErrorContains(t, err, "the order with this external_id is for another SKU")
 	require.False(t, apierror.MayHaveActed(err))
 }
