@@ -86,3 +86,14 @@ func TestAnswerClassification(t *testing.T) {
 	require.True(t, Ambiguous(&apierror.Error{Kind: apierror.ErrBadResponse}), "a provider's own unreadable-answer error")
 	require.False(t, Ambiguous(errors.New("not an apierror")))
 }
+
+// TestEmptySuccessIsNotAnError: a 2xx with no body at all (a 204, or a 200
+// the provider leaves empty) succeeds; there is nothing to decode.
+func TestEmptySuccessIsNotAnError(t *testing.T) {
+	f := newFixture(t)
+	f.mt.RegisterResponder(http.MethodPost, base+"/ack", httpmock.NewStringResponder(200, ``))
+	var out struct{ OK bool }
+	_, err := f.c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/ack", Body: []byte(`{}`), Idempotency: NotIdempotent}, &out)
+	require.NoError(t, err)
+	require.False(t, out.OK)
+}
