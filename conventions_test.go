@@ -35,14 +35,7 @@ var providerDirs = []string{"partner", "smsnumbers", "esimstory", "topups"}
 
 // conventionExceptions are declarations that break a rule on purpose,
 // each with the reason. Keep it short: an entry is a debt.
-var conventionExceptions = map[string]string{
-	// topups/submit_topup.go is being rewritten with the money ledger
-	// (issue 22); its route constant is renamed with that rewrite.
-	"topups.submitOp": "pending the money-ledger rewrite of submit_topup.go",
-	// esimstory/create_order.go is rewritten by the same work; its
-	// validate keeps a local alias of opCreateOrder until then.
-	"esimstory.op": "pending the money-ledger rewrite of create_order.go",
-}
+var conventionExceptions = map[string]string{}
 
 // routeValue is a route template: an HTTP method, a space and a path.
 var routeValue = regexp.MustCompile(`^(GET|HEAD|POST|PUT|PATCH|DELETE) /`)

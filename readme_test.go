@@ -34,6 +34,7 @@ var readmeImports = map[string]string{
 	"store":      "github.com/simkit/simkit/store",
 	"page":       "github.com/simkit/simkit/page",
 	"observe":    "github.com/simkit/simkit/observe",
+	"reconcile":  "github.com/simkit/simkit/reconcile",
 	"webhook":    "github.com/simkit/simkit/webhook",
 	"inbox":      "github.com/simkit/simkit/inbox",
 	"simkittest": "github.com/simkit/simkit/simkittest",

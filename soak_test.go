@@ -23,5 +23,5 @@ func TestSoak(t *testing.T) {
 	if testing.Short() {
 		t.Skip("soak: skipped with -short")
 	}
-	soak.Run(t, soak.Config{Name: "memory", Seed: *soakSeed, Duration: *soakDuration, Workers: *soakWorkers})
+	soak.Run(t, soak.Config{Name: "memory", Seed: *soakSeed, Duration: *soakDuration, Workers: *soakWorkers, Books: soak.BooksClose})
 }

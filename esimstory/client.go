@@ -121,10 +121,12 @@ func New(optFns ...func(*Options)) (*Client, error) {
 		return nil, err
 	}
 	o.Tracker.inheritObserver(o.Observer)
-	return &Client{
+	c := &Client{
 		t: t, signer: signer, opts: o,
 		ledger: ledger.New(o.Store, Provider, o.AccessKey.Reveal(), func(lo *ledger.Options) { lo.Now = o.Now }),
-	}, nil
+	}
+	o.Tracker.inheritLedger(c.ledger)
+	return c, nil
 }
 
 func (c *Client) ready() error {

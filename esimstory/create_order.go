@@ -313,38 +313,30 @@ func (p CreateOrderParams) units() []OrderedUnit {
 // validate refuses what eSIM Story would refuse (or what would waste an
 // external id) before any request is sent.
 func (p CreateOrderParams) validate() error {
-	const op = opCreateOrder
 	if why := validate.ID(p.ExternalOrderID); why != "" {
-		return apierror.Validation(Provider, op, "external order id %s", why)
+		return apierror.Validation(Provider, opCreateOrder, "external order id %s", why)
 	}
 	if len(p.Products) == 0 {
-		return apierror.Validation(Provider, op, "at least one product is required")
+		return apierror.Validation(Provider, opCreateOrder, "at least one product is required")
 	}
 	total := 0
 	for i, pr := range p.Products {
 		if validate.Blank(pr.OptionID) {
-			return apierror.Validation(Provider, op, "products[%d]: option id is required", i)
+			return apierror.Validation(Provider, opCreateOrder, "products[%d]: option id is required", i)
 		}
 		if !validate.UUID(pr.OptionID) {
-			return apierror.Validation(Provider, op, "products[%d]: option id must be a UUID", i)
+			return apierror.Validation(Provider, opCreateOrder, "products[%d]: option id must be a UUID", i)
 		}
 		if pr.Qty < 1 {
-			return apierror.Validation(Provider, op, "products[%d]: qty must be at least 1, got %d", i, pr.Qty)
+			return apierror.Validation(Provider, opCreateOrder, "products[%d]: qty must be at least 1, got %d", i, pr.Qty)
 		}
 		if pr.Qty > MaxUnits {
-			return apierror.Validation(Provider, op, "products[%d]: qty %d exceeds %d units per order", i, pr.Qty, MaxUnits)
+			return apierror.Validation(Provider, opCreateOrder, "products[%d]: qty %d exceeds %d units per order", i, pr.Qty, MaxUnits)
 		}
 		total += pr.Qty
 	}
 	if total > MaxUnits {
-		return apierror.Validation(Provider, op, "order has %d units; at most %d per order", total, MaxUnits)
+		return apierror.Validation(Provider, opCreateOrder, "order has %d units; at most %d per order", total, MaxUnits)
 	}
 	return nil
-}
-
-// openNow reports whether the tracker holds this id's creation outcome as
-// open (an ambiguous attempt of some call with this id), as of now.
-func (t *Tracker) openNow(ctx context.Context, externalOrderID string) bool {
-	p, ok, err := t.pending(ctx, opTrack, externalOrderID)
-	return err == nil && ok && p.Ambiguous
 }

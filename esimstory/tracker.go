@@ -3,13 +3,12 @@ package esimstory
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"strconv"
 	"sync"
 	"time"
 
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/internal/jsonx"
+	"github.com/simkit/simkit/ledger"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/store"
 )
@@ -101,6 +100,7 @@ type Tracker struct {
 	mu     sync.Mutex
 	notify chan struct{}    // closed and replaced on every local Record
 	obs    observe.Observer // opts.Observer, or a client's; read under mu
+	books  *ledger.Ledger   // the ledger of the first client it was handed to; read under mu
 }
 
 // NewTracker returns a tracker keeping its state in st (a fresh in-memory
@@ -144,35 +144,6 @@ func (t *Tracker) observer() observe.Observer {
 	return t.obs
 }
 
-// trackedOrder is an order whose creation was settled: its topup_ids, or
-// (recovered) only how many units it has.
-type trackedOrder struct {
-	TopupIDs  []string `json:"topup_ids,omitempty"`
-	Expected  int      `json:"expected,omitempty"`
-	Recovered bool     `json:"recovered,omitempty"`
-}
-
-func (o trackedOrder) expected() int {
-	if len(o.TopupIDs) > 0 {
-		return len(o.TopupIDs)
-	}
-	return o.Expected
-}
-
-// pendingOrder is an order being created, or whose creation outcome is
-// open: Units is the request's unit count, Ambiguous that an attempt for
-// this external_order_id may have created it without us seeing the answer.
-type pendingOrder struct {
-	Units     int  `json:"units"`
-	Ambiguous bool `json:"ambiguous,omitempty"`
-}
-
-func (t *Tracker) key(kind, id string) string { return t.opts.Prefix + kind + ":" + id }
-
-func (t *Tracker) slotKey(externalOrderID string, i int) string {
-	return t.opts.Prefix + "slot:" + externalOrderID + ":" + strconv.Itoa(i)
-}
-
 func (t *Tracker) ready() error {
 	if t == nil || t.st == nil {
 		return apierror.NotConfigured(Provider)
@@ -200,14 +171,14 @@ func (t *Tracker) Track(ctx context.Context, order *Order) error {
 			if u.TopupID == "" {
 				return apierror.Validation(Provider, opTrack, "units[%d]: topup id is empty", i)
 			}
-			if err := t.st.Set(ctx, t.key("topup", u.TopupID), []byte(order.ExternalOrderID), t.opts.TTL); err != nil {
+			if err := t.st.Set(ctx, t.topupKey(u.TopupID), []byte(order.ExternalOrderID), t.opts.TTL); err != nil {
 				return storeErr(opTrack, err)
 			}
 		}
 		rec.TopupIDs = order.TopupIDs()
 	}
 	b, _ := json.Marshal(rec)
-	if err := t.st.Set(ctx, t.key("order", order.ExternalOrderID), b, t.opts.TTL); err != nil {
+	if err := t.st.Set(ctx, t.orderKey(order.ExternalOrderID), b, t.opts.TTL); err != nil {
 		return storeErr(opTrack, err)
 	}
 	t.forgetPending(ctx, order.ExternalOrderID)
@@ -228,7 +199,7 @@ func (t *Tracker) Known(ctx context.Context, d *Delivery) (bool, error) {
 	if d == nil || d.TopupID == "" {
 		return false, nil
 	}
-	ext, found, err := t.st.Get(ctx, t.key("topup", d.TopupID))
+	ext, found, err := t.st.Get(ctx, t.topupKey(d.TopupID))
 	if err != nil {
 		return false, storeErr(opKnown, err)
 	}
@@ -272,7 +243,7 @@ func (t *Tracker) Record(ctx context.Context, d *Delivery) error {
 	if err != nil {
 		return storeErr(opRecord, err)
 	}
-	if err := t.st.Set(ctx, t.key("delivery", d.TopupID), b, t.opts.TTL); err != nil {
+	if err := t.st.Set(ctx, t.deliveryKey(d.TopupID), b, t.opts.TTL); err != nil {
 		return storeErr(opRecord, err)
 	}
 	if d.ExternalOrderID != "" {
@@ -282,66 +253,8 @@ func (t *Tracker) Record(ctx context.Context, d *Delivery) error {
 	}
 	t.wake()
 	t.report(ctx, d.ExternalOrderID, d.TopupID)
+	t.markDelivered(ctx, d.ExternalOrderID)
 	return nil
-}
-
-// claimUnit links a delivery whose topup_id no order listed to the next
-// free unit of its (open or recovered) order. Units are claimed with SetNX,
-// so replicas recording deliveries of one order at once never take the
-// same unit; a repeated delivery finds its own claim first.
-func (t *Tracker) claimUnit(ctx context.Context, d *Delivery) error {
-	_, mapped, err := t.st.Get(ctx, t.key("topup", d.TopupID))
-	if err != nil {
-		return storeErr(opRecord, err)
-	}
-	if mapped {
-		return nil
-	}
-	open, units, err := t.openOrder(ctx, opRecord, d.ExternalOrderID)
-	if err != nil || !open {
-		return err
-	}
-	for i := range units {
-		k := t.slotKey(d.ExternalOrderID, i)
-		ok, err := t.st.SetNX(ctx, k, []byte(d.TopupID), t.opts.TTL)
-		if err != nil {
-			return storeErr(opRecord, err)
-		}
-		if !ok {
-			v, _, err := t.st.Get(ctx, k)
-			if err != nil {
-				return storeErr(opRecord, err)
-			}
-			if string(v) != d.TopupID {
-				continue
-			}
-		}
-		if err := t.st.Set(ctx, t.key("topup", d.TopupID), []byte(d.ExternalOrderID), t.opts.TTL); err != nil {
-			return storeErr(opRecord, err)
-		}
-		return nil
-	}
-	// More deliveries than units: kept, but counted nowhere.
-	return nil
-}
-
-// openOrder reports whether the order's topup_ids are unknown (recovered,
-// being created, or with an open outcome) and how many units it has (0
-// when not known yet).
-func (t *Tracker) openOrder(ctx context.Context, op, externalOrderID string) (bool, int, error) {
-	b, found, err := t.st.Get(ctx, t.key("order", externalOrderID))
-	if err != nil {
-		return false, 0, storeErr(op, err)
-	}
-	if found {
-		var o trackedOrder
-		if err := json.Unmarshal(b, &o); err != nil {
-			return false, 0, storeErr(op, err)
-		}
-		return len(o.TopupIDs) == 0, o.Expected, nil
-	}
-	p, pending, err := t.pending(ctx, op, externalOrderID)
-	return pending, p.Units, err
 }
 
 // Progress reports how many units of an order have been delivered out of
@@ -401,117 +314,6 @@ func (t *Tracker) Wait(ctx context.Context, externalOrderID string) ([]Delivery,
 		case <-timer.C:
 		}
 	}
-}
-
-// collect returns the deliveries recorded so far for an order, how many
-// units it expects and whether it is counted by unit (recovered or open).
-func (t *Tracker) collect(ctx context.Context, op, externalOrderID string) ([]Delivery, int, bool, error) {
-	if externalOrderID == "" {
-		return nil, 0, false, apierror.Validation(Provider, op, "external order id is required")
-	}
-	b, found, err := t.st.Get(ctx, t.key("order", externalOrderID))
-	if err != nil {
-		return nil, 0, false, storeErr(op, err)
-	}
-	var ids []string
-	byUnit := false
-	expected := 0
-	if found {
-		var o trackedOrder
-		if err := json.Unmarshal(b, &o); err != nil {
-			return nil, 0, false, storeErr(op, err)
-		}
-		ids, expected, byUnit = o.TopupIDs, o.expected(), len(o.TopupIDs) == 0
-	} else {
-		p, pending, err := t.pending(ctx, op, externalOrderID)
-		if err != nil {
-			return nil, 0, false, err
-		}
-		if !pending {
-			return nil, 0, false, &apierror.Error{Provider: Provider, Op: op, Message: fmt.Sprintf("order %q is not tracked", externalOrderID), Kind: apierror.ErrNotFound}
-		}
-		expected, byUnit = p.Units, true
-	}
-	if byUnit {
-		for i := range expected {
-			v, ok, err := t.st.Get(ctx, t.slotKey(externalOrderID, i))
-			if err != nil {
-				return nil, 0, false, storeErr(op, err)
-			}
-			if ok {
-				ids = append(ids, string(v))
-			}
-		}
-	}
-	var ds []Delivery
-	for _, id := range ids {
-		v, ok, err := t.st.Get(ctx, t.key("delivery", id))
-		if err != nil {
-			return nil, 0, false, storeErr(op, err)
-		}
-		if !ok {
-			continue
-		}
-		var d Delivery
-		if err := jsonx.Unmarshal(v, &d); err != nil {
-			return nil, 0, false, storeErr(op, err)
-		}
-		ds = append(ds, d)
-	}
-	return ds, expected, byUnit, nil
-}
-
-// pending reads the pending record of an order. A record this version
-// cannot read counts as pending with an unknown unit count.
-func (t *Tracker) pending(ctx context.Context, op, externalOrderID string) (pendingOrder, bool, error) {
-	b, found, err := t.st.Get(ctx, t.key("pending", externalOrderID))
-	if err != nil || !found {
-		if err != nil {
-			err = storeErr(op, err)
-		}
-		return pendingOrder{}, false, err
-	}
-	var p pendingOrder
-	_ = json.Unmarshal(b, &p)
-	return p, true, nil
-}
-
-// beginOrder notes that an order with this id and unit count is being
-// created, so its deliveries are accepted even if they arrive before Track
-// records the topup_ids. It returns the record that was there before (an
-// earlier call whose outcome stayed open), whose ambiguity it keeps.
-func (t *Tracker) beginOrder(ctx context.Context, externalOrderID string, units int) (prior pendingOrder, had bool, err error) {
-	prior, had, err = t.pending(ctx, opTrack, externalOrderID)
-	if err != nil {
-		return prior, had, err
-	}
-	return prior, had, t.setPending(ctx, externalOrderID, pendingOrder{Units: units, Ambiguous: prior.Ambiguous})
-}
-
-// settled reports whether an order with this id was tracked already: a
-// duplicate answer for it is that order, not one a lost answer hid.
-func (t *Tracker) settled(ctx context.Context, externalOrderID string) bool {
-	_, found, err := t.st.Get(ctx, t.key("order", externalOrderID))
-	return err == nil && found
-}
-
-// keepOpen records that an order's creation outcome is unknown: its
-// deliveries stay accepted and counted, and a later CreateOrder with the
-// same id treats a duplicate answer as this order.
-func (t *Tracker) keepOpen(ctx context.Context, externalOrderID string, units int) error {
-	return t.setPending(ctx, externalOrderID, pendingOrder{Units: units, Ambiguous: true})
-}
-
-func (t *Tracker) setPending(ctx context.Context, externalOrderID string, p pendingOrder) error {
-	b, _ := json.Marshal(p)
-	if err := t.st.Set(ctx, t.key("pending", externalOrderID), b, t.opts.TTL); err != nil {
-		return storeErr(opTrack, err)
-	}
-	return nil
-}
-
-func (t *Tracker) forgetPending(ctx context.Context, externalOrderID string) {
-	_ = t.st.Delete(context.WithoutCancel(ctx), t.key("pending", externalOrderID))
 }
 
 func (t *Tracker) wake() {

@@ -1,8 +1,8 @@
 // Package observe is simkit's instrumentation hook: one Observer, set once
 // with simkit.WithObserver (or option.Shared.Observer for a single
 // provider), receives every call and attempt, client-side rate-limit waits,
-// cache, dedupe and single-flight hits, webhook deliveries and progress of
-// long waits. It has no dependencies; contrib/otel turns the events into
+// cache, dedupe and single-flight hits, webhook deliveries, progress of
+// long waits and the anomaly counts of each reconciliation. It has no dependencies; contrib/otel turns the events into
 // OpenTelemetry spans and metrics.
 //
 // An Observer embeds Base and overrides only the methods it needs, so new

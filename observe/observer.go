@@ -42,6 +42,9 @@ type Observer interface {
 	// UnknownFields reports members of an answer the typed result does
 	// not model (kept in its Extra field).
 	UnknownFields(ctx context.Context, e UnknownFields)
+	// Reconcile reports a provider's finished reconciliation, with its
+	// anomaly counts by kind.
+	Reconcile(ctx context.Context, e Reconcile)
 
 	embedsBase()
 }

@@ -8,6 +8,10 @@ import (
 	"github.com/simkit/simkit/option"
 )
 
+// ErrClaimed is wrapped by the error of a Finish or Cancel refused because
+// another manager (another replica, or a sweep) is closing the order.
+var ErrClaimed = errors.New("smsnumbers: activation is closed by another owner")
+
 // Finish finishes the order once its code was used (GET /v1/user/finish/{id}),
 // which also raises the rating. It takes the order's close claim in the
 // Store first, so a sweep on another replica never finishes it too; a
@@ -97,6 +101,7 @@ func (a *Activation) close(ctx context.Context, action string, opts []option.Cal
 // money back to the spend limit.
 func (a *Activation) closed(ctx context.Context, status Status) {
 	a.persist(ctx, false)
+	a.recordOutcome(ctx, status)
 	a.mu.Lock()
 	e := a.entry
 	a.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -34,13 +35,17 @@ const (
 // cancel or a finish.
 func (s ActivationState) Open() bool { return s == ActivationBought || s == ActivationReceived }
 
-// JournalEntry is the record an Activations manager keeps in the Store for
-// each activation it bought, so that replicas sharing the Store and a
+// JournalEntry is the record an Activations manager keeps in the ledger's
+// namespace of the Store for each activation it bought, so that replicas sharing the Store and a
 // process restarted after a crash know who owns an order and what happened
 // to it. It holds no phone number or SMS text.
 type JournalEntry struct {
 	// ID is the order id.
 	ID int64 `json:"id"`
+	// Entry is the id of the ledger entry of the buy that made the order
+	// (see Client.Ledger); empty when the ledger has none. The
+	// activation's outcome is written there too.
+	Entry string `json:"entry,omitempty"`
 	// Owner is the id of the manager (process) that owns the activation.
 	Owner string `json:"owner"`
 	// State is the latest state.
@@ -110,4 +115,29 @@ func smsDigest(s SMS) string {
 	h.Write([]byte{0})
 	h.Write([]byte(s.Code))
 	return hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+// persist writes the journal entry (best effort: the order exists whatever
+// the Store says, and a sweep finds it in the orders history). open keeps
+// the activation in the journal's index of open activations; closed ones
+// leave it.
+func (a *Activation) persist(ctx context.Context, open bool) {
+	m := a.m
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), claimTimeout)
+	defer cancel()
+	a.mu.Lock()
+	e := a.entry
+	e.Events = slices.Clone(e.Events)
+	a.mu.Unlock()
+	err := m.st.save(ctx, &e)
+	if err == nil {
+		if open {
+			err = m.st.indexAdd(ctx, e.ID)
+		} else {
+			err = m.st.indexRemove(ctx, e.ID)
+		}
+	}
+	if err != nil {
+		m.c.t.Logger().WarnContext(ctx, "simkit: could not write the activation journal", "route", opActivation, "state", string(e.State), "error", err)
+	}
 }

@@ -11,6 +11,12 @@ import (
 	"github.com/simkit/simkit/option"
 )
 
+// ErrNoCode is wrapped by Activation.WaitForCode's error when no new SMS
+// arrived before the deadline or before ctx ended; the number was canceled
+// (see Activation.State) unless the error also carries the cancel's
+// failure.
+var ErrNoCode = errors.New("smsnumbers: no code arrived")
+
 // WaitForCode checks the order until a new SMS arrives and returns it
 // (SMS.Code has the code). An SMS the number had before it was bought (a
 // re-buy) is never returned. With ActivateParams.AutoFinish the order is

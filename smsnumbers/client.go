@@ -59,10 +59,36 @@
 //     such as "GET /v1/user/reuse/{product}/{number}": no phone numbers,
 //     countries or products.
 //
-// Activations (Client.Activations) runs an activation from buy to finish
-// so no money stays on a number without a code: price cap, deadline,
-// cancel on a context of its own, a journal in the Store, Sweep for what a
-// crashed process left open, and rating and spend guards.
+// # Activations
+//
+// Client.Activations returns a manager (one per process) that runs an
+// activation from buy to finish, so no money stays on a number without a
+// code. Its lifecycle:
+//
+//   - Activations.Activate checks the guards before any buy request (the
+//     rating floor, ActivationsOptions.MinRating: ErrRatingTooLow; the
+//     spend limit, ActivationsOptions.SpendLimit per SpendPeriod, counted
+//     in the Store across replicas: ErrSpendLimit), buys (BuyActivation,
+//     or Reuse), and records the order in a journal in the client's Store
+//     under the manager's Owner, with a lease.
+//   - Activation.WaitForCode checks the order, renewing the lease, until a
+//     new SMS arrives. At its deadline (ActivateParams.Deadline, by default
+//     DefaultCancelMargin before the order expires) it cancels the number
+//     on a context of its own, so a caller that gave up still gets its
+//     money back (ErrNoCode).
+//   - Activation.Finish and Activation.Cancel take the order's close claim
+//     in the Store first, so two replicas or a sweep never close one order
+//     twice (ErrClaimed).
+//   - Activations.Sweep, run at start-up and on a timer, closes what a
+//     crashed process left open: orders whose owner's lease lapsed, or
+//     that no manager journaled (SweepParams says what to do with each).
+//
+// A journal entry (Activations.Journal) moves from ActivationBought to
+// ActivationReceived (both open) and ends ActivationFinished,
+// ActivationCanceled or ActivationEnded. The journal is part of the
+// ledger: the buy's ledger entry becomes ledger.StateDelivered once the
+// order is finished and ledger.StateRefunded once it is canceled, timed
+// out or banned.
 package smsnumbers
 
 import (

@@ -156,7 +156,8 @@ func (c *Client) settleBuy(ctx context.Context, p purchase, e *ledger.Entry, cau
 	}
 	got.order.Recovered = true
 	money.Finish(ctx, c.ledger, c.t.Logger(), e, ledger.Outcome{
-		State: ledger.StateRecovered, ProviderIDs: []string{got.id}, Amount: nullPrice(got.order.Price)})
+		State: ledger.StateRecovered, ProviderIDs: []string{got.id}, Amount: nullPrice(got.order.Price),
+		Meta: map[string]string{"proof": got.proof}})
 	c.t.Logger().InfoContext(ctx, "simkit: lost answer settled from the history", "route", p.route)
 	return got.order, nil
 }
@@ -164,6 +165,8 @@ func (c *Client) settleBuy(ctx context.Context, p purchase, e *ledger.Entry, cau
 // candidate is a history entry (an order, a payment) that may be the
 // result of a money call whose answer was lost.
 type candidate struct {
+	// proof is how settle proved it the call's (see verdict.proof).
+	proof   string
 	id      string
 	created time.Time
 	// fits reports whether the call an entry records could have made it.
@@ -186,17 +189,14 @@ type candidate struct {
 //   - while a call that could have made an unheld entry still waits for
 //     its answer, e waits for it (bounded by the settle wait), since that
 //     answer may name it;
-//   - each call makes at most one entry, and every entry was made by a
-//     fleet call; so for a set q of calls whose answers were lost (e,
-//     others settling, others whose outcome stayed unknown, payouts whose
-//     answer named no payment) and the unheld entries only calls in q
-//     could have made, as many entries as calls prove that every call in
-//     q made one of them. e tries the smallest such set first (e alone;
-//     e with the calls that could have made its candidates; its whole
-//     group), and a canonical matching (the same on every replica) hands
-//     e one entry within its own window. Otherwise (a call that may have
-//     made none, an entry no call accounts for) e cannot be told its
-//     outcome: ErrOutcomeUnknown, which names its window.
+//   - an entry that another call whose answer was lost could also have
+//     made (one settling, one whose outcome stayed unknown, a payout whose
+//     answer named no payment) cannot be told apart: e does not take it,
+//     since it could be that call's while e made nothing;
+//   - every entry was made by a fleet call and e makes at most one, so the
+//     one entry left that only e could have made is e's; none, or two or
+//     more (an entry no call accounts for), is ErrOutcomeUnknown, which
+//     names e's window.
 //
 // The entry taken is claimed in the ledger, so no other call ever takes it
 // too, whatever it read.
@@ -228,6 +228,7 @@ func (c *Client) settle(ctx context.Context, e *ledger.Entry, kind string, read 
 			if !ok {
 				return nil, "the " + kind + " matched to this call is claimed by another call", nil
 			}
+			v.take.proof = v.proof
 			return v.take, "", nil
 		}
 		if poll >= maxPolls || !c.t.Now().Before(deadline) {
@@ -254,6 +255,9 @@ type lostCall struct {
 
 type verdict struct {
 	take *candidate
+	// proof names the set that proved take e's: "alone", or "ring" or
+	// "group" with the number of lost calls in it.
+	proof string
 	// pending counts the calls waiting for an answer that could name one
 	// of the group's entries.
 	pending int
@@ -327,82 +331,33 @@ func (c *Client) verdict(e *ledger.Entry, cands []candidate, entries []ledger.En
 			}
 		}
 	}
-	// closed returns the free entries every possible creator of which is
-	// in q (and that some call in q could have made).
-	closed := func(q map[int]bool) []int {
-		var out []int
-		for k := range free {
-			in := len(creators[k]) > 0
-			for _, i := range creators[k] {
-				if !q[i] {
-					in = false
-					break
-				}
-			}
-			if in {
-				out = append(out, k)
-			}
-		}
-		return out
-	}
 	var mine []int
+	rivalSet := map[string]bool{}
 	for k := range free {
-		if could(calls[0], &free[k]) {
-			mine = append(mine, k)
+		if !could(calls[0], &free[k]) {
+			continue
+		}
+		mine = append(mine, k)
+		for _, i := range creators[k] {
+			if i > 0 {
+				rivalSet[calls[i].entry.ID] = true
+			}
 		}
 	}
 	if len(mine) == 0 {
 		return verdict{why: "no matching entry that no other call holds was created within this call's attempts"}
 	}
-	// Try ever larger sets of lost calls around e: e alone; e and every
-	// call that could have made one of e's candidates; e's whole group (the
-	// calls and entries linked by "could have made"). A set q whose closed
-	// entries number exactly len(q), each matched to a call in q that
-	// could have made it, proves every call in q made one of them (each
-	// makes at most one, and none of them has a creator outside q).
-	sets := []map[int]bool{{0: true}}
-	ring := map[int]bool{0: true}
-	for _, k := range mine {
-		for _, i := range creators[k] {
-			ring[i] = true
-		}
-	}
-	sets = append(sets, ring)
-	group := map[int]bool{0: true}
-	for changed := true; changed; {
-		changed = false
-		for k := range free {
-			touches := false
-			for _, i := range creators[k] {
-				if group[i] {
-					touches = true
-					break
-				}
-			}
-			if !touches {
-				continue
-			}
-			for _, i := range creators[k] {
-				if !group[i] {
-					group[i], changed = true, true
-				}
-			}
-		}
-	}
-	sets = append(sets, group)
-	var rivals []string
-	for i := range group {
-		if i > 0 {
-			rivals = append(rivals, calls[i].entry.ID)
-		}
+	rivals := make([]string, 0, len(rivalSet))
+	for id := range rivalSet {
+		rivals = append(rivals, id)
 	}
 	sort.Strings(rivals)
 	v := verdict{rivals: strings.Join(rivals, ",")}
-	// A call still waiting for its answer that could have made one of the
-	// entries in question may hold it: wait for it.
+	// A call still waiting for its answer that could have made one of e's
+	// candidates may be about to hold it: wait for it.
 	for _, w := range waiting {
-		for k := range free {
-			if group[firstCreator(creators[k])] && could(w, &free[k]) {
+		for _, k := range mine {
+			if could(w, &free[k]) {
 				v.pending++
 				break
 			}
@@ -411,84 +366,30 @@ func (c *Client) verdict(e *ledger.Entry, cands []candidate, entries []ledger.En
 	if v.pending > 0 {
 		return v
 	}
-	for _, q := range sets {
-		f := closed(q)
-		if len(f) > len(q) {
-			v.why = fmt.Sprintf("%d matching entries no call holds could only have been made by %d call(s) whose answers were lost: bought outside simkit or outside this Store?", len(f), len(q))
-			return v
-		}
-		if len(f) != len(q) {
-			continue
-		}
-		if k, ok := c.matchOf(calls, q, f, free, could); ok {
-			x := free[k]
-			v.take = &x
-			return v
+	// The candidates only e could have made. Each was made by some fleet
+	// call, and e makes at most one: exactly one is e's; two or more mean
+	// an entry no call accounts for. (A candidate another lost call could
+	// also have made cannot be told apart: taking it could hand e an entry
+	// it did not make, and leave its own to nobody.)
+	var only []int
+	for _, k := range mine {
+		if len(creators[k]) == 1 {
+			only = append(only, k)
 		}
 	}
-	v.why = fmt.Sprintf("%d call(s) whose answers were lost could have made the %d matching entr%s no call holds", len(group), len(closed(group)), plural(len(closed(group))))
+	switch len(only) {
+	case 1:
+		x := free[only[0]]
+		v.take = &x
+		v.proof = "alone"
+		return v
+	case 0:
+		v.why = fmt.Sprintf("the %d matching entr%s no call holds could also have been made by %d other call(s) whose answers were lost",
+			len(mine), plural(len(mine)), len(rivals))
+		return v
+	}
+	v.why = fmt.Sprintf("%d matching entries no call holds could only have been made by this call: bought outside simkit or outside this Store?", len(only))
 	return v
-}
-
-// firstCreator is the first of a free entry's possible creators, or -1.
-func firstCreator(cs []int) int {
-	if len(cs) == 0 {
-		return -1
-	}
-	return cs[0]
-}
-
-// matchOf matches every call in q to one of the entries f it could have
-// made (a canonical matching: calls by window start then id, entries by
-// creation then id, augmenting paths in that order, so every replica
-// reading the same ledger computes the same one) and returns e's entry
-// (call index 0).
-func (c *Client) matchOf(calls []lostCall, q map[int]bool, f []int, free []candidate, could func(lostCall, *candidate) bool) (int, bool) {
-	var qs []int
-	for i := range q {
-		qs = append(qs, i)
-	}
-	sort.Slice(qs, func(a, b int) bool {
-		x, y := calls[qs[a]].entry, calls[qs[b]].entry
-		if !x.WindowStart.Equal(y.WindowStart) {
-			return x.WindowStart.Before(y.WindowStart)
-		}
-		return x.ID < y.ID
-	})
-	fs := append([]int(nil), f...)
-	sort.Slice(fs, func(a, b int) bool {
-		x, y := free[fs[a]], free[fs[b]]
-		if !x.created.Equal(y.created) {
-			return x.created.Before(y.created)
-		}
-		return x.id < y.id
-	})
-	owner := make(map[int]int) // free index -> call index
-	var try func(ci int, seen map[int]bool) bool
-	try = func(ci int, seen map[int]bool) bool {
-		for _, k := range fs {
-			if seen[k] || !could(calls[ci], &free[k]) {
-				continue
-			}
-			seen[k] = true
-			if prev, ok := owner[k]; !ok || try(prev, seen) {
-				owner[k] = ci
-				return true
-			}
-		}
-		return false
-	}
-	for _, ci := range qs {
-		if !try(ci, map[int]bool{}) {
-			return 0, false
-		}
-	}
-	for k, ci := range owner {
-		if ci == 0 {
-			return k, true
-		}
-	}
-	return 0, false
 }
 
 func plural(n int) string {

@@ -111,7 +111,10 @@ func (c *Client) Withdraw(ctx context.Context, p WithdrawParams, opts ...option.
 	rec, opts := money.NewRecord(opts)
 	e, err := money.Begin(ctx, c.ledger, ledger.Intent{
 		Call: opWithdraw, Reference: ref, Subject: "withdraw/" + p.Amount.String(),
-		Amount: decimal.NewNullDecimal(p.Amount), Meta: map[string]string{"method": string(p.Method), "fee": string(p.Fee)},
+		Amount: decimal.NewNullDecimal(p.Amount), Meta: map[string]string{"method": string(p.Method), "fee": string(p.Fee),
+			// Reconciliation settles lost payouts to one receiver as a
+			// group; only a keyed hash tells them apart from others.
+			"receiver": c.ledger.Hash("receiver\x00" + p.Receiver)},
 	})
 	if err != nil {
 		rec.Done(false)
@@ -180,7 +183,8 @@ func (c *Client) settleWithdraw(ctx context.Context, p WithdrawParams, e *ledger
 	if err != nil || got == nil {
 		return nil, c.unknown(ctx, e, opWithdraw, ref, cause, why, err)
 	}
-	money.Finish(ctx, c.ledger, c.t.Logger(), e, ledger.Outcome{State: ledger.StateRecovered, ProviderIDs: []string{got.id}})
+	money.Finish(ctx, c.ledger, c.t.Logger(), e, ledger.Outcome{State: ledger.StateRecovered, ProviderIDs: []string{got.id},
+		Meta: map[string]string{"proof": got.proof}})
 	c.t.Logger().InfoContext(ctx, "simkit: lost answer settled from the history", "route", opWithdraw)
 	return &Withdrawal{Recovered: true, Payment: got.payment}, nil
 }

@@ -13,7 +13,7 @@ import (
 // the token, fetches a new one and replays req once: the provider did not
 // act on a request it refused for auth, so the replay cannot duplicate
 // anything, even a top-up. A second 401 is returned (Kind ErrUnauthorized).
-func (c *Client) call(ctx context.Context, req *transport.Request, out any, opts ...option.CallOption) (*transport.Response, error) {
+func (c *Client) call(ctx context.Context, req *transport.Request, out any, opts []option.CallOption) (*transport.Response, error) {
 	for replayed := false; ; replayed = true {
 		tok, err := c.token(ctx)
 		if err != nil {

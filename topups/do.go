@@ -55,7 +55,7 @@ func (c *Client) Do(ctx context.Context, method, path string, p DoParams, out an
 	if err != nil {
 		return err
 	}
-	resp, err := c.call(ctx, req, nil, opts...)
+	resp, err := c.call(ctx, req, nil, opts)
 	if err != nil {
 		return err
 	}

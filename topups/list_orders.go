@@ -142,7 +142,7 @@ func (c *Client) ListOrders(ctx context.Context, p ListOrdersParams, opts ...opt
 		Path:   "/customer/v2/orders",
 		Query:  q,
 		Op:     opListOrders,
-	}, &out, opts...); err != nil {
+	}, &out, opts); err != nil {
 		return nil, err
 	}
 	pg := &page.Page[Order]{Items: out.Data}

@@ -170,7 +170,7 @@ func (c *Client) fetchHistory(ctx context.Context, iccid string, opts []option.C
 		Path:        "/customer/v2/sims/" + url.PathEscape(iccid) + "/packages",
 		Idempotency: transport.NotIdempotent,
 		Op:          opPackageHistory,
-	}, &out, opts...)
+	}, &out, opts)
 	if err != nil {
 		switch {
 		case resp == nil && !transport.Ambiguous(err):

@@ -19,7 +19,7 @@ import (
 )
 
 const (
-	submitOp        = "POST /customer/v2/orders/topups"
+	opSubmitTopup   = "POST /customer/v2/orders/topups"
 	submitKeyPrefix = "topups:topup:"
 	// submitMemory is how long a placed top-up is remembered by reference.
 	submitMemory = 15 * time.Minute
@@ -87,21 +87,21 @@ func (c *Client) SubmitTopup(ctx context.Context, p SubmitTopupParams, opts ...o
 		return nil, err
 	}
 	if validate.Blank(p.PackageID) {
-		return nil, apierror.Validation(Provider, submitOp, "package_id is required: use an id from TopupPackages")
+		return nil, apierror.Validation(Provider, opSubmitTopup, "package_id is required: use an id from TopupPackages")
 	}
 	if why := validate.ID(p.PackageID); why != "" {
-		return nil, apierror.Validation(Provider, submitOp, "package_id %s", why)
+		return nil, apierror.Validation(Provider, opSubmitTopup, "package_id %s", why)
 	}
-	if err := checkICCID(submitOp, p.ICCID); err != nil {
+	if err := checkICCID(opSubmitTopup, p.ICCID); err != nil {
 		return nil, err
 	}
 	if why := validate.ID(p.Reference); why != "" {
-		return nil, apierror.Validation(Provider, submitOp, "reference %s", why)
+		return nil, apierror.Validation(Provider, opSubmitTopup, "reference %s", why)
 	}
 	if validate.Padded(p.Reference) {
 		// The provider trims it: the top-up could never be found again
 		// by the reference as given, and a repeat would top up twice.
-		return nil, apierror.Validation(Provider, submitOp, "reference must not start or end with white space")
+		return nil, apierror.Validation(Provider, opSubmitTopup, "reference must not start or end with white space")
 	}
 	started := c.t.Now()
 	// Concurrent calls with one reference share one look-up and submit
@@ -129,14 +129,14 @@ func (c *Client) SubmitTopup(ctx context.Context, p SubmitTopupParams, opts ...o
 			cp.SafeToRetry = true
 			return nil, &cp
 		}
-		err = storeError(submitOp, err)
+		err = storeError(opSubmitTopup, err)
 		// A caller that stopped waiting may leave a submit running (here
 		// or on another replica); a store failure sent nothing.
 		return nil, money.Mark(err, !errors.Is(err, apierror.ErrUnavailable), true)
 	}
 	o := &Order{}
 	if err := jsonx.Unmarshal(v, o); err != nil {
-		return nil, &apierror.Error{Provider: Provider, Op: submitOp, Message: "cannot decode remembered top-up", Kind: apierror.ErrBadResponse, Err: err}
+		return nil, &apierror.Error{Provider: Provider, Op: opSubmitTopup, Message: "cannot decode remembered top-up", Kind: apierror.ErrBadResponse, Err: err}
 	}
 	return o, nil
 }
@@ -146,11 +146,11 @@ func (c *Client) SubmitTopup(ctx context.Context, p SubmitTopupParams, opts ...o
 func (c *Client) submitOnce(ctx context.Context, p SubmitTopupParams, started time.Time, opts []option.CallOption) (*Order, error) {
 	rec, opts := money.NewRecord(opts)
 	e, berr := money.Begin(ctx, c.ledger, ledger.Intent{
-		Call: submitOp, Reference: p.Reference, Subject: "topup/" + p.PackageID + "/" + c.ledger.Hash(p.ICCID),
+		Call: opSubmitTopup, Reference: p.Reference, Subject: "topup/" + p.PackageID + "/" + c.ledger.Hash(p.ICCID),
 	})
 	if berr != nil {
 		// The reference keeps the top-up exactly-once without the ledger.
-		c.t.Logger().LogAttrs(ctx, slog.LevelWarn, "simkit: ledger could not record a top-up", slog.String("route", submitOp), slog.String("error", berr.Error()))
+		c.t.Logger().LogAttrs(ctx, slog.LevelWarn, "simkit: ledger could not record a top-up", slog.String("route", opSubmitTopup), slog.String("error", berr.Error()))
 	}
 	o, err := c.submitRecorded(ctx, p, started, rec, opts)
 	switch {
@@ -209,8 +209,8 @@ func (c *Client) submitRecorded(ctx context.Context, p SubmitTopupParams, starte
 			"description": p.Reference,
 		},
 		Idempotency: transport.NotIdempotent,
-		Op:          submitOp,
-	}, &out, opts...)
+		Op:          opSubmitTopup,
+	}, &out, opts)
 	if err == nil && out.Data.ID != "" {
 		return &found{out.Data, false}, nil
 	}
@@ -250,7 +250,7 @@ func (c *Client) settleTopup(ctx context.Context, p SubmitTopupParams, started t
 	}
 	e := &apierror.Error{
 		Provider: Provider,
-		Op:       submitOp,
+		Op:       opSubmitTopup,
 		Message:  msg,
 		Kind:     apierror.ErrOutcomeUnknown,
 		// The causes are kept as text only: wrapping them would let

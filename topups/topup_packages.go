@@ -106,7 +106,7 @@ func (c *Client) TopupPackages(ctx context.Context, iccid string, opts ...option
 		Method: http.MethodGet,
 		Path:   "/customer/v2/sims/" + url.PathEscape(iccid) + "/topups",
 		Op:     opTopupPackages,
-	}, out, opts...); err != nil {
+	}, out, opts); err != nil {
 		return nil, err
 	}
 	return out, nil

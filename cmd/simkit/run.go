@@ -22,6 +22,7 @@ Usage:
   simkit fakes [flags]   serve the four stateful fake providers and an admin API
   simkit fakes trigger <provider> <event>   send a webhook from running fakes
   simkit check [flags]   verify the SIMKIT_* credentials without moving money
+  simkit reconcile [flags]  close the books: the ledger against each provider's history
 
 Run "simkit <command> --help" for a command's flags.
 `
@@ -42,6 +43,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, lookup lo
 		return runFakes(ctx, args[1:], stdout, stderr, lookup)
 	case "check":
 		return runCheck(ctx, args[1:], stdout, stderr, lookup)
+	case "reconcile":
+		return runReconcile(ctx, args[1:], stdout, stderr, lookup)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

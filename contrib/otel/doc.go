@@ -40,6 +40,10 @@
 //   - simkit.client.unknown_fields: members of answers simkit does not
 //     model (kept in the results' Extra), by simkit.route and simkit.field
 //     ("Order.loyalty_tier"): a provider's API drifting.
+//   - simkit.reconcile.anomalies: a gauge, the anomalies the last finished
+//     reconciliation of a provider found, by simkit.anomaly.kind (0 once
+//     clean: alert on it); simkit.reconcile.runs by
+//     simkit.reconcile.outcome; simkit.reconcile.duration (s).
 //
 // Every metric carries simkit.provider.
 package simkitotel

@@ -20,6 +20,7 @@ type instruments struct {
 	waits           metric.Int64Counter
 	waitDuration    metric.Float64Histogram
 	unknownFields   metric.Int64Counter
+	reconcile       reconcileInstruments
 }
 
 func newInstruments(m metric.Meter) (instruments, error) {
@@ -47,5 +48,6 @@ func newInstruments(m metric.Meter) (instruments, error) {
 	c(&in.waits, "simkit.wait.outcomes", "{wait}", "Finished long waits (SMS codes, eSIM deliveries), by outcome.")
 	f(&in.waitDuration, "simkit.wait.duration", "Duration of finished long waits.")
 	c(&in.unknownFields, "simkit.client.unknown_fields", "{field}", "Members of provider answers simkit does not model, by route and field.")
+	errs = append(errs, in.reconcile.init(m))
 	return in, errors.Join(errs...)
 }

@@ -29,5 +29,6 @@ func TestSoakRedis(t *testing.T) {
 		NewStore: func(t *testing.T, replica int) store.Store {
 			return New(srv.client())
 		},
+		Books: soak.BooksClose,
 	})
 }

@@ -1,6 +1,8 @@
 package jsonx
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -35,7 +37,7 @@ func KeepExtra(body []byte, out any, report bool) []string {
 		return nil
 	}
 	w := walker{b: body, report: report}
-	w.value(w.skipWS(0), v, p)
+	w.value(ws(body, 0), v, p)
 	return w.found
 }
 
@@ -47,41 +49,126 @@ type plan struct {
 	// structs:
 	typeName string
 	fields   map[string]field // by JSON name
-	folded   map[string]field // by lower-case JSON name, as encoding/json matches
 	extra    []int            // index of the Extra field; nil when none
-	// names and byName are fields in declaration order: providers tend
-	// to send members in that order, so lookup tries the one after the
-	// last match first and a typical answer needs no hashing.
-	names  []string
-	byName []field
+	// members are the fields in declaration order: providers tend to send
+	// members in that order, so the walk tries the one after the last
+	// match first and a typical answer needs neither hashing nor a scan of
+	// the name. quoted holds every member's name in quotes, back to back,
+	// so comparing names touches few cache lines.
+	members []member
+	keys    []key // members' keys, same order
+	quoted  []byte
+	folded  map[string]int // index in members by lower-case JSON name, as encoding/json matches
 }
 
-// nameAt returns the JSON name at position hint, "" past the end.
-func (p *plan) nameAt(hint int) string {
-	if hint < len(p.names) {
-		return p.names[hint]
-	}
-	return ""
+// member is one JSON name of a struct, ready to be compared with a body
+// in place: its key (in plan.keys, apart so that a search reads few cache
+// lines) is the first eight bytes of the quoted name, so a short name is
+// one comparison of a word.
+type member struct {
+	size int // quoted length
+	at   int // offset in plan.quoted
+	field
 }
 
-// lookup finds key's field: the hinted position, then exact names, then
-// encoding/json's case-insensitive match.
-func (p *plan) lookup(key []byte, hint int) (field, int, bool) {
-	if hint < len(p.names) && p.names[hint] == string(key) {
-		return p.byName[hint], hint + 1, true
+// key is the first eight bytes of a quoted member name, as a
+// little-endian word, and which of them count.
+type key struct{ head, mask uint64 }
+
+// find returns the index of the member whose name starts at b[i] (its
+// opening quote), comparing names in place and trying the predicted
+// member hint first, then the ones after it (a provider leaves out
+// members but rarely reorders them), then the ones before; -1 when none
+// matches.
+func (p *plan) find(b []byte, i, hint int) int {
+	if i+8 > len(b) {
+		for k := range p.members {
+			m := &p.members[k]
+			if e := i + m.size; e <= len(b) && string(b[i:e]) == string(p.quoted[m.at:m.at+m.size]) {
+				return k
+			}
+		}
+		return -1
 	}
-	for i, n := range p.names {
-		if len(n) == len(key) && n == string(key) {
-			return p.byName[i], i + 1, true
+	w := binary.LittleEndian.Uint64(b[i:])
+	for k := hint; k < len(p.keys); k++ {
+		if w&p.keys[k].mask == p.keys[k].head && p.rest(k, b, i) {
+			return k
 		}
 	}
-	f, ok := p.folded[strings.ToLower(string(key))]
-	return f, hint, ok
+	for k := 0; k < hint && k < len(p.keys); k++ {
+		if w&p.keys[k].mask == p.keys[k].head && p.rest(k, b, i) {
+			return k
+		}
+	}
+	return -1
+}
+
+// rest reports whether the bytes of member k's quoted name past its key
+// follow at b[i+8:].
+func (p *plan) rest(k int, b []byte, i int) bool {
+	m := &p.members[k]
+	if m.size <= 8 {
+		return true
+	}
+	e := i + m.size
+	return e <= len(b) && string(b[i+8:e]) == string(p.quoted[m.at+8:m.at+m.size])
+}
+
+// named finds the member named key (unquoted: a name the body spells
+// with escapes, or in another case), by exact name and then by
+// encoding/json's case-insensitive match; -1 when no field reads it.
+func (p *plan) named(key []byte) int {
+	for k := range p.members {
+		m := &p.members[k]
+		if m.size == len(key)+2 && string(p.quoted[m.at+1:m.at+m.size-1]) == string(key) {
+			return k
+		}
+	}
+	if k, ok := p.folded[strings.ToLower(string(key))]; ok {
+		return k
+	}
+	return -1
+}
+
+// compile lays out p's members from its fields' names in declaration
+// order.
+func (p *plan) compile(names []string, fields []field) {
+	p.members = make([]member, len(names))
+	p.keys = make([]key, len(names))
+	p.folded = make(map[string]int, len(names))
+	for k, n := range names {
+		// A body that escapes part of a name does not match here and
+		// is read by folding.
+		q := append(append([]byte{'"'}, n...), '"')
+		var word [8]byte
+		copy(word[:], q)
+		var mask uint64
+		for j := range min(len(q), 8) {
+			mask |= 0xff << (8 * j)
+		}
+		p.keys[k] = key{head: binary.LittleEndian.Uint64(word[:]), mask: mask}
+		p.members[k] = member{size: len(q), at: len(p.quoted), field: fields[k]}
+		p.quoted = append(p.quoted, q...)
+		if _, dup := p.folded[strings.ToLower(n)]; !dup {
+			p.folded[strings.ToLower(n)] = k
+		}
+	}
 }
 
 type field struct {
 	index []int
 	sub   *plan // nil: nothing to keep inside
+}
+
+// of returns f's field of the struct v; false when an embedded pointer
+// on the way is nil (then nothing was decoded into it).
+func (f *field) of(v reflect.Value) (reflect.Value, bool) {
+	if len(f.index) == 1 {
+		return v.Field(f.index[0]), true
+	}
+	fv, err := v.FieldByIndexErr(f.index)
+	return fv, err == nil
 }
 
 var plans sync.Map // reflect.Type -> *plan (nil stored as (*plan)(nil))
@@ -120,9 +207,11 @@ func build(t reflect.Type, building map[reflect.Type]*plan) *plan {
 	if p, ok := building[t]; ok {
 		return p
 	}
-	p := &plan{kind: reflect.Struct, typeName: t.Name(), fields: map[string]field{}, folded: map[string]field{}}
+	p := &plan{kind: reflect.Struct, typeName: t.Name(), fields: map[string]field{}}
 	building[t] = p
 	holds := false
+	var names []string
+	var byName []field
 	var add func(st reflect.Type, prefix []int)
 	add = func(st reflect.Type, prefix []int) {
 		for i := 0; i < st.NumField(); i++ {
@@ -135,9 +224,8 @@ func build(t reflect.Type, building map[reflect.Type]*plan) *plan {
 				for _, alias := range strings.Split(f.Tag.Get("extra"), ",") {
 					if alias != "" {
 						p.fields[alias] = field{}
-						p.folded[strings.ToLower(alias)] = field{}
-						p.names = append(p.names, alias)
-						p.byName = append(p.byName, field{})
+						names = append(names, alias)
+						byName = append(byName, field{})
 					}
 				}
 				continue
@@ -168,15 +256,13 @@ func build(t reflect.Type, building map[reflect.Type]*plan) *plan {
 			}
 			if _, dup := p.fields[name]; !dup {
 				p.fields[name] = fp
-				p.names = append(p.names, name)
-				p.byName = append(p.byName, fp)
-			}
-			if _, dup := p.folded[strings.ToLower(name)]; !dup {
-				p.folded[strings.ToLower(name)] = fp
+				names = append(names, name)
+				byName = append(byName, fp)
 			}
 		}
 	}
 	add(t, nil)
+	p.compile(names, byName)
 	if !holds {
 		delete(building, t)
 		return nil
@@ -200,47 +286,37 @@ func (w *walker) value(i int, v reflect.Value, p *plan) int {
 	switch p.kind {
 	case reflect.Pointer:
 		if v.IsNil() {
-			return w.skip(i)
+			return skipValue(w.b, i)
 		}
 		return w.value(i, v.Elem(), p.elem)
 	case reflect.Slice, reflect.Array:
 		if w.b[i] != '[' {
-			return w.skip(i)
+			return skipValue(w.b, i)
 		}
 		return w.array(i, v, p.elem)
 	case reflect.Map:
 		if w.b[i] != '{' || v.IsNil() {
-			return w.skip(i)
+			return skipValue(w.b, i)
 		}
-		return w.members(i, func(key []byte, j int) int {
-			mv := v.MapIndex(reflect.ValueOf(string(key)))
-			if !mv.IsValid() {
-				return w.skip(j)
-			}
-			cp := reflect.New(mv.Type()).Elem()
-			cp.Set(mv)
-			end := w.value(j, cp, p.elem)
-			v.SetMapIndex(reflect.ValueOf(string(key)), cp)
-			return end
-		})
+		return w.mapMembers(i, v, p.elem)
 	case reflect.Struct:
 		return w.object(i, v, p)
 	}
-	return w.skip(i)
+	return skipValue(w.b, i)
 }
 
 // array walks the elements of the array at b[i:] into v's elements.
 func (w *walker) array(i int, v reflect.Value, elem *plan) int {
-	i = w.skipWS(i + 1)
-	for n := 0; i < len(w.b) && w.b[i] != ']'; n++ {
-		if n < v.Len() {
+	b := w.b
+	n, decoded := 0, v.Len()
+	for i = ws(b, i+1); i < len(b) && b[i] != ']'; n++ {
+		if n < decoded {
 			i = w.value(i, v.Index(n), elem)
 		} else {
-			i = w.skip(i)
+			i = skipValue(b, i)
 		}
-		i = w.skipWS(i)
-		if i < len(w.b) && w.b[i] == ',' {
-			i = w.skipWS(i + 1)
+		if i = ws(b, i); i < len(b) && b[i] == ',' {
+			i = ws(b, i+1)
 		}
 	}
 	return i + 1
@@ -249,41 +325,33 @@ func (w *walker) array(i int, v reflect.Value, elem *plan) int {
 // object walks the object at b[i:] into the struct v: members with a
 // field are walked into it (or skipped when nothing inside can hold
 // extras), the others kept in v's Extra. It returns the index after the
-// object. A plain loop rather than members with a callback: this runs for
-// every answer, once per member.
+// object. This runs for every answer, once per member: the member the
+// declaration order predicts is compared in place, and reflection is used
+// only for fields that can hold extras and for the Extra field itself.
 func (w *walker) object(i int, v reflect.Value, p *plan) int {
 	b := w.b
 	if b[i] != '{' {
-		return w.skip(i)
+		return skipValue(b, i)
 	}
 	var extra map[string]json.RawMessage
 	hint := 0
-	i = w.skipWS(i + 1)
-	for i < len(b) && b[i] == '"' {
+	for i = ws(b, i+1); i < len(b) && b[i] == '"'; {
 		var key []byte
-		var end int
-		var f field
-		var ok bool
-		if n := p.nameAt(hint); n != "" && i+1+len(n) < len(b) && b[i+1+len(n)] == '"' && string(b[i+1:i+1+len(n)]) == n {
-			// The member the declaration order predicts: compared in
-			// place, without scanning its name.
-			key, end, f, ok = b[i+1:i+1+len(n)], i+2+len(n), p.byName[hint], true
-			hint++
+		var f *field
+		if k := p.find(b, i, hint); k >= 0 {
+			f, i, hint = &p.members[k].field, i+p.members[k].size, k+1
 		} else {
-			key, end = w.key(i)
-			f, hint, ok = p.lookup(key, hint)
+			key, i = w.key(i)
+			if k := p.named(key); k >= 0 {
+				f = &p.members[k].field
+			}
 		}
-		i = w.skipWS(end)
-		if i < len(b) && b[i] == ':' {
-			i = w.skipWS(i + 1)
+		if i = ws(b, i); i < len(b) && b[i] == ':' {
+			i = ws(b, i+1)
 		}
 		switch {
-		case ok && f.sub == nil:
-			i = w.skip(i)
-		case ok:
-			i = w.value(i, v.FieldByIndex(f.index), f.sub)
-		default:
-			end := w.skip(i)
+		case f == nil:
+			end := skipValue(b, i)
 			if p.extra != nil {
 				if extra == nil {
 					extra = map[string]json.RawMessage{}
@@ -294,34 +362,50 @@ func (w *walker) object(i int, v reflect.Value, p *plan) int {
 				}
 			}
 			i = end
+		case f.sub == nil:
+			i = skipValue(b, i)
+		default:
+			if fv, ok := f.of(v); ok {
+				i = w.value(i, fv, f.sub)
+			} else {
+				i = skipValue(b, i)
+			}
 		}
-		i = w.skipWS(i)
-		if i < len(b) && b[i] == ',' {
-			i = w.skipWS(i + 1)
+		if i = ws(b, i); i < len(b) && b[i] == ',' {
+			i = ws(b, i+1)
 		}
 	}
 	if p.extra != nil && v.CanSet() {
-		if fv := v.FieldByIndex(p.extra); extra != nil || !fv.IsNil() {
+		// A value walked again (decoded into twice) loses extras the new
+		// body does not have.
+		if fv := v.Field(p.extra[0]); extra != nil || !fv.IsNil() {
 			fv.Set(reflect.ValueOf(extra))
 		}
 	}
 	return i + 1
 }
 
-// members calls member with each key (unquoted) of the object at b[i:]
-// and the index of its value, which member walks or skips and returns the
-// index after; for maps, whose keys are data.
-func (w *walker) members(i int, member func(key []byte, j int) int) int {
-	i = w.skipWS(i + 1)
-	for i < len(w.b) && w.b[i] == '"' {
-		key, end := w.key(i)
-		i = w.skipWS(end)
-		if i < len(w.b) && w.b[i] == ':' {
-			i = w.skipWS(i + 1)
+// mapMembers walks the members of the object at b[i:] into the values of
+// the map v, whose keys are data.
+func (w *walker) mapMembers(i int, v reflect.Value, elem *plan) int {
+	b := w.b
+	for i = ws(b, i+1); i < len(b) && b[i] == '"'; {
+		var key []byte
+		key, i = w.key(i)
+		if i = ws(b, i); i < len(b) && b[i] == ':' {
+			i = ws(b, i+1)
 		}
-		i = w.skipWS(member(key, i))
-		if i < len(w.b) && w.b[i] == ',' {
-			i = w.skipWS(i + 1)
+		k := reflect.ValueOf(string(key))
+		if mv := v.MapIndex(k); mv.IsValid() {
+			cp := reflect.New(mv.Type()).Elem()
+			cp.Set(mv)
+			i = w.value(i, cp, elem)
+			v.SetMapIndex(k, cp)
+		} else {
+			i = skipValue(b, i)
+		}
+		if i = ws(b, i); i < len(b) && b[i] == ',' {
+			i = ws(b, i+1)
 		}
 	}
 	return i + 1
@@ -331,85 +415,16 @@ func (w *walker) members(i int, member func(key []byte, j int) int) int {
 // with the index after it. A plain name (the usual case) is a slice of
 // the body; one with escapes is unquoted by encoding/json.
 func (w *walker) key(i int) ([]byte, int) {
-	b := w.b
-	escaped := false
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			escaped = true
-			j++
-		case '"':
-			if !escaped {
-				return b[i+1 : j], j + 1
-			}
-			var s string
-			if json.Unmarshal(b[i:j+1], &s) == nil {
-				return []byte(s), j + 1
-			}
-			return b[i+1 : j], j + 1
+	end := skipString(w.b, i)
+	if end > len(w.b) || w.b[end-1] != '"' || end-i < 2 {
+		return w.b[i+1:], len(w.b)
+	}
+	name := w.b[i+1 : end-1]
+	if bytes.IndexByte(name, '\\') >= 0 {
+		var s string
+		if json.Unmarshal(w.b[i:end], &s) == nil {
+			return []byte(s), end
 		}
 	}
-	return b[i+1:], len(b)
-}
-
-// skip returns the index after the JSON value at b[i:].
-func (w *walker) skip(i int) int {
-	if i >= len(w.b) {
-		return i
-	}
-	switch w.b[i] {
-	case '"':
-		return w.skipString(i)
-	case '{', '[':
-		depth := 0
-		for ; i < len(w.b); i++ {
-			switch w.b[i] {
-			case '"':
-				i = w.skipString(i) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			}
-		}
-		return i
-	}
-	for ; i < len(w.b); i++ {
-		switch w.b[i] {
-		case ',', '}', ']', ' ', '\t', '\n', '\r':
-			return i
-		}
-	}
-	return i
-}
-
-// skipString returns the index after the string starting at b[i]. A
-// plain loop: keys and most values are short, where a wider scan's setup
-// costs more than it saves.
-func (w *walker) skipString(i int) int {
-	b := w.b
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return i
-}
-
-func (w *walker) skipWS(i int) int {
-	for i < len(w.b) {
-		switch w.b[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
+	return name, end
 }

@@ -57,6 +57,8 @@ type injector struct {
 	rng    *rand.Rand
 	counts [nFaults]int
 	total  int
+	// late counts answers the fake gave well after their client gave up.
+	late int
 	// smsCreated maps a call id to the SMS orders its requests created.
 	smsCreated map[string][]int64
 	// smsAt is when the fake's answer creating an SMS order was seen.
@@ -149,6 +151,20 @@ func (in *injector) RoundTrip(r *http.Request) (*http.Response, error) {
 	select {
 	case a = <-done:
 	case <-r.Context().Done():
+		gaveUp := time.Now()
+		in.wg.Add(1)
+		go func() {
+			defer in.wg.Done()
+			// How long after its client gave up the fake answered: a
+			// request handled later than the settle allowance is outside
+			// every window, which no settling can attribute.
+			a := <-done
+			if f != slowAnswer && a.err == nil && time.Since(gaveUp) > 50*time.Millisecond {
+				in.mu.Lock()
+				in.late++
+				in.mu.Unlock()
+			}
+		}()
 		return nil, r.Context().Err()
 	}
 	if a.err != nil {

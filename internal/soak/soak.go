@@ -53,6 +53,10 @@ type Config struct {
 	NewStore func(t *testing.T, replica int) store.Store
 	// Out receives the table; nil means os.Stdout.
 	Out io.Writer
+	// Books, when set, runs after the drain and the reconciliation against
+	// the fakes, with the fakes (their clock can be advanced) and one
+	// replica: it checks that the fleet's ledger closes the books.
+	Books func(t *testing.T, env *simkittest.Env, c *simkit.Client, rep *Report)
 }
 
 // Call kinds.
@@ -87,6 +91,9 @@ type Report struct {
 	Faults                                                      map[string]int
 	Requests                                                    int
 	GoroutineGrowth                                             int
+	// Late counts requests the fake answered more than 50 ms after their
+	// client gave up (other than the injected slow answers).
+	Late int
 }
 
 // Bad is the sum of every count that must be zero.
@@ -142,6 +149,7 @@ func Run(t *testing.T, cfg Config) *Report {
 		c.Partner.Balance = big
 		c.Topups.Balance = big
 		c.Topups.TokenLimit = 1 << 30
+		c.Clock = simkittest.NewClock(nil) // wall time until Books advances it
 	})
 	env.SMS.SetStock("russia", "beeline", "vkontakte", 1<<30)
 	skus := partnerSKUs(t, env)
@@ -179,6 +187,9 @@ func Run(t *testing.T, cfg Config) *Report {
 	r.inj.wg.Wait()
 
 	rep := r.reconcile()
+	if cfg.Books != nil {
+		cfg.Books(t, env, r.replicas[0], rep)
+	}
 	r.replicas = nil
 	base.CloseIdleConnections()
 	rep.GoroutineGrowth = settleGoroutines(baseline)
@@ -234,6 +245,10 @@ func (r *run) client(t *testing.T, st store.Store) *simkit.Client {
 			// timeout is long enough that only the injected slow answers
 			// and a badly starved machine reach it).
 			o.SettleSkew = 100 * time.Millisecond
+			// The ledger and reconciliation read the fakes' clock too, so
+			// advancing it (see BooksClose) is time passing for both: the
+			// lost payouts' late answers can no longer arrive.
+			o.Now = env.Config.Clock.Now
 		}),
 		simkit.WithESIMStory(env.ESIMStoryOptions, func(o *esimstory.Options) { o.Retry = pol; o.Transport = r.inj }),
 		simkit.WithTopups(env.TopupsOptions, func(o *topups.Options) { o.Retry = pol; o.Transport = r.inj }),
@@ -481,6 +496,7 @@ func (r *run) reconcile() *Report {
 	r.inj.mu.Lock()
 	defer r.inj.mu.Unlock()
 	rep.Requests = r.inj.total
+	rep.Late = r.inj.late
 	for f := fault(1); f < nFaults; f++ {
 		rep.Faults[faultNames[f]] = r.inj.counts[f]
 	}
@@ -524,7 +540,22 @@ func (r *run) reconcile() *Report {
 			if res.recovered && len(made) == 0 {
 				rep.Stolen[kSMSBuy]++
 				if os.Getenv("SOAK_DEBUG") != "" {
-					fmt.Fprintf(r.cfg.Out, "took another's: %+v\n", res)
+					var cr result
+					for _, x := range r.results {
+						for _, id := range r.inj.smsCreated[x.id] {
+							if strconv.FormatInt(id, 10) == res.got {
+								cr = x
+							}
+						}
+					}
+					for e, err := range r.replicas[0].SMS.Ledger().Entries(context.Background(), time.Time{}, time.Time{}) {
+						if err == nil && e.Holds(res.got) {
+							fmt.Fprintf(r.cfg.Out, "  ledger: %s %s proof=%s window %s..%s\n", e.ID, e.State, e.Meta["proof"], e.WindowStart.Format("05.000"), e.WindowEnd.Format("05.000"))
+						}
+					}
+					fmt.Fprintf(r.cfg.Out, "took another's: %s [%s..%s] took %s made at %s by %s [%s..%s] err=%v\n", res.id,
+						res.start.Format("05.000"), res.end.Format("05.000"), res.got, r.inj.smsAt[res.got].Format("05.000"),
+						cr.id, cr.start.Format("05.000"), cr.end.Format("05.000"), cr.err)
 				}
 			}
 		} else if len(made) > 0 && !apierror.MayHaveActed(res.err) {
@@ -652,7 +683,7 @@ func (r *run) print(rep *Report) {
 			rep.Charges[k], rep.Doubles[k], rep.HeldTwice[k], rep.HeldByNobody[k], rep.WrongErrors[k], rep.Stolen[k])
 	}
 	w.Flush()
-	fmt.Fprintf(r.cfg.Out, "goroutine growth %d; bad total %d\n", rep.GoroutineGrowth, rep.Bad())
+	fmt.Fprintf(r.cfg.Out, "goroutine growth %d; answers later than 50 ms after the client gave up %d; bad total %d\n", rep.GoroutineGrowth, rep.Late, rep.Bad())
 	w = tabwriter.NewWriter(r.cfg.Out, 2, 0, 2, ' ', 0)
 	names := make([]string, 0, len(rep.Faults))
 	for n := range rep.Faults {
