@@ -16,6 +16,7 @@ import (
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/esimstory"
 	"github.com/simkit/simkit/internal/transport"
+	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/store"
 )
 
@@ -54,6 +55,21 @@ func (f *flakyStore) Set(ctx context.Context, key string, v []byte, ttl time.Dur
 		return errStoreDown
 	}
 	return f.Store.Set(ctx, key, v, ttl)
+}
+
+// corruptOn is a store whose values under keys containing sub cannot be
+// read back.
+type corruptOn struct {
+	store.Store
+	sub string
+}
+
+func (c corruptOn) Get(ctx context.Context, key string) ([]byte, bool, error) {
+	v, ok, err := c.Store.Get(ctx, key)
+	if ok && strings.Contains(key, c.sub) {
+		return []byte("{"), true, err
+	}
+	return v, ok, err
 }
 
 func order3() esimstory.CreateOrderParams {
@@ -431,10 +447,12 @@ func TestTrackerStoreFailures(t *testing.T) {
 	t.Run("CreateOrder refuses when the pending mark fails", func(t *testing.T) {
 		tr := esimstory.NewTracker(&flakyStore{Store: store.NewMemory(), failOn: ":pending:"})
 		c, calls := trackedClient(t, tr)
-		order, err := c.CreateOrder(ctx, order3())
+		meta := option.Response{Recovered: true, StatusCode: 201} // reused from an earlier call
+		order, err := c.CreateOrder(ctx, order3(), option.WithResponse(&meta))
 		require.ErrorIs(t, err, errStoreDown)
 		require.Nil(t, order)
 		require.Zero(t, *calls, "nothing is bought that could not be tracked")
+		require.Equal(t, option.Response{}, meta, "and the Response says no call was made")
 	})
 	for _, key := range []string{":topup:", ":delivery:"} {
 		t.Run("a delivery fails and is retried when the tracker fails on "+key, func(t *testing.T) {
@@ -462,8 +480,12 @@ func TestTrackerStoreFailures(t *testing.T) {
 			_, err = tr.Wait(ctx, "O")
 			require.ErrorIs(t, err, errStoreDown)
 		}
+		fs.setFail("")
+		corrupt := esimstory.NewTracker(corruptOn{fs, ":delivery:"})
+		_, _, err := corrupt.Progress(ctx, "O")
+		require.Error(t, err, "a delivery record that cannot be read is an error, not a missing unit")
 		fs.setFail(":pending:")
-		_, _, err := tr.Progress(ctx, "unknown")
+		_, _, err = tr.Progress(ctx, "unknown")
 		require.ErrorIs(t, err, errStoreDown)
 		_, err = tr.Known(ctx, &esimstory.Delivery{TopupID: "T9", ExternalOrderID: "X"})
 		require.ErrorIs(t, err, errStoreDown)

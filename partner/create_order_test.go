@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -204,8 +205,10 @@ func TestCreateOrderDuplicateWithoutFleetRecordIsConflict(t *testing.T) {
 			}
 			h.on(t, "POST", "/orders", 409, "error_conflict.json")
 			h.on(t, "GET", "/orders", 200, "orders_by_external_id.json")
-			_, err := h.c.CreateOrder(context.Background(), orderParams())
+			meta := option.Response{Recovered: true} // reused from an earlier call
+			_, err := h.c.CreateOrder(context.Background(), orderParams(), option.WithResponse(&meta))
 			require.ErrorIs(t, err, apierror.ErrConflict)
+			require.False(t, meta.Recovered)
 			require.False(t, apierror.MayHaveActed(err))
 			require.Equal(t, 0, h.count("GET"))
 		})
@@ -239,6 +242,13 @@ func TestCreateOrderUnresolvedFailures(t *testing.T) {
 		// always ambiguous and safe to call again.
 		{"duplicate, lookup fails", func(*http.Request) (*http.Response, error) { return jsonResponse(409, []byte(`{}`)), nil }, "error_unauthorized.json", 401, apierror.ErrUnavailable},
 		{"duplicate, only a similar id", func(*http.Request) (*http.Response, error) { return jsonResponse(409, []byte(`{}`)), nil }, "orders_page1.json", 200, apierror.ErrUnavailable},
+		{"2xx without an order, no order", func(*http.Request) (*http.Response, error) {
+			return jsonResponse(200, []byte(`{"success":true,"data":{}}`)), nil
+		}, "orders_empty.json", 200, apierror.ErrBadResponse},
+		{"2xx with null data, no order", func(*http.Request) (*http.Response, error) {
+			return jsonResponse(200, []byte(`{"success":true,"data":null}`)), nil
+		}, "orders_empty.json", 200, apierror.ErrBadResponse},
+		{"no answer, lookup fails", func(*http.Request) (*http.Response, error) { return nil, errReset }, "error_unauthorized.json", 401, apierror.ErrUnavailable},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -246,8 +256,13 @@ func TestCreateOrderUnresolvedFailures(t *testing.T) {
 			sentBefore(t, h.c, opCreateOrder, "ORD-12345", orderParams().subject(h.c.Ledger()))
 			h.onFunc("POST", "/orders", tc.post)
 			h.on(t, "GET", "/orders", tc.lookupSt, tc.lookup)
-			o, err := h.c.CreateOrder(context.Background(), orderParams())
+			// A Response reused from an earlier call: every field is this call's.
+			meta := option.Response{Recovered: true, StatusCode: 201}
+			o, err := h.c.CreateOrder(context.Background(), orderParams(), option.WithResponse(&meta))
 			require.Nil(t, o)
+			require.False(t, meta.Recovered, "nothing was recovered")
+			require.NotEqual(t, 201, meta.StatusCode)
+			require.NotEmpty(t, meta.Lookups, "the look-up is listed")
 			require.ErrorIs(t, err, tc.want)
 			require.NotErrorIs(t, err, apierror.ErrConflict)
 			var e *apierror.Error
@@ -256,6 +271,18 @@ func TestCreateOrderUnresolvedFailures(t *testing.T) {
 			require.True(t, apierror.MayHaveActed(err))
 			require.True(t, apierror.SafeToRetry(err), "the same external_id is safe to send again")
 			require.GreaterOrEqual(t, h.count("GET"), 1)
+			require.Equal(t, orderParams().ExternalID, e.Reference)
+			// The message says what happened and what to do: the attempt's
+			// own text first (when it had one), why the order is unknown
+			// (naming a failed look-up's class), then that a repeat is safe.
+			require.True(t, strings.HasSuffix(e.Message, "; calling again with the same external_id is safe"), e.Message)
+			require.False(t, strings.HasPrefix(e.Message, ";"), e.Message)
+			if tc.lookupSt != 200 {
+				require.Contains(t, e.Message, "the order look-up by external_id failed ("+apierror.ErrUnauthorized.Error()+")")
+			}
+			if first := map[string]string{"no answer, no order": "request failed; ", "2xx with null data, no order": "response data missing or malformed; "}[tc.name]; first != "" {
+				require.True(t, strings.HasPrefix(e.Message, first), e.Message)
+			}
 		})
 	}
 }
@@ -281,8 +308,12 @@ func TestCreateOrderDefinitiveErrorsNoLookup(t *testing.T) {
 			h := newHarness(t)
 			h.on(t, "POST", "/orders", tc.status, tc.fixture)
 			h.on(t, "GET", "/orders", 200, "orders_by_external_id.json")
-			_, err := h.c.CreateOrder(context.Background(), orderParams())
+			meta := option.Response{Recovered: true} // reused from an earlier call
+			_, err := h.c.CreateOrder(context.Background(), orderParams(), option.WithResponse(&meta))
 			require.ErrorIs(t, err, tc.want)
+			require.False(t, meta.Recovered, "a refusal recovered nothing")
+			require.False(t, apierror.MayHaveActed(err), "a refusal of every attempt ordered nothing")
+			require.True(t, apierror.SafeToRetry(err))
 			require.Equal(t, 0, h.count("GET"))
 			require.Equal(t, 1, h.count("POST"))
 			require.NotContains(t, err.Error(), testSecret)
@@ -301,8 +332,10 @@ func TestCreateOrderCallerCancelled(t *testing.T) {
 		return nil, errReset
 	})
 	h.on(t, "GET", "/orders", 200, "orders_by_external_id.json")
-	_, err := h.c.CreateOrder(ctx, orderParams())
+	meta := option.Response{Recovered: true} // reused from an earlier call
+	_, err := h.c.CreateOrder(ctx, orderParams(), option.WithResponse(&meta))
 	require.ErrorIs(t, err, context.Canceled)
+	require.False(t, meta.Recovered)
 	require.Equal(t, 0, h.count("GET"))
 	var e *apierror.Error
 	require.ErrorAs(t, err, &e)
@@ -348,4 +381,21 @@ func TestTopupCheckCanRenew(t *testing.T) {
 			require.Equal(t, tc.wantPosts, h.count("POST"))
 		})
 	}
+}
+
+// TestCreateOrderLookupFindsAnotherSKU: after an ambiguous attempt, an order
+// found by the external id but for another SKU is not this order: the id
+// was used for something else, and this call ordered nothing.
+func TestCreateOrderLookupFindsAnotherSKU(t *testing.T) {
+	h := newHarness(t)
+	h.onFunc("POST", "/orders", func(*http.Request) (*http.Response, error) { return nil, errReset })
+	h.on(t, "GET", "/orders", 200, "orders_by_external_id.json")
+	p := orderParams()
+	p.Item.SKUID = "019bc0dd-8562-7173-afd9-000000000000"
+	meta := option.Response{Recovered: true} // reused from an earlier call
+	o, err := h.c.CreateOrder(context.Background(), p, option.WithResponse(&meta))
+	require.Nil(t, o)
+	require.False(t, meta.Recovered, "the order found is not recovered as this one")
+	require.ErrorContains(t, err, "the order with this external_id is for another SKU")
+	require.False(t, apierror.MayHaveActed(err))
 }

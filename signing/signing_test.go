@@ -2,6 +2,7 @@ package signing
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -9,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -108,26 +110,34 @@ func TestESIMStorySignature(t *testing.T) {
 
 func TestCheckTimestamp(t *testing.T) {
 	now := time.Unix(1768478058, 0)
+	const unlimited = time.Duration(math.MaxInt64)
 	tests := []struct {
-		name   string
-		header string
-		want   error
+		name      string
+		header    string
+		tolerance time.Duration // 0: PartnerWebhookTolerance
+		want      error
 	}{
-		{"now", "1768478058", nil},
-		{"4m59s old", fmt.Sprint(now.Add(-299 * time.Second).Unix()), nil},
-		{"exactly 5m old", fmt.Sprint(now.Add(-5 * time.Minute).Unix()), nil},
-		{"6m old", fmt.Sprint(now.Add(-6 * time.Minute).Unix()), apierror.ErrTimestampOutOfRange},
-		{"6m in the future", fmt.Sprint(now.Add(6 * time.Minute).Unix()), apierror.ErrTimestampOutOfRange},
-		{"empty", "", apierror.ErrSignature},
-		{"not a number", "12a", apierror.ErrSignature},
-		{"huge", "999999999999999999", apierror.ErrTimestampOutOfRange},
-		{"negative huge", "-999999999999999999", apierror.ErrTimestampOutOfRange},
+		{"now", "1768478058", 0, nil},
+		{"4m59s old", fmt.Sprint(now.Add(-299 * time.Second).Unix()), 0, nil},
+		{"exactly 5m old", fmt.Sprint(now.Add(-5 * time.Minute).Unix()), 0, nil},
+		{"exactly 5m in the future", fmt.Sprint(now.Add(5 * time.Minute).Unix()), 0, nil},
+		{"6m old", fmt.Sprint(now.Add(-6 * time.Minute).Unix()), 0, apierror.ErrTimestampOutOfRange},
+		{"6m in the future", fmt.Sprint(now.Add(6 * time.Minute).Unix()), 0, apierror.ErrTimestampOutOfRange},
+		{"empty", "", 0, apierror.ErrSignature},
+		{"not a number", "12a", 0, apierror.ErrSignature},
+		{"huge", "999999999999999999", 0, apierror.ErrTimestampOutOfRange},
+		{"negative huge", "-999999999999999999", 0, apierror.ErrTimestampOutOfRange},
+		// A time no clock shows is refused even when the caller accepts
+		// any skew: time.Duration would saturate and call it in range.
+		{"negative huge, unlimited tolerance", "-999999999999999999", unlimited, apierror.ErrTimestampOutOfRange},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := CheckTimestamp(tt.header, now, PartnerWebhookTolerance)
+			tol := cmp.Or(tt.tolerance, PartnerWebhookTolerance)
+			ts, err := CheckTimestamp(tt.header, now, tol)
 			if tt.want == nil {
 				require.NoError(t, err)
+				require.Equal(t, tt.header, fmt.Sprint(ts), "the parsed timestamp is returned")
 				return
 			}
 			require.ErrorIs(t, err, tt.want)
@@ -169,6 +179,9 @@ func TestVerifyPartnerWebhook(t *testing.T) {
 			}
 			require.ErrorIs(t, err, tt.want)
 			require.NotContains(t, err.Error(), testSecret)
+			var ae *apierror.Error
+			require.ErrorAs(t, err, &ae)
+			require.Equal(t, "partner", ae.Provider, "every refusal names the provider")
 		})
 	}
 }

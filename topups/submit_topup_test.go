@@ -103,6 +103,32 @@ func TestSubmitTopupReturnsExistingTopup(t *testing.T) {
 	require.Zero(t, e.calls(http.MethodPost, submitURL))
 }
 
+// A top-up with this reference on another eSIM is not this one: the
+// provider's ICCID filter matches substrings, so the look-up may return it.
+func TestSubmitTopupIgnoresTopupOfAnotherESIM(t *testing.T) {
+	e := newEnv(t)
+	var queries []url.Values
+	ordersAnswer(e, &queries, `{"id":"5","type":"topup","description":"ref-1","sims":[{"iccid":"`+testICCID+`1"}],"price":9.5}`)
+	e.mt.RegisterResponder(http.MethodPost, submitURL, jsonResponder(200, fixture(t, "submit_topup.json")))
+	o, err := e.c.SubmitTopup(context.Background(), SubmitTopupParams{PackageID: "p", ICCID: testICCID, Reference: "ref-1"})
+	require.NoError(t, err)
+	require.Equal(t, "9666", o.ID)
+	require.Equal(t, 1, e.calls(http.MethodPost, submitURL))
+}
+
+// An eSIM order that carries the reference as its description is not the
+// top-up: only top-up orders count.
+func TestSubmitTopupIgnoresESIMOrderWithReference(t *testing.T) {
+	e := newEnv(t)
+	var queries []url.Values
+	ordersAnswer(e, &queries, `{"id":"5","type":"sim","description":"ref-1","sims":[{"iccid":"`+testICCID+`"}],"price":9.5}`)
+	e.mt.RegisterResponder(http.MethodPost, submitURL, jsonResponder(200, fixture(t, "submit_topup.json")))
+	o, err := e.c.SubmitTopup(context.Background(), SubmitTopupParams{PackageID: "p", ICCID: testICCID, Reference: "ref-1"})
+	require.NoError(t, err)
+	require.Equal(t, "9666", o.ID)
+	require.Equal(t, 1, e.calls(http.MethodPost, submitURL))
+}
+
 // Before submitting, a failed look-up sends nothing: the top-up might exist.
 func TestSubmitTopupLookupFailureSubmitsNothing(t *testing.T) {
 	e := newEnv(t)
@@ -110,6 +136,8 @@ func TestSubmitTopupLookupFailureSubmitsNothing(t *testing.T) {
 	_, err := e.c.SubmitTopup(context.Background(), SubmitTopupParams{PackageID: "p", ICCID: testICCID, Reference: "ref-1"})
 	require.ErrorIs(t, err, apierror.ErrValidation)
 	require.Zero(t, e.calls(http.MethodPost, submitURL))
+	require.False(t, apierror.MayHaveActed(err), "nothing was sent")
+	require.True(t, apierror.SafeToRetry(err), "so calling again cannot top up twice")
 }
 
 // A 503 may come after the work: never retried, settled by look-up, and
@@ -118,17 +146,46 @@ func TestSubmitTopupAmbiguousNotFoundIsOutcomeUnknown(t *testing.T) {
 	e := newEnv(t)
 	var queries []url.Values
 	ordersAnswer(e, &queries, ``)
-	e.mt.RegisterResponder(http.MethodPost, submitURL, jsonResponder(503, `{"message":"Service Unavailable"}`))
+	e.mt.RegisterResponder(http.MethodPost, submitURL, func(*http.Request) (*http.Response, error) {
+		r := httpmock.NewStringResponse(503, `{"message":"Service Unavailable"}`)
+		r.Header.Set("X-Request-Id", "req-503")
+		return r, nil
+	})
 	_, err := e.c.SubmitTopup(context.Background(), SubmitTopupParams{PackageID: "p", ICCID: testICCID, Reference: "ref-9"})
 	require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
 	var ae *apierror.Error
 	require.ErrorAs(t, err, &ae)
+	require.Contains(t, ae.Message, "no top-up with this reference was found")
+	require.NotNil(t, ae.Err, "the submit's failure is kept, as text")
+	require.Contains(t, ae.Err.Error(), "Service Unavailable")
+	require.Equal(t, 503, ae.StatusCode, "the submit's answer, for support")
+	require.Equal(t, "req-503", ae.RequestID)
 	require.Equal(t, "ref-9", ae.Reference)
 	require.Equal(t, e.clock.Now(), ae.Started)
 	require.True(t, ae.Ambiguous)
 	require.Equal(t, 1, e.calls(http.MethodPost, submitURL))
 	require.Len(t, queries, 2, "looked up before and after")
 	require.Empty(t, *e.sleeps)
+}
+
+// An ambiguous submit whose settling look-up fails says the look-up
+// failed, not that no top-up exists.
+func TestSubmitTopupAmbiguousLookupFails(t *testing.T) {
+	e := newEnv(t)
+	lookups := 0
+	e.mt.RegisterResponder(http.MethodGet, ordersURL, func(*http.Request) (*http.Response, error) {
+		if lookups++; lookups == 1 {
+			return httpmock.NewStringResponse(200, `{"data":[],"meta":{"current_page":1,"last_page":1,"total":0}}`), nil
+		}
+		return httpmock.NewStringResponse(422, `{"meta":{"message":"bad"},"data":{}}`), nil
+	})
+	e.mt.RegisterResponder(http.MethodPost, submitURL, jsonResponder(503, `{"message":"Service Unavailable"}`))
+	_, err := e.c.SubmitTopup(context.Background(), SubmitTopupParams{PackageID: "p", ICCID: testICCID, Reference: "ref-9"})
+	require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
+	var ae *apierror.Error
+	require.ErrorAs(t, err, &ae)
+	require.Contains(t, ae.Message, "the look-up failed")
+	require.Equal(t, 2, lookups)
 }
 
 // A definite refusal means nothing was placed: no settling look-up.
@@ -164,6 +221,7 @@ func TestBadInputRefusedBeforeSending(t *testing.T) {
 		{"packages 16 digits", func() error { _, err := e.c.TopupPackages(ctx, "8985234123456789"); return err }},
 		{"packages letters", func() error { _, err := e.c.TopupPackages(ctx, "8985234123456789012X"); return err }},
 		{"submit empty package", submit(SubmitTopupParams{PackageID: " ", ICCID: testICCID, Reference: "r"})},
+		{"submit NUL package", submit(SubmitTopupParams{PackageID: "p\x00", ICCID: testICCID, Reference: "r"})},
 		{"submit bad iccid", submit(SubmitTopupParams{PackageID: "p", ICCID: "123", Reference: "r"})},
 		{"submit no reference", submit(SubmitTopupParams{PackageID: "p", ICCID: testICCID})},
 		{"submit huge reference", submit(SubmitTopupParams{PackageID: "p", ICCID: testICCID, Reference: strings.Repeat("x", 1<<20)})},
@@ -238,4 +296,15 @@ func TestSubmitTopupSettlesAfterCallerDeadline(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "77", o.ID)
 	require.Equal(t, 1, e.calls(http.MethodPost, submitURL))
+}
+
+// A remembered top-up that cannot be read back is an error, never a zero
+// order: the caller would take it for a placed top-up with no id.
+func TestSubmitTopupCorruptMemory(t *testing.T) {
+	e := newEnv(t)
+	require.NoError(t, e.c.opts.Store.Set(context.Background(), submitKeyPrefix+testICCID+":ref-1", []byte("{"), time.Minute))
+	o, err := e.c.SubmitTopup(context.Background(), SubmitTopupParams{PackageID: "p", ICCID: testICCID, Reference: "ref-1"})
+	require.ErrorIs(t, err, apierror.ErrBadResponse)
+	require.Nil(t, o)
+	require.Zero(t, e.calls(http.MethodPost, submitURL))
 }

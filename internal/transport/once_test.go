@@ -2,6 +2,7 @@ package transport
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -134,4 +135,37 @@ func TestTransportFailureNamesTheRouteNotThePath(t *testing.T) {
 		require.NotContains(t, err.Error(), leak)
 		require.NotContains(t, logs.String(), leak)
 	}
+}
+
+// TestNotIdempotentBodyIsSentWholeAndNeverReplayed: the unrewindable body
+// still carries the caller's bytes, and a request net/http would otherwise
+// replay from its rewindable body (a POST with an Idempotency-Key header, on
+// a reused connection that dies after the write) reaches the provider once.
+func TestNotIdempotentBodyIsSentWholeAndNeverReplayed(t *testing.T) {
+	t.Run("body arrives", func(t *testing.T) {
+		var got atomic.Value
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			got.Store(string(b))
+			_, _ = w.Write([]byte(`{}`))
+		}))
+		t.Cleanup(srv.Close)
+		c, err := New(Config{Provider: "test", BaseURL: srv.URL})
+		require.NoError(t, err)
+		_, err = c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/buy", Body: []byte(`{"qty":1}`), ContentType: "application/json", Idempotency: NotIdempotent}, nil)
+		require.NoError(t, err)
+		require.Equal(t, `{"qty":1}`, got.Load())
+	})
+	t.Run("never replayed", func(t *testing.T) {
+		srv, bought := dropServer(t, "http/1.1")
+		c, err := New(Config{Provider: "test", BaseURL: srv.URL, Shared: option.Shared{Transport: srv.Client().Transport, Retry: retry.Never()}})
+		require.NoError(t, err)
+		ctx := context.Background()
+		_, err = c.Do(ctx, &Request{Method: http.MethodGet, Path: "/warm"}, nil)
+		require.NoError(t, err)
+		_, err = c.Do(ctx, &Request{Method: http.MethodPost, Path: "/buy", Body: []byte(`{"qty":1}`), ContentType: "application/json",
+			Header: http.Header{"Idempotency-Key": {"k1"}}, Idempotency: NotIdempotent}, nil)
+		require.Error(t, err)
+		require.Equal(t, int32(1), bought.Load(), "net/http replayed the POST from its rewindable body")
+	})
 }

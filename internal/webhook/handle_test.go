@@ -40,16 +40,20 @@ func (f *flakyCommit) Set(ctx context.Context, k string, v []byte, ttl time.Dura
 func TestHandle(t *testing.T) {
 	ctx := context.Background()
 	d := &Dedupe{Store: store.NewMemory(), Prefix: "wh:"}
+	var body string
 	run := func(id string, fn func() error) int {
 		w := httptest.NewRecorder()
 		d.Handle(ctx, w, logx.Discard(), nil, id, time.Second, func(context.Context) error { return fn() })
+		body = strings.TrimSpace(w.Body.String())
 		return w.Code
 	}
 	calls := 0
 	ok := func() error { calls++; return nil }
 
 	require.Equal(t, 200, run("a", ok))
+	require.JSONEq(t, `{"message":"ok"}`, body)
 	require.Equal(t, 200, run("a", ok), "a duplicate is acknowledged")
+	require.JSONEq(t, `{"message":"already handled"}`, body, "and says so to whoever reads the provider's delivery log")
 	require.Equal(t, 1, calls, "and not handed over twice")
 
 	require.Equal(t, 500, run("b", func() error { return errors.New("boom") }))
@@ -102,7 +106,6 @@ func TestHandleCommitLater(t *testing.T) {
 	st := &flakyCommit{Memory: store.NewMemory()}
 	d := &Dedupe{Store: st}
 	st.down.Store(true)
-	w := httptest.NewRecorder()
 	lease, state, err := d.Begin(context.Background(), "a")
 	require.NoError(t, err)
 	require.Equal(t, New, state)
@@ -122,9 +125,28 @@ func TestHandleCommitLater(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, Done, state)
 
+	// Through Handle: the store dies after the function ran, then comes
+	// back. The provider's retry (its 200 was lost on the way) must find
+	// the delivery done, not run the function a second time.
+	calls := 0
+	deliver := func() int {
+		w := httptest.NewRecorder()
+		d.Handle(context.Background(), w, logx.Discard(), nil, "b", time.Second, func(context.Context) error { calls++; return nil })
+		return w.Code
+	}
+	bg := &Later{}
+	d.Later = bg
 	st.down.Store(true)
-	d.Handle(context.Background(), w, logx.Discard(), nil, "b", time.Second, func(context.Context) error { return nil })
-	require.Equal(t, 200, w.Code, "the function succeeded")
+	require.Equal(t, 200, deliver(), "the function succeeded")
+	st.down.Store(false)
+	// Shutdown lets the background commit run to its end: it ends once
+	// the mark is written.
+	require.NoError(t, bg.Shutdown(context.Background()))
+	_, state, err = d.Begin(context.Background(), "b")
+	require.NoError(t, err)
+	require.Equal(t, Done, state, "the done mark was written once the store was back")
+	require.Equal(t, 200, deliver(), "the retry is acknowledged")
+	require.Equal(t, 1, calls, "and not handled twice")
 }
 
 func TestLeaseExpiresOnTheClock(t *testing.T) {
@@ -192,15 +214,17 @@ func TestLeaseKeep(t *testing.T) {
 		advance(time.Second)
 		next() // the timer fires: one renewal per third of the lease
 	}
-	stop()
-	next()
 	require.Equal(t, time.Second, every)
-	advance(2 * time.Second)
+	// Renewed last at +5 s, the lease holds until +8 s.
+	stop()
+	advance(time.Second)
+	next() // a timer firing after stop, at +6 s: renewing now would hold it until +9 s
+	advance(time.Second)
 	_, state, _ := d.Begin(ctx, "k")
-	require.Equal(t, InFlight, state, "renewed 5 s after it began, a 3 s lease still holds")
-	advance(2 * time.Second)
+	require.Equal(t, InFlight, state, "at +7 s the last renewal still holds")
+	advance(time.Second)
 	_, state, _ = d.Begin(ctx, "k")
-	require.Equal(t, New, state, "once renewals stop it runs out (a timer firing after stop renews nothing)")
+	require.Equal(t, New, state, "at +8 s it has run out: the timer firing after stop renewed nothing")
 }
 
 // swapsOnly hides the Memory store's SetNXGet and keeps its atomic swap
@@ -240,17 +264,19 @@ func TestLeaseWithoutAtomicSwap(t *testing.T) {
 }
 
 func TestReadOrReply(t *testing.T) {
+	s := &steps{}
 	w := httptest.NewRecorder()
-	_, ok := ReadOrReply(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(strings.Repeat("x", 20))), 10, nil)
+	_, ok := ReadOrReply(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(strings.Repeat("x", 20))), 10, StartDelivery(s, "partner"))
 	require.False(t, ok)
 	require.Equal(t, http.StatusRequestEntityTooLarge, w.Code)
 
 	w = httptest.NewRecorder()
 	r := httptest.NewRequest(http.MethodPost, "/", errReader{})
 	r.ContentLength = -1
-	_, ok = ReadOrReply(w, r, 10, nil)
+	_, ok = ReadOrReply(w, r, 10, StartDelivery(s, "partner"))
 	require.False(t, ok)
 	require.Equal(t, http.StatusBadRequest, w.Code)
+	require.Equal(t, []string{"refused 413", "refused 400"}, s.got, "each refusal is reported")
 
 	b, ok := ReadOrReply(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", strings.NewReader("hi")), 10, nil)
 	require.True(t, ok)
