@@ -65,12 +65,16 @@ func StateOf(err error) ledger.State {
 	return ledger.StateFailed
 }
 
-// Mark sets the "may I call again?" fields of err (when it is an
-// *apierror.Error) and returns it.
+// Mark returns err with its "may I call again?" fields set (when it is an
+// *apierror.Error). It marks a copy, never err itself: one error value can
+// reach several callers at once (a shared token fetch, a single-flight
+// look-up), and each call's answer is its own.
 func Mark(err error, mayHaveActed, safeToRetry bool) error {
 	var e *apierror.Error
-	if errors.As(err, &e) {
-		e.MayHaveActed, e.SafeToRetry = mayHaveActed, safeToRetry
+	if !errors.As(err, &e) {
+		return err
 	}
-	return err
+	cp := *e
+	cp.MayHaveActed, cp.SafeToRetry = mayHaveActed, safeToRetry
+	return &cp
 }
