@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -86,22 +85,9 @@ func (f *TopupsFake) handleOrders(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	page, limit := 1, 50
-	if s := q.Get("page"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			topupsInvalid(w, "page", "The page must be at least 1.")
-			return
-		}
-		page = n
-	}
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 100 {
-			topupsInvalid(w, "limit", "The limit must be between 1 and 100.")
-			return
-		}
-		limit = n
+	page, limit, ok := topupsPaging(w, q)
+	if !ok {
+		return
 	}
 	typ := q.Get("type")
 	if typ == "" {

@@ -2,6 +2,7 @@ package simkittest
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 )
@@ -13,22 +14,9 @@ import (
 // provider serves it.
 func (f *TopupsFake) handleSims(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	page, limit := 1, 50
-	if s := q.Get("page"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			topupsInvalid(w, "page", "The page must be at least 1.")
-			return
-		}
-		page = n
-	}
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 100 {
-			topupsInvalid(w, "limit", "The limit must be between 1 and 100.")
-			return
-		}
-		limit = n
+	page, limit, ok := topupsPaging(w, q)
+	if !ok {
+		return
 	}
 	iccids := make([]string, 0, len(f.sims))
 	for iccid := range f.sims {
@@ -53,4 +41,27 @@ func (f *TopupsFake) handleSims(w http.ResponseWriter, r *http.Request) {
 			"per_page": limit, "total": total,
 		},
 	})
+}
+
+// topupsPaging reads page (from 1) and limit (1 to 100, default 50) as the
+// provider's list endpoints do, answering its 422 for a bad value.
+func topupsPaging(w http.ResponseWriter, q url.Values) (page, limit int, ok bool) {
+	page, limit = 1, 50
+	if s := q.Get("page"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			topupsInvalid(w, "page", "The page must be at least 1.")
+			return 0, 0, false
+		}
+		page = n
+	}
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 100 {
+			topupsInvalid(w, "limit", "The limit must be between 1 and 100.")
+			return 0, 0, false
+		}
+		limit = n
+	}
+	return page, limit, true
 }
