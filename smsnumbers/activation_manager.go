@@ -108,9 +108,9 @@ func (c *Client) Activations(optFns ...func(*ActivationsOptions)) *Activations {
 		o.SpendPeriod = DefaultSpendPeriod
 	}
 	m := &Activations{c: c, owner: o.Owner, lease: o.Lease, poll: o.PollInterval}
-	if c != nil && c.claims != nil {
+	if c != nil && c.st != nil {
 		// A zero Client has no store; its calls answer ErrNotConfigured.
-		m.st = activationStore{st: c.claims.st, prefix: journalPrefix(c)}
+		m.st = activationStore{st: c.st, prefix: journalPrefix(c)}
 	}
 	m.guard = guard{m: m, minRating: o.MinRating, ratingTTL: o.RatingCacheTTL, spendLimit: o.SpendLimit, spendPeriod: o.SpendPeriod}
 	return m

@@ -5,13 +5,20 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/simkit/simkit/store"
 )
 
-// journalTTL keeps a journal entry longer than any order lives, so a
-// sweep a day later still knows who owned it.
-const journalTTL = claimTTL
+// journalTTL keeps a journal entry longer than any order lives (a hosting
+// rental lasts a day at most), so a sweep a day later still knows who
+// owned it.
+const journalTTL = 25 * time.Hour
+
+// claimTimeout bounds a store write made for an order already bought: the
+// money is spent, so the write is tried even after the caller gave up,
+// but never waits long on a slow store.
+const claimTimeout = 5 * time.Second
 
 // activationStore is the journal, index, claims and counters of the
 // activations of one account, in the client's Store.

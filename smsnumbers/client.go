@@ -101,6 +101,7 @@ import (
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/retry"
 	"github.com/simkit/simkit/signing"
+	"github.com/simkit/simkit/store"
 )
 
 // Provider is the name this package reports in errors and logs.
@@ -183,9 +184,9 @@ type Options struct {
 // *Client answers every call with an error matching simkit.ErrNotConfigured.
 type Client struct {
 	t *transport.Client
-	// claims holds the key prefix of this account's activation journal. A
-	// pointer, so fmt prints an address rather than the key prefix.
-	claims *claims
+	// st is the Store the activation journal and reconciliation's lock
+	// live in (the ledger keeps its own reference to it).
+	st store.Store
 	// ledger records every buy and withdrawal of this account in the
 	// Store, so settling never hands one order to two callers.
 	ledger *ledger.Ledger
@@ -238,7 +239,7 @@ func New(optFns ...func(*Options)) (*Client, error) {
 	}
 	return &Client{
 		t:          t,
-		claims:     newClaims(o.Store, o.Token.Reveal()),
+		st:         o.Store,
 		ledger:     ledger.New(o.Store, Provider, o.Token.Reveal(), func(lo *ledger.Options) { lo.Now = o.Now }),
 		settleSkew: skew,
 		settleWait: wait,
