@@ -9,9 +9,9 @@ import (
 	"github.com/simkit/simkit/retry"
 )
 
-// first is h.Get(key) for a key already in canonical form: Get
+// canonicalGet is h.Get(key) for a key already in canonical form: Get
 // canonicalizes its key on every call, five times per answer.
-func first(h http.Header, key string) string {
+func canonicalGet(h http.Header, key string) string {
 	if v := h[key]; len(v) > 0 {
 		return v[0]
 	}
@@ -23,19 +23,19 @@ func first(h http.Header, key string) string {
 // took none (an unsigned request).
 func parseRateLimit(h http.Header, now time.Time, clock func() time.Time) option.RateLimit {
 	var rl option.RateLimit
-	if v := first(h, "Retry-After"); v != "" {
+	if v := canonicalGet(h, "Retry-After"); v != "" {
 		if now.IsZero() {
 			now = clock()
 		}
 		rl.RetryAfter, _ = retry.ParseRetryAfter(v, now)
 	}
-	if v := first(h, "X-Ratelimit-Limit"); v != "" {
+	if v := canonicalGet(h, "X-Ratelimit-Limit"); v != "" {
 		rl.Limit, _ = strconv.Atoi(v)
 	}
-	if v := first(h, "X-Ratelimit-Remaining"); v != "" {
+	if v := canonicalGet(h, "X-Ratelimit-Remaining"); v != "" {
 		rl.Remaining, _ = strconv.Atoi(v)
 	}
-	if v := first(h, "X-Ratelimit-Reset"); v != "" {
+	if v := canonicalGet(h, "X-Ratelimit-Reset"); v != "" {
 		if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
 			rl.Reset = time.Unix(secs, 0)
 		}
