@@ -39,7 +39,7 @@ func TestScannersStopAtTheEnd(t *testing.T) {
 
 func TestWSStopsAtTheFirstToken(t *testing.T) {
 	for n := 0; n < 20; n++ {
-		for _, token := range []string{"", "{", `"é"`, "1", "\x80"} {
+		for _, token := range []string{"", "{", `"é"`, "1", "\x80", "!", "\xff"} {
 			body := []byte(strings.Repeat(" \t\r\n", 5)[:n] + token + "   ")
 			want := n
 			if token == "" {

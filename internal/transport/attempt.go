@@ -96,7 +96,7 @@ func (c *Client) attempt(ctx context.Context, req *Request, w *wire, attempt int
 	resp := &Response{Body: b}
 	resp.StatusCode = raw.StatusCode
 	resp.Header = raw.Header
-	resp.RequestID = resp.Header.Get(c.reqIDHdr)
+	resp.RequestID = canonicalGet(resp.Header, c.reqIDHdr)
 	resp.RateLimit = parseRateLimit(resp.Header, now, c.now)
 	if debug {
 		c.log.LogAttrs(ctx, slog.LevelDebug, "simkit: attempt", answerAttrs(resp,

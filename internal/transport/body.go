@@ -22,7 +22,7 @@ func readBody(resp *http.Response, max int) ([]byte, error) {
 	defer resp.Body.Close()
 	var r io.Reader = resp.Body
 	length := resp.ContentLength
-	if !resp.Uncompressed && strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") && resp.ContentLength != 0 {
+	if !resp.Uncompressed && strings.EqualFold(canonicalGet(resp.Header, "Content-Encoding"), "gzip") && resp.ContentLength != 0 {
 		zr, err := gzip.NewReader(resp.Body)
 		if err != nil {
 			return nil, err

@@ -51,8 +51,13 @@ func (h *history) flush() {
 // attempt was ambiguous, and is then not safe to repeat. Provider code
 // refines it where it knows more (a settled outcome, a reference).
 func markRepeat(req *Request, err error) {
+	if err == nil {
+		// Before e is declared: errors.As moves e to the heap, an
+		// allocation every successful call would pay for nothing.
+		return
+	}
 	var e *apierror.Error
-	if err == nil || !errors.As(err, &e) {
+	if !errors.As(err, &e) {
 		return
 	}
 	ambiguous := e.Ambiguous || errors.Is(e, apierror.ErrBadResponse)

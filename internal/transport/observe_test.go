@@ -193,6 +193,7 @@ func TestRequestIDHeaderIsConfigurable(t *testing.T) {
 		{name: "default", want: "from-x-request-id"},
 		{name: "provider's own", provider: "X-Trace", want: "from-x-trace"},
 		{name: "user's wins", provider: "X-Trace", user: "Cf-Ray", want: "from-cf-ray"},
+		{name: "any spelling of the name", user: "cf-RAY", want: "from-cf-ray"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -203,6 +203,7 @@ func New(cfg Config) (*Client, error) {
 	if reqID == "" {
 		reqID = defaultRequestID
 	}
+	reqID = http.CanonicalHeaderKey(reqID) // looked up as is in every answer
 	host, port := hostPort(cfg.BaseURL)
 	return &Client{
 		host:     host,
