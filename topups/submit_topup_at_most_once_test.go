@@ -165,6 +165,10 @@ func TestSubmitTopupSecondReplicaNeverResubmitsDuringSlowSubmit(t *testing.T) {
 			require.Equal(t, int64(1), submits.Load(), "the second replica submitted a second top-up")
 			require.ErrorIs(t, err1, apierror.ErrOutcomeUnknown)
 			require.ErrorIs(t, err2, context.DeadlineExceeded, "the second replica waits for the first")
+			// The first replica's submit may still charge: the second's
+			// caller is told so, and that calling again is safe.
+			require.True(t, apierror.MayHaveActed(err2))
+			require.True(t, apierror.SafeToRetry(err2))
 		})
 	}
 }
