@@ -1,8 +1,10 @@
 package topups
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -57,21 +59,25 @@ func TestSubmitTopupRecordsItsOutcomeInTheLedger(t *testing.T) {
 		wantPrice  string // "" when the entry has no amount
 		wantCurr   string
 		wantSubmit int
+		// wantLookups is how many look-ups the Response lists; the first
+		// one failed when failedLookup is set.
+		wantLookups  int
+		failedLookup bool
 	}{
 		{name: "submitted", submit: jsonResponder(200, fixtureText("submit_topup.json")),
-			want: ledger.StateDone, wantID: "9666", wantPrice: "9.5", wantCurr: "USD", wantSubmit: 1},
+			want: ledger.StateDone, wantID: "9666", wantPrice: "9.5", wantCurr: "USD", wantSubmit: 1, wantLookups: 1},
 		{name: "submitted, no price stated", submit: jsonResponder(200, placed),
-			want: ledger.StateDone, wantID: "9667", wantCurr: "USD", wantSubmit: 1},
+			want: ledger.StateDone, wantID: "9667", wantCurr: "USD", wantSubmit: 1, wantLookups: 1},
 		{name: "found before submitting", before: topupRow("5", ref, "9.5"),
-			want: ledger.StateRecovered, wantID: "5", wantPrice: "9.5", wantCurr: "EUR"},
+			want: ledger.StateRecovered, wantID: "5", wantPrice: "9.5", wantCurr: "EUR", wantLookups: 1},
 		{name: "lost, found after", submit: jsonResponder(503, `{"message":"Service Unavailable"}`), after: topupRow("77", ref, "0"),
-			want: ledger.StateRecovered, wantID: "77", wantCurr: "EUR", wantSubmit: 1},
+			want: ledger.StateRecovered, wantID: "77", wantCurr: "EUR", wantSubmit: 1, wantLookups: 2},
 		{name: "lost, nothing found", submit: jsonResponder(503, `{"message":"Service Unavailable"}`),
-			want: ledger.StateUnknown, wantSubmit: 1},
+			want: ledger.StateUnknown, wantSubmit: 1, wantLookups: 2},
 		{name: "refused", submit: jsonResponder(422, `{"message":"The package is invalid or out of stock.","code":34}`),
-			want: ledger.StateFailed, wantSubmit: 1},
+			want: ledger.StateFailed, wantSubmit: 1, wantLookups: 1},
 		{name: "look-up before submitting fails", before: "fail",
-			want: ledger.StateFailed},
+			want: ledger.StateFailed, wantLookups: 1, failedLookup: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -95,6 +101,11 @@ func TestSubmitTopupRecordsItsOutcomeInTheLedger(t *testing.T) {
 			o, err := e.c.SubmitTopup(context.Background(), SubmitTopupParams{PackageID: "p", ICCID: testICCID, Reference: ref}, option.WithResponse(&meta))
 			require.Equal(t, tc.wantSubmit, e.calls(http.MethodPost, submitURL))
 			require.Equal(t, recovered, meta.Recovered)
+			require.Len(t, meta.Lookups, tc.wantLookups)
+			for i, l := range meta.Lookups {
+				require.Equal(t, opListOrders, l.Op)
+				require.Equal(t, tc.failedLookup && i == 0, l.Err != nil, "look-up %d", i)
+			}
 
 			entries := referenceEntries(t, e.c, ref)
 			require.Len(t, entries, 1, "one call writes one entry")
@@ -253,4 +264,56 @@ func TestSubmitTopupStoreDownSendsNothing(t *testing.T) {
 	require.ErrorIs(t, err, apierror.ErrUnavailable)
 	require.False(t, apierror.MayHaveActed(err), "nothing was sent")
 	require.True(t, apierror.SafeToRetry(err))
+}
+
+// TestSubmitTopupSettlingLookUpKeepsTheCallersContext: the look-up that
+// settles an ambiguous submit runs on the caller's own context while it
+// lasts (only a caller that already gave up gets the short settling
+// deadline of its own), so the caller's cancel still ends it.
+func TestSubmitTopupSettlingLookUpKeepsTheCallersContext(t *testing.T) {
+	e := newEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var lookups atomic.Int64
+	var ended atomic.Bool
+	e.mt.RegisterResponder(http.MethodGet, ordersURL, func(r *http.Request) (*http.Response, error) {
+		if lookups.Add(1) == 2 {
+			cancel() // the caller gives up during the settling look-up
+			ended.Store(r.Context().Err() != nil)
+		}
+		return httpmock.NewStringResponse(200, `{"data":[],"meta":{"current_page":1,"last_page":1}}`), nil
+	})
+	e.mt.RegisterResponder(http.MethodPost, submitURL, jsonResponder(503, `{"message":"Service Unavailable"}`))
+	_, err := e.c.SubmitTopup(ctx, SubmitTopupParams{PackageID: "p", ICCID: testICCID, Reference: "ref-cancel"})
+	require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
+	require.Equal(t, int64(2), lookups.Load())
+	require.True(t, ended.Load(), "the caller's cancel reaches the settling look-up")
+}
+
+// ledgerDown is a memory Store whose index writes fail: the single flight
+// works, the ledger records nothing.
+type ledgerDown struct{ *store.Memory }
+
+func (ledgerDown) Apply(context.Context, store.IndexWrite) error { return errStoreDown }
+
+// TestSubmitTopupWithoutALedgerStillTopsUpOnce: a ledger that cannot
+// record the call is logged as a warning, and the top-up goes ahead: the
+// reference keeps it exactly-once. A ledger that works logs no warning.
+func TestSubmitTopupWithoutALedgerStillTopsUpOnce(t *testing.T) {
+	for _, down := range []bool{false, true} {
+		var logs bytes.Buffer
+		e := newEnv(t, func(o *Options) {
+			o.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+			if down {
+				o.Store = ledgerDown{store.NewMemory(func(mo *store.MemoryOptions) { mo.Now = o.Now })}
+			}
+		})
+		emptyOrders(e)
+		e.mt.RegisterResponder(http.MethodPost, submitURL, jsonResponder(200, fixtureText("submit_topup.json")))
+		o, err := e.c.SubmitTopup(context.Background(), SubmitTopupParams{PackageID: "p", ICCID: testICCID, Reference: "ref-noledger"})
+		require.NoError(t, err)
+		require.Equal(t, "9666", o.ID)
+		require.Equal(t, 1, e.calls(http.MethodPost, submitURL))
+		require.Equal(t, down, bytes.Contains(logs.Bytes(), []byte("ledger could not record a top-up")), logs.String())
+	}
 }
