@@ -94,6 +94,7 @@ func TestLookUpAcceptsAnOrderThatListsNoItems(t *testing.T) {
 			o, err := h.c.CreateOrder(context.Background(), orderParams(), option.WithRetry(retry.Never()))
 			require.Equal(t, tc.want, ownEntry(t, h.c, "ORD-12345").State)
 			if tc.want == ledger.StateFailed {
+				require.ErrorIs(t, err, apierror.ErrConflict)
 				require.ErrorContains(t, err, "the order with this external_id is for another SKU")
 				require.False(t, apierror.MayHaveActed(err))
 				return
