@@ -190,6 +190,10 @@ func TestSubmitTopupUnreadable2xxIsSettled(t *testing.T) {
 		{"data without id, listed", `{"data":{}}`, true, "77"},
 		{"empty body, not listed", ``, false, ""},
 		{"data without id, not listed", `{"data":{"description":"ref-2xx"}}`, false, ""},
+		// The order is read, then the answer turns out unreadable: the id
+		// read so far is no proof, only the look-up is.
+		{"order then unreadable data, not listed", `{"data":{"id":9666,"type":"topup","description":"ref-2xx"},"data":7}`, false, ""},
+		{"order then unreadable data, listed", `{"data":{"id":9666,"type":"topup","description":"ref-2xx"},"data":7}`, true, "77"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
