@@ -59,7 +59,7 @@ func TestSubmitTopupRecordsItsOutcomeInTheLedger(t *testing.T) {
 		wantPrice  string // "" when the entry has no amount
 		wantCurr   string
 		wantSubmit int
-		// wantLookups is how many look-ups the Response lists; the first
+		// wantLookups is how many look-ups the Response lists; the last
 		// one failed when failedLookup is set.
 		wantLookups  int
 		failedLookup bool
@@ -76,6 +76,8 @@ func TestSubmitTopupRecordsItsOutcomeInTheLedger(t *testing.T) {
 			want: ledger.StateUnknown, wantSubmit: 1, wantLookups: 2},
 		{name: "refused", submit: jsonResponder(422, `{"message":"The package is invalid or out of stock.","code":34}`),
 			want: ledger.StateFailed, wantSubmit: 1, wantLookups: 1},
+		{name: "lost, the settling look-up fails", submit: jsonResponder(503, `{"message":"Service Unavailable"}`), after: "fail",
+			want: ledger.StateUnknown, wantSubmit: 1, wantLookups: 2, failedLookup: true},
 		{name: "look-up before submitting fails", before: "fail",
 			want: ledger.StateFailed, wantLookups: 1, failedLookup: true},
 	}
@@ -86,10 +88,10 @@ func TestSubmitTopupRecordsItsOutcomeInTheLedger(t *testing.T) {
 			e.mt.RegisterResponder(http.MethodGet, ordersURL, func(*http.Request) (*http.Response, error) {
 				rows := tc.after
 				if lookups.Add(1) == 1 {
-					if tc.before == "fail" {
-						return httpmock.NewStringResponse(422, `{"meta":{"message":"bad"},"data":{}}`), nil
-					}
 					rows = tc.before
+				}
+				if rows == "fail" {
+					return httpmock.NewStringResponse(422, `{"meta":{"message":"bad"},"data":{}}`), nil
 				}
 				return httpmock.NewStringResponse(200, `{"data":[`+rows+`],"meta":{"current_page":1,"last_page":1}}`), nil
 			})
@@ -104,7 +106,7 @@ func TestSubmitTopupRecordsItsOutcomeInTheLedger(t *testing.T) {
 			require.Len(t, meta.Lookups, tc.wantLookups)
 			for i, l := range meta.Lookups {
 				require.Equal(t, opListOrders, l.Op)
-				require.Equal(t, tc.failedLookup && i == 0, l.Err != nil, "look-up %d", i)
+				require.Equal(t, tc.failedLookup && i == len(meta.Lookups)-1, l.Err != nil, "look-up %d", i)
 			}
 
 			entries := referenceEntries(t, e.c, ref)
