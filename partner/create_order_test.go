@@ -398,4 +398,8 @@ func TestCreateOrderLookupFindsAnotherSKU(t *testing.T) {
 	require.False(t, meta.Recovered, "the order found is not recovered as this one")
 	require.ErrorContains(t, err, "the order with this external_id is for another SKU")
 	require.False(t, apierror.MayHaveActed(err))
+	// The id was used for another order: ErrConflict, as for a 409, not
+	// the lost attempt's "unavailable", which reads as "try again".
+	require.ErrorIs(t, err, apierror.ErrConflict)
+	require.NotErrorIs(t, err, apierror.ErrUnavailable)
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -32,6 +33,9 @@ const (
 	orderUUID  = "7898e683-4e56-44a3-9782-eca3f758a844"
 	productID  = "0a1b2c3d-0000-4000-8000-000000000001"
 )
+
+// maxWaits bounds the waits one test's client may make.
+const maxWaits = 100
 
 // harness is a client over an httpmock transport with a fixed clock and a
 // retry policy that records its waits instead of sleeping.
@@ -60,7 +64,14 @@ func newHarness(t *testing.T, fns ...func(*Options)) *harness {
 	pol.Sleep = func(_ context.Context, d time.Duration) error {
 		h.mu.Lock()
 		h.sleeps = append(h.sleeps, d)
+		n := len(h.sleeps)
 		h.mu.Unlock()
+		if n > maxWaits {
+			// A retry or look-up loop that never ends would spin here
+			// until the test binary times out.
+			t.Errorf("more than %d waits: a retry loop does not end", maxWaits)
+			return errors.New("too many waits")
+		}
 		return nil
 	}
 	all := append([]func(*Options){func(o *Options) {

@@ -176,6 +176,10 @@ func conflict(err error, externalID, why string) error {
 		return err
 	}
 	out := *e
+	// A look-up after a lost attempt can find the id's order for another
+	// SKU: the last answer's class (unavailable, server error) would read
+	// as "try again", which finds the same order forever.
+	out.Kind = apierror.ErrConflict
 	out.Reference = externalID
 	out.Message = apierror.CapMessage(joinMessage(e.Message, "external_id already used: "+why))
 	return &out

@@ -222,17 +222,16 @@ func (c *Client) submitRecorded(ctx context.Context, p SubmitTopupParams, starte
 	if !transport.Ambiguous(err) {
 		return nil, money.Mark(err, false, true)
 	}
-	lopts, done = rec.Lookup(opListOrders, opts)
-	o, err = c.settleTopup(ctx, p, started, err, lopts)
-	done(nil)
+	o, err = c.settleTopup(ctx, p, started, err, rec, opts)
 	if err != nil {
 		return nil, err
 	}
 	return &found{*o, true}, nil
 }
 
-// settleTopup decides an ambiguous submit by looking the top-up up.
-func (c *Client) settleTopup(ctx context.Context, p SubmitTopupParams, started time.Time, cause error, opts []option.CallOption) (*Order, error) {
+// settleTopup decides an ambiguous submit by looking the top-up up; the
+// look-up is listed in rec with its own error.
+func (c *Client) settleTopup(ctx context.Context, p SubmitTopupParams, started time.Time, cause error, rec *money.Record, opts []option.CallOption) (*Order, error) {
 	if ctx.Err() != nil {
 		// The caller gave up; the answer is still worth the look-up, so it
 		// runs on its own short deadline.
@@ -240,7 +239,9 @@ func (c *Client) settleTopup(ctx context.Context, p SubmitTopupParams, started t
 		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
 		defer cancel()
 	}
-	o, lerr := c.findTopup(ctx, p, opts)
+	lopts, done := rec.Lookup(opListOrders, opts)
+	o, lerr := c.findTopup(ctx, p, lopts)
+	done(lerr)
 	if o != nil {
 		return o, nil
 	}

@@ -165,6 +165,10 @@ func TestSubmitTopupSecondReplicaNeverResubmitsDuringSlowSubmit(t *testing.T) {
 			require.Equal(t, int64(1), submits.Load(), "the second replica submitted a second top-up")
 			require.ErrorIs(t, err1, apierror.ErrOutcomeUnknown)
 			require.ErrorIs(t, err2, context.DeadlineExceeded, "the second replica waits for the first")
+			// The first replica's submit may still charge: the second's
+			// caller is told so, and that calling again is safe.
+			require.True(t, apierror.MayHaveActed(err2))
+			require.True(t, apierror.SafeToRetry(err2))
 		})
 	}
 }
@@ -186,6 +190,10 @@ func TestSubmitTopupUnreadable2xxIsSettled(t *testing.T) {
 		{"data without id, listed", `{"data":{}}`, true, "77"},
 		{"empty body, not listed", ``, false, ""},
 		{"data without id, not listed", `{"data":{"description":"ref-2xx"}}`, false, ""},
+		// The order is read, then the answer turns out unreadable: the id
+		// read so far is no proof, only the look-up is.
+		{"order then unreadable data, not listed", `{"data":{"id":9666,"type":"topup","description":"ref-2xx"},"data":7}`, false, ""},
+		{"order then unreadable data, listed", `{"data":{"id":9666,"type":"topup","description":"ref-2xx"},"data":7}`, true, "77"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
