@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/simkit/simkit/contrib/redisstore"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/signing"
 	"github.com/simkit/simkit/smsnumbers"
-	"github.com/simkit/simkit/store"
 )
 
 // activationSpacing is the time between two buys of one account on the
@@ -89,7 +89,7 @@ const activationAccounts = 16
 // journal's index of open activations, and a finished activation leaves
 // it, so the journal is read by order id only.
 func activationGrowth() growthKind {
-	return growthKind{name: "activations", workers: activationAccounts, open: func(tb testing.TB, st store.Store, _ time.Time, _ int) growthRecords {
+	return growthKind{name: "activations", workers: activationAccounts, open: func(tb testing.TB, st *redisstore.Store, _ time.Time, _ int) growthRecords {
 		managers := make([]*smsnumbers.Activations, activationAccounts)
 		var match []string
 		for a := range managers {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/simkit/simkit/contrib/redisstore"
 	"github.com/simkit/simkit/ledger"
 	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/partner"
@@ -107,21 +108,37 @@ func answer(r *http.Request, status int, body []byte) *http.Response {
 // history the order and the ledger read again.
 func ledgerGrowth() growthKind {
 	const token = "bench-token"
-	return growthKind{name: "ledger", open: func(tb testing.TB, st store.Store, base time.Time, total int) growthRecords {
-		rt := &partnerBooksRT{n: total, base: base}
-		c, err := partner.New(func(o *partner.Options) {
-			o.BaseURL = "https://partner.invalid/v1/partner"
-			o.Token = signing.NewSecret(token)
-			o.Secret = signing.NewSecret(webhookSecret)
-			o.Transport = rt
-			o.Store = st
-			o.Limiter = option.NoLimit
-		})
-		if err != nil {
-			tb.Fatal(err)
+	return growthKind{name: "ledger", open: func(tb testing.TB, st *redisstore.Store, base time.Time, total int) growthRecords {
+		// reconciler is partner's Reconcile over the newest n entries by a
+		// client on st.
+		reconciler := func(st store.Store) func(context.Context, int, func()) (int, error) {
+			rt := &partnerBooksRT{n: total, base: base}
+			c, err := partner.New(func(o *partner.Options) {
+				o.BaseURL = "https://partner.invalid/v1/partner"
+				o.Token = signing.NewSecret(token)
+				o.Secret = signing.NewSecret(webhookSecret)
+				o.Transport = rt
+				o.Store = st
+				o.Limiter = option.NoLimit
+			})
+			if err != nil {
+				tb.Fatal(err)
+			}
+			return func(ctx context.Context, n int, page func()) (int, error) {
+				rt.page.Store(&page)
+				defer rt.page.Store(nil)
+				rep, err := c.Reconcile(ctx, partner.ReconcileParams{From: growthStart(base, total-n), NoSettle: true})
+				if err != nil {
+					return 0, err
+				}
+				if !rep.Clean() || rep.Records != n {
+					return rep.Entries, fmt.Errorf("reconcile over %d orders: %d anomalies, %d charges read", n, rep.Anomalies(), rep.Records)
+				}
+				return rep.Entries, nil
+			}
 		}
 		return growthRecords{
-			match: []string{c.Ledger().Prefix() + "*"},
+			match: []string{ledger.New(st, partner.Provider, token).Prefix() + "*"},
 			fill: func(ctx context.Context, i int) error {
 				// The client's ledger, on a clock at entry i's start.
 				at := growthStart(base, i)
@@ -135,18 +152,8 @@ func ledgerGrowth() growthKind {
 					ProviderIDs: []string{partnerOrderID(i)},
 					Amount:      decimal.NewNullDecimal(decimal.New(2550, -2)), Currency: "USD"})
 			},
-			pass: func(ctx context.Context, n int, page func()) (int, error) {
-				rt.page.Store(&page)
-				defer rt.page.Store(nil)
-				rep, err := c.Reconcile(ctx, partner.ReconcileParams{From: growthStart(base, total-n), NoSettle: true})
-				if err != nil {
-					return 0, err
-				}
-				if !rep.Clean() || rep.Records != n {
-					return rep.Entries, fmt.Errorf("reconcile over %d orders: %d anomalies, %d charges read", n, rep.Anomalies(), rep.Records)
-				}
-				return rep.Entries, nil
-			},
+			pass: reconciler(st),
+			side: reconciler(sideLock{st}),
 		}
 	}}
 }

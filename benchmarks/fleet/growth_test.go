@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -13,7 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/simkit/simkit/contrib/redisstore"
-	"github.com/simkit/simkit/store"
+	"github.com/simkit/simkit/reconcile"
 )
 
 // growthSize is one entry count every record kind is measured at.
@@ -25,11 +26,12 @@ type growthSize struct {
 // growthSizes are the entry counts every record kind is measured at.
 var growthSizes = []growthSize{{"1k", 1_000}, {"10k", 10_000}, {"100k", 100_000}}
 
-// growthRounds is how many timed rounds the passes run. A round walks 1k
-// three times, then 10k, 100k and 10k again: the 100k pass is judged
-// against the mean of the two 10k passes around it, so load that drifts
-// during the round lands on both sides.
-const growthRounds = 2
+// growthSides is how many passes over the newest 10k run while the 100k
+// pass is under way (paused at a page, then resumed; their CPU is taken
+// out of its), so the 100k pass is judged against 10k passes spread over
+// its own span, not only before and after it: load on a shared machine
+// moves one 10k pass by a third within seconds.
+const growthSides = 3
 
 // growthStep is the time between two entries' starts on the fill's
 // clock: 100k entries span 14 hours of the last day, the window a
@@ -49,6 +51,30 @@ type growthRecords struct {
 	// returns how many entries it walked; page is called about every page
 	// of work (the live heap is read there).
 	pass func(ctx context.Context, n int, page func()) (int, error)
+	// side is the same pass by a second client whose reconciliation lock
+	// has another key, so it runs inside pass's page callback.
+	side func(ctx context.Context, n int, page func()) (int, error)
+}
+
+// sideLock is the Redis Store with the reconciliation locks renamed: a
+// side pass takes its own lock while the main pass holds the real one.
+type sideLock struct {
+	*redisstore.Store
+}
+
+func sideKey(key string) string {
+	if strings.HasPrefix(key, reconcile.LockKey("")) {
+		return key + ":side"
+	}
+	return key
+}
+
+func (s sideLock) SetNX(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error) {
+	return s.Store.SetNX(ctx, sideKey(key), value, ttl)
+}
+
+func (s sideLock) CompareAndDelete(ctx context.Context, key string, value []byte) (bool, error) {
+	return s.Store.CompareAndDelete(ctx, sideKey(key), value)
 }
 
 // growthStart is when entry i began on the fill's clock.
@@ -59,7 +85,7 @@ type growthKind struct {
 	name string
 	// open builds the records of a server that will hold n entries, the
 	// first beginning at base.
-	open func(tb testing.TB, st store.Store, base time.Time, n int) growthRecords
+	open func(tb testing.TB, st *redisstore.Store, base time.Time, n int) growthRecords
 	// workers fill in parallel (32 unless set).
 	workers int
 }
@@ -69,7 +95,7 @@ type growthFigures struct {
 	bytes, keys float64 // per entry
 	passNs      float64 // CPU per entry, median of every timed pass
 	peakMiB     float64 // peak live heap, median of every pass
-	timeRatio   float64 // 100k only: median per-round 100k/10k time per entry
+	timeRatio   float64 // 100k only: 100k/10k time per entry
 	heapRatio   float64 // 100k only
 }
 
@@ -105,13 +131,14 @@ func BenchmarkGrowth(b *testing.B) {
 }
 
 // growthMeasure fills one server to each size in turn, reading the bytes
-// at each, then, for records a pass walks, runs growthRounds rounds of
-// passes over the newest 1k, 10k and 100k entries (one server, so the
-// passes of every size alternate and Redis holds the same data for all).
-// Every pass reads the live heap after a collection it forces about every
-// page (so its CPU includes one collection per page, the same share at
-// every size) and is timed by the CPU of this process and the
-// redis-server.
+// at each, then, for records a pass walks, walks the newest 1k (three
+// times), 10k, 100k and 10k entries of the one server (Redis holds the
+// same data for every size), growthSides more 10k passes running inside
+// the 100k pass. Every pass reads the live heap after a collection it
+// forces about every page (so its CPU includes one collection per page,
+// the same share at every size) and is timed by the CPU of this process
+// and the redis-server. The 100k pass's time per entry is judged against
+// the mean of the 10k passes before, inside and after it.
 func growthMeasure(b *testing.B, k growthKind) (map[string]*growthFigures, bool) {
 	srv := startRedis(b)
 	rdb := srv.client(b)
@@ -136,51 +163,90 @@ func growthMeasure(b *testing.B, k growthKind) (map[string]*growthFigures, bool)
 	if rec.pass == nil {
 		return figs, false
 	}
+	small, mid, big := growthSizes[0], growthSizes[1], growthSizes[2]
 	took := map[string][]float64{}
 	peaks := map[string][]float64{}
-	timed := func(size growthSize) float64 {
+	collect := func() { runtime.GC() }
+	// pass walks the newest size.n entries with pass (or side) and
+	// returns its CPU; inside, when set, runs at every page after the
+	// heap is read and its CPU is not the pass's.
+	walk := func(size growthSize, pass func(context.Context, int, func()) (int, error), inside func() time.Duration) (time.Duration, float64, int) {
 		var peak uint64
 		var ms runtime.MemStats
-		runtime.GC()
-		start := cpu()
+		var aside time.Duration
+		pages := 0
 		page := func() {
+			pages++
 			runtime.GC()
 			runtime.ReadMemStats(&ms)
 			peak = max(peak, ms.HeapAlloc)
+			if inside != nil {
+				aside += inside()
+			}
 		}
-		seen, err := rec.pass(ctx, size.n, page)
-		t := float64((cpu() - start).Nanoseconds()) / float64(size.n)
-		page() // a pass shorter than a page is read once
+		runtime.GC()
+		start := cpu()
+		seen, err := pass(ctx, size.n, page)
+		spent := cpu() - start - aside
 		if err != nil {
 			b.Fatal(err)
 		}
 		if seen != size.n {
 			b.Fatalf("the pass over the newest %s walked %d entries", size.name, seen)
 		}
+		page() // a pass shorter than a page is read once
+		return spent, float64(peak) / (1 << 20), pages
+	}
+	perEntry := func(d time.Duration, size growthSize) float64 { return float64(d.Nanoseconds()) / float64(size.n) }
+	timed := func(size growthSize) (float64, int) {
+		d, peak, pages := walk(size, rec.pass, nil)
+		t := perEntry(d, size)
 		took[size.name] = append(took[size.name], t)
-		peaks[size.name] = append(peaks[size.name], float64(peak)/(1<<20))
-		return t
+		peaks[size.name] = append(peaks[size.name], peak)
+		return t, pages
 	}
-	small, mid, big := growthSizes[0], growthSizes[1], growthSizes[2]
-	var ratios []float64
-	for range growthRounds {
-		for range 3 {
-			timed(small)
+	for range 3 {
+		timed(small)
+	}
+	before, pages := timed(mid)
+	refs := []float64{before}
+	// A side pass every 10k pass's pages x 10/(growthSides+1): evenly
+	// spread over the 100k pass, whose pages are about ten times as many.
+	every := max(1, pages*10/(growthSides+1))
+	seen := 0
+	inside := func() time.Duration {
+		seen++
+		if seen%every != 0 || len(refs) > growthSides {
+			return 0
 		}
-		before := timed(mid)
-		t := timed(big)
-		after := timed(mid)
-		ratios = append(ratios, t/((before+after)/2))
+		start := cpu()
+		if _, err := rec.side(ctx, mid.n, collect); err != nil {
+			b.Fatal(err)
+		}
+		d := cpu() - start
+		refs = append(refs, perEntry(d, mid))
+		took[mid.name] = append(took[mid.name], perEntry(d, mid))
+		return d
 	}
-	// Each round's ratio, for judging two runs' agreement (benchtable
+	d, peak, _ := walk(big, rec.pass, inside)
+	t := perEntry(d, big)
+	took[big.name] = append(took[big.name], t)
+	peaks[big.name] = append(peaks[big.name], peak)
+	after, _ := timed(mid)
+	refs = append(refs, after)
+	var mean float64
+	for _, r := range refs {
+		mean += r / float64(len(refs))
+	}
+	// Each pass's figures, for judging two runs' agreement (benchtable
 	// reads only the Benchmark lines).
-	fmt.Printf("growth: %s 100k/10k time per entry by round: %.3f, 1k/10k/100k µs per pass: %.1f %.1f %.1f\n", k.name, ratios,
-		scaled(took[small.name], 1e-3), scaled(took[mid.name], 1e-3), scaled(took[big.name], 1e-3))
+	fmt.Printf("growth: %s 100k pass %.1f µs/entry against 10k passes before, inside and after it: %.1f; 1k: %.1f\n",
+		k.name, t*1e-3, scaled(refs, 1e-3), scaled(took[small.name], 1e-3))
 	for _, size := range growthSizes {
 		figs[size.name].passNs = median(took[size.name])
 		figs[size.name].peakMiB = median(peaks[size.name])
 	}
-	figs[big.name].timeRatio = median(ratios)
+	figs[big.name].timeRatio = t / mean
 	figs[big.name].heapRatio = figs[big.name].peakMiB / figs[mid.name].peakMiB
 	return figs, true
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/simkit/simkit/contrib/redisstore"
 	"github.com/simkit/simkit/esimstory"
 	"github.com/simkit/simkit/ledger"
 	"github.com/simkit/simkit/signing"
@@ -44,17 +45,33 @@ func (s *pagedStore) Get(ctx context.Context, key string) ([]byte, bool, error) 
 // external order id.
 func trackerGrowth() growthKind {
 	const access = "bench-access"
-	return growthKind{name: "tracker", open: func(tb testing.TB, st store.Store, base time.Time, total int) growthRecords {
+	return growthKind{name: "tracker", open: func(tb testing.TB, st *redisstore.Store, base time.Time, total int) growthRecords {
 		fillTracker := esimstory.NewTracker(st)
-		paged := &pagedStore{Store: st}
-		c, err := esimstory.New(func(o *esimstory.Options) {
-			o.AccessKey = signing.NewSecret(access)
-			o.SecretKey = signing.NewSecret(base64.StdEncoding.EncodeToString([]byte("bench-secret-key")))
-			o.Store = st
-			o.Tracker = esimstory.NewTracker(paged)
-		})
-		if err != nil {
-			tb.Fatal(err)
+		// reconciler is esimstory's Reconcile over the newest n entries by
+		// a client on st.
+		reconciler := func(st store.Store) func(context.Context, int, func()) (int, error) {
+			paged := &pagedStore{Store: st}
+			c, err := esimstory.New(func(o *esimstory.Options) {
+				o.AccessKey = signing.NewSecret(access)
+				o.SecretKey = signing.NewSecret(base64.StdEncoding.EncodeToString([]byte("bench-secret-key")))
+				o.Store = st
+				o.Tracker = esimstory.NewTracker(paged)
+			})
+			if err != nil {
+				tb.Fatal(err)
+			}
+			return func(ctx context.Context, n int, page func()) (int, error) {
+				paged.page.Store(&page)
+				defer paged.page.Store(nil)
+				rep, err := c.Reconcile(ctx, esimstory.ReconcileParams{From: growthStart(base, total-n), NoSettle: true})
+				if err != nil {
+					return 0, err
+				}
+				if !rep.Clean() || rep.Records != n {
+					return rep.Entries, fmt.Errorf("reconcile over %d orders: %d anomalies, %d deliveries read", n, rep.Anomalies(), rep.Records)
+				}
+				return rep.Entries, nil
+			}
 		}
 		return growthRecords{
 			match: []string{esimstory.DefaultTrackerPrefix + "*"},
@@ -80,18 +97,8 @@ func trackerGrowth() growthKind {
 					ActivationCode: "K2-" + strconv.Itoa(i), LPA: "LPA:1$smdp.example.com$K2-" + strconv.Itoa(i),
 					ExpiredDate: "2027-01-15"})
 			},
-			pass: func(ctx context.Context, n int, page func()) (int, error) {
-				paged.page.Store(&page)
-				defer paged.page.Store(nil)
-				rep, err := c.Reconcile(ctx, esimstory.ReconcileParams{From: growthStart(base, total-n), NoSettle: true})
-				if err != nil {
-					return 0, err
-				}
-				if !rep.Clean() || rep.Records != n {
-					return rep.Entries, fmt.Errorf("reconcile over %d orders: %d anomalies, %d deliveries read", n, rep.Anomalies(), rep.Records)
-				}
-				return rep.Entries, nil
-			},
+			pass: reconciler(st),
+			side: reconciler(sideLock{st}),
 		}
 	}}
 }

@@ -92,12 +92,13 @@ func printFleet(w io.Writer, r *run) {
 
 	if gs := r.prefixed("Growth/"); len(gs) > 0 {
 		fmt.Fprintln(w, "\n### Fleet: growth of the records simkit keeps in Redis")
-		fmt.Fprintln(w, "\nBytes per entry: MEMORY USAGE of every key the records use, summed, divided by the entries.")
-		fmt.Fprintln(w, "A pass is the provider client's Reconcile over the last day (NoSettle, so every pass does the same work):")
-		fmt.Fprintln(w, "partner's over its ledger against a provider answering in memory, esimstory's over its ledger and tracker.")
-		fmt.Fprintln(w, "Its CPU time per entry (this process, the in-memory provider included, and the redis-server), median of")
-		fmt.Fprintln(w, "every pass, and its peak live heap, read after a collection forced about every page (median of every pass).")
-		fmt.Fprintln(w, "Each size has a redis-server of its own; a round walks 1k three times, then 10k, 100k, 10k.")
+		fmt.Fprintln(w, "\nEach kind of record is filled to 1k, 10k and 100k entries through the public API in a redis-server of its own;")
+		fmt.Fprintln(w, "bytes per entry: MEMORY USAGE of every key the records use, summed, divided by the entries. A pass is the")
+		fmt.Fprintln(w, "provider client's Reconcile over the window the newest 1k, 10k or 100k of the 100k entries began in")
+		fmt.Fprintln(w, "(NoSettle, so every pass does the same work): partner's over its ledger against a provider answering in")
+		fmt.Fprintln(w, "memory, esimstory's over its ledger and delivery tracker. Its CPU time per entry (this process, the")
+		fmt.Fprintln(w, "in-memory provider included, and the redis-server) and its peak live heap, read after a collection forced")
+		fmt.Fprintln(w, "about every page, are medians over rounds of passes: 1k three times, then 10k, 100k, 10k.")
 		fmt.Fprintln(w, "\n| records | entries | bytes/entry | keys/entry | pass CPU µs/entry | pass peak live heap MiB |")
 		fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
 		for _, b := range gs {
