@@ -98,7 +98,8 @@ func printFleet(w io.Writer, r *run) {
 		fmt.Fprintln(w, "(NoSettle, so every pass does the same work): partner's over its ledger against a provider answering in")
 		fmt.Fprintln(w, "memory, esimstory's over its ledger and delivery tracker. Its CPU time per entry (this process, the")
 		fmt.Fprintln(w, "in-memory provider included, and the redis-server) and its peak live heap, read after a collection forced")
-		fmt.Fprintln(w, "about every page, are medians over rounds of passes: 1k three times, then 10k, 100k, 10k.")
+		fmt.Fprintln(w, "about every page, are medians over the passes: 1k three times, then 10k, 100k, 10k, with three more 10k")
+		fmt.Fprintln(w, "passes run inside the 100k one (paused at a page; their CPU is not the 100k pass's).")
 		fmt.Fprintln(w, "\n| records | entries | bytes/entry | keys/entry | pass CPU µs/entry | pass peak live heap MiB |")
 		fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
 		for _, b := range gs {
@@ -107,7 +108,7 @@ func printFleet(w io.Writer, r *run) {
 				cell(b, "bytes/entry"), cell(b, "keys/entry"), micro(b, "pass-ns/entry"), cell(b, "pass-peak-heap-MiB"))
 		}
 		for _, g := range growthRatios(r) {
-			fmt.Fprintf(w, "\n%s, 100k / 10k entries: pass time per entry **%.2fx** (median per round of the 100k pass against the mean of the 10k passes before and after it), peak heap **%.2fx**.", g.kind, g.time, g.heap)
+			fmt.Fprintf(w, "\n%s, 100k / 10k entries: pass time per entry **%.2fx** (against the mean of the five 10k passes before, inside and after it), peak heap **%.2fx**.", g.kind, g.time, g.heap)
 		}
 		fmt.Fprintln(w)
 	}
@@ -159,8 +160,9 @@ func growthRatios(r *run) []growthRatio {
 		if small == nil || big == nil {
 			continue
 		}
-		// The benchmark's own ratios, paired per round, when it printed
-		// them (runs of this round on); else the ratio of the rows.
+		// The benchmark's own ratios, the 100k pass against the 10k passes
+		// around and inside it, when it printed them; else the ratio of
+		// the rows.
 		if t, ok := big.get("time-ratio-100k-10k"); ok {
 			if h, ok := big.get("heap-ratio-100k-10k"); ok {
 				out = append(out, growthRatio{k, t, h})
