@@ -13,6 +13,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/simkit/simkit/benchmarks/internal/pair"
 	"github.com/simkit/simkit/contrib/redisstore"
 	"github.com/simkit/simkit/reconcile"
 )
@@ -94,8 +95,10 @@ type growthKind struct {
 type growthFigures struct {
 	bytes, keys float64 // per entry
 	passNs      float64 // CPU per entry, median of every timed pass
+	passSelfNs  float64 // of which this process's
 	peakMiB     float64 // peak live heap, median of every pass
 	timeRatio   float64 // 100k only: 100k/10k time per entry
+	selfRatio   float64 // 100k only: the same, this process's CPU alone
 	heapRatio   float64 // 100k only
 }
 
@@ -117,10 +120,12 @@ func BenchmarkGrowth(b *testing.B) {
 					b.ReportMetric(f.keys, "keys/entry")
 					if walked {
 						b.ReportMetric(f.passNs, "pass-ns/entry")
+						b.ReportMetric(f.passSelfNs, "pass-self-ns/entry")
 						b.ReportMetric(f.peakMiB, "pass-peak-heap-MiB")
 					}
 					if f.timeRatio > 0 {
 						b.ReportMetric(f.timeRatio, "time-ratio-100k-10k")
+						b.ReportMetric(f.selfRatio, "self-time-ratio-100k-10k")
 						b.ReportMetric(f.heapRatio, "heap-ratio-100k-10k")
 					}
 					b.ReportMetric(0, "ns/op")
@@ -142,7 +147,6 @@ func BenchmarkGrowth(b *testing.B) {
 func growthMeasure(b *testing.B, k growthKind) (map[string]*growthFigures, bool) {
 	srv := startRedis(b)
 	rdb := srv.client(b)
-	cpu := srv.cpu()
 	ctx := context.Background()
 	last := growthSizes[len(growthSizes)-1].n
 	base := time.Now().Add(-time.Duration(last)*growthStep - time.Hour)
@@ -164,16 +168,18 @@ func growthMeasure(b *testing.B, k growthKind) (map[string]*growthFigures, bool)
 		return figs, false
 	}
 	small, mid, big := growthSizes[0], growthSizes[1], growthSizes[2]
-	took := map[string][]float64{}
+	redisCPU := pair.ProcessCPU(srv.cmd.Process.Pid)
+	clock := func() cpuSplit { return cpuSplit{pair.Self(), redisCPU()} }
+	took := map[string][]cpuSplit{}
 	peaks := map[string][]float64{}
 	collect := func() { runtime.GC() }
-	// pass walks the newest size.n entries with pass (or side) and
-	// returns its CPU; inside, when set, runs at every page after the
-	// heap is read and its CPU is not the pass's.
-	walk := func(size growthSize, pass func(context.Context, int, func()) (int, error), inside func() time.Duration) (time.Duration, float64, int) {
+	// walk walks the newest size.n entries with pass and returns its CPU;
+	// inside, when set, runs at every page after the heap is read and its
+	// CPU is not the pass's.
+	walk := func(size growthSize, inside func() cpuSplit) (cpuSplit, float64, int) {
 		var peak uint64
 		var ms runtime.MemStats
-		var aside time.Duration
+		var aside cpuSplit
 		pages := 0
 		page := func() {
 			pages++
@@ -181,13 +187,13 @@ func growthMeasure(b *testing.B, k growthKind) (map[string]*growthFigures, bool)
 			runtime.ReadMemStats(&ms)
 			peak = max(peak, ms.HeapAlloc)
 			if inside != nil {
-				aside += inside()
+				aside = aside.plus(inside())
 			}
 		}
 		runtime.GC()
-		start := cpu()
-		seen, err := pass(ctx, size.n, page)
-		spent := cpu() - start - aside
+		start := clock()
+		seen, err := rec.pass(ctx, size.n, page)
+		spent := clock().minus(start).minus(aside)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -195,12 +201,10 @@ func growthMeasure(b *testing.B, k growthKind) (map[string]*growthFigures, bool)
 			b.Fatalf("the pass over the newest %s walked %d entries", size.name, seen)
 		}
 		page() // a pass shorter than a page is read once
-		return spent, float64(peak) / (1 << 20), pages
+		return spent.per(size.n), float64(peak) / (1 << 20), pages
 	}
-	perEntry := func(d time.Duration, size growthSize) float64 { return float64(d.Nanoseconds()) / float64(size.n) }
-	timed := func(size growthSize) (float64, int) {
-		d, peak, pages := walk(size, rec.pass, nil)
-		t := perEntry(d, size)
+	timed := func(size growthSize) (cpuSplit, int) {
+		t, peak, pages := walk(size, nil)
 		took[size.name] = append(took[size.name], t)
 		peaks[size.name] = append(peaks[size.name], peak)
 		return t, pages
@@ -209,55 +213,68 @@ func growthMeasure(b *testing.B, k growthKind) (map[string]*growthFigures, bool)
 		timed(small)
 	}
 	before, pages := timed(mid)
-	refs := []float64{before}
+	refs := []cpuSplit{before}
 	// A side pass every 10k pass's pages x 10/(growthSides+1): evenly
 	// spread over the 100k pass, whose pages are about ten times as many.
 	every := max(1, pages*10/(growthSides+1))
 	seen := 0
-	inside := func() time.Duration {
+	inside := func() cpuSplit {
 		seen++
 		if seen%every != 0 || len(refs) > growthSides {
-			return 0
+			return cpuSplit{}
 		}
-		start := cpu()
+		start := clock()
 		if _, err := rec.side(ctx, mid.n, collect); err != nil {
 			b.Fatal(err)
 		}
-		d := cpu() - start
-		refs = append(refs, perEntry(d, mid))
-		took[mid.name] = append(took[mid.name], perEntry(d, mid))
+		d := clock().minus(start)
+		refs = append(refs, d.per(mid.n))
+		took[mid.name] = append(took[mid.name], d.per(mid.n))
 		return d
 	}
-	d, peak, _ := walk(big, rec.pass, inside)
-	t := perEntry(d, big)
+	t, peak, _ := walk(big, inside)
 	took[big.name] = append(took[big.name], t)
 	peaks[big.name] = append(peaks[big.name], peak)
 	after, _ := timed(mid)
 	refs = append(refs, after)
-	var mean float64
+	var mean cpuSplit
 	for _, r := range refs {
-		mean += r / float64(len(refs))
+		mean = mean.plus(r)
 	}
 	// Each pass's figures, for judging two runs' agreement (benchtable
 	// reads only the Benchmark lines).
-	fmt.Printf("growth: %s 100k pass %.1f µs/entry against 10k passes before, inside and after it: %.1f; 1k: %.1f\n",
-		k.name, t*1e-3, scaled(refs, 1e-3), scaled(took[small.name], 1e-3))
+	fmt.Printf("growth: %s 100k pass µs/entry (this process + redis-server) %s against 10k passes before, inside and after it: %s; 1k: %s\n",
+		k.name, t, refs, took[small.name])
 	for _, size := range growthSizes {
-		figs[size.name].passNs = median(took[size.name])
+		var total, self []float64
+		for _, c := range took[size.name] {
+			total = append(total, float64(c.self+c.redis))
+			self = append(self, float64(c.self))
+		}
+		figs[size.name].passNs = median(total)
+		figs[size.name].passSelfNs = median(self)
 		figs[size.name].peakMiB = median(peaks[size.name])
 	}
-	figs[big.name].timeRatio = t / mean
+	n := time.Duration(len(refs))
+	figs[big.name].timeRatio = float64(t.self+t.redis) / float64((mean.self+mean.redis)/n)
+	figs[big.name].selfRatio = float64(t.self) / float64(mean.self/n)
 	figs[big.name].heapRatio = figs[big.name].peakMiB / figs[mid.name].peakMiB
 	return figs, true
 }
 
-// scaled is xs times f.
-func scaled(xs []float64, f float64) []float64 {
-	out := make([]float64, len(xs))
-	for i, x := range xs {
-		out[i] = x * f
-	}
-	return out
+// cpuSplit is CPU time of this process and of the redis-server (per entry
+// once divided by per).
+type cpuSplit struct{ self, redis time.Duration }
+
+func (c cpuSplit) plus(d cpuSplit) cpuSplit  { return cpuSplit{c.self + d.self, c.redis + d.redis} }
+func (c cpuSplit) minus(d cpuSplit) cpuSplit { return cpuSplit{c.self - d.self, c.redis - d.redis} }
+func (c cpuSplit) per(n int) cpuSplit {
+	return cpuSplit{c.self / time.Duration(n), c.redis / time.Duration(n)}
+}
+
+// String prints this process's and the redis-server's µs.
+func (c cpuSplit) String() string {
+	return fmt.Sprintf("%.1f+%.1f", float64(c.self.Nanoseconds())/1e3, float64(c.redis.Nanoseconds())/1e3)
 }
 
 // median of xs (which it sorts).
