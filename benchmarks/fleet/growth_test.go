@@ -42,8 +42,8 @@ const growthStep = 500 * time.Millisecond
 
 // growthRecords is one kind of record filled into one redis-server.
 type growthRecords struct {
-	// fill writes entry i through the public API; an entry that has a time
-	// began at growthStart(base, i).
+	// fill writes entry i through the public API; a ledger entry begins
+	// at growthStart(base, i).
 	fill func(ctx context.Context, i int) error
 	// match are the SCAN patterns of the keys measured for bytes per
 	// entry; none is every key of the server.
@@ -143,8 +143,8 @@ func BenchmarkGrowth(b *testing.B) {
 // the 100k pass. Every pass reads the live heap after a collection it
 // forces about every page (so its CPU includes one collection per page,
 // the same share at every size) and is timed by the CPU of this process
-// and the redis-server. The 100k pass's time per entry is judged against
-// the mean of the 10k passes before, inside and after it.
+// and of the redis-server, apart. The 100k pass's time per entry is
+// judged against the mean of the 10k passes before, inside and after it.
 func growthMeasure(b *testing.B, k growthKind) (map[string]*growthFigures, bool) {
 	srv := startRedis(b)
 	rdb := srv.client(b)
@@ -223,14 +223,15 @@ func growthMeasure(b *testing.B, k growthKind) (map[string]*growthFigures, bool)
 	// spread over the 100k pass, whose pages are about ten times as many.
 	every := max(1, pages*10/(growthSides+1))
 	seen := 0
+	var sideErr error // the page callback may run off the benchmark's goroutine
 	inside := func() cpuSplit {
 		seen++
-		if seen%every != 0 || len(refs) > growthSides {
+		if seen%every != 0 || len(refs) > growthSides || sideErr != nil {
 			return cpuSplit{}
 		}
 		start := clock()
 		if _, err := rec.side(ctx, mid.n, collect); err != nil {
-			b.Fatal(err)
+			sideErr = err
 		}
 		d := clock().minus(start)
 		refs = append(refs, d.per(mid.n))
@@ -238,6 +239,12 @@ func growthMeasure(b *testing.B, k growthKind) (map[string]*growthFigures, bool)
 		return d
 	}
 	t, peak, _ := walk(big, inside)
+	if sideErr != nil {
+		b.Fatal(sideErr)
+	}
+	if len(refs) != growthSides+1 {
+		b.Fatalf("%d passes over 10k ran inside the 100k pass, want %d", len(refs)-1, growthSides)
+	}
 	took[big.name] = append(took[big.name], t)
 	peaks[big.name] = append(peaks[big.name], peak)
 	after, _ := timed(mid)
