@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/internal/money"
 	"github.com/simkit/simkit/option"
 )
 
@@ -91,10 +92,12 @@ func (m *Activations) Activate(ctx context.Context, p ActivateParams, opts ...op
 		return nil, err
 	}
 	var o *Order
+	var entry string // the buy's ledger entry, for the journal
+	bctx := money.WithEntrySink(ctx, &entry)
 	if p.Reuse != nil {
-		o, err = m.c.Reuse(ctx, *p.Reuse, opts...)
+		o, err = m.c.Reuse(bctx, *p.Reuse, opts...)
 	} else {
-		o, err = m.c.BuyActivation(ctx, p.Buy, opts...)
+		o, err = m.c.BuyActivation(bctx, p.Buy, opts...)
 	}
 	if err != nil {
 		if !errors.Is(err, apierror.ErrOutcomeUnknown) {
@@ -110,7 +113,7 @@ func (m *Activations) Activate(ctx context.Context, p ActivateParams, opts ...op
 	a.entry = JournalEntry{
 		ID: o.ID, Owner: m.owner, Product: product, Price: o.Price,
 		CreatedAt: o.CreatedAt, Expires: o.Expires, LeaseUntil: now.Add(m.lease),
-		Spent: res.amount, SpendWindow: res.window,
+		Spent: res.amount, SpendWindow: res.window, Entry: entry,
 	}
 	for _, s := range o.SMS {
 		d := smsDigest(s)

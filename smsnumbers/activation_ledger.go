@@ -94,8 +94,12 @@ func (a *Activation) recordOutcome(ctx context.Context, status Status) {
 	}
 }
 
-// linkEntry names the buy's ledger entry in a new journal entry.
+// linkEntry names the buy's ledger entry in a new journal entry, when the
+// buy did not say which it wrote (a Store that could not record it).
 func (a *Activation) linkEntry(ctx context.Context) {
+	if a.entry.Entry != "" {
+		return
+	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), claimTimeout)
 	defer cancel()
 	e, err := a.m.c.buyEntry(cctx, a.entry.ID, a.entry.CreatedAt)

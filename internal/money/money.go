@@ -17,9 +17,28 @@ import (
 // ended: the outcome must still reach the ledger, but never wait long.
 const writeTimeout = 5 * time.Second
 
-// Begin records a money call's intent before it sends.
+// Begin records a money call's intent before it sends, and tells the id
+// of the entry to a sink that ctx carries (see WithEntrySink).
 func Begin(ctx context.Context, l *ledger.Ledger, in ledger.Intent) (*ledger.Entry, error) {
-	return l.Begin(ctx, in)
+	e, err := l.Begin(ctx, in)
+	if err == nil && e != nil {
+		if id, ok := ctx.Value(entrySinkKey{}).(*string); ok && id != nil {
+			*id = e.ID
+		}
+	}
+	return e, err
+}
+
+// entrySinkKey is the context key of WithEntrySink.
+type entrySinkKey struct{}
+
+// WithEntrySink returns ctx carrying id, where the money call made with it
+// writes the id of the ledger entry it begins. Code of the SDK that makes a
+// money call on the user's behalf and must name its entry afterwards (an
+// activation's journal) reads it there: finding it again by listing the
+// ledger would cost a walk over every call of the last minutes, per call.
+func WithEntrySink(ctx context.Context, id *string) context.Context {
+	return context.WithValue(ctx, entrySinkKey{}, id)
 }
 
 // Finish records the outcome of a money call, even when the caller's
