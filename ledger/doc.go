@@ -39,7 +39,9 @@
 //	r:<hash(ref)>     index of entry ids sent with one reference
 //	c:<kind>:<id>     a claim: which entry holds a provider's order or payment
 //
-// Begin is one round trip (the entry and its three index additions in one
+// Begin is one round trip (the entry and its index additions in one
 // transaction), Finish one more: a money call's ledger overhead is two
-// round trips.
+// round trips. One Begin in 16 also trims its indexes to the retention;
+// the members it would have dropped belong to expired entries, which
+// listings skip.
 package ledger
