@@ -36,6 +36,7 @@
 //	e:<id>            the entry (JSON), kept for the retention
 //	t                 index of entry ids by start time (Unix ms)
 //	s:<hash(subject)> index of entry ids on one subject, by start time
+//	f:<hash(subject)> the same, for the subject's calls still in flight
 //	r:<hash(ref)>     index of entry ids sent with one reference
 //	c:<kind>:<id>     a claim: which entry holds a provider's order or payment
 //
