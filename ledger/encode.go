@@ -129,12 +129,3 @@ func appendAmount(b []byte, d decimal.NullDecimal) []byte {
 	b = append(b, d.Decimal.String()...)
 	return append(b, '"')
 }
-
-// appendHex appends the lowercase hex digits of p.
-func appendHex(b []byte, p []byte) []byte {
-	const digits = "0123456789abcdef"
-	for _, c := range p {
-		b = append(b, digits[c>>4], digits[c&0x0f])
-	}
-	return b
-}
