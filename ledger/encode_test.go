@@ -102,3 +102,38 @@ func FuzzEncodeEntry(f *testing.F) {
 		}
 	})
 }
+
+// The fast path must cover what money calls write (printable ASCII, with
+// spaces and punctuation) and leave to encoding/json only what it escapes:
+// an entry falling back for nothing costs the reflection the encoder is
+// there to save.
+func TestAppendEntryFastPath(t *testing.T) {
+	t0 := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	plain := func(s string) Entry {
+		return Entry{ID: "id", Provider: "esimstory", Call: "POST /orders", Reference: s, Subject: s,
+			ProviderIDs: []string{s}, Meta: map[string]string{"k": s}, Started: t0, Updated: t0}
+	}
+	for _, s := range []string{"", " ", "GET /v1/user/buy/activation/russia/any/telegram?x=1", "a\x7fb", "!#$%'()*+,-./:;=?@[]^_`{|}~"} {
+		e := plain(s)
+		_, ok := appendEntry(nil, &e)
+		require.True(t, ok, "%q takes the fast path", s)
+	}
+	for _, s := range []string{`"`, `\`, "<", ">", "&", "\x1f", "\x00", "\x80", "é"} {
+		for name, e := range map[string]Entry{
+			"reference": {Reference: s}, "subject": {Subject: s}, "id": {ID: s},
+			"provider id": {ProviderIDs: []string{"1", s}}, "meta key": {Meta: map[string]string{s: "v"}},
+			"meta value": {Meta: map[string]string{"k": s}},
+		} {
+			_, ok := appendEntry(nil, &e)
+			require.False(t, ok, "%s %q goes to encoding/json", name, s)
+			want, err := json.Marshal(&e)
+			require.NoError(t, err)
+			got, err := encodeEntry(nil, &e)
+			require.NoError(t, err)
+			require.Equal(t, string(want), string(got), "%s %q", name, s)
+		}
+	}
+	far := Entry{Started: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}
+	_, ok := appendEntry(nil, &far)
+	require.False(t, ok, "a time json.Marshal refuses goes to encoding/json")
+}
