@@ -56,9 +56,10 @@ func TestEncodeEntryMatchesEncodingJSON(t *testing.T) {
 
 func TestEncodeEntryRefusesWhatJSONRefuses(t *testing.T) {
 	for name, e := range map[string]Entry{
-		"year 10000": {Started: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)},
-		"year -1":    {WindowEnd: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)},
-		"offset 24h": {Updated: time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("X", 24*3600))},
+		"year 10000":  {Started: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)},
+		"year -1":     {WindowEnd: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)},
+		"offset 24h":  {Updated: time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("X", 24*3600))},
+		"offset -24h": {WindowStart: time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("Y", -24*3600))},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, want := json.Marshal(&e)
