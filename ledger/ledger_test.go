@@ -220,3 +220,54 @@ func TestCovers(t *testing.T) {
 	open := ledger.Entry{WindowStart: t0}
 	require.True(t, open.Covers(t0.Add(time.Minute), 0, t0.Add(time.Hour)), "an open window reaches to now")
 }
+
+func TestHashSeparatesValuesAndSubjects(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{time.Unix(1_700_000_000, 0).UTC()}
+	l := newLedger(t, store.NewMemory(func(o *store.MemoryOptions) { o.Now = c.now }), c, 0)
+	require.NotEqual(t, l.Hash("79001234567"), l.Hash("79001234568"), "values hash apart")
+	require.Len(t, l.Hash("x"), 16)
+	var none *ledger.Ledger
+	require.NotEqual(t, none.Hash("a"), none.Hash("b"), "a nil ledger still hashes values apart")
+	require.Len(t, none.Hash("a"), 16)
+
+	a, err := l.Begin(ctx, ledger.Intent{Call: "POST /orders", Subject: "order/a", Reference: "ref-a"})
+	require.NoError(t, err)
+	b, err := l.Begin(ctx, ledger.Intent{Call: "POST /orders", Subject: "order/b", Reference: "ref-b"})
+	require.NoError(t, err)
+	for subject, want := range map[string]string{"order/a": a.ID, "order/b": b.ID} {
+		inflight, err := l.InFlight(ctx, subject)
+		require.NoError(t, err)
+		require.Len(t, inflight, 1, "each subject lists its own calls in flight")
+		require.Equal(t, want, inflight[0].ID)
+		all, err := collect(l.Subject(ctx, subject, time.Time{}, time.Time{}))
+		require.NoError(t, err)
+		require.Len(t, all, 1)
+		require.Equal(t, want, all[0].ID)
+	}
+	refs, err := l.ByReference(ctx, "ref-b")
+	require.NoError(t, err)
+	require.Len(t, refs, 1)
+	require.Equal(t, b.ID, refs[0].ID)
+}
+
+func TestFinishMergesTheOutcome(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{time.Unix(1_700_000_000, 0).UTC()}
+	l := newLedger(t, store.NewMemory(func(o *store.MemoryOptions) { o.Now = c.now }), c, 0)
+	e, err := l.Begin(ctx, ledger.Intent{Call: "POST /orders", Subject: "s", Currency: "EUR", Meta: map[string]string{"units": "2"}})
+	require.NoError(t, err)
+	c.t = c.t.Add(time.Second)
+	require.NoError(t, l.Finish(ctx, e, ledger.Outcome{State: ledger.StateDone, ProviderIDs: []string{"o-1"}, Currency: "USD", Meta: map[string]string{"class": "ok"}}))
+	c.t = c.t.Add(time.Second)
+	require.NoError(t, l.Finish(ctx, e, ledger.Outcome{State: ledger.StateRefunded}))
+	got, ok, err := l.Get(ctx, e.ID)
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, ledger.StateRefunded, got.State)
+	require.Equal(t, []string{"o-1"}, got.ProviderIDs, "an outcome without ids keeps the ones known")
+	require.Equal(t, "USD", got.Currency, "the answer's currency replaces the intent's")
+	require.Equal(t, map[string]string{"units": "2", "class": "ok"}, got.Meta, "meta is merged")
+	require.Equal(t, c.t, got.Updated, "every write stamps Updated")
+	require.Equal(t, c.t.Add(-time.Second), got.WindowEnd, "the window closed at the first outcome")
+}

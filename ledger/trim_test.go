@@ -53,3 +53,25 @@ func TestOneBeginInSixteenTrims(t *testing.T) {
 	require.Greater(t, trims, 0, "indexes are trimmed")
 	require.LessOrEqual(t, trims, trials/2, "about one Begin in %d trims, not most: %d of %d", trimShare, trims, trials)
 }
+
+// The in-flight index holds only calls without an outcome: an update
+// (an answer lost) keeps the call there, an outcome takes it out, so the
+// settling calls that read it stay cheap however many calls were made.
+func TestOutcomeLeavesTheInFlightIndex(t *testing.T) {
+	ctx := context.Background()
+	l := New(store.NewMemory(), "smsnumbers", "token")
+	all := store.IndexRange{Min: math.MinInt64 / 2, Max: math.MaxInt64 / 2}
+	members := func(subject string) int {
+		m, err := l.ix.RangeIndex(ctx, l.inFlightIndex(subject), all)
+		require.NoError(t, err)
+		return len(m)
+	}
+	e, err := l.Begin(ctx, Intent{Call: "GET /buy", Subject: "activation/x"})
+	require.NoError(t, err)
+	require.Equal(t, 1, members("activation/x"))
+	e.Ambiguous = true
+	require.NoError(t, l.Update(ctx, e))
+	require.Equal(t, 1, members("activation/x"), "an update keeps the call in flight")
+	require.NoError(t, l.Finish(ctx, e, Outcome{State: StateDone}))
+	require.Equal(t, 0, members("activation/x"), "an outcome takes it out")
+}
