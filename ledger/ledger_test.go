@@ -271,3 +271,89 @@ func TestFinishMergesTheOutcome(t *testing.T) {
 	require.Equal(t, c.t, got.Updated, "every write stamps Updated")
 	require.Equal(t, c.t.Add(-time.Second), got.WindowEnd, "the window closed at the first outcome")
 }
+
+func TestAccessorsAndNilLedger(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{time.Unix(1_700_000_000, 0).UTC()}
+	l := newLedger(t, store.NewMemory(), c, 0)
+	require.Equal(t, "smsnumbers", l.Provider())
+	require.Equal(t, 48*time.Hour, l.Retention())
+	require.Equal(t, c.t, l.Now(), "the ledger reads the clock it was given")
+	require.True(t, l.CanList(), "store.Memory can list")
+	require.Equal(t, ledger.DefaultRetention, ledger.New(store.NewMemory(), "p", "a").Retention())
+	require.WithinDuration(t, time.Now(), ledger.New(store.NewMemory(), "p", "a").Now(), time.Minute, "no clock means time.Now")
+
+	var none *ledger.Ledger
+	require.Empty(t, none.Provider())
+	require.Empty(t, none.Prefix())
+	require.Zero(t, none.Retention())
+	require.WithinDuration(t, time.Now(), none.Now(), time.Minute)
+	require.NoError(t, none.Update(ctx, nil))
+	_, ok, err := none.Claimant(ctx, "order", "1")
+	require.NoError(t, err)
+	require.False(t, ok)
+
+	require.ErrorIs(t, l.Update(ctx, nil), ledger.ErrNoEntry)
+	require.ErrorIs(t, l.Finish(ctx, nil, ledger.Outcome{State: ledger.StateDone}), ledger.ErrNoEntry)
+}
+
+// failing is a Store whose writes fail; it lists (or not) like its inner one.
+type failing struct{ store.Store }
+
+var errDown = fmt.Errorf("store down")
+
+func (failing) Set(context.Context, string, []byte, time.Duration) error { return errDown }
+
+type failingIndexer struct{ *store.Memory }
+
+func (failingIndexer) Apply(context.Context, store.IndexWrite) error { return errDown }
+
+// A money call must not be sent when its entry was not written: Begin,
+// Update and Finish return the Store's error, whichever way it writes.
+func TestWriteErrorsReachTheCaller(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{time.Unix(1_700_000_000, 0).UTC()}
+	for name, st := range map[string]store.Store{"plain store": failing{store.NewMemory()}, "indexer": failingIndexer{store.NewMemory()}} {
+		t.Run(name, func(t *testing.T) {
+			l := newLedger(t, st, c, 0)
+			e, err := l.Begin(ctx, ledger.Intent{Call: "POST /orders", Subject: "s", Reference: "r"})
+			require.ErrorIs(t, err, errDown)
+			require.Nil(t, e)
+			e = &ledger.Entry{ID: "x", Subject: "s", State: ledger.StateInFlight}
+			require.ErrorIs(t, l.Update(ctx, e), errDown)
+			require.ErrorIs(t, l.Finish(ctx, e, ledger.Outcome{State: ledger.StateDone}), errDown)
+		})
+	}
+}
+
+// countingIndexer counts the pages a listing reads.
+type countingIndexer struct {
+	*store.Memory
+	pages int
+}
+
+func (c *countingIndexer) RangeIndex(ctx context.Context, index string, r store.IndexRange) ([]store.IndexMember, error) {
+	c.pages++
+	return c.Memory.RangeIndex(ctx, index, r)
+}
+
+// A listing holds one page in memory and reads the ledger a page per
+// round trip: PageSize when given, 200 otherwise.
+func TestListingsReadPagesOfPageSize(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		page, entries, pages int
+	}{{7, 20, 3}, {0, 250, 2}, {0, 200, 2}, {0, 199, 1}} {
+		st := &countingIndexer{Memory: store.NewMemory()}
+		l := ledger.New(st, "partner", "token", func(o *ledger.Options) { o.PageSize = tc.page })
+		for i := range tc.entries {
+			_, err := l.Begin(ctx, ledger.Intent{Call: "POST /orders", Reference: fmt.Sprint(i)})
+			require.NoError(t, err)
+		}
+		st.pages = 0
+		all, err := collect(l.Entries(ctx, time.Time{}, time.Time{}))
+		require.NoError(t, err)
+		require.Len(t, all, tc.entries)
+		require.Equal(t, tc.pages, st.pages, "page size %d, %d entries", tc.page, tc.entries)
+	}
+}
