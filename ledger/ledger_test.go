@@ -304,6 +304,8 @@ var errDown = fmt.Errorf("store down")
 
 func (failing) Set(context.Context, string, []byte, time.Duration) error { return errDown }
 
+func (failing) Get(context.Context, string) ([]byte, bool, error) { return nil, false, errDown }
+
 type failingIndexer struct{ *store.Memory }
 
 func (failingIndexer) Apply(context.Context, store.IndexWrite) error { return errDown }
@@ -324,6 +326,29 @@ func TestWriteErrorsReachTheCaller(t *testing.T) {
 			require.ErrorIs(t, l.Finish(ctx, e, ledger.Outcome{State: ledger.StateDone}), errDown)
 		})
 	}
+	got, ok, err := newLedger(t, failing{store.NewMemory()}, c, 0).Get(ctx, "x")
+	require.ErrorIs(t, err, errDown, "a read error is not an absent entry")
+	require.False(t, ok)
+	require.Nil(t, got)
+	var none *ledger.Ledger
+	_, ok, err = none.Get(ctx, "x")
+	require.NoError(t, err)
+	require.False(t, ok)
+}
+
+// An entry encoding/json refuses (a clock past year 9999) is an error,
+// never a record written half or not at all behind the caller's back.
+func TestUnencodableEntryIsAnError(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}
+	_, err := newLedger(t, store.NewMemory(), c, 0).Begin(ctx, ledger.Intent{Call: "POST /orders"})
+	require.ErrorContains(t, err, "encode entry")
+	c.t = time.Unix(1_700_000_000, 0)
+	l := newLedger(t, store.NewMemory(), c, 0)
+	e, err := l.Begin(ctx, ledger.Intent{Call: "POST /orders", Subject: "s"})
+	require.NoError(t, err)
+	e.WindowEnd = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	require.ErrorContains(t, l.Finish(ctx, e, ledger.Outcome{State: ledger.StateDone}), "encode entry")
 }
 
 // countingIndexer counts the pages a listing reads.
