@@ -330,6 +330,12 @@ func TestWriteErrorsReachTheCaller(t *testing.T) {
 	require.ErrorIs(t, err, errDown, "a read error is not an absent entry")
 	require.False(t, ok)
 	require.Nil(t, got)
+	mem := store.NewMemory()
+	l := newLedger(t, mem, c, 0)
+	require.NoError(t, mem.Set(ctx, l.Prefix()+"e:torn", []byte(`{"id":`), time.Hour))
+	_, ok, err = l.Get(ctx, "torn")
+	require.ErrorContains(t, err, "decode entry", "a record that does not decode is an error, not an absent entry")
+	require.False(t, ok)
 	var none *ledger.Ledger
 	_, ok, err = none.Get(ctx, "x")
 	require.NoError(t, err)
