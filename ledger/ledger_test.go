@@ -336,6 +336,10 @@ func TestWriteErrorsReachTheCaller(t *testing.T) {
 	_, ok, err = l.Get(ctx, "torn")
 	require.ErrorContains(t, err, "decode entry", "a record that does not decode is an error, not an absent entry")
 	require.False(t, ok)
+	got, ok, err = l.Get(ctx, "never-written")
+	require.NoError(t, err, "an absent entry is no error")
+	require.False(t, ok)
+	require.Nil(t, got)
 	var none *ledger.Ledger
 	_, ok, err = none.Get(ctx, "x")
 	require.NoError(t, err)
