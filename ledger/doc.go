@@ -36,10 +36,13 @@
 //	e:<id>            the entry (JSON), kept for the retention
 //	t                 index of entry ids by start time (Unix ms)
 //	s:<hash(subject)> index of entry ids on one subject, by start time
+//	f:<hash(subject)> the same, for the subject's calls still in flight
 //	r:<hash(ref)>     index of entry ids sent with one reference
 //	c:<kind>:<id>     a claim: which entry holds a provider's order or payment
 //
-// Begin is one round trip (the entry and its three index additions in one
+// Begin is one round trip (the entry and its index additions in one
 // transaction), Finish one more: a money call's ledger overhead is two
-// round trips.
+// round trips. One Begin in 16 also trims its indexes to the retention;
+// the members it would have dropped belong to expired entries, which
+// listings skip.
 package ledger

@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -46,12 +48,33 @@ type Options struct {
 // safe for concurrent use; replicas sharing the Store share the ledger. A
 // nil *Ledger records nothing and cannot list.
 type Ledger struct {
-	st       store.Store
-	ix       store.Indexer
-	provider string
-	prefix   string
-	hashKey  []byte
-	opts     Options
+	st        store.Store
+	ix        store.Indexer
+	provider  string
+	prefix    string
+	timeIndex string
+	hashKey   []byte
+	opts      Options
+	// macs holds keyed hashers ready for reuse: Hash runs three times per
+	// money call, and a fresh HMAC is five allocations and two key
+	// schedules.
+	macs sync.Pool
+}
+
+// trimShare: one Begin in trimShare trims the indexes it adds to (chosen
+// by the entry's random id, so every index is trimmed on its share of its
+// own writes whatever the pattern of calls). Members older than the
+// retention are skipped by readers anyway, their entries having expired;
+// trimming on every write cost four commands per money call to keep a
+// few stale members out of an index, and trimming on one write in 16
+// keeps about 16 writes' worth at most.
+const trimShare = 16
+
+// hasher is one reusable keyed hash of a Ledger.
+type hasher struct {
+	mac hash.Hash
+	msg []byte
+	sum [sha256.Size]byte
 }
 
 // New returns the ledger of one account of provider in st. account is the
@@ -82,6 +105,7 @@ func New(st store.Store, provider, account string, opts ...func(*Options)) *Ledg
 		hashKey:  key[:],
 		opts:     o,
 	}
+	l.timeIndex = l.prefix + "t"
 	l.ix, _ = st.(store.Indexer)
 	return l
 }
@@ -126,13 +150,31 @@ func (l *Ledger) Now() time.Time {
 // account hash alike, and the hash cannot be reversed by trying every phone
 // number without the account's credential.
 func (l *Ledger) Hash(v string) string {
-	var key []byte
-	if l != nil {
-		key = l.hashKey
+	if l == nil {
+		m := hmac.New(sha256.New, nil)
+		m.Write([]byte(v))
+		return hex.EncodeToString(m.Sum(nil)[:8])
 	}
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(v))
-	return hex.EncodeToString(m.Sum(nil)[:8])
+	h := l.hash("", v)
+	return string(h[:])
+}
+
+// hash returns the hex digits of Hash(tag+v), with a pooled hasher.
+func (l *Ledger) hash(tag, v string) [16]byte {
+	h, _ := l.macs.Get().(*hasher)
+	if h == nil {
+		h = &hasher{mac: hmac.New(sha256.New, l.hashKey)}
+	}
+	h.mac.Reset()
+	h.msg = append(append(h.msg[:0], tag...), v...)
+	h.mac.Write(h.msg)
+	sum := h.mac.Sum(h.sum[:0])
+	var out [16]byte
+	hex.Encode(out[:], sum[:8])
+	if cap(h.msg) <= 1024 { // an outsized reference is not kept around
+		l.macs.Put(h)
+	}
+	return out
 }
 
 // Intent is what a money call is about to do, written by Begin before it
@@ -176,7 +218,7 @@ func (l *Ledger) Begin(ctx context.Context, in Intent) (*Entry, error) {
 		return nil, nil
 	}
 	now := l.opts.Now()
-	id, err := newID()
+	id, trim, err := newID()
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +227,7 @@ func (l *Ledger) Begin(ctx context.Context, in Intent) (*Entry, error) {
 		State: StateInFlight, Amount: in.Amount, Currency: in.Currency,
 		Started: now, WindowStart: now, Updated: now, Meta: copyMeta(in.Meta, nil),
 	}
-	raw, err := json.Marshal(e)
+	raw, err := encodeEntry(make([]byte, 0, 512), e)
 	if err != nil {
 		return nil, fmt.Errorf("simkit ledger: encode entry: %w", err)
 	}
@@ -196,20 +238,26 @@ func (l *Ledger) Begin(ctx context.Context, in Intent) (*Entry, error) {
 		return e, nil
 	}
 	score := now.UnixMilli()
-	oldest := now.Add(-l.opts.Retention).UnixMilli()
 	ttl := l.opts.Retention
-	w := store.IndexWrite{Key: l.entryKey(id), Value: raw, TTL: ttl}
+	w := store.IndexWrite{Key: l.entryKey(id), Value: raw, TTL: ttl, Add: make([]store.IndexAdd, 0, 4)}
 	add := func(index string) {
 		w.Add = append(w.Add, store.IndexAdd{Index: index, Member: id, Score: score, TTL: ttl})
-		w.Trim = append(w.Trim, store.IndexTrim{Index: index, Below: oldest})
 	}
-	add(l.prefix + "t")
+	add(l.timeIndex)
 	if in.Subject != "" {
-		add(l.subjectIndex(in.Subject))
-		add(l.inFlightIndex(in.Subject))
+		h := l.hash("subject\x00", in.Subject)
+		add(l.prefix + "s:" + string(h[:]))
+		add(l.prefix + "f:" + string(h[:]))
 	}
 	if in.Reference != "" {
 		add(l.referenceIndex(in.Reference))
+	}
+	if trim {
+		oldest := now.Add(-l.opts.Retention).UnixMilli()
+		w.Trim = make([]store.IndexTrim, len(w.Add))
+		for i, a := range w.Add {
+			w.Trim[i] = store.IndexTrim{Index: a.Index, Below: oldest}
+		}
 	}
 	if err := l.ix.Apply(ctx, w); err != nil {
 		return nil, fmt.Errorf("simkit ledger: begin: %w", err)
@@ -259,7 +307,7 @@ func (l *Ledger) Finish(ctx context.Context, e *Entry, o Outcome) error {
 
 func (l *Ledger) write(ctx context.Context, e *Entry, leaveInFlight bool) error {
 	e.Updated = l.opts.Now()
-	raw, err := json.Marshal(e)
+	raw, err := encodeEntry(make([]byte, 0, 512), e)
 	if err != nil {
 		return fmt.Errorf("simkit ledger: encode entry: %w", err)
 	}
@@ -317,24 +365,30 @@ func (l *Ledger) Claimant(ctx context.Context, kind, id string) (string, bool, e
 
 func (l *Ledger) entryKey(id string) string { return l.prefix + "e:" + id }
 func (l *Ledger) subjectIndex(s string) string {
-	return l.prefix + "s:" + l.Hash("subject\x00"+s)
+	h := l.hash("subject\x00", s)
+	return l.prefix + "s:" + string(h[:])
 }
 func (l *Ledger) inFlightIndex(s string) string {
-	return l.prefix + "f:" + l.Hash("subject\x00"+s)
+	h := l.hash("subject\x00", s)
+	return l.prefix + "f:" + string(h[:])
 }
 func (l *Ledger) referenceIndex(r string) string {
-	return l.prefix + "r:" + l.Hash("reference\x00"+r)
+	h := l.hash("reference\x00", r)
+	return l.prefix + "r:" + string(h[:])
 }
 func (l *Ledger) claimKey(kind, id string) string {
-	return l.prefix + "c:" + kind + ":" + l.Hash("claim\x00"+id)
+	h := l.hash("claim\x00", id)
+	return l.prefix + "c:" + kind + ":" + string(h[:])
 }
 
-func newID() (string, error) {
+// newID returns a random entry id, and whether the Begin writing it is one
+// of the trimShare that trim their indexes.
+func newID() (string, bool, error) {
 	var b [12]byte
 	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("simkit ledger: entry id: %w", err)
+		return "", false, fmt.Errorf("simkit ledger: entry id: %w", err)
 	}
-	return hex.EncodeToString(b[:]), nil
+	return hex.EncodeToString(b[:]), b[0]%trimShare == 0, nil
 }
 
 func copyMeta(add, into map[string]string) map[string]string {

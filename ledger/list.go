@@ -19,7 +19,7 @@ func (l *Ledger) Entries(ctx context.Context, from, to time.Time) iter.Seq2[Entr
 	if l == nil {
 		return func(func(Entry, error) bool) {}
 	}
-	return l.walk(ctx, l.prefix+"t", from, to)
+	return l.walk(ctx, l.timeIndex, from, to)
 }
 
 // Subject walks the entries on subject that began in [from, to], oldest

@@ -15,8 +15,9 @@ import (
 //
 // Members carry no expiry of their own: an index lives TTL after its latest
 // addition, and a write trims members scored below a bound (the ledger
-// trims entries older than its retention). A member whose key has expired
-// may still be listed until it is trimmed; readers skip it.
+// trims entries older than its retention, on one write in 16). A member
+// whose key has expired may still be listed until it is trimmed; readers
+// skip it.
 //
 // Scores are int64 and must stay within ±2^53 (Redis keeps scores as
 // float64): Unix milliseconds fit for the next 280 000 years.

@@ -174,12 +174,17 @@ func sameTrace(got []string, want []trip) bool {
 		return false
 	}
 	for i := range got {
-		if got[i] != want[i].cmd {
+		if got[i] != want[i].cmd && got[i] != traceOr[want[i].cmd] {
 			return false
 		}
 	}
 	return true
 }
+
+// traceOr is the other form a trip may take: one ledger Begin in 16 (by
+// its entry's random id) also trims the indexes it adds to, in the same
+// transaction, so a traced operation may be that one.
+var traceOr = map[string]string{ledgerBegin: ledgerBeginTrim}
 
 func tripKinds() []tripKind {
 	return []tripKind{
@@ -214,7 +219,7 @@ func tripKinds() []tripKind {
 			name:   "partner-order-ledger",
 			ledger: true,
 			want: []trip{
-				{ledgerBegin, "the ledger entry, written before the order is sent, with its indexes (by time, subject, in-flight, external id) trimmed to the retention: every replica sees the call in flight, a lost answer is settled from it and a re-call with the same id is recognised"},
+				{ledgerBegin, "the ledger entry, written before the order is sent, with its four indexes (by time, subject, in-flight, external id), each kept alive for the retention (one Begin in 16 also trims them to it: 4 ZREMRANGEBYSCORE more in the same transaction): every replica sees the call in flight, a lost answer is settled from it and a re-call with the same id is recognised"},
 				{ledgerFinish, "the outcome (order id, amount), the entry out of its subject's in-flight index: what reconciliation reads"},
 			},
 			setup: func(b *testing.B, r *fleetRig) func(context.Context, int) error {
@@ -389,8 +394,9 @@ func tripKinds() []tripKind {
 
 // The ledger's two writes per money call, as the trip hook names them.
 const (
-	ledgerBegin  = "MULTI/EXEC(SET, 4 ZREMRANGEBYSCORE, 4 ZADD, 4 PEXPIRE)"
-	ledgerFinish = "MULTI/EXEC(SET, ZREM)"
+	ledgerBegin     = "MULTI/EXEC(SET, 4 ZADD, 4 PEXPIRE)"
+	ledgerBeginTrim = "MULTI/EXEC(SET, 4 ZREMRANGEBYSCORE, 4 ZADD, 4 PEXPIRE)"
+	ledgerFinish    = "MULTI/EXEC(SET, ZREM)"
 )
 
 // walkEntries is the ledger a reconcile pass walks in the round-trip
