@@ -426,11 +426,14 @@ func TestCancelledContextSendsNothing(t *testing.T) {
 func TestSigningFailureIsNotRetried(t *testing.T) {
 	f := newFixture(t)
 	boom := errors.New("no key")
-	_, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x", Sign: func(http.Header, time.Time) error { return boom }}, nil)
+	var meta option.Response
+	_, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x", Sign: func(http.Header, time.Time) error { return boom }}, nil, option.WithResponse(&meta))
 	require.ErrorIs(t, err, apierror.ErrValidation)
 	require.ErrorIs(t, err, boom)
 	require.Equal(t, 0, f.mt.GetTotalCallCount())
 	require.Empty(t, f.sleeps.all())
+	require.Len(t, meta.History, 1)
+	require.EqualError(t, meta.History[0].Err, "signing: no key", "the attempt's history says it failed at signing")
 }
 
 func TestRetryPolicyResolution(t *testing.T) {
@@ -469,4 +472,18 @@ func TestPerCallPolicyMergesLikeClientPolicy(t *testing.T) {
 		option.WithRetry(retry.Policy{NoJitter: true}), option.WithResponse(&meta))
 	require.Error(t, err)
 	require.Equal(t, 3, meta.Attempts, "a per-call policy with zero MaxAttempts keeps the client's schedule, as a client-level one does")
+}
+
+// TestUnbuildableRequestFails: a request the HTTP stack refuses to build
+// (a multipart form on a GET) ends the call with an error and sends
+// nothing; it never crashes the caller.
+func TestUnbuildableRequestFails(t *testing.T) {
+	f := newFixture(t)
+	f.mt.RegisterResponder(http.MethodGet, base+"/upload", httpmock.NewStringResponder(200, `{}`))
+	var meta option.Response
+	_, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/upload", Form: map[string]string{"file": "x"}}, nil, option.WithResponse(&meta))
+	require.ErrorContains(t, err, "multipart content is not allowed")
+	require.Equal(t, 0, f.mt.GetTotalCallCount())
+	require.NotEmpty(t, meta.History)
+	require.Zero(t, meta.History[0].StatusCode)
 }
