@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/option"
 )
 
@@ -95,7 +96,8 @@ func TestCallerDeadlineEndsTheCall(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFixture(t)
+			rec := &recorder{}
+			f := newFixture(t, withObserver(rec))
 			f.mt.RegisterResponder(http.MethodPost, base+"/buy", httpmock.NewStringResponder(200, `{}`))
 			ctx, cancel := tc.ctx()
 			defer cancel()
@@ -107,6 +109,10 @@ func TestCallerDeadlineEndsTheCall(t *testing.T) {
 			require.Equal(t, "call ended by the caller's context", e.Message)
 			require.False(t, e.Ambiguous, "nothing was sent")
 			require.Equal(t, 0, f.mt.GetTotalCallCount())
+			events := rec.all()
+			end, ok := events[len(events)-1].(observe.CallEnd)
+			require.True(t, ok, "the call's end is reported last")
+			require.Zero(t, end.Attempts, "the observer counts no attempt")
 		})
 	}
 }

@@ -487,3 +487,15 @@ func TestUnbuildableRequestFails(t *testing.T) {
 	require.NotEmpty(t, meta.History)
 	require.Zero(t, meta.History[0].StatusCode)
 }
+
+// TestRetryableDecidesNetworkRetries: a policy whose Retryable refuses
+// network failures sends a read once, however many attempts it allows.
+func TestRetryableDecidesNetworkRetries(t *testing.T) {
+	f := newFixture(t)
+	f.mt.RegisterResponder(http.MethodGet, base+"/x", httpmock.NewErrorResponder(errors.New("connection reset")))
+	answersOnly := retry.Policy{MaxAttempts: 5, Retryable: func(resp *http.Response, err error) bool { return err == nil }}
+	_, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, nil, option.WithRetry(answersOnly))
+	require.ErrorIs(t, err, apierror.ErrUnavailable)
+	require.Equal(t, 1, f.mt.GetTotalCallCount())
+	require.Empty(t, f.sleeps.all())
+}
