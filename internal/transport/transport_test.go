@@ -499,3 +499,30 @@ func TestRetryableDecidesNetworkRetries(t *testing.T) {
 	require.Equal(t, 1, f.mt.GetTotalCallCount())
 	require.Empty(t, f.sleeps.all())
 }
+
+// TestOnlyA2xxIsASuccess: only a 2xx answer is decoded into out; any
+// other status, an informational or a 3xx one included, is an error that
+// carries it, even when its body would decode.
+func TestOnlyA2xxIsASuccess(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		ok     bool
+	}{{101, false}, {199, false}, {200, true}, {204, true}, {299, true}, {300, false}, {304, false}} {
+		t.Run(strconv.Itoa(tc.status), func(t *testing.T) {
+			f := newFixture(t)
+			f.mt.RegisterResponder(http.MethodGet, base+"/x", httpmock.NewStringResponder(tc.status, `{"n":1}`))
+			var out struct{ N int }
+			resp, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, &out)
+			require.Equal(t, tc.status, resp.StatusCode)
+			if tc.ok {
+				require.NoError(t, err)
+				require.Equal(t, 1, out.N)
+				return
+			}
+			var e *apierror.Error
+			require.ErrorAs(t, err, &e)
+			require.Equal(t, tc.status, e.StatusCode)
+			require.Zero(t, out.N, "an error answer is not decoded into out")
+		})
+	}
+}
