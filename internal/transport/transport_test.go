@@ -123,6 +123,13 @@ func TestRetries(t *testing.T) {
 			wantSleep: []time.Duration{2 * time.Second},
 		},
 		{
+			name:      "429 without Retry-After is retried on the rate-limit schedule",
+			method:    http.MethodGet,
+			steps:     []httpmock.Responder{httpmock.NewStringResponder(429, "slow down"), httpmock.NewStringResponder(200, `{}`)},
+			wantCalls: 2,
+			wantSleep: []time.Duration{time.Second},
+		},
+		{
 			name:   "429 with Retry-After as HTTP date waits until then",
 			method: http.MethodGet,
 			steps: []httpmock.Responder{
@@ -523,6 +530,41 @@ func TestOnlyA2xxIsASuccess(t *testing.T) {
 			require.ErrorAs(t, err, &e)
 			require.Equal(t, tc.status, e.StatusCode)
 			require.Zero(t, out.N, "an error answer is not decoded into out")
+		})
+	}
+}
+
+// TestRetryAfterCap: a Retry-After up to the policy's MaxRetryAfter is
+// waited out and the call retried; a longer one is returned as
+// ErrRateLimited at once; a policy without a cap (a negative MaxRetryAfter:
+// zero inherits the default cap) waits out any.
+func TestRetryAfterCap(t *testing.T) {
+	tests := []struct {
+		name       string
+		cap        time.Duration
+		retryAfter string
+		wantCalls  int
+		wantSleep  []time.Duration
+	}{
+		{name: "exactly the cap", cap: 2 * time.Second, retryAfter: "2", wantCalls: 2, wantSleep: []time.Duration{2 * time.Second}},
+		{name: "over the cap", cap: 2 * time.Second, retryAfter: "3", wantCalls: 1},
+		{name: "no cap", cap: -1, retryAfter: "3600", wantCalls: 2, wantSleep: []time.Duration{time.Hour}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.mt.RegisterResponder(http.MethodGet, base+"/x", sequence(
+				httpmock.NewStringResponder(429, "slow down").HeaderSet(http.Header{"Retry-After": {tc.retryAfter}}),
+				httpmock.NewStringResponder(200, `{}`),
+			))
+			_, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, nil, option.WithRetry(retry.Policy{MaxRetryAfter: tc.cap}))
+			if tc.wantCalls == 1 {
+				require.ErrorIs(t, err, apierror.ErrRateLimited)
+			} else {
+				require.NoError(t, err)
+			}
+			require.Equal(t, tc.wantCalls, f.mt.GetTotalCallCount())
+			require.Equal(t, tc.wantSleep, f.sleeps.all())
 		})
 	}
 }
