@@ -2,6 +2,8 @@ package transport
 
 import (
 	"context"
+	"errors"
+	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/option"
+	"github.com/simkit/simkit/retry"
 )
 
 // TestAttemptDeadline checks which deadline bounds an attempt: the
@@ -129,4 +132,48 @@ func TestPerCallTimeoutBoundsTheAttempt(t *testing.T) {
 		option.WithTimeout(20*time.Millisecond))
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	require.ErrorContains(t, err, "attempt timed out after 20ms")
+}
+
+// TestCallerGivesUpDuringBackoff: a caller whose context ends while the
+// call waits to retry gets its own cancellation back, the answer that
+// made it wait, and whether that answer leaves the outcome open; nothing
+// more is sent.
+func TestCallerGivesUpDuringBackoff(t *testing.T) {
+	tests := []struct {
+		name       string
+		answer     func(*http.Request) (*http.Response, error)
+		wantStatus int // 0: no answer came
+	}{
+		{name: "after a 503", answer: func(*http.Request) (*http.Response, error) {
+			return httpmock.NewStringResponse(503, `busy`), nil
+		}, wantStatus: 503},
+		{name: "after a reset", answer: func(r *http.Request) (*http.Response, error) {
+			return nil, &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			f.mt.RegisterResponder(http.MethodPost, base+"/orders", tc.answer)
+			giveUp := retry.Policy{Sleep: func(ctx context.Context, _ time.Duration) error {
+				cancel()
+				return ctx.Err()
+			}}
+			resp, err := f.c.Do(ctx, &Request{Method: http.MethodPost, Path: "/orders", Body: []byte(`{}`), Idempotency: Idempotent}, nil, option.WithRetry(giveUp))
+			var e *apierror.Error
+			require.ErrorAs(t, err, &e)
+			require.ErrorIs(t, err, context.Canceled)
+			require.Equal(t, "call ended by the caller's context during backoff", e.Message)
+			require.True(t, e.Ambiguous, "the attempt may have placed the order")
+			require.Equal(t, 1, f.mt.GetTotalCallCount())
+			if tc.wantStatus == 0 {
+				require.Nil(t, resp)
+				return
+			}
+			require.NotNil(t, resp)
+			require.Equal(t, tc.wantStatus, resp.StatusCode)
+		})
+	}
 }
