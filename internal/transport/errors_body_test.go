@@ -65,6 +65,7 @@ func TestErrorKeepsTheBodyItMay(t *testing.T) {
 		{name: "an error answer without a body", status: 404, body: ``, wantRaw: nil},
 		{name: "the decoder's own Raw", status: 422, body: `{"error":{"code":7}}`, decode: decoderRaw, wantRaw: []byte(`{"code":7}`)},
 		{name: "an error answer the decoder cannot read", status: 400, body: `<html>bad gateway</html>`, decode: unreadableErrors, wantRaw: []byte(`<html>bad gateway</html>`)},
+		{name: "a 300 the decoder cannot read", status: 300, body: `<html>choose</html>`, decode: unreadableErrors, wantRaw: []byte(`<html>choose</html>`)},
 		{name: "an informational answer the decoder cannot read", status: 101, body: `<html>switching</html>`, decode: unreadableErrors, wantRaw: []byte(`<html>switching</html>`)},
 		{name: "a 2xx refusal", status: 200, body: `{"success":false,"error":"no free phones"}`, unwrap: envelope, wantRaw: []byte(`{"success":false,"error":"no free phones"}`)},
 		{name: "an unreadable 2xx with goods", status: 200, body: `{"success":true,"data":{"pin":"12`, unwrap: envelope, wantRaw: nil},
