@@ -97,3 +97,26 @@ func TestEmptySuccessIsNotAnError(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, out.OK)
 }
+
+// TestAmbiguityOutlivesLaterAnswers: once an attempt of a deduplicated
+// order may have reached the provider without a readable answer, the
+// call's error says so whatever a later attempt answered: the first
+// attempt may have placed the order.
+func TestAmbiguityOutlivesLaterAnswers(t *testing.T) {
+	for name, first := range map[string]httpmock.Responder{
+		"no answer": httpmock.NewErrorResponder(errors.New("connection reset by peer")),
+		"a 503":     httpmock.NewStringResponder(503, `busy`),
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t)
+			f.mt.RegisterResponder(http.MethodPost, base+"/orders", sequence(first, httpmock.NewStringResponder(409, `{"error":"duplicate"}`)))
+			_, err := f.c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/orders", Body: []byte(`{}`), Idempotency: Idempotent}, nil)
+			var e *apierror.Error
+			require.ErrorAs(t, err, &e)
+			require.Equal(t, 409, e.StatusCode)
+			require.Equal(t, 2, f.mt.GetTotalCallCount())
+			require.True(t, e.Ambiguous, "the first attempt may have acted")
+			require.True(t, Ambiguous(err))
+		})
+	}
+}

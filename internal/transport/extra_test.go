@@ -12,6 +12,7 @@ import (
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/require"
 
+	"github.com/simkit/simkit/apierror"
 	"github.com/simkit/simkit/observe"
 	"github.com/simkit/simkit/option"
 )
@@ -71,4 +72,23 @@ func TestDoReportsUnknownFieldsOncePerCall(t *testing.T) {
 			tt.check(t, rec.events)
 		})
 	}
+}
+
+// TestRefusalKeepsNoExtra: a 2xx that is a refusal ({"success":false}) is
+// not the answer out models, so its members are neither kept in Extra nor
+// reported as fields the provider added.
+func TestRefusalKeepsNoExtra(t *testing.T) {
+	rec := &fieldsRecorder{}
+	refuse := func(*Response, any) *apierror.Error {
+		return &apierror.Error{Message: "no free phones", Kind: apierror.ErrNotFound}
+	}
+	f := newFixture(t, func(c *Config) { c.Shared.Observer = rec; c.Unwrap = refuse })
+	f.mt.RegisterResponder(http.MethodGet, base+"/items", httpmock.NewStringResponder(200, `{"id":"","success":false,"error":"no free phones"}`))
+	var out driftItem
+	_, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/items"}, &out)
+	require.ErrorIs(t, err, apierror.ErrNotFound)
+	require.Nil(t, out.Extra)
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	require.Empty(t, rec.events)
 }

@@ -50,3 +50,14 @@ func TestCallerCancelDuringAttemptIsNotUnavailable(t *testing.T) {
 	require.NotErrorIs(t, err, apierror.ErrUnavailable)
 	require.Contains(t, err.Error(), "caller's context")
 }
+
+// TestResponseOptionMayBeNil: WithResponse(nil) asks for nothing; the call
+// runs as without it.
+func TestResponseOptionMayBeNil(t *testing.T) {
+	f := newFixture(t)
+	f.mt.RegisterResponder(http.MethodGet, base+"/x", httpmock.NewStringResponder(200, `{"n":1}`))
+	var out struct{ N int }
+	_, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, &out, option.WithResponse(nil))
+	require.NoError(t, err)
+	require.Equal(t, 1, out.N)
+}

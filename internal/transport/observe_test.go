@@ -137,6 +137,16 @@ func TestObserverSeesCallsAndAttempts(t *testing.T) {
 			},
 		},
 		{
+			name:  "an error answer",
+			steps: []httpmock.Responder{httpmock.NewStringResponder(404, `{}`).HeaderSet(http.Header{"X-Request-Id": {"req-1"}})},
+			want: []any{
+				observe.CallStart{Provider: "test", Method: "GET", Route: route},
+				observe.AttemptStart{Provider: "test", Method: "GET", Route: route, Attempt: 1},
+				observe.AttemptEnd{Provider: "test", Method: "GET", Route: route, Attempt: 1, StatusCode: 404, RequestID: "req-1", Outcome: "not_found"},
+				observe.CallEnd{Provider: "test", Method: "GET", Route: route, Attempts: 1, StatusCode: 404, RequestID: "req-1", Outcome: "not_found"},
+			},
+		},
+		{
 			name:  "network failures until the policy gives up",
 			steps: []httpmock.Responder{httpmock.NewErrorResponder(errReset)},
 			want: []any{

@@ -123,6 +123,13 @@ func TestRetries(t *testing.T) {
 			wantSleep: []time.Duration{2 * time.Second},
 		},
 		{
+			name:      "429 without Retry-After is retried on the rate-limit schedule",
+			method:    http.MethodGet,
+			steps:     []httpmock.Responder{httpmock.NewStringResponder(429, "slow down"), httpmock.NewStringResponder(200, `{}`)},
+			wantCalls: 2,
+			wantSleep: []time.Duration{time.Second},
+		},
+		{
 			name:   "429 with Retry-After as HTTP date waits until then",
 			method: http.MethodGet,
 			steps: []httpmock.Responder{
@@ -426,11 +433,14 @@ func TestCancelledContextSendsNothing(t *testing.T) {
 func TestSigningFailureIsNotRetried(t *testing.T) {
 	f := newFixture(t)
 	boom := errors.New("no key")
-	_, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x", Sign: func(http.Header, time.Time) error { return boom }}, nil)
+	var meta option.Response
+	_, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x", Sign: func(http.Header, time.Time) error { return boom }}, nil, option.WithResponse(&meta))
 	require.ErrorIs(t, err, apierror.ErrValidation)
 	require.ErrorIs(t, err, boom)
 	require.Equal(t, 0, f.mt.GetTotalCallCount())
 	require.Empty(t, f.sleeps.all())
+	require.Len(t, meta.History, 1)
+	require.EqualError(t, meta.History[0].Err, "signing: no key", "the attempt's history says it failed at signing")
 }
 
 func TestRetryPolicyResolution(t *testing.T) {
@@ -469,4 +479,92 @@ func TestPerCallPolicyMergesLikeClientPolicy(t *testing.T) {
 		option.WithRetry(retry.Policy{NoJitter: true}), option.WithResponse(&meta))
 	require.Error(t, err)
 	require.Equal(t, 3, meta.Attempts, "a per-call policy with zero MaxAttempts keeps the client's schedule, as a client-level one does")
+}
+
+// TestUnbuildableRequestFails: a request the HTTP stack refuses to build
+// (a multipart form on a GET) ends the call with an error and sends
+// nothing; it never crashes the caller.
+func TestUnbuildableRequestFails(t *testing.T) {
+	f := newFixture(t)
+	f.mt.RegisterResponder(http.MethodGet, base+"/upload", httpmock.NewStringResponder(200, `{}`))
+	var meta option.Response
+	_, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/upload", Form: map[string]string{"file": "x"}}, nil, option.WithResponse(&meta))
+	require.ErrorContains(t, err, "multipart content is not allowed")
+	require.Equal(t, 0, f.mt.GetTotalCallCount())
+	require.NotEmpty(t, meta.History)
+	require.Zero(t, meta.History[0].StatusCode)
+}
+
+// TestRetryableDecidesNetworkRetries: a policy whose Retryable refuses
+// network failures sends a read once, however many attempts it allows.
+func TestRetryableDecidesNetworkRetries(t *testing.T) {
+	f := newFixture(t)
+	f.mt.RegisterResponder(http.MethodGet, base+"/x", httpmock.NewErrorResponder(errors.New("connection reset")))
+	answersOnly := retry.Policy{MaxAttempts: 5, Retryable: func(resp *http.Response, err error) bool { return err == nil }}
+	_, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, nil, option.WithRetry(answersOnly))
+	require.ErrorIs(t, err, apierror.ErrUnavailable)
+	require.Equal(t, 1, f.mt.GetTotalCallCount())
+	require.Empty(t, f.sleeps.all())
+}
+
+// TestOnlyA2xxIsASuccess: only a 2xx answer is decoded into out; any
+// other status, an informational or a 3xx one included, is an error that
+// carries it, even when its body would decode.
+func TestOnlyA2xxIsASuccess(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		ok     bool
+	}{{101, false}, {199, false}, {200, true}, {204, true}, {299, true}, {300, false}, {304, false}} {
+		t.Run(strconv.Itoa(tc.status), func(t *testing.T) {
+			f := newFixture(t)
+			f.mt.RegisterResponder(http.MethodGet, base+"/x", httpmock.NewStringResponder(tc.status, `{"n":1}`))
+			var out struct{ N int }
+			resp, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, &out)
+			require.Equal(t, tc.status, resp.StatusCode)
+			if tc.ok {
+				require.NoError(t, err)
+				require.Equal(t, 1, out.N)
+				return
+			}
+			var e *apierror.Error
+			require.ErrorAs(t, err, &e)
+			require.Equal(t, tc.status, e.StatusCode)
+			require.Zero(t, out.N, "an error answer is not decoded into out")
+		})
+	}
+}
+
+// TestRetryAfterCap: a Retry-After up to the policy's MaxRetryAfter is
+// waited out and the call retried; a longer one is returned as
+// ErrRateLimited at once; a policy without a cap (a negative MaxRetryAfter:
+// zero inherits the default cap) waits out any.
+func TestRetryAfterCap(t *testing.T) {
+	tests := []struct {
+		name       string
+		cap        time.Duration
+		retryAfter string
+		wantCalls  int
+		wantSleep  []time.Duration
+	}{
+		{name: "exactly the cap", cap: 2 * time.Second, retryAfter: "2", wantCalls: 2, wantSleep: []time.Duration{2 * time.Second}},
+		{name: "over the cap", cap: 2 * time.Second, retryAfter: "3", wantCalls: 1},
+		{name: "no cap", cap: -1, retryAfter: "3600", wantCalls: 2, wantSleep: []time.Duration{time.Hour}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.mt.RegisterResponder(http.MethodGet, base+"/x", sequence(
+				httpmock.NewStringResponder(429, "slow down").HeaderSet(http.Header{"Retry-After": {tc.retryAfter}}),
+				httpmock.NewStringResponder(200, `{}`),
+			))
+			_, err := f.c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, nil, option.WithRetry(retry.Policy{MaxRetryAfter: tc.cap}))
+			if tc.wantCalls == 1 {
+				require.ErrorIs(t, err, apierror.ErrRateLimited)
+			} else {
+				require.NoError(t, err)
+			}
+			require.Equal(t, tc.wantCalls, f.mt.GetTotalCallCount())
+			require.Equal(t, tc.wantSleep, f.sleeps.all())
+		})
+	}
 }

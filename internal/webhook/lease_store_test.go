@@ -108,8 +108,9 @@ func stores(b *brokenStore) map[string]store.Store {
 }
 
 // TestBeginStoreFailure: a store that fails while a delivery is claimed,
-// read or taken over gives an error and no lease; Handle answers 500 and
-// does not run the function, so the provider retries later.
+// read or taken over gives an error and no lease, on either kind of store;
+// Handle answers 500 and does not run the function, so the provider
+// retries later.
 func TestBeginStoreFailure(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
@@ -129,21 +130,26 @@ func TestBeginStoreFailure(t *testing.T) {
 			b.swap.Store(true)
 		}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			b := &brokenStore{Memory: store.NewMemory()}
-			clock := newClock()
-			d := &Dedupe{Store: b, Now: clock.now, Lease: 5 * time.Second}
-			tc.setup(b, clock, d)
-			l, _, err := d.Begin(ctx, "k")
-			require.ErrorIs(t, err, errDown)
-			require.Nil(t, l)
+		for _, kind := range []string{"atomic", "get then set"} {
+			if tc.name == "take over an expired lease" && kind != "atomic" {
+				continue // without compare-and-swap a lease is never taken over
+			}
+			t.Run(tc.name+" "+kind, func(t *testing.T) {
+				b := &brokenStore{Memory: store.NewMemory()}
+				clock := newClock()
+				d := &Dedupe{Store: stores(b)[kind], Now: clock.now, Lease: 5 * time.Second}
+				tc.setup(b, clock, d)
+				l, _, err := d.Begin(ctx, "k")
+				require.ErrorIs(t, err, errDown)
+				require.Nil(t, l)
 
-			ran := false
-			w := httptest.NewRecorder()
-			d.Handle(ctx, w, logx.Discard(), nil, "k", time.Second, func(context.Context) error { ran = true; return nil })
-			require.Equal(t, http.StatusInternalServerError, w.Code)
-			require.False(t, ran)
-		})
+				ran := false
+				w := httptest.NewRecorder()
+				d.Handle(ctx, w, logx.Discard(), nil, "k", time.Second, func(context.Context) error { ran = true; return nil })
+				require.Equal(t, http.StatusInternalServerError, w.Code)
+				require.False(t, ran)
+			})
+		}
 	}
 }
 
