@@ -35,6 +35,15 @@ type lostAnswers struct {
 	served   int // history rows served
 	// withdraw answers the payout with this status instead of 502.
 	withdraw int
+	// buy answers a buy with this status and body instead of a 502.
+	buy     int
+	buyBody string
+	// sent and reads count the money requests (buys, payouts) and the
+	// history pages received.
+	sent, reads int
+	// failRead fails the history page at this offset with a 401 (-1 or
+	// unset: never).
+	failRead *int
 }
 
 func (p *lostAnswers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -47,12 +56,17 @@ func (p *lostAnswers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/v1/vendor/payments":
 		rows = p.payments
 	case "/v1/vendor/withdraw":
+		p.sent++
 		w.WriteHeader(cmp.Or(p.withdraw, http.StatusBadGateway))
 		return
 	default:
-		w.WriteHeader(http.StatusBadGateway)
+		p.sent++
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(cmp.Or(p.buy, http.StatusBadGateway))
+		_, _ = w.Write([]byte(p.buyBody))
 		return
 	}
+	p.reads++
 	q := r.URL.Query()
 	list := append([]map[string]any(nil), rows...)
 	if q.Get("reverse") == "true" || q.Get("reverse") == "1" {
@@ -65,6 +79,10 @@ func (p *lostAnswers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		limit = 15
 	}
 	off, _ := strconv.Atoi(q.Get("offset"))
+	if p.failRead != nil && *p.failRead == off {
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	}
 	lo := min(max(off, 0), len(list))
 	hi := min(lo+limit, len(list))
 	p.served += hi - lo
