@@ -1,6 +1,7 @@
 package smsnumbers_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"testing"
@@ -144,7 +145,19 @@ func TestWithdrawRecordsEachOutcome(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := lostAnswerClient(t, tc.p, store.NewMemory())
-			w, err := c.Withdraw(context.Background(), smsPayout)
+			recovered := tc.state == ledger.StateRecovered
+			meta := option.Response{Recovered: !recovered, StatusCode: 201, Lookups: []option.Lookup{{Op: "an earlier call's"}}}
+			w, err := c.Withdraw(context.Background(), smsPayout, option.WithResponse(&meta))
+			require.Equal(t, 1, tc.p.sent, "a payout is sent once, never retried")
+			require.Equal(t, cmp.Or(tc.p.withdraw, 502), meta.StatusCode)
+			require.Equal(t, recovered, meta.Recovered)
+			if tc.lost {
+				require.Len(t, meta.Lookups, 1)
+				require.Equal(t, "GET /v1/vendor/payments", meta.Lookups[0].Op)
+				require.Equal(t, 200, meta.Lookups[0].StatusCode)
+			} else {
+				require.Empty(t, meta.Lookups)
+			}
 			switch tc.state {
 			case ledger.StateDone:
 				require.NoError(t, err)

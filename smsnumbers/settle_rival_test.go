@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit/apierror"
@@ -333,6 +334,51 @@ func TestSettleStopsWaitingForADeadCall(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, int64(1), o.ID)
 			require.Empty(t, w.recorded(), "no wait for a dead call")
+		})
+	}
+}
+
+// TestSettleWithdrawAgainstOtherPayouts: a payout whose answer was lost
+// finds one payment of its amount in its window. Another payout of that
+// amount made earlier in the same window could have made it if it may
+// have paid out: its answer was lost too, or it was answered done (a
+// payout's answer names no payment). Then which payout the payment
+// belongs to cannot be told and the outcome is unknown. A refused payout
+// and a payout of another amount made nothing of this amount: the
+// payment is the settler's.
+func TestSettleWithdrawAgainstOtherPayouts(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		amount int64
+		status int // the other payout's answer
+		take   bool
+	}{
+		{"same amount, answer lost", 10, 502, false},
+		{"same amount, paid out", 10, 200, false},
+		{"same amount, refused", 10, 400, true},
+		{"another amount, answer lost", 15, 502, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &lostAnswers{withdraw: tc.status}
+			st := store.NewMemory()
+			other := smsPayout
+			other.Amount = decimal.NewFromInt(tc.amount)
+			_, _ = lostAnswerClient(t, p, st).Withdraw(context.Background(), other)
+
+			p.mu.Lock()
+			p.withdraw = 0
+			p.payments = []map[string]any{payment(1, 0, "-10")}
+			p.mu.Unlock()
+			w, err := lostAnswerClient(t, p, st).Withdraw(context.Background(), smsPayout)
+			if !tc.take {
+				require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
+				require.ErrorContains(t, err, "could also have been made by 1 other call(s)")
+				require.Nil(t, w)
+				return
+			}
+			require.NoError(t, err)
+			require.True(t, w.Recovered)
+			require.Equal(t, int64(1), w.Payment.ID)
 		})
 	}
 }

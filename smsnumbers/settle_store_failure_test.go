@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/simkit/simkit/apierror"
+	"github.com/simkit/simkit/option"
 	"github.com/simkit/simkit/store"
 )
 
@@ -81,14 +82,14 @@ func TestSettleStoreFailingMidCall(t *testing.T) {
 	}
 	calls := []struct {
 		name string
-		call func(t *testing.T, p *lostAnswers, st store.Store) (bool, error)
+		call func(t *testing.T, p *lostAnswers, st store.Store, meta *option.Response) (bool, error)
 	}{
-		{"buy", func(t *testing.T, p *lostAnswers, st store.Store) (bool, error) {
-			o, err := lostAnswerClient(t, p, st).BuyActivation(context.Background(), buyRU)
+		{"buy", func(t *testing.T, p *lostAnswers, st store.Store, meta *option.Response) (bool, error) {
+			o, err := lostAnswerClient(t, p, st).BuyActivation(context.Background(), buyRU, option.WithResponse(meta))
 			return o != nil, err
 		}},
-		{"withdraw", func(t *testing.T, p *lostAnswers, st store.Store) (bool, error) {
-			w, err := lostAnswerClient(t, p, st).Withdraw(context.Background(), smsPayout)
+		{"withdraw", func(t *testing.T, p *lostAnswers, st store.Store, meta *option.Response) (bool, error) {
+			w, err := lostAnswerClient(t, p, st).Withdraw(context.Background(), smsPayout, option.WithResponse(meta))
 			return w != nil, err
 		}},
 	}
@@ -100,17 +101,22 @@ func TestSettleStoreFailingMidCall(t *testing.T) {
 					orders:   []map[string]any{order(1, 0, "russia", "beeline", "vkontakte")},
 					payments: []map[string]any{payment(1, 0, "-10")},
 				}
-				got, err := call.call(t, p, st)
+				// A Response reused from an earlier call describes this one.
+				meta := option.Response{Recovered: true, StatusCode: 201}
+				got, err := call.call(t, p, st, &meta)
 				require.Error(t, err, "never no result and no error")
 				require.False(t, got)
 				require.ErrorContains(t, err, errStoreDown.Error(), "the error says the Store failed")
+				require.False(t, meta.Recovered)
 				if tc.why == "" {
+					require.Zero(t, meta.StatusCode, "nothing was sent")
 					require.ErrorIs(t, err, apierror.ErrUnavailable)
 					require.True(t, apierror.SafeToRetry(err), "nothing was sent")
 					require.False(t, apierror.MayHaveActed(err))
 					require.Zero(t, p.sent)
 					return
 				}
+				require.Equal(t, 502, meta.StatusCode)
 				require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
 				require.ErrorContains(t, err, tc.why)
 				require.True(t, apierror.MayHaveActed(err))
