@@ -36,7 +36,8 @@ type lostAnswers struct {
 	// withdraw answers the payout with this status instead of 502.
 	withdraw int
 	// answers are the answers to the first money requests, in turn; then
-	// buy answers a buy with this status and body instead of a 502.
+	// buy answers a buy with this status and body instead of a 502 (a
+	// negative status drops the connection instead).
 	answers []answer
 	buy     int
 	buyBody string
@@ -66,6 +67,13 @@ func (p *lostAnswers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a := answer{p.buy, p.buyBody}
 		if len(p.answers) > 0 {
 			a, p.answers = p.answers[0], p.answers[1:]
+		}
+		if a.status < 0 {
+			// No answer at all: the connection drops.
+			if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+				conn.Close()
+			}
+			return
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(cmp.Or(a.status, http.StatusBadGateway))
