@@ -222,13 +222,15 @@ func TestSettleRereadsWhenARivalSettles(t *testing.T) {
 func TestSettleAgainstALostRival(t *testing.T) {
 	for _, tc := range []struct {
 		operator string
+		orders   int
 		reads    int
 		take     bool
+		why      string
 	}{
-		{smsnumbers.Any, 2, false},
-		{"beeline", 2, false},
-		{"BEELINE", 2, false},
-		{"mts", 1, true},
+		{smsnumbers.Any, 1, 2, false, "the 1 matching entry no call holds could also have been made by 1 other call(s)"},
+		{"beeline", 1, 2, false, "the 1 matching entry no call holds could also have been made by 1 other call(s)"},
+		{"BEELINE", 2, 2, false, "the 2 matching entries no call holds could also have been made by 1 other call(s)"},
+		{"mts", 1, 1, true, ""},
 	} {
 		t.Run(tc.operator, func(t *testing.T) {
 			p := &lostAnswers{}
@@ -238,7 +240,9 @@ func TestSettleAgainstALostRival(t *testing.T) {
 			_, err := lostAnswerClient(t, p, st).BuyActivation(context.Background(), rivalBuy)
 			require.ErrorIs(t, err, apierror.ErrOutcomeUnknown, "nothing in the history yet")
 
-			p.addOrder(order(1, 0, "russia", "beeline", "vkontakte"))
+			for id := range tc.orders {
+				p.addOrder(order(int64(id+1), 0, "russia", "beeline", "vkontakte"))
+			}
 			before := p.pagesRead()
 			w := &waits{}
 			o, err := lostAnswerClient(t, p, st, func(o *smsnumbers.Options) { o.Retry.Sleep = w.sleep }).BuyActivation(context.Background(), buyRU)
@@ -246,7 +250,7 @@ func TestSettleAgainstALostRival(t *testing.T) {
 			require.Len(t, w.recorded(), tc.reads-1)
 			if !tc.take {
 				require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
-				require.ErrorContains(t, err, "could also have been made by 1 other call(s)")
+				require.ErrorContains(t, err, tc.why)
 				require.Nil(t, o)
 				return
 			}
@@ -260,17 +264,20 @@ func TestSettleAgainstALostRival(t *testing.T) {
 // keeps a settler waiting at most SettleWait by the clock, polling every
 // 50 ms at first and backing off past a second; on a clock that does not
 // move, at most SettleWait/50ms+1 times. Then the outcome is unknown and
-// the error says which call it waited for.
+// the error says what it waited for; a caller that gives up meanwhile
+// ends the wait, and the error says so.
 func TestSettleWaitIsBounded(t *testing.T) {
 	ms := time.Millisecond
 	for _, tc := range []struct {
 		name   string
 		wait   time.Duration
 		moving bool
+		giveUp bool // the caller gives up during the second wait
 		want   []time.Duration
 	}{
-		{"moving clock", 3 * time.Second, true, []time.Duration{50 * ms, 100 * ms, 200 * ms, 400 * ms, 800 * ms, 1600 * ms}},
-		{"stopped clock", 300 * ms, false, []time.Duration{50 * ms, 100 * ms, 200 * ms, 400 * ms, 800 * ms, 1600 * ms, 1600 * ms}},
+		{"moving clock", 3 * time.Second, true, false, []time.Duration{50 * ms, 100 * ms, 200 * ms, 400 * ms, 800 * ms, 1600 * ms}},
+		{"stopped clock", 300 * ms, false, false, []time.Duration{50 * ms, 100 * ms, 200 * ms, 400 * ms, 800 * ms, 1600 * ms, 1600 * ms}},
+		{"caller gives up", 3 * time.Second, true, true, []time.Duration{50 * ms, 100 * ms}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := &lostAnswers{orders: []map[string]any{order(1, 0, "russia", "beeline", "vkontakte")}}
@@ -285,15 +292,28 @@ func TestSettleWaitIsBounded(t *testing.T) {
 			if tc.moving {
 				w.clk = clk
 			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if tc.giveUp {
+				w.on = []func(){nil, cancel}
+			}
 			before := p.pagesRead()
 			o, err := lostAnswerClient(t, p, st, func(o *smsnumbers.Options) {
 				o.Now, o.SettleWait, o.Retry.Sleep = clk.Now, tc.wait, w.sleep
-			}).BuyActivation(context.Background(), buyRU)
+			}).BuyActivation(ctx, buyRU)
 			require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
 			require.Nil(t, o)
-			require.ErrorContains(t, err, "1 other call(s) that could have made a matching order did not record their outcome within "+tc.wait.String())
+			if tc.giveUp {
+				require.ErrorContains(t, err, "outcome unknown: the wait for other calls in flight ended; the call failed with: provider unavailable; look-up: context canceled")
+			} else {
+				require.ErrorContains(t, err, "1 other call(s) that could have made a matching order did not record their outcome within "+tc.wait.String())
+			}
 			require.Equal(t, tc.want, w.recorded())
-			require.Equal(t, len(tc.want)+1, p.pagesRead()-before, "one read per poll")
+			reads := len(tc.want) + 1
+			if tc.giveUp {
+				reads-- // no read after the wait that ended
+			}
+			require.Equal(t, reads, p.pagesRead()-before, "one read per poll")
 		})
 	}
 }
@@ -329,6 +349,9 @@ func TestSettleStopsWaitingForADeadCall(t *testing.T) {
 			if !tc.take {
 				require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
 				require.NotEmpty(t, w.recorded(), "the settler waited for the call in flight")
+				// By the end of the wait the call counts as dead: it may
+				// have made the order, and never say.
+				require.ErrorContains(t, err, "the 1 matching entry no call holds could also have been made by 1 other call(s)")
 				return
 			}
 			require.NoError(t, err)

@@ -76,3 +76,54 @@ func TestSettleStopsAtTheWindow(t *testing.T) {
 		require.Equal(t, 1, p.reads, "one page: the older entries end the look-up")
 	})
 }
+
+// TestSettleLosesTheClaimRace: the one order a lost buy proves its own was
+// claimed a moment before by another call settling at the same time (its
+// outcome not yet in the ledger). The claim decides: the buy answers
+// ErrOutcomeUnknown and says so, and the order stays the other call's.
+func TestSettleLosesTheClaimRace(t *testing.T) {
+	ctx := context.Background()
+	p := &lostAnswers{
+		orders:   []map[string]any{order(1, 0, "russia", "beeline", "vkontakte")},
+		payments: []map[string]any{payment(1, 0, "-10")},
+	}
+	c := lostAnswerClient(t, p, store.NewMemory())
+	for _, kind := range []string{"order", "payment"} {
+		ok, err := c.Ledger().Claim(ctx, kind, "1", "another call")
+		require.NoError(t, err)
+		require.True(t, ok)
+	}
+
+	o, err := c.BuyActivation(ctx, buyRU)
+	require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
+	require.ErrorContains(t, err, "outcome unknown: the order matched to this call is claimed by another call")
+	require.Nil(t, o)
+	w, err := c.Withdraw(ctx, smsPayout)
+	require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
+	require.ErrorContains(t, err, "outcome unknown: the payment matched to this call is claimed by another call")
+	require.Nil(t, w)
+	for _, kind := range []string{"order", "payment"} {
+		claimant, _, err := c.Ledger().Claimant(ctx, kind, "1")
+		require.NoError(t, err)
+		require.Equal(t, "another call", claimant)
+	}
+}
+
+// TestSettlePassesOverLaterEntries: an entry created after the call's
+// attempts ended (plus SettleSkew) is not the call's, though it stands
+// first in the newest-first history: the look-up goes past it to the one
+// the call made.
+func TestSettlePassesOverLaterEntries(t *testing.T) {
+	later := smsnumbers.SettleSkew + time.Second
+	p := &lostAnswers{
+		orders:   []map[string]any{order(1, 0, "russia", "beeline", "vkontakte"), order(2, later, "russia", "beeline", "vkontakte")},
+		payments: []map[string]any{payment(1, 0, "-10"), payment(2, later, "-10")},
+	}
+	c := lostAnswerClient(t, p, store.NewMemory())
+	o, err := c.BuyActivation(context.Background(), buyRU)
+	require.NoError(t, err)
+	require.Equal(t, int64(1), o.ID)
+	w, err := c.Withdraw(context.Background(), smsPayout)
+	require.NoError(t, err)
+	require.Equal(t, int64(1), w.Payment.ID)
+}
