@@ -405,3 +405,28 @@ func TestSettleWithdrawAgainstOtherPayouts(t *testing.T) {
 		})
 	}
 }
+
+// TestSettleAgainstARivalWithoutFilters: a lost buy on the product whose
+// ledger entry names no country or operator (recorded by a version that
+// kept none) could have made any order of the product: the settler cannot
+// take the one it finds.
+func TestSettleAgainstARivalWithoutFilters(t *testing.T) {
+	ctx := context.Background()
+	p := &lostAnswers{}
+	st := store.NewMemory()
+	rival := lostAnswerClient(t, p, st)
+	_, err := rival.BuyActivation(ctx, buyRU)
+	require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
+	entries, err := rival.Ledger().ByReference(ctx, buyRURef)
+	require.NoError(t, err)
+	require.Len(t, entries, 1)
+	e := entries[0]
+	e.Meta = nil
+	require.NoError(t, rival.Ledger().Update(ctx, &e))
+
+	p.addOrder(order(1, 0, "russia", "beeline", "vkontakte"))
+	o, err := lostAnswerClient(t, p, st).BuyActivation(ctx, buyRU)
+	require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
+	require.ErrorContains(t, err, "could also have been made by 1 other call(s)")
+	require.Nil(t, o)
+}
