@@ -430,3 +430,33 @@ func TestSettleAgainstARivalWithoutFilters(t *testing.T) {
 	require.ErrorContains(t, err, "could also have been made by 1 other call(s)")
 	require.Nil(t, o)
 }
+
+// TestSettleSeesALongLostRival: a buy whose answer came (lost) 6 s after
+// it began, past its 1 s attempt timeout (it queued before sending), has
+// a window reaching an order made at its end. A later buy whose answer
+// was lost, and whose window holds that order too, finds the earlier buy
+// in the ledger though it began well before its own window (the ledger is
+// read back two attempt timeouts, SettleWait and twice the skew) and
+// cannot take the order.
+func TestSettleSeesALongLostRival(t *testing.T) {
+	ctx := context.Background()
+	clk := fakeclock.At(settleNow)
+	p := &lostAnswers{}
+	st := store.NewMemory()
+	opts := func(o *smsnumbers.Options) {
+		o.Now, o.Timeout, o.SettleWait, o.SettleSkew = clk.Now, time.Second, time.Second, 2*time.Second
+	}
+	rivalGate := newGate(http.DefaultTransport, "/buy/")
+	rival := buyInBackground(lostAnswerClient(t, p, st, opts, func(o *smsnumbers.Options) { o.Transport = rivalGate }), buyRU)
+	<-rivalGate.arrived
+	clk.Advance(6 * time.Second)
+	close(rivalGate.release)
+	<-rival.done
+	require.ErrorIs(t, rival.err, apierror.ErrOutcomeUnknown, "nothing in the history yet")
+
+	p.addOrder(order(1, 6*time.Second, "russia", "beeline", "vkontakte"))
+	o, err := lostAnswerClient(t, p, st, opts).BuyActivation(ctx, buyRU)
+	require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
+	require.ErrorContains(t, err, "could also have been made by 1 other call(s)")
+	require.Nil(t, o)
+}
