@@ -326,11 +326,15 @@ func TestSettleWaitIsBounded(t *testing.T) {
 func TestSettleStopsWaitingForADeadCall(t *testing.T) {
 	const settleWait = 3 * time.Second // a buy lives at most 2×30 s + 3 s
 	for _, tc := range []struct {
-		age  time.Duration
-		take bool
+		age   time.Duration
+		take  bool
+		waits int // 0: any
 	}{
-		{64 * time.Second, true},
-		{60 * time.Second, false},
+		{64 * time.Second, true, 0},
+		{60 * time.Second, false, 0},
+		// At exactly the bound it is still waited for once; then it is
+		// dead, a rival: one more read to see the group settle.
+		{63 * time.Second, false, 2},
 	} {
 		t.Run(tc.age.String(), func(t *testing.T) {
 			// The order was made when the settler's buy was sent.
@@ -349,6 +353,9 @@ func TestSettleStopsWaitingForADeadCall(t *testing.T) {
 			if !tc.take {
 				require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
 				require.NotEmpty(t, w.recorded(), "the settler waited for the call in flight")
+				if tc.waits > 0 {
+					require.Len(t, w.recorded(), tc.waits)
+				}
 				// By the end of the wait the call counts as dead: it may
 				// have made the order, and never say.
 				require.ErrorContains(t, err, "the 1 matching entry no call holds could also have been made by 1 other call(s)")
