@@ -467,3 +467,54 @@ func TestSettleSeesALongLostRival(t *testing.T) {
 	require.ErrorContains(t, err, "could also have been made by 1 other call(s)")
 	require.Nil(t, o)
 }
+
+// TestSettleAgainstTwoLostRivals: with two earlier lost buys that could
+// each have made the order, the settler reads the history once more to
+// see whether that group changed, and no more: the same group read in
+// another order is the same group. (Repeated: the order in which the
+// rivals are found is random.)
+func TestSettleAgainstTwoLostRivals(t *testing.T) {
+	p := &lostAnswers{}
+	st := store.NewMemory()
+	for range 2 {
+		_, err := lostAnswerClient(t, p, st).BuyActivation(context.Background(), buyRU)
+		require.ErrorIs(t, err, apierror.ErrOutcomeUnknown, "nothing in the history yet")
+	}
+	p.addOrder(order(1, 0, "russia", "beeline", "vkontakte"))
+	for range 20 {
+		w := &waits{}
+		before := p.pagesRead()
+		_, err := lostAnswerClient(t, p, st, func(o *smsnumbers.Options) { o.Retry.Sleep = w.sleep }).BuyActivation(context.Background(), buyRU)
+		require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
+		require.Equal(t, 2, p.pagesRead()-before, "history reads")
+		require.Len(t, w.recorded(), 1)
+	}
+}
+
+// TestSettleSeesARivalStillSettling: a buy that began long ago (it queued
+// before sending) lost its answer just now and is reading the history: it
+// is still in flight, so a settler whose window holds the same order
+// finds it among the calls in flight, however far back it began, and does
+// not take the order it may have made.
+func TestSettleSeesARivalStillSettling(t *testing.T) {
+	clk := fakeclock.At(settleNow)
+	p := &lostAnswers{orders: []map[string]any{order(1, 5*time.Second, "russia", "beeline", "vkontakte")}}
+	st := store.NewMemory()
+	opts := func(o *smsnumbers.Options) {
+		o.Now, o.Timeout, o.SettleWait, o.SettleSkew = clk.Now, time.Second, time.Second, -1
+	}
+	answerGate := newGate(http.DefaultTransport, "/buy/")
+	readGate := newGate(answerGate, "/v1/user/orders")
+	rival := buyInBackground(lostAnswerClient(t, p, st, opts, func(o *smsnumbers.Options) { o.Transport = readGate }), buyRU)
+	<-answerGate.arrived
+	clk.Advance(5 * time.Second)
+	close(answerGate.release)
+	<-readGate.arrived // the rival's answer was lost: it settles
+	defer func() { close(readGate.release); <-rival.done }()
+
+	w := &waits{}
+	o, err := lostAnswerClient(t, p, st, opts, func(o *smsnumbers.Options) { o.Retry.Sleep = w.sleep }).BuyActivation(context.Background(), buyRU)
+	require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
+	require.ErrorContains(t, err, "could also have been made by 1 other call(s)")
+	require.Nil(t, o)
+}

@@ -48,6 +48,7 @@ func TestSettleUnknownSaysWhy(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			o, err := lostAnswerClient(t, tc.p, store.NewMemory()).BuyActivation(context.Background(), buyRU)
+			require.Equal(t, 1, tc.p.pagesRead(), "no other call to wait for: the history is read once")
 			require.Nil(t, o)
 			require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
 			for _, w := range tc.want {
