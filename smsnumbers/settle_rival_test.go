@@ -280,7 +280,8 @@ func TestSettleWaitIsBounded(t *testing.T) {
 		{"caller gives up", 3 * time.Second, true, true, []time.Duration{50 * ms, 100 * ms}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := &lostAnswers{orders: []map[string]any{order(1, 0, "russia", "beeline", "vkontakte")}}
+			// Two orders the rival could have made: it is one call to wait for.
+			p := &lostAnswers{orders: []map[string]any{order(1, 0, "russia", "beeline", "vkontakte"), order(2, 0, "russia", "beeline", "vkontakte")}}
 			clk := fakeclock.At(settleNow)
 			st := store.NewMemory()
 			rivalGate := newGate(http.DefaultTransport, "/buy/")
