@@ -519,3 +519,37 @@ func TestSettleSeesARivalStillSettling(t *testing.T) {
 	require.ErrorContains(t, err, "could also have been made by 1 other call(s)")
 	require.Nil(t, o)
 }
+
+// TestSettleTakesWhatOnlyItCouldHaveMade: a lost buy (the settler) finds
+// two orders: one a lost rival's window also holds, and a later one only
+// its own window holds. The later one is its own, proven at the first
+// read: it takes it without reading the history again, and leaves the
+// other.
+func TestSettleTakesWhatOnlyItCouldHaveMade(t *testing.T) {
+	clk := fakeclock.At(settleNow)
+	p := &lostAnswers{}
+	st := store.NewMemory()
+	opts := func(o *smsnumbers.Options) { o.Now, o.SettleSkew = clk.Now, -1 }
+	// The rival's attempts run from 0 s to 5 s; nothing in the history.
+	rivalGate := newGate(http.DefaultTransport, "/buy/")
+	rival := buyInBackground(lostAnswerClient(t, p, st, opts, func(o *smsnumbers.Options) { o.Transport = rivalGate }), buyRU)
+	<-rivalGate.arrived
+	clk.Advance(5 * time.Second)
+	close(rivalGate.release)
+	<-rival.done
+	require.ErrorIs(t, rival.err, apierror.ErrOutcomeUnknown)
+
+	// The settler's attempts run from 5 s to 6 s.
+	p.addOrder(order(1, 5*time.Second, "russia", "beeline", "vkontakte"))
+	p.addOrder(order(2, 6*time.Second, "russia", "beeline", "vkontakte"))
+	settlerGate := newGate(http.DefaultTransport, "/buy/")
+	settler := buyInBackground(lostAnswerClient(t, p, st, opts, func(o *smsnumbers.Options) { o.Transport = settlerGate }), buyRU)
+	<-settlerGate.arrived
+	clk.Advance(time.Second)
+	before := p.pagesRead()
+	close(settlerGate.release)
+	<-settler.done
+	require.NoError(t, settler.err)
+	require.Equal(t, int64(2), settler.o.ID)
+	require.Equal(t, 1, p.pagesRead()-before, "proven at the first read")
+}
