@@ -141,6 +141,7 @@ func TestWithdrawRecordsEachOutcome(t *testing.T) {
 		{"refused", &lostAnswers{withdraw: 400, payments: []map[string]any{mine}}, ledger.StateFailed, nil, false},
 		{"answer lost, payment found", &lostAnswers{payments: []map[string]any{mine}}, ledger.StateRecovered, []string{"4"}, true},
 		{"answer lost, no payment", &lostAnswers{payments: []map[string]any{payment(4, 0, "-11")}}, ledger.StateUnknown, nil, true},
+		{"answer lost, history unreadable", &lostAnswers{payments: []map[string]any{mine}, failRead: new(int)}, ledger.StateUnknown, nil, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -152,9 +153,15 @@ func TestWithdrawRecordsEachOutcome(t *testing.T) {
 			require.Equal(t, cmp.Or(tc.p.withdraw, 502), meta.StatusCode)
 			require.Equal(t, recovered, meta.Recovered)
 			if tc.lost {
+				unreadable := tc.p.failRead != nil
 				require.Len(t, meta.Lookups, 1)
 				require.Equal(t, "GET /v1/vendor/payments", meta.Lookups[0].Op)
-				require.Equal(t, 200, meta.Lookups[0].StatusCode)
+				require.Equal(t, map[bool]int{false: 200, true: 401}[unreadable], meta.Lookups[0].StatusCode)
+				require.Equal(t, unreadable, meta.Lookups[0].Err != nil, "the look-up's error is kept")
+				if unreadable {
+					require.ErrorContains(t, err, "outcome unknown: the history could not be read")
+					require.ErrorContains(t, err, "look-up: ")
+				}
 			} else {
 				require.Empty(t, meta.Lookups)
 			}
