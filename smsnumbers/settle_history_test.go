@@ -35,6 +35,18 @@ type lostAnswers struct {
 	served   int // history rows served
 	// withdraw answers the payout with this status instead of 502.
 	withdraw int
+	// answers are the answers to the first money requests, in turn; then
+	// buy answers a buy with this status and body instead of a 502 (a
+	// negative status drops the connection instead).
+	answers []answer
+	buy     int
+	buyBody string
+	// sent and reads count the money requests (buys, payouts) and the
+	// history pages received.
+	sent, reads int
+	// failRead fails the history page at this offset with a 401 (-1 or
+	// unset: never).
+	failRead *int
 }
 
 func (p *lostAnswers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -47,12 +59,28 @@ func (p *lostAnswers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/v1/vendor/payments":
 		rows = p.payments
 	case "/v1/vendor/withdraw":
+		p.sent++
 		w.WriteHeader(cmp.Or(p.withdraw, http.StatusBadGateway))
 		return
 	default:
-		w.WriteHeader(http.StatusBadGateway)
+		p.sent++
+		a := answer{p.buy, p.buyBody}
+		if len(p.answers) > 0 {
+			a, p.answers = p.answers[0], p.answers[1:]
+		}
+		if a.status < 0 {
+			// No answer at all: the connection drops.
+			if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+				conn.Close()
+			}
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(cmp.Or(a.status, http.StatusBadGateway))
+		_, _ = w.Write([]byte(a.body))
 		return
 	}
+	p.reads++
 	q := r.URL.Query()
 	list := append([]map[string]any(nil), rows...)
 	if q.Get("reverse") == "true" || q.Get("reverse") == "1" {
@@ -65,11 +93,36 @@ func (p *lostAnswers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		limit = 15
 	}
 	off, _ := strconv.Atoi(q.Get("offset"))
+	if p.failRead != nil && *p.failRead == off {
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	}
 	lo := min(max(off, 0), len(list))
 	hi := min(lo+limit, len(list))
 	p.served += hi - lo
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"Data": list[lo:hi], "Total": len(list)})
+}
+
+// answer is a buy's answer: its status (0: 502) and body.
+type answer struct {
+	status int
+	body   string
+}
+
+// addOrder adds a row to the orders history, as a buy the provider
+// handled later.
+func (p *lostAnswers) addOrder(row map[string]any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.orders = append(p.orders, row)
+}
+
+// pagesRead counts the history pages served.
+func (p *lostAnswers) pagesRead() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.reads
 }
 
 func (p *lostAnswers) rowsServed() int {
@@ -95,8 +148,8 @@ func payment(id int64, ago time.Duration, amount string) map[string]any {
 }
 
 // lostAnswerClient is a client of p on a clock stopped at settleNow,
-// keeping its claims in st.
-func lostAnswerClient(t *testing.T, p *lostAnswers, st store.Store) *smsnumbers.Client {
+// keeping its claims in st; fns change its options after that.
+func lostAnswerClient(t *testing.T, p *lostAnswers, st store.Store, fns ...func(*smsnumbers.Options)) *smsnumbers.Client {
 	t.Helper()
 	srv := httptest.NewServer(p)
 	t.Cleanup(srv.Close)
@@ -107,6 +160,10 @@ func lostAnswerClient(t *testing.T, p *lostAnswers, st store.Store) *smsnumbers.
 		o.Limiter = option.NoLimit
 		o.Now = func() time.Time { return settleNow }
 		o.Retry = retry.Policy{MaxAttempts: 2, BaseDelay: time.Millisecond, RateLimitDelay: time.Millisecond}
+	}, func(o *smsnumbers.Options) {
+		for _, fn := range fns {
+			fn(o)
+		}
 	})
 	require.NoError(t, err)
 	return c
