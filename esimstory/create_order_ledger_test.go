@@ -221,17 +221,20 @@ func TestCreateOrderRecallReadsTheFleetsHistory(t *testing.T) {
 
 // TestCreateOrderRecallReturnsTheTopupIDsTheFleetLearned: once a call of
 // the fleet read the order's answer, every later re-call with the same id
-// returns its topup_ids, even after re-calls that learned none; a ledger
+// returns its topup_ids, even after a re-call that learned none; a ledger
 // record whose ids and option ids do not pair up is not trusted.
 func TestCreateOrderRecallReturnsTheTopupIDsTheFleetLearned(t *testing.T) {
 	ctx := context.Background()
 	e500, taken := fixture(t, "error_500.json"), fixture(t, "error_422_taken.json")
 	t.Run("learned once, returned on every re-call", func(t *testing.T) {
 		clock := newClock()
-		mt, _ := sequence(t, 200, fixture(t, "order_qty3.json"), 500, e500, 422, taken)
+		mt, _ := sequence(t, 200, fixture(t, "order_qty3.json"), 500, e500, 500, e500, 500, e500, 422, taken)
 		c := testClient(t, mt, clock)
 		_, err := c.CreateOrder(ctx, order3())
 		require.NoError(t, err)
+		clock.Advance(time.Second)
+		_, err = c.CreateOrder(ctx, order3())
+		require.True(t, apierror.MayHaveActed(err), "a re-call that lost every answer learned nothing")
 		for i := range 3 {
 			clock.Advance(time.Second)
 			o, err := c.CreateOrder(ctx, order3())
@@ -248,6 +251,7 @@ func TestCreateOrderRecallReturnsTheTopupIDsTheFleetLearned(t *testing.T) {
 	}{
 		{"fewer option ids than topup ids", topups3, map[string]string{"option_ids": optionA + "," + optionA}},
 		{"no option ids", topups3, nil},
+		{"more option ids than topup ids", topups3[:2], map[string]string{"option_ids": optionA + "," + optionA + "," + optionA}},
 		{"fewer units than the request", topups3[:2], map[string]string{"option_ids": optionA + "," + optionA}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -272,3 +272,31 @@ func TestTrackerMarksTheLedgerDelivered(t *testing.T) {
 		})
 	}
 }
+
+// TestTrackerKnownIsFalseWhenTheStoreFails: a delivery the tracker cannot
+// check is never reported known: the error makes the handler answer 5xx
+// and eSIM Story retry.
+func TestTrackerKnownIsFalseWhenTheStoreFails(t *testing.T) {
+	ctx := context.Background()
+	fs := &flakyStore{Store: store.NewMemory()}
+	tr := esimstory.NewTracker(fs)
+	require.NoError(t, tr.Track(ctx, &esimstory.Order{ExternalOrderID: "R", Units: make([]esimstory.OrderedUnit, 2), Recovered: true}))
+	require.NoError(t, tr.Track(ctx, &esimstory.Order{ExternalOrderID: "A", Units: []esimstory.OrderedUnit{{TopupID: "T1"}}}))
+	for _, tc := range []struct{ fail, topup, ext string }{
+		{":topup:", "T1", "A"},
+		{":slot:", "T2", "R"},
+		{":order:", "T2", "R"},
+	} {
+		fs.setFail(tc.fail)
+		known, err := tr.Known(ctx, delivery(tc.topup, tc.ext))
+		require.ErrorIs(t, err, errStoreDown, tc.fail)
+		require.False(t, known, tc.fail)
+		var e *apierror.Error
+		require.ErrorAs(t, err, &e)
+		require.Equal(t, "tracker known", e.Op)
+	}
+	fs.setFail("")
+	known, err := (*esimstory.Tracker)(nil).Known(ctx, delivery("T1", "A"))
+	require.ErrorIs(t, err, apierror.ErrNotConfigured)
+	require.False(t, known)
+}
