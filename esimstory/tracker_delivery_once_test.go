@@ -300,3 +300,35 @@ func TestTrackerKnownIsFalseWhenTheStoreFails(t *testing.T) {
 	require.ErrorIs(t, err, apierror.ErrNotConfigured)
 	require.False(t, known)
 }
+
+// TestTrackerRecordWakesAWaitingWait: a Wait already waiting (here with an
+// hour's poll) returns as soon as this process records the last unit, and
+// a nil delivery is refused, not a panic.
+func TestTrackerRecordWakesAWaitingWait(t *testing.T) {
+	tp := &tape{}
+	tr := esimstory.NewTracker(nil, func(o *esimstory.TrackerOptions) { o.Poll, o.Observer = time.Hour, tp })
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	require.NoError(t, tr.Track(ctx, &esimstory.Order{ExternalOrderID: "O", Units: []esimstory.OrderedUnit{{TopupID: "T1"}}}))
+	_, _ = tp.take()
+	type result struct {
+		ds  []esimstory.Delivery
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		ds, err := tr.Wait(ctx, "O")
+		done <- result{ds, err}
+	}()
+	for { // until Wait has read the order once and sleeps
+		if _, waits := tp.take(); len(waits) > 0 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	require.ErrorIs(t, tr.Record(ctx, nil), apierror.ErrValidation)
+	require.NoError(t, tr.Record(ctx, delivery("T1", "O")))
+	r := <-done
+	require.NoError(t, r.err, "Wait ended by its context: the Record did not wake it")
+	require.Len(t, r.ds, 1)
+}
