@@ -131,6 +131,8 @@ func TestCreateOrderCancelledDuringAnEmptyAnswer(t *testing.T) {
 	require.ErrorAs(t, err, &e)
 	require.True(t, e.Ambiguous)
 	require.Equal(t, "ORDER-123456", e.Reference)
+	require.ErrorIs(t, err, apierror.ErrBadResponse, "the error is the answer's, not the ended context's")
+	require.Equal(t, 200, e.StatusCode)
 }
 
 // TestCreateOrderRecallThatLosesEveryAnswerStaysOpen: a re-call of an open
