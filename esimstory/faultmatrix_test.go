@@ -206,11 +206,32 @@ func TestFaultMatrix(t *testing.T) {
 			ctx := context.Background()
 			if c.Reused {
 				// A cheap call on the same pool: its connection is idle and reused.
-				resp, err := (&http.Client{Transport: m.rt}).Get(m.srv.URL + ordersRoute)
+				// An HTTP/1 connection goes back to the pool on the transport's
+				// own goroutine after the body is drained: wait for it, or a
+				// loaded machine sends the order on a fresh connection.
+				idle := make(chan struct{}, 1)
+				prime := &httptrace.ClientTrace{PutIdleConn: func(err error) {
+					if err == nil {
+						select {
+						case idle <- struct{}{}:
+						default:
+						}
+					}
+				}}
+				req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, prime), http.MethodGet, m.srv.URL+ordersRoute, nil)
+				require.NoError(t, err)
+				resp, err := (&http.Client{Transport: m.rt}).Do(req)
 				require.NoError(t, err)
 				_, _ = io.Copy(io.Discard, resp.Body) // a drained body frees the connection
 				_ = resp.Body.Close()
 				require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+				if c.Proto != simkittest.MatrixHTTP2 {
+					select {
+					case <-idle:
+					case <-time.After(10 * time.Second):
+						t.Fatal("the priming call's connection never went back to the pool")
+					}
+				}
 			}
 			var firstReused atomic.Int32
 			firstReused.Store(-1)
