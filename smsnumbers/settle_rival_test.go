@@ -553,3 +553,27 @@ func TestSettleTakesWhatOnlyItCouldHaveMade(t *testing.T) {
 	require.Equal(t, int64(2), settler.o.ID)
 	require.Equal(t, 1, p.pagesRead()-before, "proven at the first read")
 }
+
+// TestSettleLeavesAnOrderMadeAfterItsWindow: an order created after the
+// settler's attempts ended (and its skew) is not one it could have made,
+// even when the history shows it and only one other call, lost too, could
+// have: taking it would hand that call's number to this caller. The
+// settler answers ErrOutcomeUnknown and leaves the order unclaimed.
+func TestSettleLeavesAnOrderMadeAfterItsWindow(t *testing.T) {
+	p := &lostAnswers{}
+	st := store.NewMemory()
+	noSkew := func(o *smsnumbers.Options) { o.SettleSkew = -1 }
+	later := func(o *smsnumbers.Options) { o.Now = func() time.Time { return settleNow.Add(time.Minute) } }
+	_, err := lostAnswerClient(t, p, st, noSkew, later).BuyActivation(context.Background(), buyRU)
+	require.ErrorIs(t, err, apierror.ErrOutcomeUnknown, "the rival: nothing in the history yet")
+	p.addOrder(order(1, time.Minute, "russia", "beeline", "vkontakte"))
+
+	sc := lostAnswerClient(t, p, st, noSkew)
+	o, err := sc.BuyActivation(context.Background(), buyRU)
+	require.ErrorIs(t, err, apierror.ErrOutcomeUnknown)
+	require.ErrorContains(t, err, "no matching entry")
+	require.Nil(t, o)
+	_, claimed, err := sc.Ledger().Claimant(context.Background(), "order", "1")
+	require.NoError(t, err)
+	require.False(t, claimed, "the order is left to the call that could have made it")
+}
