@@ -245,9 +245,9 @@ func (l *Ledger) Begin(ctx context.Context, in Intent) (*Entry, error) {
 	}
 	add(l.timeIndex)
 	if in.Subject != "" {
-		h := l.hash("subject\x00", in.Subject)
-		add(l.prefix + "s:" + string(h[:]))
-		add(l.prefix + "f:" + string(h[:]))
+		subject, inFlight := l.subjectIndexes(in.Subject)
+		add(subject)
+		add(inFlight)
 	}
 	if in.Reference != "" {
 		add(l.referenceIndex(in.Reference))
@@ -364,13 +364,20 @@ func (l *Ledger) Claimant(ctx context.Context, kind, id string) (string, bool, e
 }
 
 func (l *Ledger) entryKey(id string) string { return l.prefix + "e:" + id }
-func (l *Ledger) subjectIndex(s string) string {
+
+// subjectIndexes returns a subject's index and its in-flight index, from
+// one hash of the subject.
+func (l *Ledger) subjectIndexes(s string) (subject, inFlight string) {
 	h := l.hash("subject\x00", s)
-	return l.prefix + "s:" + string(h[:])
+	return l.prefix + "s:" + string(h[:]), l.prefix + "f:" + string(h[:])
+}
+func (l *Ledger) subjectIndex(s string) string {
+	subject, _ := l.subjectIndexes(s)
+	return subject
 }
 func (l *Ledger) inFlightIndex(s string) string {
-	h := l.hash("subject\x00", s)
-	return l.prefix + "f:" + string(h[:])
+	_, inFlight := l.subjectIndexes(s)
+	return inFlight
 }
 func (l *Ledger) referenceIndex(r string) string {
 	h := l.hash("reference\x00", r)
